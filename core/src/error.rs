@@ -1,0 +1,360 @@
+//! Errors: the kinds of spec §17, load problems with their locations (§14), and per-record errors.
+//!
+//! Loading collects every problem it finds ([`LoadError`] holds a list); scoring reports every
+//! input problem of a record together ([`RecordError`] holds a list of [`Issue`]s). Each carries an
+//! [`ErrorKind`] that is the same in Rust, C (`kp_error_kind`) and Python (exception subclasses).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of an error, as listed in spec §17 (plus [`ErrorKind::Io`] for files that can't be read).
+///
+/// The numbering is stable: the C ABI and the Python module expose these codes.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// The text is not valid TOML or JSON.
+    Syntax = 1,
+    /// A key is unknown, missing or has the wrong type of value.
+    Schema = 2,
+    /// Two items share an id (indicators, inputs, parameters, derived values, vetoes…).
+    DuplicateId = 3,
+    /// A dotted indicator id whose parent is not declared before it.
+    OrphanIndicator = 4,
+    /// Children's points do not add up to their parent's (or to the declared max).
+    PointsMismatch = 5,
+    /// Band thresholds are not strictly monotonic in the direction their comparator needs.
+    BandOrder = 6,
+    /// A `bands` rule without `else`.
+    MissingElse = 7,
+    /// A `linear` rule whose two x values are equal.
+    DegenerateLinear = 8,
+    /// A name (input, parameter, derived value, indicator, profile, rulebook) that is not declared.
+    UnknownName = 9,
+    /// An expression or value of the wrong type.
+    TypeMismatch = 10,
+    /// Derived values that depend on each other.
+    Cycle = 11,
+    /// A profile that is not declared (in a rulebook override, or named by a record).
+    UnknownProfile = 12,
+    /// Grade bounds that do not strictly decrease.
+    GradeOrder = 13,
+    /// A grade label used by a veto or grade rule that no `[[grade]]` declares.
+    UnknownGrade = 14,
+    /// Nesting beyond what the loader accepts (an expression or document nested too deep).
+    TooDeep = 15,
+    /// A required input is missing from a record.
+    MissingInput = 16,
+    /// An input value of the wrong type (text where a number belongs, NaN, a non-integral integer…).
+    InputType = 17,
+    /// An input outside its declared `min`/`max`/`values`, or outside the decimal range.
+    InputOutOfRange = 18,
+    /// A dated parameter has no value on or before the scoring date.
+    NoDatedValue = 19,
+    /// A division by zero while scoring.
+    DivisionByZero = 20,
+    /// A published value that cannot be represented as a decimal.
+    Overflow = 21,
+    /// A `lookup` or `items` key not in the table, where the rule has no `else`.
+    LookupMiss = 22,
+    /// A panel with too few marks for its method.
+    PanelTooSmall = 23,
+    /// A relative rule scored without cohort figures.
+    CohortRequired = 24,
+    /// A file that could not be read.
+    Io = 25,
+}
+
+impl ErrorKind {
+    /// Every kind, in code order.
+    pub const ALL: [ErrorKind; 25] = [
+        ErrorKind::Syntax,
+        ErrorKind::Schema,
+        ErrorKind::DuplicateId,
+        ErrorKind::OrphanIndicator,
+        ErrorKind::PointsMismatch,
+        ErrorKind::BandOrder,
+        ErrorKind::MissingElse,
+        ErrorKind::DegenerateLinear,
+        ErrorKind::UnknownName,
+        ErrorKind::TypeMismatch,
+        ErrorKind::Cycle,
+        ErrorKind::UnknownProfile,
+        ErrorKind::GradeOrder,
+        ErrorKind::UnknownGrade,
+        ErrorKind::TooDeep,
+        ErrorKind::MissingInput,
+        ErrorKind::InputType,
+        ErrorKind::InputOutOfRange,
+        ErrorKind::NoDatedValue,
+        ErrorKind::DivisionByZero,
+        ErrorKind::Overflow,
+        ErrorKind::LookupMiss,
+        ErrorKind::PanelTooSmall,
+        ErrorKind::CohortRequired,
+        ErrorKind::Io,
+    ];
+
+    /// The spec's name of the kind, e.g. `"MissingInput"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "Syntax",
+            ErrorKind::Schema => "Schema",
+            ErrorKind::DuplicateId => "DuplicateId",
+            ErrorKind::OrphanIndicator => "OrphanIndicator",
+            ErrorKind::PointsMismatch => "PointsMismatch",
+            ErrorKind::BandOrder => "BandOrder",
+            ErrorKind::MissingElse => "MissingElse",
+            ErrorKind::DegenerateLinear => "DegenerateLinear",
+            ErrorKind::UnknownName => "UnknownName",
+            ErrorKind::TypeMismatch => "TypeMismatch",
+            ErrorKind::Cycle => "Cycle",
+            ErrorKind::UnknownProfile => "UnknownProfile",
+            ErrorKind::GradeOrder => "GradeOrder",
+            ErrorKind::UnknownGrade => "UnknownGrade",
+            ErrorKind::TooDeep => "TooDeep",
+            ErrorKind::MissingInput => "MissingInput",
+            ErrorKind::InputType => "InputType",
+            ErrorKind::InputOutOfRange => "InputOutOfRange",
+            ErrorKind::NoDatedValue => "NoDatedValue",
+            ErrorKind::DivisionByZero => "DivisionByZero",
+            ErrorKind::Overflow => "Overflow",
+            ErrorKind::LookupMiss => "LookupMiss",
+            ErrorKind::PanelTooSmall => "PanelTooSmall",
+            ErrorKind::CohortRequired => "CohortRequired",
+            ErrorKind::Io => "Io",
+        }
+    }
+
+    /// The stable numeric code (used by the C ABI).
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The kind with the given spec name.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether this kind is raised while loading a rulebook (as opposed to scoring a record).
+    pub fn is_load_kind(self) -> bool {
+        (self as i32) <= ErrorKind::TooDeep as i32 || self == ErrorKind::Io
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a load problem is: the file, line and column where the format gives them, and the path
+/// inside the rulebook (`indicator reduction.incidence`, `params.exit_limit`…).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The file the rulebook came from, if it came from a file.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: Option<u32>,
+    /// 1-based column, in characters.
+    pub column: Option<u32>,
+    /// The place inside the rulebook, e.g. `indicator "reduction.incidence" bands`.
+    pub path: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut wrote = false;
+        if let Some(file) = &self.file {
+            f.write_str(file)?;
+            wrote = true;
+        }
+        if let Some(line) = self.line {
+            if wrote {
+                f.write_str(":")?;
+            }
+            write!(f, "{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+            wrote = true;
+        }
+        if let Some(path) = &self.path {
+            if wrote {
+                f.write_str(" ")?;
+            }
+            write!(f, "({path})")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem found while loading a rulebook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// What kind of problem.
+    pub kind: ErrorKind,
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = self.location.to_string();
+        if loc.is_empty() {
+            write!(f, "{}: {}", self.kind, self.message)
+        } else {
+            write!(f, "{loc}: {}: {}", self.kind, self.message)
+        }
+    }
+}
+
+/// A rulebook that did not load, with every problem found.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub struct LoadError {
+    /// The rulebook's id, when it could be read.
+    pub rulebook: Option<String>,
+    /// Every problem, in the order found (roughly file order). Never empty.
+    pub problems: Vec<Problem>,
+}
+
+impl LoadError {
+    /// The kind of the first problem.
+    pub fn kind(&self) -> ErrorKind {
+        self.problems.first().map_or(ErrorKind::Schema, |p| p.kind)
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.rulebook {
+            Some(id) => write!(f, "rulebook {id} did not load")?,
+            None => write!(f, "rulebook did not load")?,
+        }
+        let n = self.problems.len();
+        write!(f, " ({n} problem{}):", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem with a record: a bad input, or a fault while evaluating it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// What kind of problem.
+    pub kind: ErrorKind,
+    /// The input field concerned (for input errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The indicator, derived value, parameter, veto or criterion being evaluated (for evaluation errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The offending value as text, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Issue {
+    /// An input problem on `field`.
+    pub fn input(kind: ErrorKind, field: &str, value: Option<String>, message: String) -> Issue {
+        Issue { kind, field: Some(field.to_owned()), at: None, value, message }
+    }
+
+    /// An evaluation problem at `at` (an indicator id, or a derived/parameter name).
+    pub fn at(kind: ErrorKind, at: &str, message: String) -> Issue {
+        Issue { kind, field: None, at: Some(at.to_owned()), value: None, message }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(field) = &self.field {
+            write!(f, " [field {field}]")?;
+        }
+        if let Some(at) = &self.at {
+            write!(f, " [at {at}]")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A record that could not be scored: every input problem of the record, or the evaluation fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub struct RecordError {
+    /// 1-based row number in a batch (or the record's position), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The record's key (its `key_field` value), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The problems; never empty. Input problems come in input declaration order.
+    pub issues: Vec<Issue>,
+}
+
+impl RecordError {
+    /// An error with one issue.
+    pub fn one(issue: Issue) -> RecordError {
+        RecordError { row: None, key: None, issues: vec![issue] }
+    }
+
+    /// The kind of the first issue.
+    pub fn kind(&self) -> ErrorKind {
+        self.issues[0].kind
+    }
+
+    /// The first issue.
+    pub fn first(&self) -> &Issue {
+        &self.issues[0]
+    }
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("record")?;
+        if let Some(row) = self.row {
+            write!(f, " row {row}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, " ({key})")?;
+        }
+        f.write_str(":")?;
+        if self.issues.len() == 1 {
+            write!(f, " {}", self.issues[0])
+        } else {
+            for i in &self.issues {
+                write!(f, "\n  {i}")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Any error of the library's public API.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A rulebook did not load.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A record could not be scored.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+}
+
+impl Error {
+    /// The kind of the (first) problem.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Load(e) => e.kind(),
+            Error::Record(e) => e.kind(),
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Record validation (spec §3, §16): every input's presence, type, range and allowed values,
+//! turning a record's values into the slot values expressions read. All problems of a record are
+//! collected, in declaration order.
+
+use rust_decimal::Decimal;
+
+use super::View;
+use crate::compile::{Compiled, Input};
+use crate::error::{ErrorKind, Issue};
+use crate::expr::Val;
+use crate::model::{DefaultDoc, InputType};
+use crate::num::{self, Num};
+use crate::record::{Value, number_issue};
+use crate::rules::show;
+
+/// Fill `slots[..inputs]` from the record; push every problem to `issues`.
+pub fn inputs<'r>(book: &'r Compiled, view: &View<'r>, slots: &mut [Val<'r>], issues: &mut Vec<Issue>) {
+    for (i, input) in book.schema.inputs.iter().enumerate() {
+        if let Some(issue) = view.decode_issue(i as u32) {
+            issues.push(issue.clone());
+            continue;
+        }
+        slots[i] = match view.get(i as u32) {
+            None => match &input.default {
+                Some(DefaultDoc::Num(n)) => Val::Num(n.clone()),
+                Some(DefaultDoc::Bool(b)) => Val::Bool(*b),
+                Some(DefaultDoc::Text(t)) => Val::Text(t.as_str()),
+                None if input.required => {
+                    issues.push(Issue::input(
+                        ErrorKind::MissingInput,
+                        &input.name,
+                        None,
+                        format!("{} is required but missing", describe(input)),
+                    ));
+                    Val::NoData
+                }
+                None => Val::NoData,
+            },
+            Some(v) => match one(input, v) {
+                Ok(val) => val,
+                Err(issue) => {
+                    issues.push(issue);
+                    Val::NoData
+                }
+            },
+        };
+    }
+}
+
+/// "population (户籍人口)"
+fn describe(input: &Input) -> String {
+    match &input.label {
+        Some(l) => format!("{} ({l})", input.name),
+        None => input.name.clone(),
+    }
+}
+
+fn type_error(input: &Input, v: &Value, expected: &str) -> Issue {
+    Issue::input(
+        ErrorKind::InputType,
+        &input.name,
+        Some(v.to_string()),
+        format!("{} must be {expected}, but is {} ({v})", describe(input), v.type_name()),
+    )
+}
+
+/// Validate one present value.
+fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
+    match input.ty {
+        InputType::Decimal => {
+            let n = match v {
+                Value::Decimal(d) => Num::from_decimal(*d),
+                Value::Integer(i) => Num::from_i64(*i),
+                Value::Text(t) => Num::from_decimal(
+                    num::parse_decimal_text(t).map_err(|e| number_issue(&input.name, t, &e))?,
+                ),
+                _ => return Err(type_error(input, v, "a decimal number")),
+            };
+            range(input, &n, v)?;
+            Ok(Val::Num(n))
+        }
+        InputType::Integer => {
+            let n = match v {
+                Value::Integer(i) => Num::from_i64(*i),
+                Value::Decimal(d) => {
+                    let n = Num::from_decimal(*d);
+                    if !n.is_integer() || n.to_i64().is_none() {
+                        return Err(Issue::input(
+                            ErrorKind::InputType,
+                            &input.name,
+                            Some(v.to_string()),
+                            format!("{} must be a whole number, not {d}", describe(input)),
+                        ));
+                    }
+                    n
+                }
+                Value::Text(t) => {
+                    Num::from_i64(num::parse_integer_text(t).map_err(|e| number_issue(&input.name, t, &e))?)
+                }
+                _ => return Err(type_error(input, v, "a whole number")),
+            };
+            range(input, &n, v)?;
+            Ok(Val::Num(n))
+        }
+        InputType::Boolean => match v {
+            Value::Bool(b) => Ok(Val::Bool(*b)),
+            Value::Text(t) => num::parse_bool_text(t).map(Val::Bool).ok_or_else(|| {
+                Issue::input(
+                    ErrorKind::InputType,
+                    &input.name,
+                    Some(t.clone()),
+                    format!("{} must be true/false (also 1/0, yes/no, 是/否), not {t:?}", describe(input)),
+                )
+            }),
+            _ => Err(type_error(input, v, "true or false")),
+        },
+        InputType::Text => match v {
+            Value::Text(t) => {
+                let t = t.trim();
+                if let Some(allowed) = &input.values
+                    && !allowed.iter().any(|a| a == t)
+                {
+                    return Err(Issue::input(
+                        ErrorKind::InputOutOfRange,
+                        &input.name,
+                        Some(t.to_owned()),
+                        format!(
+                            "{} = {t:?} is not one of the allowed values: {}",
+                            describe(input),
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+                Ok(Val::Text(t))
+            }
+            _ => Err(type_error(input, v, "text")),
+        },
+        InputType::Numbers => match v {
+            Value::Numbers(marks) => {
+                for (i, d) in marks.iter().enumerate() {
+                    mark_range(input, i, d)?;
+                }
+                Ok(Val::NoData)
+            }
+            _ => Err(type_error(input, v, "a list of numbers")),
+        },
+        InputType::Items => match v {
+            Value::Items(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    for (fname, fty) in &input.fields {
+                        let here = format!("{}[{}].{fname}", input.name, i + 1);
+                        match item.field(fname) {
+                            None => {
+                                return Err(Issue::input(
+                                    ErrorKind::MissingInput,
+                                    &input.name,
+                                    None,
+                                    format!("item {} of {} has no `{fname}`", i + 1, describe(input)),
+                                ));
+                            }
+                            Some(fv) => item_field(&here, *fty, fv).map_err(|mut e| {
+                                e.field = Some(input.name.clone());
+                                e
+                            })?,
+                        }
+                    }
+                }
+                Ok(Val::NoData)
+            }
+            _ => Err(type_error(input, v, "a list of items")),
+        },
+    }
+}
+
+fn item_field(here: &str, ty: InputType, v: &Value) -> Result<(), Issue> {
+    let bad = |expected: &str| {
+        Issue::input(
+            ErrorKind::InputType,
+            here,
+            Some(v.to_string()),
+            format!("{here} must be {expected}, but is {} ({v})", v.type_name()),
+        )
+    };
+    match (ty, v) {
+        (InputType::Text, Value::Text(_))
+        | (InputType::Boolean, Value::Bool(_))
+        | (InputType::Decimal, Value::Decimal(_) | Value::Integer(_))
+        | (InputType::Integer, Value::Integer(_)) => Ok(()),
+        (InputType::Integer, Value::Decimal(d)) if d.fract().is_zero() => Ok(()),
+        (InputType::Decimal, Value::Text(t)) => {
+            num::parse_decimal_text(t).map(|_| ()).map_err(|e| number_issue(here, t, &e))
+        }
+        (InputType::Integer, Value::Text(t)) => {
+            num::parse_integer_text(t).map(|_| ()).map_err(|e| number_issue(here, t, &e))
+        }
+        (InputType::Boolean, Value::Text(t)) if num::parse_bool_text(t).is_some() => Ok(()),
+        (InputType::Text, _) => Err(bad("text")),
+        (InputType::Boolean, _) => Err(bad("true or false")),
+        (InputType::Integer, _) => Err(bad("a whole number")),
+        _ => Err(bad("a number")),
+    }
+}
+
+fn range(input: &Input, n: &Num, v: &Value) -> Result<(), Issue> {
+    if let Some(lo) = &input.min
+        && n < lo
+    {
+        return Err(Issue::input(
+            ErrorKind::InputOutOfRange,
+            &input.name,
+            Some(v.to_string()),
+            format!("{} = {} is below the minimum {}", describe(input), show(n), show(lo)),
+        ));
+    }
+    if let Some(hi) = &input.max
+        && n > hi
+    {
+        return Err(Issue::input(
+            ErrorKind::InputOutOfRange,
+            &input.name,
+            Some(v.to_string()),
+            format!("{} = {} is above the maximum {}", describe(input), show(n), show(hi)),
+        ));
+    }
+    Ok(())
+}
+
+fn mark_range(input: &Input, i: usize, d: &Decimal) -> Result<(), Issue> {
+    let n = Num::from_decimal(*d);
+    let out = |bound: &str, b: &Num| {
+        Issue::input(
+            ErrorKind::InputOutOfRange,
+            &input.name,
+            Some(d.to_string()),
+            format!("mark {} of {} = {d} is {bound} {}", i + 1, describe(input), show(b)),
+        )
+    };
+    if let Some(lo) = &input.min
+        && n < *lo
+    {
+        return Err(out("below the minimum", lo));
+    }
+    if let Some(hi) = &input.max
+        && n > *hi
+    {
+        return Err(out("above the maximum", hi));
+    }
+    Ok(())
+}

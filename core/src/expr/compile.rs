@@ -1,0 +1,446 @@
+//! Type checking and compilation of parsed expressions into [`CExpr`]: names resolved to value
+//! slots, literals turned into exact numbers, every operation's operand types checked at load.
+
+use super::{AddOp, CmpOp, Expr, ExprKind, MulOp, Span};
+use crate::num::Num;
+
+/// The type of an expression's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// A decimal or integer (integers take part in arithmetic as decimals).
+    Num,
+    /// true or false.
+    Bool,
+    /// Text.
+    Text,
+}
+
+impl Type {
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Num => "number",
+            Type::Bool => "boolean",
+            Type::Text => "text",
+        }
+    }
+}
+
+/// A literal value inside a compiled expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// A number.
+    Num(Num),
+    /// A boolean.
+    Bool(bool),
+    /// A string.
+    Text(Box<str>),
+}
+
+/// A compiled expression. Names are slot indices into the record's value array; children that
+/// form left-associative runs stay flat (so long sums don't make deep trees).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CExpr {
+    /// A literal.
+    Const(Const),
+    /// The value in a slot (an input, parameter or derived value).
+    Slot(u32),
+    /// Unary minus.
+    Neg(Box<CExpr>),
+    /// Logical not.
+    Not(Box<CExpr>),
+    /// first ± rest…; `true` in the pair means subtract.
+    Sum(Box<CExpr>, Vec<(bool, CExpr)>),
+    /// first ×/÷ rest…; `true` in the pair means divide.
+    Product(Box<CExpr>, Vec<(bool, CExpr)>),
+    /// Short-circuit and.
+    And(Vec<CExpr>),
+    /// Short-circuit or.
+    Or(Vec<CExpr>),
+    /// A comparison of two numbers, texts or booleans.
+    Cmp(CmpOp, Box<CExpr>, Box<CExpr>),
+    /// Membership in a list of literals.
+    In(Box<CExpr>, Vec<Const>),
+    /// if c then a else b (only the taken branch is evaluated).
+    If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
+    /// min(a, b, …)
+    Min(Vec<CExpr>),
+    /// max(a, b, …)
+    Max(Vec<CExpr>),
+    /// abs(a)
+    Abs(Box<CExpr>),
+    /// floor(a)
+    Floor(Box<CExpr>),
+    /// ceil(a)
+    Ceil(Box<CExpr>),
+    /// round(a, n) in the rulebook's rounding mode.
+    Round(Box<CExpr>, u32),
+    /// points("id"): the published points of an indicator (after scoring).
+    Points(u32),
+    /// max_points("id"): the indicator's maximum in the record's profile.
+    MaxPoints(u32),
+}
+
+/// What a name in an expression refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A scalar value in a slot, of a type.
+    Slot(u32, Type),
+    /// A list input (`numbers` or `items`): read only by rules, never in expressions.
+    List,
+    /// Nothing by that name.
+    Unknown,
+    /// A name whose own definition failed to compile (already reported: stay silent).
+    Broken,
+}
+
+/// The names an expression can see, and what else it may use.
+pub trait Scope {
+    /// Resolve a name.
+    fn resolve(&self, name: &str) -> Resolved;
+    /// Resolve an indicator id for `points()`/`max_points()`; `None` when those calls aren't
+    /// allowed here (they are only allowed in grade rules and vetoes, after scoring).
+    fn indicator(&self, id: &str) -> Option<Option<u32>>;
+}
+
+/// A problem found while compiling an expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileProblem {
+    /// UnknownName or TypeMismatch.
+    pub kind: crate::ErrorKind,
+    /// Where in the expression.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Compile `e`, checking it has the type `want` (when given). Returns the compiled expression
+/// and its type, or every problem found.
+pub fn compile(
+    e: &Expr,
+    scope: &dyn Scope,
+    want: Option<Type>,
+) -> Result<(CExpr, Type), Vec<CompileProblem>> {
+    let mut c = Compiler { scope, problems: Vec::new() };
+    let out = c.expr(e);
+    if let (Some((_, got)), Some(want)) = (&out, want)
+        && *got != want
+    {
+        c.problems.push(CompileProblem {
+            kind: crate::ErrorKind::TypeMismatch,
+            span: e.span,
+            message: format!("expected a {} expression, found a {}", want.name(), got.name()),
+        });
+    }
+    match out {
+        Some(v) if c.problems.is_empty() => Ok(v),
+        _ => Err(c.problems),
+    }
+}
+
+struct Compiler<'s> {
+    scope: &'s dyn Scope,
+    problems: Vec<CompileProblem>,
+}
+
+impl Compiler<'_> {
+    fn type_error(&mut self, span: Span, message: String) {
+        self.problems.push(CompileProblem { kind: crate::ErrorKind::TypeMismatch, span, message });
+    }
+
+    fn unknown(&mut self, span: Span, message: String) {
+        self.problems.push(CompileProblem { kind: crate::ErrorKind::UnknownName, span, message });
+    }
+
+    /// Compile and require a type; `what` names the place in messages.
+    fn typed(&mut self, e: &Expr, want: Type, what: &str) -> Option<CExpr> {
+        let (c, t) = self.expr(e)?;
+        if t != want {
+            self.type_error(e.span, format!("{what} must be a {}, found a {}", want.name(), t.name()));
+            return None;
+        }
+        Some(c)
+    }
+
+    fn num_list(&mut self, es: &[Expr], what: &str) -> Option<Vec<CExpr>> {
+        let mut out = Vec::with_capacity(es.len());
+        let mut ok = true;
+        for e in es {
+            match self.typed(e, Type::Num, what) {
+                Some(c) => out.push(c),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn expr(&mut self, e: &Expr) -> Option<(CExpr, Type)> {
+        match &e.kind {
+            ExprKind::Number(text) => match Num::parse_literal(text) {
+                Ok(n) => Some((CExpr::Const(Const::Num(n)), Type::Num)),
+                Err(err) => {
+                    self.type_error(e.span, format!("bad number {text}: {err}"));
+                    None
+                }
+            },
+            ExprKind::Str(s) => Some((CExpr::Const(Const::Text(s.as_str().into())), Type::Text)),
+            ExprKind::Bool(b) => Some((CExpr::Const(Const::Bool(*b)), Type::Bool)),
+            ExprKind::Name(name) => match self.scope.resolve(name) {
+                Resolved::Slot(slot, t) => Some((CExpr::Slot(slot), t)),
+                Resolved::List => {
+                    self.type_error(
+                        e.span,
+                        format!(
+                            "`{name}` is a list input (numbers or items): only its rules (panel, items, count) read it, not expressions"
+                        ),
+                    );
+                    None
+                }
+                Resolved::Unknown => {
+                    self.unknown(e.span, format!("unknown name `{name}`"));
+                    None
+                }
+                Resolved::Broken => None,
+            },
+            ExprKind::Neg(inner) => {
+                let c = self.typed(inner, Type::Num, "the operand of unary -")?;
+                Some((CExpr::Neg(Box::new(c)), Type::Num))
+            }
+            ExprKind::Not(inner) => {
+                let c = self.typed(inner, Type::Bool, "the operand of not")?;
+                Some((CExpr::Not(Box::new(c)), Type::Bool))
+            }
+            ExprKind::Sum { first, rest } => {
+                let f = self.typed(first, Type::Num, "an operand of + or -");
+                let mut out = Vec::with_capacity(rest.len());
+                let mut ok = f.is_some();
+                for (op, r) in rest {
+                    match self.typed(r, Type::Num, "an operand of + or -") {
+                        Some(c) => out.push((matches!(op, AddOp::Sub), c)),
+                        None => ok = false,
+                    }
+                }
+                ok.then(|| (CExpr::Sum(Box::new(f.unwrap_or(CExpr::Slot(0))), out), Type::Num))
+            }
+            ExprKind::Product { first, rest } => {
+                let f = self.typed(first, Type::Num, "an operand of * or /");
+                let mut out = Vec::with_capacity(rest.len());
+                let mut ok = f.is_some();
+                for (op, r) in rest {
+                    match self.typed(r, Type::Num, "an operand of * or /") {
+                        Some(c) => out.push((matches!(op, MulOp::Div), c)),
+                        None => ok = false,
+                    }
+                }
+                ok.then(|| (CExpr::Product(Box::new(f.unwrap_or(CExpr::Slot(0))), out), Type::Num))
+            }
+            ExprKind::And(items) | ExprKind::Or(items) => {
+                let word = if matches!(e.kind, ExprKind::And(_)) { "and" } else { "or" };
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for it in items {
+                    match self.typed(it, Type::Bool, &format!("an operand of {word}")) {
+                        Some(c) => out.push(c),
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                let c = if word == "and" { CExpr::And(out) } else { CExpr::Or(out) };
+                Some((c, Type::Bool))
+            }
+            ExprKind::Compare { op, left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let ((lc, lt), (rc, rt)) = (l?, r?);
+                if lt != rt {
+                    self.type_error(e.span, format!("cannot compare a {} with a {}", lt.name(), rt.name()));
+                    return None;
+                }
+                if lt != Type::Num && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    self.type_error(
+                        e.span,
+                        format!("only numbers can be ordered; {} values support == and != only", lt.name()),
+                    );
+                    return None;
+                }
+                Some((CExpr::Cmp(*op, Box::new(lc), Box::new(rc)), Type::Bool))
+            }
+            ExprKind::In { value, list } => {
+                let (vc, vt) = self.expr(value)?;
+                let mut consts = Vec::with_capacity(list.len());
+                for item in list {
+                    let (c, t) = self.expr(item)?;
+                    let CExpr::Const(k) = c else {
+                        self.type_error(item.span, "a list after `in` holds literals only".into());
+                        return None;
+                    };
+                    if t != vt {
+                        self.type_error(
+                            item.span,
+                            format!("a {} in a list compared with a {}", t.name(), vt.name()),
+                        );
+                        return None;
+                    }
+                    consts.push(k);
+                }
+                Some((CExpr::In(Box::new(vc), consts), Type::Bool))
+            }
+            ExprKind::If { cond, then, otherwise } => {
+                let c = self.typed(cond, Type::Bool, "the condition of if");
+                let a = self.expr(then);
+                let b = self.expr(otherwise);
+                let (c, (ac, at), (bc, bt)) = (c?, a?, b?);
+                if at != bt {
+                    self.type_error(
+                        e.span,
+                        format!("the branches of if have different types: {} and {}", at.name(), bt.name()),
+                    );
+                    return None;
+                }
+                Some((CExpr::If(Box::new(c), Box::new(ac), Box::new(bc)), at))
+            }
+            ExprKind::Call { name, name_span, args } => self.call(e, name, *name_span, args),
+        }
+    }
+
+    fn call(&mut self, e: &Expr, name: &str, name_span: Span, args: &[Expr]) -> Option<(CExpr, Type)> {
+        let arity = |c: &mut Self, want: usize| {
+            if args.len() != want {
+                c.type_error(
+                    e.span,
+                    format!(
+                        "{name}() takes {want} argument{}, got {}",
+                        if want == 1 { "" } else { "s" },
+                        args.len()
+                    ),
+                );
+                false
+            } else {
+                true
+            }
+        };
+        match name {
+            "min" | "max" => {
+                if args.len() < 2 {
+                    self.type_error(e.span, format!("{name}() takes two or more arguments"));
+                    return None;
+                }
+                let list = self.num_list(args, &format!("an argument of {name}()"))?;
+                let c = if name == "min" { CExpr::Min(list) } else { CExpr::Max(list) };
+                Some((c, Type::Num))
+            }
+            "abs" | "floor" | "ceil" => {
+                if !arity(self, 1) {
+                    return None;
+                }
+                let a = Box::new(self.typed(&args[0], Type::Num, &format!("the argument of {name}()"))?);
+                let c = match name {
+                    "abs" => CExpr::Abs(a),
+                    "floor" => CExpr::Floor(a),
+                    _ => CExpr::Ceil(a),
+                };
+                Some((c, Type::Num))
+            }
+            "round" => {
+                if !arity(self, 2) {
+                    return None;
+                }
+                let x = self.typed(&args[0], Type::Num, "the first argument of round()");
+                let places = match &args[1].kind {
+                    ExprKind::Number(t) => t.parse::<u32>().ok().filter(|n| *n <= 28),
+                    _ => None,
+                };
+                let Some(places) = places else {
+                    self.type_error(
+                        args[1].span,
+                        "round(x, n) needs n as a whole-number literal from 0 to 28".into(),
+                    );
+                    return None;
+                };
+                Some((CExpr::Round(Box::new(x?), places), Type::Num))
+            }
+            "points" | "max_points" => {
+                if !arity(self, 1) {
+                    return None;
+                }
+                let ExprKind::Str(id) = &args[0].kind else {
+                    self.type_error(
+                        args[0].span,
+                        format!("{name}() takes an indicator id in quotes, e.g. {name}(\"reduction\")"),
+                    );
+                    return None;
+                };
+                match self.scope.indicator(id) {
+                    None => {
+                        self.type_error(
+                            name_span,
+                            format!("{name}() is only available in grade rules and vetoes (after scoring)"),
+                        );
+                        None
+                    }
+                    Some(None) => {
+                        self.unknown(args[0].span, format!("unknown indicator \"{id}\""));
+                        None
+                    }
+                    Some(Some(node)) => {
+                        let c = if name == "points" { CExpr::Points(node) } else { CExpr::MaxPoints(node) };
+                        Some((c, Type::Num))
+                    }
+                }
+            }
+            _ => {
+                self.unknown(
+                    name_span,
+                    format!("unknown function {name}(); available: min, max, abs, round, floor, ceil, points, max_points"),
+                );
+                None
+            }
+        }
+    }
+}
+
+impl CExpr {
+    /// Visit this expression and every sub-expression. Iterative: long flat runs are fine, and
+    /// nesting is bounded by the parser's depth limit anyway.
+    pub fn for_each(&self, mut f: impl FnMut(&CExpr)) {
+        let mut stack: Vec<&CExpr> = vec![self];
+        while let Some(e) = stack.pop() {
+            f(e);
+            match e {
+                CExpr::Const(_) | CExpr::Slot(_) | CExpr::Points(_) | CExpr::MaxPoints(_) => {}
+                CExpr::Neg(a)
+                | CExpr::Not(a)
+                | CExpr::Abs(a)
+                | CExpr::Floor(a)
+                | CExpr::Ceil(a)
+                | CExpr::Round(a, _)
+                | CExpr::In(a, _) => stack.push(a),
+                CExpr::Sum(f, rest) | CExpr::Product(f, rest) => {
+                    stack.push(f);
+                    stack.extend(rest.iter().map(|(_, e)| e));
+                }
+                CExpr::And(v) | CExpr::Or(v) | CExpr::Min(v) | CExpr::Max(v) => stack.extend(v.iter()),
+                CExpr::Cmp(_, a, b) => stack.extend([&**a, &**b]),
+                CExpr::If(c, a, b) => stack.extend([&**c, &**a, &**b]),
+            }
+        }
+    }
+
+    /// Slots this expression reads (for dependency ordering of derived values).
+    pub fn slots(&self, out: &mut Vec<u32>) {
+        self.for_each(|e| {
+            if let CExpr::Slot(s) = e {
+                out.push(*s);
+            }
+        });
+    }
+
+    /// Whether the expression reads `points()`/`max_points()`.
+    pub fn reads_points(&self) -> bool {
+        let mut found = false;
+        self.for_each(|e| found |= matches!(e, CExpr::Points(_) | CExpr::MaxPoints(_)));
+        found
+    }
+}

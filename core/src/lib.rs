@@ -1,0 +1,121 @@
+//! # kaoping 考评 — scoring rules as code for government assessments
+//!
+//! A **rulebook** (考核方案) is a TOML or JSON file that defines an assessment scheme: the inputs
+//! each assessed unit reports, how each indicator turns them into points, how points add up,
+//! vetoes (一票否决), criteria (达标条件) and grades (等次). kaoping loads a rulebook, validates it
+//! completely (every problem, with line and column), and scores records **exactly**: every result
+//! equals exact rational arithmetic, rounded only where the rulebook says (四舍五入 by default,
+//! never banker's rounding by accident), and every point is explained.
+//!
+//! The normative meaning is the rulebook specification; this crate is its reference engine. The
+//! C ABI (`libkaoping`), the Python module (`import kaoping`) and the `kaoping` command convert
+//! and call into it.
+//!
+//! ## Load → score → explain
+//! ```
+//! use kaoping::{Format, Lang, Rulebook, ScoreOptions};
+//!
+//! let rb = Rulebook::from_str(r#"
+//! [rulebook]
+//! id = "demo.satisfaction"
+//! title = "群众认可度（示例）"
+//! version = "1"
+//!
+//! [inputs]
+//! sampled   = { type = "integer", min = 1, label = "抽样户数" }
+//! satisfied = { type = "integer", min = 0, label = "认可户数" }
+//!
+//! [derived]
+//! satisfaction = "satisfied / sampled * 100"
+//!
+//! [[indicator]]
+//! id = "satisfaction"
+//! label = "群众认可度"
+//! points = 15
+//! linear = { input = "satisfaction", from = [80, 0], to = [95, 15] }
+//!
+//! [[grade]]
+//! label = "达标"
+//! at_least = 3
+//! [[grade]]
+//! label = "未达标"
+//! "#, Format::Toml)?;
+//!
+//! let mut record = rb.record();
+//! record.set("sampled", 320);
+//! record.set("satisfied", 266);           // 83.125%: 3.125 points, half-up → 3.13
+//! let outcome = rb.score(&record, &ScoreOptions::default())?;
+//! assert_eq!(outcome.total.unwrap().to_string(), "3.13");
+//! assert_eq!(outcome.grade.as_deref(), Some("达标"));
+//!
+//! // Every point explained, in Chinese (default) or English, and as versioned JSON.
+//! println!("{}", kaoping::explain(&outcome, Lang::Zh));
+//! assert!(outcome.to_json().contains(r#""total":"3.13""#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Batches
+//! [`Rulebook::score_batch`] scores many records on every core; each row gets a slot in input
+//! order, a bad row's slot holds its error, and [`Batch::summary`] counts grades. See its example.
+//!
+//! ## Errors
+//! Loading returns a [`LoadError`] listing every [`Problem`] with its [`Location`]; scoring returns
+//! a [`RecordError`] listing every [`Issue`] of the record. Both carry [`ErrorKind`]s from the
+//! specification's list, the same in every binding. Nothing panics on bad input.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod batch;
+mod compile;
+pub mod date;
+mod error;
+mod eval;
+pub mod expr;
+mod model;
+pub mod num;
+mod outcome;
+mod record;
+mod render;
+mod rulebook;
+mod rules;
+pub mod syntax;
+mod testcases;
+
+pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary};
+pub use date::Date;
+pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
+pub use eval::Status;
+pub use num::Rounding;
+pub use outcome::{
+    AdjustOutcome, Clamp, CriterionOutcome, GradeRuleOutcome, Lost, NextGrade, NodeOutcome, Outcome, Read,
+    Rescale, RulebookRef, SCHEMA,
+};
+pub use record::{Item, Record, Value};
+pub use render::{Lang, explain};
+pub use rulebook::{Cohort, IndicatorInfo, InputInfo, Loader, Rulebook, ScoreOptions};
+pub use rules::Note;
+pub use syntax::Format;
+pub use testcases::{TestFailure, TestReport};
+
+/// Rule notes (how each rule kind explains itself), for consumers of [`Outcome`].
+pub mod notes {
+    pub use crate::rules::{
+        bands, check, component, count, deduct, formula, items, linear, lookup, panel, ratio, relative,
+    };
+}
+
+/// The library's version (from Cargo.toml).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn rulebook_is_send_and_sync() {
+        assert_send_sync::<crate::Rulebook>();
+        assert_send_sync::<crate::Outcome>();
+        assert_send_sync::<crate::Batch>();
+    }
+}

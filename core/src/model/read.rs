@@ -1,0 +1,394 @@
+//! Reading the document tree: typed access to table keys that records every schema problem
+//! (wrong type, missing key, unknown key) with its position, instead of stopping at the first.
+
+use crate::date::Date;
+use crate::error::{ErrorKind, Location, Problem};
+use crate::num::Num;
+use crate::syntax::{Entry, Node, Pos, Value};
+
+/// A string from the document, with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// The string.
+    pub value: String,
+    /// Where it starts.
+    pub pos: Pos,
+}
+
+/// A number from the document (a TOML/JSON number, or a string holding one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumLit {
+    /// The exact value.
+    pub value: Num,
+    /// Where it was written.
+    pub pos: Pos,
+}
+
+/// A threshold, target or points value: a number, or the name of a parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OperandDoc {
+    /// A literal number.
+    Num(NumLit),
+    /// A parameter name.
+    Param(Text),
+}
+
+impl OperandDoc {
+    /// Where it was written.
+    pub fn pos(&self) -> Pos {
+        match self {
+            OperandDoc::Num(n) => n.pos,
+            OperandDoc::Param(t) => t.pos,
+        }
+    }
+}
+
+/// Collects problems while a rulebook is read and compiled.
+#[derive(Debug, Default)]
+pub struct Reader {
+    /// The file name for locations, if the rulebook came from a file.
+    pub file: Option<String>,
+    /// Problems so far.
+    pub problems: Vec<Problem>,
+}
+
+impl Reader {
+    /// A reader for a rulebook from `file` (if any).
+    pub fn new(file: Option<String>) -> Reader {
+        Reader { file, problems: Vec::new() }
+    }
+
+    /// Record a problem at `pos` (if known) and `path`.
+    pub fn problem(&mut self, kind: ErrorKind, pos: Option<Pos>, path: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            kind,
+            location: Location {
+                file: self.file.clone(),
+                line: pos.map(|p| p.line),
+                column: pos.map(|p| p.column),
+                path: (!path.is_empty()).then(|| path.to_owned()),
+            },
+            message: message.into(),
+        });
+    }
+
+    /// A schema problem (unknown key, wrong type of value, missing key).
+    pub fn schema(&mut self, pos: Option<Pos>, path: &str, message: impl Into<String>) {
+        self.problem(ErrorKind::Schema, pos, path, message);
+    }
+}
+
+/// The name of a value's type in messages.
+fn type_of(node: &Node) -> &'static str {
+    node.type_name()
+}
+
+/// A table being read: remembers which keys were taken so that the rest can be reported as unknown.
+pub struct Table<'n> {
+    /// Where the table starts.
+    pub pos: Pos,
+    /// The path used in problem locations.
+    pub path: String,
+    entries: &'n [Entry],
+    used: Vec<bool>,
+}
+
+impl<'n> Table<'n> {
+    /// Read `node` as a table; a problem if it is something else.
+    pub fn of(node: &'n Node, path: impl Into<String>, r: &mut Reader) -> Option<Table<'n>> {
+        let path = path.into();
+        match &node.value {
+            Value::Table(entries) => {
+                Some(Table { pos: node.pos, path, used: vec![false; entries.len()], entries })
+            }
+            _ => {
+                r.schema(Some(node.pos), &path, format!("expected a table, found {}", type_of(node)));
+                None
+            }
+        }
+    }
+
+    /// An empty table (for optional sections that are absent).
+    pub fn empty(path: impl Into<String>) -> Table<'static> {
+        Table { pos: Pos { line: 1, column: 1 }, path: path.into(), entries: &[], used: Vec::new() }
+    }
+
+    /// Whether the table has `key` (without taking it).
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.key == key)
+    }
+
+    /// Take the value of `key`, if present.
+    pub fn take(&mut self, key: &str) -> Option<&'n Node> {
+        let i = self.entries.iter().position(|e| e.key == key)?;
+        self.used[i] = true;
+        Some(&self.entries[i].value)
+    }
+
+    /// Take every entry not yet taken, in order (for tables whose keys are names).
+    pub fn rest(&mut self) -> Vec<&'n Entry> {
+        let mut out = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if !self.used[i] {
+                self.used[i] = true;
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    fn key_path(&self, key: &str) -> String {
+        if self.path.is_empty() { key.to_owned() } else { format!("{} {key}", self.path) }
+    }
+
+    fn missing(&self, r: &mut Reader, key: &str, what: &str) {
+        r.schema(Some(self.pos), &self.path, format!("missing key `{key}` ({what})"));
+    }
+
+    /// A string value.
+    pub fn string(&mut self, r: &mut Reader, key: &str) -> Option<Text> {
+        let node = self.take(key)?;
+        match &node.value {
+            Value::String(s) => Some(Text { value: s.clone(), pos: node.pos }),
+            _ => {
+                r.schema(
+                    Some(node.pos),
+                    &self.key_path(key),
+                    format!("`{key}` must be a string, found {}", type_of(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required string value.
+    pub fn req_string(&mut self, r: &mut Reader, key: &str, what: &str) -> Option<Text> {
+        if !self.has(key) {
+            self.missing(r, key, what);
+            return None;
+        }
+        self.string(r, key)
+    }
+
+    /// A number (TOML/JSON number, or a string holding a decimal).
+    pub fn number(&mut self, r: &mut Reader, key: &str) -> Option<NumLit> {
+        let node = self.take(key)?;
+        let path = self.key_path(key);
+        number_of(node, &path, r)
+    }
+
+    /// A required number.
+    pub fn req_number(&mut self, r: &mut Reader, key: &str, what: &str) -> Option<NumLit> {
+        if !self.has(key) {
+            self.missing(r, key, what);
+            return None;
+        }
+        self.number(r, key)
+    }
+
+    /// A number or a parameter name.
+    pub fn operand(&mut self, r: &mut Reader, key: &str) -> Option<OperandDoc> {
+        let node = self.take(key)?;
+        let path = self.key_path(key);
+        operand_of(node, &path, r)
+    }
+
+    /// A boolean.
+    pub fn boolean(&mut self, r: &mut Reader, key: &str) -> Option<bool> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                r.schema(
+                    Some(node.pos),
+                    &self.key_path(key),
+                    format!("`{key}` must be true or false, found {}", type_of(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A non-negative whole number.
+    pub fn count(&mut self, r: &mut Reader, key: &str, max: u32) -> Option<u32> {
+        let lit = self.number(r, key)?;
+        match lit.value.to_i64() {
+            Some(v) if (0..=max as i64).contains(&v) => Some(v as u32),
+            _ => {
+                r.schema(
+                    Some(lit.pos),
+                    &self.key_path(key),
+                    format!("`{key}` must be a whole number from 0 to {max}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A date (TOML date, or a "YYYY-MM-DD" string).
+    pub fn date(&mut self, r: &mut Reader, key: &str) -> Option<(Date, Pos)> {
+        let node = self.take(key)?;
+        let path = self.key_path(key);
+        date_of(node, &path, r).map(|d| (d, node.pos))
+    }
+
+    /// A sub-table.
+    pub fn table(&mut self, r: &mut Reader, key: &str) -> Option<Table<'n>> {
+        let node = self.take(key)?;
+        let path = self.key_path(key);
+        Table::of(node, path, r)
+    }
+
+    /// An array.
+    pub fn array(&mut self, r: &mut Reader, key: &str) -> Option<(&'n [Node], Pos)> {
+        let node = self.take(key)?;
+        match &node.value {
+            Value::Array(items) => Some((items, node.pos)),
+            _ => {
+                r.schema(
+                    Some(node.pos),
+                    &self.key_path(key),
+                    format!("`{key}` must be an array, found {}", type_of(node)),
+                );
+                None
+            }
+        }
+    }
+
+    /// The raw node of `key`, required.
+    pub fn req_node(&mut self, r: &mut Reader, key: &str, what: &str) -> Option<&'n Node> {
+        if !self.has(key) {
+            self.missing(r, key, what);
+            return None;
+        }
+        self.take(key)
+    }
+
+    /// Report every key that was not taken as unknown; `known` lists the keys this table accepts.
+    pub fn finish(self, r: &mut Reader, known: &[&str]) {
+        for (i, e) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let hint = suggest(&e.key, known).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            let list = if known.is_empty() {
+                String::new()
+            } else {
+                format!("; expected one of: {}", known.join(", "))
+            };
+            r.schema(Some(e.key_pos), &self.path, format!("unknown key `{}`{hint}{list}", e.key));
+        }
+    }
+}
+
+/// A number from a node.
+pub fn number_of(node: &Node, path: &str, r: &mut Reader) -> Option<NumLit> {
+    let text = match &node.value {
+        Value::Integer(t) | Value::Float(t) => t.as_str(),
+        Value::String(s) => s.trim(),
+        _ => {
+            r.schema(Some(node.pos), path, format!("expected a number, found {}", type_of(node)));
+            return None;
+        }
+    };
+    match Num::parse_literal(text) {
+        Ok(value) => Some(NumLit { value, pos: node.pos }),
+        Err(e) => {
+            r.schema(Some(node.pos), path, format!("`{text}` is not a number: {e}"));
+            None
+        }
+    }
+}
+
+/// A number or parameter name from a node.
+pub fn operand_of(node: &Node, path: &str, r: &mut Reader) -> Option<OperandDoc> {
+    if let Value::String(s) = &node.value
+        && Num::parse_literal(s.trim()).is_err()
+    {
+        if is_name(s) {
+            return Some(OperandDoc::Param(Text { value: s.clone(), pos: node.pos }));
+        }
+        r.schema(Some(node.pos), path, format!("`{s}` is neither a number nor a parameter name"));
+        return None;
+    }
+    number_of(node, path, r).map(OperandDoc::Num)
+}
+
+/// A date from a node (TOML date or "YYYY-MM-DD").
+pub fn date_of(node: &Node, path: &str, r: &mut Reader) -> Option<Date> {
+    match &node.value {
+        Value::Date(d) => Some(*d),
+        Value::String(s) => match s.parse::<Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                r.schema(Some(node.pos), path, format!("`{s}` is not a date (YYYY-MM-DD)"));
+                None
+            }
+        },
+        _ => {
+            r.schema(Some(node.pos), path, format!("expected a date (YYYY-MM-DD), found {}", type_of(node)));
+            None
+        }
+    }
+}
+
+/// A string from a node.
+pub fn string_of(node: &Node, path: &str, r: &mut Reader) -> Option<Text> {
+    match &node.value {
+        Value::String(s) => Some(Text { value: s.clone(), pos: node.pos }),
+        _ => {
+            r.schema(Some(node.pos), path, format!("expected a string, found {}", type_of(node)));
+            None
+        }
+    }
+}
+
+/// Whether `s` can be a name in expressions (input, parameter, derived value).
+pub fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The known key closest to `key`, for "did you mean" hints.
+fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(key, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d > 0)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_keys() {
+        assert_eq!(suggest("band", &["bands", "linear"]), Some("bands"));
+        assert_eq!(suggest("zzzzzz", &["bands", "linear"]), None);
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_name("poor_population"));
+        assert!(is_name("收入"));
+        assert!(!is_name("1x"));
+        assert!(!is_name("a-b"));
+        assert!(!is_name(""));
+    }
+}

@@ -1,0 +1,408 @@
+//! Records: the values one assessed unit reports, typed by the rulebook's inputs (spec §3).
+//!
+//! A [`Record`] is built for a rulebook (`Rulebook::record`) and holds one slot per input, so
+//! scoring does no name lookups. Values arrive typed ([`Value`]), from JSON, or as text cells from
+//! spreadsheets; text is read by the input's declared type when the record is scored, so every
+//! problem of a record is reported together, in declaration order.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::compile::InputSchema;
+use crate::error::{ErrorKind, Issue};
+use crate::model::InputType;
+use crate::num::{self, Num};
+use crate::syntax::{Node, Value as NodeValue};
+
+/// One value of a record.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A decimal.
+    Decimal(Decimal),
+    /// A whole number.
+    Integer(i64),
+    /// true/false.
+    Bool(bool),
+    /// Text. For a numeric or boolean input this is read as a spreadsheet cell would be (spec §3:
+    /// full-width digits, 是/否, "120000.0" for an integer…).
+    Text(String),
+    /// A list of decimals (a panel's marks).
+    Numbers(Vec<Decimal>),
+    /// A list of sub-records (a school's awards).
+    Items(Vec<Item>),
+}
+
+impl Value {
+    /// The name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Decimal(_) => "a decimal",
+            Value::Integer(_) => "an integer",
+            Value::Bool(_) => "a boolean",
+            Value::Text(_) => "text",
+            Value::Numbers(_) => "a list of numbers",
+            Value::Items(_) => "a list of items",
+        }
+    }
+
+    /// The value as a lookup key: numbers by value (1 and 1.0 are the same key), text as is.
+    pub(crate) fn key_text(&self) -> String {
+        match self {
+            Value::Decimal(d) => d.normalize().to_string(),
+            Value::Integer(i) => i.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Text(t) => t.trim().to_owned(),
+            Value::Numbers(_) | Value::Items(_) => String::new(),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Decimal(d) => write!(f, "{d}"),
+            Value::Integer(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Text(t) => write!(f, "{t:?}"),
+            Value::Numbers(v) => {
+                let parts: Vec<String> = v.iter().map(|d| d.to_string()).collect();
+                write!(f, "[{}]", parts.join(", "))
+            }
+            Value::Items(v) => write!(f, "[{} item(s)]", v.len()),
+        }
+    }
+}
+
+impl From<Decimal> for Value {
+    fn from(d: Decimal) -> Value {
+        Value::Decimal(d)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::Integer(i)
+    }
+}
+impl From<i32> for Value {
+    fn from(i: i32) -> Value {
+        Value::Integer(i64::from(i))
+    }
+}
+impl From<u32> for Value {
+    fn from(i: u32) -> Value {
+        Value::Integer(i64::from(i))
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Text(s.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Text(s)
+    }
+}
+impl From<Vec<Decimal>> for Value {
+    fn from(v: Vec<Decimal>) -> Value {
+        Value::Numbers(v)
+    }
+}
+impl From<Vec<Item>> for Value {
+    fn from(v: Vec<Item>) -> Value {
+        Value::Items(v)
+    }
+}
+
+/// One item of an `items` input: named scalar fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Item {
+    fields: Vec<(String, Value)>,
+}
+
+impl Item {
+    /// An empty item.
+    pub fn new() -> Item {
+        Item::default()
+    }
+
+    /// This item with a field set (builder style).
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Item {
+        self.set(name, value);
+        self
+    }
+
+    /// Set a field.
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) {
+        let value = value.into();
+        match self.fields.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.fields.push((name.to_owned(), value)),
+        }
+    }
+
+    /// A field's value.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Every field, in the order set.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.fields.iter().map(|(n, v)| (n.as_str(), v))
+    }
+}
+
+/// The values of one assessed unit, one slot per input of the rulebook it was made for.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub(crate) schema: Arc<InputSchema>,
+    pub(crate) values: Vec<Option<Value>>,
+    /// Problems found while decoding (e.g. from JSON), by input slot; reported when scored.
+    pub(crate) decode: Vec<(u32, Issue)>,
+    unknown: Vec<String>,
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.values == other.values && self.decode == other.decode && self.unknown == other.unknown
+    }
+}
+
+impl Record {
+    pub(crate) fn new(schema: Arc<InputSchema>) -> Record {
+        let n = schema.inputs.len();
+        Record { schema, values: vec![None; n], decode: Vec::new(), unknown: Vec::new() }
+    }
+
+    /// Set an input by name. An unknown name is ignored and remembered as a warning (spec §3);
+    /// returns whether the name is an input.
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) -> bool {
+        match self.schema.index.get(name) {
+            Some(&i) => {
+                self.set_at(i as usize, value);
+                true
+            }
+            None => {
+                self.note_unknown(name);
+                false
+            }
+        }
+    }
+
+    /// Set an input by its index (see `Rulebook::input_index`): no name lookup.
+    pub fn set_at(&mut self, index: usize, value: impl Into<Value>) {
+        if let Some(slot) = self.values.get_mut(index) {
+            *slot = Some(value.into());
+            self.decode.retain(|(s, _)| *s as usize != index);
+        }
+    }
+
+    /// Set an input from a spreadsheet cell: an empty (or blank) cell is missing, anything else is
+    /// read by the input's type when the record is scored.
+    pub fn set_cell(&mut self, name: &str, text: &str) -> bool {
+        match self.schema.index.get(name) {
+            Some(&i) => {
+                self.set_cell_at(i as usize, text);
+                true
+            }
+            None => {
+                self.note_unknown(name);
+                false
+            }
+        }
+    }
+
+    /// Set an input from a cell, by index.
+    pub fn set_cell_at(&mut self, index: usize, text: &str) {
+        if text.trim_matches(is_blank).is_empty() {
+            self.unset_at(index);
+        } else {
+            self.set_at(index, Value::Text(text.to_owned()));
+        }
+    }
+
+    /// Remove an input's value (it becomes missing).
+    pub fn unset(&mut self, name: &str) {
+        if let Some(&i) = self.schema.index.get(name) {
+            self.unset_at(i as usize);
+        }
+    }
+
+    fn unset_at(&mut self, index: usize) {
+        if let Some(slot) = self.values.get_mut(index) {
+            *slot = None;
+        }
+        self.decode.retain(|(s, _)| *s as usize != index);
+    }
+
+    /// An input's value, by name.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        let i = *self.schema.index.get(name)?;
+        self.values[i as usize].as_ref()
+    }
+
+    /// Fields that are not inputs of the rulebook (ignored; reported as warnings).
+    pub fn unknown_fields(&self) -> &[String] {
+        &self.unknown
+    }
+
+    fn note_unknown(&mut self, name: &str) {
+        if !self.unknown.iter().any(|u| u == name) {
+            self.unknown.push(name.to_owned());
+        }
+    }
+
+    /// Fill a record from a JSON object's document tree. Values are checked against the input
+    /// types here; problems are kept and reported when the record is scored.
+    pub(crate) fn fill_from_node(&mut self, node: &Node) -> Result<(), Issue> {
+        let NodeValue::Table(entries) = &node.value else {
+            return Err(Issue {
+                kind: ErrorKind::InputType,
+                field: None,
+                at: None,
+                value: None,
+                message: format!("a record is a JSON object of field values, not {}", node.type_name()),
+            });
+        };
+        for e in entries {
+            let Some(&slot) = self.schema.index.get(&e.key) else {
+                self.note_unknown(&e.key);
+                continue;
+            };
+            let input = &self.schema.inputs[slot as usize];
+            match decode_value(&e.value, input.ty, &input.fields, &e.key) {
+                Ok(v) => self.values[slot as usize] = v,
+                Err(issue) => self.decode.push((slot, issue)),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'
+}
+
+/// Decode a JSON value for an input of type `ty` (`None`: null, i.e. missing).
+fn decode_value(
+    node: &Node,
+    ty: InputType,
+    fields: &[(String, InputType)],
+    name: &str,
+) -> Result<Option<Value>, Issue> {
+    if let (NodeValue::Array(items), InputType::Numbers) = (&node.value, ty) {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            // Problems inside a list name the list input; the message says which element.
+            let here = format!("{name}[{}]", i + 1);
+            let mark = match &it.value {
+                NodeValue::Integer(t) | NodeValue::Float(t) | NodeValue::String(t) => {
+                    num::parse_decimal_text(t).map_err(|e| renamed(number_issue(&here, t, &e), name))?
+                }
+                _ => return Err(renamed(type_issue(&here, "a number", it), name)),
+            };
+            out.push(mark);
+        }
+        return Ok(Some(Value::Numbers(out)));
+    }
+    if let (NodeValue::Array(items), InputType::Items) = (&node.value, ty) {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            let here = format!("{name}[{}]", i + 1);
+            let NodeValue::Table(entries) = &it.value else {
+                return Err(renamed(type_issue(&here, "an object of item fields", it), name));
+            };
+            let mut item = Item::new();
+            for (fname, fty) in fields {
+                let Some(e) = entries.iter().find(|e| e.key == *fname) else { continue };
+                if let Some(v) =
+                    decode_scalar(&e.value, *fty, &format!("{here}.{fname}")).map_err(|e| renamed(e, name))?
+                {
+                    item.fields.push((fname.clone(), v));
+                }
+            }
+            out.push(item);
+        }
+        return Ok(Some(Value::Items(out)));
+    }
+    if matches!(node.value, NodeValue::Null) {
+        return Ok(None);
+    }
+    if matches!(ty, InputType::Numbers | InputType::Items) {
+        return Err(type_issue(name, expected_words(ty), node));
+    }
+    decode_scalar(node, ty, name)
+}
+
+/// Decode a scalar JSON value. Numbers keep their written text (no float on the way).
+fn decode_scalar(node: &Node, ty: InputType, name: &str) -> Result<Option<Value>, Issue> {
+    match (&node.value, ty) {
+        (NodeValue::Null, _) => Ok(None),
+        (NodeValue::Integer(t) | NodeValue::Float(t), InputType::Decimal) => {
+            num::parse_decimal_text(t).map(|d| Some(Value::Decimal(d))).map_err(|e| number_issue(name, t, &e))
+        }
+        (NodeValue::Integer(t) | NodeValue::Float(t), InputType::Integer) => {
+            num::parse_integer_text(t).map(|i| Some(Value::Integer(i))).map_err(|e| number_issue(name, t, &e))
+        }
+        (NodeValue::Bool(b), InputType::Boolean) => Ok(Some(Value::Bool(*b))),
+        (NodeValue::String(s), _) => {
+            // Strings are cells: read by type when scored; blank means missing.
+            if s.trim_matches(is_blank).is_empty() { Ok(None) } else { Ok(Some(Value::Text(s.clone()))) }
+        }
+        (NodeValue::Date(d), InputType::Text) => Ok(Some(Value::Text(d.to_string()))),
+        _ => Err(type_issue(name, expected_words(ty), node)),
+    }
+}
+
+/// An issue inside a list, attributed to the list input itself.
+fn renamed(mut issue: Issue, input: &str) -> Issue {
+    issue.field = Some(input.to_owned());
+    issue
+}
+
+fn expected_words(ty: InputType) -> &'static str {
+    match ty {
+        InputType::Decimal => "a decimal number",
+        InputType::Integer => "a whole number",
+        InputType::Boolean => "true or false",
+        InputType::Text => "text",
+        InputType::Numbers => "a list of numbers",
+        InputType::Items => "a list of items",
+    }
+}
+
+fn type_issue(name: &str, expected: &str, node: &Node) -> Issue {
+    Issue::input(
+        ErrorKind::InputType,
+        name,
+        None,
+        format!("{name} must be {expected}, not {}", node.type_name()),
+    )
+}
+
+/// The issue for a number that did not read.
+pub(crate) fn number_issue(name: &str, text: &str, e: &num::TextNumberError) -> Issue {
+    let kind = match e {
+        num::TextNumberError::OutOfRange => ErrorKind::InputOutOfRange,
+        _ => ErrorKind::InputType,
+    };
+    let shown: String = text.chars().take(60).collect();
+    Issue::input(kind, name, Some(shown.clone()), format!("{name} = {shown:?}: {e}"))
+}
+
+/// The exact number of a validated numeric value.
+pub(crate) fn num_of(v: &Value) -> Option<Num> {
+    match v {
+        Value::Decimal(d) => Some(Num::from_decimal(*d)),
+        Value::Integer(i) => Some(Num::from_i64(*i)),
+        _ => None,
+    }
+}

@@ -1,0 +1,325 @@
+//! Explanations as text, in Chinese (the default) or English: every indicator with its points,
+//! the rule in words and the values it read, then bonus, penalty, vetoes, criteria, the grade,
+//! where points were lost and how far the next grade is.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use crate::eval::Status;
+use crate::outcome::{NodeOutcome, Outcome, Read};
+
+/// The language of explanations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// 中文 (default).
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" | "chinese" | "中文" => Ok(Lang::Zh),
+            "en" | "english" => Ok(Lang::En),
+            other => Err(format!("unknown language `{other}`; expected zh or en")),
+        }
+    }
+}
+
+struct Words {
+    unit: &'static str,
+    profile: &'static str,
+    as_of: &'static str,
+    total: &'static str,
+    grade: &'static str,
+    passed: &'static str,
+    failed: &'static str,
+    left_out: &'static str,
+    no_data: &'static str,
+    bonus: &'static str,
+    penalty: &'static str,
+    vetoes: &'static str,
+    criteria: &'static str,
+    grade_rules: &'static str,
+    lost: &'static str,
+    derived: &'static str,
+    read: &'static str,
+    clamped: &'static str,
+    source: &'static str,
+    points: &'static str,
+    warnings: &'static str,
+    exact: &'static str,
+}
+
+const ZH: Words = Words {
+    unit: "单位",
+    profile: "片区/类别",
+    as_of: "评分日期",
+    total: "总分",
+    grade: "等次",
+    passed: "达标",
+    failed: "未达标",
+    left_out: "不适用（缺项折算）",
+    no_data: "无数据",
+    bonus: "加分",
+    penalty: "扣分",
+    vetoes: "一票否决",
+    criteria: "达标条件",
+    grade_rules: "等次规则",
+    lost: "失分（从多到少）",
+    derived: "计算值",
+    read: "读取",
+    clamped: "限定在分值范围内",
+    source: "依据",
+    points: "分",
+    warnings: "提示",
+    exact: "精确值",
+};
+
+const EN: Words = Words {
+    unit: "unit",
+    profile: "profile",
+    as_of: "as of",
+    total: "total",
+    grade: "grade",
+    passed: "passed",
+    failed: "not passed",
+    left_out: "not applicable (rescaled)",
+    no_data: "no data",
+    bonus: "bonus",
+    penalty: "penalty",
+    vetoes: "vetoes",
+    criteria: "criteria",
+    grade_rules: "grade rules",
+    lost: "points lost (largest first)",
+    derived: "derived values",
+    read: "read",
+    clamped: "clamped to the indicator's range",
+    source: "source",
+    points: "points",
+    warnings: "warnings",
+    exact: "exact",
+};
+
+fn dec(d: &Option<Decimal>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+fn reads_text(reads: &[Read]) -> String {
+    reads
+        .iter()
+        .map(|r| match &r.label {
+            Some(l) => format!("{}（{l}）= {}", r.name, r.value),
+            None => format!("{} = {}", r.name, r.value),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Render an outcome as text.
+pub fn explain(o: &Outcome, lang: Lang) -> String {
+    let mut s = String::new();
+    write_outcome(&mut s, o, lang, "");
+    s
+}
+
+fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
+    let w = if lang == Lang::Zh { &ZH } else { &EN };
+    let sep = if lang == Lang::Zh { "：" } else { ": " };
+    let _ = writeln!(
+        s,
+        "{indent}{} {} [{} {}]",
+        o.rulebook.title,
+        o.rulebook.version,
+        o.rulebook.id,
+        &o.rulebook.fingerprint[..o.rulebook.fingerprint.len().min(12)]
+    );
+    let mut head = format!("{indent}{} {}", w.unit, o.key);
+    if let Some(p) = &o.profile {
+        let _ = write!(head, " · {} {p}", w.profile);
+    }
+    if let Some(d) = &o.as_of {
+        let _ = write!(head, " · {} {d}", w.as_of);
+    }
+    let _ = writeln!(s, "{head}");
+    if o.total.is_some() {
+        let mut line = format!("{indent}{} {} / {}", w.total, dec(&o.total), dec(&o.max));
+        if let Some(g) = &o.grade {
+            let _ = write!(line, " · {} {g}", w.grade);
+        }
+        if let Some(n) = &o.next_grade {
+            let _ = match lang {
+                Lang::Zh => write!(line, " · 距「{}」还差 {} 分", n.grade, n.gap),
+                Lang::En => write!(line, " · {} points short of {}", n.gap, n.grade),
+            };
+        }
+        let _ = writeln!(s, "{line}");
+        if let Some(before) = &o.total_before_vetoes {
+            let _ = match lang {
+                Lang::Zh => writeln!(s, "{indent}（否决前总分 {before}）"),
+                Lang::En => writeln!(s, "{indent}(total before vetoes {before})"),
+            };
+        }
+        if let Some(g) = &o.grade_from_total {
+            let _ = match lang {
+                Lang::Zh => writeln!(s, "{indent}（按总分应为「{g}」，因否决或等次规则降低）"),
+                Lang::En => {
+                    writeln!(s, "{indent}(the total alone gives {g}; a veto or grade rule lowered it)")
+                }
+            };
+        }
+    }
+    if let Some(p) = o.passed {
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.criteria, if p { w.passed } else { w.failed });
+    }
+    if let Some(r) = &o.rescale {
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                s,
+                "{indent}缺项折算：适用项得分 {} / {}，不适用 {}",
+                r.obtained,
+                r.out_of,
+                r.left_out.join(", ")
+            ),
+            Lang::En => writeln!(
+                s,
+                "{indent}rescaled: {} of {} over applicable items; left out {}",
+                r.obtained,
+                r.out_of,
+                r.left_out.join(", ")
+            ),
+        };
+    }
+    for n in &o.nodes {
+        write_node(s, n, lang, w, indent);
+    }
+    for (title, items) in [(w.bonus, &o.bonus_items), (w.penalty, &o.penalty_items)] {
+        if items.is_empty() {
+            continue;
+        }
+        let total = if std::ptr::eq(items, &o.bonus_items) { &o.bonus } else { &o.penalty };
+        let _ = writeln!(s, "{indent}{title} {}", dec(total));
+        for it in items {
+            let words = it.note.as_ref().map(|n| n.words(lang)).unwrap_or_default();
+            let _ = writeln!(s, "{indent}  {} {} / {}{sep}{words}", it.label, it.points, it.max);
+        }
+    }
+    if !o.vetoes.is_empty() {
+        let _ = writeln!(s, "{indent}{}", w.vetoes);
+        for v in &o.vetoes {
+            let mut line = format!("{indent}  {} ({})", v.label, v.when);
+            if let Some(sc) = &v.score {
+                let _ = match lang {
+                    Lang::Zh => write!(line, " → 总分 {sc}"),
+                    Lang::En => write!(line, " → total {sc}"),
+                };
+            }
+            if let Some(g) = &v.grade {
+                let _ = match lang {
+                    Lang::Zh => write!(line, "，等次不高于「{g}」"),
+                    Lang::En => write!(line, ", grade at most {g}"),
+                };
+            }
+            if let Some(src) = &v.source {
+                let _ = write!(line, " 〔{} {src}〕", w.source);
+            }
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    if !o.criteria.is_empty() {
+        let _ = writeln!(s, "{indent}{}", w.criteria);
+        for c in &o.criteria {
+            let mark = if c.holds { "✓" } else { "✗" };
+            let mut line = format!("{indent}  {mark} {} ({})", c.label, c.when);
+            if !c.reads.is_empty() {
+                let _ = write!(line, "{sep}{}", reads_text(&c.reads));
+            }
+            if c.no_data {
+                let _ = write!(line, " [{}]", w.no_data);
+            }
+            if let Some(src) = &c.source {
+                let _ = write!(line, " 〔{} {src}〕", w.source);
+            }
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    if !o.grade_rules.is_empty() {
+        let _ = writeln!(s, "{indent}{}", w.grade_rules);
+        for g in &o.grade_rules {
+            let _ = match lang {
+                Lang::Zh => writeln!(s, "{indent}  {} → 等次不高于「{}」", g.when, g.grade_at_most),
+                Lang::En => writeln!(s, "{indent}  {} → grade at most {}", g.when, g.grade_at_most),
+            };
+        }
+    }
+    if !o.lost.is_empty() {
+        let parts: Vec<String> = o.lost.iter().map(|l| format!("{} −{}", l.label, l.lost)).collect();
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.lost, parts.join(", "));
+    }
+    if !o.derived.is_empty() {
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.derived, reads_text(&o.derived));
+    }
+    if !o.warnings.is_empty() {
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.warnings, o.warnings.join("; "));
+    }
+}
+
+fn write_node(s: &mut String, n: &NodeOutcome, lang: Lang, w: &Words, indent: &str) {
+    let sep = if lang == Lang::Zh { "：" } else { ": " };
+    let pad = "  ".repeat(n.depth as usize + 1);
+    let mut line = format!("{indent}{pad}{} {} / {}", n.label, dec(&n.points), n.max);
+    match n.status {
+        Status::NotApplicable => {
+            let _ = write!(line, " [{}]", w.left_out);
+        }
+        Status::NoData => {
+            let _ = write!(line, " [{}]", w.no_data);
+        }
+        Status::Scored => {}
+    }
+    if let Some(note) = &n.note
+        && n.status == Status::Scored
+    {
+        let _ = write!(line, "{sep}{}", note.words(lang));
+    }
+    if let Some(c) = &n.clamp {
+        let _ = write!(line, "（{} {} → {}）", w.clamped, c.from, c.to);
+    }
+    if let Some(e) = &n.exact {
+        let _ = write!(line, " [{} {e}]", w.exact);
+    }
+    if let Some(r) = &n.rescale {
+        let _ = match (lang, n.weighted) {
+            (Lang::Zh, false) => {
+                write!(line, "（缺项折算：{} / {}，不适用 {}）", r.obtained, r.out_of, r.left_out.join(", "))
+            }
+            (Lang::En, false) => write!(
+                line,
+                " (rescaled: {} of {}; left out {})",
+                r.obtained,
+                r.out_of,
+                r.left_out.join(", ")
+            ),
+            (Lang::Zh, true) => write!(line, "（加权，不适用 {}）", r.left_out.join(", ")),
+            (Lang::En, true) => write!(line, " (weighted; left out {})", r.left_out.join(", ")),
+        };
+    } else if n.weighted {
+        let _ = write!(line, "{}", if lang == Lang::Zh { "（加权）" } else { " (weighted)" });
+    }
+    if !n.reads.is_empty() && n.status != Status::NotApplicable {
+        let _ = write!(line, " — {} {}", w.read, reads_text(&n.reads));
+    }
+    if let Some(src) = &n.source {
+        let _ = write!(line, " 〔{} {src}〕", w.source);
+    }
+    let _ = writeln!(s, "{line}");
+    let _ = w.points;
+    if let Some(inner) = n.note.as_ref().and_then(|nt| nt.component_outcome()) {
+        let deeper = format!("{indent}{pad}    ");
+        write_outcome(s, inner, lang, &deeper);
+    }
+}

@@ -1,0 +1,601 @@
+//! The public face of a loaded rulebook: loading (text, file, built-in), introspection, records,
+//! and scoring one record.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rust_decimal::Decimal;
+
+use crate::compile::{self, Compiled, ComponentSource};
+use crate::date::Date;
+use crate::error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
+use crate::eval::{self, Figures, ProfileChoice, Request, View};
+use crate::model::{self, InputType, read::Reader};
+use crate::num::Num;
+use crate::outcome::Outcome;
+use crate::record::Record;
+use crate::syntax::{self, Format};
+
+/// A loaded, validated, compiled rulebook. Cheap to clone (shared), immutable, `Send + Sync`:
+/// one rulebook can score on many threads at once.
+#[derive(Clone, Debug)]
+pub struct Rulebook(Arc<Compiled>);
+
+/// Options for scoring one record.
+#[derive(Clone, Debug, Default)]
+pub struct ScoreOptions {
+    /// Score in this profile (else the record's `profile_field`, else the base values).
+    pub profile: Option<String>,
+    /// Scoring date for dated parameters (else the rulebook's `as_of`).
+    pub as_of: Option<Date>,
+    /// Cohort figures for relative rules (needed when scoring one record alone).
+    pub cohort: Option<Cohort>,
+}
+
+/// Cohort figures for relative rules when a record is scored alone: the best value of each
+/// relative indicator's input, overall or per profile.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cohort {
+    entries: Vec<(String, Option<String>, Decimal)>,
+}
+
+impl Cohort {
+    /// No figures yet.
+    pub fn new() -> Cohort {
+        Cohort::default()
+    }
+
+    /// Set the cohort best of `indicator`'s input, for `profile` (for rules `within = "profile"`)
+    /// or for all rows (`None`).
+    pub fn set(&mut self, indicator: &str, profile: Option<&str>, best: Decimal) -> &mut Cohort {
+        self.entries.retain(|(i, p, _)| !(i == indicator && p.as_deref() == profile));
+        self.entries.push((indicator.to_owned(), profile.map(str::to_owned), best));
+        self
+    }
+
+    fn figures(&self, book: &Compiled) -> Figures {
+        let groups = book.profiles.len();
+        let mut best = vec![vec![None; groups]; book.relatives.len()];
+        for (k, site) in book.relatives.iter().enumerate() {
+            let id = &book.nodes[site.node as usize].id;
+            for (ind, profile, v) in &self.entries {
+                if ind != id {
+                    continue;
+                }
+                let n = Num::from_decimal(*v);
+                match profile {
+                    // An overall figure serves every group unless a group has its own.
+                    None => {
+                        for g in best[k].iter_mut() {
+                            if g.is_none() {
+                                *g = Some(n.clone());
+                            }
+                        }
+                        best[k][0] = Some(n);
+                    }
+                    Some(p) => {
+                        if let Some(&ix) = book.profile_index.get(p) {
+                            best[k][ix as usize] = Some(n);
+                        }
+                    }
+                }
+            }
+        }
+        Figures { best }
+    }
+}
+
+/// A description of one indicator, for building forms and reports.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct IndicatorInfo {
+    /// Dotted id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// 0 for top level.
+    pub depth: u32,
+    /// Parent id.
+    pub parent: Option<String>,
+    /// Maximum (base profile).
+    pub points: Decimal,
+    /// The rule kind (leaves).
+    pub rule: Option<String>,
+    /// The clause it implements.
+    pub source: Option<String>,
+    /// Whether it has children.
+    pub is_leaf: bool,
+}
+
+/// A description of one input.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InputInfo {
+    /// Name.
+    pub name: String,
+    /// Type name (decimal, integer, boolean, text, numbers, items).
+    pub ty: String,
+    /// Label.
+    pub label: Option<String>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Whether required.
+    pub required: bool,
+    /// Allowed values (text).
+    pub values: Option<Vec<String>>,
+    /// Lower bound.
+    pub min: Option<String>,
+    /// Upper bound.
+    pub max: Option<String>,
+    /// Item fields (name, type).
+    pub fields: Vec<(String, String)>,
+}
+
+/// Loads rulebooks, resolving `component` references against built-ins and any rulebooks given.
+#[derive(Clone, Debug, Default)]
+pub struct Loader {
+    extra: Vec<Rulebook>,
+    search: Vec<PathBuf>,
+}
+
+impl Loader {
+    /// A loader that knows the built-in rulebooks.
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Make `rb` available as a component by its id.
+    pub fn with(mut self, rb: Rulebook) -> Loader {
+        self.extra.push(rb);
+        self
+    }
+
+    /// Look for component rulebooks in `dir` as `<id>.toml` or `<id>.json`.
+    pub fn search(mut self, dir: impl Into<PathBuf>) -> Loader {
+        self.search.push(dir.into());
+        self
+    }
+
+    /// Load a rulebook from text.
+    pub fn load_str(&self, text: &str, format: Format) -> Result<Rulebook, LoadError> {
+        self.load(text, format, None)
+    }
+
+    /// Load a rulebook from a file (format from its extension; `.json` is JSON, anything else
+    /// TOML). Components are also looked for next to it.
+    pub fn load_file(&self, path: impl AsRef<Path>) -> Result<Rulebook, LoadError> {
+        let path = path.as_ref();
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, &e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| LoadError {
+            rulebook: None,
+            problems: vec![Problem {
+                kind: ErrorKind::Syntax,
+                location: Location { file: Some(shown.clone()), ..Location::default() },
+                message: format!(
+                    "the file is not valid UTF-8 (at byte {}); save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            }],
+        })?;
+        let format = Format::from_path_extension(path).unwrap_or(Format::Toml);
+        let mut me = self.clone();
+        if let Some(dir) = path.parent() {
+            me.search.push(if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_path_buf() });
+        }
+        me.load(&text, format, Some(shown))
+    }
+
+    fn load(&self, text: &str, format: Format, file: Option<String>) -> Result<Rulebook, LoadError> {
+        let mut r = Reader::new(file.clone());
+        let root = match syntax::parse(text, format) {
+            Ok(root) => root,
+            Err(problems) => {
+                for p in problems {
+                    let kind = match p.kind {
+                        syntax::SyntaxProblemKind::Syntax => ErrorKind::Syntax,
+                        syntax::SyntaxProblemKind::TooDeep => ErrorKind::TooDeep,
+                        syntax::SyntaxProblemKind::Schema => ErrorKind::Schema,
+                    };
+                    r.problem(kind, p.pos, "", p.message);
+                }
+                return Err(LoadError { rulebook: None, problems: r.problems });
+            }
+        };
+        let doc = model::read_document(&root, &mut r);
+        let id = (!doc.meta.id.is_empty()).then(|| doc.meta.id.clone());
+        let source = Components { loader: self, own_id: id.clone() };
+        match compile::compile(&doc, &root, &source, &mut r) {
+            Some(mut c) if r.problems.is_empty() => {
+                c.text = Some((text.to_owned(), format));
+                Ok(Rulebook(Arc::new(c)))
+            }
+            _ => {
+                if r.problems.is_empty() {
+                    r.problem(ErrorKind::Schema, None, "", "the rulebook did not compile");
+                }
+                Err(LoadError { rulebook: id, problems: r.problems })
+            }
+        }
+    }
+}
+
+fn io_error(path: &str, msg: &str) -> LoadError {
+    LoadError {
+        rulebook: None,
+        problems: vec![Problem {
+            kind: ErrorKind::Io,
+            location: Location { file: Some(path.to_owned()), ..Location::default() },
+            message: format!("cannot read {path}: {msg}"),
+        }],
+    }
+}
+
+struct Components<'a> {
+    loader: &'a Loader,
+    own_id: Option<String>,
+}
+
+impl ComponentSource for Components<'_> {
+    fn find(&self, id: &str) -> Option<Rulebook> {
+        if self.own_id.as_deref() == Some(id) {
+            return None; // a rulebook cannot be its own component
+        }
+        if let Some(rb) = self.loader.extra.iter().find(|r| r.id() == id) {
+            return Some(rb.clone());
+        }
+        for dir in &self.loader.search {
+            for ext in ["toml", "json"] {
+                let p = dir.join(format!("{id}.{ext}"));
+                if p.is_file() {
+                    return Loader { extra: self.loader.extra.clone(), search: self.loader.search.clone() }
+                        .load_file(&p)
+                        .ok();
+                }
+            }
+        }
+        Rulebook::builtin(id).ok()
+    }
+}
+
+/// The built-in rulebooks: (id, TOML text), embedded in the library.
+const BUILTINS: &[(&str, &str)] =
+    &[("example.county-assessment", include_str!("../rulebooks/example.county-assessment.toml"))];
+
+fn builtin_cache() -> &'static Mutex<HashMap<&'static str, Rulebook>> {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Rulebook>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+impl Rulebook {
+    /// Load a rulebook from text.
+    ///
+    /// ```
+    /// use kaoping::{Format, Rulebook};
+    /// let rb = Rulebook::from_str(r#"
+    /// [rulebook]
+    /// id = "demo"
+    /// title = "示例"
+    /// version = "1"
+    /// [inputs]
+    /// rate = { type = "decimal" }
+    /// [[indicator]]
+    /// id = "rate"
+    /// label = "达标率"
+    /// points = 10
+    /// linear = { input = "rate", from = [60, 0], to = [100, 10] }
+    /// "#, Format::Toml).unwrap();
+    /// assert_eq!(rb.id(), "demo");
+    /// ```
+    pub fn from_str(text: &str, format: Format) -> Result<Rulebook, LoadError> {
+        Loader::new().load_str(text, format)
+    }
+
+    /// Load a rulebook from a TOML or JSON file (by extension).
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Rulebook, LoadError> {
+        Loader::new().load_file(path)
+    }
+
+    /// A built-in rulebook by id.
+    pub fn builtin(id: &str) -> Result<Rulebook, LoadError> {
+        let Some(&(key, text)) = BUILTINS.iter().find(|(k, _)| *k == id) else {
+            return Err(LoadError {
+                rulebook: Some(id.to_owned()),
+                problems: vec![Problem {
+                    kind: ErrorKind::UnknownName,
+                    location: Location::default(),
+                    message: format!(
+                        "no built-in rulebook `{id}`; available: {}",
+                        Rulebook::builtin_ids().join(", ")
+                    ),
+                }],
+            });
+        };
+        if let Some(rb) = builtin_cache().lock().ok().and_then(|c| c.get(key).cloned()) {
+            return Ok(rb);
+        }
+        // Compile outside the lock: a built-in may load other built-ins as components.
+        let rb = Loader::new().load(text, Format::Toml, Some(format!("builtin:{key}")))?;
+        if let Ok(mut c) = builtin_cache().lock() {
+            c.insert(key, rb.clone());
+        }
+        Ok(rb)
+    }
+
+    /// The ids of the built-in rulebooks.
+    pub fn builtin_ids() -> Vec<&'static str> {
+        BUILTINS.iter().map(|(k, _)| *k).collect()
+    }
+
+    pub(crate) fn compiled(&self) -> &Compiled {
+        &self.0
+    }
+
+    /// Id.
+    pub fn id(&self) -> &str {
+        &self.0.meta.id
+    }
+
+    /// Title.
+    pub fn title(&self) -> &str {
+        &self.0.meta.title
+    }
+
+    /// Version.
+    pub fn version(&self) -> &str {
+        &self.0.meta.version
+    }
+
+    /// SHA-256 of the canonical form (independent of whitespace, comments and key order).
+    pub fn fingerprint(&self) -> &str {
+        &self.0.fingerprint
+    }
+
+    /// Decimal places of published points.
+    pub fn scale(&self) -> u32 {
+        self.0.meta.scale
+    }
+
+    /// Whether the rulebook says it is an illustrative example (示例方案).
+    pub fn is_illustrative(&self) -> bool {
+        self.0.meta.illustrative
+    }
+
+    /// The rulebook's description and notes.
+    pub fn description(&self) -> (Option<&str>, Option<&str>) {
+        (self.0.meta.description.as_deref(), self.0.meta.notes.as_deref())
+    }
+
+    /// The document it implements.
+    pub fn source(&self) -> Option<&str> {
+        self.0.meta.source.as_deref()
+    }
+
+    /// The text it was loaded from.
+    pub fn text(&self) -> Option<&str> {
+        self.0.text.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook.
+    pub fn max(&self, profile: Option<&str>) -> Option<Decimal> {
+        let c = &self.0;
+        if !c.has_total() {
+            return None;
+        }
+        let p = match profile {
+            None => 0,
+            Some(name) => *c.profile_index.get(name)? as usize,
+        };
+        c.max[p].to_decimal_at(c.meta.scale, c.meta.rounding)
+    }
+
+    /// Declared profiles.
+    pub fn profiles(&self) -> Vec<&str> {
+        self.0.profiles[1..].iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Grade labels, best first.
+    pub fn grades(&self) -> Vec<&str> {
+        self.0.grades.iter().map(|g| g.label.as_str()).collect()
+    }
+
+    /// Indicators in file order.
+    pub fn indicators(&self) -> Vec<IndicatorInfo> {
+        let c = &self.0;
+        c.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| IndicatorInfo {
+                id: n.id.clone(),
+                label: n.label.clone(),
+                depth: n.depth,
+                parent: n.parent.map(|p| c.nodes[p as usize].id.clone()),
+                points: c.points[0][i].to_decimal_at(c.meta.scale, c.meta.rounding).unwrap_or_default(),
+                rule: n.rule.as_ref().map(|r| rule_kind(r).to_owned()),
+                source: n.source.clone(),
+                is_leaf: n.children.is_empty(),
+            })
+            .collect()
+    }
+
+    /// Inputs in declaration order (including those only components declare).
+    pub fn inputs(&self) -> Vec<InputInfo> {
+        self.0
+            .schema
+            .inputs
+            .iter()
+            .map(|i| InputInfo {
+                name: i.name.clone(),
+                ty: i.ty.name().to_owned(),
+                label: i.label.clone(),
+                unit: i.unit.clone(),
+                required: i.required && i.default.is_none(),
+                values: i.values.clone(),
+                min: i.min.as_ref().map(crate::rules::show),
+                max: i.max.as_ref().map(crate::rules::show),
+                fields: i.fields.iter().map(|(n, t)| (n.clone(), t.name().to_owned())).collect(),
+            })
+            .collect()
+    }
+
+    /// The index of an input (for [`Record::set_at`]).
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.0.schema.index.get(name).map(|&i| i as usize)
+    }
+
+    /// The index of an input by its name or its label (e.g. a Chinese column header).
+    pub fn input_by_name_or_label(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.input_index(name)
+            .or_else(|| self.0.schema.inputs.iter().position(|i| i.label.as_deref() == Some(name)))
+    }
+
+    /// Whether an input is a list (`numbers` or `items`).
+    pub fn input_is_list(&self, index: usize) -> bool {
+        self.0.schema.inputs.get(index).is_some_and(|i| matches!(i.ty, InputType::Numbers | InputType::Items))
+    }
+
+    /// An empty record for this rulebook.
+    pub fn record(&self) -> Record {
+        Record::new(self.0.schema.clone())
+    }
+
+    /// A record from a JSON object (`null` = missing). Decimals may be JSON numbers (read from
+    /// their text, never through a float) or strings.
+    pub fn record_from_json(&self, json: &str) -> Result<Record, RecordError> {
+        let node = syntax::parse(json, Format::Json).map_err(|problems| {
+            let p = &problems[0];
+            let at = p.pos.map(|p| format!(" at {p}")).unwrap_or_default();
+            RecordError::one(Issue {
+                kind: ErrorKind::Syntax,
+                field: None,
+                at: None,
+                value: None,
+                message: format!("the record is not valid JSON{at}: {}", p.message),
+            })
+        })?;
+        self.record_from_node(&node)
+    }
+
+    pub(crate) fn record_from_node(&self, node: &syntax::Node) -> Result<Record, RecordError> {
+        let mut rec = self.record();
+        rec.fill_from_node(node).map_err(RecordError::one)?;
+        Ok(rec)
+    }
+
+    /// Records from a JSON array of objects. A row that is not an object gets an error in its slot.
+    pub fn records_from_json(&self, json: &str) -> Result<Vec<Result<Record, RecordError>>, RecordError> {
+        let node = syntax::parse(json, Format::Json).map_err(|problems| {
+            let p = &problems[0];
+            let at = p.pos.map(|p| format!(" at {p}")).unwrap_or_default();
+            RecordError::one(Issue {
+                kind: ErrorKind::Syntax,
+                field: None,
+                at: None,
+                value: None,
+                message: format!("not valid JSON{at}: {}", p.message),
+            })
+        })?;
+        let syntax::Value::Array(items) = &node.value else {
+            return Err(RecordError::one(Issue {
+                kind: ErrorKind::InputType,
+                field: None,
+                at: None,
+                value: None,
+                message: "expected a JSON array of records".into(),
+            }));
+        };
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                self.record_from_node(n).map_err(|mut e| {
+                    e.row = Some(i + 1);
+                    e
+                })
+            })
+            .collect())
+    }
+
+    /// The record as this rulebook sees it: itself, or re-bound by name if it was made for
+    /// another rulebook.
+    pub(crate) fn bind<'a>(&self, record: &'a Record) -> Cow<'a, Record> {
+        if Arc::ptr_eq(&record.schema, &self.0.schema) {
+            return Cow::Borrowed(record);
+        }
+        let mut out = self.record();
+        for (i, input) in record.schema.inputs.iter().enumerate() {
+            if let Some(v) = &record.values[i] {
+                out.set(&input.name, v.clone());
+            }
+        }
+        for u in record.unknown_fields() {
+            out.set(u, crate::Value::Bool(false));
+        }
+        for (slot, issue) in &record.decode {
+            if let Some(&mine) = self.0.schema.index.get(&record.schema.inputs[*slot as usize].name) {
+                out.decode.push((mine, issue.clone()));
+            }
+        }
+        Cow::Owned(out)
+    }
+
+    /// Score one record, with its full explanation.
+    ///
+    /// ```
+    /// use kaoping::{Rulebook, ScoreOptions};
+    /// let rb = Rulebook::builtin("example.county-assessment").unwrap();
+    /// let mut r = rb.record();
+    /// r.set("county", "示例县");
+    /// r.set("region", "凉山彝区");
+    /// r.set("population", 100_000);
+    /// r.set("poor_population", 3_000);
+    /// r.set("income_growth", 6);
+    /// r.set("sampled", 320);
+    /// r.set("satisfied", 266);
+    /// r.set("expert_marks", vec![7.into(), 8.into(), 9.into(), 6.into(), 10.into()] as Vec<rust_decimal::Decimal>);
+    /// let out = rb.score(&r, &ScoreOptions::default()).unwrap();
+    /// assert_eq!(out.total.unwrap().to_string(), "80.13");   // 266/320 satisfaction: 3.125 → 3.13
+    /// assert_eq!(out.grade.as_deref(), Some("较好"));
+    /// let text = kaoping::explain(&out, kaoping::Lang::Zh);
+    /// assert!(text.contains("群众认可度 3.13"));
+    /// ```
+    pub fn score(&self, record: &Record, opts: &ScoreOptions) -> Result<Outcome, RecordError> {
+        let c = &self.0;
+        let figures = opts.cohort.as_ref().map(|k| k.figures(c));
+        let record = self.bind(record);
+        let req = Request {
+            profile: opts.profile.as_deref().map_or(ProfileChoice::FromRecord, ProfileChoice::Named),
+            as_of: opts.as_of,
+            figures: figures.as_ref(),
+            row: None,
+        };
+        let (_, outcome) = eval::score(c, View::of(&record), &req, true)?;
+        outcome.ok_or_else(|| {
+            RecordError::one(Issue::at(ErrorKind::Overflow, "outcome", "no explanation was built".into()))
+        })
+    }
+
+    /// Score a record given as JSON.
+    pub fn score_json(&self, json: &str, opts: &ScoreOptions) -> Result<Outcome, RecordError> {
+        self.score(&self.record_from_json(json)?, opts)
+    }
+}
+
+fn rule_kind(r: &crate::rules::Rule) -> &'static str {
+    use crate::rules::Rule;
+    match r {
+        Rule::Bands(_) => "bands",
+        Rule::Linear(_) => "linear",
+        Rule::Check(_) => "check",
+        Rule::Count(_) => "count",
+        Rule::Deduct(_) => "deduct",
+        Rule::Ratio(_) => "ratio",
+        Rule::Lookup(_) => "lookup",
+        Rule::Relative(_) => "relative",
+        Rule::Formula(_) => "formula",
+        Rule::Component(_) => "component",
+        Rule::Panel(_) => "panel",
+        Rule::Items(_) => "items",
+    }
+}

@@ -1,0 +1,250 @@
+//! `bands`: the first band whose test holds gives its points (档次计分).
+//!
+//! `at_most` v ≤ t and `below` v < t need strictly increasing thresholds; `at_least` v ≥ t and
+//! `above` v > t need strictly decreasing ones; no band → `else` (required).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, put, show, value_or_no_data};
+use crate::ErrorKind;
+use crate::compile::{Expression, Operand, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::expr::Type;
+use crate::model::operand_pair;
+use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::num::Num;
+use crate::render::Lang;
+use crate::syntax::{Node, Pos};
+
+/// Which test the thresholds use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cmp {
+    /// v ≤ t
+    AtMost,
+    /// v < t
+    Below,
+    /// v ≥ t
+    AtLeast,
+    /// v > t
+    Above,
+}
+
+impl Cmp {
+    const KEYS: [(&'static str, Cmp); 4] =
+        [("at_most", Cmp::AtMost), ("below", Cmp::Below), ("at_least", Cmp::AtLeast), ("above", Cmp::Above)];
+
+    /// Whether `v` passes threshold `t`.
+    pub fn holds(self, v: &Num, t: &Num) -> bool {
+        match self {
+            Cmp::AtMost => v <= t,
+            Cmp::Below => v < t,
+            Cmp::AtLeast => v >= t,
+            Cmp::Above => v > t,
+        }
+    }
+
+    /// Whether thresholds must increase (else decrease).
+    pub fn increasing(self) -> bool {
+        matches!(self, Cmp::AtMost | Cmp::Below)
+    }
+
+    /// The comparison sign.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Cmp::AtMost => "≤",
+            Cmp::Below => "<",
+            Cmp::AtLeast => "≥",
+            Cmp::Above => ">",
+        }
+    }
+
+    /// The key used in rulebooks.
+    pub fn key(self) -> &'static str {
+        Cmp::KEYS.iter().find(|(_, c)| *c == self).map_or("at_most", |(k, _)| k)
+    }
+}
+
+/// `bands` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    input: Option<Text>,
+    cmp: Cmp,
+    bands: Vec<(OperandDoc, OperandDoc)>,
+    otherwise: Option<OperandDoc>,
+    pos: Pos,
+}
+
+/// Read `bands = { input, at_most|below|at_least|above = [[t, p], …], else }`.
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    let mut t = Table::of(node, path, r)?;
+    let input = t.req_string(r, "input", "the value the bands test");
+    let present: Vec<(&str, Cmp)> = Cmp::KEYS.iter().copied().filter(|(k, _)| t.has(k)).collect();
+    let (key, cmp) = match present.as_slice() {
+        [one] => *one,
+        [] => {
+            r.schema(Some(node.pos), path, "bands need one of at_most, below, at_least, above");
+            t.finish(r, &["input", "at_most", "below", "at_least", "above", "else"]);
+            return None;
+        }
+        _ => {
+            r.schema(Some(node.pos), path, "bands use exactly one of at_most, below, at_least, above");
+            ("", present[0].1)
+        }
+    };
+    let mut bands = Vec::new();
+    if let Some((items, pos)) = t.array(r, key) {
+        if items.is_empty() {
+            r.schema(Some(pos), path, "bands need at least one [threshold, points] pair");
+        }
+        for it in items {
+            if let Some(pair) = operand_pair(it, path, r) {
+                bands.push(pair);
+            }
+        }
+    }
+    if !t.has("else") {
+        r.problem(
+            ErrorKind::MissingElse,
+            Some(node.pos),
+            path,
+            "bands need `else`: the points when no band holds",
+        );
+    }
+    let otherwise = t.operand(r, "else");
+    t.finish(r, &["input", "at_most", "below", "at_least", "above", "else"]);
+    Some(Doc { input, cmp, bands, otherwise, pos: node.pos })
+}
+
+/// A compiled `bands` rule.
+#[derive(Clone, Debug)]
+pub struct Bands {
+    /// The value tested.
+    pub input: Expression,
+    /// The test.
+    pub cmp: Cmp,
+    /// (threshold, points) in order.
+    pub bands: Vec<(Operand, Operand)>,
+    /// Points when no band holds.
+    pub otherwise: Operand,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Bands> {
+    let input = cx.expression(d.input.as_ref()?, Type::Num, "the input of bands");
+    let mut bands = Vec::with_capacity(d.bands.len());
+    for (t, p) in &d.bands {
+        let (t, p) = (cx.operand(t), cx.operand(p));
+        bands.push((t?, p?));
+    }
+    let otherwise = cx.operand(d.otherwise.as_ref()?);
+    let _ = d.pos;
+    Some(Bands { input: input?, cmp: d.cmp, bands, otherwise: otherwise? })
+}
+
+impl Bands {
+    /// Score.
+    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+        let v = value_or_no_data!(run.num(&self.input.expr)?);
+        for (i, (t, p)) in self.bands.iter().enumerate() {
+            let t = run.operand(t);
+            if self.cmp.holds(&v, &t) {
+                let p = run.operand(p);
+                put(note, || {
+                    super::Note::Bands(Note {
+                        input: self.input.text.clone(),
+                        value: show(&v),
+                        cmp: self.cmp,
+                        band: Some(i + 1),
+                        threshold: Some(show(&t)),
+                        threshold_param: run.param_name(&self.bands[i].0),
+                        points: show(&p),
+                    })
+                });
+                return Ok(Leaf::Value(p));
+            }
+        }
+        let p = run.operand(&self.otherwise);
+        put(note, || {
+            super::Note::Bands(Note {
+                input: self.input.text.clone(),
+                value: show(&v),
+                cmp: self.cmp,
+                band: None,
+                threshold: None,
+                threshold_param: None,
+                points: show(&p),
+            })
+        });
+        Ok(Leaf::Value(p))
+    }
+
+    /// Thresholds strictly monotonic in the comparator's direction.
+    pub fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(ErrorKind, String)>) {
+        let ts: Vec<Num> = self.bands.iter().map(|(t, _)| get(t)).collect();
+        for w in ts.windows(2) {
+            let ok = if self.cmp.increasing() { w[0] < w[1] } else { w[0] > w[1] };
+            if !ok {
+                let dir = if self.cmp.increasing() { "increase" } else { "decrease" };
+                problems.push((
+                    ErrorKind::BandOrder,
+                    format!(
+                        "{} thresholds must strictly {dir}: {} then {}",
+                        self.cmp.key(),
+                        show(&w[0]),
+                        show(&w[1])
+                    ),
+                ));
+                return;
+            }
+        }
+    }
+}
+
+/// How a band was chosen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The input expression.
+    pub input: String,
+    /// Its value.
+    pub value: String,
+    /// The test.
+    pub cmp: Cmp,
+    /// The 1-based band that held, or none (`else`).
+    pub band: Option<usize>,
+    /// The band's threshold.
+    pub threshold: Option<String>,
+    /// The parameter the threshold came from.
+    pub threshold_param: Option<String>,
+    /// The points given.
+    pub points: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        let param = self.threshold_param.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
+        match (lang, &self.threshold) {
+            (Lang::Zh, Some(t)) => format!(
+                "{} = {}，{} {t}{param}（第 {} 档）→ {} 分",
+                self.input,
+                self.value,
+                self.cmp.sign(),
+                self.band.unwrap_or(0),
+                self.points
+            ),
+            (Lang::Zh, None) => format!("{} = {}，不在任何档内 → {} 分", self.input, self.value, self.points),
+            (Lang::En, Some(t)) => format!(
+                "{} = {} {} {t}{param} (band {}) → {} points",
+                self.input,
+                self.value,
+                self.cmp.sign(),
+                self.band.unwrap_or(0),
+                self.points
+            ),
+            (Lang::En, None) => {
+                format!("{} = {} is in no band → {} points (else)", self.input, self.value, self.points)
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `count`: n × each, where n is a number or the length of a list input (计次得分); `each`
+//! defaults to 1.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, Quantity, put, show, value_or_no_data};
+use crate::compile::{Operand, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::render::Lang;
+use crate::syntax::Node;
+
+/// `count` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    input: Option<Text>,
+    each: Option<OperandDoc>,
+}
+
+/// Read `count = { input, each }`.
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    let mut t = Table::of(node, path, r)?;
+    let d = Doc { input: t.req_string(r, "input", "what is counted"), each: t.operand(r, "each") };
+    t.finish(r, &["input", "each"]);
+    Some(d)
+}
+
+/// A compiled `count` rule.
+#[derive(Clone, Debug)]
+pub struct Count {
+    /// What is counted.
+    pub input: Quantity,
+    /// Points per unit.
+    pub each: Operand,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Count> {
+    let input = Quantity::compile(d.input.as_ref()?, cx, "the input of count")?;
+    let each = match &d.each {
+        Some(e) => cx.operand(e)?,
+        None => Operand::Const(crate::num::Num::ONE),
+    };
+    Some(Count { input, each })
+}
+
+impl Count {
+    /// Score.
+    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+        let n = value_or_no_data!(self.input.eval(run)?);
+        let input = self.input.text();
+        let each = run.operand(&self.each);
+        let value = n.mul(&each);
+        put(note, || {
+            super::Note::Count(Note {
+                input: input.to_owned(),
+                n: show(&n),
+                each: show(&each),
+                result: show(&value),
+            })
+        });
+        Ok(Leaf::Value(value))
+    }
+}
+
+/// How a count was computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// What was counted.
+    pub input: String,
+    /// How many.
+    pub n: String,
+    /// Points each.
+    pub each: String,
+    /// n × each.
+    pub result: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("{} = {}，每个 {} 分 → {}", self.input, self.n, self.each, self.result),
+            Lang::En => format!("{} = {}, {} points each → {}", self.input, self.n, self.each, self.result),
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `deduct`: start from the indicator's points and take `each` off per unit, down to `floor`
+//! (扣分制). `each` defaults to 1; n may be the length of a list input (findings).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, Quantity, put, show, value_or_no_data};
+use crate::compile::{Operand, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::num::Num;
+use crate::render::Lang;
+use crate::syntax::Node;
+
+/// `deduct` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    input: Option<Text>,
+    each: Option<OperandDoc>,
+    floor: Option<OperandDoc>,
+}
+
+/// Read `deduct = { input, each, floor }`.
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    let mut t = Table::of(node, path, r)?;
+    let input = t.req_string(r, "input", "the number of faults");
+    let d = Doc { input, each: t.operand(r, "each"), floor: t.operand(r, "floor") };
+    t.finish(r, &["input", "each", "floor"]);
+    Some(d)
+}
+
+/// A compiled `deduct` rule.
+#[derive(Clone, Debug)]
+pub struct Deduct {
+    /// How many units (a number, or the length of a list input).
+    pub input: Quantity,
+    /// Points taken per unit.
+    pub each: Operand,
+    /// Lowest value.
+    pub floor: Operand,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Deduct> {
+    let input = Quantity::compile(d.input.as_ref()?, cx, "the input of deduct");
+    let each = match &d.each {
+        Some(e) => cx.operand(e),
+        None => Some(Operand::Const(Num::ONE)),
+    };
+    let floor = match &d.floor {
+        Some(f) => cx.operand(f),
+        None => Some(Operand::Const(Num::ZERO)),
+    };
+    Some(Deduct { input: input?, each: each?, floor: floor? })
+}
+
+impl Deduct {
+    /// Score.
+    pub fn eval<'r>(
+        &'r self,
+        run: &Run<'r>,
+        max: &Num,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
+        let n = value_or_no_data!(self.input.eval(run)?);
+        let (each, floor) = (run.operand(&self.each), run.operand(&self.floor));
+        let left = max.sub(&n.mul(&each));
+        let value = if left < floor { floor.clone() } else { left };
+        put(note, || {
+            super::Note::Deduct(Note {
+                input: self.input.text().to_owned(),
+                n: show(&n),
+                each: show(&each),
+                from: show(max),
+                floor: show(&floor),
+                result: show(&value),
+            })
+        });
+        Ok(Leaf::Value(value))
+    }
+}
+
+/// How a deduction was computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// What was counted.
+    pub input: String,
+    /// How many.
+    pub n: String,
+    /// Points taken each.
+    pub each: String,
+    /// The starting points.
+    pub from: String,
+    /// The lowest value.
+    pub floor: String,
+    /// max(from − n × each, floor).
+    pub result: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "{} = {}，每个扣 {} 分：{} − {} × {} → {}（不低于 {}）",
+                self.input, self.n, self.each, self.from, self.n, self.each, self.result, self.floor
+            ),
+            Lang::En => format!(
+                "{} = {}, {} off each: {} − {} × {} → {} (floor {})",
+                self.input, self.n, self.each, self.from, self.n, self.each, self.result, self.floor
+            ),
+        }
+    }
+}

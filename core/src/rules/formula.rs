@@ -1,0 +1,62 @@
+//! `formula`: the value of an expression (公式计分); the leaf clamp then keeps it in [0, points].
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, put, show, value_or_no_data};
+use crate::compile::{Expression, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::expr::Type;
+use crate::model::read::{Reader, Text, string_of};
+use crate::render::Lang;
+use crate::syntax::Node;
+
+/// `formula` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    formula: Text,
+}
+
+/// Read `formula = "…"`.
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    Some(Doc { formula: string_of(node, path, r)? })
+}
+
+/// A compiled `formula` rule.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    /// The expression.
+    pub formula: Expression,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Formula> {
+    Some(Formula { formula: cx.expression(&d.formula, Type::Num, "a formula")? })
+}
+
+impl Formula {
+    /// Score.
+    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+        let v = value_or_no_data!(run.num(&self.formula.expr)?);
+        put(note, || super::Note::Formula(Note { formula: self.formula.text.clone(), result: show(&v) }));
+        Ok(Leaf::Value(v))
+    }
+}
+
+/// The formula and its value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The expression.
+    pub formula: String,
+    /// Its value.
+    pub result: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("公式 {} = {}", self.formula, self.result),
+            Lang::En => format!("formula {} = {}", self.formula, self.result),
+        }
+    }
+}

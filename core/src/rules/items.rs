@@ -1,0 +1,373 @@
+//! `items`: each item of a list (a school's awards) is looked up in a nested table by its key
+//! fields; per `best_per` group only the highest-valued item counts (one work counted once, at its
+//! highest level); each `cap_per` group's sum is capped; the leaf's value is the sum.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, put, show};
+use crate::ErrorKind;
+use crate::compile::{Operand, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::model::read::{OperandDoc, Reader, Table, Text, operand_of};
+use crate::model::{InputType, string_list};
+use crate::num::Num;
+use crate::record::Item;
+use crate::render::Lang;
+use crate::syntax::{Node, Value};
+
+/// `items` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    input: Option<Text>,
+    keys: Vec<Text>,
+    table: Vec<(Vec<Text>, OperandDoc)>,
+    otherwise: Option<OperandDoc>,
+    best_per: Option<Text>,
+    cap_per: Option<(Text, OperandDoc)>,
+}
+
+/// Read `items = { input, keys = [...], table = {...}, else, best_per, cap_per = { field, cap } }`.
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    let mut t = Table::of(node, path, r)?;
+    let input = t.req_string(r, "input", "the items input");
+    let keys = t
+        .req_node(r, "keys", "the item fields that index the table")
+        .and_then(|n| string_list(n, path, r))
+        .unwrap_or_default();
+    let mut table = Vec::new();
+    match t.req_node(r, "table", "the points table") {
+        Some(n) if !keys.is_empty() => flatten(n, keys.len(), &mut Vec::new(), &mut table, path, r),
+        _ => {}
+    }
+    let otherwise = t.operand(r, "else");
+    let best_per = t.string(r, "best_per");
+    let cap_per = t.table(r, "cap_per").and_then(|mut c| {
+        let field = c.req_string(r, "field", "the field that groups items");
+        let cap = if c.has("cap") {
+            c.operand(r, "cap")
+        } else {
+            r.schema(Some(c.pos), &c.path, "missing key `cap`");
+            None
+        };
+        c.finish(r, &["field", "cap"]);
+        Some((field?, cap?))
+    });
+    t.finish(r, &["input", "keys", "table", "else", "best_per", "cap_per"]);
+    Some(Doc { input, keys, table, otherwise, best_per, cap_per })
+}
+
+/// Walk a nested table `depth` levels deep, collecting (key path, points) leaves.
+fn flatten(
+    node: &Node,
+    depth: usize,
+    prefix: &mut Vec<Text>,
+    out: &mut Vec<(Vec<Text>, OperandDoc)>,
+    path: &str,
+    r: &mut Reader,
+) {
+    if depth == 0 {
+        if let Some(v) = operand_of(node, path, r) {
+            out.push((prefix.clone(), v));
+        }
+        return;
+    }
+    let Value::Table(entries) = &node.value else {
+        r.schema(
+            Some(node.pos),
+            path,
+            format!("the table is indexed by {depth} more key(s) here; found {}", node.type_name()),
+        );
+        return;
+    };
+    for e in entries {
+        prefix.push(Text { value: e.key.clone(), pos: e.key_pos });
+        flatten(&e.value, depth - 1, prefix, out, path, r);
+        prefix.pop();
+    }
+}
+
+/// A compiled `items` rule.
+#[derive(Clone, Debug)]
+pub struct Items {
+    /// The items input's slot.
+    pub slot: u32,
+    /// The input's name.
+    pub name: String,
+    /// The key fields, in table order.
+    pub keys: Vec<String>,
+    /// (key values, points).
+    pub table: Vec<(Vec<String>, Operand)>,
+    /// Points of an item not in the table; without it, `LookupMiss`.
+    pub otherwise: Option<Operand>,
+    /// Keep only the best item per value of this field.
+    pub best_per: Option<String>,
+    /// Cap each group's sum: (field, cap).
+    pub cap_per: Option<(String, Operand)>,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
+    let input = d.input.as_ref()?;
+    let slot = match cx.list_input_kind(&input.value) {
+        Some((slot, InputType::Items)) => slot,
+        Some(_) => {
+            cx.problem(
+                ErrorKind::TypeMismatch,
+                Some(input.pos),
+                format!("an items rule reads an `items` input; `{}` is not one", input.value),
+            );
+            return None;
+        }
+        None => {
+            cx.problem(ErrorKind::UnknownName, Some(input.pos), format!("unknown input `{}`", input.value));
+            return None;
+        }
+    };
+    let fields = cx.item_fields(slot);
+    let mut ok = true;
+    let mut field = |cx: &mut RuleCx<'_>, f: &Text| -> Option<InputType> {
+        let found = fields.iter().find(|(n, _)| *n == f.value).map(|(_, t)| *t);
+        if found.is_none() {
+            cx.problem(
+                ErrorKind::UnknownName,
+                Some(f.pos),
+                format!("`{}` is not a field of {}", f.value, input.value),
+            );
+            ok = false;
+        }
+        found
+    };
+    let key_types: Vec<Option<InputType>> = d.keys.iter().map(|k| field(cx, k)).collect();
+    if let Some(b) = &d.best_per {
+        field(cx, b);
+    }
+    if let Some((f, _)) = &d.cap_per {
+        field(cx, f);
+    }
+    let mut table = Vec::with_capacity(d.table.len());
+    for (path, v) in &d.table {
+        let key: Vec<String> = path
+            .iter()
+            .zip(&key_types)
+            .map(|(k, ty)| match ty {
+                Some(InputType::Decimal | InputType::Integer) => match Num::parse_literal(k.value.trim()) {
+                    Ok(n) => show(&n),
+                    Err(_) => {
+                        cx.problem(
+                            ErrorKind::TypeMismatch,
+                            Some(k.pos),
+                            format!("key `{}` should be a number", k.value),
+                        );
+                        k.value.clone()
+                    }
+                },
+                _ => k.value.clone(),
+            })
+            .collect();
+        match cx.operand(v) {
+            Some(op) => table.push((key, op)),
+            None => ok = false,
+        }
+    }
+    let otherwise = match &d.otherwise {
+        Some(o) => Some(cx.operand(o)?),
+        None => None,
+    };
+    let cap_per = match &d.cap_per {
+        Some((f, c)) => Some((f.value.clone(), cx.operand(c)?)),
+        None => None,
+    };
+    ok.then(|| Items {
+        slot,
+        name: input.value.clone(),
+        keys: d.keys.iter().map(|k| k.value.clone()).collect(),
+        table,
+        otherwise,
+        best_per: d.best_per.as_ref().map(|b| b.value.clone()),
+        cap_per,
+    })
+}
+
+impl Items {
+    /// Score.
+    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+        let Some(items) = run.items(self.slot) else {
+            return Ok(Leaf::NoData);
+        };
+        // 1. Look every item up.
+        let mut looked: Vec<ItemNote> = Vec::with_capacity(items.len());
+        let mut values: Vec<Num> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let key: Vec<String> = self.keys.iter().map(|k| item.key_text(k)).collect();
+            let (hit, v) = match self.table.iter().find(|(k, _)| *k == key) {
+                Some((_, op)) => (true, run.operand(op)),
+                None => match &self.otherwise {
+                    Some(op) => (false, run.operand(op)),
+                    None => {
+                        return Err(Fault::new(
+                            ErrorKind::LookupMiss,
+                            format!(
+                                "item {} of {} ({}) is not in the table and there is no `else`",
+                                i + 1,
+                                self.name,
+                                key.join(" / ")
+                            ),
+                        ));
+                    }
+                },
+            };
+            looked.push(ItemNote { key, value: show(&v), hit, kept: true, group: None });
+            values.push(v);
+        }
+        // 2. Per best_per group keep only the highest-valued item (ties: the first in input order).
+        if let Some(field) = &self.best_per {
+            let groups: Vec<String> = items.iter().map(|it| it.key_text(field)).collect();
+            for i in 0..items.len() {
+                let better_elsewhere = (0..items.len()).any(|j| {
+                    j != i
+                        && groups[j] == groups[i]
+                        && (values[j] > values[i] || (values[j] == values[i] && j < i))
+                });
+                if better_elsewhere {
+                    looked[i].kept = false;
+                }
+            }
+        }
+        // 3. Cap each cap_per group's sum; 4. add up.
+        let mut caps: Vec<GroupNote> = Vec::new();
+        let mut total = Num::ZERO;
+        match &self.cap_per {
+            None => {
+                for (n, v) in looked.iter().zip(&values) {
+                    if n.kept {
+                        total = total.add(v);
+                    }
+                }
+            }
+            Some((field, cap)) => {
+                let cap = run.operand(cap);
+                let mut order: Vec<String> = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    let g = it.key_text(field);
+                    looked[i].group = Some(g.clone());
+                    if looked[i].kept && !order.contains(&g) {
+                        order.push(g);
+                    }
+                }
+                for g in order {
+                    let sum = looked
+                        .iter()
+                        .zip(&values)
+                        .filter(|(n, _)| n.kept && n.group.as_deref() == Some(g.as_str()))
+                        .fold(Num::ZERO, |a, (_, v)| a.add(v));
+                    let capped = sum > cap;
+                    total = total.add(if capped { &cap } else { &sum });
+                    caps.push(GroupNote { group: g, sum: show(&sum), cap: show(&cap), capped });
+                }
+            }
+        }
+        put(note, || {
+            super::Note::Items(Note {
+                input: self.name.clone(),
+                items: looked,
+                groups: caps,
+                result: show(&total),
+            })
+        });
+        Ok(Leaf::Value(total))
+    }
+}
+
+impl Item {
+    /// A field's value as a lookup key (numbers by value, so 1 and 1.0 match).
+    fn key_text(&self, field: &str) -> String {
+        self.field(field).map(|v| v.key_text()).unwrap_or_default()
+    }
+}
+
+/// One item's lookup.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemNote {
+    /// Its key field values.
+    pub key: Vec<String>,
+    /// Its value from the table.
+    pub value: String,
+    /// Whether the key was in the table (else `else`).
+    pub hit: bool,
+    /// Whether it counted (false: a better item of the same `best_per` group counted).
+    pub kept: bool,
+    /// Its `cap_per` group.
+    pub group: Option<String>,
+}
+
+/// One capped group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupNote {
+    /// The group's field value.
+    pub group: String,
+    /// The sum of its kept items.
+    pub sum: String,
+    /// The cap.
+    pub cap: String,
+    /// Whether the cap applied.
+    pub capped: bool,
+}
+
+/// How the items added up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The items input.
+    pub input: String,
+    /// Every item.
+    pub items: Vec<ItemNote>,
+    /// Capped groups.
+    pub groups: Vec<GroupNote>,
+    /// The sum.
+    pub result: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        let kept = self.items.iter().filter(|i| i.kept).count();
+        let mut parts: Vec<String> = self
+            .items
+            .iter()
+            .map(|i| {
+                let mark = if i.kept {
+                    ""
+                } else {
+                    match lang {
+                        Lang::Zh => "（不重复计）",
+                        Lang::En => " (not counted twice)",
+                    }
+                };
+                format!("{} = {}{mark}", i.key.join("/"), i.value)
+            })
+            .collect();
+        for g in self.groups.iter().filter(|g| g.capped) {
+            parts.push(match lang {
+                Lang::Zh => format!("{} 类合计 {} 封顶 {}", g.group, g.sum, g.cap),
+                Lang::En => format!("group {} sum {} capped at {}", g.group, g.sum, g.cap),
+            });
+        }
+        match lang {
+            Lang::Zh => format!(
+                "{} 共 {} 项（计 {} 项）：{} → {}",
+                self.input,
+                self.items.len(),
+                kept,
+                parts.join("；"),
+                self.result
+            ),
+            Lang::En => format!(
+                "{}: {} item(s), {} counted: {} → {}",
+                self.input,
+                self.items.len(),
+                kept,
+                parts.join("; "),
+                self.result
+            ),
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! `lookup`: points from a table keyed by the input's value (对照表计分), e.g. an award level.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, put, show};
+use crate::ErrorKind;
+use crate::compile::{Expression, Operand, RuleCx};
+use crate::eval::{Fault, Run, Val};
+use crate::expr::Type;
+use crate::model::read::{OperandDoc, Reader, Table, Text, operand_of};
+use crate::num::Num;
+use crate::render::Lang;
+use crate::syntax::Node;
+
+/// `lookup` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    input: Option<Text>,
+    table: Vec<(Text, OperandDoc)>,
+    otherwise: Option<OperandDoc>,
+}
+
+/// Read `lookup = { input, table = { key = points, … }, else }`.
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    let mut t = Table::of(node, path, r)?;
+    let input = t.req_string(r, "input", "the key to look up");
+    let mut table = Vec::new();
+    if !t.has("table") {
+        r.schema(Some(node.pos), path, "missing key `table` (key = points)");
+    }
+    if let Some(mut tt) = t.table(r, "table") {
+        for e in tt.rest() {
+            if let Some(v) = operand_of(&e.value, &format!("{path} table \"{}\"", e.key), r) {
+                table.push((Text { value: e.key.clone(), pos: e.key_pos }, v));
+            }
+        }
+    }
+    let otherwise = t.operand(r, "else");
+    t.finish(r, &["input", "table", "else"]);
+    Some(Doc { input, table, otherwise })
+}
+
+/// A key of a lookup table: text, or a number matched by value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Key {
+    /// A text key.
+    Text(String),
+    /// A numeric key.
+    Num(Num),
+}
+
+impl Key {
+    fn matches(&self, v: &Val<'_>) -> bool {
+        match (self, v) {
+            (Key::Text(k), Val::Text(t)) => k == t,
+            (Key::Num(k), Val::Num(n)) => k == n,
+            _ => false,
+        }
+    }
+}
+
+/// A compiled `lookup` rule.
+#[derive(Clone, Debug)]
+pub struct Lookup {
+    /// The key expression.
+    pub input: Expression,
+    /// Entries in file order.
+    pub table: Vec<(Key, Operand)>,
+    /// Points for an unknown key; without it an unknown key is `LookupMiss`.
+    pub otherwise: Option<Operand>,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Lookup> {
+    let src = d.input.as_ref()?;
+    let (input, ty) = cx.expression_any(src, "the input of lookup")?;
+    if ty == Type::Bool {
+        cx.problem(
+            ErrorKind::TypeMismatch,
+            Some(src.pos),
+            "a lookup key must be text or a number, not a boolean",
+        );
+        return None;
+    }
+    let mut table = Vec::with_capacity(d.table.len());
+    let mut ok = true;
+    for (k, v) in &d.table {
+        let key = if ty == Type::Num {
+            match Num::parse_literal(k.value.trim()) {
+                Ok(n) => Key::Num(n),
+                Err(_) => {
+                    cx.problem(
+                        ErrorKind::TypeMismatch,
+                        Some(k.pos),
+                        format!("the input is a number but key `{}` is not", k.value),
+                    );
+                    ok = false;
+                    continue;
+                }
+            }
+        } else {
+            Key::Text(k.value.clone())
+        };
+        match cx.operand(v) {
+            Some(op) => table.push((key, op)),
+            None => ok = false,
+        }
+    }
+    let otherwise = match &d.otherwise {
+        Some(o) => Some(cx.operand(o)?),
+        None => None,
+    };
+    ok.then_some(Lookup { input, table, otherwise })
+}
+
+impl Lookup {
+    /// Score.
+    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+        let v = run.eval(&self.input.expr)?;
+        if v == Val::NoData {
+            return Ok(Leaf::NoData);
+        }
+        let key = match &v {
+            Val::Text(t) => (*t).to_owned(),
+            Val::Num(n) => show(n),
+            _ => String::new(),
+        };
+        let (hit, p) = match self.table.iter().find(|(k, _)| k.matches(&v)) {
+            Some((_, p)) => (true, run.operand(p)),
+            None => match &self.otherwise {
+                Some(p) => (false, run.operand(p)),
+                None => {
+                    return Err(Fault::new(
+                        ErrorKind::LookupMiss,
+                        format!(
+                            "`{key}` is not in the lookup table of {} and there is no `else`",
+                            self.input.text
+                        ),
+                    ));
+                }
+            },
+        };
+        put(note, || {
+            super::Note::Lookup(Note { input: self.input.text.clone(), key, hit, points: show(&p) })
+        });
+        Ok(Leaf::Value(p))
+    }
+}
+
+/// Which entry was used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The input expression.
+    pub input: String,
+    /// The key looked up.
+    pub key: String,
+    /// Whether the key was in the table (else: `else`).
+    pub hit: bool,
+    /// Points given.
+    pub points: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        match (lang, self.hit) {
+            (Lang::Zh, true) => format!("{} = {}，查表 → {} 分", self.input, self.key, self.points),
+            (Lang::Zh, false) => format!("{} = {}，不在表中 → {} 分", self.input, self.key, self.points),
+            (Lang::En, true) => {
+                format!("{} = {}, from the table → {} points", self.input, self.key, self.points)
+            }
+            (Lang::En, false) => {
+                format!("{} = {} is not in the table → {} points (else)", self.input, self.key, self.points)
+            }
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! The rule kinds of spec §6, one module each: how a rule is read from the file, compiled, scored,
+//! checked for every profile, and said in words. Adding a kind touches its module and the enums here.
+
+pub mod bands;
+pub mod check;
+pub mod component;
+pub mod count;
+pub mod deduct;
+pub mod formula;
+pub mod items;
+pub mod linear;
+pub mod lookup;
+pub mod panel;
+pub mod ratio;
+pub mod relative;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compile::{Operand, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::expr::CExpr;
+use crate::model::read::{Reader, Table};
+use crate::num::Num;
+use crate::render::Lang;
+use crate::syntax::Pos;
+
+/// The keys that introduce a rule inside an indicator, bonus or penalty item.
+pub const KINDS: [&str; 12] = [
+    "bands",
+    "linear",
+    "check",
+    "count",
+    "deduct",
+    "ratio",
+    "lookup",
+    "relative",
+    "formula",
+    "component",
+    "panel",
+    "items",
+];
+
+/// A rule as read from the file.
+#[derive(Clone, Debug)]
+pub enum RuleDoc {
+    /// `bands = {…}`
+    Bands(bands::Doc),
+    /// `linear = {…}`
+    Linear(linear::Doc),
+    /// `check = {…}`
+    Check(check::Doc),
+    /// `count = {…}`
+    Count(count::Doc),
+    /// `deduct = {…}`
+    Deduct(deduct::Doc),
+    /// `ratio = {…}`
+    Ratio(ratio::Doc),
+    /// `lookup = {…}`
+    Lookup(lookup::Doc),
+    /// `relative = {…}`
+    Relative(relative::Doc),
+    /// `formula = "…"`
+    Formula(formula::Doc),
+    /// `component = {…}`
+    Component(component::Doc),
+    /// `panel = {…}`
+    Panel(panel::Doc),
+    /// `items = {…}`
+    Items(items::Doc),
+}
+
+/// Read the one rule of an indicator or adjustment item, if it has one. Two rules are a problem.
+pub fn read_rule(t: &mut Table<'_>, r: &mut Reader) -> Option<(RuleDoc, Pos)> {
+    let present: Vec<&str> = KINDS.iter().copied().filter(|k| t.has(k)).collect();
+    if present.len() > 1 {
+        r.schema(
+            Some(t.pos),
+            &t.path,
+            format!("a leaf has exactly one rule; found {}", present.join(" and ")),
+        );
+    }
+    let kind = *present.first()?;
+    let node = t.take(kind)?;
+    let path = format!("{} {kind}", t.path);
+    let doc = match kind {
+        "bands" => RuleDoc::Bands(bands::read(node, &path, r)?),
+        "linear" => RuleDoc::Linear(linear::read(node, &path, r)?),
+        "check" => RuleDoc::Check(check::read(node, &path, r)?),
+        "count" => RuleDoc::Count(count::read(node, &path, r)?),
+        "deduct" => RuleDoc::Deduct(deduct::read(node, &path, r)?),
+        "ratio" => RuleDoc::Ratio(ratio::read(node, &path, r)?),
+        "lookup" => RuleDoc::Lookup(lookup::read(node, &path, r)?),
+        "relative" => RuleDoc::Relative(relative::read(node, &path, r)?),
+        "formula" => RuleDoc::Formula(formula::read(node, &path, r)?),
+        "component" => RuleDoc::Component(component::read(node, &path, r)?),
+        "panel" => RuleDoc::Panel(panel::read(node, &path, r)?),
+        _ => RuleDoc::Items(items::read(node, &path, r)?),
+    };
+    Some((doc, node.pos))
+}
+
+impl RuleDoc {
+    /// The rule's key.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RuleDoc::Bands(_) => "bands",
+            RuleDoc::Linear(_) => "linear",
+            RuleDoc::Check(_) => "check",
+            RuleDoc::Count(_) => "count",
+            RuleDoc::Deduct(_) => "deduct",
+            RuleDoc::Ratio(_) => "ratio",
+            RuleDoc::Lookup(_) => "lookup",
+            RuleDoc::Relative(_) => "relative",
+            RuleDoc::Formula(_) => "formula",
+            RuleDoc::Component(_) => "component",
+            RuleDoc::Panel(_) => "panel",
+            RuleDoc::Items(_) => "items",
+        }
+    }
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub enum Rule {
+    /// Bands.
+    Bands(bands::Bands),
+    /// Linear.
+    Linear(linear::Linear),
+    /// Check.
+    Check(check::Check),
+    /// Count.
+    Count(count::Count),
+    /// Deduct.
+    Deduct(deduct::Deduct),
+    /// Ratio.
+    Ratio(ratio::Ratio),
+    /// Lookup.
+    Lookup(lookup::Lookup),
+    /// Relative.
+    Relative(relative::Relative),
+    /// Formula.
+    Formula(formula::Formula),
+    /// Component.
+    Component(component::Component),
+    /// Panel.
+    Panel(panel::Panel),
+    /// Items.
+    Items(items::Items),
+}
+
+/// Compile a rule.
+pub fn compile(doc: &RuleDoc, cx: &mut RuleCx<'_>) -> Option<Rule> {
+    Some(match doc {
+        RuleDoc::Bands(d) => Rule::Bands(bands::compile(d, cx)?),
+        RuleDoc::Linear(d) => Rule::Linear(linear::compile(d, cx)?),
+        RuleDoc::Check(d) => Rule::Check(check::compile(d, cx)?),
+        RuleDoc::Count(d) => Rule::Count(count::compile(d, cx)?),
+        RuleDoc::Deduct(d) => Rule::Deduct(deduct::compile(d, cx)?),
+        RuleDoc::Ratio(d) => Rule::Ratio(ratio::compile(d, cx)?),
+        RuleDoc::Lookup(d) => Rule::Lookup(lookup::compile(d, cx)?),
+        RuleDoc::Relative(d) => Rule::Relative(relative::compile(d, cx)?),
+        RuleDoc::Formula(d) => Rule::Formula(formula::compile(d, cx)?),
+        RuleDoc::Component(d) => Rule::Component(component::compile(d, cx)?),
+        RuleDoc::Panel(d) => Rule::Panel(panel::compile(d, cx)?),
+        RuleDoc::Items(d) => Rule::Items(items::compile(d, cx)?),
+    })
+}
+
+/// What a rule gives before the leaf clamp: a value, or no data (0 points, status `no_data`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leaf {
+    /// The rule's value.
+    Value(Num),
+    /// An input the rule reads has no data.
+    NoData,
+}
+
+/// Turn an optional value (None = no data) into a leaf result, for `?`-style early returns.
+macro_rules! value_or_no_data {
+    ($e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return Ok($crate::rules::Leaf::NoData),
+        }
+    };
+}
+pub(crate) use value_or_no_data;
+
+impl Rule {
+    /// Score the rule for the record in `run`; `max` is the indicator's points in the record's
+    /// profile. When `note` is given, the rule records how it reached its value.
+    pub fn eval<'r>(&'r self, run: &Run<'r>, max: &Num, note: Option<&mut Note>) -> Result<Leaf, Fault> {
+        match self {
+            Rule::Bands(r) => r.eval(run, note),
+            Rule::Linear(r) => r.eval(run, note),
+            Rule::Check(r) => r.eval(run, max, note),
+            Rule::Count(r) => r.eval(run, note),
+            Rule::Deduct(r) => r.eval(run, max, note),
+            Rule::Ratio(r) => r.eval(run, max, note),
+            Rule::Lookup(r) => r.eval(run, note),
+            Rule::Relative(r) => r.eval(run, max, note),
+            Rule::Formula(r) => r.eval(run, note),
+            Rule::Component(r) => r.eval(run, max, note),
+            Rule::Panel(r) => r.eval(run, max, note),
+            Rule::Items(r) => r.eval(run, note),
+        }
+    }
+
+    /// Load-time checks that depend on parameter values: run for every profile and every date on
+    /// which a parameter changes. `get` resolves an operand; problems are (kind, message).
+    pub fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(crate::ErrorKind, String)>) {
+        match self {
+            Rule::Bands(r) => r.check(get, problems),
+            Rule::Linear(r) => r.check(get, problems),
+            _ => {}
+        }
+    }
+
+    /// The expressions the rule evaluates (to list the values it read in explanations).
+    pub fn exprs(&self) -> Vec<&CExpr> {
+        match self {
+            Rule::Bands(r) => vec![&r.input.expr],
+            Rule::Linear(r) => vec![&r.input.expr],
+            Rule::Check(r) => vec![&r.when.expr],
+            Rule::Count(r) => r.input.expr().into_iter().collect(),
+            Rule::Deduct(r) => r.input.expr().into_iter().collect(),
+            Rule::Ratio(r) => vec![&r.input.expr, &r.target.expr],
+            Rule::Lookup(r) => vec![&r.input.expr],
+            Rule::Relative(r) => vec![&r.input.expr],
+            Rule::Formula(r) => vec![&r.formula.expr],
+            Rule::Component(_) | Rule::Panel(_) | Rule::Items(_) => Vec::new(),
+        }
+    }
+
+    /// Slots of list inputs the rule reads directly.
+    pub fn list_slot(&self) -> Option<u32> {
+        match self {
+            Rule::Panel(r) => Some(r.slot),
+            Rule::Items(r) => Some(r.slot),
+            Rule::Count(r) => r.input.list_slot(),
+            Rule::Deduct(r) => r.input.list_slot(),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a relative rule (needs a cohort).
+    pub fn is_relative(&self) -> bool {
+        matches!(self, Rule::Relative(_))
+    }
+
+    /// The parameter operands the rule uses (to know on which dates its checks must run).
+    pub fn operands(&self) -> Vec<&Operand> {
+        match self {
+            Rule::Bands(r) => r.bands.iter().flat_map(|(t, p)| [t, p]).chain([&r.otherwise]).collect(),
+            Rule::Linear(r) => vec![&r.x0, &r.p0, &r.x1, &r.p1],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// How a rule reached its value, for explanations (serialised in results).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// Bands.
+    Bands(bands::Note),
+    /// Linear.
+    Linear(linear::Note),
+    /// Check.
+    Check(check::Note),
+    /// Count.
+    Count(count::Note),
+    /// Deduct.
+    Deduct(deduct::Note),
+    /// Ratio.
+    Ratio(ratio::Note),
+    /// Lookup.
+    Lookup(lookup::Note),
+    /// Relative.
+    Relative(relative::Note),
+    /// Formula.
+    Formula(formula::Note),
+    /// Component.
+    Component(component::Note),
+    /// Panel.
+    Panel(panel::Note),
+    /// Items.
+    Items(items::Note),
+    /// The rule's input had no data.
+    NoData {
+        /// The input read.
+        input: String,
+    },
+}
+
+impl Note {
+    /// The note in words.
+    pub fn words(&self, lang: Lang) -> String {
+        match self {
+            Note::Bands(n) => n.words(lang),
+            Note::Linear(n) => n.words(lang),
+            Note::Check(n) => n.words(lang),
+            Note::Count(n) => n.words(lang),
+            Note::Deduct(n) => n.words(lang),
+            Note::Ratio(n) => n.words(lang),
+            Note::Lookup(n) => n.words(lang),
+            Note::Relative(n) => n.words(lang),
+            Note::Formula(n) => n.words(lang),
+            Note::Component(n) => n.words(lang),
+            Note::Panel(n) => n.words(lang),
+            Note::Items(n) => n.words(lang),
+            Note::NoData { input } => match lang {
+                Lang::Zh => format!("{input} 无数据 → 0 分"),
+                Lang::En => format!("no data for {input} → 0 points"),
+            },
+        }
+    }
+
+    /// A component's full explanation, when the rule is a component.
+    pub fn component_outcome(&self) -> Option<&crate::outcome::Outcome> {
+        match self {
+            Note::Component(c) => c.outcome.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A quantity a rule multiplies: a number (an expression), or the length of a `numbers` or
+/// `items` input (count of awards, of audit findings…).
+#[derive(Clone, Debug)]
+pub enum Quantity {
+    /// A number.
+    Number(crate::compile::Expression),
+    /// The length of a list input.
+    Length {
+        /// The input's slot.
+        slot: u32,
+        /// The input's name.
+        name: String,
+    },
+}
+
+impl Quantity {
+    /// Compile `src`: a list input's name means its length, anything else is a numeric expression.
+    pub fn compile(src: &crate::model::read::Text, cx: &mut RuleCx<'_>, what: &str) -> Option<Quantity> {
+        match cx.list_input_kind(&src.value) {
+            Some((slot, crate::model::InputType::Numbers | crate::model::InputType::Items)) => {
+                Some(Quantity::Length { slot, name: src.value.clone() })
+            }
+            _ => Some(Quantity::Number(cx.expression(src, crate::expr::Type::Num, what)?)),
+        }
+    }
+
+    /// The value (`None`: no data).
+    pub fn eval<'r>(&'r self, run: &Run<'r>) -> Result<Option<Num>, Fault> {
+        match self {
+            Quantity::Number(e) => run.num(&e.expr),
+            Quantity::Length { slot, .. } => Ok(run.list_len(*slot)),
+        }
+    }
+
+    /// As written.
+    pub fn text(&self) -> &str {
+        match self {
+            Quantity::Number(e) => &e.text,
+            Quantity::Length { name, .. } => name,
+        }
+    }
+
+    /// The expression, for a number.
+    pub fn expr(&self) -> Option<&CExpr> {
+        match self {
+            Quantity::Number(e) => Some(&e.expr),
+            Quantity::Length { .. } => None,
+        }
+    }
+
+    /// The list slot, for a length.
+    pub fn list_slot(&self) -> Option<u32> {
+        match self {
+            Quantity::Length { slot, .. } => Some(*slot),
+            Quantity::Number(_) => None,
+        }
+    }
+}
+
+/// Store a note if one was asked for.
+pub(crate) fn put(note: Option<&mut Note>, make: impl FnOnce() -> Note) {
+    if let Some(slot) = note {
+        *slot = make();
+    }
+}
+
+/// A number for explanations: exact when it terminates within 6 places, else "≈" and rounded.
+pub fn show(n: &Num) -> String {
+    let (text, exact) = n.to_display(6);
+    if exact { text } else { format!("≈{text}") }
+}

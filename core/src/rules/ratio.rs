@@ -1,0 +1,122 @@
+//! `ratio`: the share of a target reached, capped at 1, times the indicator's points (完成率计分).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Leaf, put, show, value_or_no_data};
+use crate::compile::{Expression, RuleCx};
+use crate::eval::{Fault, Run};
+use crate::expr::Type;
+use crate::model::read::{Reader, Table, Text};
+use crate::num::Num;
+use crate::render::Lang;
+use crate::syntax::{Node, Value};
+
+/// `ratio` as read.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    input: Option<Text>,
+    target: Option<Text>,
+}
+
+/// Read `ratio = { input, target }` (target: a name, an expression, or a number).
+pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+    let mut t = Table::of(node, path, r)?;
+    let input = t.req_string(r, "input", "the value reached");
+    let target = match t.req_node(r, "target", "the target") {
+        Some(n) => match &n.value {
+            Value::String(s) => Some(Text { value: s.clone(), pos: n.pos }),
+            Value::Integer(s) | Value::Float(s) => Some(Text { value: s.clone(), pos: n.pos }),
+            _ => {
+                r.schema(
+                    Some(n.pos),
+                    path,
+                    format!("`target` must be a number, a name or an expression, found {}", n.type_name()),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    t.finish(r, &["input", "target"]);
+    Some(Doc { input, target })
+}
+
+/// A compiled `ratio` rule.
+#[derive(Clone, Debug)]
+pub struct Ratio {
+    /// The value reached.
+    pub input: Expression,
+    /// The target.
+    pub target: Expression,
+}
+
+/// Compile.
+pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Ratio> {
+    let input = cx.expression(d.input.as_ref()?, Type::Num, "the input of ratio");
+    let target = cx.expression(d.target.as_ref()?, Type::Num, "the target of ratio");
+    Some(Ratio { input: input?, target: target? })
+}
+
+impl Ratio {
+    /// Score.
+    pub fn eval<'r>(
+        &'r self,
+        run: &Run<'r>,
+        max: &Num,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
+        let v = run.num(&self.input.expr)?;
+        let target = run.num(&self.target.expr)?;
+        let (v, target) = (value_or_no_data!(v), value_or_no_data!(target));
+        let share = v.checked_div(&target).ok_or_else(Fault::division_by_zero)?;
+        let share = if share.is_negative() {
+            Num::ZERO
+        } else if share > Num::ONE {
+            Num::ONE
+        } else {
+            share
+        };
+        let value = share.mul(max);
+        put(note, || {
+            super::Note::Ratio(Note {
+                input: self.input.text.clone(),
+                value: show(&v),
+                target: show(&target),
+                share: show(&share),
+                result: show(&value),
+            })
+        });
+        Ok(Leaf::Value(value))
+    }
+}
+
+/// How a ratio was computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// The input expression.
+    pub input: String,
+    /// Its value.
+    pub value: String,
+    /// The target.
+    pub target: String,
+    /// value / target, within [0, 1].
+    pub share: String,
+    /// share × points.
+    pub result: String,
+}
+
+impl Note {
+    /// In words.
+    pub fn words(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "{} = {}，目标 {}，完成比例 {} → {}",
+                self.input, self.value, self.target, self.share, self.result
+            ),
+            Lang::En => format!(
+                "{} = {} of target {}, share {} → {}",
+                self.input, self.value, self.target, self.share, self.result
+            ),
+        }
+    }
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Self-tests of the exact reference scorer (plain unittest, standard library only):
+
+    python3 tests/reference/test_reference.py
+
+- hand-worked expectations, computed on paper in the comments;
+- every case file's hand-worked `expect` agrees with the reference;
+- the vectors in tests/vectors are what make_vectors.py generates (no drift);
+- the CAB rules agree with bench/reference.py (a separately hand-coded Fraction
+  scorer) on generated rows, when ../shared/bench is present.
+"""
+import importlib.util
+import os
+import random
+import sys
+import unittest
+from fractions import Fraction as F
+
+sys.dont_write_bytecode = True  # keep the work tree clean
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import kp_ref  # noqa: E402
+import make_vectors  # noqa: E402
+from kp_ref import KpError, NODATA, Rulebook, round_frac, score  # noqa: E402
+
+
+def _find_bench():
+    """bench/ of the shared folder: beside the repository (CI) or at /work/shared."""
+    root = os.path.normpath(os.path.join(HERE, "..", ".."))
+    for cand in (os.path.join(root, "..", "shared", "bench"), "/work/shared/bench"):
+        if os.path.exists(os.path.join(cand, "reference.py")) and os.path.exists(os.path.join(cand, "cab.toml")):
+            return os.path.normpath(cand)
+    return None
+
+
+BENCH = _find_bench()
+
+
+class Rounding(unittest.TestCase):
+    # (value, scale) -> expected per mode: half_up, half_even, down, up, floor, ceiling
+    TABLE = [
+        ("0.125", 2, ["0.13", "0.12", "0.12", "0.13", "0.12", "0.13"]),
+        ("-0.125", 2, ["-0.13", "-0.12", "-0.12", "-0.13", "-0.13", "-0.12"]),
+        ("0.135", 2, ["0.14", "0.14", "0.13", "0.14", "0.13", "0.14"]),
+        ("2.5", 0, ["3", "2", "2", "3", "2", "3"]),
+        ("-2.5", 0, ["-3", "-2", "-2", "-3", "-3", "-2"]),
+        ("3.5", 0, ["4", "4", "3", "4", "3", "4"]),
+        ("-0.0001", 2, ["0.00", "0.00", "0.00", "-0.01", "-0.01", "0.00"]),
+        ("0.1251", 2, ["0.13", "0.13", "0.12", "0.13", "0.12", "0.13"]),
+        ("7", 2, ["7.00"] * 6),
+    ]
+
+    def test_table(self):
+        for v, scale, want in self.TABLE:
+            for mode, w in zip(kp_ref.ROUNDING_MODES, want):
+                got = round_frac(F(v), scale, mode)
+                self.assertEqual(kp_ref.fmt(got, scale), w, (v, scale, mode))
+
+    def test_repeating(self):
+        self.assertEqual(round_frac(F(1, 3) * 3, 2, "down"), 1)  # exact: 1, not 0.99
+        self.assertEqual(round_frac(F(2, 3), 2, "down"), F(66, 100))
+        self.assertEqual(round_frac(F(2, 3), 2, "half_up"), F(67, 100))
+        self.assertEqual(round_frac(F(-2, 3), 2, "up"), F(-67, 100))
+
+    def test_fmt(self):
+        self.assertEqual(kp_ref.fmt(F(3), 2), "3.00")
+        self.assertEqual(kp_ref.fmt(F(-1, 20), 2), "-0.05")
+        self.assertEqual(kp_ref.fmt(F(80), 0), "80")
+        self.assertEqual(kp_ref.fmt(F(1, 10000), 4), "0.0001")
+
+
+class _Ctx:
+    """A minimal evaluation context for expression tests."""
+
+    def __init__(self, **names):
+        self.names = names
+        self.rb = type("RB", (), {"rounding": "half_up"})()
+
+    def lookup(self, n):
+        return self.names[n]
+
+
+def ev(src, **names):
+    """Evaluate an expression; int arguments become exact numbers, NODATA stays."""
+    ctx = _Ctx(**{k: (F(v) if isinstance(v, int) else v) for k, v in names.items()})
+    return kp_ref.evaluate(kp_ref.parse_expr(src), ctx)
+
+
+class Expressions(unittest.TestCase):
+    def test_precedence(self):
+        self.assertEqual(ev("2 + 3 * 4"), 14)
+        self.assertEqual(ev("10 - 4 - 3"), 3)          # left associative
+        self.assertEqual(ev("8 / 4 / 2"), 1)
+        self.assertEqual(ev("-2 * -3"), 6)
+        self.assertEqual(ev("-(2 - 5)"), 3)
+        self.assertIs(ev("1 < 2 and 3 < 2 or 1 == 1"), True)   # (and) or
+        self.assertIs(ev("not 1 == 2"), True)                   # not (1 == 2)
+        self.assertIs(ev('not "a" in ["b"]'), True)             # not ("a" in [...])
+
+    def test_if_else_extends_right(self):
+        # if c then 1 else (2 + 3), not (if ... else 2) + 3
+        self.assertEqual(ev("if 1 > 2 then 1 else 2 + 3"), 5)
+        self.assertEqual(ev("if 1 < 2 then 1 else 2 + 3"), 1)
+        self.assertEqual(ev("if 1 > 2 then 1 else if 2 > 3 then 2 else 3"), 3)
+        self.assertEqual(ev("1 + (if 1 < 2 then 1 else 0)"), 2)
+
+    def test_comparisons_non_associative(self):
+        with self.assertRaises(kp_ref.ExprSyntaxError):
+            kp_ref.parse_expr("1 < 2 < 3")
+        with self.assertRaises(kp_ref.ExprSyntaxError):
+            kp_ref.parse_expr("round(x, y)")
+        with self.assertRaises(kp_ref.ExprSyntaxError):
+            kp_ref.parse_expr("min(1)")
+
+    def test_exact(self):
+        self.assertIs(ev("0.1 + 0.2 == 0.3"), True)
+        self.assertEqual(ev("1 / 3 * 3"), 1)
+        big = 9223372036854775807
+        self.assertEqual(ev("a * a * a / (a * a)", a=big), big)
+        self.assertEqual(ev("floor(0 - 7 / 2)"), -4)
+        self.assertEqual(ev("ceil(0 - 7 / 2)"), -3)
+        self.assertEqual(ev("round(0 - 0.125, 2)"), F(-13, 100))  # half_up away from zero
+
+    def test_short_circuit_and_no_data(self):
+        # the right-hand side would divide by zero: it must not be evaluated
+        self.assertIs(ev("z != 0 and 1 / z > 1", z=0), False)
+        self.assertIs(ev("z == 0 or 1 / z > 1", z=0), True)
+        self.assertEqual(ev("if z == 0 then 0 else 1 / z", z=0), 0)
+        # no data on the left: no data, the right (an error) never read
+        self.assertIs(ev("n > 1 and 1 / z > 1", n=NODATA, z=0), NODATA)
+        self.assertIs(ev("n > 1 or 1 / z > 1", n=NODATA, z=0), NODATA)
+        # an erroring operand wins over no data; no data / 0 is no data
+        with self.assertRaises(KpError):
+            ev("n + 1 / z", n=NODATA, z=0)
+        self.assertIs(ev("n / z", n=NODATA, z=0), NODATA)
+        self.assertIs(ev("max(n, 3)", n=NODATA), NODATA)
+        self.assertIs(ev("not n", n=NODATA), NODATA)
+        self.assertIs(ev("n in [1, 2]", n=NODATA), NODATA)
+
+
+SPEC_EXAMPLE = os.path.join(HERE, "cases", "spec-example.toml")
+
+
+class SpecExample(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        spec = make_vectors.load_case_file(SPEC_EXAMPLE)
+        cls.rb = Rulebook(spec["rulebook"])
+        cls.rec = {"county": "示例县", "region": "凉山彝区", "population": 100000,
+                   "poor_population": 3000, "income_growth": 6, "sampled": 320,
+                   "satisfied": 266, "expert_marks": [7, 8, 9, 6, 10]}
+
+    def test_section_13(self):
+        # 凉山彝区: inc_good 3 -> incidence 3000/100000*100 = 3 <= 3 -> 30
+        # income 6 on 0..8 -> 0..20: 6*20/8 = 15
+        # satisfaction 266/320*100 = 83.125 -> (83.125 - 80) * 15/15 = 3.125 -> half_up 3.13
+        # experts [7,8,9,6,10]: drop 10 and 6, mean 8 -> 8/10*15 = 12
+        # funds: no audit issues -> 20;  total 30 + 15 + 3.13 + 12 + 20 = 80.13 -> 较好
+        r = score(self.rb, self.rec)
+        self.assertEqual(r["total"], "80.13")
+        self.assertEqual(r["grade"], "较好")
+        self.assertEqual(r["points"]["help.satisfaction"], "3.13")
+        self.assertEqual(r["points"]["reduction.incidence"], "30.00")
+        self.assertEqual(r["points"]["reduction.income"], "15.00")
+        self.assertEqual(r["points"]["help.experts"], "12.00")
+        self.assertEqual(r["points"]["funds"], "20.00")
+        self.assertEqual(r["next_grade"], {"grade": "好", "gap": "9.87"})
+        # criterion: 3 < exit_limit (3 since 2016-08-01) fails
+        self.assertIs(r["passed"], False)
+
+    def test_embedded_tests(self):
+        import tomllib
+        import decimal
+        d = tomllib.loads(self.rb.text, parse_float=decimal.Decimal)
+        for t in d.get("test", []):
+            rec = make_vectors.jsonify(t["record"])
+            r = score(self.rb, rec)
+            self.assertEqual(make_vectors.partial_mismatches(make_vectors.jsonify(t["expect"]), r), [], t["name"])
+
+    def test_veto_keeps_points(self):
+        r = score(self.rb, dict(self.rec, falsified=True))
+        self.assertEqual((r["total"], r["grade"], r["base"]), ("0.00", "较差", "80.13"))
+        self.assertEqual(r["vetoes"], ["falsified"])
+
+    def test_unknown_profile_first(self):
+        rec = dict(self.rec, region="火星")
+        del rec["population"]
+        self.assertEqual(score(self.rb, rec)["error"]["kind"], "UnknownProfile")
+
+
+class CaseFiles(unittest.TestCase):
+    def test_hand_expectations_and_vectors(self):
+        files, problems = make_vectors.generate()
+        self.assertEqual(problems, [])
+        stale = []
+        for fn, text in files.items():
+            path = os.path.join(make_vectors.VECTORS, fn)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    if f.read() != text:
+                        stale.append(fn)
+            except FileNotFoundError:
+                stale.append(fn)
+        self.assertEqual(stale, [], "vectors out of date: run python3 tests/reference/make_vectors.py")
+
+    def test_regeneration_is_deterministic(self):
+        a, _ = make_vectors.generate(["cab", "relative", "spec-example"])
+        b, _ = make_vectors.generate(["cab", "relative", "spec-example"])
+        self.assertEqual(a, b)
+
+
+@unittest.skipUnless(BENCH, "shared/bench not found")
+class AgainstBenchReference(unittest.TestCase):
+    """kp_ref reading cab.toml must agree with bench/reference.py, which hand-codes
+    the same rules with Fractions, on random rows shaped like bench/gen.py's."""
+
+    def test_random_rows(self):
+        sys.path.insert(0, BENCH)
+        try:
+            spec = importlib.util.spec_from_file_location("bench_reference", os.path.join(BENCH, "reference.py"))
+            bench = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(bench)
+        finally:
+            sys.path.remove(BENCH)
+        with open(os.path.join(BENCH, "cab.toml"), encoding="utf-8") as f:
+            rb = Rulebook(f.read())
+        rng = random.Random(20261128)
+        regions = ["秦巴山区", "乌蒙山区", "高原藏区", "凉山彝区", "片区外"]
+        grades = ["好", "较好", "一般", "较差"]
+
+        def cents(c):
+            s = "-" if c < 0 else ""
+            return f"{s}{abs(c) // 100}.{abs(c) % 100:02d}"
+        for _ in range(400):
+            pop = rng.randint(20000, 900000)
+            s = rng.randint(200, 1000)
+            alloc = rng.randint(100_000_000, 50_000_000_000)
+            row = {
+                "region": rng.choice(regions), "population": str(pop),
+                "poor_population": str(rng.randint(0, pop * 12 // 100)), "sampled": str(s),
+                "misexited": str(rng.randint(0, s * 4 // 100)), "missed": str(rng.randint(0, s * 4 // 100)),
+                "satisfied": str(rng.randint((s * 75 + 99) // 100, s)),
+                "income_growth": cents(rng.randint(-200, 1800)), "funds_allocated": cents(alloc),
+                "funds_spent": cents(alloc * rng.randint(500_000, 1_050_000) // 1_000_000),
+                "audit_issues": str(rng.randint(0, 8)), "awards": str(rng.randint(0, 5)),
+                "falsified": "true" if rng.random() < 0.05 else "false",
+            }
+            for b in ["has_housing", "has_education", "has_medical", "has_water", "has_power", "has_broadcast"]:
+                row[b] = "true" if rng.random() < 0.9 else "false"
+            want_cents, want_grade = bench.score(row)
+            rec = {k: (int(v) if v.lstrip("-").isdigit() and "." not in v and k not in ("region",) else v)
+                   for k, v in row.items()}
+            for b in ["falsified", "has_housing", "has_education", "has_medical", "has_water", "has_power",
+                      "has_broadcast"]:
+                rec[b] = row[b] == "true"
+            r = score(rb, rec)
+            self.assertNotIn("error", r, row)
+            self.assertEqual(F(r["total"]) * 100, want_cents, row)
+            self.assertEqual(r["grade"], grades[want_grade], row)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
