@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install what the project needs on a fresh machine of this kind (Rust toolchain components).
+# Install what the project needs on a fresh machine of this kind. Idempotent; each part lives in
+# scripts/setup.d/ and runs in name order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rustup component add rustfmt clippy >/dev/null 2>&1 || true
-cargo fetch --locked
+for part in scripts/setup.d/*.sh; do
+    bash "$part"
+done

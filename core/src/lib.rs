@@ -67,6 +67,7 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod builtin;
 mod compile;
 pub mod date;
 mod error;
@@ -80,6 +81,7 @@ mod render;
 mod rulebook;
 mod rules;
 pub mod syntax;
+pub mod table;
 mod testcases;
 
 pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary};

@@ -421,7 +421,7 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
             lost.push(Lost { id: node.id.clone(), label: node.label.clone(), lost: l });
         }
     }
-    lost.sort_by(|a, b| b.lost.cmp(&a.lost));
+    lost.sort_by_key(|l| std::cmp::Reverse(l.lost)); // stable: ties stay in file order
 
     let total = match &t.total {
         Some(x) => Some(decimal(book, x, "total")?),

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::compile::InputSchema;
 use crate::error::{ErrorKind, Issue};
 use crate::model::InputType;
-use crate::num::{self, Num};
+use crate::num;
 use crate::syntax::{Node, Value as NodeValue};
 
 /// One value of a record.
@@ -220,12 +220,33 @@ impl Record {
         }
     }
 
-    /// Set an input from a cell, by index.
+    /// Set an input from a cell, by index. A `numbers` cell holds several marks separated by
+    /// `;`, `；`, `、`, `|` or spaces.
     pub fn set_cell_at(&mut self, index: usize, text: &str) {
         if text.trim_matches(is_blank).is_empty() {
             self.unset_at(index);
-        } else {
-            self.set_at(index, Value::Text(text.to_owned()));
+            return;
+        }
+        let Some(input) = self.schema.inputs.get(index) else { return };
+        match input.ty {
+            InputType::Numbers => match crate::table::parse_marks(&input.name, text) {
+                Ok(marks) => self.set_at(index, Value::Numbers(marks)),
+                Err(issue) => {
+                    self.unset_at(index);
+                    self.decode.push((index as u32, issue));
+                }
+            },
+            InputType::Items => {
+                let issue = Issue::input(
+                    ErrorKind::InputType,
+                    &input.name,
+                    None,
+                    format!("{} is a list of items: it comes from a separate table joined on the record key", input.name),
+                );
+                self.unset_at(index);
+                self.decode.push((index as u32, issue));
+            }
+            _ => self.set_at(index, Value::Text(text.to_owned())),
         }
     }
 
@@ -396,13 +417,4 @@ pub(crate) fn number_issue(name: &str, text: &str, e: &num::TextNumberError) -> 
     };
     let shown: String = text.chars().take(60).collect();
     Issue::input(kind, name, Some(shown.clone()), format!("{name} = {shown:?}: {e}"))
-}
-
-/// The exact number of a validated numeric value.
-pub(crate) fn num_of(v: &Value) -> Option<Num> {
-    match v {
-        Value::Decimal(d) => Some(Num::from_decimal(*d)),
-        Value::Integer(i) => Some(Num::from_i64(*i)),
-        _ => None,
-    }
 }

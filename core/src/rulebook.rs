@@ -455,6 +455,16 @@ impl Rulebook {
         self.0.schema.inputs.get(index).is_some_and(|i| matches!(i.ty, InputType::Numbers | InputType::Items))
     }
 
+    /// The name of the input that names records (`key_field`), if any.
+    pub fn key_field_name(&self) -> Option<String> {
+        self.0.key_field.map(|k| self.0.schema.inputs[k as usize].name.clone())
+    }
+
+    /// The name of the input that names a record's profile (`profile_field`), if any.
+    pub fn profile_field_name(&self) -> Option<String> {
+        self.0.profile_field.map(|k| self.0.schema.inputs[k as usize].name.clone())
+    }
+
     /// An empty record for this rulebook.
     pub fn record(&self) -> Record {
         Record::new(self.0.schema.clone())

@@ -15,7 +15,7 @@ use symbols::{Sym, Symbols};
 use crate::Rulebook;
 use crate::date::Date;
 use crate::error::ErrorKind;
-use crate::expr::{self, CExpr, Type};
+use crate::expr::{self, Type};
 use crate::model::read::{NumLit, OperandDoc, Reader, Text};
 use crate::model::{Aggregate, DefaultDoc, Doc, InputType, ParamValueDoc};
 use crate::num::{Num, Rounding};

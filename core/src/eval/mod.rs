@@ -334,6 +334,7 @@ thread_local! {
 
 /// Reuse a vector's allocation for values of another lifetime. The vector is emptied first, so
 /// no value crosses lifetimes; `collect` into the same layout keeps the allocation in place.
+#[allow(clippy::unnecessary_filter_map)] // the filter_map is the point: it changes the lifetime
 fn recycle<'a, 'b>(mut v: Vec<Val<'a>>) -> Vec<Val<'b>> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
@@ -578,9 +579,9 @@ fn run_stages<'r>(
         (None, None)
     };
     let _ = total_before;
-    let mut adjust = |items: &'r [crate::compile::AdjustItem],
-                      cap: &Num,
-                      out: Option<&mut Vec<(Num, Option<Note>)>>|
+    let adjust = |items: &'r [crate::compile::AdjustItem],
+                  cap: &Num,
+                  out: Option<&mut Vec<(Num, Option<Note>)>>|
      -> Result<Num, Vec<Issue>> {
         let mut sum = Num::ZERO;
         let mut out = out;

@@ -44,8 +44,6 @@ pub struct MetaDoc {
     pub key_field: Option<Text>,
     /// The declared maximum, checked against the indicators.
     pub max: Option<NumLit>,
-    /// Where `[rulebook]` starts.
-    pub pos: Option<Pos>,
 }
 
 /// `[profiles."X"]`.
@@ -210,8 +208,6 @@ pub struct IndicatorDoc {
     pub weight: Option<NumLit>,
     /// How children combine.
     pub aggregate: Aggregate,
-    /// Where `aggregate` was written, if it was.
-    pub aggregate_pos: Option<Pos>,
     /// Applicability condition.
     pub applies: Option<Source>,
     /// The clause it implements.
@@ -267,8 +263,6 @@ pub struct VetoDoc {
     pub grade: Option<Text>,
     /// The clause it implements.
     pub source: Option<String>,
-    /// Where it starts.
-    pub pos: Pos,
 }
 
 /// One `[[criterion]]`.
@@ -282,8 +276,6 @@ pub struct CriterionDoc {
     pub when: Option<Source>,
     /// The clause it implements.
     pub source: Option<String>,
-    /// Where it starts.
-    pub pos: Pos,
 }
 
 /// A grade's lower bound.
@@ -317,8 +309,6 @@ pub struct GradeRuleDoc {
     pub when: Option<Source>,
     /// The ceiling it sets.
     pub grade_at_most: Option<Text>,
-    /// Where it starts.
-    pub pos: Pos,
 }
 
 /// One `[[test]]`.
@@ -461,7 +451,6 @@ pub fn read_document(root: &Node, r: &mut Reader) -> Doc {
             score: t.operand(r, "score"),
             grade: t.string(r, "grade"),
             source: t.string(r, "source").map(|s| s.value),
-            pos: node.pos,
             id: id.clone().unwrap_or(Text { value: String::new(), pos: node.pos }),
         };
         if v.score.is_none() && v.grade.is_none() && !t.has("score") && !t.has("grade") {
@@ -486,7 +475,6 @@ pub fn read_document(root: &Node, r: &mut Reader) -> Doc {
             label: t.string(r, "label").map(|l| l.value).unwrap_or_default(),
             when: t.req_string(r, "when", "the condition that must hold"),
             source: t.string(r, "source").map(|s| s.value),
-            pos: node.pos,
             id: id.clone().unwrap_or(Text { value: String::new(), pos: node.pos }),
         };
         let _ = t.string(r, "description");
@@ -534,7 +522,6 @@ pub fn read_document(root: &Node, r: &mut Reader) -> Doc {
             label: t.string(r, "label").map(|l| l.value),
             when: t.req_string(r, "when", "the condition"),
             grade_at_most: t.req_string(r, "grade_at_most", "the grade ceiling"),
-            pos: node.pos,
         };
         let _ = t.string(r, "source");
         t.finish(r, &["label", "when", "grade_at_most", "source"]);
@@ -559,7 +546,7 @@ fn array_of_tables<'n>(top: &mut Table<'n>, r: &mut Reader, key: &str) -> Vec<(&
 
 fn read_meta(mut t: Table<'_>, r: &mut Reader) -> MetaDoc {
     t.path = "[rulebook]".into();
-    let mut m = MetaDoc { pos: Some(t.pos), scale: 2, ..MetaDoc::default() };
+    let mut m = MetaDoc { scale: 2, ..MetaDoc::default() };
     if let Some(id) = t.req_string(r, "id", "the rulebook's stable id") {
         if id.value.trim().is_empty() || id.value.chars().any(char::is_whitespace) {
             r.schema(Some(id.pos), &t.path, "the rulebook id must be non-empty and contain no spaces");
@@ -645,7 +632,7 @@ fn read_meta(mut t: Table<'_>, r: &mut Reader) -> MetaDoc {
 fn read_profile(e: &crate::syntax::Entry, r: &mut Reader) -> Option<ProfileDoc> {
     let path = format!("profile \"{}\"", e.key);
     let mut t = Table::of(&e.value, path.clone(), r)?;
-    let mut pairs = |t: &mut Table<'_>, key: &str, r: &mut Reader| -> Vec<(Text, NumLit)> {
+    let pairs = |t: &mut Table<'_>, key: &str, r: &mut Reader| -> Vec<(Text, NumLit)> {
         let mut out = Vec::new();
         if let Some(mut sub) = t.table(r, key) {
             for en in sub.rest() {
@@ -926,7 +913,6 @@ fn read_indicator(node: &Node, i: usize, r: &mut Reader) -> Option<IndicatorDoc>
         points,
         weight,
         aggregate,
-        aggregate_pos: agg.map(|a| a.pos),
         applies,
         source,
         description,

@@ -108,11 +108,6 @@ impl<'n> Table<'n> {
         }
     }
 
-    /// An empty table (for optional sections that are absent).
-    pub fn empty(path: impl Into<String>) -> Table<'static> {
-        Table { pos: Pos { line: 1, column: 1 }, path: path.into(), entries: &[], used: Vec::new() }
-    }
-
     /// Whether the table has `key` (without taking it).
     pub fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|e| e.key == key)
