@@ -250,6 +250,23 @@ impl Record {
         }
     }
 
+    /// Append an item to an `items` input (creating the list if it is missing). Returns whether
+    /// `name` is an items input.
+    pub fn push_item(&mut self, name: &str, item: Item) -> bool {
+        let Some(&i) = self.schema.index.get(name) else {
+            self.note_unknown(name);
+            return false;
+        };
+        if self.schema.inputs[i as usize].ty != InputType::Items {
+            return false;
+        }
+        match &mut self.values[i as usize] {
+            Some(Value::Items(list)) => list.push(item),
+            slot => *slot = Some(Value::Items(vec![item])),
+        }
+        true
+    }
+
     /// Remove an input's value (it becomes missing).
     pub fn unset(&mut self, name: &str) {
         if let Some(&i) = self.schema.index.get(name) {
