@@ -241,7 +241,10 @@ impl Record {
                     ErrorKind::InputType,
                     &input.name,
                     None,
-                    format!("{} is a list of items: it comes from a separate table joined on the record key", input.name),
+                    format!(
+                        "{} is a list of items: it comes from a separate table joined on the record key",
+                        input.name
+                    ),
                 );
                 self.unset_at(index);
                 self.decode.push((index as u32, issue));

@@ -258,9 +258,7 @@ impl ComponentSource for Components<'_> {
     }
 }
 
-/// The built-in rulebooks: (id, TOML text), embedded in the library.
-const BUILTINS: &[(&str, &str)] =
-    &[("example.county-assessment", include_str!("../rulebooks/example.county-assessment.toml"))];
+use crate::builtin::BUILTINS;
 
 fn builtin_cache() -> &'static Mutex<HashMap<&'static str, Rulebook>> {
     static CACHE: OnceLock<Mutex<HashMap<&'static str, Rulebook>>> = OnceLock::new();

@@ -79,7 +79,9 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encod
                     Err(TableError::new(
                         ErrorKind::Syntax,
                         Some(line),
-                        format!("line {line}: the bytes are not valid UTF-8 (is the file GBK/GB18030? give the encoding)"),
+                        format!(
+                            "line {line}: the bytes are not valid UTF-8 (is the file GBK/GB18030? give the encoding)"
+                        ),
                     ))
                 }
             }
@@ -166,7 +168,11 @@ pub fn parse_csv(text: &str) -> Result<(Vec<String>, Vec<CsvRow>), TableError> {
         }
     }
     if quoted {
-        return Err(TableError::new(ErrorKind::Syntax, Some(quote_line), format!("line {quote_line}: a quoted cell is never closed")));
+        return Err(TableError::new(
+            ErrorKind::Syntax,
+            Some(quote_line),
+            format!("line {quote_line}: a quoted cell is never closed"),
+        ));
     }
     if row_has_content || !cell.trim().is_empty() {
         cells.push(cell);
@@ -175,7 +181,12 @@ pub fn parse_csv(text: &str) -> Result<(Vec<String>, Vec<CsvRow>), TableError> {
     if rows.is_empty() {
         return Err(TableError::new(ErrorKind::Syntax, Some(1), "the file is empty: expected a header row"));
     }
-    let header = rows.remove(0).cells.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_owned()).collect();
+    let header = rows
+        .remove(0)
+        .cells
+        .into_iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+        .collect();
     Ok((header, rows))
 }
 
@@ -254,7 +265,12 @@ pub fn records_from_rows(rb: &Rulebook, header: &[String], rows: Vec<CsvRow>) ->
                     field: None,
                     at: None,
                     value: None,
-                    message: format!("line {}: {} cells, but the header has {}", row.line, row.cells.len(), header.len()),
+                    message: format!(
+                        "line {}: {} cells, but the header has {}",
+                        row.line,
+                        row.cells.len(),
+                        header.len()
+                    ),
                 }],
             }));
             continue;
@@ -302,12 +318,20 @@ pub fn attach_items(
     encoding: Option<Encoding>,
 ) -> Result<usize, TableError> {
     let Some(info) = rb.inputs().into_iter().find(|i| i.name == input && i.ty == "items") else {
-        return Err(TableError::new(ErrorKind::Schema, None, format!("`{input}` is not an items input of {}", rb.id())));
+        return Err(TableError::new(
+            ErrorKind::Schema,
+            None,
+            format!("`{input}` is not an items input of {}", rb.id()),
+        ));
     };
     let (text, _) = decode(bytes, encoding)?;
     let (header, rows) = parse_csv(&text)?;
     let Some(key_ix) = header.iter().position(|h| h == key_column) else {
-        return Err(TableError::new(ErrorKind::Schema, Some(1), format!("the items table has no key column \"{key_column}\"")));
+        return Err(TableError::new(
+            ErrorKind::Schema,
+            Some(1),
+            format!("the items table has no key column \"{key_column}\""),
+        ));
     };
     let field_cols: Vec<(usize, String)> = info
         .fields
@@ -346,7 +370,8 @@ pub fn attach_items(
 
 /// Split a `numbers` cell into marks.
 pub(crate) fn split_marks(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(|c: char| matches!(c, ';' | '；' | '、' | '|') || c.is_whitespace() || c == '\u{3000}').filter(|s| !s.is_empty())
+    cell.split(|c: char| matches!(c, ';' | '；' | '、' | '|') || c.is_whitespace() || c == '\u{3000}')
+        .filter(|s| !s.is_empty())
 }
 
 /// Parse a `numbers` cell (used by `Record::set_cell`).
