@@ -68,6 +68,7 @@
 
 mod batch;
 mod builtin;
+pub mod columns;
 mod compile;
 pub mod date;
 mod error;
@@ -85,6 +86,7 @@ pub mod table;
 mod testcases;
 
 pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary};
+pub use columns::{Column, ColumnData, Columns, ColumnsError};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use eval::Status;
