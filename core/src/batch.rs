@@ -81,9 +81,10 @@ pub struct Batch {
     points: Vec<i64>,
     keys: Vec<Option<String>>,
     exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
+    /// Full explanations per row (empty unless the batch was scored with `explain`).
     outcomes: Vec<Option<Outcome>>,
-    ranks: Vec<Option<u32>>,
-    profile_ranks: Vec<Option<u32>>,
+    /// Overall and per-profile ranks, computed on first use (one sort of the totals).
+    ranks: std::sync::OnceLock<(Vec<Option<u32>>, Vec<Option<u32>>)>,
     summary: Summary,
     figures: Option<Figures>,
     options: BatchOptions,
@@ -158,6 +159,16 @@ impl Batch {
                 "outcome",
                 "no explanation was built".into(),
             ))
+        })
+    }
+
+    /// Ranks overall and within profiles, computed once on first use.
+    fn ranks(&self) -> &(Vec<Option<u32>>, Vec<Option<u32>>) {
+        self.ranks.get_or_init(|| {
+            let scored: Vec<(usize, i64, usize)> = (0..self.n)
+                .filter_map(|i| Some((i, self.total_units(i)?, self.profile_of(i).unwrap_or(0))))
+                .collect();
+            ranks(&scored, self.n, self.book.compiled().profiles.len())
         })
     }
 
@@ -321,17 +332,17 @@ impl<'a> Row<'a> {
 
     /// Rank among scored rows by total (1, 2, 2, 4).
     pub fn rank(&self) -> Option<u32> {
-        self.batch.ranks[self.index]
+        self.batch.ranks().0[self.index]
     }
 
     /// Rank within the row's profile.
     pub fn profile_rank(&self) -> Option<u32> {
-        self.batch.profile_ranks[self.index]
+        self.batch.ranks().1[self.index]
     }
 
     /// The full explanation, when the batch was scored with `explain`.
     pub fn outcome(&self) -> Option<&'a Outcome> {
-        self.batch.outcomes[self.index].as_ref()
+        self.batch.outcomes.get(self.index).and_then(Option::as_ref)
     }
 }
 
@@ -414,9 +425,8 @@ fn ranks(rows: &[(usize, i64, usize)], n: usize, profiles: usize) -> (Vec<Option
 /// that a chunk's columns stay in cache.
 const CHUNK: usize = 4096;
 
-/// One chunk's results.
+/// What a chunk leaves besides its slices of the result columns: the rows the interpreter scored.
 struct Part {
-    out: columnar::ChunkOut,
     keys: Vec<Option<String>>,
     exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
     outcomes: Vec<Option<Outcome>>,
@@ -497,14 +507,33 @@ impl Rulebook {
             figures: figures.as_ref(),
         };
         let nodes = book.nodes.len();
-        let part = |start: usize| -> Part {
-            let rows = start..(start + CHUNK).min(n);
-            let len = rows.len();
-            let out = if fast {
-                columnar::run_chunk(&setup, src, rows.clone())
-            } else {
-                columnar::ChunkOut { slow: vec![true; len], ..Default::default() }
-            };
+        // The result columns, filled in place chunk by chunk (in parallel: disjoint slices).
+        let mut slow = vec![!fast; n];
+        let mut profile = vec![0u16; n];
+        let mut total = vec![NONE; n];
+        let mut grade = vec![u16::MAX; n];
+        let mut passed = vec![2u8; n];
+        let mut vetoes = vec![0u64; n];
+        let mut points = vec![NONE; n * nodes.max(1)]; // one dummy column when there are no indicators, so chunks line up
+        let outs: Vec<(usize, columnar::Out<'_>)> = slow
+            .chunks_mut(CHUNK)
+            .zip(profile.chunks_mut(CHUNK))
+            .zip(total.chunks_mut(CHUNK))
+            .zip(grade.chunks_mut(CHUNK))
+            .zip(passed.chunks_mut(CHUNK))
+            .zip(vetoes.chunks_mut(CHUNK))
+            .zip(points.chunks_mut(CHUNK * nodes.max(1)))
+            .enumerate()
+            .map(|(c, ((((((slow, profile), total), grade), passed), vetoes), points))| {
+                (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points })
+            })
+            .collect();
+        let part = |(start, mut out): (usize, columnar::Out<'_>)| -> Part {
+            let len = out.slow.len();
+            let rows = start..start + len;
+            if fast {
+                columnar::run_chunk(&setup, src, rows.clone(), &mut out);
+            }
             let mut exceptions = Vec::with_capacity(len);
             let mut outcomes = Vec::with_capacity(if opts.explain { len } else { 0 });
             let mut keys = Vec::with_capacity(if book.key_field.is_some() { len } else { 0 });
@@ -545,29 +574,27 @@ impl Rulebook {
                     }
                 }
             }
-            Part { out, keys, exceptions, outcomes }
+            Part { keys, exceptions, outcomes }
         };
-        let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
         let parts: Vec<Part> = if opts.parallel {
-            starts.into_par_iter().map(part).collect()
+            outs.into_par_iter().map(part).collect()
         } else {
-            starts.into_iter().map(part).collect()
+            outs.into_iter().map(part).collect()
         };
 
         let mut b = Batch {
             book: self.clone(),
             n,
-            profile: Vec::with_capacity(n),
-            total: Vec::with_capacity(n),
-            grade: Vec::with_capacity(n),
-            passed: Vec::with_capacity(n),
-            vetoes: Vec::with_capacity(n),
-            points: Vec::with_capacity(n * nodes),
+            profile,
+            total,
+            grade,
+            passed,
+            vetoes,
+            points,
             keys: Vec::new(),
             exceptions: Vec::with_capacity(n),
             outcomes: Vec::new(),
-            ranks: Vec::new(),
-            profile_ranks: Vec::new(),
+            ranks: std::sync::OnceLock::new(),
             summary: Summary {
                 rows: 0,
                 ok: 0,
@@ -581,32 +608,14 @@ impl Rulebook {
             fast_rows: 0,
         };
         for p in parts {
-            let len = p.exceptions.len();
-            fill(&mut b.profile, p.out.profile, 0u16, len);
-            fill(&mut b.total, p.out.total, NONE, len);
-            fill(&mut b.grade, p.out.grade, u16::MAX, len);
-            fill(&mut b.passed, p.out.passed, 2u8, len);
-            fill(&mut b.vetoes, p.out.vetoes, 0u64, len);
-            fill(&mut b.points, p.out.points, NONE, len * nodes);
             b.fast_rows += p.exceptions.iter().filter(|e| e.is_none()).count();
             b.keys.extend(p.keys);
             b.exceptions.extend(p.exceptions);
             b.outcomes.extend(p.outcomes);
         }
-        if !opts.explain {
-            b.outcomes = vec![None; n];
-        }
-        let scored: Vec<(usize, i64, usize)> =
-            (0..n).filter_map(|i| Some((i, b.total_units(i)?, b.profile_of(i).unwrap_or(0)))).collect();
-        (b.ranks, b.profile_ranks) = ranks(&scored, n, book.profiles.len());
         b.summary = summarize(book, &b);
         b
     }
-}
-
-/// Append a chunk's column, or `len` placeholders when the chunk skipped the fast path.
-fn fill<T: Clone>(dst: &mut Vec<T>, src: Vec<T>, none: T, len: usize) {
-    if src.is_empty() { dst.extend(std::iter::repeat_n(none, len)) } else { dst.extend(src) }
 }
 
 fn summarize(book: &Compiled, b: &Batch) -> Summary {

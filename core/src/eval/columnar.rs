@@ -404,23 +404,22 @@ pub fn plan(c: &Compiled) -> Plan {
     p
 }
 
-/// The results of one chunk on the fast path.
-#[derive(Debug, Default)]
-pub struct ChunkOut {
+/// Where a chunk's results go: the chunk's slices of the batch's result columns.
+pub struct Out<'a> {
     /// Rows that must be scored by the interpreter.
-    pub slow: Vec<bool>,
+    pub slow: &'a mut [bool],
     /// Profile index per row.
-    pub profile: Vec<u16>,
+    pub profile: &'a mut [u16],
     /// Published total in units (`NONE` for criteria-only rulebooks).
-    pub total: Vec<i64>,
+    pub total: &'a mut [i64],
     /// Grade index (`u16::MAX`: none).
-    pub grade: Vec<u16>,
+    pub grade: &'a mut [u16],
     /// Whether every criterion holds (0/1; 2: no criteria).
-    pub passed: Vec<u8>,
+    pub passed: &'a mut [u8],
     /// Firing vetoes as a bit mask.
-    pub vetoes: Vec<u64>,
+    pub vetoes: &'a mut [u64],
     /// Published points per row per node, in units, row-major.
-    pub points: Vec<i64>,
+    pub points: &'a mut [i64],
 }
 
 /// One input value of one row, as a source holds it.
@@ -539,18 +538,34 @@ fn load_typed(
     if col.nulls.is_some() && rows.iter().any(|&r| null(r)) {
         return None;
     }
-    let numeric_bounds_free = input.min.is_none() && input.max.is_none();
+    // Bounds must fit the fast path; a value outside them goes to the interpreter.
+    let bound = |b: &Option<Num>| match b {
+        None => Some(None),
+        Some(m) => Q::of(m).map(Some),
+    };
+    let (lo, hi) = (bound(&input.min)?, bound(&input.max)?);
+    let in_range = |q: Q| {
+        lo.is_none_or(|m| cmp(q, m) != Ordering::Less) && hi.is_none_or(|m| cmp(q, m) != Ordering::Greater)
+    };
     match (&col.data, input.ty) {
-        (D::Int(v), InputType::Integer | InputType::Decimal) if numeric_bounds_free => {
-            Some(Col::Q(rows.iter().map(|&r| Q { n: v[r], d: 1 }).collect()))
+        (D::Int(v), InputType::Integer | InputType::Decimal) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                let q = Q { n: v[r], d: 1 };
+                if !in_range(q) {
+                    slow[k] = true;
+                }
+                out.push(q);
+            }
+            Some(Col::Q(out))
         }
-        (D::Fixed { mantissa, scale }, InputType::Decimal) if numeric_bounds_free => {
+        (D::Fixed { mantissa, scale }, InputType::Decimal) => {
             let d = *POW10.get(*scale as usize)?;
             let mut out = Vec::with_capacity(rows.len());
             for (k, &r) in rows.iter().enumerate() {
                 out.push(match i64::try_from(mantissa[r]) {
-                    Ok(n) => Q { n, d },
-                    Err(_) => {
+                    Ok(n) if in_range(Q { n, d }) => Q { n, d },
+                    _ => {
                         slow[k] = true;
                         Q::ZERO
                     }
@@ -613,22 +628,13 @@ struct Env<'a> {
     points: &'a [Vec<i64>],
 }
 
-/// Score rows `rows` of `src` on the fast path. Rows are grouped by profile, so that
-/// parameters, maxima and profile points are constants within a group. The output is indexed by
-/// position in `rows`.
-pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>) -> ChunkOut {
+/// Score rows `rows` of `src` on the fast path, writing into `out` (indexed by position in
+/// `rows`; `out.slow` must start all false). Rows are grouped by profile, so that parameters,
+/// maxima and profile points are constants within a group.
+pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>, out: &mut Out<'_>) {
     let book = s.book;
     let n = rows.len();
     let nodes = book.nodes.len();
-    let mut out = ChunkOut {
-        slow: vec![false; n],
-        profile: vec![0; n],
-        total: vec![NONE; n],
-        grade: vec![u16::MAX; n],
-        passed: vec![2; n],
-        vetoes: vec![0; n],
-        points: vec![NONE; n * nodes],
-    };
     let resolve = |name: &str| {
         let name = name.trim();
         if name.is_empty() { Some(0) } else { book.profile_index.get(name).map(|&p| p as u16) }
@@ -666,12 +672,14 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
             out.grade[k] = g.grade[j];
             out.passed[k] = g.passed[j];
             out.vetoes[k] = g.vetoes[j];
-            for (ni, col) in g.points.iter().enumerate() {
-                out.points[k * nodes + ni] = col[j];
+            if nodes > 0 {
+                let row = &mut out.points[k * nodes..(k + 1) * nodes];
+                for (ni, col) in g.points.iter().enumerate() {
+                    row[ni] = col[j];
+                }
             }
         }
     }
-    out
 }
 
 /// One profile's rows of a chunk.
