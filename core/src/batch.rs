@@ -84,12 +84,15 @@ pub struct Batch {
     /// Full explanations per row (empty unless the batch was scored with `explain`).
     outcomes: Vec<Option<Outcome>>,
     /// Overall and per-profile ranks, computed on first use (one sort of the totals).
-    ranks: std::sync::OnceLock<(Vec<Option<u32>>, Vec<Option<u32>>)>,
+    ranks: std::sync::OnceLock<Ranks>,
     summary: Summary,
     figures: Option<Figures>,
     options: BatchOptions,
     fast_rows: usize,
 }
+
+/// Ranks per row: overall, and within the row's profile.
+type Ranks = (Vec<Option<u32>>, Vec<Option<u32>>);
 
 /// One row of a batch.
 #[derive(Clone, Copy, Debug)]
@@ -163,7 +166,7 @@ impl Batch {
     }
 
     /// Ranks overall and within profiles, computed once on first use.
-    fn ranks(&self) -> &(Vec<Option<u32>>, Vec<Option<u32>>) {
+    fn ranks(&self) -> &Ranks {
         self.ranks.get_or_init(|| {
             let scored: Vec<(usize, i64, usize)> = (0..self.n)
                 .filter_map(|i| Some((i, self.total_units(i)?, self.profile_of(i).unwrap_or(0))))
@@ -396,7 +399,7 @@ fn cohort<'r>(
 /// Competition ranks (1, 2, 2, 4) by published total (in units), descending — overall and within
 /// each profile — from one sort. Equal totals share a rank; rows without a total are unranked,
 /// and rows without a profile have no profile rank.
-fn ranks(rows: &[(usize, i64, usize)], n: usize, profiles: usize) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+fn ranks(rows: &[(usize, i64, usize)], n: usize, profiles: usize) -> Ranks {
     let mut order: Vec<(i64, usize, usize)> = rows.iter().map(|&(i, t, p)| (t, i, p)).collect();
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut overall = vec![None; n];
