@@ -199,8 +199,8 @@ fn rec() -> impl Strategy<Value = Rec> {
         prop::option::weighted(0.95, prop::sample::select(vec!["东", "西", "东", "西", "东", "西", "北"])),
         [hard_number(), hard_number(), hard_number()],
         [
-            prop_oneof![8 => (-5i64..200), 1 => prop::sample::select(vec![0i64, i64::MAX, i64::MIN, 3_037_000_500])],
-            prop_oneof![8 => (-5i64..200), 1 => prop::sample::select(vec![0i64, i64::MAX - 7])],
+            prop_oneof![8 => -5i64..200, 1 => prop::sample::select(vec![0i64, i64::MAX, i64::MIN, 3_037_000_500])],
+            prop_oneof![8 => -5i64..200, 1 => prop::sample::select(vec![0i64, i64::MAX - 7])],
         ],
         prop::option::weighted(0.9, hard_number()),
         prop::option::weighted(0.9, prop::bool::ANY),
