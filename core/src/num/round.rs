@@ -174,21 +174,22 @@ impl Num {
     /// The value times 10^scale, rounded to an integer under `mode`.
     #[inline]
     pub(super) fn scaled_int(&self, scale: u32, mode: Rounding) -> ScaledInt {
-        if let (&Repr::Small { n, d }, Some(&p)) = (&self.0, POW10_I64.get(scale as usize)) {
-            if fits64(n) && d <= i64::MAX as i128 {
-                if d == p as i128 {
-                    // Already at this scale (re-rounding published points).
-                    return ScaledInt::Small(n);
-                }
-                if let Some(m) = (n as i64).checked_mul(p) {
-                    return ScaledInt::Small(round_div_i64(m, d as i64, mode));
-                }
+        if let (&Repr::Small { n, d }, Some(&p)) = (&self.0, POW10_I64.get(scale as usize))
+            && fits64(n)
+            && d <= i64::MAX as i128
+        {
+            if d == p as i128 {
+                // Already at this scale (re-rounding published points).
+                return ScaledInt::Small(n);
+            }
+            if let Some(m) = (n as i64).checked_mul(p) {
+                return ScaledInt::Small(round_div_i64(m, d as i64, mode));
             }
         }
-        if let (&Repr::Small { n, d }, Some(p)) = (&self.0, pow10_i128(scale)) {
-            if let Some(m) = n.checked_mul(p) {
-                return ScaledInt::Small(if d == 1 { m } else { round_div_i128(m, d, mode) });
-            }
+        if let (&Repr::Small { n, d }, Some(p)) = (&self.0, pow10_i128(scale))
+            && let Some(m) = n.checked_mul(p)
+        {
+            return ScaledInt::Small(if d == 1 { m } else { round_div_i128(m, d, mode) });
         }
         self.scaled_int_big(scale, mode)
     }
