@@ -69,6 +69,7 @@
 mod batch;
 mod builtin;
 mod compile;
+pub mod csv_stream;
 pub mod date;
 mod error;
 mod eval;
@@ -80,6 +81,7 @@ mod record;
 mod render;
 mod rulebook;
 mod rules;
+pub mod schema;
 pub mod syntax;
 pub mod table;
 mod testcases;
