@@ -21,6 +21,10 @@ use kaoping::{Date, Lang, Loader, Rulebook, ScoreOptions};
 use crate::data::{Data, DataOptions};
 use crate::fail::{Fail, SOME_FAILED, UNUSABLE, problem_line};
 
+// Half the time of a large run went to glibc malloc/free (per-cell strings, records, result rows).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kaoping",

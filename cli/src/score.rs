@@ -67,6 +67,10 @@ pub fn layout(rb: &Rulebook, ranks: bool) -> Layout {
 /// Counts across the whole run, for the closing summary.
 #[derive(Debug, Default)]
 struct Tally {
+    /// The data file, for messages.
+    path: String,
+    /// The 1-based column of each input in the table, for messages.
+    columns: HashMap<String, usize>,
     rows: usize,
     failed: usize,
     grades: HashMap<String, usize>,
@@ -122,7 +126,15 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
     let mut sink = output::open(req.out.as_deref(), layout.clone())?;
     let opts =
         BatchOptions { profile: req.profile.clone(), as_of: req.as_of, explain: false, parallel: true };
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        path: data.path.clone(),
+        columns: rb
+            .inputs()
+            .iter()
+            .filter_map(|i| Some((i.name.clone(), data.column_of(rb, &i.name)?)))
+            .collect(),
+        ..Tally::default()
+    };
     let mut progress = Progress::new();
     if gather {
         let mut all = data.read_all(rb, |n, p| progress.update(n, p))?;
@@ -142,7 +154,7 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
         progress.finish();
         for i in 0..scored.len() {
             let row = scored.result_row(i, &layout);
-            tally.note(&row, &data, rb);
+            tally.note(&row);
             sink.row(&row)?;
         }
         sink.finish()?;
@@ -156,18 +168,39 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             })?;
         }
     } else {
-        let mut offset = 0usize;
-        while let Some(chunk) = data.next_chunk(rb, CHUNK)? {
-            let n = chunk.records.len();
-            let scored = Scored::with_offset(rb, chunk, &opts, offset);
-            for i in 0..n {
-                let row = scored.result_row(i, &layout);
-                tally.note(&row, &data, rb);
-                sink.row(&row)?;
+        // A reader thread decodes and parses the next chunk while this one is scored and written.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Chunk, Option<(u64, u64)>), Fail>>(2);
+        let reader = &mut data;
+        std::thread::scope(|scope| -> Result<(), Fail> {
+            scope.spawn(move || {
+                loop {
+                    let next = reader.next_chunk(rb, CHUNK).map(|c| c.map(|c| (c, reader.progress())));
+                    let stop = !matches!(next, Ok(Some(_)));
+                    let sent = match next {
+                        Ok(Some(c)) => tx.send(Ok(c)),
+                        Ok(None) => Ok(()),
+                        Err(e) => tx.send(Err(e)),
+                    };
+                    if stop || sent.is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut offset = 0usize;
+            for msg in rx {
+                let (chunk, done) = msg?;
+                let n = chunk.records.len();
+                let scored = Scored::with_offset(rb, chunk, &opts, offset);
+                for i in 0..n {
+                    let row = scored.result_row(i, &layout);
+                    tally.note(&row);
+                    sink.row(&row)?;
+                }
+                offset += n;
+                progress.update(offset, done);
             }
-            offset += n;
-            progress.update(offset, data.progress());
-        }
+            Ok(())
+        })?;
         progress.finish();
         sink.finish()?;
     }
@@ -176,7 +209,7 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
 }
 
 impl Tally {
-    fn note(&mut self, row: &ResultRow, data: &Data, rb: &Rulebook) {
+    fn note(&mut self, row: &ResultRow) {
         self.rows += 1;
         if let Some(g) = &row.grade {
             *self.grades.entry(g.clone()).or_default() += 1;
@@ -187,10 +220,10 @@ impl Tally {
             return;
         }
         self.shown += 1;
-        let mut place = data.path.clone();
+        let mut place = self.path.clone();
         if let Some(line) = row.line {
             place.push_str(&format!(":{line}"));
-            if let Some(col) = row.error_field.as_deref().and_then(|f| data.column_of(rb, f)) {
+            if let Some(col) = row.error_field.as_deref().and_then(|f| self.columns.get(f)) {
                 place.push_str(&format!(":{col}"));
             }
         }

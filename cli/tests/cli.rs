@@ -11,8 +11,10 @@ use std::process::Command;
 
 /// Sample data of built-in rulebooks: (built-in id, data file relative to the repository root).
 /// A new built-in's sample is one line here (then bless its golden files, see the module docs).
-const SAMPLES: &[(&str, &str)] =
-    &[("example.county-assessment", "cli/tests/data/example.county-assessment.csv")];
+const SAMPLES: &[(&str, &str)] = &[
+    ("example.county-assessment", "cli/tests/data/example.county-assessment.csv"),
+    ("example.county-assessment", "cli/samples/counties.csv"),
+];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

@@ -33,6 +33,7 @@ def cases():
     rulebook's bundled sample (core/rulebooks/samples/<id>.csv) when there is one."""
     out = [
         ("example", "builtin:example.county-assessment", ROOT / "cli/tests/data/example.county-assessment.csv"),
+        ("counties", "builtin:example.county-assessment", ROOT / "cli/samples/counties.csv"),
         ("cab", str(ROOT / "core/src/syntax/testdata/cab.toml"), ROOT / "cli/tests/data/cab-50.csv"),
     ]
     samples = ROOT / "core/rulebooks/samples"
