@@ -331,6 +331,22 @@ fn profile_and_key_columns_can_be_named() {
     assert!(missing.stderr.contains("the header has no column \"名字\""), "{}", missing.stderr);
 }
 
+/// The scoring date picks dated parameters: 示例县's incidence 3 is under the exit limit 4 that
+/// held from 2015-01-01, not under the 3 in force from 2016-08-01 (the rulebook's as_of is 2019).
+#[test]
+fn as_of_picks_the_dated_parameters() {
+    let data = "cli/tests/data/example.county-assessment.csv";
+    let later = read_csv_rows(&kaoping(&["score", "builtin:example.county-assessment", data]).stdout);
+    let earlier = read_csv_rows(
+        &kaoping(&["score", "builtin:example.county-assessment", data, "--as-of", "2016-01-01"]).stdout,
+    );
+    assert_eq!(column(&later, "passed")[0], "false");
+    assert_eq!(column(&earlier, "passed")[0], "true");
+    assert_eq!(column(&earlier, "total"), column(&later, "total"), "exit_limit only feeds the criterion");
+    let too_early = kaoping(&["score", "builtin:example.county-assessment", data, "--as-of", "2014-06-01"]);
+    assert_eq!(column(&read_csv_rows(&too_early.stdout), "error_kind")[0], "NoDatedValue");
+}
+
 #[test]
 fn json_data_scores_like_the_table() {
     let json = tmp("records.json");

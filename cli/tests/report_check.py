@@ -185,7 +185,7 @@ def main():
         check_case(name, rulebook, data, args.kaoping, args.chromium, out, failures)
     for f in failures:
         print("FAIL", f, file=sys.stderr)
-    print(f"report check: {len(cases()) - len({f.split(':')[0] for f in failures})} passed, "
+    print(f"report-check: {len(cases()) - len({f.split(':')[0] for f in failures})} passed, "
           f"{len({f.split(':')[0] for f in failures})} failed")
     sys.exit(1 if failures else 0)
 
