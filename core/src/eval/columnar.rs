@@ -158,34 +158,43 @@ impl TV<'_> {
     }
 }
 
-/// Run `f` over two numeric operands, specialised on which are constants so the loop has no
-/// per-element dispatch. A `None` from `f` flags the row slow.
+/// Run `f` over two numeric operands, specialised on which are constants so each loop is
+/// monomorphic (no per-element dispatch). A `None` from `f` flags the row slow.
 #[inline(always)]
 fn zip_q(n: usize, a: &QV<'_>, b: &QV<'_>, slow: &mut [bool], f: impl Fn(Q, Q) -> Option<Q>) -> QV<'static> {
-    let mut out = Vec::with_capacity(n);
-    let mut go = |x: &dyn Fn(usize) -> Q, y: &dyn Fn(usize) -> Q| {
-        for (i, sl) in slow.iter_mut().enumerate().take(n) {
-            match f(x(i), y(i)) {
-                Some(q) => out.push(q),
-                None => {
-                    *sl = true;
-                    out.push(Q::ONE);
+    macro_rules! go {
+        ($x:expr, $y:expr) => {{
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow[..n].iter_mut().enumerate() {
+                match f($x(i), $y(i)) {
+                    Some(q) => out.push(q),
+                    None => {
+                        *sl = true;
+                        out.push(Q::ONE);
+                    }
                 }
             }
-        }
-    };
-    match (a, b) {
-        (QV::C(x), QV::C(y)) => {
-            if let Some(q) = f(*x, *y) {
-                return QV::C(q);
-            }
-            go(&|_| *x, &|_| *y)
-        }
-        (QV::C(x), QV::S(ys)) => go(&|_| *x, &|i| ys[i]),
-        (QV::S(xs), QV::C(y)) => go(&|i| xs[i], &|_| *y),
-        (QV::S(xs), QV::S(ys)) => go(&|i| xs[i], &|i| ys[i]),
+            QV::S(Cow::Owned(out))
+        }};
     }
-    QV::S(Cow::Owned(out))
+    match (a, b) {
+        (QV::C(x), QV::C(y)) => match f(*x, *y) {
+            Some(q) => QV::C(q),
+            None => go!(|_| *x, |_| *y),
+        },
+        (QV::C(x), QV::S(ys)) => {
+            let ys = &ys[..n];
+            go!(|_| *x, |i: usize| ys[i])
+        }
+        (QV::S(xs), QV::C(y)) => {
+            let xs = &xs[..n];
+            go!(|i: usize| xs[i], |_| *y)
+        }
+        (QV::S(xs), QV::S(ys)) => {
+            let (xs, ys) = (&xs[..n], &ys[..n]);
+            go!(|i: usize| xs[i], |i: usize| ys[i])
+        }
+    }
 }
 
 /// Run `f` over one numeric operand.
