@@ -548,14 +548,12 @@ fn load_typed(
         return None;
     }
     // Bounds must fit the fast path; a value outside them goes to the interpreter.
-    let bound = |b: &Option<Num>| match b {
-        None => Some(None),
-        Some(m) => Q::of(m).map(Some),
-    };
-    let (lo, hi) = (bound(&input.min)?, bound(&input.max)?);
-    let in_range = |q: Q| {
-        lo.is_none_or(|m| cmp(q, m) != Ordering::Less) && hi.is_none_or(|m| cmp(q, m) != Ordering::Greater)
-    };
+    let bound = |b: &Option<Num>| b.as_ref().map(|m| Q::of(m).ok_or(()));
+    let (lo, hi) = (bound(&input.min), bound(&input.max));
+    if matches!(lo, Some(Err(()))) || matches!(hi, Some(Err(()))) {
+        return None;
+    }
+    let in_range = |q: Q| within(lo, hi, q);
     match (&col.data, input.ty) {
         (D::Int(v), InputType::Integer | InputType::Decimal) => {
             let mut out = Vec::with_capacity(rows.len());
@@ -649,7 +647,28 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
         if name.is_empty() { Some(0) } else { book.profile_index.get(name).map(|&p| p as u16) }
     };
     let call_profile = s.profile.map(resolve);
+    // A dictionary-encoded profile column: resolve each distinct value once.
+    let dict_profiles = match (call_profile, book.profile_field.and_then(|f| src.column(f as usize))) {
+        (None, Some(Some(col))) if col.nulls.is_none() => match &col.data {
+            crate::columns::ColumnData::Dict { codes, dict } => {
+                Some((codes, dict.iter().map(|d| resolve(d)).collect::<Vec<Option<u16>>>()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some((codes, map)) = &dict_profiles {
+        for (k, row) in rows.clone().enumerate() {
+            match map.get(codes[row] as usize).copied().flatten() {
+                Some(p) => out.profile[k] = p,
+                None => out.slow[k] = true,
+            }
+        }
+    }
     for (k, row) in rows.clone().enumerate() {
+        if dict_profiles.is_some() {
+            break;
+        }
         let p = match (call_profile, book.profile_field) {
             (Some(p), _) => p,
             (None, Some(f)) => match src.cell(f as usize, row) {
@@ -710,9 +729,7 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
 
     // Inputs, parameters, derived values.
     let mut slots: Vec<Col> = (0..book.slot_count).map(|_| Col::None).collect();
-    for (ix, input) in book.schema.inputs.iter().enumerate() {
-        slots[ix] = load_input(plan, input, ix, src, rows, &mut slow);
-    }
+    load_inputs(plan, book, src, rows, &mut slots, &mut slow);
     let base = book.param_base() as usize;
     for (pi, param) in book.params.iter().enumerate() {
         slots[base + pi] = match param.values[profile].at(s.as_of).and_then(Q::of) {
@@ -913,129 +930,144 @@ fn cell_q(cell: &Cell<'_>, integer: bool) -> Option<Option<Q>> {
     Some(Some(q.filter(|q| !integer || q.d == 1 || q.n % q.d == 0)?))
 }
 
-/// Load one input's column, flagging rows whose value is missing, mistyped or out of range.
-fn load_input<S: Source>(
-    plan: &Plan,
-    input: &crate::compile::Input,
-    ix: usize,
-    src: &S,
-    rows: &[usize],
-    slow: &mut [bool],
-) -> Col {
-    if let Some(Some(col)) = src.column(ix)
-        && let Some(loaded) = load_typed(plan, input, col, rows, slow)
-    {
-        return loaded;
-    }
-    match input.ty {
-        InputType::Decimal | InputType::Integer => {
-            let integer = input.ty == InputType::Integer;
-            let default_q = match &input.default {
+/// Loads one input's values cell by cell into a column, checking type, range and allowed
+/// values; a cell it cannot take leaves a placeholder and says so (the row goes slow).
+struct Loader<'a> {
+    input: &'a crate::compile::Input,
+    plan: &'a Plan,
+    integer: bool,
+    default_q: Option<Q>,
+    /// Bounds: `Some(Err(()))` when a bound does not fit the fast path (every value goes slow).
+    lo: Option<Result<Q, ()>>,
+    hi: Option<Result<Q, ()>>,
+    sink: Col,
+}
+
+impl<'a> Loader<'a> {
+    fn new(plan: &'a Plan, input: &'a crate::compile::Input, cap: usize) -> Loader<'a> {
+        let bound = |b: &Option<Num>| b.as_ref().map(|m| Q::of(m).ok_or(()));
+        let sink = match input.ty {
+            InputType::Decimal | InputType::Integer => Col::Q(Vec::with_capacity(cap)),
+            InputType::Boolean => Col::B(Vec::with_capacity(cap)),
+            InputType::Text => Col::T(Vec::with_capacity(cap)),
+            InputType::Numbers | InputType::Items => Col::None,
+        };
+        Loader {
+            input,
+            plan,
+            integer: input.ty == InputType::Integer,
+            default_q: match &input.default {
                 Some(DefaultDoc::Num(d)) => Q::of(d),
                 _ => None,
-            };
-            // Bounds that do not fit the fast path send every bounded row to the interpreter.
-            let bound = |b: &Option<Num>| b.as_ref().map(|m| Q::of(m).ok_or(()));
-            let (lo, hi) = (bound(&input.min), bound(&input.max));
-            let in_range = |q: Q| {
-                let above_lo = match lo {
-                    None => true,
-                    Some(Ok(m)) => cmp(q, m) != Ordering::Less,
-                    Some(Err(())) => false,
-                };
-                let below_hi = match hi {
-                    None => true,
-                    Some(Ok(m)) => cmp(q, m) != Ordering::Greater,
-                    Some(Err(())) => false,
-                };
-                above_lo && below_hi
-            };
-            let mut col = Vec::with_capacity(rows.len());
-            for (k, &row) in rows.iter().enumerate() {
-                let q = if src.broken(ix, row) {
-                    None
-                } else {
-                    match cell_q(&src.cell(ix, row), integer) {
-                        Some(None) => default_q,
+            },
+            lo: bound(&input.min),
+            hi: bound(&input.max),
+            sink,
+        }
+    }
+
+    /// Take one cell (`None`: the source marked it broken). Returns whether it was good.
+    #[inline]
+    fn take(&mut self, cell: Option<Cell<'_>>) -> bool {
+        let input = self.input;
+        match &mut self.sink {
+            Col::Q(v) => {
+                let q = match cell {
+                    None => None,
+                    Some(c) => match cell_q(&c, self.integer) {
+                        Some(None) => self.default_q,
                         Some(q) => q,
                         None => None,
-                    }
+                    },
                 };
-                col.push(match q.filter(|q| in_range(*q)) {
-                    Some(q) => q,
-                    None => {
-                        slow[k] = true;
-                        Q::ZERO
-                    }
-                });
+                let q = q.filter(|q| within(self.lo, self.hi, *q));
+                v.push(q.unwrap_or(Q::ZERO));
+                q.is_some()
             }
-            Col::Q(col)
-        }
-        InputType::Boolean => {
-            let default = match &input.default {
-                Some(DefaultDoc::Bool(b)) => Some(*b),
-                _ => None,
-            };
-            let mut col = Vec::with_capacity(rows.len());
-            for (k, &row) in rows.iter().enumerate() {
-                let b = if src.broken(ix, row) {
-                    None
-                } else {
-                    match src.cell(ix, row) {
-                        Cell::Missing => default,
-                        Cell::Bool(b) => Some(b),
-                        Cell::Text(t) => num::parse_bool_text(t),
+            Col::B(v) => {
+                let b = match cell {
+                    None => None,
+                    Some(Cell::Missing) => match &input.default {
+                        Some(DefaultDoc::Bool(b)) => Some(*b),
                         _ => None,
-                    }
+                    },
+                    Some(Cell::Bool(b)) => Some(b),
+                    Some(Cell::Text(t)) => num::parse_bool_text(t),
+                    Some(_) => None,
                 };
-                col.push(match b {
-                    Some(b) => u8::from(b),
-                    None => {
-                        slow[k] = true;
-                        0
-                    }
-                });
+                v.push(u8::from(b.unwrap_or(false)));
+                b.is_some()
             }
-            Col::B(col)
-        }
-        InputType::Text => {
-            let default = match &input.default {
-                Some(DefaultDoc::Text(t)) => Some(t.as_str()),
-                _ => None,
-            };
-            let mut col = Vec::with_capacity(rows.len());
-            for (k, &row) in rows.iter().enumerate() {
-                let cell = if src.broken(ix, row) { Cell::Other } else { src.cell(ix, row) };
+            Col::T(v) => {
                 let t = match cell {
-                    Cell::Missing => default,
-                    Cell::Text(t) => Some(t.trim()),
+                    Some(Cell::Missing) => match &input.default {
+                        Some(DefaultDoc::Text(t)) => Some(t.as_str()),
+                        _ => None,
+                    },
+                    Some(Cell::Text(t)) => Some(t.trim()),
                     _ => None,
                 };
                 let ok = t.filter(|t| input.values.as_ref().is_none_or(|vs| vs.iter().any(|v| v == t)));
-                col.push(match ok {
-                    Some(t) => plan.texts.get(t).copied().unwrap_or(UNKNOWN_TEXT),
-                    None => {
-                        slow[k] = true;
-                        UNKNOWN_TEXT
-                    }
-                });
+                v.push(ok.map_or(UNKNOWN_TEXT, |t| self.plan.texts.get(t).copied().unwrap_or(UNKNOWN_TEXT)));
+                ok.is_some()
             }
-            Col::T(col)
-        }
-        InputType::Numbers | InputType::Items => {
-            // Only validated here; the rules that read lists are not on the fast path, so a list
-            // input matters only for its presence: anything but an allowed absence is slow.
-            for (k, &row) in rows.iter().enumerate() {
-                let ok = !src.broken(ix, row)
-                    && matches!(src.cell(ix, row), Cell::Missing)
-                    && (!input.required || input.default.is_some());
-                if !ok {
-                    slow[k] = true;
-                }
-            }
-            Col::None
+            // Lists are read only by rules the fast path does not run: a list input matters for
+            // its presence alone, and only an allowed absence stays on the fast path.
+            _ => matches!(cell, Some(Cell::Missing)) && (!input.required || input.default.is_some()),
         }
     }
+}
+
+/// Load every input of a group of rows into slot columns: typed columns with a loop per storage
+/// type, everything else row by row (so each record is read once, while it is in cache).
+fn load_inputs<S: Source>(
+    plan: &Plan,
+    book: &Compiled,
+    src: &S,
+    rows: &[usize],
+    slots: &mut [Col],
+    slow: &mut [bool],
+) {
+    let mut loaders: Vec<(usize, Loader<'_>)> = Vec::new();
+    for (ix, input) in book.schema.inputs.iter().enumerate() {
+        if let Some(Some(col)) = src.column(ix)
+            && let Some(loaded) = load_typed(plan, input, col, rows, slow)
+        {
+            slots[ix] = loaded;
+            continue;
+        }
+        loaders.push((ix, Loader::new(plan, input, rows.len())));
+    }
+    if loaders.is_empty() {
+        return;
+    }
+    for (k, &row) in rows.iter().enumerate() {
+        for (ix, l) in loaders.iter_mut() {
+            let cell = if src.broken(*ix, row) { None } else { Some(src.cell(*ix, row)) };
+            if !l.take(cell) {
+                slow[k] = true;
+            }
+        }
+    }
+    for (ix, l) in loaders {
+        slots[ix] = l.sink;
+    }
+}
+
+/// Whether `q` lies within optional bounds (a bound the fast path cannot hold fails every value).
+#[inline]
+fn within(lo: Option<Result<Q, ()>>, hi: Option<Result<Q, ()>>, q: Q) -> bool {
+    let above = match lo {
+        None => true,
+        Some(Ok(m)) => cmp(q, m) != Ordering::Less,
+        Some(Err(())) => false,
+    };
+    let below = match hi {
+        None => true,
+        Some(Ok(m)) => cmp(q, m) != Ordering::Greater,
+        Some(Err(())) => false,
+    };
+    above && below
 }
 
 /// 10^k for k in 0..=18.
