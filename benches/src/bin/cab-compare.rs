@@ -67,7 +67,11 @@ fn main() {
     }
     let path = std::path::Path::new(&args[1]);
     let prefix = &args[2];
-    let reps = args.iter().position(|a| a == "--reps").and_then(|i| args.get(i + 1)).map_or(5, |r| r.parse().expect("reps"));
+    let reps = args
+        .iter()
+        .position(|a| a == "--reps")
+        .and_then(|i| args.get(i + 1))
+        .map_or(5, |r| r.parse().expect("reps"));
     let rb = kaoping_bench::cab_rulebook();
 
     let t = Instant::now();

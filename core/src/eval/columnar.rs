@@ -55,9 +55,17 @@ impl Q {
 /// Fit an i128 ratio (d > 0) into i64 parts, reducing by the gcd if needed.
 #[inline]
 fn fit(n: i128, d: i128) -> Option<Q> {
-    if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
-        return Some(Q { n, d });
+    // One test for both parts: each fits when it survives the round trip through i64.
+    let (n64, d64) = (n as i64, d as i64);
+    if (n64 as i128 == n) & (d64 as i128 == d) {
+        return Some(Q { n: n64, d: d64 });
     }
+    fit_reduced(n, d)
+}
+
+/// The rare path of [`fit`]: reduce by the gcd, then try again.
+#[cold]
+fn fit_reduced(n: i128, d: i128) -> Option<Q> {
     let g = gcd(n.unsigned_abs(), d.unsigned_abs());
     if g <= 1 {
         return None;
@@ -771,7 +779,7 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
             let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
             rule_values(&env, &mut slow, rule, max, s.figures)
         };
-        node_points[ni] = publish(&raw, max, pow, mode, &mut slow);
+        node_points[ni] = publish(&raw, max, pow, mode);
     }
     for &ni in book.preorder.iter().rev() {
         let ni = ni as usize;
@@ -1365,17 +1373,34 @@ fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures:
             let bands: Vec<(QV<'_>, QV<'_>)> =
                 r.bands.iter().map(|(t, p)| (operand_q(env, t), operand_q(env, p))).collect();
             let otherwise = operand_q(env, &r.otherwise);
-            let test = |o: Ordering| match r.cmp {
-                crate::rules::bands::Cmp::AtMost => o != Ordering::Greater,
-                crate::rules::bands::Cmp::Below => o == Ordering::Less,
-                crate::rules::bands::Cmp::AtLeast => o != Ordering::Less,
-                crate::rules::bands::Cmp::Above => o == Ordering::Greater,
+            // Which orderings of (value, threshold) pass the test, decided once.
+            let pass: [bool; 3] = match r.cmp {
+                crate::rules::bands::Cmp::AtMost => [true, true, false],
+                crate::rules::bands::Cmp::Below => [true, false, false],
+                crate::rules::bands::Cmp::AtLeast => [false, true, true],
+                crate::rules::bands::Cmp::Above => [false, false, true],
             };
+            let holds = |o: Ordering| pass[(o as i8 + 1) as usize];
+            let consts: Option<Vec<(Q, Q)>> = bands
+                .iter()
+                .map(|(t, p)| match (t, p) {
+                    (QV::C(t), QV::C(p)) => Some((*t, *p)),
+                    _ => None,
+                })
+                .collect();
+            if let (Some(consts), QV::C(otherwise)) = (consts, &otherwise) {
+                return (0..n)
+                    .map(|i| {
+                        let x = v.at(i);
+                        consts.iter().find(|(t, _)| holds(cmp(x, *t))).map_or(*otherwise, |(_, p)| *p)
+                    })
+                    .collect();
+            }
             (0..n)
                 .map(|i| {
                     let x = v.at(i);
                     for (t, p) in &bands {
-                        if test(cmp(x, t.at(i))) {
+                        if holds(cmp(x, t.at(i))) {
                             return p.at(i);
                         }
                     }
@@ -1388,6 +1413,35 @@ fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures:
             let (x0, p0, x1, p1) =
                 (operand_q(env, &r.x0), operand_q(env, &r.p0), operand_q(env, &r.x1), operand_q(env, &r.p1));
             let mut out = Vec::with_capacity(n);
+            if let (QV::C(x0), QV::C(p0), QV::C(x1), QV::C(p1)) = (&x0, &p0, &x1, &p1) {
+                // Constant line (the usual case within a profile group): the slope once, then per
+                // row only the clamp tests and one multiply-add. Values outside [x0, x1] take the
+                // end point; the clamp between p0 and p1 makes that exact.
+                let (lo_x, lo_p, hi_x, hi_p) =
+                    if cmp(*x0, *x1) == Ordering::Less { (*x0, *p0, *x1, *p1) } else { (*x1, *p1, *x0, *p0) };
+                let slope = sub(*p1, *p0).and_then(|dp| div(dp, sub(*x1, *x0)?));
+                let Some(slope) = slope else {
+                    all_slow(slow);
+                    return vec![Q::ZERO; n];
+                };
+                for (i, sl) in slow[..n].iter_mut().enumerate() {
+                    let x = v.at(i);
+                    out.push(if cmp(x, lo_x) != Ordering::Greater {
+                        lo_p
+                    } else if cmp(x, hi_x) != Ordering::Less {
+                        hi_p
+                    } else {
+                        match sub(x, *x0).and_then(|a| mul(a, slope)).and_then(|a| add(*p0, a)) {
+                            Some(q) => q,
+                            None => {
+                                *sl = true;
+                                Q::ZERO
+                            }
+                        }
+                    });
+                }
+                return out;
+            }
             for (i, sl) in slow.iter_mut().enumerate().take(n) {
                 let (x0, p0, x1, p1) = (x0.at(i), p0.at(i), x1.at(i), p1.at(i));
                 // p0 + (v − x0)(p1 − p0)/(x1 − x0), clamped between p0 and p1.
@@ -1543,23 +1597,30 @@ fn to_vec(v: QV<'_>, n: usize) -> Vec<Q> {
     }
 }
 
-/// Clamp raw values to [0, max] and round them to published units.
-fn publish(raw: &[Q], max: i64, pow: i64, mode: Rounding, slow: &mut [bool]) -> Vec<i64> {
+/// Clamp raw values to [0, max] and round them to published units. Rounding is monotone and
+/// 0 and max lie on the grid of units, so rounding first and clamping after gives the same.
+fn publish(raw: &[Q], max: i64, pow: i64, mode: Rounding) -> Vec<i64> {
     let mut out = Vec::with_capacity(raw.len());
-    for (v, sl) in raw.iter().zip(slow.iter_mut()) {
-        out.push(if v.n <= 0 {
-            0
-        } else if (v.n as i128) * (pow as i128) >= (max as i128) * (v.d as i128) {
-            max
-        } else if v.d == pow {
+    for v in raw {
+        let u = if v.d == pow {
             v.n // already in units
+        } else if v.d == 1 {
+            // A whole number (band points, check points): no division.
+            v.n.saturating_mul(pow)
         } else {
-            let u = round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode);
-            i64::try_from(u).unwrap_or_else(|_| {
-                *sl = true;
-                0
-            })
-        });
+            match i64::try_from(round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode)) {
+                Ok(u) => u,
+                // Far outside [0, max] either way: the clamp decides.
+                Err(_) => {
+                    if v.n < 0 {
+                        0
+                    } else {
+                        max
+                    }
+                }
+            }
+        };
+        out.push(u.clamp(0, max));
     }
     out
 }
@@ -1638,7 +1699,7 @@ fn adjust(
     let mut sum = vec![0i64; n];
     for (k, it) in items.iter().enumerate() {
         let raw = rule_values(env, slow, &it.rule, item_units[k], figures);
-        let published = publish(&raw, item_units[k], env.plan.pow, env.book.meta.rounding, slow);
+        let published = publish(&raw, item_units[k], env.plan.pow, env.book.meta.rounding);
         for (a, p) in sum.iter_mut().zip(published) {
             *a = a.saturating_add(p);
         }
