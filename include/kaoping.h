@@ -915,8 +915,8 @@ kp_status kp_result_grade(const struct kp_result *result, char **out);
 kp_status kp_result_passed(const struct kp_result *result, bool *out);
 
 /**
- * The record's key (its `key_field` value, or its row number in a batch). `KP_NO_VALUE` when it
- * has none. `*out` is freed with `kp_string_free`.
+ * The record's key: its `key_field` value, or else its 1-based row number (in a batch; "1" for a
+ * record scored alone), as the core gives it. `*out` is freed with `kp_string_free`.
  */
 kp_status kp_result_key(const struct kp_result *result, char **out);
 

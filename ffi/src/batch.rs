@@ -99,8 +99,8 @@ impl KpBatch {
             // The stand-ins were counted under their own error kind: count the real ones.
             let mut errors: Vec<(ErrorKind, usize)> = Vec::new();
             let mut failed = 0;
-            for i in 0..records.len() {
-                let kind = match &early[i] {
+            for (i, before) in early.iter().enumerate() {
+                let kind = match before {
                     Some(e) => e.kind(),
                     None => match batch.row(i).error() {
                         Some(e) => e.kind(),
