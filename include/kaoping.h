@@ -57,9 +57,9 @@
  *             refuses NaN and infinities (KP_INVALID_NUMBER).
  *
  * Memory.     Rust frees what Rust allocates. Every `char **` output is a new string for the
- *             caller, freed with kp_string_free; every handle from a *_new, kp_rulebook_*,
- *             kp_score* or kp_batch_row call is freed with its own *_free. A `const char *` a
- *             function returns is borrowed: static (kp_version, kp_status_str, kp_error_kind_name,
+ *             caller, freed with kp_string_free; every handle given through a `kp_<object> **`
+ *             output is the caller's, freed with kp_<object>_free. A `const char *` a function
+ *             returns is borrowed: static (kp_version, kp_status_str, kp_error_kind_name,
  *             kp_builtin_ids) or valid until the handle it came from is freed. Never free a
  *             pointer twice, use it after freeing it, or free it with free().
  *

@@ -57,7 +57,7 @@ pub const KAOPING_VERSION_PATCH: u32 = 0;
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_version() -> *const c_char {
     static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-    VERSION.as_ptr().cast()
+    boundary::guard(|| VERSION.as_ptr().cast())
 }
 
 #[cfg(test)]

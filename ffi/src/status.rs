@@ -100,8 +100,10 @@ impl kp_status {
 /// (`"KP_NULL_ARGUMENT: …"`). An unknown code gives `"unknown kp_status"`. Never NULL, never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_status_str(code: i32) -> *const c_char {
-    let text = kp_status::from_code(code).map_or("unknown kp_status\0", kp_status::describe);
-    text.as_ptr().cast()
+    crate::boundary::guard(|| {
+        let text = kp_status::from_code(code).map_or("unknown kp_status\0", kp_status::describe);
+        text.as_ptr().cast()
+    })
 }
 
 #[cfg(test)]

@@ -1024,6 +1024,21 @@ static void test_null_arguments(void) {
     CHECK_STATUS(kp_error_to_json(e, &str, NULL), KP_OK);
     kp_string_free(str);
 
+    /* Optional arguments take NULL: options (the defaults), err (no details), out_len. */
+    CHECK_STATUS(kp_score(rb, rec, NULL, &out_res, NULL), KP_OK);
+    kp_result_free(out_res);
+    CHECK_STATUS(kp_result_to_json(res, &str, NULL), KP_OK);
+    kp_string_free(str);
+    CHECK_STATUS(kp_result_explain(res, KP_LANG_EN, &str, NULL), KP_OK);
+    kp_string_free(str);
+    CHECK_STATUS(kp_batch_summary_json(batch, &str, NULL), KP_OK);
+    kp_string_free(str);
+    CHECK_STATUS(kp_batch_to_json(batch, &str, NULL), KP_OK);
+    kp_string_free(str);
+    out_res = NULL;
+    CHECK_STATUS(kp_batch_row(batch, 0, &out_res, NULL), KP_NOT_FOUND); /* an empty batch */
+    CHECK(out_res == NULL, "output written on failure");
+
     kp_error_free(e);
     kp_batch_free(batch);
     kp_loader_free(loader);
