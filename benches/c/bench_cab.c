@@ -50,9 +50,11 @@ static long long cents(const char *total) {
     return negative ? -v : v;
 }
 
-/* Score a result's total into the checksum, and free what was made. */
-static long long take_total(kp_status st, kp_result *res) {
+/* A result's total in cents for the checksum; frees the result. `resp` is read after the call
+ * that fills it (C does not order the evaluation of arguments). */
+static long long take_total(kp_status st, kp_result **resp) {
     long long c = 0;
+    kp_result *res = *resp;
     if (st == KP_OK) {
         char *total = NULL;
         if (kp_result_total(res, &total) == KP_OK) c = cents(total);
@@ -143,7 +145,7 @@ int main(int argc, char **argv) {
         checksum = 0;
         for (size_t i = 0; i < n; i++) {
             kp_result *res = NULL;
-            checksum += take_total(kp_score(rb, records[i], NULL, &res, NULL), res);
+            checksum += take_total(kp_score(rb, records[i], NULL, &res, NULL), &res);
         }
         times[r] = now() - t;
     }
@@ -161,7 +163,7 @@ int main(int argc, char **argv) {
             kp_record_clear(rec);
             fill(rec, cols, ncols, rows[i]);
             kp_result *res = NULL;
-            checksum += take_total(kp_score(rb, rec, NULL, &res, NULL), res);
+            checksum += take_total(kp_score(rb, rec, NULL, &res, NULL), &res);
         }
         times[r] = now() - t;
     }
@@ -188,7 +190,7 @@ int main(int argc, char **argv) {
         checksum = 0;
         for (size_t i = 0; i < n; i++) {
             kp_result *res = NULL;
-            checksum += take_total(kp_score_json(rb, jsons[i], strlen(jsons[i]), NULL, &res, NULL), res);
+            checksum += take_total(kp_score_json(rb, jsons[i], strlen(jsons[i]), NULL, &res, NULL), &res);
         }
         times[r] = now() - t;
     }
