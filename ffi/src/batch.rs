@@ -224,7 +224,10 @@ pub extern "C" fn kp_score_batch(
         let ptrs = unsafe { std::slice::from_raw_parts(records, count) };
         let mut rows = Vec::with_capacity(count);
         for (i, p) in ptrs.iter().enumerate() {
-            rows.push(Ok(borrow::<kp_record>(*p, &format!("records[{i}]"))?.record.clone()));
+            if p.is_null() {
+                return Err(Failure::null(&format!("records[{i}]")));
+            }
+            rows.push(Ok(borrow::<kp_record>(*p, "records")?.record.clone()));
         }
         give_batch(out, KpBatch::score(book, rows, options_or_default(options), None));
         Ok(())
