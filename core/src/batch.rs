@@ -363,10 +363,16 @@ fn cohort<'r>(
     book: &Compiled,
     n: usize,
     record: &(impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync),
+    failed: &(impl Fn(usize) -> bool + Sync),
     opts: &BatchOptions,
 ) -> Figures {
     let groups = book.profiles.len();
-    let per_row = |i: usize| eval::cohort_values(book, &record(i), &request(opts, None, Some(i + 1)));
+    let per_row = |i: usize| {
+        if failed(i) {
+            return None;
+        }
+        eval::cohort_values(book, &record(i), &request(opts, None, Some(i + 1)))
+    };
     let values: Vec<_> = if opts.parallel {
         (0..n).into_par_iter().map(per_row).collect()
     } else {
@@ -462,7 +468,40 @@ impl Rulebook {
     pub fn score_batch(&self, records: &[Record], opts: &BatchOptions) -> Batch {
         let bound: Vec<std::borrow::Cow<'_, Record>> = records.iter().map(|r| self.bind(r)).collect();
         let src = columnar::Records(&bound);
-        self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), opts)
+        self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &[], opts)
+    }
+
+    /// Score rows some of which already failed before scoring (a JSON array or a CSV file whose
+    /// bad rows could not become records): every row keeps its place, failed rows keep their
+    /// errors (with their row number) and count in the summary.
+    ///
+    /// ```
+    /// let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
+    /// let rows = rb.records_from_json(r#"[{"county": "甲县"}, 7]"#).unwrap();
+    /// let batch = rb.score_rows(rows, &Default::default());
+    /// assert_eq!(batch.len(), 2);
+    /// assert_eq!(batch.row(0).error().unwrap().kind(), kaoping::ErrorKind::MissingInput);
+    /// assert_eq!(batch.row(1).error().unwrap().row, Some(2));
+    /// ```
+    pub fn score_rows(&self, rows: Vec<Result<Record, RecordError>>, opts: &BatchOptions) -> Batch {
+        let mut failed: Vec<Option<RecordError>> = Vec::with_capacity(rows.len());
+        let mut records: Vec<Record> = Vec::with_capacity(rows.len());
+        for (i, r) in rows.into_iter().enumerate() {
+            match r {
+                Ok(r) => {
+                    failed.push(None);
+                    records.push(r);
+                }
+                Err(mut e) => {
+                    e.row.get_or_insert(i + 1);
+                    failed.push(Some(e));
+                    records.push(self.record()); // a stand-in that is never scored
+                }
+            }
+        }
+        let bound: Vec<std::borrow::Cow<'_, Record>> = records.iter().map(|r| self.bind(r)).collect();
+        let src = columnar::Records(&bound);
+        self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts)
     }
 
     /// Score a table given by columns (a DataFrame, an Arrow table, a CSV parsed into columns)
@@ -487,20 +526,24 @@ impl Rulebook {
     pub fn score_columns(&self, columns: &Columns, opts: &BatchOptions) -> Result<Batch, ColumnsError> {
         let binding = columns.bind(self)?;
         let src = columnar::ColumnSource { columns, binding: &binding };
-        Ok(self.score_source(&src, |i| std::borrow::Cow::Owned(columns.record(self, &binding, i)), opts))
+        Ok(self.score_source(&src, |i| std::borrow::Cow::Owned(columns.record(self, &binding, i)), &[], opts))
     }
 
     /// Score every row of a source: the columnar fast path by chunks, the interpreter for the rows
-    /// it flags (and for all rows when explanations are wanted or the rulebook needs it).
+    /// it flags (and for all rows when explanations are wanted or the rulebook needs it). Rows
+    /// with an error in `failed` (empty: none) keep it and are not scored.
     fn score_source<'r, S: columnar::Source>(
         &self,
         src: &S,
         record: impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync,
+        failed: &[Option<RecordError>],
         opts: &BatchOptions,
     ) -> Batch {
         let book = self.compiled();
         let n = src.len();
-        let figures = (!book.relatives.is_empty()).then(|| cohort(book, n, &record, opts));
+        let failed_at = |i: usize| failed.get(i).and_then(Option::as_ref);
+        let figures =
+            (!book.relatives.is_empty()).then(|| cohort(book, n, &record, &|i| failed_at(i).is_some(), opts));
         let fast = book.plan.unsupported.is_none() && !opts.explain;
         let setup = columnar::Setup {
             book,
@@ -537,6 +580,11 @@ impl Rulebook {
             if fast {
                 columnar::run_chunk(&setup, src, rows.clone(), &mut out);
             }
+            for (k, row) in rows.clone().enumerate() {
+                if failed_at(row).is_some() {
+                    out.slow[k] = true;
+                }
+            }
             let mut exceptions = Vec::with_capacity(len);
             let mut outcomes = Vec::with_capacity(if opts.explain { len } else { 0 });
             let mut keys = Vec::with_capacity(if book.key_field.is_some() { len } else { 0 });
@@ -559,6 +607,13 @@ impl Rulebook {
                 }
                 if book.key_field.is_some() {
                     keys.push(None);
+                }
+                if let Some(e) = failed_at(row) {
+                    exceptions.push(Some(Box::new(Err(e.clone()))));
+                    if opts.explain {
+                        outcomes.push(None);
+                    }
+                    continue;
                 }
                 let r = record(row);
                 let req = request(opts, figures.as_ref(), Some(row + 1));

@@ -270,6 +270,30 @@ impl Record {
         true
     }
 
+    /// Append a mark to a `numbers` input (creating the list if it is missing). Returns whether
+    /// `name` is a numbers input.
+    pub fn push_number(&mut self, name: &str, mark: Decimal) -> bool {
+        let Some(&i) = self.schema.index.get(name) else {
+            self.note_unknown(name);
+            return false;
+        };
+        if self.schema.inputs[i as usize].ty != InputType::Numbers {
+            return false;
+        }
+        match &mut self.values[i as usize] {
+            Some(Value::Numbers(list)) => list.push(mark),
+            slot => *slot = Some(Value::Numbers(vec![mark])),
+        }
+        true
+    }
+
+    /// Remove every value (and every problem and warning): an empty record again.
+    pub fn clear(&mut self) {
+        self.values.iter_mut().for_each(|v| *v = None);
+        self.decode.clear();
+        self.unknown.clear();
+    }
+
     /// Remove an input's value (it becomes missing).
     pub fn unset(&mut self, name: &str) {
         if let Some(&i) = self.schema.index.get(name) {
