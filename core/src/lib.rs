@@ -83,6 +83,7 @@ mod rules;
 pub mod syntax;
 pub mod table;
 mod testcases;
+mod unreadable;
 
 pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary};
 pub use date::Date;
