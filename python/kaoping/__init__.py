@@ -18,6 +18,8 @@ pyarrow and polars are optional. Errors are ``KaopingError`` subclasses: ``Ruleb
 (``.indicator``, ``.cause``), with one subclass per error kind of the specification.
 """
 
+import collections.abc as _abc
+
 from kaoping._kaoping import (
     Batch,
     BandOrderError,
@@ -46,6 +48,7 @@ from kaoping._kaoping import (
     PointsMismatchError,
     Problem,
     Result,
+    Results,
     Rulebook,
     RulebookError,
     RulebookSyntaxError,
@@ -61,6 +64,9 @@ from kaoping._kaoping import (
     builtins,
     error_kinds,
 )
+
+# A batch's results behave as a read-only sequence (explained when read).
+_abc.Sequence.register(Results)
 
 __all__ = [
     "Batch",
@@ -90,6 +96,7 @@ __all__ = [
     "PointsMismatchError",
     "Problem",
     "Result",
+    "Results",
     "Rulebook",
     "RulebookError",
     "RulebookSyntaxError",

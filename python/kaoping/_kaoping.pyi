@@ -3,9 +3,9 @@
 
 import datetime
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, Optional, Union
+from typing import Any, ClassVar, Literal, Optional, Union, overload
 
 from typing_extensions import final
 
@@ -46,6 +46,7 @@ __all__ = [
     "Rulebook",
     "Result",
     "Batch",
+    "Results",
     "Indicator",
     "Input",
     "TestFailure",
@@ -322,12 +323,23 @@ class Result:
     def _repr_html_(self) -> str: ...
 
 @final
+class Results:
+    """A batch's results, one slot per row (`None` where the row failed), explained when read."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, key: int, /) -> Optional[Result]: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> list[Optional[Result]]: ...
+    def __iter__(self) -> Iterator[Optional[Result]]: ...
+
+@final
 class Batch:
     """A scored batch: every input row has a slot, in input order."""
 
     def __len__(self) -> int: ...
     @property
-    def results(self) -> list[Optional[Result]]: ...
+    def results(self) -> Results: ...
     @property
     def errors(self) -> list[Optional[KaopingError]]: ...
     def result(self, i: int) -> Optional[Result]: ...

@@ -2,6 +2,7 @@
 //! compact table (one row per record) as Arrow or pandas.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::builder::{BooleanBuilder, Decimal128Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
@@ -10,7 +11,7 @@ use kaoping::{Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyCapsule, PyDict, PyList};
+use pyo3::types::{PyCapsule, PyDict, PyList, PySlice};
 use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -42,7 +43,6 @@ pub struct Batch {
     source: Source,
     index: Option<Py<PyAny>>,
     unknown: Vec<String>,
-    results: PyOnceLock<Py<PyList>>,
     errors: PyOnceLock<Py<PyList>>,
 }
 
@@ -55,16 +55,7 @@ impl Batch {
         index: Option<Py<PyAny>>,
         unknown: Vec<String>,
     ) -> Batch {
-        Batch {
-            rb,
-            shape,
-            batch,
-            source,
-            index,
-            unknown,
-            results: PyOnceLock::new(),
-            errors: PyOnceLock::new(),
-        }
+        Batch { rb, shape, batch, source, index, unknown, errors: PyOnceLock::new() }
     }
 
     fn outcome(&self, i: usize) -> Option<kaoping::Outcome> {
@@ -171,6 +162,75 @@ impl Batch {
     }
 }
 
+/// A batch's results, one slot per row (`Result`, or `None` where the row failed), each explained
+/// when it is read.
+#[pyclass(frozen, module = "kaoping")]
+pub struct Results {
+    batch: Py<Batch>,
+}
+
+impl Results {
+    fn item(&self, py: Python<'_>, i: usize) -> PyResult<Py<PyAny>> {
+        let batch = self.batch.get();
+        Ok(match py.detach(|| batch.outcome(i)) {
+            Some(o) => Py::new(py, ScoreResult::new(o))?.into_any(),
+            None => py.None(),
+        })
+    }
+}
+
+#[pymethods]
+impl Results {
+    fn __len__(&self) -> usize {
+        self.batch.get().batch.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let ix = slice.indices(self.__len__() as isize)?;
+            let list = PyList::empty(py);
+            let mut i = ix.start;
+            for _ in 0..ix.slicelength {
+                list.append(self.item(py, i as usize)?)?;
+                i += ix.step;
+            }
+            return Ok(list.into_any().unbind());
+        }
+        let i = self.batch.get().check(index.extract::<isize>()?)?;
+        self.item(py, i)
+    }
+
+    fn __iter__(&self, py: Python<'_>) -> ResultsIter {
+        ResultsIter { results: Results { batch: self.batch.clone_ref(py) }, next: AtomicUsize::new(0) }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<kaoping.Results of {} rows>", self.__len__())
+    }
+}
+
+/// Iterates over a batch's results.
+#[pyclass(frozen, module = "kaoping")]
+pub struct ResultsIter {
+    results: Results,
+    next: AtomicUsize,
+}
+
+#[pymethods]
+impl ResultsIter {
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i >= self.results.__len__() {
+            return Ok(None);
+        }
+        self.results.item(py, i).map(Some)
+    }
+}
+
 /// A column of the compact table.
 #[derive(Clone, Copy)]
 enum Col {
@@ -198,22 +258,11 @@ impl Batch {
         self.batch.len()
     }
 
-    /// Every row's `Result` (explained), `None` where the row failed. One slot per input row.
+    /// Every row's `Result`, `None` where the row failed: one slot per input row, explained when
+    /// read (a million-row batch does not build a million explanations to give one).
     #[getter]
-    fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = self.results.get_or_try_init(py, || {
-            let outcomes: Vec<Option<kaoping::Outcome>> =
-                py.detach(|| (0..self.batch.len()).map(|i| self.outcome(i)).collect());
-            let l = PyList::empty(py);
-            for o in outcomes {
-                match o {
-                    Some(o) => l.append(ScoreResult::new(o))?,
-                    None => l.append(py.None())?,
-                }
-            }
-            Ok::<_, PyErr>(l.unbind())
-        })?;
-        Ok(list.bind(py).clone())
+    fn results(slf: &Bound<'_, Self>) -> Results {
+        Results { batch: slf.clone().unbind() }
     }
 
     /// Every row's error (an `InputError` or `EvaluationError` subclass), `None` where the row

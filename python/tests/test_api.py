@@ -128,3 +128,23 @@ def test_cohort_for_one_record() -> None:
         rb.score({"out": 5})
     assert rb.score({"out": 5}, cohort={"up": 20}).points("up") == Decimal("2.5")
     assert rb.score({"out": 5}, cohort={("up", None): Decimal("10")}).points("up") == Decimal("5")
+
+
+def test_batch_results_are_a_lazy_sequence(county: kaoping.Rulebook, county_record: dict[str, Any]) -> None:
+    from collections.abc import Sequence
+
+    recs = [county_record, dict(county_record, county="乙县", population=0), dict(county_record, county="丙县")]
+    b = county.score_many(recs)
+    res = b.results
+    assert isinstance(res, Sequence) and len(res) == 3 and repr(res) == "<kaoping.Results of 3 rows>"
+    assert res[0] is not None and res[0].total == Decimal("80.13") and res[1] is None
+    assert res[-1] is not None and res[-1].key == "丙县"
+    assert [r and r.key for r in res] == ["示例县", None, "丙县"]
+    assert [r and r.key for r in res[::2]] == ["示例县", "丙县"]
+    with pytest.raises(IndexError):
+        res[3]
+    it = iter(res)
+    assert next(it) is not None and next(it) is None and next(it) is not None
+    with pytest.raises(StopIteration):
+        next(it)
+    assert repr(b) == "<kaoping.Batch rows=3 ok=2 failed=1>" and b.unknown_columns == []
