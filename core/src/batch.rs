@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::compile::Compiled;
 use crate::date::Date;
 use crate::error::{ErrorKind, RecordError};
+use crate::eval::columnar::{self, NONE};
 use crate::eval::{self, Figures, ProfileChoice, Request, Trace, View};
 use crate::num::{Num, Rounding};
 use crate::outcome::Outcome;
 use crate::rules::relative::Best;
-use crate::{Record, Rulebook};
+use crate::{Columns, ColumnsError, Record, Rulebook};
 
 /// How to score a batch.
 #[derive(Clone, Debug)]
@@ -63,18 +64,35 @@ pub struct Summary {
     pub errors: Vec<(ErrorKind, usize)>,
 }
 
-/// A scored batch.
+/// A scored batch: one slot per input row, in input order.
+///
+/// Rows scored on the columnar fast path are stored as columns (published points as fixed-point
+/// integers); rows that needed the per-record interpreter (and every row, when explanations were
+/// asked for) keep their full compact result.
 #[derive(Clone, Debug)]
 pub struct Batch {
     book: Rulebook,
-    rows: Vec<Result<Trace, RecordError>>,
+    n: usize,
+    profile: Vec<u16>,
+    total: Vec<i64>,
+    grade: Vec<u16>,
+    passed: Vec<u8>,
+    vetoes: Vec<u64>,
+    points: Vec<i64>,
+    keys: Vec<Option<String>>,
+    exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
+    /// Full explanations per row (empty unless the batch was scored with `explain`).
     outcomes: Vec<Option<Outcome>>,
-    ranks: Vec<Option<u32>>,
-    profile_ranks: Vec<Option<u32>>,
+    /// Overall and per-profile ranks, computed on first use (one sort of the totals).
+    ranks: std::sync::OnceLock<Ranks>,
     summary: Summary,
     figures: Option<Figures>,
     options: BatchOptions,
+    fast_rows: usize,
 }
+
+/// Ranks per row: overall, and within the row's profile.
+type Ranks = (Vec<Option<u32>>, Vec<Option<u32>>);
 
 /// One row of a batch.
 #[derive(Clone, Copy, Debug)]
@@ -86,12 +104,12 @@ pub struct Row<'a> {
 impl Batch {
     /// Rows in the batch.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.n
     }
 
     /// Whether the batch has no rows.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.n == 0
     }
 
     /// Row `index` (0-based).
@@ -101,12 +119,15 @@ impl Batch {
 
     /// Every row, in input order.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
-        (0..self.rows.len()).map(|index| Row { batch: self, index })
+        (0..self.n).map(|index| Row { batch: self, index })
     }
 
     /// The failed rows with their errors.
     pub fn errors(&self) -> impl Iterator<Item = (usize, &RecordError)> + '_ {
-        self.rows.iter().enumerate().filter_map(|(i, r)| r.as_ref().err().map(|e| (i, e)))
+        self.exceptions.iter().enumerate().filter_map(|(i, r)| match r.as_deref() {
+            Some(Err(e)) => Some((i, e)),
+            _ => None,
+        })
     }
 
     /// The summary.
@@ -117,6 +138,12 @@ impl Batch {
     /// The rulebook that scored the batch.
     pub fn rulebook(&self) -> &Rulebook {
         &self.book
+    }
+
+    /// How many rows the columnar fast path scored (the rest went through the per-record
+    /// interpreter: rows with missing optional inputs, errors, left-out indicators…).
+    pub fn fast_rows(&self) -> usize {
+        self.fast_rows
     }
 
     /// The full explanation of row `index`, given that row's record: scored again on its own with
@@ -137,6 +164,60 @@ impl Batch {
             ))
         })
     }
+
+    /// Ranks overall and within profiles, computed once on first use.
+    fn ranks(&self) -> &Ranks {
+        self.ranks.get_or_init(|| {
+            let scored: Vec<(usize, i64, usize)> = (0..self.n)
+                .filter_map(|i| Some((i, self.total_units(i)?, self.profile_of(i).unwrap_or(0))))
+                .collect();
+            ranks(&scored, self.n, self.book.compiled().profiles.len())
+        })
+    }
+
+    /// The published total of row `i` in units of 10^−scale (`None`: failed or no total).
+    fn total_units(&self, i: usize) -> Option<i64> {
+        match self.exceptions[i].as_deref() {
+            Some(Ok(t)) => t.total.as_ref().and_then(|x| units_of(self.book.compiled(), x)),
+            Some(Err(_)) => None,
+            None => (self.total[i] != NONE).then_some(self.total[i]),
+        }
+    }
+
+    fn profile_of(&self, i: usize) -> Option<usize> {
+        match self.exceptions[i].as_deref() {
+            Some(Ok(t)) => Some(t.profile),
+            Some(Err(_)) => None,
+            None => Some(self.profile[i] as usize),
+        }
+    }
+
+    fn grade_of(&self, i: usize) -> Option<u16> {
+        match self.exceptions[i].as_deref() {
+            Some(Ok(t)) => t.grade,
+            Some(Err(_)) => None,
+            None => (self.grade[i] != u16::MAX).then_some(self.grade[i]),
+        }
+    }
+
+    fn passed_of(&self, i: usize) -> Option<bool> {
+        match self.exceptions[i].as_deref() {
+            Some(Ok(t)) => t.passed,
+            Some(Err(_)) => None,
+            None => match self.passed[i] {
+                0 => Some(false),
+                1 => Some(true),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// A published value in units of 10^−scale (exact: published values are multiples of it).
+fn units_of(book: &Compiled, x: &Num) -> Option<i64> {
+    let (n, d) = x.round(book.meta.scale, book.meta.rounding).parts_i128()?;
+    let pow = 10i128.checked_pow(book.meta.scale)?;
+    i64::try_from(n.checked_mul(pow)? / d).ok()
 }
 
 impl<'a> Row<'a> {
@@ -144,13 +225,17 @@ impl<'a> Row<'a> {
         self.batch.book.compiled()
     }
 
-    fn trace(&self) -> Option<&'a Trace> {
-        self.batch.rows[self.index].as_ref().ok()
+    fn exception(&self) -> Option<&'a Result<Trace, RecordError>> {
+        self.batch.exceptions[self.index].as_deref()
     }
 
     fn dec(&self, n: &Num) -> Option<Decimal> {
         let m = &self.book().meta;
         n.to_decimal_at(m.scale, m.rounding)
+    }
+
+    fn units(&self, u: i64) -> Option<Decimal> {
+        (u != NONE).then(|| Decimal::new(u, self.book().meta.scale))
     }
 
     /// 0-based position in the batch.
@@ -160,50 +245,54 @@ impl<'a> Row<'a> {
 
     /// Whether the row scored.
     pub fn is_ok(&self) -> bool {
-        self.batch.rows[self.index].is_ok()
+        !matches!(self.exception(), Some(Err(_)))
     }
 
     /// The row's error, if it failed.
     pub fn error(&self) -> Option<&'a RecordError> {
-        self.batch.rows[self.index].as_ref().err()
+        self.exception().and_then(|r| r.as_ref().err())
     }
 
     /// The record's key, or its 1-based row number.
     pub fn key(&self) -> String {
-        let key = match &self.batch.rows[self.index] {
-            Ok(t) => t.key.clone(),
-            Err(e) => e.key.clone(),
+        let key = match self.exception() {
+            Some(Ok(t)) => t.key.clone(),
+            Some(Err(e)) => e.key.clone(),
+            None => self.batch.keys.get(self.index).cloned().flatten(),
         };
         key.unwrap_or_else(|| (self.index + 1).to_string())
     }
 
     /// The profile the row was scored in.
     pub fn profile(&self) -> Option<&'a str> {
-        let p = self.trace()?.profile;
+        let p = self.batch.profile_of(self.index)?;
         (p > 0).then(|| self.book().profiles[p].name.as_str())
     }
 
     /// Published total.
     pub fn total(&self) -> Option<Decimal> {
-        self.dec(self.trace()?.total.as_ref()?)
+        match self.exception() {
+            Some(r) => self.dec(r.as_ref().ok()?.total.as_ref()?),
+            None => self.units(self.batch.total[self.index]),
+        }
     }
 
     /// The row's maximum (its profile's).
     pub fn max(&self) -> Option<Decimal> {
-        let t = self.trace()?;
+        let p = self.batch.profile_of(self.index)?;
         let book = self.book();
-        book.has_total().then(|| self.dec(&book.max[t.profile])).flatten()
+        book.has_total().then(|| self.dec(&book.max[p])).flatten()
     }
 
     /// Grade.
     pub fn grade(&self) -> Option<&'a str> {
-        let g = self.trace()?.grade?;
+        let g = self.batch.grade_of(self.index)?;
         Some(self.book().grades[g as usize].label.as_str())
     }
 
     /// Whether every criterion holds.
     pub fn passed(&self) -> Option<bool> {
-        self.trace()?.passed
+        self.batch.passed_of(self.index)
     }
 
     /// Published points of an indicator (`None`: failed row, unknown id or left out).
@@ -214,30 +303,49 @@ impl<'a> Row<'a> {
 
     /// Published points of the indicator at `index` (file order).
     pub fn points_at(&self, index: usize) -> Option<Decimal> {
-        self.dec(self.trace()?.points.get(index)?.as_ref()?)
+        match self.exception() {
+            Some(r) => self.dec(r.as_ref().ok()?.points.get(index)?.as_ref()?),
+            None => {
+                let nodes = self.book().nodes.len();
+                if index >= nodes {
+                    return None;
+                }
+                self.units(self.batch.points[self.index * nodes + index])
+            }
+        }
     }
 
     /// Ids of the vetoes that fired.
     pub fn vetoes(&self) -> Vec<&'a str> {
         let book = self.book();
-        self.trace().map_or_else(Vec::new, |t| {
-            t.vetoes.iter().map(|&v| book.vetoes[v as usize].id.as_str()).collect()
-        })
+        match self.exception() {
+            Some(Ok(t)) => t.vetoes.iter().map(|&v| book.vetoes[v as usize].id.as_str()).collect(),
+            Some(Err(_)) => Vec::new(),
+            None => {
+                let mask = self.batch.vetoes[self.index];
+                book.vetoes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, v)| v.id.as_str())
+                    .collect()
+            }
+        }
     }
 
     /// Rank among scored rows by total (1, 2, 2, 4).
     pub fn rank(&self) -> Option<u32> {
-        self.batch.ranks[self.index]
+        self.batch.ranks().0[self.index]
     }
 
     /// Rank within the row's profile.
     pub fn profile_rank(&self) -> Option<u32> {
-        self.batch.profile_ranks[self.index]
+        self.batch.ranks().1[self.index]
     }
 
     /// The full explanation, when the batch was scored with `explain`.
     pub fn outcome(&self) -> Option<&'a Outcome> {
-        self.batch.outcomes[self.index].as_ref()
+        self.batch.outcomes.get(self.index).and_then(Option::as_ref)
     }
 }
 
@@ -251,16 +359,18 @@ fn request<'a>(opts: &'a BatchOptions, figures: Option<&'a Figures>, row: Option
 }
 
 /// The cohort's best value per relative rule and group, over rows without input errors.
-fn cohort(book: &Compiled, records: &[Record], opts: &BatchOptions, rb: &Rulebook) -> Figures {
+fn cohort<'r>(
+    book: &Compiled,
+    n: usize,
+    record: &(impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync),
+    opts: &BatchOptions,
+) -> Figures {
     let groups = book.profiles.len();
-    let per_row = |(i, r): (usize, &Record)| {
-        let bound = rb.bind(r);
-        eval::cohort_values(book, &bound, &request(opts, None, Some(i + 1)))
-    };
+    let per_row = |i: usize| eval::cohort_values(book, &record(i), &request(opts, None, Some(i + 1)));
     let values: Vec<_> = if opts.parallel {
-        records.par_iter().enumerate().map(per_row).collect()
+        (0..n).into_par_iter().map(per_row).collect()
     } else {
-        records.iter().enumerate().map(per_row).collect()
+        (0..n).map(per_row).collect()
     };
     let mut best: Vec<Vec<Option<Num>>> = vec![vec![None; groups]; book.relatives.len()];
     for (profile, vals) in values.into_iter().flatten() {
@@ -286,23 +396,43 @@ fn cohort(book: &Compiled, records: &[Record], opts: &BatchOptions, rb: &Ruleboo
     Figures { best }
 }
 
-/// Competition ranks (1, 2, 2, 4) of the scored rows by published total, descending; equal totals
-/// share a rank.
-fn ranks<'a>(rows: impl Iterator<Item = (usize, &'a Num)>, n: usize) -> Vec<Option<u32>> {
-    let mut order: Vec<(usize, &Num)> = rows.collect();
-    // Stable sort keeps input order among equal totals.
-    order.sort_by(|a, b| b.1.cmp(a.1));
-    let mut out = vec![None; n];
-    let mut rank = 0u32;
-    let mut prev: Option<&Num> = None;
-    for (pos, (i, t)) in order.iter().enumerate() {
-        if prev != Some(*t) {
-            rank = pos as u32 + 1;
-            prev = Some(*t);
+/// Competition ranks (1, 2, 2, 4) by published total (in units), descending — overall and within
+/// each profile — from one sort. Equal totals share a rank; rows without a total are unranked,
+/// and rows without a profile have no profile rank.
+fn ranks(rows: &[(usize, i64, usize)], n: usize, profiles: usize) -> Ranks {
+    let mut order: Vec<(i64, usize, usize)> = rows.iter().map(|&(i, t, p)| (t, i, p)).collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut overall = vec![None; n];
+    let mut within = vec![None; n];
+    // Per group (0 = all rows, p = profile p): (rows seen, current rank, previous total).
+    let mut state: Vec<(u32, u32, Option<i64>)> = vec![(0, 0, None); profiles.max(1)];
+    let mut bump = |g: usize, t: i64| {
+        let (seen, rank, prev) = &mut state[g];
+        *seen += 1;
+        if *prev != Some(t) {
+            *rank = *seen;
+            *prev = Some(t);
         }
-        out[*i] = Some(rank);
+        *rank
+    };
+    for &(t, i, p) in &order {
+        overall[i] = Some(bump(0, t));
+        if p > 0 {
+            within[i] = Some(bump(p, t));
+        }
     }
-    out
+    (overall, within)
+}
+
+/// Rows per chunk of the columnar path: big enough to amortise per-column work, small enough
+/// that a chunk's columns stay in cache.
+const CHUNK: usize = 4096;
+
+/// What a chunk leaves besides its slices of the result columns: the rows the interpreter scored.
+struct Part {
+    keys: Vec<Option<String>>,
+    exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
+    outcomes: Vec<Option<Outcome>>,
 }
 
 impl Rulebook {
@@ -330,71 +460,186 @@ impl Rulebook {
     /// assert_eq!(batch.row(0).rank(), Some(1));
     /// ```
     pub fn score_batch(&self, records: &[Record], opts: &BatchOptions) -> Batch {
+        let bound: Vec<std::borrow::Cow<'_, Record>> = records.iter().map(|r| self.bind(r)).collect();
+        let src = columnar::Records(&bound);
+        self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), opts)
+    }
+
+    /// Score a table given by columns (a DataFrame, an Arrow table, a CSV parsed into columns)
+    /// without building a record per row: columns match inputs by name or label. Rows that need
+    /// the per-record interpreter are turned into records one by one. Equal to scoring
+    /// `columns.record(..)` of every row with [`Rulebook::score_batch`].
+    ///
+    /// ```
+    /// use kaoping::{Column, ColumnData, Columns};
+    /// let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
+    /// let mut t = Columns::new(2);
+    /// t.push("county", Column::new(ColumnData::Text(vec!["甲县".into(), "乙县".into()]))).unwrap();
+    /// t.push("片区", Column::new(ColumnData::Dict { codes: vec![0, 1], dict: vec!["片区外".into(), "凉山彝区".into()] })).unwrap();
+    /// t.push("population", Column::new(ColumnData::Int(vec![100_000, 100_000]))).unwrap();
+    /// t.push("poor_population", Column::new(ColumnData::Int(vec![2_000, 3_000]))).unwrap();
+    /// t.push("income_growth", Column::new(ColumnData::Fixed { mantissa: vec![950, 600], scale: 2 })).unwrap();
+    /// t.push("sampled", Column::new(ColumnData::Int(vec![300, 320]))).unwrap();
+    /// t.push("satisfied", Column::new(ColumnData::Int(vec![285, 266]))).unwrap();
+    /// let batch = rb.score_columns(&t, &Default::default()).unwrap();
+    /// assert_eq!(batch.row(1).points("help.satisfaction").unwrap().to_string(), "3.13");
+    /// ```
+    pub fn score_columns(&self, columns: &Columns, opts: &BatchOptions) -> Result<Batch, ColumnsError> {
+        let binding = columns.bind(self)?;
+        let src = columnar::ColumnSource { columns, binding: &binding };
+        Ok(self.score_source(&src, |i| std::borrow::Cow::Owned(columns.record(self, &binding, i)), opts))
+    }
+
+    /// Score every row of a source: the columnar fast path by chunks, the interpreter for the rows
+    /// it flags (and for all rows when explanations are wanted or the rulebook needs it).
+    fn score_source<'r, S: columnar::Source>(
+        &self,
+        src: &S,
+        record: impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync,
+        opts: &BatchOptions,
+    ) -> Batch {
         let book = self.compiled();
-        let figures = (!book.relatives.is_empty()).then(|| cohort(book, records, opts, self));
-        let score_one = |(i, r): (usize, &Record)| {
-            let bound = self.bind(r);
-            let req = request(opts, figures.as_ref(), Some(i + 1));
-            match eval::score(book, View::of(&bound), &req, opts.explain) {
-                Ok((t, o)) => (Ok(t), o),
-                Err(e) => (Err(e), None),
+        let n = src.len();
+        let figures = (!book.relatives.is_empty()).then(|| cohort(book, n, &record, opts));
+        let fast = book.plan.unsupported.is_none() && !opts.explain;
+        let setup = columnar::Setup {
+            book,
+            plan: &book.plan,
+            profile: opts.profile.as_deref(),
+            as_of: opts.as_of.or(book.meta.as_of),
+            figures: figures.as_ref(),
+        };
+        let nodes = book.nodes.len();
+        // The result columns, filled in place chunk by chunk (in parallel: disjoint slices).
+        let mut slow = vec![!fast; n];
+        let mut profile = vec![0u16; n];
+        let mut total = vec![NONE; n];
+        let mut grade = vec![u16::MAX; n];
+        let mut passed = vec![2u8; n];
+        let mut vetoes = vec![0u64; n];
+        let mut points = vec![NONE; n * nodes.max(1)]; // one dummy column when there are no indicators, so chunks line up
+        let outs: Vec<(usize, columnar::Out<'_>)> = slow
+            .chunks_mut(CHUNK)
+            .zip(profile.chunks_mut(CHUNK))
+            .zip(total.chunks_mut(CHUNK))
+            .zip(grade.chunks_mut(CHUNK))
+            .zip(passed.chunks_mut(CHUNK))
+            .zip(vetoes.chunks_mut(CHUNK))
+            .zip(points.chunks_mut(CHUNK * nodes.max(1)))
+            .enumerate()
+            .map(|(c, ((((((slow, profile), total), grade), passed), vetoes), points))| {
+                (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points })
+            })
+            .collect();
+        let part = |(start, mut out): (usize, columnar::Out<'_>)| -> Part {
+            let len = out.slow.len();
+            let rows = start..start + len;
+            if fast {
+                columnar::run_chunk(&setup, src, rows.clone(), &mut out);
             }
-        };
-        let scored: Vec<(Result<Trace, RecordError>, Option<Outcome>)> = if opts.parallel {
-            records.par_iter().enumerate().map(score_one).collect()
-        } else {
-            records.iter().enumerate().map(score_one).collect()
-        };
-        let (rows, outcomes): (Vec<_>, Vec<_>) = scored.into_iter().unzip();
-        let n = rows.len();
-        let totals = || {
-            rows.iter()
-                .enumerate()
-                .filter_map(|(i, r)| r.as_ref().ok().and_then(|t| t.total.as_ref().map(|x| (i, x))))
-        };
-        let overall = ranks(totals(), n);
-        let mut profile_ranks = vec![None; n];
-        for p in 1..book.profiles.len() {
-            let within = ranks(totals().filter(|(i, _)| rows[*i].as_ref().is_ok_and(|t| t.profile == p)), n);
-            for (i, r) in within.into_iter().enumerate() {
-                if r.is_some() {
-                    profile_ranks[i] = r;
+            let mut exceptions = Vec::with_capacity(len);
+            let mut outcomes = Vec::with_capacity(if opts.explain { len } else { 0 });
+            let mut keys = Vec::with_capacity(if book.key_field.is_some() { len } else { 0 });
+            for (k, row) in rows.enumerate() {
+                if !out.slow[k] {
+                    if let Some(f) = book.key_field {
+                        keys.push(match src.cell(f as usize, row) {
+                            columnar::Cell::Text(t) => Some(t.trim().to_owned()),
+                            columnar::Cell::Int(v) => Some(v.to_string()),
+                            _ => Some(
+                                record(row)
+                                    .get(&book.schema.inputs[f as usize].name)
+                                    .map(|v| v.key_text())
+                                    .unwrap_or_default(),
+                            ),
+                        });
+                    }
+                    exceptions.push(None);
+                    continue;
+                }
+                if book.key_field.is_some() {
+                    keys.push(None);
+                }
+                let r = record(row);
+                let req = request(opts, figures.as_ref(), Some(row + 1));
+                match eval::score(book, View::of(&r), &req, opts.explain) {
+                    Ok((t, o)) => {
+                        exceptions.push(Some(Box::new(Ok(t))));
+                        if opts.explain {
+                            outcomes.push(o);
+                        }
+                    }
+                    Err(e) => {
+                        exceptions.push(Some(Box::new(Err(e))));
+                        if opts.explain {
+                            outcomes.push(None);
+                        }
+                    }
                 }
             }
-        }
-        let summary = summarize(book, &rows);
-        Batch {
+            Part { keys, exceptions, outcomes }
+        };
+        let parts: Vec<Part> = if opts.parallel {
+            outs.into_par_iter().map(part).collect()
+        } else {
+            outs.into_iter().map(part).collect()
+        };
+
+        let mut b = Batch {
             book: self.clone(),
-            rows,
-            outcomes,
-            ranks: overall,
-            profile_ranks,
-            summary,
+            n,
+            profile,
+            total,
+            grade,
+            passed,
+            vetoes,
+            points,
+            keys: Vec::new(),
+            exceptions: Vec::with_capacity(n),
+            outcomes: Vec::new(),
+            ranks: std::sync::OnceLock::new(),
+            summary: Summary {
+                rows: 0,
+                ok: 0,
+                failed: 0,
+                grades: Vec::new(),
+                passed: None,
+                errors: Vec::new(),
+            },
             figures,
             options: opts.clone(),
+            fast_rows: 0,
+        };
+        for p in parts {
+            b.fast_rows += p.exceptions.iter().filter(|e| e.is_none()).count();
+            b.keys.extend(p.keys);
+            b.exceptions.extend(p.exceptions);
+            b.outcomes.extend(p.outcomes);
         }
+        b.summary = summarize(book, &b);
+        b
     }
 }
 
-fn summarize(book: &Compiled, rows: &[Result<Trace, RecordError>]) -> Summary {
-    let ok = rows.iter().filter(|r| r.is_ok()).count();
+fn summarize(book: &Compiled, b: &Batch) -> Summary {
     let mut counts = vec![0usize; book.grades.len()];
     let mut passed = 0usize;
+    let mut ok = 0usize;
     let mut errors: Vec<(ErrorKind, usize)> = Vec::new();
-    for r in rows {
-        match r {
-            Ok(t) => {
-                if let Some(g) = t.grade {
-                    counts[g as usize] += 1;
-                }
-                if t.passed == Some(true) {
-                    passed += 1;
-                }
-            }
-            Err(e) => match errors.iter_mut().find(|(k, _)| *k == e.kind()) {
+    for i in 0..b.n {
+        if let Some(Err(e)) = b.exceptions[i].as_deref() {
+            match errors.iter_mut().find(|(k, _)| *k == e.kind()) {
                 Some((_, c)) => *c += 1,
                 None => errors.push((e.kind(), 1)),
-            },
+            }
+            continue;
+        }
+        ok += 1;
+        if let Some(g) = b.grade_of(i) {
+            counts[g as usize] += 1;
+        }
+        if b.passed_of(i) == Some(true) {
+            passed += 1;
         }
     }
     errors.sort();
@@ -408,9 +653,9 @@ fn summarize(book: &Compiled, rows: &[Result<Trace, RecordError>]) -> Summary {
             .unwrap_or_default()
     };
     Summary {
-        rows: rows.len(),
+        rows: b.n,
         ok,
-        failed: rows.len() - ok,
+        failed: b.n - ok,
         grades: book
             .grades
             .iter()

@@ -68,7 +68,9 @@
 
 mod batch;
 mod builtin;
+pub mod columns;
 mod compile;
+pub mod csv_stream;
 pub mod date;
 mod error;
 mod eval;
@@ -80,12 +82,14 @@ mod record;
 mod render;
 mod rulebook;
 mod rules;
+pub mod schema;
 pub mod syntax;
 pub mod table;
 mod testcases;
 mod unreadable;
 
 pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary};
+pub use columns::{Column, ColumnData, Columns, ColumnsError};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use eval::Status;

@@ -37,8 +37,8 @@ pub struct Read {
     /// Label, if declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// Value as text ("≈" when rounded for display; "no data" when missing).
-    pub value: String,
+    /// Value as text ("≈" when rounded for display); `None` when there is no data.
+    pub value: Option<String>,
 }
 
 /// A clamp applied to a leaf (its rule gave a value outside [0, points]).
@@ -290,13 +290,17 @@ pub(crate) fn decimal(book: &Compiled, n: &Num, at: &str) -> Result<Decimal, Iss
 
 fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
     let value = match &run.slots[slot as usize] {
-        Val::Num(n) => show(n),
-        Val::Bool(b) => b.to_string(),
-        Val::Text(t) => (*t).to_owned(),
+        Val::Num(n) => Some(show(n)),
+        Val::Bool(b) => Some(b.to_string()),
+        Val::Text(t) => Some((*t).to_owned()),
+        // List inputs are read by their rules: show the marks, or how many items.
         Val::NoData => match run.view.get(slot) {
-            Some(crate::record::Value::Numbers(v)) => format!("{} mark(s)", v.len()),
-            Some(crate::record::Value::Items(v)) => format!("{} item(s)", v.len()),
-            _ => "no data".to_owned(),
+            Some(crate::record::Value::Numbers(v)) => Some(format!(
+                "[{}]",
+                v.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join(", ")
+            )),
+            Some(crate::record::Value::Items(v)) => Some(format!("×{}", v.len())),
+            _ => None,
         },
     };
     Read { name: book.slot_name(slot).to_owned(), label: book.slot_label(slot).map(str::to_owned), value }

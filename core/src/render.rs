@@ -109,12 +109,15 @@ fn dec(d: &Option<Decimal>) -> String {
     d.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
-fn reads_text(reads: &[Read]) -> String {
+fn reads_text(reads: &[Read], w: &Words) -> String {
     reads
         .iter()
-        .map(|r| match &r.label {
-            Some(l) => format!("{}（{l}）= {}", r.name, r.value),
-            None => format!("{} = {}", r.name, r.value),
+        .map(|r| {
+            let value = r.value.as_deref().unwrap_or(w.no_data);
+            match &r.label {
+                Some(l) => format!("{}（{l}）= {value}", r.name),
+                None => format!("{} = {value}", r.name),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -236,7 +239,7 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
             let mark = if c.holds { "✓" } else { "✗" };
             let mut line = format!("{indent}  {mark} {} ({})", c.label, c.when);
             if !c.reads.is_empty() {
-                let _ = write!(line, "{sep}{}", reads_text(&c.reads));
+                let _ = write!(line, "{sep}{}", reads_text(&c.reads, w));
             }
             if c.no_data {
                 let _ = write!(line, " [{}]", w.no_data);
@@ -261,7 +264,7 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
         let _ = writeln!(s, "{indent}{}{sep}{}", w.lost, parts.join(", "));
     }
     if !o.derived.is_empty() {
-        let _ = writeln!(s, "{indent}{}{sep}{}", w.derived, reads_text(&o.derived));
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.derived, reads_text(&o.derived, w));
     }
     if !o.warnings.is_empty() {
         let _ = writeln!(s, "{indent}{}{sep}{}", w.warnings, o.warnings.join("; "));
@@ -311,7 +314,7 @@ fn write_node(s: &mut String, n: &NodeOutcome, lang: Lang, w: &Words, indent: &s
         let _ = write!(line, "{}", if lang == Lang::Zh { "（加权）" } else { " (weighted)" });
     }
     if !n.reads.is_empty() && n.status != Status::NotApplicable {
-        let _ = write!(line, " — {} {}", w.read, reads_text(&n.reads));
+        let _ = write!(line, " — {} {}", w.read, reads_text(&n.reads, w));
     }
     if let Some(src) = &n.source {
         let _ = write!(line, " 〔{} {src}〕", w.source);

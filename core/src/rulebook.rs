@@ -392,6 +392,27 @@ impl Rulebook {
         self.0.profiles[1..].iter().map(|p| p.name.as_str()).collect()
     }
 
+    /// Whether the rulebook has relative rules (a batch then gathers the cohort first; one record
+    /// alone needs cohort figures).
+    pub fn has_relative_rules(&self) -> bool {
+        !self.0.relatives.is_empty()
+    }
+
+    /// Whether the rulebook has a total (it has indicators), or only criteria.
+    pub fn has_total(&self) -> bool {
+        self.0.has_total()
+    }
+
+    /// Criteria as (id, label), in file order.
+    pub fn criteria(&self) -> Vec<(&str, &str)> {
+        self.0.criteria.iter().map(|c| (c.id.as_str(), c.label.as_str())).collect()
+    }
+
+    /// Vetoes as (id, label), in file order.
+    pub fn vetoes(&self) -> Vec<(&str, &str)> {
+        self.0.vetoes.iter().map(|v| (v.id.as_str(), v.label.as_str())).collect()
+    }
+
     /// Grade labels, best first.
     pub fn grades(&self) -> Vec<&str> {
         self.0.grades.iter().map(|g| g.label.as_str()).collect()

@@ -538,6 +538,12 @@ class Indicator:
         self.children = []
 
 
+def derived_expr(entry):
+    """A derived value is an expression string, or a table { expr, label, unit, description }
+    whose `expr` is the expression (the rest only describes it)."""
+    return entry["expr"] if isinstance(entry, dict) else entry
+
+
 class Rulebook:
     def __init__(self, text, components=()):
         self.text = text
@@ -556,7 +562,7 @@ class Rulebook:
         self.profiles = d.get("profiles", {})
         self.inputs = d.get("inputs", {})
         self.params = d.get("params", {})
-        self.derived_src = d.get("derived", {})
+        self.derived_src = {k: derived_expr(v) for k, v in d.get("derived", {}).items()}
         self.derived = {k: parse_expr(v) for k, v in self.derived_src.items()}
         self.indicators = [Indicator(x) for x in d.get("indicator", [])]
         self.by_id = {i.id: i for i in self.indicators}
@@ -1445,7 +1451,7 @@ def validate_rulebook(text, components=()):
     deps = {}
     for name, src in d.get("derived", {}).items():
         try:
-            names = expr_names(parse_expr(src))
+            names = expr_names(parse_expr(derived_expr(src)))
         except ExprSyntaxError as e:
             problems.append(("Syntax", name, str(e)))
             continue

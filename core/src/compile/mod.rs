@@ -6,7 +6,7 @@
 mod checks;
 mod symbols;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 pub use symbols::{Expression, Operand, RuleCx};
@@ -340,6 +340,8 @@ pub struct Compiled {
     pub components: Vec<ComponentLink>,
     /// Relative rules.
     pub relatives: Vec<RelativeSite>,
+    /// The columnar fast path's preparation.
+    pub plan: crate::eval::columnar::Plan,
 }
 
 impl Compiled {
@@ -447,7 +449,7 @@ impl Compiler<'_> {
 
         // Profiles (index 0 = base).
         let mut profiles = vec![Profile { name: String::new(), label: None, description: None }];
-        let mut profile_index = HashMap::new();
+        let mut profile_index = HashMap::default();
         for p in &doc.profiles {
             if profile_index.contains_key(&p.name.value) {
                 self.problem(
@@ -469,7 +471,7 @@ impl Compiler<'_> {
 
         // Inputs, then the inputs only components declare.
         let mut inputs: Vec<Input> = Vec::new();
-        let mut input_index: HashMap<String, u32> = HashMap::new();
+        let mut input_index: HashMap<String, u32> = HashMap::default();
         for i in &doc.inputs {
             if input_index.contains_key(&i.name.value) {
                 self.problem(
@@ -514,7 +516,7 @@ impl Compiler<'_> {
 
         // Parameters.
         let n_inputs = inputs.len() as u32;
-        let mut names: HashMap<String, Sym> = HashMap::new();
+        let mut names: HashMap<String, Sym> = HashMap::default();
         for (i, inp) in inputs.iter().enumerate() {
             names.insert(inp.name.clone(), Sym::Input { slot: i as u32, ty: inp.ty });
         }
@@ -629,7 +631,7 @@ impl Compiler<'_> {
         let grades = self.grades(&symbols);
         let grade_index: HashMap<&str, u16> =
             grades.iter().enumerate().map(|(i, g)| (g.label.as_str(), i as u16)).collect();
-        let mut node_ids: HashMap<String, u32> = HashMap::new();
+        let mut node_ids: HashMap<String, u32> = HashMap::default();
         for (i, n) in tree.nodes.iter().enumerate() {
             node_ids.insert(n.id.clone(), i as u32);
         }
@@ -669,8 +671,12 @@ impl Compiler<'_> {
             tests: doc.tests.clone(),
             components: links,
             relatives,
+            plan: Default::default(),
         };
         checks::run(&mut compiled, doc, self.r);
+        if self.r.problems.is_empty() {
+            compiled.plan = crate::eval::columnar::plan(&compiled);
+        }
         if self.r.problems.is_empty() { Some(compiled) } else { None }
     }
 
@@ -1239,7 +1245,7 @@ impl Compiler<'_> {
     fn tree(&mut self, profiles: &HashMap<String, u32>, np: usize) -> Tree {
         let doc = self.doc;
         let mut nodes: Vec<NodeDef> = Vec::with_capacity(doc.indicators.len());
-        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut index: HashMap<&str, u32> = HashMap::default();
         let mut top = Vec::new();
         let mut base_points: Vec<Num> = Vec::new();
         let mut base_weights: Vec<Option<Num>> = Vec::new();

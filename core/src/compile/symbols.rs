@@ -1,7 +1,7 @@
 //! Names while compiling: what each input, parameter and derived value is, and the helpers rules
 //! use to compile their expressions and operands with problems reported at the right place.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{ComponentLink, RelativeSite, expr_pos};
 use crate::error::ErrorKind;

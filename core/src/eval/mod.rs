@@ -2,6 +2,7 @@
 //! indicator tree, bonus and penalty, total, vetoes, criteria and grade — in that order, each fault
 //! naming its place. With `explain`, the same pass records how every number was reached.
 
+pub mod columnar;
 mod validate;
 
 use std::borrow::Cow;
@@ -385,7 +386,7 @@ fn resolve_profile(book: &Compiled, view: &View<'_>, choice: ProfileChoice<'_>) 
 }
 
 /// The record's key: its `key_field` value.
-fn key_of(book: &Compiled, view: &View<'_>) -> Option<String> {
+pub fn key_of(book: &Compiled, view: &View<'_>) -> Option<String> {
     match view.get(book.key_field?)? {
         Value::Text(t) => Some(t.trim().to_owned()),
         Value::Integer(i) => Some(i.to_string()),

@@ -47,6 +47,18 @@ pub fn inputs<'r>(book: &'r Compiled, view: &View<'r>, slots: &mut [Val<'r>], is
     }
 }
 
+/// An issue whose message names the input by its label too (staff know the column headers).
+fn labelled(input: &Input, mut issue: Issue) -> Issue {
+    if let Some(l) = &input.label {
+        issue.message = format!(
+            "{} ({l}){}",
+            input.name,
+            issue.message.strip_prefix(input.name.as_str()).unwrap_or(&issue.message)
+        );
+    }
+    issue
+}
+
 /// "population (户籍人口)"
 fn describe(input: &Input) -> String {
     match &input.label {
@@ -72,7 +84,8 @@ fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
                 Value::Decimal(d) => Num::from_decimal(*d),
                 Value::Integer(i) => Num::from_i64(*i),
                 Value::Text(t) => Num::from_decimal(
-                    num::parse_decimal_text(t).map_err(|e| number_issue(&input.name, t, &e))?,
+                    num::parse_decimal_text(t)
+                        .map_err(|e| labelled(input, number_issue(&input.name, t, &e)))?,
                 ),
                 _ => return Err(type_error(input, v, "a decimal number")),
             };
@@ -94,9 +107,10 @@ fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
                     }
                     n
                 }
-                Value::Text(t) => {
-                    Num::from_i64(num::parse_integer_text(t).map_err(|e| number_issue(&input.name, t, &e))?)
-                }
+                Value::Text(t) => Num::from_i64(
+                    num::parse_integer_text(t)
+                        .map_err(|e| labelled(input, number_issue(&input.name, t, &e)))?,
+                ),
                 _ => return Err(type_error(input, v, "a whole number")),
             };
             range(input, &n, v)?;

@@ -405,6 +405,7 @@ impl CExpr {
     /// Visit this expression and every sub-expression. Iterative: long flat runs are fine, and
     /// nesting is bounded by the parser's depth limit anyway.
     pub fn for_each(&self, mut f: impl FnMut(&CExpr)) {
+        // Children are pushed in reverse so they are visited in source order.
         let mut stack: Vec<&CExpr> = vec![self];
         while let Some(e) = stack.pop() {
             f(e);
@@ -418,12 +419,12 @@ impl CExpr {
                 | CExpr::Round(a, _)
                 | CExpr::In(a, _) => stack.push(a),
                 CExpr::Sum(f, rest) | CExpr::Product(f, rest) => {
+                    stack.extend(rest.iter().rev().map(|(_, e)| e));
                     stack.push(f);
-                    stack.extend(rest.iter().map(|(_, e)| e));
                 }
-                CExpr::And(v) | CExpr::Or(v) | CExpr::Min(v) | CExpr::Max(v) => stack.extend(v.iter()),
-                CExpr::Cmp(_, a, b) => stack.extend([&**a, &**b]),
-                CExpr::If(c, a, b) => stack.extend([&**c, &**a, &**b]),
+                CExpr::And(v) | CExpr::Or(v) | CExpr::Min(v) | CExpr::Max(v) => stack.extend(v.iter().rev()),
+                CExpr::Cmp(_, a, b) => stack.extend([&**b, &**a]),
+                CExpr::If(c, a, b) => stack.extend([&**b, &**a, &**c]),
             }
         }
     }

@@ -597,11 +597,11 @@ impl Parser {
     /// A closing token (`)`, `,`, `then`, `else`, end) after every operator frame above the
     /// innermost bracket-like frame has been completed.
     fn close(&mut self, mut cur: Operand, t: Token) -> Result<Step, ParseError> {
-        if t.tok == Tok::Comma {
-            if let Some(Frame::Call { args, .. }) = self.stack.last_mut() {
-                args.push(cur.expr);
-                return Ok(Step::Need);
-            }
+        if t.tok == Tok::Comma
+            && let Some(Frame::Call { args, .. }) = self.stack.last_mut()
+        {
+            args.push(cur.expr);
+            return Ok(Step::Need);
         }
         let top = self.stack.pop();
         match (t.tok, top) {

@@ -286,10 +286,10 @@ fn addsub_small_slow<const SUB: bool>(a: i128, b: i128, c: i128, d: i128) -> Num
         return r;
     }
     let g = gcd_nd(b, d);
-    if g > 1 {
-        if let Some(r) = try_with(b / g, d / g) {
-            return r;
-        }
+    if g > 1
+        && let Some(r) = try_with(b / g, d / g)
+    {
+        return r;
     }
     let (a, b, c, d) = (BigInt::from(a), BigInt::from(b), BigInt::from(c), BigInt::from(d));
     let (x, y) = (&a * &d, &c * &b);
@@ -577,12 +577,11 @@ impl Num {
         let Repr::Small { n, d } = self.0 else {
             return None;
         };
-        if let Some(k) = pow10_exponent(d) {
-            if k <= Decimal::MAX_SCALE {
-                if let Ok(x) = Decimal::try_from_i128_with_scale(n, k) {
-                    return Some(x);
-                }
-            }
+        if let Some(k) = pow10_exponent(d)
+            && k <= Decimal::MAX_SCALE
+            && let Ok(x) = Decimal::try_from_i128_with_scale(n, k)
+        {
+            return Some(x);
         }
         let g = gcd_nd(n, d);
         let (n, d) = (n / g, d / g);
@@ -602,7 +601,7 @@ pub(super) fn terminating_scale_u128(d: u128) -> Option<u32> {
     let twos = d.trailing_zeros();
     let mut rest = d >> twos;
     let mut fives = 0;
-    while rest % 5 == 0 {
+    while rest.is_multiple_of(5) {
         rest /= 5;
         fives += 1;
     }

@@ -150,9 +150,10 @@ fn round_div_i64(m: i64, d: i64, mode: Rounding) -> i128 {
     if mode.away(m < 0, half, q & 1 != 0) { if m < 0 { q - 1 } else { q + 1 } } else { q }
 }
 
-/// `m / d` (`d > 0`) rounded to an integer under `mode`.
+/// `m / d` (`d > 0`) rounded to an integer under `mode`. Public for the columnar batch
+/// executor, which rounds fixed-point values with it.
 #[inline]
-fn round_div_i128(m: i128, d: i128, mode: Rounding) -> i128 {
+pub fn round_div_i128(m: i128, d: i128, mode: Rounding) -> i128 {
     let (q, r) = if fits64(m) && d <= i64::MAX as i128 {
         // 64-bit division is several times faster than the i128 routine.
         let (m, d) = (m as i64, d as i64);
@@ -174,21 +175,22 @@ impl Num {
     /// The value times 10^scale, rounded to an integer under `mode`.
     #[inline]
     pub(super) fn scaled_int(&self, scale: u32, mode: Rounding) -> ScaledInt {
-        if let (&Repr::Small { n, d }, Some(&p)) = (&self.0, POW10_I64.get(scale as usize)) {
-            if fits64(n) && d <= i64::MAX as i128 {
-                if d == p as i128 {
-                    // Already at this scale (re-rounding published points).
-                    return ScaledInt::Small(n);
-                }
-                if let Some(m) = (n as i64).checked_mul(p) {
-                    return ScaledInt::Small(round_div_i64(m, d as i64, mode));
-                }
+        if let (&Repr::Small { n, d }, Some(&p)) = (&self.0, POW10_I64.get(scale as usize))
+            && fits64(n)
+            && d <= i64::MAX as i128
+        {
+            if d == p as i128 {
+                // Already at this scale (re-rounding published points).
+                return ScaledInt::Small(n);
+            }
+            if let Some(m) = (n as i64).checked_mul(p) {
+                return ScaledInt::Small(round_div_i64(m, d as i64, mode));
             }
         }
-        if let (&Repr::Small { n, d }, Some(p)) = (&self.0, pow10_i128(scale)) {
-            if let Some(m) = n.checked_mul(p) {
-                return ScaledInt::Small(if d == 1 { m } else { round_div_i128(m, d, mode) });
-            }
+        if let (&Repr::Small { n, d }, Some(p)) = (&self.0, pow10_i128(scale))
+            && let Some(m) = n.checked_mul(p)
+        {
+            return ScaledInt::Small(if d == 1 { m } else { round_div_i128(m, d, mode) });
         }
         self.scaled_int_big(scale, mode)
     }

@@ -248,12 +248,26 @@ impl Rule {
         matches!(self, Rule::Relative(_))
     }
 
-    /// The parameter operands the rule uses (to know on which dates its checks must run).
+    /// Every threshold, target and points operand the rule uses (to know on which dates its
+    /// checks must run, and whether the columnar path can hold its constants).
     pub fn operands(&self) -> Vec<&Operand> {
         match self {
             Rule::Bands(r) => r.bands.iter().flat_map(|(t, p)| [t, p]).chain([&r.otherwise]).collect(),
             Rule::Linear(r) => vec![&r.x0, &r.p0, &r.x1, &r.p1],
-            _ => Vec::new(),
+            Rule::Check(r) => r.points.iter().chain([&r.otherwise]).collect(),
+            Rule::Count(r) => vec![&r.each],
+            Rule::Deduct(r) => vec![&r.each, &r.floor],
+            Rule::Lookup(r) => r.table.iter().map(|(_, v)| v).chain(r.otherwise.iter()).collect(),
+            Rule::Items(r) => r
+                .table
+                .iter()
+                .map(|(_, v)| v)
+                .chain(r.otherwise.iter())
+                .chain(r.cap_per.iter().map(|(_, c)| c))
+                .collect(),
+            Rule::Ratio(_) | Rule::Relative(_) | Rule::Formula(_) | Rule::Component(_) | Rule::Panel(_) => {
+                Vec::new()
+            }
         }
     }
 }

@@ -150,7 +150,7 @@ impl Panel {
             }
         };
         let statistic = match self.method {
-            Method::Median if n % 2 == 0 => mean(&used[n / 2 - 1..=n / 2]),
+            Method::Median if n.is_multiple_of(2) => mean(&used[n / 2 - 1..=n / 2]),
             Method::Median => used[n / 2].clone(),
             _ => mean(used),
         };

@@ -340,11 +340,11 @@ fn prescan_depth(text: &str) -> Option<Refusal> {
             }
             b',' => {
                 i += 1;
-                if let Some(o) = open.last_mut() {
-                    if o.table {
-                        o.in_key = true;
-                        o.segs = 0;
-                    }
+                if let Some(o) = open.last_mut()
+                    && o.table
+                {
+                    o.in_key = true;
+                    o.segs = 0;
                 }
             }
             c @ (b'[' | b'{') => {
@@ -380,12 +380,12 @@ fn prescan_depth(text: &str) -> Option<Refusal> {
             }
             b']' | b'}' => {
                 i += 1;
-                if open.pop().is_none() {
-                    if let Top::Header { segs, array, .. } = top {
-                        base = 1 + segs + usize::from(array);
-                        top_value_depth = base + 1;
-                        top = Top::Rest;
-                    }
+                if open.pop().is_none()
+                    && let Top::Header { segs, array, .. } = top
+                {
+                    base = 1 + segs + usize::from(array);
+                    top_value_depth = base + 1;
+                    top = Top::Rest;
                 }
             }
             q @ (b'"' | b'\'') => {

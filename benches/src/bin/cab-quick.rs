@@ -1,0 +1,41 @@
+//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both]`.
+use std::time::Instant;
+
+use kaoping::BatchOptions;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rb = kaoping_bench::cab_rulebook();
+    let path = std::path::Path::new(&args[1]);
+    let reps: usize = args.get(2).map_or(3, |r| r.parse().unwrap());
+    let which = args.get(3).map_or("both", String::as_str);
+    let report = |what: &str, parallel: bool, b: &kaoping::Batch, secs: f64| {
+        eprintln!(
+            "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s: {:.2} M/s",
+            b.len(),
+            b.fast_rows(),
+            b.summary().ok,
+            b.len() as f64 / secs / 1e6
+        );
+    };
+    if which != "columns" {
+        let records = kaoping_bench::load_cab(&rb, path);
+        for parallel in [false, true] {
+            for _ in 0..reps {
+                let t = Instant::now();
+                let b = rb.score_batch(&records, &BatchOptions { parallel, ..Default::default() });
+                report("records", parallel, &b, t.elapsed().as_secs_f64());
+            }
+        }
+    }
+    if which != "records" {
+        let cols = kaoping_bench::load_cab_columns(path);
+        for parallel in [false, true] {
+            for _ in 0..reps {
+                let t = Instant::now();
+                let b = rb.score_columns(&cols, &BatchOptions { parallel, ..Default::default() }).unwrap();
+                report("columns", parallel, &b, t.elapsed().as_secs_f64());
+            }
+        }
+    }
+}

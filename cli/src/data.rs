@@ -1,0 +1,425 @@
+//! Data files — .xlsx (calamine), .csv (UTF-8 with or without BOM, or GB18030/GBK) and .json —
+//! read into records for a rulebook, a chunk of rows at a time. Columns match inputs by id or
+//! by label (中文列名) through `kaoping::table`; CSV is streamed (`kaoping::csv_stream`) so a large
+//! export is never held in memory when the scoring does not need it.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use calamine::{Data as Cell, Reader};
+use kaoping::csv_stream::CsvStream;
+use kaoping::table::{self, Columns, CsvRow, Encoding};
+use kaoping::{Record, RecordError, Rulebook};
+
+use crate::fail::Fail;
+
+/// How to read a data file.
+#[derive(Clone, Debug, Default)]
+pub struct DataOptions {
+    /// Sheet of an .xlsx file (else the first).
+    pub sheet: Option<String>,
+    /// CSV encoding (else detected).
+    pub encoding: Option<Encoding>,
+    /// The column naming each unit (else the rulebook's key_field, by id or label).
+    pub key: Option<String>,
+    /// The column naming each row's profile (filled into the rulebook's profile_field).
+    pub profile_column: Option<String>,
+}
+
+/// Rows read so far, as records with where they came from.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    /// Each row's record, or its error (a ragged row, a bad JSON object).
+    pub records: Vec<Result<Record, RecordError>>,
+    /// Each row's 1-based line in the file (CSV, xlsx), if known.
+    pub lines: Vec<Option<usize>>,
+    /// Each row's key (the key column's text), if it has one.
+    pub keys: Vec<Option<String>>,
+}
+
+enum Source {
+    Csv(Box<CsvStream<BufReader<File>>>),
+    Rows(std::vec::IntoIter<CsvRow>),
+    Json(std::vec::IntoIter<Result<Record, RecordError>>),
+}
+
+/// An open data file.
+pub struct Data {
+    source: Source,
+    /// The file as given on the command line.
+    pub path: String,
+    /// Header as used for matching (after `--profile-column`), for tables.
+    pub header: Vec<String>,
+    /// How the columns matched the inputs, for tables.
+    pub columns: Option<Columns>,
+    /// The CSV encoding.
+    pub encoding: Option<Encoding>,
+    key_col: Option<usize>,
+    key_field: Option<String>,
+    size: u64,
+}
+
+/// The kind of a data file, from its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Comma-separated values.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+    /// A JSON array of records.
+    Json,
+}
+
+impl Kind {
+    /// From the file name.
+    pub fn of(path: &str) -> Result<Kind, Fail> {
+        let ext = Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "txt" => Ok(Kind::Csv),
+            "xlsx" | "xlsm" | "xls" | "ods" => Ok(Kind::Xlsx),
+            "json" => Ok(Kind::Json),
+            _ => Err(Fail::unusable(
+                format!("无法识别数据文件 {path} 的类型：请使用 .xlsx、.csv 或 .json"),
+                format!("unknown kind of data file {path}: use .xlsx, .csv or .json"),
+            )),
+        }
+    }
+}
+
+impl Data {
+    /// Open `path` for `rb`: read the header and match the columns (problems there are exit 2).
+    pub fn open(rb: &Rulebook, path: &str, opts: &DataOptions) -> Result<Data, Fail> {
+        let kind = Kind::of(path)?;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let mut data = match kind {
+            Kind::Csv => {
+                let file = File::open(path).map_err(|e| Fail::file(path, "数据文件", "data file", e))?;
+                let csv = CsvStream::new(BufReader::with_capacity(1 << 16, file), opts.encoding)
+                    .map_err(|e| table_fail(path, &e))?;
+                Data {
+                    header: csv.header().to_vec(),
+                    encoding: Some(csv.encoding()),
+                    source: Source::Csv(Box::new(csv)),
+                    path: path.to_owned(),
+                    columns: None,
+                    key_col: None,
+                    key_field: None,
+                    size,
+                }
+            }
+            Kind::Xlsx => {
+                let (header, rows) = read_sheet(path, opts.sheet.as_deref())?;
+                Data {
+                    header,
+                    encoding: None,
+                    source: Source::Rows(rows.into_iter()),
+                    path: path.to_owned(),
+                    columns: None,
+                    key_col: None,
+                    key_field: None,
+                    size,
+                }
+            }
+            Kind::Json => {
+                if opts.profile_column.is_some() || opts.key.is_some() {
+                    return Err(Fail::unusable(
+                        "--key 与 --profile-column 只适用于表格（.xlsx、.csv）",
+                        "--key and --profile-column apply to tables (.xlsx, .csv), not to JSON",
+                    ));
+                }
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Fail::file(path, "数据文件", "data file", e))?;
+                let records = rb.records_from_json(&text).map_err(|e| {
+                    Fail::unusable(
+                        format!("数据文件 {path} 无法读取：{e}"),
+                        format!("the data file {path} cannot be read: {e}"),
+                    )
+                })?;
+                return Ok(Data {
+                    source: Source::Json(records.into_iter()),
+                    path: path.to_owned(),
+                    header: Vec::new(),
+                    columns: None,
+                    encoding: None,
+                    key_col: None,
+                    key_field: rb.key_field_name(),
+                    size,
+                });
+            }
+        };
+        data.prepare_columns(rb, opts)?;
+        Ok(data)
+    }
+
+    /// Apply `--profile-column`, find the key column and match the header to the inputs.
+    fn prepare_columns(&mut self, rb: &Rulebook, opts: &DataOptions) -> Result<(), Fail> {
+        let path = &self.path;
+        let find = |header: &[String], name: &str| header.iter().position(|h| h.trim() == name.trim());
+        if let Some(col) = &opts.profile_column {
+            let Some(field) = rb.profile_field_name() else {
+                return Err(Fail::unusable(
+                    format!(
+                        "考核方案 {} 没有 profile_field，不能用 --profile-column；请用 --profile 指定片区/类别",
+                        rb.id()
+                    ),
+                    format!(
+                        "rulebook {} has no profile_field, so --profile-column cannot apply; use --profile NAME",
+                        rb.id()
+                    ),
+                ));
+            };
+            let Some(at) = find(&self.header, col) else {
+                return Err(missing_column(path, col, &self.header));
+            };
+            let input = rb.input_index(&field);
+            for (i, h) in self.header.iter_mut().enumerate() {
+                if i != at && input.is_some() && rb.input_by_name_or_label(h) == input {
+                    h.clear(); // the chosen column replaces the usual one
+                }
+            }
+            self.header[at] = field;
+        }
+        let columns = table::map_columns(rb, &self.header).map_err(|e| table_fail(path, &e))?;
+        self.key_col = match &opts.key {
+            Some(k) => {
+                let by_input = rb
+                    .input_by_name_or_label(k)
+                    .and_then(|i| columns.inputs.iter().position(|c| *c == Some(i)));
+                Some(
+                    find(&self.header, k)
+                        .or(by_input)
+                        .ok_or_else(|| missing_column(path, k, &self.header))?,
+                )
+            }
+            None => rb
+                .key_field_name()
+                .and_then(|k| rb.input_index(&k))
+                .and_then(|i| columns.inputs.iter().position(|c| *c == Some(i))),
+        };
+        self.columns = Some(columns);
+        Ok(())
+    }
+
+    /// The 1-based column of an input in the table, for messages.
+    pub fn column_of(&self, rb: &Rulebook, input: &str) -> Option<usize> {
+        let i = rb.input_index(input)?;
+        self.columns.as_ref()?.inputs.iter().position(|c| *c == Some(i)).map(|c| c + 1)
+    }
+
+    /// (bytes read, file size), for the progress bar.
+    pub fn progress(&self) -> Option<(u64, u64)> {
+        match &self.source {
+            Source::Csv(csv) => Some((csv.bytes_read(), self.size)),
+            _ => None,
+        }
+    }
+
+    /// Up to `max` further rows as records; `None` at the end.
+    pub fn next_chunk(&mut self, rb: &Rulebook, max: usize) -> Result<Option<Chunk>, Fail> {
+        let rows: Vec<CsvRow> = match &mut self.source {
+            Source::Csv(csv) => csv.next_rows(max).map_err(|e| table_fail(&self.path, &e))?,
+            Source::Rows(it) => it.by_ref().take(max).collect(),
+            Source::Json(it) => {
+                let records: Vec<_> = it.by_ref().take(max).collect();
+                if records.is_empty() {
+                    return Ok(None);
+                }
+                let keys = records
+                    .iter()
+                    .map(|r| {
+                        let r = r.as_ref().ok()?;
+                        self.key_field.as_deref().and_then(|k| r.get(k)).map(|v| match v {
+                            kaoping::Value::Text(t) => t.trim().to_owned(),
+                            other => other.to_string(),
+                        })
+                    })
+                    .collect();
+                let lines = vec![None; records.len()];
+                return Ok(Some(Chunk { records, lines, keys }));
+            }
+        };
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let keys = rows
+            .iter()
+            .map(|r| {
+                self.key_col
+                    .and_then(|k| r.cells.get(k))
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty())
+            })
+            .collect();
+        let t = table::records_from_rows(rb, &self.header, rows).map_err(|e| table_fail(&self.path, &e))?;
+        Ok(Some(Chunk { records: t.records, lines: t.lines.into_iter().map(Some).collect(), keys }))
+    }
+
+    /// Every remaining row.
+    pub fn read_all(
+        &mut self,
+        rb: &Rulebook,
+        mut on_chunk: impl FnMut(usize, Option<(u64, u64)>),
+    ) -> Result<Chunk, Fail> {
+        let mut all = Chunk::default();
+        while let Some(c) = self.next_chunk(rb, 1 << 14)? {
+            all.records.extend(c.records);
+            all.lines.extend(c.lines);
+            all.keys.extend(c.keys);
+            on_chunk(all.records.len(), self.progress());
+        }
+        Ok(all)
+    }
+}
+
+fn missing_column(path: &str, name: &str, header: &[String]) -> Fail {
+    let shown: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
+    Fail::unusable(
+        format!("{path}:1: 表头中没有列“{name}”（现有列：{}）", shown.join("，")),
+        format!("{path}:1: the header has no column \"{name}\" (columns: {})", shown.join(", ")),
+    )
+}
+
+/// A table that cannot be read at all (exit 2), with its line.
+pub fn table_fail(path: &str, e: &table::TableError) -> Fail {
+    let place = match e.line {
+        Some(l) => format!("{path}:{l}"),
+        None => path.to_owned(),
+    };
+    Fail::unusable(
+        format!("{place}: 数据表无法读取：{}", e.message),
+        format!("{place}: the table cannot be read: {}", e.message),
+    )
+}
+
+/// The text of a spreadsheet cell, as a CSV export would give it. Numbers use their shortest
+/// round-trip form (0.1 → "0.1", 120000.0 → "120000"), so nothing a float adds reaches scoring.
+pub fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Empty => String::new(),
+        Cell::String(s) => s.clone(),
+        Cell::Float(f) => format!("{f}"),
+        Cell::Int(i) => i.to_string(),
+        Cell::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Open a workbook's sheet: its header (first non-empty row) and data rows, with their Excel
+/// row numbers as lines.
+pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<(Vec<String>, Vec<CsvRow>), Fail> {
+    let mut wb = calamine::open_workbook_auto(path).map_err(|e| Fail::file(path, "工作簿", "workbook", e))?;
+    let names = wb.sheet_names();
+    let name = match sheet {
+        Some(s) => names.iter().find(|n| n.as_str() == s).cloned().ok_or_else(|| {
+            Fail::unusable(
+                format!("{path} 中没有工作表“{s}”（现有：{}）", names.join("，")),
+                format!("{path} has no sheet \"{s}\" (sheets: {})", names.join(", ")),
+            )
+        })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| Fail::unusable(format!("{path} 中没有工作表"), format!("{path} has no sheets")))?,
+    };
+    let range = wb.worksheet_range(&name).map_err(|e| Fail::file(path, "工作表", "sheet", e))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    let mut rows = range.rows().enumerate().map(|(i, cells)| {
+        // Cells left of the used range are empty: keep columns aligned with the sheet.
+        let mut texts = vec![String::new(); first_col];
+        texts.extend(cells.iter().map(cell_text));
+        CsvRow { line: first_row + i + 1, cells: texts }
+    });
+    let header = rows.by_ref().find(|r| r.cells.iter().any(|c| !c.trim().is_empty())).ok_or_else(|| {
+        Fail::unusable(
+            format!("{path} 的工作表“{name}”是空的：需要表头行"),
+            format!("the sheet \"{name}\" of {path} is empty: expected a header row"),
+        )
+    })?;
+    let width = header.cells.len();
+    let header: Vec<String> = header.cells.into_iter().map(|h| h.trim().to_owned()).collect();
+    let data = rows
+        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+        .map(|mut r| {
+            r.cells.resize(width, String::new());
+            r
+        })
+        .collect();
+    Ok((header, data))
+}
+
+/// The CSV text of a sheet (for items tables, which `kaoping::table::attach_items` reads as CSV).
+pub fn sheet_as_csv(path: &str, sheet: Option<&str>) -> Result<String, Fail> {
+    let (header, rows) = read_sheet(path, sheet)?;
+    let mut out = String::new();
+    crate::output::csv_line(&mut out, header.iter().map(String::as_str));
+    for r in rows {
+        crate::output::csv_line(&mut out, r.cells.iter().map(String::as_str));
+    }
+    Ok(out)
+}
+
+/// Join `--items NAME=FILE[#SHEET]` tables onto records by key. Returns warnings.
+pub fn attach_items(
+    rb: &Rulebook,
+    records: &mut [Result<Record, RecordError>],
+    spec: &str,
+    key: Option<&str>,
+    encoding: Option<Encoding>,
+) -> Result<Vec<String>, Fail> {
+    let Some((name, file)) = spec.split_once('=') else {
+        return Err(Fail::unusable(
+            format!("--items 应写成 名称=文件，而不是“{spec}”"),
+            format!("--items takes NAME=FILE, not \"{spec}\""),
+        ));
+    };
+    let input = rb
+        .input_by_name_or_label(name)
+        .map(|i| rb.inputs()[i].clone())
+        .filter(|i| i.ty == "items")
+        .ok_or_else(|| {
+        Fail::unusable(
+            format!("“{name}”不是考核方案 {} 的明细（items）输入", rb.id()),
+            format!("\"{name}\" is not an items input of rulebook {}", rb.id()),
+        )
+    })?;
+    let Some(key_field) = rb.key_field_name() else {
+        return Err(Fail::unusable(
+            format!("明细表按单位名称连接，但考核方案 {} 没有 key_field", rb.id()),
+            format!("items tables join on the unit's key, but rulebook {} has no key_field", rb.id()),
+        ));
+    };
+    let (path, sheet) = match file.rsplit_once('#') {
+        Some((p, s)) if Kind::of(p).ok() == Some(Kind::Xlsx) => (p, Some(s)),
+        _ => (file, None),
+    };
+    let bytes = match Kind::of(path)? {
+        Kind::Xlsx => sheet_as_csv(path, sheet)?.into_bytes(),
+        Kind::Csv => std::fs::read(path).map_err(|e| Fail::file(path, "明细表", "items table", e))?,
+        Kind::Json => {
+            return Err(Fail::unusable(
+                format!("明细表 {path} 应为 .csv 或 .xlsx"),
+                format!("the items table {path} must be .csv or .xlsx"),
+            ));
+        }
+    };
+    let enc = if sheet.is_some() || Kind::of(path)? == Kind::Xlsx { Some(Encoding::Utf8) } else { encoding };
+    let (text, _) = table::decode(&bytes, enc).map_err(|e| table_fail(path, &e))?;
+    let (header, _) = table::parse_csv(&text).map_err(|e| table_fail(path, &e))?;
+    let label = rb.inputs().into_iter().find(|i| i.name == key_field).and_then(|i| i.label);
+    let candidates: Vec<&str> = key.into_iter().chain([key_field.as_str()]).chain(label.as_deref()).collect();
+    let Some(key_column) = candidates.iter().find(|c| header.iter().any(|h| h == *c)) else {
+        return Err(missing_column(path, candidates[0], &header));
+    };
+    let unmatched =
+        table::attach_items(rb, records, &input.name, key_column, text.as_bytes(), Some(Encoding::Utf8))
+            .map_err(|e| table_fail(path, &e))?;
+    Ok(if unmatched > 0 {
+        vec![format!(
+            "{path}: {unmatched} 行明细的“{key_column}”不对应任何单位 / {unmatched} item row(s) match no unit by \"{key_column}\""
+        )]
+    } else {
+        Vec::new()
+    })
+}

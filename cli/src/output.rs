@@ -1,0 +1,363 @@
+//! Result files: one row per data row, in input order — CSV (UTF-8 with a BOM so Excel shows
+//! Chinese; none on stdout), JSON (an array of objects, decimals as strings) or .xlsx
+//! (rust_xlsxwriter in constant-memory mode). Each writer takes rows as they come, so scoring
+//! can stream.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::json;
+
+use crate::fail::Fail;
+
+/// The columns of a result file.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Whether the rulebook has profiles.
+    pub profile: bool,
+    /// Whether the rulebook has criteria.
+    pub passed: bool,
+    /// Whether ranks are written.
+    pub ranks: bool,
+    /// Indicator ids, file order.
+    pub indicators: Vec<String>,
+    /// Decimal places of points.
+    pub scale: u32,
+}
+
+impl Layout {
+    /// Header names.
+    pub fn header(&self) -> Vec<String> {
+        let mut h: Vec<String> = vec!["row".into(), "line".into(), "key".into()];
+        if self.profile {
+            h.push("profile".into());
+        }
+        h.extend(["total".into(), "max".into(), "grade".into()]);
+        if self.passed {
+            h.push("passed".into());
+        }
+        if self.ranks {
+            h.push("rank".into());
+            if self.profile {
+                h.push("profile_rank".into());
+            }
+        }
+        h.push("vetoes".into());
+        h.extend(self.indicators.iter().cloned());
+        h.extend(["error_kind".into(), "error".into()]);
+        h
+    }
+}
+
+/// One result row.
+#[derive(Clone, Debug, Default)]
+pub struct ResultRow {
+    /// 1-based data row.
+    pub row: usize,
+    /// Line in the source file.
+    pub line: Option<usize>,
+    /// Key (or the row number).
+    pub key: String,
+    /// Profile.
+    pub profile: Option<String>,
+    /// Total.
+    pub total: Option<Decimal>,
+    /// Maximum.
+    pub max: Option<Decimal>,
+    /// Grade.
+    pub grade: Option<String>,
+    /// Criteria verdict.
+    pub passed: Option<bool>,
+    /// Rank.
+    pub rank: Option<u32>,
+    /// Rank within profile.
+    pub profile_rank: Option<u32>,
+    /// Vetoes that fired.
+    pub vetoes: Vec<String>,
+    /// Points per indicator.
+    pub points: Vec<Option<Decimal>>,
+    /// The error kind of a failed row.
+    pub error_kind: Option<String>,
+    /// The error message of a failed row.
+    pub error: Option<String>,
+    /// The input field of the first issue of a failed row (for the column in messages).
+    pub error_field: Option<String>,
+}
+
+/// Where results go.
+pub trait Sink {
+    /// Write one row.
+    fn row(&mut self, r: &ResultRow) -> Result<(), Fail>;
+    /// Finish the file.
+    fn finish(self: Box<Self>) -> Result<(), Fail>;
+}
+
+/// A sink for `--out PATH` (by extension) or stdout (CSV).
+pub fn open(out: Option<&str>, layout: Layout) -> Result<Box<dyn Sink>, Fail> {
+    let Some(path) = out else {
+        return Ok(Box::new(CsvSink::new(Box::new(std::io::stdout().lock()), layout, false, "<stdout>")?));
+    };
+    let ext =
+        std::path::Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let create = || File::create(path).map_err(|e| write_fail(path, e));
+    match ext.as_str() {
+        "csv" => Ok(Box::new(CsvSink::new(Box::new(BufWriter::new(create()?)), layout, true, path)?)),
+        "json" => Ok(Box::new(JsonSink::new(BufWriter::new(create()?), layout, path)?)),
+        "xlsx" => Ok(Box::new(XlsxSink::new(path, layout)?)),
+        _ => Err(Fail::unusable(
+            format!("--out 的文件类型无法识别：{path}（请用 .csv、.json 或 .xlsx）"),
+            format!("--out must end in .csv, .json or .xlsx, not {path}"),
+        )),
+    }
+}
+
+fn write_fail(path: &str, e: impl std::fmt::Display) -> Fail {
+    Fail::unusable(format!("无法写入 {path}：{e}"), format!("cannot write {path}: {e}"))
+}
+
+/// Append one CSV line (RFC 4180 quoting) to `out`.
+pub fn csv_line<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    for (i, c) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+            out.push('"');
+            out.push_str(&c.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(c);
+        }
+    }
+    out.push('\n');
+}
+
+fn dec(d: &Option<Decimal>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn cells(layout: &Layout, r: &ResultRow) -> Vec<String> {
+    let mut c = vec![r.row.to_string(), r.line.map(|l| l.to_string()).unwrap_or_default(), r.key.clone()];
+    if layout.profile {
+        c.push(r.profile.clone().unwrap_or_default());
+    }
+    c.extend([dec(&r.total), dec(&r.max), r.grade.clone().unwrap_or_default()]);
+    if layout.passed {
+        c.push(r.passed.map(|p| p.to_string()).unwrap_or_default());
+    }
+    if layout.ranks {
+        c.push(r.rank.map(|x| x.to_string()).unwrap_or_default());
+        if layout.profile {
+            c.push(r.profile_rank.map(|x| x.to_string()).unwrap_or_default());
+        }
+    }
+    c.push(r.vetoes.join(";"));
+    c.extend(r.points.iter().map(dec));
+    c.push(r.error_kind.clone().unwrap_or_default());
+    c.push(r.error.clone().unwrap_or_default());
+    c
+}
+
+struct CsvSink {
+    out: Box<dyn Write>,
+    layout: Layout,
+    buf: String,
+    path: String,
+}
+
+impl CsvSink {
+    fn new(mut out: Box<dyn Write>, layout: Layout, bom: bool, path: &str) -> Result<CsvSink, Fail> {
+        let mut buf = String::new();
+        if bom {
+            buf.push('\u{feff}');
+        }
+        csv_line(&mut buf, layout.header().iter().map(String::as_str));
+        out.write_all(buf.as_bytes()).map_err(|e| write_fail(path, e))?;
+        buf.clear();
+        Ok(CsvSink { out, layout, buf, path: path.to_owned() })
+    }
+}
+
+impl Sink for CsvSink {
+    fn row(&mut self, r: &ResultRow) -> Result<(), Fail> {
+        let c = cells(&self.layout, r);
+        csv_line(&mut self.buf, c.iter().map(String::as_str));
+        if self.buf.len() > 1 << 16 {
+            self.out.write_all(self.buf.as_bytes()).map_err(|e| write_fail(&self.path, e))?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), Fail> {
+        self.out.write_all(self.buf.as_bytes()).map_err(|e| write_fail(&self.path, e))?;
+        self.out.flush().map_err(|e| write_fail(&self.path, e))
+    }
+}
+
+struct JsonSink {
+    out: BufWriter<File>,
+    layout: Layout,
+    first: bool,
+    path: String,
+}
+
+impl JsonSink {
+    fn new(mut out: BufWriter<File>, layout: Layout, path: &str) -> Result<JsonSink, Fail> {
+        out.write_all(b"[").map_err(|e| write_fail(path, e))?;
+        Ok(JsonSink { out, layout, first: true, path: path.to_owned() })
+    }
+}
+
+/// A result row as JSON (decimals as strings, like `kaoping.result/1`).
+pub fn row_json(layout: &Layout, r: &ResultRow) -> serde_json::Value {
+    let s = |d: &Option<Decimal>| d.map(|d| d.to_string());
+    let points: serde_json::Map<String, serde_json::Value> =
+        layout.indicators.iter().zip(&r.points).map(|(id, p)| (id.clone(), json!(s(p)))).collect();
+    let mut v = json!({
+        "row": r.row,
+        "line": r.line,
+        "key": r.key,
+        "total": s(&r.total),
+        "max": s(&r.max),
+        "grade": r.grade,
+        "vetoes": r.vetoes,
+        "points": points,
+    });
+    let m = v.as_object_mut().expect("an object");
+    if layout.profile {
+        m.insert("profile".into(), json!(r.profile));
+    }
+    if layout.passed {
+        m.insert("passed".into(), json!(r.passed));
+    }
+    if layout.ranks {
+        m.insert("rank".into(), json!(r.rank));
+        if layout.profile {
+            m.insert("profile_rank".into(), json!(r.profile_rank));
+        }
+    }
+    m.insert(
+        "error".into(),
+        match (&r.error_kind, &r.error) {
+            (Some(k), Some(e)) => json!({ "kind": k, "message": e }),
+            _ => serde_json::Value::Null,
+        },
+    );
+    v
+}
+
+impl Sink for JsonSink {
+    fn row(&mut self, r: &ResultRow) -> Result<(), Fail> {
+        let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
+        self.first = false;
+        self.out.write_all(sep).map_err(|e| write_fail(&self.path, e))?;
+        serde_json::to_writer(&mut self.out, &row_json(&self.layout, r))
+            .map_err(|e| write_fail(&self.path, e))
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), Fail> {
+        self.out.write_all(b"\n]\n").map_err(|e| write_fail(&self.path, e))?;
+        self.out.flush().map_err(|e| write_fail(&self.path, e))
+    }
+}
+
+struct XlsxSink {
+    book: Workbook,
+    layout: Layout,
+    next: u32,
+    path: String,
+    number: Format,
+}
+
+/// Excel's last row (1,048,576 rows, 0-based index).
+const XLSX_MAX_ROW: u32 = 1_048_575;
+
+impl XlsxSink {
+    fn new(path: &str, layout: Layout) -> Result<XlsxSink, Fail> {
+        let mut book = Workbook::new();
+        let fail = |e: rust_xlsxwriter::XlsxError| write_fail(path, e);
+        let header = Format::new().set_bold();
+        let number = Format::new().set_num_format(if layout.scale == 0 {
+            "0".to_owned()
+        } else {
+            format!("0.{}", "0".repeat(layout.scale as usize))
+        });
+        let sheet = book.add_worksheet_with_constant_memory();
+        sheet.set_name("results").map_err(fail)?;
+        for (i, h) in layout.header().iter().enumerate() {
+            sheet.write_string_with_format(0, i as u16, h, &header).map_err(fail)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(fail)?;
+        Ok(XlsxSink { book, layout, next: 1, path: path.to_owned(), number })
+    }
+}
+
+impl Sink for XlsxSink {
+    fn row(&mut self, r: &ResultRow) -> Result<(), Fail> {
+        let path = self.path.clone();
+        let fail = |e: rust_xlsxwriter::XlsxError| write_fail(&path, e);
+        if self.next > XLSX_MAX_ROW {
+            return Err(Fail::unusable(
+                "结果超过 Excel 的 1,048,576 行上限：请输出 .csv",
+                "the results exceed Excel's 1,048,576 rows: write .csv instead",
+            ));
+        }
+        let row = self.next;
+        self.next += 1;
+        let sheet = self.book.worksheet_from_index(0).map_err(fail)?;
+        let mut col = 0u16;
+        let put_num =
+            |sheet: &mut rust_xlsxwriter::Worksheet, col: &mut u16, v: Option<f64>, fmt: Option<&Format>| {
+                let res = match (v, fmt) {
+                    (Some(v), Some(f)) => sheet.write_number_with_format(row, *col, v, f).map(|_| ()),
+                    (Some(v), None) => sheet.write_number(row, *col, v).map(|_| ()),
+                    (None, _) => Ok(()),
+                };
+                *col += 1;
+                res
+            };
+        let f64_of = |d: &Option<Decimal>| d.and_then(|d| d.to_string().parse::<f64>().ok());
+        let number = self.number.clone();
+        put_num(sheet, &mut col, Some(r.row as f64), None).map_err(fail)?;
+        put_num(sheet, &mut col, r.line.map(|l| l as f64), None).map_err(fail)?;
+        let put_text = |sheet: &mut rust_xlsxwriter::Worksheet, col: &mut u16, t: &str| {
+            let res = if t.is_empty() { Ok(()) } else { sheet.write_string(row, *col, t).map(|_| ()) };
+            *col += 1;
+            res
+        };
+        put_text(sheet, &mut col, &r.key).map_err(fail)?;
+        if self.layout.profile {
+            put_text(sheet, &mut col, r.profile.as_deref().unwrap_or("")).map_err(fail)?;
+        }
+        put_num(sheet, &mut col, f64_of(&r.total), Some(&number)).map_err(fail)?;
+        put_num(sheet, &mut col, f64_of(&r.max), Some(&number)).map_err(fail)?;
+        put_text(sheet, &mut col, r.grade.as_deref().unwrap_or("")).map_err(fail)?;
+        if self.layout.passed {
+            if let Some(p) = r.passed {
+                sheet.write_boolean(row, col, p).map_err(fail)?;
+            }
+            col += 1;
+        }
+        if self.layout.ranks {
+            put_num(sheet, &mut col, r.rank.map(f64::from), None).map_err(fail)?;
+            if self.layout.profile {
+                put_num(sheet, &mut col, r.profile_rank.map(f64::from), None).map_err(fail)?;
+            }
+        }
+        put_text(sheet, &mut col, &r.vetoes.join(";")).map_err(fail)?;
+        for p in &r.points {
+            put_num(sheet, &mut col, f64_of(p), Some(&number)).map_err(fail)?;
+        }
+        put_text(sheet, &mut col, r.error_kind.as_deref().unwrap_or("")).map_err(fail)?;
+        put_text(sheet, &mut col, r.error.as_deref().unwrap_or("")).map_err(fail)?;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), Fail> {
+        let path = self.path.clone();
+        self.book.save(&path).map_err(|e| write_fail(&path, e))
+    }
+}

@@ -1,0 +1,355 @@
+//! `kaoping score`: every row of a data file scored, results written as they come.
+//!
+//! Two plans. **Streaming** (bounded memory): rows are read, scored with `score_batch` and written
+//! a chunk at a time; used when the rulebook has no relative rules and neither ranks, an HTML
+//! report nor items tables are asked for. **Gathered**: every row is read first, then scored as
+//! one batch — relative rules need the whole cohort (spec §12), ranks need every total, and the
+//! report and the items join need every row.
+
+use std::collections::HashMap;
+
+use kaoping::table::Encoding;
+use kaoping::{BatchOptions, Date, Record, RecordError, Rulebook};
+
+use crate::data::{Chunk, Data, DataOptions};
+use crate::fail::{Fail, SOME_FAILED};
+use crate::output::{self, Layout, ResultRow};
+use crate::progress::Progress;
+
+/// Rows per chunk when streaming.
+const CHUNK: usize = 1 << 14;
+/// Failed rows described on stderr before the rest are only counted.
+const SHOWN_ERRORS: usize = 10;
+
+/// What `kaoping score` was asked to do.
+#[derive(Debug, Default)]
+pub struct Request {
+    /// The data file.
+    pub data: String,
+    /// How to read it.
+    pub data_options: DataOptions,
+    /// `NAME=FILE` items tables.
+    pub items: Vec<String>,
+    /// Score every row in this profile.
+    pub profile: Option<String>,
+    /// Scoring date.
+    pub as_of: Option<Date>,
+    /// Result file.
+    pub out: Option<String>,
+    /// HTML report file.
+    pub report: Option<String>,
+    /// Write ranks.
+    pub ranks: bool,
+    /// Units explained in the report (the first N).
+    pub report_units: usize,
+    /// CSV encoding of items tables.
+    pub encoding: Option<Encoding>,
+}
+
+/// Whether the rulebook has a relative rule (which needs the whole cohort).
+pub fn has_relative(rb: &Rulebook) -> bool {
+    rb.indicators().iter().any(|i| i.rule.as_deref() == Some("relative"))
+}
+
+/// The result file's columns for `rb`.
+pub fn layout(rb: &Rulebook, ranks: bool) -> Layout {
+    // An empty batch says whether the rulebook has criteria (its summary counts passes).
+    let criteria = rb.score_batch(&[], &BatchOptions::default()).summary().passed.is_some();
+    Layout {
+        profile: !rb.profiles().is_empty(),
+        passed: criteria,
+        ranks,
+        indicators: rb.indicators().into_iter().map(|i| i.id).collect(),
+        scale: rb.scale(),
+    }
+}
+
+/// Counts across the whole run, for the closing summary.
+#[derive(Debug, Default)]
+struct Tally {
+    /// The data file, for messages.
+    path: String,
+    /// The 1-based column of each input in the table, for messages.
+    columns: HashMap<String, usize>,
+    rows: usize,
+    failed: usize,
+    grades: HashMap<String, usize>,
+    shown: usize,
+}
+
+/// Run `kaoping score`; returns the exit code.
+pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
+    let mut data = Data::open(rb, &req.data, &req.data_options)?;
+    if let Some(cols) = &data.columns {
+        let missing: Vec<String> = cols
+            .missing
+            .iter()
+            .filter(|m| rb.inputs().iter().any(|i| &i.name == *m && i.required))
+            .cloned()
+            .collect();
+        if !cols.unknown.is_empty() {
+            eprintln!(
+                "提示：{} 的列 {} 不是考核方案的输入，已忽略 / note: column(s) {} of {} are not inputs (ignored)",
+                data.path,
+                cols.unknown.join("，"),
+                cols.unknown.join(", "),
+                data.path
+            );
+        }
+        if !missing.is_empty() {
+            eprintln!(
+                "提示：{} 缺少必填输入列 {}（这些行将报错） / note: {} has no column for required input(s) {}",
+                data.path,
+                missing.join("，"),
+                data.path,
+                missing.join(", ")
+            );
+        }
+    }
+    for input in rb.inputs().iter().filter(|i| i.ty == "items") {
+        let given = req.items.iter().any(|spec| {
+            let name = spec.split_once('=').map_or(spec.as_str(), |(n, _)| n);
+            rb.input_by_name_or_label(name).is_some_and(|k| rb.inputs()[k].name == input.name)
+        });
+        if !given && data.columns.is_some() {
+            eprintln!(
+                "提示：明细输入 {} 来自单独的明细表，请用 --items {}=文件 / note: items input {} comes from a separate table: give --items {}=FILE",
+                input.name, input.name, input.name, input.name
+            );
+        }
+    }
+    if data.encoding == Some(Encoding::Gb18030) {
+        eprintln!("提示：{} 按 GB18030/GBK 编码读取 / note: reading {} as GB18030/GBK", data.path, data.path);
+    }
+    let gather = has_relative(rb) || req.ranks || req.report.is_some() || !req.items.is_empty();
+    let layout = layout(rb, req.ranks);
+    let mut sink = output::open(req.out.as_deref(), layout.clone())?;
+    let opts =
+        BatchOptions { profile: req.profile.clone(), as_of: req.as_of, explain: false, parallel: true };
+    let mut tally = Tally {
+        path: data.path.clone(),
+        columns: rb
+            .inputs()
+            .iter()
+            .filter_map(|i| Some((i.name.clone(), data.column_of(rb, &i.name)?)))
+            .collect(),
+        ..Tally::default()
+    };
+    let mut progress = Progress::new();
+    if gather {
+        let mut all = data.read_all(rb, |n, p| progress.update(n, p))?;
+        for spec in &req.items {
+            for w in crate::data::attach_items(
+                rb,
+                &mut all.records,
+                spec,
+                req.data_options.key.as_deref(),
+                req.encoding,
+            )? {
+                eprintln!("提示 note: {w}");
+            }
+        }
+        progress.phase("评分 scoring");
+        let scored = Scored::new(rb, all, &opts);
+        progress.finish();
+        for i in 0..scored.len() {
+            let row = scored.result_row(i, &layout);
+            tally.note(&row);
+            sink.row(&row)?;
+        }
+        sink.finish()?;
+        if let Some(path) = &req.report {
+            let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of);
+            std::fs::write(path, html).map_err(|e| {
+                Fail::unusable(
+                    format!("无法写入报告 {path}：{e}"),
+                    format!("cannot write the report {path}: {e}"),
+                )
+            })?;
+        }
+    } else {
+        // A reader thread decodes and parses the next chunk while this one is scored and written.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Chunk, Option<(u64, u64)>), Fail>>(2);
+        let reader = &mut data;
+        std::thread::scope(|scope| -> Result<(), Fail> {
+            scope.spawn(move || {
+                loop {
+                    let next = reader.next_chunk(rb, CHUNK).map(|c| c.map(|c| (c, reader.progress())));
+                    let stop = !matches!(next, Ok(Some(_)));
+                    let sent = match next {
+                        Ok(Some(c)) => tx.send(Ok(c)),
+                        Ok(None) => Ok(()),
+                        Err(e) => tx.send(Err(e)),
+                    };
+                    if stop || sent.is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut offset = 0usize;
+            for msg in rx {
+                let (chunk, done) = msg?;
+                let n = chunk.records.len();
+                let scored = Scored::with_offset(rb, chunk, &opts, offset);
+                for i in 0..n {
+                    let row = scored.result_row(i, &layout);
+                    tally.note(&row);
+                    sink.row(&row)?;
+                }
+                offset += n;
+                progress.update(offset, done);
+            }
+            Ok(())
+        })?;
+        progress.finish();
+        sink.finish()?;
+    }
+    tally.summary(rb);
+    Ok(if tally.failed > 0 { SOME_FAILED } else { 0 })
+}
+
+impl Tally {
+    fn note(&mut self, row: &ResultRow) {
+        self.rows += 1;
+        if let Some(g) = &row.grade {
+            *self.grades.entry(g.clone()).or_default() += 1;
+        }
+        let Some(err) = &row.error else { return };
+        self.failed += 1;
+        if self.shown >= SHOWN_ERRORS {
+            return;
+        }
+        self.shown += 1;
+        let mut place = self.path.clone();
+        if let Some(line) = row.line {
+            place.push_str(&format!(":{line}"));
+            if let Some(col) = row.error_field.as_deref().and_then(|f| self.columns.get(f)) {
+                place.push_str(&format!(":{col}"));
+            }
+        }
+        eprintln!(
+            "{place}: 第 {} 行（{}）未能评分 / row {} ({}) not scored: {err}",
+            row.row, row.key, row.row, row.key
+        );
+    }
+
+    fn summary(&self, rb: &Rulebook) {
+        if self.shown < self.failed {
+            eprintln!(
+                "…… 另有 {} 行未能评分，见结果的 error 列 / … and {} more rows not scored: see the error column",
+                self.failed - self.shown,
+                self.failed - self.shown
+            );
+        }
+        let grades: Vec<String> = rb
+            .grades()
+            .iter()
+            .map(|g| format!("{g} {}", self.grades.get(*g).copied().unwrap_or(0)))
+            .collect();
+        eprintln!(
+            "{}：{} 行，评分 {} 行，失败 {} 行；{} / {} rows, {} scored, {} failed",
+            rb.id(),
+            self.rows,
+            self.rows - self.failed,
+            self.failed,
+            grades.join("，"),
+            self.rows,
+            self.rows - self.failed,
+            self.failed
+        );
+    }
+}
+
+/// Rows read and scored: each row's record (or read error), where it came from, and its slot in
+/// the batch.
+pub struct Scored {
+    /// The batch of the rows that could be read.
+    pub batch: kaoping::Batch,
+    /// The records that were scored, in batch order (for explanations).
+    pub records: Vec<Record>,
+    /// For each data row: its slot in the batch, or the error that kept it out.
+    slots: Vec<Result<usize, RecordError>>,
+    lines: Vec<Option<usize>>,
+    keys: Vec<Option<String>>,
+    offset: usize,
+}
+
+impl Scored {
+    /// Score every row of `chunk` as one batch.
+    pub fn new(rb: &Rulebook, chunk: Chunk, opts: &BatchOptions) -> Scored {
+        Scored::with_offset(rb, chunk, opts, 0)
+    }
+
+    fn with_offset(rb: &Rulebook, chunk: Chunk, opts: &BatchOptions, offset: usize) -> Scored {
+        let mut records = Vec::with_capacity(chunk.records.len());
+        let slots = chunk
+            .records
+            .into_iter()
+            .map(|r| {
+                r.map(|rec| {
+                    records.push(rec);
+                    records.len() - 1
+                })
+            })
+            .collect();
+        let batch = rb.score_batch(&records, opts);
+        Scored { batch, records, slots, lines: chunk.lines, keys: chunk.keys, offset }
+    }
+
+    /// Data rows.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Row `i`'s slot in the batch, if it was read.
+    pub fn slot(&self, i: usize) -> Option<usize> {
+        self.slots[i].as_ref().ok().copied()
+    }
+
+    /// Row `i`'s key: its key column, else its 1-based row number.
+    pub fn key(&self, i: usize) -> String {
+        self.keys[i].clone().unwrap_or_else(|| (self.offset + i + 1).to_string())
+    }
+
+    /// Row `i` as a result row.
+    pub fn result_row(&self, i: usize, layout: &Layout) -> ResultRow {
+        let mut r = ResultRow {
+            row: self.offset + i + 1,
+            line: self.lines[i],
+            key: self.key(i),
+            points: vec![None; layout.indicators.len()],
+            ..ResultRow::default()
+        };
+        let err = match &self.slots[i] {
+            Err(e) => Some(e),
+            Ok(b) => {
+                let row = self.batch.row(*b);
+                match row.error() {
+                    Some(e) => Some(e),
+                    None => {
+                        r.profile = row.profile().map(str::to_owned);
+                        r.total = row.total();
+                        r.max = row.max();
+                        r.grade = row.grade().map(str::to_owned);
+                        r.passed = row.passed();
+                        if layout.ranks {
+                            r.rank = row.rank();
+                            r.profile_rank = row.profile_rank();
+                        }
+                        r.vetoes = row.vetoes().into_iter().map(str::to_owned).collect();
+                        for (k, p) in r.points.iter_mut().enumerate() {
+                            *p = row.points_at(k);
+                        }
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(e) = err {
+            r.error_kind = Some(e.kind().to_string());
+            r.error = Some(e.issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+            r.error_field = e.first().field.clone();
+        }
+        r
+    }
+}

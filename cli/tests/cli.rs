@@ -1,0 +1,628 @@
+//! End-to-end tests of the `kaoping` binary: sample data of the built-in rulebooks in every form
+//! staff receive (UTF-8 CSV, UTF-8 with BOM, GB18030 CSV, .xlsx, JSON) against golden files, the
+//! benchmark rulebook against the independent exact reference, and the exit codes and messages
+//! for bad arguments, missing files, malformed rulebooks and bad rows.
+//!
+//! Golden files live in `cli/tests/golden/`. After a deliberate change, regenerate them with
+//! `KAOPING_BLESS=1 cargo test -p kaoping-cli --test cli`, read the diff, and commit.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Sample data of built-in rulebooks: (built-in id, data file relative to the repository root).
+/// A new built-in's sample is one line here (then bless its golden files, see the module docs).
+const SAMPLES: &[(&str, &str)] = &[
+    ("example.county-assessment", "cli/tests/data/example.county-assessment.csv"),
+    ("example.county-assessment", "cli/samples/counties.csv"),
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kaoping-cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kaoping(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kaoping")).args(args).current_dir(root()).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Compare `got` with a golden file (or write it under KAOPING_BLESS=1).
+fn golden(name: &str, got: &str) {
+    let path = root().join("cli/tests/golden").join(name);
+    if std::env::var_os("KAOPING_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("no golden file {}: run KAOPING_BLESS=1 cargo test -p kaoping-cli --test cli, review it, commit it", path.display())
+    });
+    assert_eq!(got, want, "output differs from {}", path.display());
+}
+
+fn read_csv_rows(text: &str) -> Vec<Vec<String>> {
+    let (header, rows) = kaoping::table::parse_csv(text.trim_start_matches('\u{feff}')).unwrap();
+    std::iter::once(header).chain(rows.into_iter().map(|r| r.cells)).collect()
+}
+
+fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let k = rows[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    rows[1..].iter().map(|r| r[k].as_str()).collect()
+}
+
+/// The same table as an .xlsx file, the way Excel stores it: numbers as numbers, text as text.
+fn csv_to_xlsx(csv: &str, path: &Path) {
+    let rows = read_csv_rows(csv);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("数据").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let plain_number = !cell.is_empty()
+                && cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '-')
+                && cell.parse::<f64>().is_ok();
+            if plain_number {
+                sheet.write_number(r as u32, c as u16, cell.parse::<f64>().unwrap()).unwrap();
+            } else if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn samples_in_every_form_match_their_golden_files() {
+    for (id, data) in SAMPLES {
+        let rulebook = format!("builtin:{id}");
+        let text = std::fs::read_to_string(root().join(data)).unwrap();
+        let stem = Path::new(data).file_stem().unwrap().to_str().unwrap();
+
+        let out = tmp(&format!("{stem}.csv"));
+        let r = kaoping(&["score", &rulebook, data, "--out", out.to_str().unwrap()]);
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        let results = std::fs::read_to_string(&out).unwrap();
+        assert!(results.starts_with('\u{feff}'), "a .csv file gets a BOM so Excel reads it as UTF-8");
+        golden(&format!("{stem}.csv"), &results);
+        golden(&format!("{stem}.stderr"), &r.stderr.replace(&root().display().to_string(), "<root>"));
+
+        // The same rows on stdout (no BOM), as JSON, with ranks, and on one thread.
+        let stdout = kaoping(&["score", &rulebook, data]);
+        assert_eq!(stdout.code, r.code);
+        assert_eq!(stdout.stdout, results.trim_start_matches('\u{feff}'));
+        let json_out = tmp(&format!("{stem}.json"));
+        assert_eq!(kaoping(&["score", &rulebook, data, "--out", json_out.to_str().unwrap()]).code, r.code);
+        golden(&format!("{stem}.json"), &std::fs::read_to_string(&json_out).unwrap());
+        let ranked = kaoping(&["score", &rulebook, data, "--ranks", "--jobs", "1"]);
+        golden(&format!("{stem}.ranks.csv"), &ranked.stdout);
+
+        // GB18030 (detected, and given), UTF-8 with a BOM, and .xlsx give the same results.
+        let gbk = tmp(&format!("{stem}.gbk.csv"));
+        std::fs::write(&gbk, encoding_rs::GB18030.encode(&text).0).unwrap();
+        let bom = tmp(&format!("{stem}.bom.csv"));
+        std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
+        let xlsx = tmp(&format!("{stem}.xlsx"));
+        csv_to_xlsx(&text, &xlsx);
+        for (file, extra) in [(&gbk, None), (&gbk, Some("gbk")), (&bom, None), (&xlsx, None)] {
+            let mut args = vec!["score", rulebook.as_str(), file.to_str().unwrap()];
+            if let Some(e) = extra {
+                args.extend(["--encoding", e]);
+            }
+            let again = kaoping(&args);
+            assert_eq!(again.code, r.code, "{file:?}: {}", again.stderr);
+            assert_eq!(again.stdout, stdout.stdout, "{file:?} gives different results");
+        }
+
+        // --out .xlsx holds the same cells (numbers as numbers).
+        let xlsx_out = tmp(&format!("{stem}.results.xlsx"));
+        assert_eq!(kaoping(&["score", &rulebook, data, "--out", xlsx_out.to_str().unwrap()]).code, r.code);
+        let (header, rows) = kaoping_xlsx_read(&xlsx_out);
+        let want = read_csv_rows(&results);
+        assert_eq!(header, want[0]);
+        assert_eq!(rows.len(), want.len() - 1);
+        for (got, want) in rows.iter().zip(&want[1..]) {
+            for (g, w) in got.iter().zip(want) {
+                let same_number = matches!((g.parse::<f64>(), w.parse::<f64>()), (Ok(a), Ok(b)) if a == b);
+                assert!(g == w || same_number, "xlsx cell {g:?} vs csv {w:?}");
+            }
+        }
+    }
+}
+
+fn kaoping_xlsx_read(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range("results").unwrap();
+    let width = range.width();
+    let mut rows = range.rows().map(|r| {
+        let mut cells: Vec<String> = r
+            .iter()
+            .map(|c| match c {
+                calamine::Data::Float(f) => format!("{f}"),
+                calamine::Data::Empty => String::new(),
+                other => other.to_string(),
+            })
+            .collect();
+        cells.resize(width, String::new());
+        cells
+    });
+    let header = rows.next().unwrap();
+    (header, rows.collect())
+}
+
+/// Totals worked out by hand from the example rulebook (its `[[test]]` comments and the sample's
+/// notes), independent of the engine.
+#[test]
+fn example_sample_totals_are_the_hand_worked_ones() {
+    let r = kaoping(&[
+        "score",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+    ]);
+    assert_eq!(r.code, 1, "three rows of the sample are bad: exit 1");
+    let rows = read_csv_rows(&r.stdout);
+    let keys = column(&rows, "key");
+    let totals = column(&rows, "total");
+    let grades = column(&rows, "grade");
+    let kinds = column(&rows, "error_kind");
+    let want = [
+        ("示例县", "80.13", "较好", ""),     // spec §13 first test
+        ("乙县", "53.13", "较差", ""),       // spec §13 second test
+        ("丙县", "0.00", "较差", ""),        // falsified: veto sets 0
+        ("丁县", "", "", "MissingInput"),    // no population
+        ("戊县", "99.50", "好", ""),         // 30 + 20 + 15 + 13.5 + 20, bonus 1
+        ("己县", "51.00", "较差", ""),       // 12 + 10 + 10 + 0 + 16, bonus capped at 3
+        ("庚县", "", "", "InputOutOfRange"), // poor_population −5
+        ("辛县", "", "", "InputType"),       // population 十万
+        ("壬县", "90.00", "好", ""),         // full-width digits; 30 + 20 + 8 + 12 + 20
+    ];
+    for (i, (key, total, grade, kind)) in want.iter().enumerate() {
+        assert_eq!((keys[i], totals[i], grades[i], kinds[i]), (*key, *total, *grade, *kind), "row {}", i + 1);
+    }
+    // Each bad row is named on stderr with file:line:column of its cell.
+    assert!(r.stderr.contains("example.county-assessment.csv:5:3: 第 4 行（丁县）"), "{}", r.stderr);
+    assert!(r.stderr.contains("example.county-assessment.csv:8:4: 第 7 行（庚县）"), "{}", r.stderr);
+    assert!(r.stderr.contains("9 rows, 6 scored, 3 failed"), "{}", r.stderr);
+}
+
+/// The benchmark rulebook on 50 generated counties gives exactly the totals and grades of the
+/// independent exact reference (`shared/bench/reference.py`, Python fractions).
+#[test]
+fn cab_totals_equal_the_exact_reference() {
+    let r = kaoping(&["score", "core/src/syntax/testdata/cab.toml", "cli/tests/data/cab-50.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = read_csv_rows(&r.stdout);
+    let reference =
+        read_csv_rows(&std::fs::read_to_string(root().join("cli/tests/data/cab-50.reference.csv")).unwrap());
+    assert_eq!(got.len(), 51);
+    assert_eq!(column(&got, "total"), column(&reference, "total"));
+    assert_eq!(column(&got, "grade"), column(&reference, "grade"));
+    assert_eq!(column(&got, "key"), column(&reference, "row"), "without key_field a unit is its row number");
+    golden("cab-50.csv", &r.stdout);
+}
+
+#[test]
+fn streaming_and_gathering_give_the_same_rows() {
+    let streamed = kaoping(&["score", "core/src/syntax/testdata/cab.toml", "cli/tests/data/cab-50.csv"]);
+    let gathered =
+        kaoping(&["score", "core/src/syntax/testdata/cab.toml", "cli/tests/data/cab-50.csv", "--ranks"]);
+    let (s, g) = (read_csv_rows(&streamed.stdout), read_csv_rows(&gathered.stdout));
+    let rank_cols: Vec<usize> =
+        g[0].iter().enumerate().filter(|(_, h)| h.ends_with("rank")).map(|(i, _)| i).collect();
+    assert_eq!(rank_cols.len(), 2);
+    let strip = |row: &Vec<String>| -> Vec<String> {
+        row.iter().enumerate().filter(|(i, _)| !rank_cols.contains(i)).map(|(_, c)| c.clone()).collect()
+    };
+    assert_eq!(s, g.iter().map(strip).collect::<Vec<_>>());
+}
+
+/// A relative rule needs the whole cohort even when the file is longer than one streaming chunk.
+#[test]
+fn relative_rules_see_the_whole_file() {
+    let r = kaoping(&["score", "cli/tests/data/relative.toml", "cli/tests/data/relative.csv", "--ranks"]);
+    assert_eq!(r.code, 1, "丁 has a negative output");
+    let rows = read_csv_rows(&r.stdout);
+    // 80/100 × 20 = 16, 100/100 × 20 = 20, 50/100 × 20 = 10; the bad row is not in the cohort.
+    assert_eq!(column(&rows, "total"), ["16.00", "20.00", "10.00", ""]);
+    assert_eq!(column(&rows, "rank"), ["2", "1", "3", ""]);
+
+    let mut big = String::from("单位,产出\n");
+    for i in 1..=40_000 {
+        big.push_str(&format!("u{i},{i}\n"));
+    }
+    let path = tmp("relative-40000.csv");
+    std::fs::write(&path, big).unwrap();
+    let r = kaoping(&["score", "cli/tests/data/relative.toml", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv_rows(&r.stdout);
+    let totals = column(&rows, "total");
+    // The best is the last row's 40000: row 10000 gets 10000/40000 × 20 = 5.
+    assert_eq!((totals[9_999], totals[39_999]), ("5.00", "20.00"));
+}
+
+#[test]
+fn items_tables_join_on_the_key() {
+    let r = kaoping(&[
+        "score",
+        "cli/tests/data/school.toml",
+        "cli/tests/data/schools.csv",
+        "--items",
+        "awards=cli/tests/data/awards.csv",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv_rows(&r.stdout);
+    // 一中: robot best of 国家级二等奖 20 and 省级一等奖 12 → 20, plus essay 8 → 28; size 10 → 38.
+    // 二中: 12 + 6 = 18. 三中: no awards, 0 + 2.
+    assert_eq!(column(&rows, "total"), ["38.00", "18.00", "2.00"]);
+    assert_eq!(column(&rows, "awards"), ["28.00", "12.00", "0.00"]);
+    assert!(r.stderr.contains("1 item row(s) match no unit"), "{}", r.stderr);
+    // The same from .xlsx files (the items table as a sheet).
+    let data = tmp("schools.xlsx");
+    csv_to_xlsx(&std::fs::read_to_string(root().join("cli/tests/data/schools.csv")).unwrap(), &data);
+    let items = tmp("awards.xlsx");
+    csv_to_xlsx(&std::fs::read_to_string(root().join("cli/tests/data/awards.csv")).unwrap(), &items);
+    let x = kaoping(&[
+        "score",
+        "cli/tests/data/school.toml",
+        data.to_str().unwrap(),
+        "--items",
+        &format!("获奖={}#数据", items.display()),
+    ]);
+    assert_eq!(x.code, 0, "{}", x.stderr);
+    assert_eq!(x.stdout, r.stdout);
+    // Without the items table the required awards are missing, and stderr says what to give.
+    let none = kaoping(&["score", "cli/tests/data/school.toml", "cli/tests/data/schools.csv"]);
+    assert_eq!(none.code, 1);
+    assert_eq!(column(&read_csv_rows(&none.stdout), "error_kind"), ["MissingInput"; 3]);
+    assert!(none.stderr.contains("give --items awards=FILE"), "{}", none.stderr);
+}
+
+#[test]
+fn profile_and_key_columns_can_be_named() {
+    let text = std::fs::read_to_string(root().join("cli/tests/data/example.county-assessment.csv")).unwrap();
+    let renamed = tmp("renamed.csv");
+    std::fs::write(&renamed, text.replacen("县名,片区,", "县名,地区,", 1)).unwrap();
+    let r = kaoping(&[
+        "score",
+        "builtin:example.county-assessment",
+        renamed.to_str().unwrap(),
+        "--profile-column",
+        "地区",
+        "--key",
+        "county",
+    ]);
+    let rows = read_csv_rows(&r.stdout);
+    let base = read_csv_rows(
+        &kaoping(&[
+            "score",
+            "builtin:example.county-assessment",
+            "cli/tests/data/example.county-assessment.csv",
+        ])
+        .stdout,
+    );
+    assert_eq!(column(&rows, "total"), column(&base, "total"));
+    assert_eq!(column(&rows, "key"), column(&base, "key"));
+    // One profile for every row instead.
+    let all = kaoping(&[
+        "score",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+        "--profile",
+        "片区外",
+    ]);
+    assert_eq!(column(&read_csv_rows(&all.stdout), "profile")[0], "片区外");
+    let missing =
+        kaoping(&["score", "builtin:example.county-assessment", renamed.to_str().unwrap(), "--key", "名字"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("the header has no column \"名字\""), "{}", missing.stderr);
+}
+
+/// The scoring date picks dated parameters: 示例县's incidence 3 is under the exit limit 4 that
+/// held from 2015-01-01, not under the 3 in force from 2016-08-01 (the rulebook's as_of is 2019).
+#[test]
+fn as_of_picks_the_dated_parameters() {
+    let data = "cli/tests/data/example.county-assessment.csv";
+    let later = read_csv_rows(&kaoping(&["score", "builtin:example.county-assessment", data]).stdout);
+    let earlier = read_csv_rows(
+        &kaoping(&["score", "builtin:example.county-assessment", data, "--as-of", "2016-01-01"]).stdout,
+    );
+    assert_eq!(column(&later, "passed")[0], "false");
+    assert_eq!(column(&earlier, "passed")[0], "true");
+    assert_eq!(column(&earlier, "total"), column(&later, "total"), "exit_limit only feeds the criterion");
+    let too_early = kaoping(&["score", "builtin:example.county-assessment", data, "--as-of", "2014-06-01"]);
+    assert_eq!(column(&read_csv_rows(&too_early.stdout), "error_kind")[0], "NoDatedValue");
+}
+
+#[test]
+fn json_data_scores_like_the_table() {
+    let json = tmp("records.json");
+    std::fs::write(
+        &json,
+        r#"[{"county": "示例县", "region": "凉山彝区", "population": 100000, "poor_population": 3000,
+             "income_growth": 6, "sampled": 320, "satisfied": 266, "expert_marks": [7, 8, 9, 6, 10]},
+            {"county": "丁县", "region": "片区外", "poor_population": 10}]"#,
+    )
+    .unwrap();
+    let r = kaoping(&["score", "builtin:example.county-assessment", json.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    let rows = read_csv_rows(&r.stdout);
+    assert_eq!(column(&rows, "key"), ["示例县", "丁县"]);
+    assert_eq!(column(&rows, "total"), ["80.13", ""]);
+}
+
+#[test]
+fn explain_a_record_or_a_row() {
+    let record = r#"{"county": "示例县", "region": "凉山彝区", "population": 100000, "poor_population": 3000,
+        "income_growth": 6, "sampled": 320, "satisfied": 266, "expert_marks": [7, 8, 9, 6, 10]}"#;
+    let a = kaoping(&["explain", "builtin:example.county-assessment", "--record", record]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert!(a.stdout.contains("群众认可度 3.13"), "{}", a.stdout);
+    assert!(a.stdout.contains("总分 80.13 / 100.00"), "{}", a.stdout);
+    let b = kaoping(&[
+        "explain",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+        "--row",
+        "示例县",
+    ]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert_eq!(b.stdout, a.stdout);
+    let by_number = kaoping(&[
+        "explain",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+        "--row",
+        "1",
+    ]);
+    assert_eq!(by_number.stdout, a.stdout);
+    let en = kaoping(&["explain", "builtin:example.county-assessment", "--record", record, "--lang", "en"]);
+    assert!(en.stdout.contains("total 80.13 / 100.00"), "{}", en.stdout);
+    let json = kaoping(&["explain", "builtin:example.county-assessment", "--record", record, "--json"]);
+    let o = kaoping::Outcome::from_json(&json.stdout).unwrap();
+    assert_eq!(o.total.unwrap().to_string(), "80.13");
+    // A relative rule is explained within its cohort.
+    let rel =
+        kaoping(&["explain", "cli/tests/data/relative.toml", "cli/tests/data/relative.csv", "--row", "甲"]);
+    assert_eq!(rel.code, 0, "{}", rel.stderr);
+    assert!(rel.stdout.contains("16.00 / 20.00"), "{}", rel.stdout);
+    // A unit that cannot be scored: exit 1, with the reason.
+    let bad = kaoping(&[
+        "explain",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+        "--row",
+        "丁县",
+    ]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("example.county-assessment.csv:5: 未能评分 / not scored: MissingInput"),
+        "{}",
+        bad.stderr
+    );
+    let unknown = kaoping(&[
+        "explain",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+        "--row",
+        "无此县",
+    ]);
+    assert_eq!(unknown.code, 2);
+}
+
+#[test]
+fn unusable_arguments_exit_2() {
+    let data = "cli/tests/data/example.county-assessment.csv";
+    let cases: &[(&[&str], &str)] = &[
+        (&["score"], "Usage"),
+        (&["frobnicate"], "unrecognized subcommand"),
+        (&["score", "builtin:example.county-assessment", data, "--encoding", "latin1"], "unknown encoding"),
+        (
+            &["score", "builtin:example.county-assessment", data, "--as-of", "2019-13-45"],
+            "--as-of must be a date",
+        ),
+        (
+            &["score", "builtin:example.county-assessment", data, "--profile", "火星"],
+            "has no profile \"火星\"",
+        ),
+        (&["score", "builtin:example.county-assessment", data, "--out", "x.pdf"], "--out must end in"),
+        (&["score", "builtin:example.county-assessment", "data.parquet"], "unknown kind of data file"),
+        (&["score", "builtin:no.such-book", data], "no built-in rulebook `no.such-book`"),
+        (
+            &["score", "builtin:example.county-assessment", data, "--items", "awards"],
+            "--items takes NAME=FILE",
+        ),
+        (&["score", "builtin:example.county-assessment", data, "--jobs", "0"], "--jobs must be at least 1"),
+        (&["explain", "builtin:example.county-assessment"], "give either --record JSON"),
+    ];
+    for (args, says) in cases {
+        let r = kaoping(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn missing_and_unreadable_files_exit_2_naming_the_file() {
+    let r = kaoping(&["score", "builtin:example.county-assessment", "no/such/file.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("无法读取数据文件 no/such/file.csv")
+            && r.stderr.contains("cannot read the data file no/such/file.csv"),
+        "{}",
+        r.stderr
+    );
+    let r = kaoping(&["score", "no/such/rulebook.toml", "cli/tests/data/schools.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no/such/rulebook.toml"), "{}", r.stderr);
+    // A CSV with an unclosed quote: the line is named.
+    let broken = tmp("broken.csv");
+    std::fs::write(&broken, "县名,片区\n甲县,片区外\n\"乙县,片区外\n").unwrap();
+    let r = kaoping(&["score", "builtin:example.county-assessment", broken.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("broken.csv:3: ") && r.stderr.contains("a quoted cell is never closed"),
+        "{}",
+        r.stderr
+    );
+    // GBK bytes read as UTF-8 by request: the line is named and the encoding suggested.
+    let gbk = tmp("forced.csv");
+    std::fs::write(&gbk, encoding_rs::GB18030.encode("县名,片区\n甲县,片区外\n").0).unwrap();
+    let r = kaoping(&[
+        "score",
+        "builtin:example.county-assessment",
+        gbk.to_str().unwrap(),
+        "--encoding",
+        "utf-8",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("forced.csv:1: ") && r.stderr.contains("not valid UTF-8"), "{}", r.stderr);
+}
+
+const MALFORMED: &str = r#"[rulebook]
+id = "broken"
+title = "有错误的方案"
+version = "1"
+
+[inputs]
+rate = { type = "decimal" }
+
+[[indicator]]
+id = "a"
+label = "甲"
+points = 10
+
+[[indicator]]
+id = "a.x"
+label = "子项"
+points = 6
+bands = { input = "rate", at_most = [[5, 6], [3, 4]], else = 0 }
+
+[[indicator]]
+id = "a.y"
+label = "子项二"
+points = 3
+linear = { input = "rat", from = [0, 0], to = [1, 3] }
+"#;
+
+#[test]
+fn malformed_rulebooks_are_reported_with_line_and_column() {
+    let path = tmp("broken.toml");
+    std::fs::write(&path, MALFORMED).unwrap();
+    let p = path.to_str().unwrap();
+    let check = kaoping(&["check", p, "builtin:example.county-assessment"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    let lines: Vec<&str> = check.stdout.lines().filter(|l| l.starts_with(p)).collect();
+    assert!(lines.len() >= 3, "every problem: {}", check.stdout);
+    for kind in ["PointsMismatch", "BandOrder", "UnknownName"] {
+        let line =
+            lines.iter().find(|l| l.contains(kind)).unwrap_or_else(|| panic!("{kind}: {}", check.stdout));
+        let place = line.strip_prefix(p).unwrap();
+        let mut parts = place.trim_start_matches(':').split(':');
+        assert!(
+            parts.next().unwrap().parse::<u32>().is_ok() && parts.next().unwrap().parse::<u32>().is_ok(),
+            "{line}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("{p}:24:"))),
+        "the unknown name `rat` is on line 24: {}",
+        check.stdout
+    );
+    assert!(check.stdout.contains("builtin:example.county-assessment: ok"), "{}", check.stdout);
+    let ok = kaoping(&["check", "builtin:example.county-assessment", "core/src/syntax/testdata/cab.toml"]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    // Scoring with it: exit 2 and the same problems on stderr.
+    let score = kaoping(&["score", p, "cli/tests/data/schools.csv"]);
+    assert_eq!(score.code, 2);
+    assert!(
+        score.stderr.contains("the rulebook did not load") && score.stderr.contains(&format!("{p}:24:")),
+        "{}",
+        score.stderr
+    );
+    // A syntax error.
+    let bad = tmp("syntax.toml");
+    std::fs::write(&bad, "[rulebook]\nid = \"x\nversion = 1\n").unwrap();
+    let r = kaoping(&["check", bad.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(&format!("{}:2:", bad.display())) && r.stdout.contains("Syntax"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn embedded_tests_report_a_summary_line() {
+    let r = kaoping(&["test", "builtin:example.county-assessment", "core/src/syntax/testdata/cab.toml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let last = r.stdout.lines().last().unwrap();
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 4, "{last}");
+    assert_eq!(last, format!("{passed} passed, 0 failed"));
+    // A test whose expectation is wrong fails, with its field.
+    let wrong = tmp("wrong-test.toml");
+    let text = Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .args(["show", "builtin:example.county-assessment"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap().replacen("total = \"80.13\"", "total = \"80.12\"", 1);
+    std::fs::write(&wrong, text).unwrap();
+    let r = kaoping(&["test", wrong.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("total: expected 80.12, got 80.13"), "{}", r.stdout);
+    assert!(r.stdout.trim_end().ends_with(" passed, 1 failed"), "{}", r.stdout);
+}
+
+#[test]
+fn builtins_show_and_schema() {
+    let list = kaoping(&["builtins"]);
+    assert_eq!(list.code, 0);
+    for id in kaoping::Rulebook::builtin_ids() {
+        assert!(list.stdout.contains(&format!("builtin:{id}\t")), "{}", list.stdout);
+        let rb = kaoping::Rulebook::builtin(id).unwrap();
+        assert!(list.stdout.contains(rb.title()));
+        // `show` prints the TOML itself: loading it again gives the same rulebook.
+        let shown = kaoping(&["show", &format!("builtin:{id}")]);
+        let again = kaoping::Rulebook::from_str(&shown.stdout, kaoping::Format::Toml).unwrap();
+        assert_eq!(again.fingerprint(), rb.fingerprint());
+    }
+    assert_eq!(kaoping(&["show", "builtin:nope"]).code, 2);
+    let schema = kaoping(&["schema"]);
+    let v: serde_json::Value = serde_json::from_str(&schema.stdout).unwrap();
+    assert_eq!(v["title"], "kaoping rulebook");
+    assert!(v["properties"]["indicator"]["items"]["properties"]["bands"].is_object());
+}
+
+#[test]
+fn report_is_written_with_every_unit() {
+    let report = tmp("example-report.html");
+    let r = kaoping(&[
+        "score",
+        "builtin:example.county-assessment",
+        "cli/tests/data/example.county-assessment.csv",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(html.matches("<tr class=\"unit").count(), 9);
+    assert_eq!(html.matches("class=\"lost-bar\"").count(), 5);
+    assert_eq!(html.matches("class=\"radar-area\"").count(), 6, "a radar per scored unit");
+    assert!(html.contains("data-grade=\"较差\" data-count=\"3\""));
+    assert!(html.contains("群众认可度") && html.contains("弄虚作假"));
+    assert!(!html.contains("http://") && !html.contains("https://"), "self-contained");
+}

@@ -1,0 +1,452 @@
+//! CSV rows read a block at a time, for tables too large to hold in memory (spec §12: streaming
+//! with bounded memory). The result is the same as [`table::decode`] then [`table::parse_csv`]
+//! on the whole file — same cells, same line numbers, same errors — but memory stays bounded by
+//! the longest record plus one block.
+//!
+//! Blocks are cut after a `\n` byte. In UTF-8 and in GB18030 that byte is always the character
+//! `\n` (it is never part of a multi-byte sequence), so a cut there is a character boundary in
+//! both encodings and each block decodes on its own.
+//!
+//! Encoding detection differs in one way from [`table::decode`]: without a BOM, the choice between
+//! UTF-8 and GB18030 is made on the first block (1 MiB), not on the whole file. A file that is
+//! valid UTF-8 there and invalid later fails at the line where it stops being valid, with a
+//! message suggesting the encoding be given.
+//!
+//! [`table::decode`]: crate::table::decode
+//! [`table::parse_csv`]: crate::table::parse_csv
+
+use std::collections::VecDeque;
+use std::io::Read;
+
+use crate::error::ErrorKind;
+use crate::table::{CsvRow, Encoding, TableError};
+
+const BLOCK: usize = 1 << 20;
+
+/// Reads CSV rows (RFC 4180, as [`crate::table::parse_csv`]) from a byte source, a block at a time.
+///
+/// ```
+/// use kaoping::csv_stream::CsvStream;
+/// let bytes = "县名,片区\n甲县,凉山彝区\n\"乙县\",片区外\n".as_bytes();
+/// let mut csv = CsvStream::new(bytes, None).unwrap();
+/// assert_eq!(csv.header(), ["县名", "片区"]);
+/// let rows = csv.next_rows(100).unwrap();
+/// assert_eq!(rows[1].cells, ["乙县", "片区外"]);
+/// assert_eq!(rows[1].line, 3);
+/// assert!(csv.next_rows(100).unwrap().is_empty());
+/// ```
+pub struct CsvStream<R: Read> {
+    source: R,
+    encoding: Encoding,
+    block: usize,
+    /// Bytes read but not yet decoded (after the last `\n` handed to the parser).
+    pending: Vec<u8>,
+    /// Line number of the first line in `pending`.
+    pending_line: usize,
+    eof: bool,
+    finished: bool,
+    bytes_read: u64,
+    parser: Parser,
+    ready: VecDeque<CsvRow>,
+    header: Vec<String>,
+}
+
+impl<R: Read> std::fmt::Debug for CsvStream<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvStream")
+            .field("encoding", &self.encoding)
+            .field("header", &self.header)
+            .field("bytes_read", &self.bytes_read)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> CsvStream<R> {
+    /// Open a CSV source: reads the first block, settles the encoding (given, or detected: a UTF-8
+    /// BOM or valid UTF-8 → UTF-8, else GB18030) and reads the header row.
+    pub fn new(source: R, encoding: Option<Encoding>) -> Result<CsvStream<R>, TableError> {
+        CsvStream::with_block_size(source, encoding, BLOCK)
+    }
+
+    /// As [`CsvStream::new`], reading `block` bytes at a time (tests use tiny blocks).
+    #[doc(hidden)]
+    pub fn with_block_size(
+        source: R,
+        encoding: Option<Encoding>,
+        block: usize,
+    ) -> Result<CsvStream<R>, TableError> {
+        let mut s = CsvStream {
+            source,
+            encoding: Encoding::Utf8,
+            block: block.max(1),
+            pending: Vec::new(),
+            pending_line: 1,
+            eof: false,
+            finished: false,
+            bytes_read: 0,
+            parser: Parser::default(),
+            ready: VecDeque::new(),
+            header: Vec::new(),
+        };
+        // The first block decides the encoding: read until it holds a whole line or the file ends.
+        while !s.eof && (s.pending.len() < s.block || !s.pending.contains(&b'\n')) {
+            s.fill()?;
+        }
+        let had_bom = s.pending.starts_with(b"\xEF\xBB\xBF");
+        s.encoding = match encoding {
+            Some(e) => e,
+            None if had_bom => Encoding::Utf8,
+            None => {
+                let upto =
+                    if s.eof { s.pending.len() } else { last_newline(&s.pending).map_or(0, |i| i + 1) };
+                if std::str::from_utf8(&s.pending[..upto]).is_ok() {
+                    Encoding::Utf8
+                } else {
+                    Encoding::Gb18030
+                }
+            }
+        };
+        if s.encoding == Encoding::Utf8 && had_bom {
+            s.pending.drain(..3);
+        }
+        loop {
+            if let Some(first) = s.ready.pop_front() {
+                s.header = first
+                    .cells
+                    .into_iter()
+                    .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+                    .collect();
+                return Ok(s);
+            }
+            if s.finished {
+                return Err(TableError {
+                    kind: ErrorKind::Syntax,
+                    line: Some(1),
+                    message: "the file is empty: expected a header row".into(),
+                });
+            }
+            s.step()?;
+        }
+    }
+
+    /// The header row's cells (trimmed).
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The encoding the bytes are read in.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Bytes read from the source so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// Up to `max` further data rows, in order; an empty list at the end of the file.
+    pub fn next_rows(&mut self, max: usize) -> Result<Vec<CsvRow>, TableError> {
+        let mut out = Vec::with_capacity(max.min(self.ready.len().max(1024)));
+        while out.len() < max {
+            match self.ready.pop_front() {
+                Some(row) => out.push(row),
+                None if self.finished => break,
+                None => self.step()?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Read one more block from the source into `pending`.
+    fn fill(&mut self) -> Result<(), TableError> {
+        let start = self.pending.len();
+        self.pending.resize(start + self.block, 0);
+        let n = loop {
+            match self.source.read(&mut self.pending[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.pending.truncate(start);
+                    return Err(TableError {
+                        kind: ErrorKind::Io,
+                        line: None,
+                        message: format!("cannot read: {e}"),
+                    });
+                }
+            }
+        };
+        self.pending.truncate(start + n);
+        self.bytes_read += n as u64;
+        if n == 0 {
+            self.eof = true;
+        }
+        Ok(())
+    }
+
+    /// Decode and parse the next run of whole lines (or the rest of the file at its end).
+    fn step(&mut self) -> Result<(), TableError> {
+        while !self.eof && !self.pending.contains(&b'\n') {
+            self.fill()?;
+        }
+        if !self.eof && self.pending.len() < self.block {
+            // Top up so that each step parses about one block, not one line.
+            self.fill()?;
+        }
+        let cut =
+            if self.eof { self.pending.len() } else { last_newline(&self.pending).map_or(0, |i| i + 1) };
+        let bytes: Vec<u8> = self.pending.drain(..cut).collect();
+        let text = self.decode(&bytes)?;
+        self.pending_line += bytes.iter().filter(|&&b| b == b'\n').count();
+        self.parser.feed(&text, &mut self.ready);
+        if self.eof && self.pending.is_empty() {
+            self.parser.finish(&mut self.ready)?;
+            self.finished = true;
+        }
+        Ok(())
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<String, TableError> {
+        match self.encoding {
+            Encoding::Utf8 => match std::str::from_utf8(bytes) {
+                Ok(s) => Ok(s.to_owned()),
+                Err(e) => {
+                    let line =
+                        self.pending_line + bytes[..e.valid_up_to()].iter().filter(|&&c| c == b'\n').count();
+                    Err(TableError {
+                        kind: ErrorKind::Syntax,
+                        line: Some(line),
+                        message: format!(
+                            "line {line}: the bytes are not valid UTF-8 (is the file GBK/GB18030? give the encoding)"
+                        ),
+                    })
+                }
+            },
+            Encoding::Gb18030 => {
+                let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+                if had_errors {
+                    let line = self.pending_line
+                        + text.split('\n').position(|l| l.contains('\u{FFFD}')).unwrap_or(0);
+                    return Err(TableError {
+                        kind: ErrorKind::Syntax,
+                        line: Some(line),
+                        message: format!("line {line}: the bytes are not valid GB18030"),
+                    });
+                }
+                Ok(text.into_owned())
+            }
+        }
+    }
+}
+
+impl<R: Read> Iterator for CsvStream<R> {
+    type Item = Result<CsvRow, TableError>;
+
+    fn next(&mut self) -> Option<Result<CsvRow, TableError>> {
+        loop {
+            if let Some(row) = self.ready.pop_front() {
+                return Some(Ok(row));
+            }
+            if self.finished {
+                return None;
+            }
+            if let Err(e) = self.step() {
+                self.finished = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+fn last_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().rposition(|&b| b == b'\n')
+}
+
+/// The state of `table::parse_csv`'s scanner, kept between blocks. Each block ends with `\n`
+/// (or is the end of the file), so a look-ahead never has to cross a block.
+#[derive(Debug)]
+struct Parser {
+    cells: Vec<String>,
+    cell: String,
+    line: usize,
+    row_line: usize,
+    quoted: bool,
+    quote_line: usize,
+    row_has_content: bool,
+}
+
+impl Default for Parser {
+    fn default() -> Parser {
+        Parser {
+            cells: Vec::new(),
+            cell: String::new(),
+            line: 1,
+            row_line: 1,
+            quoted: false,
+            quote_line: 0,
+            row_has_content: false,
+        }
+    }
+}
+
+impl Parser {
+    fn feed(&mut self, text: &str, out: &mut VecDeque<CsvRow>) {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if self.quoted {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        self.cell.push('"');
+                    }
+                    '"' => self.quoted = false,
+                    '\n' => {
+                        self.line += 1;
+                        self.cell.push('\n');
+                    }
+                    _ => self.cell.push(c),
+                }
+                continue;
+            }
+            match c {
+                '"' if self.cell.trim().is_empty() => {
+                    self.cell.clear();
+                    self.quoted = true;
+                    self.quote_line = self.line;
+                    self.row_has_content = true;
+                }
+                ',' => {
+                    self.cells.push(std::mem::take(&mut self.cell));
+                    self.row_has_content = true;
+                }
+                '\r' if chars.peek() == Some(&'\n') => {}
+                '\n' | '\r' => {
+                    if self.row_has_content || !self.cell.trim().is_empty() {
+                        self.cells.push(std::mem::take(&mut self.cell));
+                        out.push_back(CsvRow { line: self.row_line, cells: std::mem::take(&mut self.cells) });
+                    } else {
+                        self.cell.clear();
+                    }
+                    self.row_has_content = false;
+                    self.line += 1;
+                    self.row_line = self.line;
+                }
+                _ => {
+                    self.cell.push(c);
+                    self.row_has_content = true;
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut VecDeque<CsvRow>) -> Result<(), TableError> {
+        if self.quoted {
+            let line = self.quote_line;
+            return Err(TableError {
+                kind: ErrorKind::Syntax,
+                line: Some(line),
+                message: format!("line {line}: a quoted cell is never closed"),
+            });
+        }
+        if self.row_has_content || !self.cell.trim().is_empty() {
+            self.cells.push(std::mem::take(&mut self.cell));
+            out.push_back(CsvRow { line: self.row_line, cells: std::mem::take(&mut self.cells) });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table;
+
+    type Parsed = Result<(Vec<String>, Vec<CsvRow>), (ErrorKind, Option<usize>, String)>;
+
+    fn whole(bytes: &[u8], enc: Option<Encoding>) -> Parsed {
+        let (text, _) = table::decode(bytes, enc).map_err(|e| (e.kind, e.line, e.message))?;
+        table::parse_csv(&text).map_err(|e| (e.kind, e.line, e.message))
+    }
+
+    fn streamed(bytes: &[u8], enc: Option<Encoding>, block: usize, take: usize) -> Parsed {
+        let err = |e: TableError| (e.kind, e.line, e.message);
+        let mut s = CsvStream::with_block_size(bytes, enc, block).map_err(err)?;
+        let header = s.header().to_vec();
+        let mut rows = Vec::new();
+        loop {
+            let got = s.next_rows(take).map_err(err)?;
+            if got.is_empty() {
+                break;
+            }
+            rows.extend(got);
+        }
+        Ok((header, rows))
+    }
+
+    #[test]
+    fn same_as_whole_file_on_tricky_text() {
+        let text =
+            "\u{feff}a, b ,c\r\n\"x, \"\"y\"\"\",2,3\r\n\r\n4,\"multi\nline\",\"\"\n  \n5,6\r7\n8,\"q\"x,9";
+        for block in [1, 2, 3, 5, 7, 64, 1 << 20] {
+            for take in [1, 2, 100] {
+                assert_eq!(
+                    streamed(text.as_bytes(), None, block, take),
+                    whole(text.as_bytes(), None),
+                    "{block}/{take}"
+                );
+            }
+        }
+        let (h, rows) = whole(text.as_bytes(), None).unwrap();
+        assert_eq!(h, ["a", "b", "c"]);
+        assert_eq!(rows.len(), 6, "{rows:?}");
+    }
+
+    #[test]
+    fn errors_name_the_same_line() {
+        for text in ["a,b\n1,2\n3,\"never closed\n4,5\n", "", "\n\n", "a\n\u{0}b\n"] {
+            for block in [1, 4, 1 << 20] {
+                assert_eq!(
+                    streamed(text.as_bytes(), None, block, 3),
+                    whole(text.as_bytes(), None),
+                    "{text:?}"
+                );
+            }
+        }
+        // Invalid UTF-8 on line 3, with the encoding given.
+        let mut bytes = b"a,b\n1,2\n".to_vec();
+        bytes.extend_from_slice(&[0xB8, 0xDF, b',', b'1', b'\n']);
+        for block in [1, 3, 1 << 20] {
+            let e = streamed(&bytes, Some(Encoding::Utf8), block, 10).unwrap_err();
+            assert_eq!((e.0, e.1), (ErrorKind::Syntax, Some(3)));
+            assert_eq!(
+                streamed(&bytes, Some(Encoding::Utf8), block, 10),
+                whole(&bytes, Some(Encoding::Utf8))
+            );
+        }
+    }
+
+    #[test]
+    fn gb18030_is_detected_and_decoded_per_block() {
+        let text = "县名,片区,户籍人口\n甲县,凉山彝区,100000\n乙县,\"高原藏区\",２０００\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        for block in [1, 2, 3, 5, 1 << 20] {
+            let s = CsvStream::with_block_size(&gbk[..], None, block).unwrap();
+            assert_eq!(s.encoding(), Encoding::Gb18030);
+            assert_eq!(streamed(&gbk, None, block, 1), whole(&gbk, None));
+        }
+        assert_eq!(whole(&gbk, None).unwrap().1[1].cells, ["乙县", "高原藏区", "２０００"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn streaming_equals_whole_file(
+            text in "[\"a,高 \r\n\u{feff}]{0,60}",
+            block in 1usize..9,
+            take in 1usize..4,
+            gbk in proptest::bool::ANY,
+        ) {
+            let bytes = if gbk { encoding_rs::GB18030.encode(&text).0.into_owned() } else { text.clone().into_bytes() };
+            let enc = if gbk { Some(Encoding::Gb18030) } else { None };
+            proptest::prop_assert_eq!(streamed(&bytes, enc, block, take), whole(&bytes, enc));
+        }
+    }
+}

@@ -1,0 +1,1709 @@
+//! The columnar batch executor: a rulebook evaluated over a chunk of rows at a time, each compiled
+//! expression and rule running as a tight loop over typed columns.
+//!
+//! Values on this path are small exact rationals (`i64` numerator and denominator, products and
+//! comparisons in `i128`), and published points are fixed-point integers (units of 10^−scale), so
+//! sums of points are integer additions and every comparison is a cross-multiplication. No float,
+//! no allocation per row.
+//!
+//! The fast path only has to be right for ordinary rows. Any row where something unusual happens —
+//! an arithmetic overflow, a division by zero (even in a branch `if` would not take), a missing
+//! optional input, an input error, an indicator left out, a lookup miss, an undeclared profile —
+//! is flagged *slow* and scored again by the per-record interpreter, which defines the semantics
+//! and produces the exact result or error. Rulebooks using features the fast path does not cover
+//! (`total_only`, components, panels, items) score every row through the interpreter. A property
+//! test checks that both paths agree.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use crate::compile::{Bound, Compiled, Operand};
+use crate::date::Date;
+use crate::expr::{CExpr, Const, cmp_holds};
+use crate::model::{Aggregate, DefaultDoc, InputType};
+use crate::num::{self, Num, Rounding, round_div_i128};
+use crate::record::{Record, Value};
+
+use crate::rules::{Rule, relative::Best};
+
+use super::Figures;
+
+/// "No value" in a column of published points (a left-out indicator, a criteria-only total).
+pub const NONE: i64 = i64::MIN;
+
+/// Text id for a value that is not one of the rulebook's text constants.
+const UNKNOWN_TEXT: u32 = u32::MAX;
+
+/// A small exact rational n/d with d > 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Q {
+    n: i64,
+    d: i64,
+}
+
+impl Q {
+    const ZERO: Q = Q { n: 0, d: 1 };
+    const ONE: Q = Q { n: 1, d: 1 };
+
+    fn of(n: &Num) -> Option<Q> {
+        let (n, d) = n.parts_i128()?;
+        fit(n, d)
+    }
+}
+
+/// Fit an i128 ratio (d > 0) into i64 parts, reducing by the gcd if needed.
+#[inline]
+fn fit(n: i128, d: i128) -> Option<Q> {
+    // One test for both parts: each fits when it survives the round trip through i64.
+    let (n64, d64) = (n as i64, d as i64);
+    if (n64 as i128 == n) & (d64 as i128 == d) {
+        return Some(Q { n: n64, d: d64 });
+    }
+    fit_reduced(n, d)
+}
+
+/// The rare path of [`fit`]: reduce by the gcd, then try again.
+#[cold]
+fn fit_reduced(n: i128, d: i128) -> Option<Q> {
+    let g = gcd(n.unsigned_abs(), d.unsigned_abs());
+    if g <= 1 {
+        return None;
+    }
+    let g = g as i128;
+    Some(Q { n: i64::try_from(n / g).ok()?, d: i64::try_from(d / g).ok()? })
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+#[inline]
+fn add(a: Q, b: Q) -> Option<Q> {
+    if a.d == b.d {
+        fit(a.n as i128 + b.n as i128, a.d as i128)
+    } else {
+        fit(a.n as i128 * b.d as i128 + b.n as i128 * a.d as i128, a.d as i128 * b.d as i128)
+    }
+}
+
+#[inline]
+fn sub(a: Q, b: Q) -> Option<Q> {
+    add(a, Q { n: b.n.checked_neg()?, d: b.d })
+}
+
+#[inline]
+fn mul(a: Q, b: Q) -> Option<Q> {
+    fit(a.n as i128 * b.n as i128, a.d as i128 * b.d as i128)
+}
+
+#[inline]
+fn div(a: Q, b: Q) -> Option<Q> {
+    if b.n == 0 {
+        return None;
+    }
+    let (n, d) = (a.n as i128 * b.d as i128, a.d as i128 * b.n as i128);
+    if d < 0 { fit(-n, -d) } else { fit(n, d) }
+}
+
+#[inline]
+fn cmp(a: Q, b: Q) -> Ordering {
+    if a.d == b.d { a.n.cmp(&b.n) } else { (a.n as i128 * b.d as i128).cmp(&(b.n as i128 * a.d as i128)) }
+}
+
+/// A numeric column (owned or borrowed), or one value for every row.
+enum QV<'a> {
+    S(Cow<'a, [Q]>),
+    C(Q),
+}
+
+impl QV<'_> {
+    #[inline]
+    fn at(&self, i: usize) -> Q {
+        match self {
+            QV::S(v) => v[i],
+            QV::C(q) => *q,
+        }
+    }
+}
+
+/// A boolean column (0/1) or one value.
+enum BV<'a> {
+    S(Cow<'a, [u8]>),
+    C(bool),
+}
+
+impl BV<'_> {
+    #[inline]
+    fn at(&self, i: usize) -> bool {
+        match self {
+            BV::S(v) => v[i] != 0,
+            BV::C(b) => *b,
+        }
+    }
+}
+
+/// A text column of interned ids, or one id.
+enum TV<'a> {
+    S(Cow<'a, [u32]>),
+    C(u32),
+}
+
+impl TV<'_> {
+    #[inline]
+    fn at(&self, i: usize) -> u32 {
+        match self {
+            TV::S(v) => v[i],
+            TV::C(t) => *t,
+        }
+    }
+
+    fn is_const(&self) -> bool {
+        matches!(self, TV::C(_))
+    }
+}
+
+/// Run `f` over two numeric operands, specialised on which are constants so each loop is
+/// monomorphic (no per-element dispatch). A `None` from `f` flags the row slow.
+#[inline(always)]
+fn zip_q(n: usize, a: &QV<'_>, b: &QV<'_>, slow: &mut [bool], f: impl Fn(Q, Q) -> Option<Q>) -> QV<'static> {
+    macro_rules! go {
+        ($x:expr, $y:expr) => {{
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow[..n].iter_mut().enumerate() {
+                match f($x(i), $y(i)) {
+                    Some(q) => out.push(q),
+                    None => {
+                        *sl = true;
+                        out.push(Q::ONE);
+                    }
+                }
+            }
+            QV::S(Cow::Owned(out))
+        }};
+    }
+    match (a, b) {
+        (QV::C(x), QV::C(y)) => match f(*x, *y) {
+            Some(q) => QV::C(q),
+            None => go!(|_| *x, |_| *y),
+        },
+        (QV::C(x), QV::S(ys)) => {
+            let ys = &ys[..n];
+            go!(|_| *x, |i: usize| ys[i])
+        }
+        (QV::S(xs), QV::C(y)) => {
+            let xs = &xs[..n];
+            go!(|i: usize| xs[i], |_| *y)
+        }
+        (QV::S(xs), QV::S(ys)) => {
+            let (xs, ys) = (&xs[..n], &ys[..n]);
+            go!(|i: usize| xs[i], |i: usize| ys[i])
+        }
+    }
+}
+
+/// Run `f` over one numeric operand.
+#[inline(always)]
+fn map_q(n: usize, a: &QV<'_>, slow: &mut [bool], f: impl Fn(Q) -> Option<Q>) -> QV<'static> {
+    match a {
+        QV::C(x) => match f(*x) {
+            Some(q) => QV::C(q),
+            None => {
+                slow.iter_mut().for_each(|s| *s = true);
+                QV::C(Q::ONE)
+            }
+        },
+        QV::S(xs) => {
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                match f(xs[i]) {
+                    Some(q) => out.push(q),
+                    None => {
+                        *sl = true;
+                        out.push(Q::ONE);
+                    }
+                }
+            }
+            QV::S(Cow::Owned(out))
+        }
+    }
+}
+
+/// Compare two numeric operands row by row.
+#[inline(always)]
+fn cmp_q(n: usize, a: &QV<'_>, b: &QV<'_>, holds: impl Fn(Ordering) -> bool) -> BV<'static> {
+    match (a, b) {
+        (QV::C(x), QV::C(y)) => BV::C(holds(cmp(*x, *y))),
+        (QV::C(x), QV::S(ys)) => {
+            BV::S(Cow::Owned(ys[..n].iter().map(|y| u8::from(holds(cmp(*x, *y)))).collect()))
+        }
+        (QV::S(xs), QV::C(y)) => {
+            BV::S(Cow::Owned(xs[..n].iter().map(|x| u8::from(holds(cmp(*x, *y)))).collect()))
+        }
+        (QV::S(xs), QV::S(ys)) => BV::S(Cow::Owned(
+            xs[..n].iter().zip(&ys[..n]).map(|(x, y)| u8::from(holds(cmp(*x, *y)))).collect(),
+        )),
+    }
+}
+
+/// A column of any type.
+enum V<'a> {
+    Q(QV<'a>),
+    B(BV<'a>),
+    T(TV<'a>),
+}
+
+/// A slot's column for one group of rows.
+enum Col {
+    /// One number for every row (a parameter: rows are grouped by profile).
+    ConstQ(Q),
+    Q(Vec<Q>),
+    ConstB(bool),
+    B(Vec<u8>),
+    ConstT(u32),
+    T(Vec<u32>),
+    /// A list input (read only by rules the fast path does not run) or an unset slot.
+    None,
+}
+
+/// What the fast path needs beyond the compiled rulebook, prepared at load.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Why the fast path is not used for this rulebook (`None`: it is).
+    pub unsupported: Option<String>,
+    /// Interned text constants (expression strings, allowed values, profile names, lookup keys).
+    texts: HashMap<String, u32>,
+    /// 10^scale.
+    pow: i64,
+    /// Points per profile per node, in units of 10^−scale.
+    node_units: Vec<Vec<i64>>,
+    /// Max per profile, in units.
+    max_units: Vec<i64>,
+    /// Bonus/penalty item maxima and caps, in units.
+    bonus_units: Vec<i64>,
+    penalty_units: Vec<i64>,
+    bonus_cap: i64,
+    penalty_cap: i64,
+}
+
+/// Units of 10^−scale for a number that has at most `scale` places.
+fn units(n: &Num, pow: i64) -> Option<i64> {
+    let q = Q::of(n)?;
+    let num = q.n as i128 * pow as i128;
+    (num % q.d as i128 == 0).then(|| i64::try_from(num / q.d as i128).ok()).flatten()
+}
+
+/// Prepare the fast path for a compiled rulebook.
+pub fn plan(c: &Compiled) -> Plan {
+    let mut p = Plan::default();
+    let why = |s: &str| Plan { unsupported: Some(s.to_owned()), ..Plan::default() };
+    if c.meta.total_only {
+        return why("round = \"total_only\"");
+    }
+    if c.meta.scale > 9 {
+        return why("scale above 9");
+    }
+    if c.vetoes.len() > 64 {
+        return why("more than 64 vetoes");
+    }
+    p.pow = 10i64.pow(c.meta.scale);
+    for node in &c.nodes {
+        match &node.rule {
+            Some(Rule::Component(_)) => return why("component rules"),
+            Some(Rule::Panel(_)) => return why("panel rules"),
+            Some(Rule::Items(_)) => return why("items rules"),
+            Some(Rule::Count(r)) if r.input.list_slot().is_some() => return why("count of a list"),
+            Some(Rule::Deduct(r)) if r.input.list_slot().is_some() => return why("deduct over a list"),
+            _ => {}
+        }
+    }
+    // Every constant operand must fit the fast path's small rationals.
+    let mut operands: Vec<&Operand> =
+        c.nodes.iter().filter_map(|n| n.rule.as_ref()).flat_map(Rule::operands).collect();
+    operands.extend(c.bonus.iter().chain(&c.penalty).flat_map(|i| i.rule.operands()));
+    operands.extend(c.vetoes.iter().filter_map(|v| v.score.as_ref()));
+    operands.extend(c.grades.iter().filter_map(|g| match &g.bound {
+        Some(Bound::AtLeast(o) | Bound::Above(o)) => Some(o),
+        None => None,
+    }));
+    if !operands.iter().all(|o| operand_ok(o)) {
+        return why("a constant too large for the fast path");
+    }
+    for it in c.bonus.iter().chain(&c.penalty) {
+        if matches!(it.rule, Rule::Component(_) | Rule::Panel(_) | Rule::Items(_))
+            || matches!(&it.rule, Rule::Count(r) if r.input.list_slot().is_some())
+            || matches!(&it.rule, Rule::Deduct(r) if r.input.list_slot().is_some())
+        {
+            return why("a bonus or penalty item over a list");
+        }
+    }
+    let Some(node_units) = c
+        .points
+        .iter()
+        .map(|row| row.iter().map(|n| units(n, p.pow)).collect::<Option<Vec<i64>>>())
+        .collect()
+    else {
+        return why("points too large for fixed-point units");
+    };
+    p.node_units = node_units;
+    let Some(max_units) = c.max.iter().map(|n| units(n, p.pow)).collect() else {
+        return why("max too large for fixed-point units");
+    };
+    p.max_units = max_units;
+    let items = |list: &[crate::compile::AdjustItem]| {
+        list.iter().map(|i| units(&i.points, p.pow)).collect::<Option<Vec<_>>>()
+    };
+    let (Some(b), Some(pe), Some(bc), Some(pc)) =
+        (items(&c.bonus), items(&c.penalty), units(&c.bonus_cap, p.pow), units(&c.penalty_cap, p.pow))
+    else {
+        return why("bonus or penalty points with more places than the scale");
+    };
+    (p.bonus_units, p.penalty_units, p.bonus_cap, p.penalty_cap) = (b, pe, bc, pc);
+    // Intern every text constant the rulebook compares with.
+    let mut intern = |s: &str| {
+        let next = p.texts.len() as u32;
+        p.texts.entry(s.to_owned()).or_insert(next);
+    };
+    for prof in &c.profiles {
+        intern(&prof.name);
+    }
+    for i in &c.schema.inputs {
+        for v in i.values.iter().flatten() {
+            intern(v);
+        }
+        if let Some(DefaultDoc::Text(t)) = &i.default {
+            intern(t);
+        }
+    }
+    let mut exprs: Vec<&CExpr> = c.derived.iter().map(|d| &d.expr.expr).collect();
+    for n in &c.nodes {
+        exprs.extend(n.applies.iter().map(|a| &a.expr));
+        if let Some(r) = &n.rule {
+            exprs.extend(r.exprs());
+            if let Rule::Lookup(l) = r {
+                for (k, _) in &l.table {
+                    if let crate::rules::lookup::Key::Text(t) = k {
+                        intern(t);
+                    }
+                }
+            }
+        }
+    }
+    for it in c.bonus.iter().chain(&c.penalty) {
+        exprs.extend(it.rule.exprs());
+        if let Rule::Lookup(l) = &it.rule {
+            for (k, _) in &l.table {
+                if let crate::rules::lookup::Key::Text(t) = k {
+                    intern(t);
+                }
+            }
+        }
+    }
+    exprs.extend(c.vetoes.iter().map(|v| &v.when.expr));
+    exprs.extend(c.criteria.iter().map(|v| &v.when.expr));
+    exprs.extend(c.grade_rules.iter().map(|v| &v.when.expr));
+    for e in exprs {
+        e.for_each(|x| match x {
+            CExpr::Const(Const::Text(t)) => intern(t),
+            CExpr::In(_, list) => {
+                for k in list {
+                    if let Const::Text(t) = k {
+                        intern(t);
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+    p
+}
+
+/// Where a chunk's results go: the chunk's slices of the batch's result columns.
+pub struct Out<'a> {
+    /// Rows that must be scored by the interpreter.
+    pub slow: &'a mut [bool],
+    /// Profile index per row.
+    pub profile: &'a mut [u16],
+    /// Published total in units (`NONE` for criteria-only rulebooks).
+    pub total: &'a mut [i64],
+    /// Grade index (`u16::MAX`: none).
+    pub grade: &'a mut [u16],
+    /// Whether every criterion holds (0/1; 2: no criteria).
+    pub passed: &'a mut [u8],
+    /// Firing vetoes as a bit mask.
+    pub vetoes: &'a mut [u64],
+    /// Published points per row per node, in units, row-major.
+    pub points: &'a mut [i64],
+}
+
+/// One input value of one row, as a source holds it.
+pub enum Cell<'a> {
+    /// No value.
+    Missing,
+    /// A whole number.
+    Int(i64),
+    /// A fixed-point decimal `mantissa / 10^scale`.
+    Fixed(i128, u32),
+    /// A decimal.
+    Decimal(&'a rust_decimal::Decimal),
+    /// A float (converted by its shortest round-trip text).
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// Text (for non-text inputs: a cell read by the input's type).
+    Text(&'a str),
+    /// Anything else (a list): only the interpreter reads it.
+    Other,
+}
+
+/// Where the fast path reads input values: typed records, or columns.
+pub trait Source: Sync {
+    /// Rows in the source.
+    fn len(&self) -> usize;
+    /// Input `ix` of row `row`.
+    fn cell(&self, ix: usize, row: usize) -> Cell<'_>;
+    /// Whether input `ix` of row `row` had a decoding problem (the interpreter reports it).
+    fn broken(&self, ix: usize, row: usize) -> bool;
+    /// The whole column of input `ix`, when the source holds columns (loaded with typed loops).
+    fn column(&self, _ix: usize) -> Option<Option<&crate::columns::Column>> {
+        None
+    }
+}
+
+/// Records as a source.
+pub struct Records<'a>(pub &'a [std::borrow::Cow<'a, Record>]);
+
+impl Source for Records<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    #[inline]
+    fn cell(&self, ix: usize, row: usize) -> Cell<'_> {
+        match &self.0[row].values[ix] {
+            None => Cell::Missing,
+            Some(Value::Integer(v)) => Cell::Int(*v),
+            Some(Value::Decimal(d)) => Cell::Decimal(d),
+            Some(Value::Bool(b)) => Cell::Bool(*b),
+            Some(Value::Text(t)) => Cell::Text(t),
+            Some(_) => Cell::Other,
+        }
+    }
+
+    #[inline]
+    fn broken(&self, ix: usize, row: usize) -> bool {
+        decode_issue(&self.0[row], ix)
+    }
+}
+
+/// Columns bound to a rulebook's inputs, as a source.
+pub struct ColumnSource<'a> {
+    /// The columns.
+    pub columns: &'a crate::columns::Columns,
+    /// For each input, the column that fills it.
+    pub binding: &'a [Option<usize>],
+}
+
+impl Source for ColumnSource<'_> {
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    #[inline]
+    fn cell(&self, ix: usize, row: usize) -> Cell<'_> {
+        use crate::columns::ColumnData as D;
+        let Some(ci) = self.binding[ix] else { return Cell::Missing };
+        let col = &self.columns.columns()[ci].1;
+        if col.is_null(row) {
+            return Cell::Missing;
+        }
+        match &col.data {
+            D::Int(v) => Cell::Int(v[row]),
+            D::Fixed { mantissa, scale } => Cell::Fixed(mantissa[row], *scale),
+            D::Decimal(v) => Cell::Decimal(&v[row]),
+            D::Float(v) => Cell::Float(v[row]),
+            D::Bool(v) => Cell::Bool(v[row]),
+            D::Text(v) => Cell::Text(&v[row]),
+            D::Dict { codes, dict } => Cell::Text(&dict[codes[row] as usize]),
+        }
+    }
+
+    fn broken(&self, _ix: usize, _row: usize) -> bool {
+        false
+    }
+
+    fn column(&self, ix: usize) -> Option<Option<&crate::columns::Column>> {
+        Some(self.binding[ix].map(|ci| &self.columns.columns()[ci].1))
+    }
+}
+
+/// Load a typed column with a loop per storage type; `None` when the storage needs the per-cell
+/// path (text read as numbers, mixed types…).
+fn load_typed(
+    plan: &Plan,
+    input: &crate::compile::Input,
+    col: &crate::columns::Column,
+    rows: &[usize],
+    slow: &mut [bool],
+) -> Option<Col> {
+    use crate::columns::ColumnData as D;
+    let null = |row: usize| col.nulls.as_ref().is_some_and(|m| m[row]);
+    // A missing value needs the default or the interpreter: leave those to the per-cell path.
+    if col.nulls.is_some() && rows.iter().any(|&r| null(r)) {
+        return None;
+    }
+    // Bounds must fit the fast path; a value outside them goes to the interpreter.
+    let bound = |b: &Option<Num>| b.as_ref().map(|m| Q::of(m).ok_or(()));
+    let (lo, hi) = (bound(&input.min), bound(&input.max));
+    if matches!(lo, Some(Err(()))) || matches!(hi, Some(Err(()))) {
+        return None;
+    }
+    let in_range = |q: Q| within(lo, hi, q);
+    match (&col.data, input.ty) {
+        (D::Int(v), InputType::Integer | InputType::Decimal) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                let q = Q { n: v[r], d: 1 };
+                if !in_range(q) {
+                    slow[k] = true;
+                }
+                out.push(q);
+            }
+            Some(Col::Q(out))
+        }
+        (D::Fixed { mantissa, scale }, InputType::Decimal) => {
+            let d = *POW10.get(*scale as usize)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                out.push(match i64::try_from(mantissa[r]) {
+                    Ok(n) if in_range(Q { n, d }) => Q { n, d },
+                    _ => {
+                        slow[k] = true;
+                        Q::ZERO
+                    }
+                });
+            }
+            Some(Col::Q(out))
+        }
+        (D::Bool(v), InputType::Boolean) => Some(Col::B(rows.iter().map(|&r| u8::from(v[r])).collect())),
+        (D::Dict { codes, dict }, InputType::Text) => {
+            // Decide each distinct value once: allowed, and its id among the rulebook's texts.
+            let ids: Vec<Option<u32>> = dict
+                .iter()
+                .map(|t| {
+                    let t = t.trim();
+                    input
+                        .values
+                        .as_ref()
+                        .is_none_or(|vs| vs.iter().any(|v| v == t))
+                        .then(|| plan.texts.get(t).copied().unwrap_or(UNKNOWN_TEXT))
+                })
+                .collect();
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                out.push(match ids.get(codes[r] as usize).copied().flatten() {
+                    Some(id) => id,
+                    None => {
+                        slow[k] = true;
+                        UNKNOWN_TEXT
+                    }
+                });
+            }
+            Some(Col::T(out))
+        }
+        _ => None,
+    }
+}
+
+/// The batch-wide inputs of the fast path.
+pub struct Setup<'a> {
+    /// The rulebook.
+    pub book: &'a Compiled,
+    /// Its plan.
+    pub plan: &'a Plan,
+    /// A profile given for every row.
+    pub profile: Option<&'a str>,
+    /// Scoring date (resolved: call's, else the rulebook's).
+    pub as_of: Option<Date>,
+    /// Cohort figures.
+    pub figures: Option<&'a Figures>,
+}
+
+/// What expressions read while a group of rows (one profile) is evaluated.
+struct Env<'a> {
+    book: &'a Compiled,
+    plan: &'a Plan,
+    n: usize,
+    profile: usize,
+    slots: &'a [Col],
+    /// Published node points (units) so far, for `points()`.
+    points: &'a [Vec<i64>],
+}
+
+/// Score rows `rows` of `src` on the fast path, writing into `out` (indexed by position in
+/// `rows`; `out.slow` must start all false). Rows are grouped by profile, so that parameters,
+/// maxima and profile points are constants within a group.
+pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>, out: &mut Out<'_>) {
+    let book = s.book;
+    let n = rows.len();
+    let nodes = book.nodes.len();
+    let resolve = |name: &str| {
+        let name = name.trim();
+        if name.is_empty() { Some(0) } else { book.profile_index.get(name).map(|&p| p as u16) }
+    };
+    let call_profile = s.profile.map(resolve);
+    // A dictionary-encoded profile column: resolve each distinct value once.
+    let dict_profiles = match (call_profile, book.profile_field.and_then(|f| src.column(f as usize))) {
+        (None, Some(Some(col))) if col.nulls.is_none() => match &col.data {
+            crate::columns::ColumnData::Dict { codes, dict } => {
+                Some((codes, dict.iter().map(|d| resolve(d)).collect::<Vec<Option<u16>>>()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some((codes, map)) = &dict_profiles {
+        for (k, row) in rows.clone().enumerate() {
+            match map.get(codes[row] as usize).copied().flatten() {
+                Some(p) => out.profile[k] = p,
+                None => out.slow[k] = true,
+            }
+        }
+    }
+    for (k, row) in rows.clone().enumerate() {
+        if dict_profiles.is_some() {
+            break;
+        }
+        let p = match (call_profile, book.profile_field) {
+            (Some(p), _) => p,
+            (None, Some(f)) => match src.cell(f as usize, row) {
+                Cell::Text(t) => resolve(t),
+                _ => Some(0),
+            },
+            (None, None) => Some(0),
+        };
+        match p {
+            Some(p) => out.profile[k] = p,
+            None => out.slow[k] = true, // an undeclared profile: the interpreter says UnknownProfile
+        }
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); book.profiles.len()];
+    for k in 0..n {
+        if !out.slow[k] {
+            members[out.profile[k] as usize].push(k);
+        }
+    }
+    for (p, ks) in members.iter().enumerate() {
+        if ks.is_empty() {
+            continue;
+        }
+        let group: Vec<usize> = ks.iter().map(|&k| rows.start + k).collect();
+        let g = run_group(s, src, &group, p);
+        for (j, &k) in ks.iter().enumerate() {
+            out.slow[k] = g.slow[j];
+            out.total[k] = g.total[j];
+            out.grade[k] = g.grade[j];
+            out.passed[k] = g.passed[j];
+            out.vetoes[k] = g.vetoes[j];
+            if nodes > 0 {
+                let row = &mut out.points[k * nodes..(k + 1) * nodes];
+                for (ni, col) in g.points.iter().enumerate() {
+                    row[ni] = col[j];
+                }
+            }
+        }
+    }
+}
+
+/// One profile's rows of a chunk.
+struct GroupOut {
+    slow: Vec<bool>,
+    total: Vec<i64>,
+    grade: Vec<u16>,
+    passed: Vec<u8>,
+    vetoes: Vec<u64>,
+    /// Per node, per row.
+    points: Vec<Vec<i64>>,
+}
+
+fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) -> GroupOut {
+    let book = s.book;
+    let plan = s.plan;
+    let n = rows.len();
+    let mut slow = vec![false; n];
+
+    // Inputs, parameters, derived values.
+    let mut slots: Vec<Col> = (0..book.slot_count).map(|_| Col::None).collect();
+    load_inputs(plan, book, src, rows, &mut slots, &mut slow);
+    let base = book.param_base() as usize;
+    for (pi, param) in book.params.iter().enumerate() {
+        slots[base + pi] = match param.values[profile].at(s.as_of).and_then(Q::of) {
+            Some(q) => Col::ConstQ(q),
+            None => {
+                // No dated value, or too large for the fast path: the interpreter decides.
+                slow.iter_mut().for_each(|x| *x = true);
+                Col::ConstQ(Q::ZERO)
+            }
+        };
+    }
+    let mut node_points: Vec<Vec<i64>> = vec![vec![NONE; n]; book.nodes.len()];
+    for d in &book.derived {
+        let v = {
+            let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+            eval(&env, &mut slow, &d.expr.expr)
+        };
+        slots[d.slot as usize] = into_col(v);
+    }
+
+    // Indicators: leaves in tree order, then inner nodes bottom-up.
+    let pow = plan.pow;
+    let mode = book.meta.rounding;
+    for &ni in &book.preorder {
+        let ni = ni as usize;
+        let node = &book.nodes[ni];
+        if let Some(applies) = &node.applies {
+            let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+            let b = eval_b(&env, &mut slow, &applies.expr);
+            for (i, sl) in slow.iter_mut().enumerate() {
+                if !b.at(i) {
+                    *sl = true; // left out: rescaling is the interpreter's job
+                }
+            }
+        }
+        let Some(rule) = &node.rule else { continue };
+        let max = plan.node_units[profile][ni];
+        let raw = {
+            let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+            rule_values(&env, &mut slow, rule, max, s.figures)
+        };
+        node_points[ni] = publish(&raw, max, pow, mode);
+    }
+    for &ni in book.preorder.iter().rev() {
+        let ni = ni as usize;
+        let node = &book.nodes[ni];
+        if node.rule.is_some() {
+            continue;
+        }
+        node_points[ni] = match node.aggregate {
+            Aggregate::Sum => {
+                sum_units(node.children.iter().map(|&c| &node_points[c as usize]), n, &mut slow)
+            }
+            Aggregate::Weighted => weighted(book, plan, ni, &node_points, profile, n, &mut slow),
+        };
+    }
+
+    // Root, bonus, penalty, total.
+    let has_total = book.has_total();
+    let mut total: Vec<i64> = if has_total {
+        sum_units(book.top.iter().map(|&t| &node_points[t as usize]), n, &mut slow)
+    } else {
+        vec![NONE; n]
+    };
+    if has_total {
+        let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+        let bonus = adjust(&env, s.figures, &book.bonus, &plan.bonus_units, plan.bonus_cap, &mut slow);
+        let penalty =
+            adjust(&env, s.figures, &book.penalty, &plan.penalty_units, plan.penalty_cap, &mut slow);
+        let max = plan.max_units[profile];
+        for i in 0..n {
+            let t = total[i].checked_add(bonus[i]).and_then(|t| t.checked_sub(penalty[i]));
+            let Some(t) = t else {
+                slow[i] = true;
+                continue;
+            };
+            total[i] = if t < 0 {
+                0
+            } else if !book.allow_above_max && t > max {
+                max
+            } else {
+                t
+            };
+        }
+    }
+
+    // Vetoes, criteria, grade rules, grades.
+    let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+    let mut vetoes = vec![0u64; n];
+    let mut ceiling = vec![u16::MAX; n];
+    let mut veto_score: Vec<Option<i64>> = vec![None; n];
+    for (vi, v) in book.vetoes.iter().enumerate() {
+        let fires = eval_b(&env, &mut slow, &v.when.expr);
+        let score = v.score.as_ref().map(|s| operand_q(&env, s));
+        for i in 0..n {
+            if !fires.at(i) {
+                continue;
+            }
+            vetoes[i] |= 1 << vi;
+            if let Some(sc) = &score {
+                let q = sc.at(i);
+                let u = round_div_i128(q.n as i128 * pow as i128, q.d as i128, mode);
+                match i64::try_from(u) {
+                    Ok(u) => veto_score[i] = Some(veto_score[i].map_or(u, |cur| cur.min(u))),
+                    Err(_) => slow[i] = true,
+                }
+            }
+            if let Some(g) = v.grade {
+                ceiling[i] = if ceiling[i] == u16::MAX { g } else { ceiling[i].max(g) };
+            }
+        }
+    }
+    if has_total {
+        for i in 0..n {
+            if let Some(sc) = veto_score[i] {
+                total[i] = sc;
+            }
+        }
+    }
+    let mut passed = vec![if book.criteria.is_empty() { 2u8 } else { 1 }; n];
+    for c in &book.criteria {
+        let holds = eval_b(&env, &mut slow, &c.when.expr);
+        for (i, p) in passed.iter_mut().enumerate() {
+            if !holds.at(i) {
+                *p = 0;
+            }
+        }
+    }
+    for g in &book.grade_rules {
+        let fires = eval_b(&env, &mut slow, &g.when.expr);
+        for (i, c) in ceiling.iter_mut().enumerate() {
+            if fires.at(i) {
+                *c = if *c == u16::MAX { g.at_most } else { (*c).max(g.at_most) };
+            }
+        }
+    }
+    let mut grade = vec![u16::MAX; n];
+    if has_total && !book.grades.is_empty() {
+        // Bounds are constants within a profile: compare each total's units with them.
+        let bounds: Vec<Option<(bool, Q)>> = book
+            .grades
+            .iter()
+            .map(|g| match &g.bound {
+                None => None,
+                Some(Bound::AtLeast(op)) => Some((false, operand_q(&env, op).at(0))),
+                Some(Bound::Above(op)) => Some((true, operand_q(&env, op).at(0))),
+            })
+            .collect();
+        for i in 0..n {
+            let t = Q { n: total[i], d: pow };
+            let mut g = (book.grades.len() - 1) as u16;
+            for (k, b) in bounds.iter().enumerate() {
+                let meets = match b {
+                    None => true,
+                    Some((strict, bound)) => {
+                        let o = cmp(t, *bound);
+                        if *strict { o == Ordering::Greater } else { o != Ordering::Less }
+                    }
+                };
+                if meets {
+                    g = k as u16;
+                    break;
+                }
+            }
+            grade[i] = if ceiling[i] != u16::MAX && ceiling[i] > g { ceiling[i] } else { g };
+        }
+    }
+    GroupOut { slow, total, grade, passed, vetoes, points: node_points }
+}
+
+/// Whether the record has a decoding problem on input `ix`.
+#[inline]
+fn decode_issue(r: &Record, ix: usize) -> bool {
+    !r.decode.is_empty() && r.decode.iter().any(|(s, _)| *s as usize == ix)
+}
+
+/// A numeric cell as a small rational (`None`: not a number the fast path can hold).
+#[inline]
+fn cell_q(cell: &Cell<'_>, integer: bool) -> Option<Option<Q>> {
+    let q = match cell {
+        Cell::Missing => return Some(None),
+        Cell::Int(v) => Some(Q { n: *v, d: 1 }),
+        Cell::Fixed(m, s) => {
+            i64::try_from(*m).ok().and_then(|m| Some(Q { n: m, d: *POW10.get(*s as usize)? }))
+        }
+        Cell::Decimal(d) => decimal_q(d),
+        Cell::Float(x) => num::decimal_from_f64(*x).ok().as_ref().and_then(decimal_q),
+        Cell::Text(t) => {
+            if integer {
+                num::parse_integer_text(t).ok().map(|v| Q { n: v, d: 1 })
+            } else {
+                num::parse_decimal_text(t).ok().as_ref().and_then(decimal_q)
+            }
+        }
+        Cell::Bool(_) | Cell::Other => None,
+    };
+    // An integer input takes integral values only (the interpreter names a fraction).
+    Some(Some(q.filter(|q| !integer || q.d == 1 || q.n % q.d == 0)?))
+}
+
+/// Loads one input's values cell by cell into a column, checking type, range and allowed
+/// values; a cell it cannot take leaves a placeholder and says so (the row goes slow).
+struct Loader<'a> {
+    input: &'a crate::compile::Input,
+    plan: &'a Plan,
+    integer: bool,
+    default_q: Option<Q>,
+    /// Bounds: `Some(Err(()))` when a bound does not fit the fast path (every value goes slow).
+    lo: Option<Result<Q, ()>>,
+    hi: Option<Result<Q, ()>>,
+    sink: Col,
+}
+
+impl<'a> Loader<'a> {
+    fn new(plan: &'a Plan, input: &'a crate::compile::Input, cap: usize) -> Loader<'a> {
+        let bound = |b: &Option<Num>| b.as_ref().map(|m| Q::of(m).ok_or(()));
+        let sink = match input.ty {
+            InputType::Decimal | InputType::Integer => Col::Q(Vec::with_capacity(cap)),
+            InputType::Boolean => Col::B(Vec::with_capacity(cap)),
+            InputType::Text => Col::T(Vec::with_capacity(cap)),
+            InputType::Numbers | InputType::Items => Col::None,
+        };
+        Loader {
+            input,
+            plan,
+            integer: input.ty == InputType::Integer,
+            default_q: match &input.default {
+                Some(DefaultDoc::Num(d)) => Q::of(d),
+                _ => None,
+            },
+            lo: bound(&input.min),
+            hi: bound(&input.max),
+            sink,
+        }
+    }
+
+    /// Take one cell (`None`: the source marked it broken). Returns whether it was good.
+    #[inline]
+    fn take(&mut self, cell: Option<Cell<'_>>) -> bool {
+        let input = self.input;
+        match &mut self.sink {
+            Col::Q(v) => {
+                let q = match cell {
+                    None => None,
+                    Some(c) => match cell_q(&c, self.integer) {
+                        Some(None) => self.default_q,
+                        Some(q) => q,
+                        None => None,
+                    },
+                };
+                let q = q.filter(|q| within(self.lo, self.hi, *q));
+                v.push(q.unwrap_or(Q::ZERO));
+                q.is_some()
+            }
+            Col::B(v) => {
+                let b = match cell {
+                    None => None,
+                    Some(Cell::Missing) => match &input.default {
+                        Some(DefaultDoc::Bool(b)) => Some(*b),
+                        _ => None,
+                    },
+                    Some(Cell::Bool(b)) => Some(b),
+                    Some(Cell::Text(t)) => num::parse_bool_text(t),
+                    Some(_) => None,
+                };
+                v.push(u8::from(b.unwrap_or(false)));
+                b.is_some()
+            }
+            Col::T(v) => {
+                let t = match cell {
+                    Some(Cell::Missing) => match &input.default {
+                        Some(DefaultDoc::Text(t)) => Some(t.as_str()),
+                        _ => None,
+                    },
+                    Some(Cell::Text(t)) => Some(t.trim()),
+                    _ => None,
+                };
+                let ok = t.filter(|t| input.values.as_ref().is_none_or(|vs| vs.iter().any(|v| v == t)));
+                v.push(ok.map_or(UNKNOWN_TEXT, |t| self.plan.texts.get(t).copied().unwrap_or(UNKNOWN_TEXT)));
+                ok.is_some()
+            }
+            // Lists are read only by rules the fast path does not run: a list input matters for
+            // its presence alone, and only an allowed absence stays on the fast path.
+            _ => matches!(cell, Some(Cell::Missing)) && (!input.required || input.default.is_some()),
+        }
+    }
+}
+
+/// Load every input of a group of rows into slot columns: typed columns with a loop per storage
+/// type, everything else row by row (so each record is read once, while it is in cache).
+fn load_inputs<S: Source>(
+    plan: &Plan,
+    book: &Compiled,
+    src: &S,
+    rows: &[usize],
+    slots: &mut [Col],
+    slow: &mut [bool],
+) {
+    let mut loaders: Vec<(usize, Loader<'_>)> = Vec::new();
+    for (ix, input) in book.schema.inputs.iter().enumerate() {
+        if let Some(Some(col)) = src.column(ix)
+            && let Some(loaded) = load_typed(plan, input, col, rows, slow)
+        {
+            slots[ix] = loaded;
+            continue;
+        }
+        loaders.push((ix, Loader::new(plan, input, rows.len())));
+    }
+    if loaders.is_empty() {
+        return;
+    }
+    for (k, &row) in rows.iter().enumerate() {
+        for (ix, l) in loaders.iter_mut() {
+            let cell = if src.broken(*ix, row) { None } else { Some(src.cell(*ix, row)) };
+            if !l.take(cell) {
+                slow[k] = true;
+            }
+        }
+    }
+    for (ix, l) in loaders {
+        slots[ix] = l.sink;
+    }
+}
+
+/// Whether `q` lies within optional bounds (a bound the fast path cannot hold fails every value).
+#[inline]
+fn within(lo: Option<Result<Q, ()>>, hi: Option<Result<Q, ()>>, q: Q) -> bool {
+    let above = match lo {
+        None => true,
+        Some(Ok(m)) => cmp(q, m) != Ordering::Less,
+        Some(Err(())) => false,
+    };
+    let below = match hi {
+        None => true,
+        Some(Ok(m)) => cmp(q, m) != Ordering::Greater,
+        Some(Err(())) => false,
+    };
+    above && below
+}
+
+/// 10^k for k in 0..=18.
+const POW10: [i64; 19] = {
+    let mut t = [1i64; 19];
+    let mut i = 1;
+    while i < 19 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn decimal_q(d: &rust_decimal::Decimal) -> Option<Q> {
+    let m = i64::try_from(d.mantissa()).ok()?;
+    Some(Q { n: m, d: *POW10.get(d.scale() as usize)? })
+}
+
+fn into_col(v: V<'_>) -> Col {
+    match v {
+        V::Q(QV::S(c)) => Col::Q(c.into_owned()),
+        V::Q(QV::C(q)) => Col::ConstQ(q),
+        V::B(BV::S(c)) => Col::B(c.into_owned()),
+        V::B(BV::C(b)) => Col::ConstB(b),
+        V::T(TV::S(c)) => Col::T(c.into_owned()),
+        V::T(TV::C(t)) => Col::ConstT(t),
+    }
+}
+
+fn all_slow(slow: &mut [bool]) {
+    slow.iter_mut().for_each(|s| *s = true);
+}
+
+fn eval_q<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> QV<'a> {
+    match eval(env, slow, e) {
+        V::Q(q) => q,
+        // The type checker guarantees a number; anything else is a bug: fall back, never panic.
+        _ => {
+            all_slow(slow);
+            QV::C(Q::ZERO)
+        }
+    }
+}
+
+fn eval_b<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> BV<'a> {
+    match eval(env, slow, e) {
+        V::B(b) => b,
+        _ => {
+            all_slow(slow);
+            BV::C(false)
+        }
+    }
+}
+
+fn round_q(q: Q, places: u32, mode: Rounding) -> Option<Q> {
+    let pow = 10i128.checked_pow(places)?;
+    let u = round_div_i128(q.n as i128 * pow, q.d as i128, mode);
+    fit(u, pow)
+}
+
+fn floor_q(q: Q) -> Option<Q> {
+    Some(Q { n: q.n.div_euclid(q.d), d: 1 })
+}
+
+fn ceil_q(q: Q) -> Option<Q> {
+    let f = q.n.div_euclid(q.d);
+    Some(Q { n: if q.n.rem_euclid(q.d) == 0 { f } else { f.checked_add(1)? }, d: 1 })
+}
+
+fn owned_b(n: usize, f: impl Fn(usize) -> bool) -> BV<'static> {
+    BV::S(Cow::Owned((0..n).map(|i| u8::from(f(i))).collect()))
+}
+
+/// Evaluate an expression over a group of rows.
+fn eval<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> V<'a> {
+    let n = env.n;
+    match e {
+        CExpr::Const(Const::Num(x)) => match Q::of(x) {
+            Some(q) => V::Q(QV::C(q)),
+            None => {
+                all_slow(slow);
+                V::Q(QV::C(Q::ZERO))
+            }
+        },
+        CExpr::Const(Const::Bool(b)) => V::B(BV::C(*b)),
+        CExpr::Const(Const::Text(t)) => {
+            V::T(TV::C(env.plan.texts.get(&**t).copied().unwrap_or(UNKNOWN_TEXT)))
+        }
+        CExpr::Slot(s) => match &env.slots[*s as usize] {
+            Col::Q(c) => V::Q(QV::S(Cow::Borrowed(c))),
+            Col::ConstQ(q) => V::Q(QV::C(*q)),
+            Col::B(c) => V::B(BV::S(Cow::Borrowed(c))),
+            Col::ConstB(b) => V::B(BV::C(*b)),
+            Col::T(c) => V::T(TV::S(Cow::Borrowed(c))),
+            Col::ConstT(t) => V::T(TV::C(*t)),
+            Col::None => {
+                all_slow(slow);
+                V::Q(QV::C(Q::ZERO))
+            }
+        },
+        CExpr::Neg(a) => {
+            let a = eval_q(env, slow, a);
+            V::Q(map_q(n, &a, slow, |x| Some(Q { n: x.n.checked_neg()?, d: x.d })))
+        }
+        CExpr::Abs(a) => {
+            let a = eval_q(env, slow, a);
+            V::Q(map_q(n, &a, slow, |x| Some(Q { n: x.n.checked_abs()?, d: x.d })))
+        }
+        CExpr::Floor(a) => {
+            let a = eval_q(env, slow, a);
+            V::Q(map_q(n, &a, slow, floor_q))
+        }
+        CExpr::Ceil(a) => {
+            let a = eval_q(env, slow, a);
+            V::Q(map_q(n, &a, slow, ceil_q))
+        }
+        CExpr::Round(a, places) => {
+            let a = eval_q(env, slow, a);
+            let mode = env.book.meta.rounding;
+            V::Q(map_q(n, &a, slow, |x| round_q(x, *places, mode)))
+        }
+        CExpr::Sum(first, rest) => {
+            let mut acc = eval_q(env, slow, first);
+            for (neg, t) in rest {
+                let b = eval_q(env, slow, t);
+                acc = if *neg { zip_q(n, &acc, &b, slow, sub) } else { zip_q(n, &acc, &b, slow, add) };
+            }
+            V::Q(acc)
+        }
+        CExpr::Product(first, rest) => {
+            let mut acc = eval_q(env, slow, first);
+            for (is_div, t) in rest {
+                let b = eval_q(env, slow, t);
+                acc = if *is_div { zip_q(n, &acc, &b, slow, div) } else { zip_q(n, &acc, &b, slow, mul) };
+            }
+            V::Q(acc)
+        }
+        CExpr::Min(items) | CExpr::Max(items) => {
+            let want = if matches!(e, CExpr::Min(_)) { Ordering::Less } else { Ordering::Greater };
+            let mut acc = eval_q(env, slow, &items[0]);
+            for it in &items[1..] {
+                let b = eval_q(env, slow, it);
+                acc = zip_q(n, &acc, &b, slow, |x, y| Some(if cmp(y, x) == want { y } else { x }));
+            }
+            V::Q(acc)
+        }
+        CExpr::Not(a) => {
+            let a = eval_b(env, slow, a);
+            V::B(match a {
+                BV::C(b) => BV::C(!b),
+                other => owned_b(n, |i| !other.at(i)),
+            })
+        }
+        CExpr::And(items) | CExpr::Or(items) => {
+            // Eager: on rows where nothing faults and nothing is missing this equals
+            // short-circuit evaluation; rows where a later operand faults are flagged slow.
+            let is_and = matches!(e, CExpr::And(_));
+            let mut acc: Vec<u8> = vec![u8::from(is_and); n];
+            for it in items {
+                let b = eval_b(env, slow, it);
+                for (i, a) in acc.iter_mut().enumerate() {
+                    let v = b.at(i);
+                    *a = u8::from(if is_and { *a != 0 && v } else { *a != 0 || v });
+                }
+            }
+            V::B(BV::S(Cow::Owned(acc)))
+        }
+        CExpr::Cmp(op, a, b) => {
+            let a = eval(env, slow, a);
+            let b = eval(env, slow, b);
+            let op = *op;
+            V::B(match (&a, &b) {
+                (V::Q(x), V::Q(y)) => cmp_q(n, x, y, |o| cmp_holds(op, o)),
+                (V::B(x), V::B(y)) => owned_b(n, |i| cmp_holds(op, x.at(i).cmp(&y.at(i)))),
+                (V::T(x), V::T(y)) => {
+                    let both_free = !(x.is_const() && y.is_const());
+                    let mut out = Vec::with_capacity(n);
+                    for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                        let (p, q) = (x.at(i), y.at(i));
+                        // Two values that are not rulebook constants may still be equal texts:
+                        // only the interpreter can tell.
+                        if p == UNKNOWN_TEXT && q == UNKNOWN_TEXT && both_free {
+                            *sl = true;
+                        }
+                        out.push(u8::from(cmp_holds(op, p.cmp(&q))));
+                    }
+                    BV::S(Cow::Owned(out))
+                }
+                _ => {
+                    all_slow(slow);
+                    BV::C(false)
+                }
+            })
+        }
+        CExpr::In(v, list) => {
+            let v = eval(env, slow, v);
+            V::B(match &v {
+                V::Q(x) => {
+                    let consts: Vec<Q> = list
+                        .iter()
+                        .filter_map(|c| match c {
+                            Const::Num(n) => Q::of(n),
+                            _ => None,
+                        })
+                        .collect();
+                    owned_b(n, |i| consts.iter().any(|c| cmp(*c, x.at(i)) == Ordering::Equal))
+                }
+                V::T(x) => {
+                    let ids: Vec<u32> = list
+                        .iter()
+                        .filter_map(|c| match c {
+                            Const::Text(t) => env.plan.texts.get(&**t).copied(),
+                            _ => None,
+                        })
+                        .collect();
+                    owned_b(n, |i| ids.contains(&x.at(i)))
+                }
+                V::B(x) => {
+                    let bs: Vec<bool> = list
+                        .iter()
+                        .filter_map(|c| if let Const::Bool(b) = c { Some(*b) } else { None })
+                        .collect();
+                    owned_b(n, |i| bs.contains(&x.at(i)))
+                }
+            })
+        }
+        CExpr::If(c, a, b) => {
+            let c = eval_b(env, slow, c);
+            let a = eval(env, slow, a);
+            let b = eval(env, slow, b);
+            match (a, b) {
+                (V::Q(x), V::Q(y)) => {
+                    V::Q(QV::S(Cow::Owned((0..n).map(|i| if c.at(i) { x.at(i) } else { y.at(i) }).collect())))
+                }
+                (V::B(x), V::B(y)) => V::B(owned_b(n, |i| if c.at(i) { x.at(i) } else { y.at(i) })),
+                (V::T(x), V::T(y)) => {
+                    V::T(TV::S(Cow::Owned((0..n).map(|i| if c.at(i) { x.at(i) } else { y.at(i) }).collect())))
+                }
+                _ => {
+                    all_slow(slow);
+                    V::Q(QV::C(Q::ZERO))
+                }
+            }
+        }
+        CExpr::Points(node) => {
+            let col = &env.points[*node as usize];
+            let pow = env.plan.pow;
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                let u = col[i];
+                if u == NONE {
+                    *sl = true;
+                    out.push(Q::ZERO);
+                } else {
+                    out.push(Q { n: u, d: pow });
+                }
+            }
+            V::Q(QV::S(Cow::Owned(out)))
+        }
+        CExpr::MaxPoints(node) => {
+            V::Q(QV::C(Q { n: env.plan.node_units[env.profile][*node as usize], d: env.plan.pow }))
+        }
+    }
+}
+
+/// An operand: a constant, or a parameter (constant within a profile group).
+fn operand_q<'a>(env: &Env<'a>, op: &Operand) -> QV<'a> {
+    match op {
+        Operand::Const(n) => QV::C(Q::of(n).unwrap_or(Q::ZERO)),
+        Operand::Param(slot) => match &env.slots[*slot as usize] {
+            Col::ConstQ(q) => QV::C(*q),
+            Col::Q(c) => QV::S(Cow::Borrowed(c)),
+            _ => QV::C(Q::ZERO),
+        },
+    }
+}
+
+/// Whether every constant operand of a rule fits the fast path.
+fn operand_ok(op: &Operand) -> bool {
+    match op {
+        Operand::Const(n) => Q::of(n).is_some(),
+        Operand::Param(_) => true,
+    }
+}
+
+/// The raw value of a rule for every row of a group (before the leaf clamp); `max` is the
+/// indicator's points in units.
+fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures: Option<&Figures>) -> Vec<Q> {
+    let n = env.n;
+    let max_q = Q { n: max, d: env.plan.pow };
+    match rule {
+        Rule::Bands(r) => {
+            let v = eval_q(env, slow, &r.input.expr);
+            let bands: Vec<(QV<'_>, QV<'_>)> =
+                r.bands.iter().map(|(t, p)| (operand_q(env, t), operand_q(env, p))).collect();
+            let otherwise = operand_q(env, &r.otherwise);
+            // Which orderings of (value, threshold) pass the test, decided once.
+            let pass: [bool; 3] = match r.cmp {
+                crate::rules::bands::Cmp::AtMost => [true, true, false],
+                crate::rules::bands::Cmp::Below => [true, false, false],
+                crate::rules::bands::Cmp::AtLeast => [false, true, true],
+                crate::rules::bands::Cmp::Above => [false, false, true],
+            };
+            let holds = |o: Ordering| pass[(o as i8 + 1) as usize];
+            let consts: Option<Vec<(Q, Q)>> = bands
+                .iter()
+                .map(|(t, p)| match (t, p) {
+                    (QV::C(t), QV::C(p)) => Some((*t, *p)),
+                    _ => None,
+                })
+                .collect();
+            if let (Some(consts), QV::C(otherwise)) = (consts, &otherwise) {
+                return (0..n)
+                    .map(|i| {
+                        let x = v.at(i);
+                        consts.iter().find(|(t, _)| holds(cmp(x, *t))).map_or(*otherwise, |(_, p)| *p)
+                    })
+                    .collect();
+            }
+            (0..n)
+                .map(|i| {
+                    let x = v.at(i);
+                    for (t, p) in &bands {
+                        if holds(cmp(x, t.at(i))) {
+                            return p.at(i);
+                        }
+                    }
+                    otherwise.at(i)
+                })
+                .collect()
+        }
+        Rule::Linear(r) => {
+            let v = eval_q(env, slow, &r.input.expr);
+            let (x0, p0, x1, p1) =
+                (operand_q(env, &r.x0), operand_q(env, &r.p0), operand_q(env, &r.x1), operand_q(env, &r.p1));
+            let mut out = Vec::with_capacity(n);
+            if let (QV::C(x0), QV::C(p0), QV::C(x1), QV::C(p1)) = (&x0, &p0, &x1, &p1) {
+                // Constant line (the usual case within a profile group): the slope once, then per
+                // row only the clamp tests and one multiply-add. Values outside [x0, x1] take the
+                // end point; the clamp between p0 and p1 makes that exact.
+                let (lo_x, lo_p, hi_x, hi_p) =
+                    if cmp(*x0, *x1) == Ordering::Less { (*x0, *p0, *x1, *p1) } else { (*x1, *p1, *x0, *p0) };
+                let slope = sub(*p1, *p0).and_then(|dp| div(dp, sub(*x1, *x0)?));
+                let Some(slope) = slope else {
+                    all_slow(slow);
+                    return vec![Q::ZERO; n];
+                };
+                for (i, sl) in slow[..n].iter_mut().enumerate() {
+                    let x = v.at(i);
+                    out.push(if cmp(x, lo_x) != Ordering::Greater {
+                        lo_p
+                    } else if cmp(x, hi_x) != Ordering::Less {
+                        hi_p
+                    } else {
+                        match sub(x, *x0).and_then(|a| mul(a, slope)).and_then(|a| add(*p0, a)) {
+                            Some(q) => q,
+                            None => {
+                                *sl = true;
+                                Q::ZERO
+                            }
+                        }
+                    });
+                }
+                return out;
+            }
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                let (x0, p0, x1, p1) = (x0.at(i), p0.at(i), x1.at(i), p1.at(i));
+                // p0 + (v − x0)(p1 − p0)/(x1 − x0), clamped between p0 and p1.
+                let raw = sub(v.at(i), x0)
+                    .and_then(|a| mul(a, sub(p1, p0)?))
+                    .and_then(|a| div(a, sub(x1, x0)?))
+                    .and_then(|a| add(p0, a));
+                let Some(raw) = raw else {
+                    *sl = true;
+                    out.push(Q::ZERO);
+                    continue;
+                };
+                let (lo, hi) = if cmp(p0, p1) != Ordering::Greater { (p0, p1) } else { (p1, p0) };
+                out.push(if cmp(raw, lo) == Ordering::Less {
+                    lo
+                } else if cmp(raw, hi) == Ordering::Greater {
+                    hi
+                } else {
+                    raw
+                });
+            }
+            out
+        }
+        Rule::Check(r) => {
+            let c = eval_b(env, slow, &r.when.expr);
+            let pts = r.points.as_ref().map_or(QV::C(max_q), |p| operand_q(env, p));
+            let otherwise = operand_q(env, &r.otherwise);
+            (0..n).map(|i| if c.at(i) { pts.at(i) } else { otherwise.at(i) }).collect()
+        }
+        Rule::Count(r) => {
+            let Some(e) = r.input.expr() else {
+                all_slow(slow);
+                return vec![Q::ZERO; n];
+            };
+            let v = eval_q(env, slow, e);
+            let each = operand_q(env, &r.each);
+            to_vec(zip_q(n, &v, &each, slow, mul), n)
+        }
+        Rule::Deduct(r) => {
+            let Some(e) = r.input.expr() else {
+                all_slow(slow);
+                return vec![Q::ZERO; n];
+            };
+            let v = eval_q(env, slow, e);
+            let (each, floor) = (operand_q(env, &r.each), operand_q(env, &r.floor));
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                match mul(v.at(i), each.at(i)).and_then(|t| sub(max_q, t)) {
+                    Some(l) => {
+                        let f = floor.at(i);
+                        out.push(if cmp(l, f) == Ordering::Less { f } else { l });
+                    }
+                    None => {
+                        *sl = true;
+                        out.push(Q::ZERO);
+                    }
+                }
+            }
+            out
+        }
+        Rule::Ratio(r) => {
+            let v = eval_q(env, slow, &r.input.expr);
+            let t = eval_q(env, slow, &r.target.expr);
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                let value = div(v.at(i), t.at(i)).and_then(|share| {
+                    let share = if share.n < 0 {
+                        Q::ZERO
+                    } else if cmp(share, Q::ONE) == Ordering::Greater {
+                        Q::ONE
+                    } else {
+                        share
+                    };
+                    mul(share, max_q)
+                });
+                out.push(value.unwrap_or_else(|| {
+                    *sl = true;
+                    Q::ZERO
+                }));
+            }
+            out
+        }
+        Rule::Lookup(r) => {
+            let key = eval(env, slow, &r.input.expr);
+            let table: Vec<(&crate::rules::lookup::Key, QV<'_>)> =
+                r.table.iter().map(|(k, v)| (k, operand_q(env, v))).collect();
+            let otherwise = r.otherwise.as_ref().map(|o| operand_q(env, o));
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                let hit = table.iter().find(|(k, _)| match (k, &key) {
+                    (crate::rules::lookup::Key::Text(t), V::T(col)) => {
+                        env.plan.texts.get(t.as_str()).copied().is_some_and(|id| id == col.at(i))
+                    }
+                    (crate::rules::lookup::Key::Num(x), V::Q(col)) => {
+                        Q::of(x).is_some_and(|x| cmp(x, col.at(i)) == Ordering::Equal)
+                    }
+                    _ => false,
+                });
+                out.push(match (hit, &otherwise) {
+                    (Some((_, v)), _) => v.at(i),
+                    (None, Some(o)) => o.at(i),
+                    (None, None) => {
+                        *sl = true;
+                        Q::ZERO
+                    }
+                });
+            }
+            out
+        }
+        Rule::Relative(r) => {
+            let v = eval_q(env, slow, &r.input.expr);
+            let g = if r.per_profile { env.profile } else { 0 };
+            let best = figures
+                .and_then(|f| f.best.get(r.index as usize))
+                .and_then(|b| b.get(g))
+                .and_then(|b| b.as_ref())
+                .and_then(Q::of);
+            let Some(best) = best else {
+                all_slow(slow);
+                return vec![Q::ZERO; n];
+            };
+            let mut out = Vec::with_capacity(n);
+            for (i, sl) in slow.iter_mut().enumerate().take(n) {
+                let x = v.at(i);
+                let value = match r.best {
+                    Best::Max if best.n == 0 => Some(Q::ZERO),
+                    Best::Max => div(x, best).and_then(|s| mul(s, max_q)),
+                    Best::Min if cmp(x, best) == Ordering::Equal => Some(max_q),
+                    Best::Min => div(best, x).and_then(|s| mul(s, max_q)),
+                };
+                out.push(value.unwrap_or_else(|| {
+                    *sl = true;
+                    Q::ZERO
+                }));
+            }
+            out
+        }
+        Rule::Formula(r) => {
+            let v = eval_q(env, slow, &r.formula.expr);
+            to_vec(v, n)
+        }
+        Rule::Component(_) | Rule::Panel(_) | Rule::Items(_) => {
+            all_slow(slow);
+            vec![Q::ZERO; n]
+        }
+    }
+}
+
+fn to_vec(v: QV<'_>, n: usize) -> Vec<Q> {
+    match v {
+        QV::S(c) => c.into_owned(),
+        QV::C(q) => vec![q; n],
+    }
+}
+
+/// Clamp raw values to [0, max] and round them to published units. Rounding is monotone and
+/// 0 and max lie on the grid of units, so rounding first and clamping after gives the same.
+fn publish(raw: &[Q], max: i64, pow: i64, mode: Rounding) -> Vec<i64> {
+    let mut out = Vec::with_capacity(raw.len());
+    for v in raw {
+        let u = if v.d == pow {
+            v.n // already in units
+        } else if v.d == 1 {
+            // A whole number (band points, check points): no division.
+            v.n.saturating_mul(pow)
+        } else {
+            match i64::try_from(round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode)) {
+                Ok(u) => u,
+                // Far outside [0, max] either way: the clamp decides.
+                Err(_) => {
+                    if v.n < 0 {
+                        0
+                    } else {
+                        max
+                    }
+                }
+            }
+        };
+        out.push(u.clamp(0, max));
+    }
+    out
+}
+
+/// Σ of unit columns.
+fn sum_units<'c>(cols: impl Iterator<Item = &'c Vec<i64>>, n: usize, slow: &mut [bool]) -> Vec<i64> {
+    let mut acc = vec![0i64; n];
+    for col in cols {
+        for ((a, &u), sl) in acc.iter_mut().zip(col.iter()).zip(slow.iter_mut()) {
+            match (u != NONE).then(|| a.checked_add(u)).flatten() {
+                Some(s) => *a = s,
+                None => *sl = true,
+            }
+        }
+    }
+    acc
+}
+
+/// A weighted node: Σ(child / child max × weight) / Σ weight × points, rounded to units.
+fn weighted(
+    book: &Compiled,
+    plan: &Plan,
+    ni: usize,
+    points: &[Vec<i64>],
+    p: usize,
+    n: usize,
+    slow: &mut [bool],
+) -> Vec<i64> {
+    let node = &book.nodes[ni];
+    let mode = book.meta.rounding;
+    let own = plan.node_units[p][ni];
+    let weights: Option<Vec<Q>> =
+        node.children.iter().map(|&c| book.weights[p][c as usize].as_ref().and_then(Q::of)).collect();
+    let Some(weights) = weights else {
+        all_slow(slow);
+        return vec![0; n];
+    };
+    let mut out = Vec::with_capacity(n);
+    for (i, sl) in slow.iter_mut().enumerate().take(n) {
+        let mut acc = Q::ZERO;
+        let mut wsum = Q::ZERO;
+        let mut ok = true;
+        for (&c, &w) in node.children.iter().zip(&weights) {
+            let c = c as usize;
+            let (u, cm) = (points[c][i], plan.node_units[p][c]);
+            let step = (u != NONE && cm != 0)
+                .then(|| mul(Q { n: u, d: cm }, w).and_then(|x| Some((add(acc, x)?, add(wsum, w)?))))
+                .flatten();
+            match step {
+                Some((a, s)) => (acc, wsum) = (a, s),
+                None => ok = false,
+            }
+        }
+        let v = ok.then(|| div(acc, wsum).and_then(|x| mul(x, Q { n: own, d: 1 }))).flatten();
+        match v.map(|v| round_div_i128(v.n as i128, v.d as i128, mode)).and_then(|u| i64::try_from(u).ok()) {
+            Some(u) => out.push(u),
+            None => {
+                *sl = true;
+                out.push(0);
+            }
+        }
+    }
+    out
+}
+
+/// Bonus or penalty: each item clamped to its points and rounded, the sum capped.
+fn adjust(
+    env: &Env<'_>,
+    figures: Option<&Figures>,
+    items: &[crate::compile::AdjustItem],
+    item_units: &[i64],
+    cap: i64,
+    slow: &mut [bool],
+) -> Vec<i64> {
+    let n = env.n;
+    let mut sum = vec![0i64; n];
+    for (k, it) in items.iter().enumerate() {
+        let raw = rule_values(env, slow, &it.rule, item_units[k], figures);
+        let published = publish(&raw, item_units[k], env.plan.pow, env.book.meta.rounding);
+        for (a, p) in sum.iter_mut().zip(published) {
+            *a = a.saturating_add(p);
+        }
+    }
+    sum.iter_mut().for_each(|a| *a = (*a).min(cap));
+    sum
+}

@@ -1,0 +1,350 @@
+//! Property tests over random rulebooks and records, with generators aimed at the hard places:
+//! values exactly on band thresholds, leaves landing on rounding midpoints, products near and
+//! beyond the machine-integer limits, zeros under divisions, missing optional inputs.
+//!
+//! Properties: points within [0, max] at every node; a batch (the columnar fast path) equals
+//! scoring each record alone (the interpreter); parallel equals serial; typed columns equal
+//! records; results survive a JSON round trip.
+
+use std::fmt::Write as _;
+
+use kaoping::{BatchOptions, Column, ColumnData, Columns, Format, Outcome, Rulebook, ScoreOptions, Value};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// Numbers that sit on the places where arithmetic goes wrong.
+fn hard_number() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        // thresholds and their neighbours
+        4 => prop::sample::select(vec![0i64, 1, 2, 3, 5, 10, 60, 80, 95, 100]).prop_map(Decimal::from),
+        4 => (-300i64..300).prop_map(|k| Decimal::new(k, 2)),
+        // rounding midpoints at 2 and 3 places: k + 0.5 units
+        2 => (-2000i64..2000).prop_map(|k| Decimal::new(k * 10 + 5, 3)),
+        2 => (-2000i64..2000).prop_map(|k| Decimal::new(k * 10 + 5, 4)),
+        // 83.125 and friends (266/320 satisfaction)
+        1 => Just(Decimal::new(83125, 3)),
+        // big values whose products overflow i64 and i128
+        1 => prop::sample::select(vec![i64::MAX, i64::MAX - 1, i64::MIN + 1, 3_037_000_499, 4_294_967_296]).prop_map(Decimal::from),
+        1 => Just(Decimal::MAX),
+        // long fractions
+        1 => (1i64..1_000_000_000).prop_map(|k| Decimal::new(k, 9)),
+    ]
+}
+
+#[derive(Clone, Debug)]
+struct Leaf {
+    rule: String,
+    points: u32,
+    applies: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct Book {
+    scale: u32,
+    rounding: &'static str,
+    derived: Vec<String>,
+    groups: Vec<(u32, bool, Vec<Leaf>)>, // (weight, weighted children?, leaves)
+    bonus: Option<String>,
+    veto: Option<String>,
+    criterion: Option<String>,
+    grade_bounds: (u32, u32),
+}
+
+fn expr() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        prop::sample::select(vec!["x1", "x2", "x3", "n1", "n2", "d0", "d1", "p1"]).prop_map(str::to_owned),
+        hard_number().prop_map(|d| d.abs().round_dp(4).normalize().to_string()),
+    ];
+    atom.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/"]), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a}, {b})")),
+            (inner.clone(), 0u32..4).prop_map(|(a, n)| format!("round({a}, {n})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("(if {c} > 1 then {a} else {b})")),
+        ]
+    })
+}
+
+fn leaf() -> impl Strategy<Value = Leaf> {
+    let rule = prop_oneof![
+        (expr(), prop::sample::select(vec!["at_most", "below", "at_least", "above"])).prop_map(|(e, cmp)| {
+            let (a, b) = if cmp == "at_most" || cmp == "below" { (2, 3) } else { (3, 2) };
+            format!("bands = {{ input = \"{e}\", {cmp} = [[{a}, \"p1\"], [{b}, 1]], else = 0 }}")
+        }),
+        (expr(), 0i32..100, 1i32..50, prop::bool::ANY).prop_map(|(e, x0, span, rising)| {
+            let (p0, p1) = if rising { (0, 10) } else { (10, 0) };
+            format!("linear = {{ input = \"{e}\", from = [{x0}, {p0}], to = [{}, {p1}] }}", x0 + span)
+        }),
+        expr().prop_map(|e| format!("check = {{ when = \"{e} > 1\", else = 1 }}")),
+        expr().prop_map(|e| format!("deduct = {{ input = \"{e}\", each = 0.5 }}")),
+        (expr(), expr()).prop_map(|(a, b)| format!("ratio = {{ input = \"{a}\", target = \"{b}\" }}")),
+        expr().prop_map(|e| format!("formula = \"{e}\"")),
+        Just("lookup = { input = \"area\", table = { \"东\" = 7, \"西\" = \"p1\" }, else = 2 }".to_owned()),
+        Just("formula = \"opt * 2\"".to_owned()),
+        Just("formula = \"n1 / 3 * 3\"".to_owned()),
+    ];
+    (rule, 1u32..20, prop::option::weighted(0.15, expr())).prop_map(|(rule, points, applies)| Leaf {
+        rule,
+        points,
+        applies: applies.map(|a| format!("{a} > 0")),
+    })
+}
+
+fn book() -> impl Strategy<Value = Book> {
+    (
+        0u32..4,
+        prop::sample::select(vec!["half_up", "half_even", "down", "up", "floor", "ceiling"]),
+        prop::collection::vec(expr(), 2),
+        prop::collection::vec(
+            (1u32..5, prop::bool::weighted(0.3), prop::collection::vec(leaf(), 1..4)),
+            1..4,
+        ),
+        prop::option::of(expr()),
+        prop::option::weighted(0.3, expr()),
+        prop::option::weighted(0.5, expr()),
+        (0u32..60, 0u32..30),
+    )
+        .prop_map(|(scale, rounding, derived, groups, bonus, veto, criterion, grade_bounds)| Book {
+            scale,
+            rounding,
+            derived,
+            groups,
+            bonus,
+            veto,
+            criterion,
+            grade_bounds,
+        })
+}
+
+impl Book {
+    fn toml(&self) -> String {
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            "[rulebook]\nid = \"prop\"\ntitle = \"prop\"\nversion = \"1\"\nscale = {}\nrounding = \"{}\"\nprofile_field = \"area\"\n",
+            self.scale, self.rounding
+        );
+        s.push_str("[profiles.\"东\"]\n[profiles.\"西\"]\n[profiles.\"西\".points]\n\"g0\" = 999\n");
+        s.push_str("[inputs]\narea = { type = \"text\", required = false }\nx1 = { type = \"decimal\" }\nx2 = { type = \"decimal\" }\nx3 = { type = \"decimal\" }\nn1 = { type = \"integer\" }\nn2 = { type = \"integer\" }\nopt = { type = \"decimal\", required = false }\nflag = { type = \"boolean\", default = false }\n");
+        s.push_str("[params]\np1 = { value = 2.5, profiles = { \"西\" = 4 } }\n[derived]\n");
+        for (i, d) in self.derived.iter().enumerate() {
+            // Each derived value may read the ones before it.
+            let d = if i == 0 { d.replace("d0", "x1").replace("d1", "x2") } else { d.replace("d1", "d0") };
+            let _ = writeln!(s, "d{i} = \"{d}\"");
+        }
+        let mut group_points = Vec::new();
+        for (g, (_, weighted, leaves)) in self.groups.iter().enumerate() {
+            let sum: u32 = leaves.iter().map(|l| l.points).sum();
+            let pts = if *weighted { 50 } else { sum };
+            group_points.push(pts);
+            let _ = write!(s, "[[indicator]]\nid = \"g{g}\"\nlabel = \"组{g}\"\npoints = {pts}\n");
+            if *weighted {
+                s.push_str("aggregate = \"weighted\"\n");
+            }
+            for (k, l) in leaves.iter().enumerate() {
+                let _ = write!(
+                    s,
+                    "[[indicator]]\nid = \"g{g}.l{k}\"\nlabel = \"项{g}.{k}\"\npoints = {}\n{}\n",
+                    l.points, l.rule
+                );
+                if *weighted {
+                    let _ = writeln!(s, "weight = {}", k + 1);
+                }
+                if let Some(a) = &l.applies {
+                    let _ = writeln!(s, "applies = \"{a}\"");
+                }
+            }
+        }
+        // The 西 profile overrides g0's points only when g0 is weighted (else the sum must hold).
+        if !self.groups[0].1 {
+            s = s.replace("[profiles.\"西\".points]\n\"g0\" = 999\n", "");
+        }
+        if let Some(b) = &self.bonus {
+            let _ = write!(s, "[[bonus]]\nid = \"b\"\nlabel = \"加分\"\npoints = 3\nformula = \"{b}\"\n");
+        }
+        s.push_str("[[penalty]]\nid = \"pen\"\nlabel = \"扣分\"\npoints = 2\ncheck = { when = \"flag\" }\n");
+        if let Some(v) = &self.veto {
+            let _ = write!(s, "[[veto]]\nid = \"v\"\nwhen = \"{v} > 5\"\nscore = 1.5\ngrade = \"差\"\n");
+        }
+        if let Some(c) = &self.criterion {
+            let _ = write!(s, "[[criterion]]\nid = \"c\"\nwhen = \"{c} < 3\"\n");
+        }
+        let (a, b) = self.grade_bounds;
+        let _ = write!(
+            s,
+            "[[grade]]\nlabel = \"好\"\nat_least = {}\n[[grade]]\nlabel = \"中\"\nabove = {}\n[[grade]]\nlabel = \"差\"\n",
+            a + b + 1,
+            b
+        );
+        s.push_str(
+            "[[grade_rule]]\nwhen = 'points(\"g0\") < 0.5 * max_points(\"g0\")'\ngrade_at_most = \"中\"\n",
+        );
+        s
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Rec {
+    area: Option<&'static str>,
+    x: [Decimal; 3],
+    n: [i64; 2],
+    opt: Option<Decimal>,
+    flag: Option<bool>,
+}
+
+fn rec() -> impl Strategy<Value = Rec> {
+    (
+        prop::option::weighted(0.95, prop::sample::select(vec!["东", "西", "东", "西", "东", "西", "北"])),
+        [hard_number(), hard_number(), hard_number()],
+        [
+            prop_oneof![8 => -5i64..200, 1 => prop::sample::select(vec![0i64, i64::MAX, i64::MIN, 3_037_000_500])],
+            prop_oneof![8 => -5i64..200, 1 => prop::sample::select(vec![0i64, i64::MAX - 7])],
+        ],
+        prop::option::weighted(0.9, hard_number()),
+        prop::option::weighted(0.9, prop::bool::ANY),
+    )
+        .prop_map(|(area, x, n, opt, flag)| Rec { area, x, n, opt, flag })
+}
+
+impl Rec {
+    fn record(&self, rb: &Rulebook) -> kaoping::Record {
+        let mut r = rb.record();
+        if let Some(a) = self.area {
+            r.set("area", a);
+        }
+        for (i, x) in self.x.iter().enumerate() {
+            r.set(&format!("x{}", i + 1), *x);
+        }
+        r.set("n1", self.n[0]);
+        r.set("n2", self.n[1]);
+        if let Some(o) = self.opt {
+            r.set("opt", o);
+        }
+        if let Some(f) = self.flag {
+            r.set("flag", Value::Bool(f));
+        }
+        r
+    }
+}
+
+fn columns(recs: &[Rec]) -> Columns {
+    let n = recs.len();
+    let mut c = Columns::new(n);
+    let dict = vec!["东".to_owned(), "西".to_owned(), "北".to_owned()];
+    let code = |a: &str| dict.iter().position(|d| d == a).unwrap_or(0) as u32;
+    c.push(
+        "area",
+        Column::with_nulls(
+            ColumnData::Dict {
+                codes: recs.iter().map(|r| r.area.map_or(0, code)).collect(),
+                dict: dict.clone(),
+            },
+            recs.iter().map(|r| r.area.is_none()).collect(),
+        ),
+    )
+    .unwrap();
+    for i in 0..3 {
+        c.push(
+            format!("x{}", i + 1),
+            Column::new(ColumnData::Decimal(recs.iter().map(|r| r.x[i]).collect())),
+        )
+        .unwrap();
+    }
+    for i in 0..2 {
+        c.push(format!("n{}", i + 1), Column::new(ColumnData::Int(recs.iter().map(|r| r.n[i]).collect())))
+            .unwrap();
+    }
+    c.push(
+        "opt",
+        Column::with_nulls(
+            ColumnData::Decimal(recs.iter().map(|r| r.opt.unwrap_or_default()).collect()),
+            recs.iter().map(|r| r.opt.is_none()).collect(),
+        ),
+    )
+    .unwrap();
+    c.push(
+        "flag",
+        Column::with_nulls(
+            ColumnData::Bool(recs.iter().map(|r| r.flag.unwrap_or(false)).collect()),
+            recs.iter().map(|r| r.flag.is_none()).collect(),
+        ),
+    )
+    .unwrap();
+    c
+}
+
+fn check_bounds(o: &Outcome) -> Result<(), TestCaseError> {
+    for n in &o.nodes {
+        if let Some(p) = n.points {
+            prop_assert!(p >= Decimal::ZERO && p <= n.max, "{} = {p} outside [0, {}]", n.id, n.max);
+        }
+    }
+    if let (Some(t), Some(m)) = (o.total, o.max) {
+        prop_assert!(t >= Decimal::ZERO && t <= m, "total {t} outside [0, {m}]");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn batch_equals_one_by_one_and_points_stay_in_range(b in book(), recs in prop::collection::vec(rec(), 1..24)) {
+        let text = b.toml();
+        let rb = match Rulebook::from_str(&text, Format::Toml) {
+            Ok(rb) => rb,
+            // Random band thresholds from parameters may be out of order: that is a load error,
+            // reported, not a panic; nothing to score then.
+            Err(e) => {
+                if std::env::var_os("KAOPING_PROP_STATS").is_some() {
+                    eprintln!("load error: {}", e.problems[0].kind);
+                }
+                prop_assert!(e.problems.iter().all(|p| p.kind == kaoping::ErrorKind::BandOrder || p.kind == kaoping::ErrorKind::DegenerateLinear), "{e}\n{text}");
+                return Ok(());
+            }
+        };
+        let records: Vec<_> = recs.iter().map(|r| r.record(&rb)).collect();
+        let serial = rb.score_batch(&records, &BatchOptions { parallel: false, ..BatchOptions::default() });
+        let parallel = rb.score_batch(&records, &BatchOptions::default());
+        let from_columns = rb.score_columns(&columns(&recs), &BatchOptions::default()).unwrap();
+        for (i, r) in records.iter().enumerate() {
+            let alone = rb.score(r, &ScoreOptions::default());
+            for (name, batch) in [("serial", &serial), ("parallel", &parallel), ("columns", &from_columns)] {
+                let row = batch.row(i);
+                match &alone {
+                    Err(e) => {
+                        let got = row.error().map(|e| (e.kind(), e.first().field.clone(), e.first().at.clone()));
+                        prop_assert_eq!(got, Some((e.kind(), e.first().field.clone(), e.first().at.clone())), "{} row {}\n{}", name, i, text);
+                    }
+                    Ok(o) => {
+                        prop_assert!(row.error().is_none(), "{} row {}: {:?}\n{}", name, i, row.error(), text);
+                        prop_assert_eq!(row.total(), o.total, "{} total row {}\n{}", name, i, text);
+                        prop_assert_eq!(row.grade(), o.grade.as_deref(), "{} grade row {}", name, i);
+                        prop_assert_eq!(row.passed(), o.passed, "{} passed row {}", name, i);
+                        prop_assert_eq!(row.profile(), o.profile.as_deref(), "{} profile row {}", name, i);
+                        for n in &o.nodes {
+                            prop_assert_eq!(row.points(&n.id), n.points, "{} {} row {}\n{}", name, &n.id, i, text);
+                        }
+                        let vetoes: Vec<&str> = o.vetoes.iter().map(|v| v.id.as_str()).collect();
+                        prop_assert_eq!(row.vetoes(), vetoes, "{} vetoes row {}", name, i);
+                    }
+                }
+            }
+            if let Ok(o) = &alone {
+                check_bounds(o)?;
+                // The JSON round trip gives the same result back.
+                let back = Outcome::from_json(&o.to_json()).unwrap();
+                prop_assert_eq!(&back, o);
+            }
+        }
+        if std::env::var_os("KAOPING_PROP_STATS").is_some() {
+            eprintln!("rows {} ok {} fast {} / columns fast {}", records.len(), serial.summary().ok, serial.fast_rows(), from_columns.fast_rows());
+        }
+        prop_assert_eq!(serial.summary(), parallel.summary());
+        for i in 0..records.len() {
+            prop_assert_eq!(serial.row(i).rank(), parallel.row(i).rank());
+        }
+    }
+}

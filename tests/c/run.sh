@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Build and run the C tests against libkaoping, as C callers build them:
+#   -std=c11 -Wall -Wextra -Werror -pedantic, against the committed include/kaoping.h,
+# linked with the static library and with the shared one; then the same programs under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and under valgrind memcheck (0 errors, 0 leaks).
+#
+#   tests/c/run.sh [LIBDIR]      LIBDIR holds libkaoping.a and libkaoping.so built with
+#                                `--features test-panic` (default: target/release)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+libdir=$(realpath "${1:-target/release}")
+build=tests/c/build
+mkdir -p "$build"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -DKP_TEST_PANIC -Iinclude -Itests/c)
+native_libs=(-lpthread -ldl -lm)
+programs=(test_api test_vectors test_threads)
+vectors=tests/vectors
+
+# The arguments each program takes.
+args_of() {
+    case "$1" in
+        test_api) echo "$tmp" ;;
+        *) echo "$vectors" ;;
+    esac
+}
+
+build_all() { # variant, extra flags...
+    local variant=$1
+    shift
+    for p in "${programs[@]}"; do
+        case "$variant" in
+            static*) cc "${cflags[@]}" "$@" -o "$build/$p.$variant" "tests/c/$p.c" tests/c/json.c \
+                "$libdir/libkaoping.a" "${native_libs[@]}" ;;
+            shared*) cc "${cflags[@]}" "$@" -o "$build/$p.$variant" "tests/c/$p.c" tests/c/json.c \
+                -L"$libdir" -lkaoping -Wl,-rpath,"$libdir" "${native_libs[@]}" ;;
+        esac
+    done
+}
+
+run_all() { # variant, command prefix...
+    local variant=$1
+    shift
+    for p in "${programs[@]}"; do
+        # kp_test_panic's panic message goes to stderr by design; keep the log short.
+        RUST_BACKTRACE=0 "$@" "$build/$p.$variant" $(args_of "$p") \
+            2> >(grep -v "kp_test_panic was called\|^note: run with\|panicked at ffi/src/testing.rs\|^$" >&2)
+    done
+}
+
+echo "-- static library"
+build_all static -O2
+run_all static
+
+echo "-- shared library"
+build_all shared -O2
+run_all shared
+
+echo "-- AddressSanitizer + UndefinedBehaviorSanitizer (static and shared)"
+sanitize=(-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+build_all static-asan "${sanitize[@]}"
+build_all shared-asan "${sanitize[@]}"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_all static-asan
+run_all shared-asan
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+echo "-- valgrind memcheck (shared library)"
+run_all shared valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=tests/c/valgrind.supp \
+    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible

@@ -1,0 +1,764 @@
+/* The golden vectors (the JSON files in tests/vectors, worked out by an independent exact reference, never by
+ * kaoping) reproduced from C, exactly, with the same decimal strings: every case through a record
+ * built natively with the typed setters (kp_record_set_int, _set_decimal, _add_item…) and through
+ * the record's JSON text (kp_score_json); batch vectors through kp_score_batch and
+ * kp_score_batch_json, in parallel and not, explained up front and on demand; load-error vectors
+ * by kind and location. This mirrors core/tests/vectors.rs.
+ *
+ * Usage: test_vectors VECTORS_DIR */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "json.h"
+
+/* ---- a string builder, for JSON texts of what kaoping returned ---- */
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+} sb;
+
+static void sb_add(sb *b, const char *text) {
+    size_t k = strlen(text);
+    if (b->n + k + 1 > b->cap) {
+        b->cap = (b->n + k + 1) * 2;
+        b->s = realloc(b->s, b->cap);
+        if (!b->s) abort();
+    }
+    memcpy(b->s + b->n, text, k + 1);
+    b->n += k;
+}
+
+static void sb_str(sb *b, const char *text) { /* a JSON string literal */
+    char one[8];
+    sb_add(b, "\"");
+    for (const char *c = text; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            one[0] = '\\';
+            one[1] = *c;
+            one[2] = '\0';
+        } else if ((unsigned char)*c < 0x20) {
+            snprintf(one, sizeof one, "\\u%04x", (unsigned)(unsigned char)*c);
+        } else {
+            one[0] = *c;
+            one[1] = '\0';
+        }
+        sb_add(b, one);
+    }
+    sb_add(b, "\"");
+}
+
+static void sb_value(sb *b, const jval *v) { /* append a parsed value as written */
+    char *t = json_source(v);
+    sb_add(b, t);
+    free(t);
+}
+
+/* ---- where we are, for messages ---- */
+
+static const char *vec_name = "";
+static const char *path_name = "";
+static char case_name[256];
+static int cases_run = 0;
+
+static void mismatch(const char *what, const jval *want, const char *got) {
+    char *w = json_show(want);
+    failf(vec_name, 0, "[%s] (%s): %s: expected %s, got %s", path_name, case_name, what, w, got);
+    free(w);
+}
+
+/* Compare a wanted JSON value with a JSON text built from what kaoping returned. */
+static void compare_json(const char *what, const jval *want, const char *got_text) {
+    char error[128];
+    jval *got = json_parse(got_text, strlen(got_text), error);
+    checks++;
+    if (!got) {
+        failf(vec_name, 0, "%s: cannot parse %s: %s", what, got_text, error);
+        return;
+    }
+    if (!json_equal(want, got)) mismatch(what, want, got_text);
+    json_free(got);
+}
+
+/* A string or null from an accessor that gives KP_OK or KP_NO_VALUE, as a JSON text. */
+static void text_or_null(sb *b, kp_status st, char *value, const char *what) {
+    if (st == KP_OK) {
+        sb_str(b, value);
+    } else {
+        CHECK(st == KP_NO_VALUE, "%s [%s] (%s): %s gave %s", vec_name, path_name, case_name, what,
+              kp_status_str(st));
+        sb_add(b, "null");
+    }
+    kp_string_free(value);
+}
+
+static void compare_accessor(const char *what, const jval *want, kp_status st, char *value) {
+    sb b = {0};
+    text_or_null(&b, st, value, what);
+    compare_json(what, want, b.s);
+    free(b.s);
+}
+
+/* ---- comparing a result with a vector's expectation ---- */
+
+static const jval *node_note(const jval *node) { return json_get(node, "note"); }
+
+static void compare_outcome(const jval *e, const kp_result *res) {
+    char *s = NULL;
+    kp_status st;
+    /* The typed accessors: what a C caller stores. */
+    s = NULL;
+    st = kp_result_total(res, &s);
+    compare_accessor("total", json_get(e, "total"), st, s);
+    s = NULL;
+    st = kp_result_max(res, &s);
+    compare_accessor("max", json_get(e, "max"), st, s);
+    s = NULL;
+    st = kp_result_grade(res, &s);
+    compare_accessor("grade", json_get(e, "grade"), st, s);
+    bool passed = false;
+    st = kp_result_passed(res, &passed);
+    compare_json("passed", json_get(e, "passed"), st == KP_OK ? (passed ? "true" : "false") : "null");
+    if (json_get(e, "key")) {
+        s = NULL;
+        st = kp_result_key(res, &s);
+        sb b = {0};
+        sb_str(&b, st == KP_OK ? s : "");
+        kp_string_free(s);
+        compare_json("key", json_get(e, "key"), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "profile")) {
+        s = NULL;
+        st = kp_result_profile(res, &s);
+        compare_accessor("profile", json_get(e, "profile"), st, s);
+    }
+    const jval *points = json_get(e, "points");
+    for (size_t i = 0; points && i < points->count; i++) {
+        char what[300];
+        snprintf(what, sizeof what, "points.%s", points->keys[i]);
+        s = NULL;
+        st = kp_result_points(res, points->keys[i], &s);
+        if (st == KP_NOT_FOUND) {
+            compare_json(what, &points->items[i], "\"no such node\"");
+            continue;
+        }
+        compare_accessor(what, &points->items[i], st, s);
+    }
+
+    /* The rest through the result's JSON (kaoping.result/1). */
+    char *text = NULL;
+    size_t len = 0;
+    CHECK_STATUS(kp_result_to_json(res, &text, &len), KP_OK);
+    if (!text) return;
+    CHECK(len == strlen(text), "kp_result_to_json length %zu for %zu bytes", len, strlen(text));
+    char error[128];
+    jval *o = json_parse(text, len, error);
+    CHECK(o != NULL, "result JSON does not parse: %s", error);
+    if (!o) {
+        kp_string_free(text);
+        return;
+    }
+    const char *direct[] = {"as_of", "base", "bonus", "penalty"};
+    for (size_t i = 0; i < sizeof direct / sizeof *direct; i++) {
+        const jval *want = json_get(e, direct[i]);
+        if (!want) continue;
+        const jval *got = json_get(o, direct[i]);
+        char *g = json_show(got);
+        checks++;
+        if (!got || !json_equal(want, got)) mismatch(direct[i], want, g);
+        free(g);
+    }
+    /* The published total in the JSON is the typed total. */
+    {
+        s = NULL;
+        st = kp_result_total(res, &s);
+        const jval *jt = json_get(o, "total");
+        CHECK((st == KP_OK && jt && jt->type == J_STRING && strcmp(jt->text, s) == 0) ||
+                  (st == KP_NO_VALUE && jt && jt->type == J_NULL),
+              "%s (%s): JSON total differs from kp_result_total", vec_name, case_name);
+        kp_string_free(s);
+    }
+    const jval *nodes = json_get(o, "nodes");
+    if (json_get(e, "status")) {
+        sb b = {0};
+        sb_add(&b, "{");
+        int first = 1;
+        for (size_t i = 0; nodes && i < nodes->count; i++) {
+            const jval *status = json_get(&nodes->items[i], "status");
+            if (status && strcmp(status->text, "scored") == 0) continue;
+            if (!first) sb_add(&b, ",");
+            first = 0;
+            sb_str(&b, json_get(&nodes->items[i], "id")->text);
+            sb_add(&b, ":");
+            sb_value(&b, status);
+        }
+        sb_add(&b, "}");
+        compare_json("status", json_get(e, "status"), b.s);
+        free(b.s);
+    }
+    const char *adjust[] = {"bonus_items", "penalty_items"};
+    for (size_t k = 0; k < 2; k++) {
+        if (!json_get(e, adjust[k])) continue;
+        const jval *items = json_get(o, adjust[k]);
+        sb b = {0};
+        sb_add(&b, "{");
+        for (size_t i = 0; items && i < items->count; i++) {
+            if (i) sb_add(&b, ",");
+            sb_str(&b, json_get(&items->items[i], "id")->text);
+            sb_add(&b, ":");
+            sb_value(&b, json_get(&items->items[i], "points"));
+        }
+        sb_add(&b, "}");
+        compare_json(adjust[k], json_get(e, adjust[k]), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "vetoes")) {
+        const jval *vetoes = json_get(o, "vetoes");
+        sb b = {0};
+        sb_add(&b, "[");
+        for (size_t i = 0; vetoes && i < vetoes->count; i++) {
+            if (i) sb_add(&b, ",");
+            sb_value(&b, json_get(&vetoes->items[i], "id"));
+        }
+        sb_add(&b, "]");
+        compare_json("vetoes", json_get(e, "vetoes"), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "grade_rules")) {
+        const jval *rules = json_get(o, "grade_rules");
+        sb b = {0};
+        sb_add(&b, "[");
+        for (size_t i = 0; rules && i < rules->count; i++) {
+            if (i) sb_add(&b, ",");
+            sb_value(&b, json_get(&rules->items[i], "index"));
+        }
+        sb_add(&b, "]");
+        compare_json("grade_rules", json_get(e, "grade_rules"), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "criteria")) {
+        const jval *criteria = json_get(o, "criteria");
+        sb b = {0};
+        sb_add(&b, "{");
+        for (size_t i = 0; criteria && i < criteria->count; i++) {
+            if (i) sb_add(&b, ",");
+            sb_str(&b, json_get(&criteria->items[i], "id")->text);
+            sb_add(&b, ":");
+            sb_value(&b, json_get(&criteria->items[i], "holds"));
+        }
+        sb_add(&b, "}");
+        compare_json("criteria", json_get(e, "criteria"), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "flags")) {
+        sb b = {0};
+        sb_add(&b, "[");
+        int first = 1;
+        for (size_t i = 0; nodes && i < nodes->count; i++) {
+            const jval *note = node_note(&nodes->items[i]);
+            const jval *kind = json_get(note, "kind");
+            const jval *flagged = json_get(note, "flagged");
+            if (!kind || strcmp(kind->text, "panel") != 0 || !flagged || !flagged->boolean) continue;
+            if (!first) sb_add(&b, ",");
+            first = 0;
+            sb_value(&b, json_get(&nodes->items[i], "id"));
+        }
+        sb_add(&b, "]");
+        compare_json("flags", json_get(e, "flags"), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "lost")) {
+        const jval *lost = json_get(o, "lost");
+        sb b = {0};
+        sb_add(&b, "[");
+        for (size_t i = 0; lost && i < lost->count; i++) {
+            if (i) sb_add(&b, ",");
+            sb_add(&b, "[");
+            sb_value(&b, json_get(&lost->items[i], "id"));
+            sb_add(&b, ",");
+            sb_value(&b, json_get(&lost->items[i], "lost"));
+            sb_add(&b, "]");
+        }
+        sb_add(&b, "]");
+        compare_json("lost", json_get(e, "lost"), b.s);
+        free(b.s);
+    }
+    if (json_get(e, "next_grade")) {
+        const jval *next = json_get(o, "next_grade");
+        sb b = {0};
+        if (!next || next->type == J_NULL) {
+            sb_add(&b, "null");
+        } else {
+            sb_add(&b, "{\"grade\":");
+            sb_value(&b, json_get(next, "grade"));
+            sb_add(&b, ",\"gap\":");
+            sb_value(&b, json_get(next, "gap"));
+            sb_add(&b, "}");
+        }
+        compare_json("next_grade", json_get(e, "next_grade"), b.s);
+        free(b.s);
+    }
+    json_free(o);
+    kp_string_free(text);
+}
+
+static void compare_error(const jval *e, const kp_error *err) {
+    const jval *want = json_get(e, "error");
+    kp_problem p;
+    CHECK_STATUS(kp_error_problem(err, 0, &p), KP_OK);
+    CHECK(kp_error_status(err) == KP_RECORD_ERROR, "error status %d", (int)kp_error_status(err));
+    CHECK(kp_error_kind(err) == p.kind, "kp_error_kind %d is not the first problem's %d", kp_error_kind(err),
+          p.kind);
+    const char *kind = kp_error_kind_name(p.kind);
+    sb b = {0};
+    sb_str(&b, kind ? kind : "?");
+    compare_json("error kind", json_get(want, "kind"), b.s);
+    free(b.s);
+    const char *places[] = {"field", "at"};
+    const char *got[] = {p.field, p.at};
+    for (int i = 0; i < 2; i++) {
+        const jval *w = json_get(want, places[i]);
+        if (!w) continue;
+        sb c = {0};
+        if (got[i]) sb_str(&c, got[i]);
+        else sb_add(&c, "null");
+        compare_json(places[i], w, c.s);
+        free(c.s);
+    }
+    if (json_get(want, "all")) {
+        sb c = {0};
+        sb_add(&c, "[");
+        for (size_t i = 0; i < kp_error_count(err); i++) {
+            kp_problem q;
+            CHECK_STATUS(kp_error_problem(err, i, &q), KP_OK);
+            if (i) sb_add(&c, ",");
+            sb_add(&c, "[");
+            sb_str(&c, kp_error_kind_name(q.kind));
+            sb_add(&c, ",");
+            if (q.field) sb_str(&c, q.field);
+            else sb_add(&c, "null");
+            sb_add(&c, "]");
+        }
+        sb_add(&c, "]");
+        compare_json("error all", json_get(want, "all"), c.s);
+        free(c.s);
+    }
+    const jval *key = json_get(e, "key");
+    const char *got_key = kp_error_key(err);
+    if (key && key->type == J_STRING && got_key) {
+        CHECK(strcmp(key->text, got_key) == 0, "%s (%s): error key %s, want %s", vec_name, case_name, got_key,
+              key->text);
+    }
+}
+
+/* ---- typed records: native values through the typed setters ---- */
+
+static int is_integer_text(const char *t, long long *out) {
+    if (strpbrk(t, ".eE")) return 0;
+    errno = 0;
+    char *end;
+    long long v = strtoll(t, &end, 10);
+    if (errno || *end) return 0;
+    *out = v;
+    return 1;
+}
+
+/* Every setter returns KP_OK, or KP_UNKNOWN_FIELD when the vector gives a field that is not an
+ * input (the core ignores it with a warning). */
+static void set_ok(kp_status st, const char *field, kp_input_type ty) {
+    CHECK(st == KP_OK || (st == KP_UNKNOWN_FIELD && ty == 0), "%s (%s): setting %s gave %s", vec_name,
+          case_name, field, kp_status_str(st));
+}
+
+static void set_item_field(kp_item *item, const char *field, const jval *v, kp_input_type ty) {
+    long long i;
+    switch (v->type) {
+    case J_BOOL: CHECK_STATUS(kp_item_set_bool(item, field, v->boolean), KP_OK); break;
+    case J_NUMBER:
+        if (ty != KP_INPUT_DECIMAL && is_integer_text(v->text, &i))
+            CHECK_STATUS(kp_item_set_int(item, field, i), KP_OK);
+        else
+            CHECK_STATUS(kp_item_set_decimal(item, field, v->text), KP_OK);
+        break;
+    case J_STRING:
+        if (ty != KP_INPUT_DECIMAL || kp_item_set_decimal(item, field, v->text) != KP_OK)
+            CHECK_STATUS(kp_item_set_text(item, field, v->text), KP_OK);
+        break;
+    default: break; /* null, or not a scalar: left out, as in vectors.rs */
+    }
+}
+
+static void set_native(const kp_rulebook *rb, kp_record *rec, const char *field, const jval *v) {
+    kp_input_type ty = 0;
+    if (kp_rulebook_input_type(rb, field, &ty) != KP_OK) ty = 0; /* not an input */
+    long long i;
+    switch (v->type) {
+    case J_NULL: return; /* missing */
+    case J_BOOL: set_ok(kp_record_set_bool(rec, field, v->boolean), field, ty); return;
+    case J_NUMBER:
+        if (ty != KP_INPUT_DECIMAL && is_integer_text(v->text, &i)) {
+            set_ok(kp_record_set_int(rec, field, i), field, ty);
+        } else if (kp_record_set_decimal(rec, field, v->text) == KP_INVALID_NUMBER) {
+            /* Beyond what a decimal holds: hand the text over as a cell; the core reports it. */
+            set_ok(kp_record_set_cell(rec, field, v->text), field, ty);
+        }
+        return;
+    case J_STRING:
+        if (ty == KP_INPUT_DECIMAL) {
+            kp_status st = kp_record_set_decimal(rec, field, v->text);
+            if (st == KP_INVALID_NUMBER) st = kp_record_set_text(rec, field, v->text);
+            set_ok(st, field, ty);
+        } else {
+            set_ok(kp_record_set_text(rec, field, v->text), field, ty);
+        }
+        return;
+    case J_ARRAY:
+        if (ty == KP_INPUT_NUMBERS) {
+            CHECK_STATUS(kp_record_start_list(rec, field), KP_OK);
+            sb cell = {0};
+            sb_add(&cell, "");
+            int bad = 0, scalar = 1;
+            for (size_t k = 0; k < v->count; k++) {
+                const jval *m = &v->items[k];
+                if (m->type != J_NUMBER && m->type != J_STRING) {
+                    scalar = 0;
+                    break;
+                }
+                if (k) sb_add(&cell, ";");
+                sb_add(&cell, m->text);
+                if (!bad && kp_record_add_number(rec, field, m->text) != KP_OK) bad = 1;
+            }
+            if (!scalar) {
+                /* Not a list of numbers: a value of the wrong type, reported when scored. */
+                set_ok(kp_record_set_bool(rec, field, false), field, ty);
+            } else if (bad) {
+                /* A mark that is not a decimal: give the marks as one cell, so the core reports
+                 * the mark the way it reports any cell (InputType or InputOutOfRange). */
+                CHECK_STATUS(kp_record_set_cell(rec, field, cell.s), KP_OK);
+            }
+            free(cell.s);
+            return;
+        }
+        if (ty == KP_INPUT_ITEMS) {
+            CHECK_STATUS(kp_record_start_list(rec, field), KP_OK);
+            for (size_t k = 0; k < v->count; k++) {
+                const jval *it = &v->items[k];
+                if (it->type != J_OBJECT) {
+                    set_ok(kp_record_set_bool(rec, field, false), field, ty);
+                    return;
+                }
+                kp_item *item = NULL;
+                CHECK_STATUS(kp_item_new(&item), KP_OK);
+                for (size_t f = 0; f < it->count; f++) {
+                    kp_input_type fty = 0;
+                    if (kp_rulebook_item_field_type(rb, field, it->keys[f], &fty) != KP_OK) fty = 0;
+                    set_item_field(item, it->keys[f], &it->items[f], fty);
+                }
+                CHECK_STATUS(kp_record_add_item(rec, field, item), KP_OK);
+                kp_item_free(item);
+            }
+            return;
+        }
+        /* A list for an input that is not one: as an object. */
+        /* fall through */
+    case J_OBJECT:
+        /* A value of a type no setter maps: a boolean stands in, and the core reports the wrong
+         * type (or the unknown field) as it would any (as vectors.rs does). */
+        set_ok(kp_record_set_bool(rec, field, false), field, ty);
+        return;
+    }
+}
+
+static kp_record *typed_record(const kp_rulebook *rb, const jval *record) {
+    kp_record *rec = NULL;
+    CHECK_STATUS(kp_record_new(rb, &rec), KP_OK);
+    for (size_t i = 0; record && i < record->count; i++) set_native(rb, rec, record->keys[i], &record->items[i]);
+    return rec;
+}
+
+/* ---- running a vector ---- */
+
+static kp_options *case_options(const jval *c, bool parallel, bool explain) {
+    kp_options *o = NULL;
+    CHECK_STATUS(kp_options_new(&o), KP_OK);
+    const jval *profile = json_get(c, "profile");
+    if (profile && profile->type == J_STRING) CHECK_STATUS(kp_options_set_profile(o, profile->text), KP_OK);
+    const jval *as_of = json_get(c, "as_of");
+    if (as_of && as_of->type == J_STRING) CHECK_STATUS(kp_options_set_as_of(o, as_of->text), KP_OK);
+    CHECK_STATUS(kp_options_set_parallel(o, parallel), KP_OK);
+    CHECK_STATUS(kp_options_set_explain(o, explain), KP_OK);
+    return o;
+}
+
+static kp_status load(const jval *v, kp_rulebook **rb, kp_error **err) {
+    const jval *text = json_get(v, "rulebook");
+    const jval *components = json_get(v, "components");
+    if (!components || components->count == 0)
+        return kp_rulebook_from_str(text->text, strlen(text->text), KP_FORMAT_TOML, rb, err);
+    kp_loader *loader = NULL;
+    CHECK_STATUS(kp_loader_new(&loader), KP_OK);
+    for (size_t i = 0; i < components->count; i++) {
+        const char *t = components->items[i].text;
+        kp_rulebook *c = NULL;
+        CHECK_STATUS(kp_rulebook_from_str(t, strlen(t), KP_FORMAT_TOML, &c, NULL), KP_OK);
+        CHECK_STATUS(kp_loader_add(loader, c), KP_OK);
+        kp_rulebook_free(c); /* the loader keeps its own reference */
+    }
+    kp_status st = kp_loader_from_str(loader, text->text, strlen(text->text), KP_FORMAT_TOML, rb, err);
+    kp_loader_free(loader);
+    return st;
+}
+
+static void check_one(const jval *e, kp_status st, kp_result *res, kp_error *err) {
+    const jval *want_error = json_get(e, "error");
+    checks++;
+    if (st == KP_OK && !want_error) {
+        compare_outcome(e, res);
+    } else if (st == KP_RECORD_ERROR && want_error) {
+        compare_error(e, err);
+    } else if (st == KP_RECORD_ERROR) {
+        failf(vec_name, 0, "[%s] (%s): unexpected error %s", path_name, case_name, kp_error_message(err));
+    } else if (st == KP_OK) {
+        failf(vec_name, 0, "[%s] (%s): expected an error, it scored", path_name, case_name);
+    } else {
+        failf(vec_name, 0, "[%s] (%s): status %s", path_name, case_name, kp_status_str(st));
+    }
+    kp_result_free(res);
+    kp_error_free(err);
+}
+
+static void run_singles(const kp_rulebook *rb, const jval *cases) {
+    for (size_t i = 0; i < cases->count; i++) {
+        const jval *c = &cases->items[i];
+        const jval *record = json_get(c, "record");
+        const jval *e = json_get(c, "expect");
+        snprintf(case_name, sizeof case_name, "%s", json_get(c, "name")->text);
+        kp_options *o = case_options(c, true, false);
+
+        path_name = "typed";
+        kp_record *rec = typed_record(rb, record);
+        kp_result *res = NULL;
+        kp_error *err = NULL;
+        kp_status st = kp_score(rb, rec, o, &res, &err);
+        check_one(e, st, res, err);
+        kp_record_free(rec);
+
+        path_name = "json";
+        char *json = json_source(record);
+        res = NULL;
+        err = NULL;
+        st = kp_score_json(rb, json, strlen(json), o, &res, &err);
+        check_one(e, st, res, err);
+        free(json);
+        kp_options_free(o);
+        cases_run++;
+    }
+}
+
+static void check_rank(const char *what, const jval *want, kp_status st, uint32_t rank) {
+    if (!want) return;
+    char got[32];
+    if (st == KP_OK) snprintf(got, sizeof got, "%u", rank);
+    else snprintf(got, sizeof got, "null");
+    compare_json(what, want, got);
+}
+
+static void check_batch(const jval *v, const jval *cases, kp_batch *batch) {
+    CHECK(kp_batch_len(batch) == cases->count, "%s: batch of %zu rows for %zu records", vec_name,
+          kp_batch_len(batch), cases->count);
+    for (size_t i = 0; i < cases->count && i < kp_batch_len(batch); i++) {
+        const jval *c = &cases->items[i];
+        const jval *e = json_get(c, "expect");
+        snprintf(case_name, sizeof case_name, "row %zu: %s", i + 1, json_get(c, "name")->text);
+        kp_result *res = NULL;
+        kp_error *err = NULL;
+        kp_status st = kp_batch_row(batch, i, &res, &err);
+        if (st == KP_OK) {
+            /* The compact row agrees with its explained result. */
+            char *a = NULL, *b = NULL;
+            kp_status sa = kp_batch_row_total(batch, i, &a), sb_ = kp_result_total(res, &b);
+            CHECK(sa == sb_ && (sa != KP_OK || strcmp(a, b) == 0), "%s (%s): row total differs", vec_name,
+                  case_name);
+            kp_string_free(a);
+            kp_string_free(b);
+            a = b = NULL;
+            sa = kp_batch_row_grade(batch, i, &a);
+            sb_ = kp_result_grade(res, &b);
+            CHECK(sa == sb_ && (sa != KP_OK || strcmp(a, b) == 0), "%s (%s): row grade differs", vec_name,
+                  case_name);
+            kp_string_free(a);
+            kp_string_free(b);
+        } else {
+            char *t = NULL;
+            CHECK_STATUS(kp_batch_row_total(batch, i, &t), KP_RECORD_ERROR);
+        }
+        check_one(e, st, res, err);
+        uint32_t rank = 0;
+        st = kp_batch_row_rank(batch, i, &rank);
+        check_rank("rank", json_get(e, "rank"), st, rank);
+        st = kp_batch_row_profile_rank(batch, i, &rank);
+        check_rank("profile_rank", json_get(e, "profile_rank"), st, rank);
+    }
+    const jval *summary = json_get(v, "summary");
+    if (summary) {
+        char *text = NULL;
+        CHECK_STATUS(kp_batch_summary_json(batch, &text, NULL), KP_OK);
+        char error[128];
+        jval *s = text ? json_parse(text, strlen(text), error) : NULL;
+        CHECK(s != NULL, "summary JSON does not parse");
+        if (s) {
+            sb b = {0};
+            sb_add(&b, "{\"ok\":");
+            sb_value(&b, json_get(s, "ok"));
+            sb_add(&b, ",\"failed\":");
+            sb_value(&b, json_get(s, "failed"));
+            sb_add(&b, ",\"grades\":{");
+            const jval *grades = json_get(s, "grades");
+            int first = 1;
+            for (size_t g = 0; grades && g < grades->count; g++) {
+                const jval *count = json_get(&grades->items[g], "count");
+                if (strcmp(count->text, "0") == 0) continue;
+                if (!first) sb_add(&b, ",");
+                first = 0;
+                sb_value(&b, json_get(&grades->items[g], "grade"));
+                sb_add(&b, ":");
+                sb_value(&b, count);
+            }
+            sb_add(&b, "}}");
+            snprintf(case_name, sizeof case_name, "summary");
+            compare_json("summary", summary, b.s);
+            free(b.s);
+            size_t ok = 0, failed = 0;
+            CHECK_STATUS(kp_batch_counts(batch, &ok, &failed), KP_OK);
+            char counts[64];
+            snprintf(counts, sizeof counts, "%zu", ok);
+            compare_json("counts ok", json_get(summary, "ok"), counts);
+            snprintf(counts, sizeof counts, "%zu", failed);
+            compare_json("counts failed", json_get(summary, "failed"), counts);
+            json_free(s);
+        }
+        kp_string_free(text);
+    }
+}
+
+static void run_batch(const kp_rulebook *rb, const jval *v, const jval *cases) {
+    size_t n = cases->count;
+    kp_record **records = calloc(n ? n : 1, sizeof *records);
+    sb json = {0};
+    sb_add(&json, "[");
+    for (size_t i = 0; i < n; i++) {
+        const jval *record = json_get(&cases->items[i], "record");
+        snprintf(case_name, sizeof case_name, "row %zu", i + 1);
+        records[i] = typed_record(rb, record);
+        if (i) sb_add(&json, ",");
+        sb_value(&json, record);
+    }
+    sb_add(&json, "]");
+    const bool modes[2][2] = {{false, true}, {true, false}}; /* {parallel, explain} */
+    for (int m = 0; m < 2; m++) {
+        kp_options *o = case_options(&cases->items[0], modes[m][0], modes[m][1]);
+        CHECK_STATUS(kp_options_set_profile(o, NULL), KP_OK); /* each row's own profile */
+        CHECK_STATUS(kp_options_set_as_of(o, NULL), KP_OK);
+        kp_batch *batch = NULL;
+        path_name = modes[m][0] ? "typed batch, parallel" : "typed batch, explained";
+        CHECK_STATUS(kp_score_batch(rb, (const kp_record *const *)records, n, o, &batch, NULL), KP_OK);
+        if (batch) check_batch(v, cases, batch);
+        kp_batch_free(batch);
+        batch = NULL;
+        path_name = modes[m][0] ? "json batch, parallel" : "json batch, explained";
+        CHECK_STATUS(kp_score_batch_json(rb, json.s, json.n, o, &batch, NULL), KP_OK);
+        if (batch) check_batch(v, cases, batch);
+        kp_batch_free(batch);
+        kp_options_free(o);
+    }
+    for (size_t i = 0; i < n; i++) kp_record_free(records[i]);
+    free(records);
+    free(json.s);
+    cases_run += (int)n;
+}
+
+static void run_vector(const char *path) {
+    size_t len;
+    char *text = read_file(path, &len);
+    char error[128];
+    jval *v = json_parse(text, len, error);
+    if (!v) {
+        failf(path, 0, "does not parse: %s", error);
+        free(text);
+        return;
+    }
+    vec_name = json_get(v, "name")->text;
+    path_name = "load";
+    snprintf(case_name, sizeof case_name, "rulebook");
+    kp_rulebook *rb = NULL;
+    kp_error *err = NULL;
+    kp_status st = load(v, &rb, &err);
+    const jval *load_error = json_get(v, "load_error");
+    if (load_error) {
+        CHECK(st == KP_LOAD_ERROR, "%s: expected a load error, got %s", vec_name, kp_status_str(st));
+        if (st == KP_LOAD_ERROR) {
+            int found = 0;
+            for (size_t i = 0; i < kp_error_count(err); i++) {
+                kp_problem p;
+                CHECK_STATUS(kp_error_problem(err, i, &p), KP_OK);
+                const char *name = kp_error_kind_name(p.kind);
+                if (name && strcmp(name, load_error->text) == 0) found = 1;
+                CHECK(p.line > 0 || p.path != NULL, "%s: problem without a location: %s", vec_name, p.message);
+            }
+            CHECK(found, "%s: no %s problem in: %s", vec_name, load_error->text, kp_error_message(err));
+            CHECK(kp_error_kind(err) != 0, "%s: load error without a kind", vec_name);
+        }
+        cases_run++;
+    } else if (st != KP_OK) {
+        failf(vec_name, 0, "did not load: %s", err ? kp_error_message(err) : kp_status_str(st));
+    } else {
+        const jval *cases = json_get(v, "cases");
+        const jval *batch = json_get(v, "batch");
+        if (batch && batch->type == J_BOOL && batch->boolean) run_batch(rb, v, cases);
+        else run_singles(rb, cases);
+    }
+    kp_error_free(err);
+    kp_rulebook_free(rb);
+    json_free(v);
+    free(text);
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s VECTORS_DIR\n", argv[0]);
+        return 2;
+    }
+    DIR *dir = opendir(argv[1]);
+    if (!dir) {
+        fprintf(stderr, "cannot open %s\n", argv[1]);
+        return 2;
+    }
+    char *paths[512];
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(dir)) && n < 512) {
+        size_t k = strlen(ent->d_name);
+        if (k < 6 || strcmp(ent->d_name + k - 5, ".json") != 0) continue;
+        paths[n] = malloc(strlen(argv[1]) + k + 2);
+        sprintf(paths[n], "%s/%s", argv[1], ent->d_name);
+        n++;
+    }
+    closedir(dir);
+    qsort(paths, n, sizeof *paths, by_name);
+    CHECK(n >= 40, "expected the golden vectors, found %zu files", n);
+    for (size_t i = 0; i < n; i++) {
+        run_vector(paths[i]);
+        free(paths[i]);
+    }
+    printf("test_vectors: %zu vectors, %d cases, each typed and as JSON\n", n, cases_run);
+    return report("test_vectors");
+}

@@ -1,0 +1,58 @@
+"""Golden vectors of the built-in rulebooks (core/rulebooks/<id>.toml).
+
+A case file `cases/<id>.py` calls `vector(id)`: the vector carries the built-in's text verbatim
+(and its component rulebooks' texts), and its cases are the rulebook's embedded `[[test]]`
+tables — records and expectations worked out by hand (spec §13). The reference scorer then
+computes every case independently of the engine; make_vectors.py refuses to write a vector if
+the reference disagrees with any hand-worked expectation, and core/tests/builtins.rs checks
+that each vector's rulebook is exactly the text that ships.
+"""
+import decimal
+import os
+import tomllib
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+RULEBOOKS = os.path.join(ROOT, "core", "rulebooks")
+
+
+def text_of(rulebook_id):
+    with open(os.path.join(RULEBOOKS, f"{rulebook_id}.toml"), encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def components_of(text, seen=None):
+    """The texts of the rulebooks `text` uses as components, transitively, each once."""
+    seen = [] if seen is None else seen
+    doc = tomllib.loads(text)
+    for ind in doc.get("indicator", []):
+        comp = ind.get("component", {}).get("rulebook")
+        if comp and comp not in seen:
+            seen.append(comp)
+            components_of(text_of(comp), seen)
+    return seen
+
+
+def _case(test):
+    """An embedded [[test]] as a vector case with a hand-worked partial expectation."""
+    expect = dict(test["expect"])
+    if "error" in expect:
+        expect = {"error": {"kind": expect["error"]}}
+    case = {"name": test["name"], "record": test["record"], "expect": expect}
+    if "profile" in test:
+        case["profile"] = test["profile"]
+    if "as_of" in test:
+        case["as_of"] = test["as_of"]
+    return case
+
+
+def vector(rulebook_id, about=None):
+    text = text_of(rulebook_id)
+    doc = tomllib.loads(text, parse_float=decimal.Decimal)
+    meta = doc["rulebook"]
+    return {
+        "about": about or (f"built-in rulebook {rulebook_id} ({meta['title']}), verbatim: its embedded "
+                           f"tests, worked out by hand, as golden cases."),
+        "rulebook": text,
+        "components": [text_of(c) for c in components_of(text)],
+        "case": [_case(t) for t in doc.get("test", [])],
+    }
