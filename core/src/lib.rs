@@ -86,6 +86,7 @@ pub mod schema;
 pub mod syntax;
 pub mod table;
 mod testcases;
+mod unreadable;
 
 pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary};
 pub use columns::{Column, ColumnData, Columns, ColumnsError};

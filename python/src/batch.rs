@@ -1,0 +1,387 @@
+//! `kaoping.Batch`: one slot per input row, in order — results, errors, the summary, and the
+//! compact table (one row per record) as Arrow or pandas.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use arrow_array::builder::{BooleanBuilder, Decimal128Builder, Int64Builder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch, StructArray};
+use arrow_schema::{DataType, Field, Schema};
+use kaoping::{Record, Rulebook};
+use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyCapsule, PyDict, PyList, PySlice};
+use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::columns::Columns;
+use crate::errors;
+use crate::result::ScoreResult;
+use crate::values::{Shape, decimal_to_py};
+
+/// The compact table's columns before the indicators' points (an indicator whose id is one of
+/// these is written `points.<id>`), and after them: `error_kind`, `error`.
+const FIXED_COLUMNS: [&str; 9] =
+    ["key", "profile", "total", "grade", "passed", "rank", "profile_rank", "error_kind", "error"];
+
+/// Where a batch's records came from, kept to explain any row later.
+pub enum Source {
+    /// Records built from Python mappings.
+    Records(Vec<Record>),
+    /// Columns (Arrow or converted); a row's record is rebuilt when asked for.
+    Columns(Columns),
+}
+
+/// A scored batch: every input row has a slot, in input order.
+#[pyclass(frozen, module = "kaoping")]
+pub struct Batch {
+    rb: Rulebook,
+    shape: Arc<Shape>,
+    batch: kaoping::Batch,
+    source: Source,
+    index: Option<Py<PyAny>>,
+    unknown: Vec<String>,
+    errors: PyOnceLock<Py<PyList>>,
+}
+
+impl Batch {
+    pub fn new(
+        rb: Rulebook,
+        shape: Arc<Shape>,
+        batch: kaoping::Batch,
+        source: Source,
+        index: Option<Py<PyAny>>,
+        unknown: Vec<String>,
+    ) -> Batch {
+        Batch { rb, shape, batch, source, index, unknown, errors: PyOnceLock::new() }
+    }
+
+    fn outcome(&self, i: usize) -> Option<kaoping::Outcome> {
+        if !self.batch.row(i).is_ok() {
+            return None;
+        }
+        let rebuilt;
+        let record = match &self.source {
+            Source::Records(r) => &r[i],
+            Source::Columns(c) => {
+                rebuilt = c.record(&self.rb, &self.shape, i);
+                &rebuilt
+            }
+        };
+        self.batch.explain(i, record).ok()
+    }
+
+    fn check(&self, i: isize) -> PyResult<usize> {
+        let n = self.batch.len() as isize;
+        let j = if i < 0 { i + n } else { i };
+        if (0..n).contains(&j) {
+            Ok(j as usize)
+        } else {
+            Err(PyIndexError::new_err(format!("row {i} is outside the batch ({n} rows)")))
+        }
+    }
+
+    /// The compact table: key, profile, total, grade, passed, ranks, points per indicator, error.
+    /// Columns are built on every core.
+    fn table(&self) -> Result<RecordBatch, String> {
+        let dec_type = DataType::Decimal128(38, self.rb.scale() as i8);
+        let mut specs: Vec<(Field, Col)> = vec![
+            (Field::new("key", DataType::Utf8, false), Col::Key),
+            (Field::new("profile", DataType::Utf8, true), Col::Profile),
+            (Field::new("total", dec_type.clone(), true), Col::Total),
+            (Field::new("grade", DataType::Utf8, true), Col::Grade),
+            (Field::new("passed", DataType::Boolean, true), Col::Passed),
+            (Field::new("rank", DataType::Int64, true), Col::Rank),
+            (Field::new("profile_rank", DataType::Int64, true), Col::ProfileRank),
+        ];
+        for (i, ind) in self.rb.indicators().iter().enumerate() {
+            let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
+                format!("points.{}", ind.id)
+            } else {
+                ind.id.clone()
+            };
+            specs.push((Field::new(name, dec_type.clone(), true), Col::Points(i)));
+        }
+        specs.push((Field::new("error_kind", DataType::Utf8, true), Col::ErrorKind));
+        specs.push((Field::new("error", DataType::Utf8, true), Col::Error));
+        let cols =
+            specs.par_iter().map(|(_, c)| self.column(*c)).collect::<Result<Vec<ArrayRef>, String>>()?;
+        let schema = Schema::new(specs.into_iter().map(|(f, _)| f).collect::<Vec<_>>());
+        RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
+    }
+
+    /// One column of the compact table.
+    fn column(&self, col: Col) -> Result<ArrayRef, String> {
+        let n = self.batch.len();
+        let scale = self.rb.scale();
+        let rows = || self.batch.rows();
+        let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<String>| -> ArrayRef {
+            let mut b = StringBuilder::with_capacity(n, n * 8);
+            for row in rows() {
+                b.append_option(get(row));
+            }
+            Arc::new(b.finish())
+        };
+        let decimals = |get: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>| -> Result<ArrayRef, String> {
+            let mut b = Decimal128Builder::with_capacity(n);
+            for row in rows() {
+                b.append_option(get(row).map(|mut d| {
+                    d.rescale(scale);
+                    d.mantissa()
+                }));
+            }
+            Ok(Arc::new(b.finish().with_precision_and_scale(38, scale as i8).map_err(|e| e.to_string())?))
+        };
+        let ranks = |get: &dyn Fn(kaoping::Row<'_>) -> Option<u32>| -> ArrayRef {
+            let mut b = Int64Builder::with_capacity(n);
+            for row in rows() {
+                b.append_option(get(row).map(i64::from));
+            }
+            Arc::new(b.finish())
+        };
+        Ok(match col {
+            Col::Key => strings(&|r| Some(r.key())),
+            Col::Profile => strings(&|r| r.profile().map(str::to_owned)),
+            Col::Total => decimals(&|r| r.total())?,
+            Col::Grade => strings(&|r| r.grade().map(str::to_owned)),
+            Col::Passed => {
+                let mut b = BooleanBuilder::with_capacity(n);
+                for row in rows() {
+                    b.append_option(row.passed());
+                }
+                Arc::new(b.finish())
+            }
+            Col::Rank => ranks(&|r| r.rank()),
+            Col::ProfileRank => ranks(&|r| r.profile_rank()),
+            Col::Points(i) => decimals(&|r| r.points_at(i))?,
+            Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name().to_owned())),
+            Col::Error => strings(&|r| r.error().map(|e| e.to_string())),
+        })
+    }
+}
+
+/// A batch's results, one slot per row (`Result`, or `None` where the row failed), each explained
+/// when it is read.
+#[pyclass(frozen, module = "kaoping")]
+pub struct Results {
+    batch: Py<Batch>,
+}
+
+impl Results {
+    fn item(&self, py: Python<'_>, i: usize) -> PyResult<Py<PyAny>> {
+        let batch = self.batch.get();
+        Ok(match py.detach(|| batch.outcome(i)) {
+            Some(o) => Py::new(py, ScoreResult::new(o))?.into_any(),
+            None => py.None(),
+        })
+    }
+}
+
+#[pymethods]
+impl Results {
+    fn __len__(&self) -> usize {
+        self.batch.get().batch.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let ix = slice.indices(self.__len__() as isize)?;
+            let list = PyList::empty(py);
+            let mut i = ix.start;
+            for _ in 0..ix.slicelength {
+                list.append(self.item(py, i as usize)?)?;
+                i += ix.step;
+            }
+            return Ok(list.into_any().unbind());
+        }
+        let i = self.batch.get().check(index.extract::<isize>()?)?;
+        self.item(py, i)
+    }
+
+    fn __iter__(&self, py: Python<'_>) -> ResultsIter {
+        ResultsIter { results: Results { batch: self.batch.clone_ref(py) }, next: AtomicUsize::new(0) }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<kaoping.Results of {} rows>", self.__len__())
+    }
+}
+
+/// Iterates over a batch's results.
+#[pyclass(frozen, module = "kaoping")]
+pub struct ResultsIter {
+    results: Results,
+    next: AtomicUsize,
+}
+
+#[pymethods]
+impl ResultsIter {
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i >= self.results.__len__() {
+            return Ok(None);
+        }
+        self.results.item(py, i).map(Some)
+    }
+}
+
+/// A column of the compact table.
+#[derive(Clone, Copy)]
+enum Col {
+    Key,
+    Profile,
+    Total,
+    Grade,
+    Passed,
+    Rank,
+    ProfileRank,
+    Points(usize),
+    ErrorKind,
+    Error,
+}
+
+fn need<'py>(py: Python<'py>, module: &str, what: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import(module).map_err(|_| {
+        PyImportError::new_err(format!("{what} needs {module}, which is not installed: pip install {module}"))
+    })
+}
+
+#[pymethods]
+impl Batch {
+    fn __len__(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Every row's `Result`, `None` where the row failed: one slot per input row, explained when
+    /// read (a million-row batch does not build a million explanations to give one).
+    #[getter]
+    fn results(slf: &Bound<'_, Self>) -> Results {
+        Results { batch: slf.clone().unbind() }
+    }
+
+    /// Every row's error (an `InputError` or `EvaluationError` subclass), `None` where the row
+    /// scored. One slot per input row.
+    #[getter]
+    fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = self.errors.get_or_try_init(py, || {
+            let l = PyList::empty(py);
+            for row in self.batch.rows() {
+                match row.error() {
+                    Some(e) => l.append(errors::record_error_value(py, e)?)?,
+                    None => l.append(py.None())?,
+                }
+            }
+            Ok::<_, PyErr>(l.unbind())
+        })?;
+        Ok(list.bind(py).clone())
+    }
+
+    /// Row `i`'s `Result`, or `None` if it failed.
+    fn result(&self, py: Python<'_>, i: isize) -> PyResult<Option<ScoreResult>> {
+        let i = self.check(i)?;
+        Ok(py.detach(|| self.outcome(i)).map(ScoreResult::new))
+    }
+
+    /// Row `i`'s error, or `None` if it scored.
+    fn error<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.check(i)?;
+        match self.batch.row(i).error() {
+            Some(e) => errors::record_error_value(py, e),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+
+    /// What happened across the batch: rows, ok, failed, grade counts and shares, passed, error
+    /// counts by kind.
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.batch.summary();
+        let d = PyDict::new(py);
+        d.set_item("rows", s.rows)?;
+        d.set_item("ok", s.ok)?;
+        d.set_item("failed", s.failed)?;
+        let grades = PyDict::new(py);
+        let shares = PyDict::new(py);
+        for g in &s.grades {
+            grades.set_item(&g.grade, g.count)?;
+            shares.set_item(&g.grade, decimal_to_py(py, g.share)?)?;
+        }
+        d.set_item("grades", grades)?;
+        d.set_item("shares", shares)?;
+        d.set_item("passed", s.passed)?;
+        let errs = PyDict::new(py);
+        for (k, c) in &s.errors {
+            errs.set_item(k.name(), c)?;
+        }
+        d.set_item("errors", errs)?;
+        Ok(d)
+    }
+
+    /// Columns of the input table that fill no input (ignored).
+    #[getter]
+    fn unknown_columns(&self) -> Vec<String> {
+        self.unknown.clone()
+    }
+
+    /// The compact table as a `pyarrow.Table`: one row per record with key, profile, total,
+    /// grade, passed, rank, profile_rank, the points of every indicator (decimal128, exact),
+    /// error_kind and
+    /// error. Needs pyarrow.
+    fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let pa = need(slf.py(), "pyarrow", "Batch.to_arrow()")?;
+        pa.call_method1("table", (slf,))
+    }
+
+    /// The compact table as a pandas DataFrame (decimals as `Decimal` objects, or Arrow-backed
+    /// decimal columns with `dtype_backend="pyarrow"`), indexed like the input DataFrame when
+    /// there was one. Needs pandas and pyarrow.
+    #[pyo3(signature = (*, dtype_backend = None))]
+    fn to_pandas<'py>(slf: &Bound<'py, Self>, dtype_backend: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let pd = need(py, "pandas", "Batch.to_pandas()")?;
+        let table = need(py, "pyarrow", "Batch.to_pandas()")?.call_method1("table", (slf,))?;
+        let df = match dtype_backend {
+            None => table.call_method0("to_pandas")?,
+            Some("pyarrow") => {
+                let kw = PyDict::new(py);
+                kw.set_item("types_mapper", pd.getattr("ArrowDtype")?)?;
+                table.call_method("to_pandas", (), Some(&kw))?
+            }
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "dtype_backend is None or \"pyarrow\", not {other:?}"
+                )));
+            }
+        };
+        if let Some(index) = &slf.get().index {
+            df.setattr("index", index.bind(py))?;
+        }
+        Ok(df)
+    }
+
+    /// The compact table through the Arrow PyCapsule interface (`pyarrow.table(batch)`,
+    /// `polars.DataFrame(batch)`).
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyCapsule>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let table = py.detach(|| self.table()).map_err(errors::internal)?;
+        let field = Arc::new(Field::new_struct("", table.schema().fields().clone(), false));
+        let array: ArrayRef = Arc::new(StructArray::from(table));
+        let reader = Box::new(ArrayIterator::new(vec![Ok(array)], field));
+        Ok(to_stream_pycapsule(py, reader, requested_schema)?)
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.batch.summary();
+        format!("<kaoping.Batch rows={} ok={} failed={}>", s.rows, s.ok, s.failed)
+    }
+}

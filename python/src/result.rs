@@ -1,0 +1,316 @@
+//! `kaoping.Result`: one scored record, fully explained — Decimals out, the versioned JSON
+//! schema, the explanation text in Chinese or English, and an HTML table for Jupyter.
+
+use kaoping::{Lang, Outcome, Status};
+use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value as J;
+
+use crate::values::{date_to_py, decimal_to_py, opt_decimal};
+
+/// A scored record: total, grade, every indicator's points and how they were reached.
+#[pyclass(frozen, module = "kaoping", name = "Result")]
+pub struct ScoreResult {
+    pub outcome: Outcome,
+}
+
+impl ScoreResult {
+    pub fn new(outcome: Outcome) -> ScoreResult {
+        ScoreResult { outcome }
+    }
+}
+
+fn lang_of(lang: &str) -> PyResult<Lang> {
+    let l = lang.trim().to_ascii_lowercase();
+    if l == "zh" || l.starts_with("zh-") || l.starts_with("zh_") {
+        Ok(Lang::Zh)
+    } else if l == "en" || l.starts_with("en-") || l.starts_with("en_") {
+        Ok(Lang::En)
+    } else {
+        Err(PyValueError::new_err(format!("lang is \"zh\" or \"en\", not {lang:?}")))
+    }
+}
+
+#[pymethods]
+impl ScoreResult {
+    /// The record's key (its `key_field` value, or its row number).
+    #[getter]
+    fn key(&self) -> &str {
+        &self.outcome.key
+    }
+
+    /// The profile it was scored in.
+    #[getter]
+    fn profile(&self) -> Option<&str> {
+        self.outcome.profile.as_deref()
+    }
+
+    /// The scoring date.
+    #[getter]
+    fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.outcome.as_of {
+            Some(d) => date_to_py(py, d),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+
+    /// Published total (`None` for a criteria-only rulebook).
+    #[getter]
+    fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_decimal(py, self.outcome.total)
+    }
+
+    /// Maximum total in the record's profile.
+    #[getter]
+    fn max<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_decimal(py, self.outcome.max)
+    }
+
+    /// Grade (等次).
+    #[getter]
+    fn grade(&self) -> Option<&str> {
+        self.outcome.grade.as_deref()
+    }
+
+    /// Whether every criterion holds (`None` without criteria).
+    #[getter]
+    fn passed(&self) -> Option<bool> {
+        self.outcome.passed
+    }
+
+    /// The indicators' points (after rescaling), before bonus and penalty.
+    #[getter]
+    fn base<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_decimal(py, self.outcome.base)
+    }
+
+    /// Bonus after its cap.
+    #[getter]
+    fn bonus<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_decimal(py, self.outcome.bonus)
+    }
+
+    /// Penalty after its cap.
+    #[getter]
+    fn penalty<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        opt_decimal(py, self.outcome.penalty)
+    }
+
+    /// Ids of the vetoes (一票否决) that fired.
+    #[getter]
+    fn vetoes(&self) -> Vec<String> {
+        self.outcome.vetoes.iter().map(|v| v.id.clone()).collect()
+    }
+
+    /// The next better grade and the points still needed, or `None`.
+    #[getter]
+    fn next_grade<'py>(&self, py: Python<'py>) -> PyResult<Option<(String, Bound<'py, PyAny>)>> {
+        self.outcome.next_grade.as_ref().map(|n| Ok((n.grade.clone(), decimal_to_py(py, n.gap)?))).transpose()
+    }
+
+    /// Warnings (fields that are not inputs…).
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.outcome.warnings.clone()
+    }
+
+    /// The id of the rulebook that scored it.
+    #[getter]
+    fn rulebook(&self) -> &str {
+        &self.outcome.rulebook.id
+    }
+
+    /// Published points of an indicator; `None` when it was left out (not applicable). An id
+    /// that is not an indicator raises `KeyError`.
+    fn points<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+        match self.outcome.node(id) {
+            Some(n) => opt_decimal(py, n.points),
+            None => Err(PyKeyError::new_err(format!(
+                "no indicator {id:?} in rulebook {}",
+                self.outcome.rulebook.id
+            ))),
+        }
+    }
+
+    /// Points lost per scored leaf, largest first: `[(id, label, lost)]`.
+    fn lost<'py>(&self, py: Python<'py>) -> PyResult<Vec<(String, String, Bound<'py, PyAny>)>> {
+        self.outcome
+            .lost
+            .iter()
+            .map(|l| Ok((l.id.clone(), l.label.clone(), decimal_to_py(py, l.lost)?)))
+            .collect()
+    }
+
+    /// The result as a dict in the JSON schema "kaoping.result/1", with published values as
+    /// `Decimal` and the scoring date as `datetime.date`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = serde_json::to_value(&self.outcome).map_err(|e| crate::errors::internal(e.to_string()))?;
+        let out = json_to_py(py, &json)?;
+        let d = out.cast::<PyDict>()?;
+        decimals(d, &["total", "max", "base", "bonus", "penalty", "total_before_vetoes"])?;
+        for (list, keys) in [
+            ("nodes", &["points", "max"][..]),
+            ("bonus_items", &["points", "max"]),
+            ("penalty_items", &["points", "max"]),
+            ("vetoes", &["score"]),
+            ("lost", &["lost"]),
+        ] {
+            if let Some(l) = d.get_item(list)? {
+                for item in l.cast::<PyList>()?.iter() {
+                    decimals(item.cast::<PyDict>()?, keys)?;
+                }
+            }
+        }
+        if let Some(n) = d.get_item("next_grade")?
+            && let Ok(n) = n.cast::<PyDict>()
+        {
+            decimals(n, &["bound", "gap"])?;
+        }
+        if let Some(a) = self.outcome.as_of {
+            d.set_item("as_of", date_to_py(py, a)?)?;
+        }
+        Ok(out)
+    }
+
+    /// The result as JSON (schema "kaoping.result/1"; decimals as strings).
+    #[pyo3(signature = (*, pretty = false))]
+    fn to_json(&self, pretty: bool) -> String {
+        if pretty { self.outcome.to_json_pretty() } else { self.outcome.to_json() }
+    }
+
+    /// Every point explained, in Chinese ("zh") or English ("en").
+    #[pyo3(signature = (lang = "zh"))]
+    fn explain(&self, lang: &str) -> PyResult<String> {
+        Ok(kaoping::explain(&self.outcome, lang_of(lang)?))
+    }
+
+    fn _repr_html_(&self) -> String {
+        html(&self.outcome)
+    }
+
+    fn __repr__(&self) -> String {
+        let o = &self.outcome;
+        let total = o.total.map_or("None".to_owned(), |t| format!("Decimal('{t}')"));
+        let grade = o.grade.as_deref().map_or("None".to_owned(), py_repr);
+        format!("<kaoping.Result key={} total={total} grade={grade}>", py_repr(&o.key))
+    }
+}
+
+/// A string as Python's `repr` shows it (for `__repr__`s).
+pub fn py_repr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Replace decimal strings under `keys` by `Decimal`s.
+fn decimals(d: &Bound<'_, PyDict>, keys: &[&str]) -> PyResult<()> {
+    let py = d.py();
+    for k in keys {
+        if let Some(v) = d.get_item(k)?
+            && !v.is_none()
+        {
+            let text: String = v.extract()?;
+            let dec = kaoping::num::parse_decimal_text(&text)
+                .map_err(|e| crate::errors::internal(e.to_string()))?;
+            d.set_item(k, decimal_to_py(py, dec)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// JSON → Python (dict, list, str, int, float, bool, None).
+pub fn json_to_py<'py>(py: Python<'py>, v: &J) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        J::Null => py.None().into_bound(py),
+        J::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        J::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (_, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        J::String(s) => s.into_pyobject(py)?.into_any(),
+        J::Array(items) => {
+            let l = PyList::empty(py);
+            for i in items {
+                l.append(json_to_py(py, i)?)?;
+            }
+            l.into_any()
+        }
+        J::Object(map) => {
+            let d = PyDict::new(py);
+            for (k, v) in map {
+                d.set_item(k, json_to_py(py, v)?)?;
+            }
+            d.into_any()
+        }
+    })
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A compact HTML view: the headline, then every indicator indented by depth.
+fn html(o: &Outcome) -> String {
+    let dec = |d: Option<rust_decimal::Decimal>| d.map_or("—".to_owned(), |d| d.to_string());
+    let mut s = String::from("<div class=\"kaoping-result\">");
+    s.push_str(&format!(
+        "<p><b>{}</b> · {} · 总分 total <b>{}</b> / {}",
+        esc(&o.rulebook.title),
+        esc(&o.key),
+        dec(o.total),
+        dec(o.max)
+    ));
+    if let Some(g) = &o.grade {
+        s.push_str(&format!(" · 等次 grade <b>{}</b>", esc(g)));
+    }
+    if let Some(p) = o.passed {
+        s.push_str(if p { " · 达标 passed ✓" } else { " · 未达标 not passed ✗" });
+    }
+    s.push_str("</p><table><thead><tr><th style=\"text-align:left\">指标 indicator</th><th>得分 points</th><th>满分 max</th></tr></thead><tbody>");
+    for n in &o.nodes {
+        let points = match n.status {
+            Status::NotApplicable => "不适用 n/a".to_owned(),
+            Status::NoData => format!("{} (无数据 no data)", dec(n.points)),
+            _ => dec(n.points),
+        };
+        let label = if n.depth == 0 { format!("<b>{}</b>", esc(&n.label)) } else { esc(&n.label) };
+        s.push_str(&format!(
+            "<tr><td style=\"text-align:left;padding-left:{}em\" title=\"{}\">{label}</td><td>{}</td><td>{}</td></tr>",
+            0.5 + 1.5 * f64::from(n.depth),
+            esc(&n.id),
+            esc(&points),
+            n.max
+        ));
+    }
+    s.push_str("</tbody></table>");
+    if !o.vetoes.is_empty() {
+        let v: Vec<String> = o.vetoes.iter().map(|v| esc(&v.label)).collect();
+        s.push_str(&format!("<p>一票否决 vetoes: {}</p>", v.join("、")));
+    }
+    s.push_str("</div>");
+    s
+}

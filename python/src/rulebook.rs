@@ -1,0 +1,637 @@
+//! `kaoping.Rulebook`: loading (text, file, built-in), introspection, scoring one record and
+//! batches, and the rulebook's embedded tests. Immutable and shared: one rulebook scores on many
+//! Python threads at once, each releasing the GIL while the core works.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use kaoping::{BatchOptions, Cohort, ErrorKind, Format, Loader, RecordError, ScoreOptions};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
+use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
+
+use crate::batch::{Batch, Source};
+use crate::columns::{Column, Columns, Data};
+use crate::errors;
+use crate::result::{ScoreResult, py_repr};
+use crate::values::{self, Conv, Shape};
+
+/// A loaded, validated rulebook (考核方案). Immutable; safe to share between threads.
+#[pyclass(frozen, module = "kaoping", name = "Rulebook")]
+pub struct PyRulebook {
+    pub rb: kaoping::Rulebook,
+    pub shape: Arc<Shape>,
+}
+
+impl PyRulebook {
+    pub fn new(rb: kaoping::Rulebook) -> PyRulebook {
+        let shape = Arc::new(Shape::of(&rb));
+        PyRulebook { rb, shape }
+    }
+}
+
+fn loader(components: Option<&Bound<'_, PyAny>>, search: Option<&Bound<'_, PyAny>>) -> PyResult<Loader> {
+    let mut loader = Loader::new();
+    if let Some(cs) = components {
+        for c in cs.try_iter()? {
+            let c = c?;
+            let c = c.cast::<PyRulebook>().map_err(|_| {
+                PyTypeError::new_err("components are kaoping.Rulebook objects (load each one first)")
+            })?;
+            loader = loader.with(c.get().rb.clone());
+        }
+    }
+    if let Some(dirs) = search {
+        for d in dirs.try_iter()? {
+            loader = loader.search(d?.extract::<PathBuf>()?);
+        }
+    }
+    Ok(loader)
+}
+
+fn format_of(format: &str) -> PyResult<Format> {
+    match format.trim().to_ascii_lowercase().as_str() {
+        "toml" => Ok(Format::Toml),
+        "json" => Ok(Format::Json),
+        other => Err(PyValueError::new_err(format!("format is \"toml\" or \"json\", not {other:?}"))),
+    }
+}
+
+fn profile_check(py: Python<'_>, rb: &kaoping::Rulebook, profile: Option<&str>) -> PyResult<()> {
+    let Some(p) = profile else { return Ok(()) };
+    if rb.profiles().contains(&p) {
+        return Ok(());
+    }
+    let declared = rb.profiles();
+    let message = if declared.is_empty() {
+        format!("profile `{p}` is not declared: rulebook {} has no profiles", rb.id())
+    } else {
+        format!("profile `{p}` is not declared; profiles: {}", declared.join(", "))
+    };
+    let issue = kaoping::Issue {
+        kind: ErrorKind::UnknownProfile,
+        field: None,
+        at: None,
+        value: Some(p.to_owned()),
+        message,
+    };
+    Err(errors::record_error(py, &RecordError::one(issue)))
+}
+
+fn cohort_of(obj: &Bound<'_, PyAny>) -> PyResult<Cohort> {
+    let d = obj.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err("cohort maps an indicator id (or (id, profile)) to its best value")
+    })?;
+    let mut cohort = Cohort::new();
+    for (k, v) in d.iter() {
+        let best = values::decimal_arg(&v, "a cohort figure")?;
+        if let Ok(t) = k.cast::<PyTuple>() {
+            let (id, profile): (String, Option<String>) = t.extract()?;
+            cohort.set(&id, profile.as_deref(), best);
+        } else {
+            let id: String = k.extract()?;
+            cohort.set(&id, None, best);
+        }
+    }
+    Ok(cohort)
+}
+
+#[pymethods]
+impl PyRulebook {
+    /// Load a rulebook from TOML or JSON text. `components` are rulebooks a `component` rule may
+    /// name (built-ins are always available); `search` are folders holding `<id>.toml` components.
+    #[staticmethod]
+    #[pyo3(signature = (text, format = "toml", *, components = None, search = None))]
+    fn from_str(
+        py: Python<'_>,
+        text: &str,
+        format: &str,
+        components: Option<&Bound<'_, PyAny>>,
+        search: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRulebook> {
+        let format = format_of(format)?;
+        let loader = loader(components, search)?;
+        let text = text.to_owned();
+        py.detach(|| loader.load_str(&text, format))
+            .map(PyRulebook::new)
+            .map_err(|e| errors::load_error(py, &e))
+    }
+
+    /// Load a rulebook from a file (`.json` is JSON, anything else TOML). Components are also
+    /// looked for next to it.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, components = None, search = None))]
+    fn from_file(
+        py: Python<'_>,
+        path: PathBuf,
+        components: Option<&Bound<'_, PyAny>>,
+        search: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRulebook> {
+        let loader = loader(components, search)?;
+        py.detach(|| loader.load_file(&path)).map(PyRulebook::new).map_err(|e| errors::load_error(py, &e))
+    }
+
+    /// The rulebook's id.
+    #[getter]
+    fn id(&self) -> &str {
+        self.rb.id()
+    }
+
+    /// Title.
+    #[getter]
+    fn title(&self) -> &str {
+        self.rb.title()
+    }
+
+    /// Version.
+    #[getter]
+    fn version(&self) -> &str {
+        self.rb.version()
+    }
+
+    /// SHA-256 of the canonical form (independent of whitespace, comments and key order).
+    #[getter]
+    fn fingerprint(&self) -> &str {
+        self.rb.fingerprint()
+    }
+
+    /// Decimal places of published points.
+    #[getter]
+    fn scale(&self) -> u32 {
+        self.rb.scale()
+    }
+
+    /// Whether the rulebook says it is an illustrative example (示例方案).
+    #[getter]
+    fn illustrative(&self) -> bool {
+        self.rb.is_illustrative()
+    }
+
+    /// The rulebook's description.
+    #[getter]
+    fn description(&self) -> Option<&str> {
+        self.rb.description().0
+    }
+
+    /// The document the rulebook implements.
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        self.rb.source()
+    }
+
+    /// The text the rulebook was loaded from.
+    #[getter]
+    fn text(&self) -> Option<&str> {
+        self.rb.text()
+    }
+
+    /// Declared profiles.
+    #[getter]
+    fn profiles(&self) -> Vec<String> {
+        self.rb.profiles().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Grade labels, best first.
+    #[getter]
+    fn grades(&self) -> Vec<String> {
+        self.rb.grades().into_iter().map(str::to_owned).collect()
+    }
+
+    /// The input that names records (`key_field`), if any.
+    #[getter]
+    fn key_field(&self) -> Option<String> {
+        self.rb.key_field_name()
+    }
+
+    /// The input that names a record's profile (`profile_field`), if any.
+    #[getter]
+    fn profile_field(&self) -> Option<String> {
+        self.rb.profile_field_name()
+    }
+
+    /// Indicators in file order.
+    #[getter]
+    fn indicators(&self) -> Vec<Indicator> {
+        self.rb.indicators().into_iter().map(Indicator).collect()
+    }
+
+    /// Inputs in declaration order.
+    #[getter]
+    fn inputs(&self) -> Vec<Input> {
+        self.rb.inputs().into_iter().map(Input).collect()
+    }
+
+    /// Maximum total in a profile (`None`: base values); `None` for a criteria-only rulebook.
+    #[pyo3(signature = (profile = None))]
+    fn max<'py>(&self, py: Python<'py>, profile: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        profile_check(py, &self.rb, profile)?;
+        values::opt_decimal(py, self.rb.max(profile))
+    }
+
+    /// Score one record (a mapping of input names to values), with its full explanation.
+    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        record: &Bound<'_, PyAny>,
+        profile: Option<String>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        cohort: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ScoreResult> {
+        let rec = values::record_from_mapping(&self.rb, &self.shape, record)?;
+        let opts = ScoreOptions {
+            profile,
+            as_of: as_of.map(values::date_from_py).transpose()?,
+            cohort: cohort.map(cohort_of).transpose()?,
+        };
+        let rb = &self.rb;
+        match py.detach(|| rb.score(&rec, &opts)) {
+            Ok(outcome) => Ok(ScoreResult::new(outcome)),
+            Err(e) => Err(errors::record_error(py, &e)),
+        }
+    }
+
+    /// Score many records: a list (or iterable) of mappings, a pandas DataFrame, or anything with
+    /// the Arrow PyCapsule interface (a pyarrow Table or RecordBatch, a polars DataFrame). Every
+    /// row gets a slot, in order; a bad row's slot holds its error. Columns match inputs by name or
+    /// by label. The GIL is released while the rows are converted and scored.
+    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false))]
+    fn score_many(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        profile: Option<String>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        parallel: bool,
+        explain: bool,
+    ) -> PyResult<Batch> {
+        profile_check(py, &self.rb, profile.as_deref())?;
+        let opts =
+            BatchOptions { profile, as_of: as_of.map(values::date_from_py).transpose()?, explain, parallel };
+        let input = gather(&self.rb, &self.shape, records)?;
+        let (rb, shape) = (&self.rb, &self.shape);
+        let batch = py.detach(|| match &input.source {
+            Source::Records(recs) => rb.score_batch(recs, &opts),
+            Source::Columns(cols) => rb.score_batch(&cols.records(rb, shape, opts.parallel), &opts),
+        });
+        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, input.source, input.index, input.unknown))
+    }
+
+    /// Run the rulebook's embedded tests (`[[test]]`): every expectation that did not hold.
+    fn run_tests(&self, py: Python<'_>) -> Vec<TestFailure> {
+        let rb = &self.rb;
+        py.detach(|| rb.run_tests()).failures.into_iter().map(TestFailure).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<kaoping.Rulebook {} version {}: {}>",
+            py_repr(self.rb.id()),
+            py_repr(self.rb.version()),
+            self.rb.title()
+        )
+    }
+}
+
+/// What `score_many` was given, ready to score.
+struct Gathered {
+    source: Source,
+    /// A pandas DataFrame's index, for `Batch.to_pandas`.
+    index: Option<Py<PyAny>>,
+    /// Columns that fill no input.
+    unknown: Vec<String>,
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> (String, String) {
+    let ty = obj.get_type();
+    (
+        ty.module().map(|m| m.to_string()).unwrap_or_default(),
+        ty.name().map(|n| n.to_string()).unwrap_or_default(),
+    )
+}
+
+fn gather(rb: &kaoping::Rulebook, shape: &Shape, obj: &Bound<'_, PyAny>) -> PyResult<Gathered> {
+    let from_rows = |rows: Vec<Bound<'_, PyAny>>| -> PyResult<Gathered> {
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let rec = values::record_from_mapping(rb, shape, row).map_err(|e| {
+                let py = row.py();
+                PyTypeError::new_err(format!("row {}: {}", i + 1, e.value(py)))
+            })?;
+            out.push(rec);
+        }
+        Ok(Gathered { source: Source::Records(out), index: None, unknown: Vec::new() })
+    };
+    if let Ok(l) = obj.cast::<PyList>() {
+        return from_rows(l.iter().collect());
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return from_rows(t.iter().collect());
+    }
+    let (module, name) = type_name(obj);
+    if module.starts_with("pandas") && name == "DataFrame" {
+        return from_pandas(rb, shape, obj);
+    }
+    if obj.hasattr("__arrow_c_stream__")? || obj.hasattr("__arrow_c_array__")? {
+        return from_arrow(rb, obj.py(), obj.extract::<AnyRecordBatch>()?);
+    }
+    if obj.is_instance_of::<PyDict>() || obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "score_many takes many records (a list of dicts, a DataFrame, an Arrow table); use score() for one",
+        ));
+    }
+    match obj.try_iter() {
+        Ok(it) => from_rows(it.collect::<PyResult<Vec<_>>>()?),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "score_many takes a list of dicts, a pandas DataFrame or an Arrow table, not {module}.{name}"
+        ))),
+    }
+}
+
+/// Match column names to inputs (by name or label, as the core's CSV reader does). Two columns
+/// for one input is an error; columns that fill nothing are reported (pandas' stored index
+/// columns are not).
+fn map_columns(
+    rb: &kaoping::Rulebook,
+    py: Python<'_>,
+    names: &[String],
+) -> PyResult<(Vec<Option<usize>>, Vec<String>)> {
+    let mut taken: Vec<(usize, &str)> = Vec::new();
+    let mut unknown = Vec::new();
+    let mut map = Vec::with_capacity(names.len());
+    for n in names {
+        match rb.input_by_name_or_label(n) {
+            Some(i) => {
+                if let Some((_, first)) = taken.iter().find(|(t, _)| *t == i) {
+                    let input = rb.inputs()[i].name.clone();
+                    return Err(errors::input_error(
+                        py,
+                        format!("columns \"{first}\" and \"{n}\" both fill input `{input}`"),
+                        Some(&input),
+                    ));
+                }
+                taken.push((i, n));
+                map.push(Some(i));
+            }
+            None => {
+                if !n.starts_with("__index_level_") && !n.is_empty() {
+                    unknown.push(n.clone());
+                }
+                map.push(None);
+            }
+        }
+    }
+    Ok((map, unknown))
+}
+
+fn from_arrow(rb: &kaoping::Rulebook, py: Python<'_>, data: AnyRecordBatch) -> PyResult<Gathered> {
+    let reader = data.into_reader()?;
+    let schema = reader.schema();
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyValueError::new_err(format!("reading the Arrow stream: {e}")))?;
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let (map, unknown) = map_columns(rb, py, &names)?;
+    let cols = map
+        .iter()
+        .enumerate()
+        .filter_map(|(j, input)| {
+            input.map(|input| Column {
+                input,
+                data: Data::Arrow(batches.iter().map(|b| b.column(j).clone()).collect()),
+            })
+        })
+        .collect();
+    let rows = batches.iter().map(|b| b.num_rows()).sum();
+    Ok(Gathered { source: Source::Columns(Columns { rows, cols }), index: None, unknown })
+}
+
+/// A pandas DataFrame, column by column: through Arrow where pyarrow takes the column (numeric,
+/// nullable, string, categorical, Decimal objects: no per-cell Python work), else the column's
+/// Python objects with pandas' own missing-value mask (so NaN in a float column is missing).
+fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> PyResult<Gathered> {
+    let py = df.py();
+    let pa = py.import("pyarrow").ok();
+    let labels: Vec<Bound<'_, PyAny>> = df.getattr("columns")?.try_iter()?.collect::<PyResult<_>>()?;
+    let names: Vec<String> = labels
+        .iter()
+        .map(|l| {
+            Ok(if let Ok(s) = l.cast::<PyString>() {
+                s.to_cow()?.into_owned()
+            } else {
+                l.str()?.to_cow()?.into_owned()
+            })
+        })
+        .collect::<PyResult<_>>()?;
+    let (map, unknown) = map_columns(rb, py, &names)?;
+    let iloc = df.getattr("iloc")?;
+    let rows: usize = df.len()?;
+    let mut cols = Vec::new();
+    for (j, input) in map.iter().enumerate() {
+        let Some(input) = *input else { continue };
+        let series = iloc.get_item((PySlice::full(py), j))?;
+        let arrow = match &pa {
+            Some(pa) => {
+                let kw = PyDict::new(py);
+                kw.set_item("from_pandas", true)?;
+                pa.call_method("array", (&series,), Some(&kw)).ok().and_then(|a| a.extract::<AnyArray>().ok())
+            }
+            None => None,
+        };
+        let data = match arrow {
+            Some(a) => {
+                let chunked = a.into_chunked_array()?;
+                Data::Arrow(chunked.chunks().to_vec())
+            }
+            None => {
+                let objs = series.call_method0("tolist")?.cast_into::<PyList>()?;
+                let missing: Vec<bool> = series.call_method0("isna")?.call_method0("tolist")?.extract()?;
+                let mut out = Vec::with_capacity(objs.len());
+                for (v, na) in objs.iter().zip(missing) {
+                    out.push(if na { Conv::Missing } else { values::convert(&v, &shape.inputs[input])? });
+                }
+                Data::Values(out)
+            }
+        };
+        cols.push(Column { input, data });
+    }
+    Ok(Gathered {
+        source: Source::Columns(Columns { rows, cols }),
+        index: Some(df.getattr("index")?.unbind()),
+        unknown,
+    })
+}
+
+/// One indicator of a rulebook (for building forms and reports).
+#[pyclass(frozen, module = "kaoping")]
+pub struct Indicator(kaoping::IndicatorInfo);
+
+#[pymethods]
+impl Indicator {
+    /// Dotted id, e.g. "reduction.incidence".
+    #[getter]
+    fn id(&self) -> &str {
+        &self.0.id
+    }
+
+    /// Label, e.g. "贫困发生率".
+    #[getter]
+    fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// 0 for top level.
+    #[getter]
+    fn depth(&self) -> u32 {
+        self.0.depth
+    }
+
+    /// The parent's id.
+    #[getter]
+    fn parent(&self) -> Option<&str> {
+        self.0.parent.as_deref()
+    }
+
+    /// Maximum points (base profile).
+    #[getter]
+    fn points<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::decimal_to_py(py, self.0.points)
+    }
+
+    /// The rule kind of a leaf ("bands", "linear"…).
+    #[getter]
+    fn rule(&self) -> Option<&str> {
+        self.0.rule.as_deref()
+    }
+
+    /// The clause it implements.
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+
+    /// Whether it has no children.
+    #[getter]
+    fn is_leaf(&self) -> bool {
+        self.0.is_leaf
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Indicator(id={:?}, label={:?}, points={})", self.0.id, self.0.label, self.0.points)
+    }
+}
+
+/// One input of a rulebook.
+#[pyclass(frozen, module = "kaoping")]
+pub struct Input(kaoping::InputInfo);
+
+fn bound<'py>(py: Python<'py>, text: &Option<String>) -> PyResult<Bound<'py, PyAny>> {
+    match text.as_deref().map(kaoping::num::parse_decimal_text) {
+        Some(Ok(d)) => values::decimal_to_py(py, d),
+        _ => Ok(py.None().into_bound(py)),
+    }
+}
+
+#[pymethods]
+impl Input {
+    /// Name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Type: "decimal", "integer", "boolean", "text", "numbers" or "items".
+    #[getter]
+    fn r#type(&self) -> &str {
+        &self.0.ty
+    }
+
+    /// Label (the column header people write, e.g. "户籍人口").
+    #[getter]
+    fn label(&self) -> Option<&str> {
+        self.0.label.as_deref()
+    }
+
+    /// Unit.
+    #[getter]
+    fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+
+    /// Whether a record must give it.
+    #[getter]
+    fn required(&self) -> bool {
+        self.0.required
+    }
+
+    /// Allowed values (text inputs).
+    #[getter]
+    fn values(&self) -> Option<Vec<String>> {
+        self.0.values.clone()
+    }
+
+    /// Lower bound.
+    #[getter]
+    fn min<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        bound(py, &self.0.min)
+    }
+
+    /// Upper bound.
+    #[getter]
+    fn max<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        bound(py, &self.0.max)
+    }
+
+    /// Item fields (name, type) of an items input.
+    #[getter]
+    fn fields(&self) -> Vec<(String, String)> {
+        self.0.fields.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Input(name={:?}, type={:?}, label={:?})", self.0.name, self.0.ty, self.0.label)
+    }
+}
+
+/// One expectation of a rulebook's embedded test that did not hold.
+#[pyclass(frozen, module = "kaoping")]
+pub struct TestFailure(kaoping::TestFailure);
+
+#[pymethods]
+impl TestFailure {
+    /// The test's name.
+    #[getter]
+    fn test(&self) -> &str {
+        &self.0.test
+    }
+
+    /// What was compared ("total", "grade", "points.reduction.income"…).
+    #[getter]
+    fn field(&self) -> &str {
+        &self.0.field
+    }
+
+    /// What the test expects.
+    #[getter]
+    fn expected(&self) -> &str {
+        &self.0.expected
+    }
+
+    /// What scoring gave.
+    #[getter]
+    fn got(&self) -> &str {
+        &self.0.got
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TestFailure(test={:?}, field={:?}, expected={:?}, got={:?})",
+            self.0.test, self.0.field, self.0.expected, self.0.got
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.0.to_string()
+    }
+}
