@@ -140,6 +140,36 @@ impl Batch {
         &self.book
     }
 
+    /// Decimal places of published points (a value `u` in the unit columns below means
+    /// `u / 10^scale`).
+    pub fn scale(&self) -> u32 {
+        self.book.compiled().meta.scale
+    }
+
+    /// Every row's published total as a fixed-point integer (`total × 10^scale`; `None` for failed
+    /// rows and criteria-only rulebooks). Cheaper than a `Decimal` per row for building columns
+    /// (an Arrow decimal128 array takes these integers as they are).
+    pub fn total_units(&self) -> Vec<Option<i64>> {
+        (0..self.n).map(|i| self.total_units_at(i)).collect()
+    }
+
+    /// Every row's published points of the indicator at `node` (file order) as fixed-point
+    /// integers; `None` for failed rows and rows where the indicator was left out.
+    pub fn points_units(&self, node: usize) -> Vec<Option<i64>> {
+        let book = self.book.compiled();
+        let nodes = book.nodes.len();
+        if node >= nodes {
+            return vec![None; self.n];
+        }
+        (0..self.n)
+            .map(|i| match self.exceptions[i].as_deref() {
+                Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
+                Some(Err(_)) => None,
+                None => Some(self.points[i * nodes + node]).filter(|&u| u != NONE),
+            })
+            .collect()
+    }
+
     /// How many rows the columnar fast path scored (the rest went through the per-record
     /// interpreter: rows with missing optional inputs, errors, left-out indicators…).
     pub fn fast_rows(&self) -> usize {
@@ -169,14 +199,14 @@ impl Batch {
     fn ranks(&self) -> &Ranks {
         self.ranks.get_or_init(|| {
             let scored: Vec<(usize, i64, usize)> = (0..self.n)
-                .filter_map(|i| Some((i, self.total_units(i)?, self.profile_of(i).unwrap_or(0))))
+                .filter_map(|i| Some((i, self.total_units_at(i)?, self.profile_of(i).unwrap_or(0))))
                 .collect();
             ranks(&scored, self.n, self.book.compiled().profiles.len())
         })
     }
 
     /// The published total of row `i` in units of 10^−scale (`None`: failed or no total).
-    fn total_units(&self, i: usize) -> Option<i64> {
+    fn total_units_at(&self, i: usize) -> Option<i64> {
         match self.exceptions[i].as_deref() {
             Some(Ok(t)) => t.total.as_ref().and_then(|x| units_of(self.book.compiled(), x)),
             Some(Err(_)) => None,

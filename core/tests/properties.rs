@@ -342,6 +342,18 @@ proptest! {
         if std::env::var_os("KAOPING_PROP_STATS").is_some() {
             eprintln!("rows {} ok {} fast {} / columns fast {}", records.len(), serial.summary().ok, serial.fast_rows(), from_columns.fast_rows());
         }
+        // The fixed-point unit columns say the same as the rows.
+        let scale = serial.scale();
+        let as_dec = |u: Option<i64>| u.map(|u| Decimal::new(u, scale));
+        let totals = serial.total_units();
+        for (i, t) in totals.iter().enumerate() {
+            prop_assert_eq!(as_dec(*t), serial.row(i).total());
+        }
+        for node in 0..rb.indicators().len() {
+            for (i, u) in serial.points_units(node).into_iter().enumerate() {
+                prop_assert_eq!(as_dec(u), serial.row(i).points_at(node));
+            }
+        }
         prop_assert_eq!(serial.summary(), parallel.summary());
         for i in 0..records.len() {
             prop_assert_eq!(serial.row(i).rank(), parallel.row(i).rank());
