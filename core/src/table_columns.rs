@@ -167,11 +167,6 @@ fn ragged(n: usize, row: &CsvRow, width: usize) -> RecordError {
     }
 }
 
-/// Blank as `Record::set_cell` sees it: such a cell is a missing value.
-fn is_blank(cell: &str) -> bool {
-    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}').is_empty()
-}
-
 impl Field {
     /// Whether a value read from a cell lies within the input's bounds (outside them the
     /// engine's error quotes the cell as written, so such a column stays text).
@@ -180,7 +175,7 @@ impl Field {
     }
 
     fn column(&self, cells: Vec<String>) -> Column {
-        let nulls: Vec<bool> = cells.iter().map(|c| is_blank(c)).collect();
+        let nulls: Vec<bool> = cells.iter().map(|c| crate::record::blank_cell(c)).collect();
         let typed = match self.storage {
             Storage::Integer => self.integers(&cells, &nulls),
             Storage::Decimal => self.decimals(&cells, &nulls),

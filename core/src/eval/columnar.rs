@@ -574,6 +574,32 @@ fn load_typed(
             }
             Some(Col::Q(out))
         }
+        (D::Decimal(v), InputType::Decimal) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                out.push(match decimal_q(&v[r]) {
+                    Some(q) if in_range(q) => q,
+                    _ => {
+                        slow[k] = true;
+                        Q::ZERO
+                    }
+                });
+            }
+            Some(Col::Q(out))
+        }
+        (D::Fixed { mantissa, scale: 0 }, InputType::Integer) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                out.push(match i64::try_from(mantissa[r]) {
+                    Ok(n) if in_range(Q { n, d: 1 }) => Q { n, d: 1 },
+                    _ => {
+                        slow[k] = true;
+                        Q::ZERO
+                    }
+                });
+            }
+            Some(Col::Q(out))
+        }
         (D::Fixed { mantissa, scale }, InputType::Decimal) => {
             let d = *POW10.get(*scale as usize)?;
             let mut out = Vec::with_capacity(rows.len());
