@@ -384,6 +384,18 @@ proptest! {
             }
         }
         prop_assert_eq!(serial.summary(), parallel.summary());
+        prop_assert_eq!(serial.summary(), from_columns.summary());
+        // The summary counts what scoring each record alone says.
+        let alone: Vec<_> = records.iter().map(|r| rb.score(r, &ScoreOptions::default())).collect();
+        let s = serial.summary();
+        prop_assert_eq!(s.ok, alone.iter().filter(|a| a.is_ok()).count());
+        prop_assert_eq!(s.failed, alone.iter().filter(|a| a.is_err()).count());
+        for g in &s.grades {
+            let want = alone.iter().filter(|a| a.as_ref().is_ok_and(|o| o.grade.as_deref() == Some(g.grade.as_str()))).count();
+            prop_assert_eq!(g.count, want, "grade {}", g.grade);
+        }
+        let passed = alone.iter().filter(|a| a.as_ref().is_ok_and(|o| o.passed == Some(true))).count();
+        prop_assert_eq!(s.passed.unwrap_or(0), passed);
         for i in 0..records.len() {
             prop_assert_eq!(serial.row(i).rank(), parallel.row(i).rank());
         }
