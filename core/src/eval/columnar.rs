@@ -22,7 +22,7 @@ use crate::compile::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::expr::{CExpr, Const, cmp_holds};
 use crate::model::{Aggregate, DefaultDoc, InputType};
-use crate::num::{self, Num, Rounding, round_div_i128};
+use crate::num::{self, Num, Rounding, round_div_i64, round_div_i128};
 use crate::record::{Record, Value};
 
 use crate::rules::{Rule, relative::Best};
@@ -1668,6 +1668,8 @@ fn publish_one(v: &Q, max: i64, pow: i64, mode: Rounding) -> i64 {
     } else if v.d == 1 {
         // A whole number (band points, check points): no division.
         v.n.saturating_mul(pow)
+    } else if let Some(m) = v.n.checked_mul(pow) {
+        round_div_i64(m, v.d, mode) as i64 // fits: see round_div_i64
     } else {
         match i64::try_from(round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode)) {
             Ok(u) => u,
