@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use arrow_array::builder::{BooleanBuilder, Decimal128Builder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch, StructArray};
+use arrow_array::builder::StringBuilder;
+use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, RecordBatch, StructArray};
 use arrow_schema::{DataType, Field, Schema};
 use kaoping::{Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
@@ -30,8 +30,27 @@ const FIXED_COLUMNS: [&str; 9] =
 pub enum Source {
     /// Records built from Python mappings.
     Records(Vec<Record>),
-    /// Columns (Arrow or converted); a row's record is rebuilt when asked for.
+    /// Columns turned into records (lists, Python objects…); a row's record is rebuilt when asked
+    /// for.
     Columns(Columns),
+    /// The core's typed columns, scored by `score_columns`; a row's record is rebuilt from them.
+    Typed {
+        /// The columns, named by the inputs they fill.
+        columns: kaoping::Columns,
+        /// For each input, the column that fills it.
+        binding: Vec<Option<usize>>,
+    },
+}
+
+impl Source {
+    /// Which path scored the batch, for tests and benchmarks (`Batch._path`).
+    fn path(&self) -> &'static str {
+        match self {
+            Source::Records(_) => "records",
+            Source::Columns(_) => "columns as records",
+            Source::Typed { .. } => "typed columns",
+        }
+    }
 }
 
 /// A scored batch: every input row has a slot, in input order.
@@ -67,6 +86,10 @@ impl Batch {
             Source::Records(r) => &r[i],
             Source::Columns(c) => {
                 rebuilt = c.record(&self.rb, &self.shape, i);
+                &rebuilt
+            }
+            Source::Typed { columns, binding } => {
+                rebuilt = columns.record(&self.rb, binding, i);
                 &rebuilt
             }
         };
@@ -112,52 +135,58 @@ impl Batch {
         RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
     }
 
-    /// One column of the compact table.
+    /// One column of the compact table. Totals and points come from the batch's fixed-point unit
+    /// columns (what a decimal128 array stores), not a `Decimal` per row.
     fn column(&self, col: Col) -> Result<ArrayRef, String> {
         let n = self.batch.len();
         let scale = self.rb.scale();
         let rows = || self.batch.rows();
-        let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<String>| -> ArrayRef {
+        let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<&str>| -> ArrayRef {
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for row in rows() {
                 b.append_option(get(row));
             }
             Arc::new(b.finish())
         };
-        let decimals = |get: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>| -> Result<ArrayRef, String> {
-            let mut b = Decimal128Builder::with_capacity(n);
-            for row in rows() {
-                b.append_option(get(row).map(|mut d| {
+        // A value too large for the unit columns (beyond i64 units) is taken from its decimal.
+        let decimals = |units: Vec<Option<i64>>, get: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>| {
+            let values = units.into_iter().enumerate().map(|(i, u)| match u {
+                Some(u) => Some(i128::from(u)),
+                None if self.batch.row(i).is_ok() => get(self.batch.row(i)).map(|mut d| {
                     d.rescale(scale);
                     d.mantissa()
-                }));
-            }
-            Ok(Arc::new(b.finish().with_precision_and_scale(38, scale as i8).map_err(|e| e.to_string())?))
+                }),
+                None => None,
+            });
+            let array = Decimal128Array::from_iter(values).with_precision_and_scale(38, scale as i8);
+            array.map(|a| Arc::new(a) as ArrayRef).map_err(|e| e.to_string())
         };
         let ranks = |get: &dyn Fn(kaoping::Row<'_>) -> Option<u32>| -> ArrayRef {
-            let mut b = Int64Builder::with_capacity(n);
-            for row in rows() {
-                b.append_option(get(row).map(i64::from));
-            }
-            Arc::new(b.finish())
+            Arc::new(Int64Array::from_iter(rows().map(|r| get(r).map(i64::from))))
         };
         Ok(match col {
-            Col::Key => strings(&|r| Some(r.key())),
-            Col::Profile => strings(&|r| r.profile().map(str::to_owned)),
-            Col::Total => decimals(&|r| r.total())?,
-            Col::Grade => strings(&|r| r.grade().map(str::to_owned)),
-            Col::Passed => {
-                let mut b = BooleanBuilder::with_capacity(n);
+            Col::Key => {
+                let mut b = StringBuilder::with_capacity(n, n * 8);
                 for row in rows() {
-                    b.append_option(row.passed());
+                    b.append_value(row.key());
                 }
                 Arc::new(b.finish())
             }
+            Col::Profile => strings(&|r| r.profile()),
+            Col::Total => decimals(self.batch.total_units(), &|r| r.total())?,
+            Col::Grade => strings(&|r| r.grade()),
+            Col::Passed => Arc::new(BooleanArray::from_iter(rows().map(|r| r.passed()))),
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),
-            Col::Points(i) => decimals(&|r| r.points_at(i))?,
-            Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name().to_owned())),
-            Col::Error => strings(&|r| r.error().map(|e| e.to_string())),
+            Col::Points(i) => decimals(self.batch.points_units(i), &|r| r.points_at(i))?,
+            Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name())),
+            Col::Error => {
+                let mut b = StringBuilder::with_capacity(n, 0);
+                for row in rows() {
+                    b.append_option(row.error().map(|e| e.to_string()));
+                }
+                Arc::new(b.finish())
+            }
         })
     }
 }
@@ -338,31 +367,48 @@ impl Batch {
         pa.call_method1("table", (slf,))
     }
 
-    /// The compact table as a pandas DataFrame (decimals as `Decimal` objects, or Arrow-backed
-    /// decimal columns with `dtype_backend="pyarrow"`), indexed like the input DataFrame when
-    /// there was one. Needs pandas and pyarrow.
+    /// The compact table as a pandas DataFrame, indexed like the input DataFrame when there was
+    /// one. Totals and points are exact decimal columns (`pd.ArrowDtype(pa.decimal128(38,
+    /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
+    /// read; `.astype(object)` gives `Decimal` objects), ranks nullable `Int64`, `passed` nullable
+    /// `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed. Needs pandas and pyarrow.
     #[pyo3(signature = (*, dtype_backend = None))]
     fn to_pandas<'py>(slf: &Bound<'py, Self>, dtype_backend: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let pd = need(py, "pandas", "Batch.to_pandas()")?;
-        let table = need(py, "pyarrow", "Batch.to_pandas()")?.call_method1("table", (slf,))?;
-        let df = match dtype_backend {
-            None => table.call_method0("to_pandas")?,
-            Some("pyarrow") => {
-                let kw = PyDict::new(py);
-                kw.set_item("types_mapper", pd.getattr("ArrowDtype")?)?;
-                table.call_method("to_pandas", (), Some(&kw))?
+        let pa = need(py, "pyarrow", "Batch.to_pandas()")?;
+        let mapper = match dtype_backend {
+            None => {
+                let decimal = pa.call_method1("decimal128", (38, slf.get().rb.scale()))?;
+                let types = PyDict::new(py);
+                types.set_item(&decimal, pd.call_method1("ArrowDtype", (&decimal,))?)?;
+                types.set_item(pa.call_method0("int64")?, pd.call_method0("Int64Dtype")?)?;
+                types.set_item(pa.call_method0("bool_")?, pd.call_method0("BooleanDtype")?)?;
+                types.getattr("get")?
             }
+            Some("pyarrow") => pd.getattr("ArrowDtype")?,
             Some(other) => {
                 return Err(PyValueError::new_err(format!(
                     "dtype_backend is None or \"pyarrow\", not {other:?}"
                 )));
             }
         };
+        let table = pa.call_method1("table", (slf,))?;
+        let kw = PyDict::new(py);
+        kw.set_item("types_mapper", mapper)?;
+        let df = table.call_method("to_pandas", (), Some(&kw))?;
         if let Some(index) = &slf.get().index {
             df.setattr("index", index.bind(py))?;
         }
         Ok(df)
+    }
+
+    /// Which path scored the batch: "records" (mappings), "typed columns" (a table's columns
+    /// handed to the core as they are) or "columns as records" (a table with lists or Python
+    /// objects, turned into records). For tests and benchmarks.
+    #[getter]
+    fn _path(&self) -> &'static str {
+        self.source.path()
     }
 
     /// The compact table through the Arrow PyCapsule interface (`pyarrow.table(batch)`,
