@@ -282,7 +282,10 @@ impl PyRulebook {
                             let binding = columns.bind(rb)?;
                             (rb.score_columns(&columns, &opts)?, Source::Typed { columns, binding })
                         }
-                        None => (rb.score_batch(&cols.records(rb, shape, opts.parallel), &opts), Source::Columns(cols)),
+                        None => (
+                            rb.score_batch(&cols.records(rb, shape, opts.parallel), &opts),
+                            Source::Columns(cols),
+                        ),
                     },
                     // `gather` hands over mappings or columns, never the core's columns.
                     Source::Typed { .. } => {

@@ -76,7 +76,9 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
         DataType::UInt16 => ColumnData::Int(ints::<UInt16Type>(chunks, rows, |x| Some(x.into()))?),
         DataType::UInt32 => ColumnData::Int(ints::<UInt32Type>(chunks, rows, |x| Some(x.into()))?),
         // Beyond i64 the record path reads the value as a cell: leave such columns to it.
-        DataType::UInt64 => ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?),
+        DataType::UInt64 => {
+            ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?)
+        }
         DataType::Float64 => {
             let mut v = Vec::with_capacity(rows);
             for c in chunks {
@@ -85,7 +87,9 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
             ColumnData::Float(v)
         }
         DataType::Float32 => ColumnData::Float(floats::<Float32Type>(chunks, rows, f32_value)),
-        DataType::Float16 => ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32()))),
+        DataType::Float16 => {
+            ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())))
+        }
         DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type>(chunks, rows, |x| Some(x.into()))?, *s)?,
         DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, |x| Some(x.into()))?, *s)?,
         DataType::Decimal128(_, s) => {
@@ -95,7 +99,9 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
             }
             fixed(v, *s)?
         }
-        DataType::Decimal256(_, s) => fixed(valid_ints::<Decimal256Type, i128>(chunks, rows, |x| x.to_i128())?, *s)?,
+        DataType::Decimal256(_, s) => {
+            fixed(valid_ints::<Decimal256Type, i128>(chunks, rows, |x| x.to_i128())?, *s)?
+        }
         DataType::Utf8 => strings(chunks, rows, |c, i| c.as_string::<i32>().value(i)),
         DataType::LargeUtf8 => strings(chunks, rows, |c, i| c.as_string::<i64>().value(i)),
         DataType::Utf8View => strings(chunks, rows, |c, i| c.as_string_view().value(i)),
@@ -209,7 +215,10 @@ fn f32_value(x: f32) -> f64 {
 /// Fixed-point values with an Arrow scale (negative: whole tens, hundreds… made whole numbers).
 fn fixed<M: Into<i128>>(mantissa: Vec<M>, scale: i8) -> Option<ColumnData> {
     if scale >= 0 {
-        return Some(ColumnData::Fixed { mantissa: mantissa.into_iter().map(Into::into).collect(), scale: scale as u32 });
+        return Some(ColumnData::Fixed {
+            mantissa: mantissa.into_iter().map(Into::into).collect(),
+            scale: scale as u32,
+        });
     }
     let pow = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
     let mantissa = mantissa.into_iter().map(|m| m.into().checked_mul(pow)).collect::<Option<Vec<i128>>>()?;
@@ -223,7 +232,11 @@ fn dict_limit(rows: usize) -> usize {
 
 /// A text column: dictionary-encoded while it has few distinct values (categories, regions,
 /// grades: the core reads each distinct value once), else plain text (names, keys).
-fn strings<'a>(chunks: &'a [ArrayRef], rows: usize, value: impl Fn(&'a ArrayRef, usize) -> &'a str) -> ColumnData {
+fn strings<'a>(
+    chunks: &'a [ArrayRef],
+    rows: usize,
+    value: impl Fn(&'a ArrayRef, usize) -> &'a str,
+) -> ColumnData {
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut dict: Vec<String> = Vec::new();
     let mut codes: Vec<u32> = Vec::with_capacity(rows);
