@@ -91,7 +91,7 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
             ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())))
         }
         DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type>(chunks, rows, |x| Some(x.into()))?, *s)?,
-        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, |x| Some(x.into()))?, *s)?,
+        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, Some)?, *s)?,
         DataType::Decimal128(_, s) => {
             let mut v = Vec::with_capacity(rows);
             for c in chunks {
