@@ -16,6 +16,7 @@ configurations interleaved round by round so that load from elsewhere falls on a
   Arrow in                  rb.score_many(table) on the Parquet copy read by pyarrow (decimal128
                             money, int32, bool, dictionary region)
   Arrow in → out            the same, then .to_arrow()
+  … → out, no points        the compact table without the 19 indicators' points columns
   rust_core score_columns   python/benches/core_cab: the core alone on the same typed columns
                             (decimal128 → fixed-point, float64 → floats), one thread
   pandas_float              shared/bench/pandas_float.py: vectorised float64 (not exact)
@@ -113,6 +114,8 @@ def main() -> int:
         ("DataFrame in → out", lambda: rb.score_many(df, parallel=False).to_pandas()),
         ("Arrow in", lambda: rb.score_many(table, parallel=False)),
         ("Arrow in → out", lambda: rb.score_many(table, parallel=False).to_arrow()),
+        ("DataFrame in → out, no points", lambda: rb.score_many(df, parallel=False).to_pandas(points=False)),
+        ("Arrow in → out, no points", lambda: rb.score_many(table, parallel=False).to_arrow(points=False)),
     ]
     # The two inputs agree (floats read by their shortest repr are the cents exactly).
     a, b = rb.score_many(df, parallel=False), rb.score_many(table, parallel=False)
@@ -140,9 +143,10 @@ def main() -> int:
 
     print("\n# summary: 1 core, median seconds for", n, "rows (records per second)")
     for r in RESULTS:
-        print(f"  {r['impl']:13s} {r['what']:32s} {r['median_s']:8.3f} s {r['records_per_s']:>12,}/s")
-    pairs = [("Arrow in", "score_columns decimal128"), ("Arrow in → out", "score_columns decimal128"),
-             ("DataFrame in", "score_columns float64"), ("DataFrame in → out", "score_columns float64")]
+        print(f"  {r['impl']:13s} {r['what']:34s} {r['median_s']:8.3f} s {r['records_per_s']:>12,}/s")
+    pairs = [(f"{inp}{out}", f"score_columns {values}")
+             for inp, values in [("Arrow in", "decimal128"), ("DataFrame in", "float64")]
+             for out in ["", " → out", " → out, no points"]]
     for py, core in pairs:
         p, c = med("kaoping_py", py), med("rust_core", core)
         if p and c:
