@@ -16,7 +16,8 @@ configurations interleaved round by round so that load from elsewhere falls on a
   Arrow in                  rb.score_many(table) on the Parquet copy read by pyarrow (decimal128
                             money, int32, bool, dictionary region)
   Arrow in → out            the same, then .to_arrow()
-  … → out, no points        the compact table without the 19 indicators' points columns
+  … → out, lean             the compact table without the 19 indicators' points columns and
+                            without ranks (points=False, ranks=False)
   rust_core score_columns   python/benches/core_cab: the core alone on the same typed columns
                             (decimal128 → fixed-point, float64 → floats), one thread
   pandas_float              shared/bench/pandas_float.py: vectorised float64 (not exact)
@@ -114,8 +115,8 @@ def main() -> int:
         ("DataFrame in → out", lambda: rb.score_many(df, parallel=False).to_pandas()),
         ("Arrow in", lambda: rb.score_many(table, parallel=False)),
         ("Arrow in → out", lambda: rb.score_many(table, parallel=False).to_arrow()),
-        ("DataFrame in → out, no points", lambda: rb.score_many(df, parallel=False).to_pandas(points=False)),
-        ("Arrow in → out, no points", lambda: rb.score_many(table, parallel=False).to_arrow(points=False)),
+        ("DataFrame in → out, lean", lambda: rb.score_many(df, parallel=False).to_pandas(points=False, ranks=False)),
+        ("Arrow in → out, lean", lambda: rb.score_many(table, parallel=False).to_arrow(points=False, ranks=False)),
     ]
     # The two inputs agree (floats read by their shortest repr are the cents exactly).
     a, b = rb.score_many(df, parallel=False), rb.score_many(table, parallel=False)
@@ -146,7 +147,7 @@ def main() -> int:
         print(f"  {r['impl']:13s} {r['what']:34s} {r['median_s']:8.3f} s {r['records_per_s']:>12,}/s")
     pairs = [(f"{inp}{out}", f"score_columns {values}")
              for inp, values in [("Arrow in", "decimal128"), ("DataFrame in", "float64")]
-             for out in ["", " → out", " → out, no points"]]
+             for out in ["", " → out", " → out, lean"]]
     for py, core in pairs:
         p, c = med("kaoping_py", py), med("rust_core", core)
         if p and c:

@@ -112,9 +112,10 @@ impl Batch {
         }
     }
 
-    /// The compact table: key, profile, total, max, grade, passed, ranks, the points of every
-    /// indicator (unless `points` is false), error kind and error. Columns are built on every core.
-    fn table(&self, points: bool) -> Result<RecordBatch, String> {
+    /// The compact table: key, profile, total, max, grade, passed, ranks (unless `ranks` is false:
+    /// they sort the batch), the points of every indicator (unless `points` is false), error kind
+    /// and error. Columns are built on every core.
+    fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
         let dec_type = DataType::Decimal128(38, self.rb.scale() as i8);
         let grade_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
         let mut specs: Vec<(Field, Col)> = vec![
@@ -124,9 +125,11 @@ impl Batch {
             (Field::new("max", dec_type.clone(), true), Col::Max),
             (Field::new("grade", grade_type, true), Col::Grade),
             (Field::new("passed", DataType::Boolean, true), Col::Passed),
-            (Field::new("rank", DataType::Int64, true), Col::Rank),
-            (Field::new("profile_rank", DataType::Int64, true), Col::ProfileRank),
         ];
+        if ranks {
+            specs.push((Field::new("rank", DataType::Int64, true), Col::Rank));
+            specs.push((Field::new("profile_rank", DataType::Int64, true), Col::ProfileRank));
+        }
         if points {
             for (i, ind) in self.rb.indicators().iter().enumerate() {
                 let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
@@ -257,8 +260,8 @@ impl Batch {
     }
 
     /// The compact table as an object with `__arrow_c_stream__` (for pyarrow and polars).
-    fn stream<'py>(&self, py: Python<'py>, points: bool) -> PyResult<Bound<'py, PyAny>> {
-        let table = py.detach(|| self.table(points)).map_err(errors::internal)?;
+    fn stream<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+        let table = py.detach(|| self.table(points, ranks)).map_err(errors::internal)?;
         let schema = table.schema();
         Ok(Bound::new(py, PyTable::try_new(vec![table], schema)?)?.into_any())
     }
@@ -433,21 +436,21 @@ impl Batch {
     }
 
     /// The compact table as a `pyarrow.Table`: one row per record with key, profile, total, max,
-    /// grade (dictionary-encoded), passed, rank, profile_rank, the points of every indicator
-    /// (unless `points=False`), error_kind and error. Totals, maxima and points are exact
+    /// grade (dictionary-encoded), passed, rank and profile_rank (unless `ranks=False`: they sort
+    /// the batch), the points of every indicator (unless `points=False`), error_kind and error. Totals, maxima and points are exact
     /// decimal128 columns built from the batch's fixed-point values (no `Decimal` per cell).
     /// Needs pyarrow.
-    #[pyo3(signature = (*, points = true))]
-    fn to_arrow<'py>(&self, py: Python<'py>, points: bool) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (*, points = true, ranks = true))]
+    fn to_arrow<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
         let pa = need(py, "pyarrow", "Batch.to_arrow()")?;
-        pa.call_method1("table", (self.stream(py, points)?,))
+        pa.call_method1("table", (self.stream(py, points, ranks)?,))
     }
 
     /// The compact table as a polars DataFrame (decimal columns exact). Needs polars.
-    #[pyo3(signature = (*, points = true))]
-    fn to_polars<'py>(&self, py: Python<'py>, points: bool) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (*, points = true, ranks = true))]
+    fn to_polars<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
         let pl = need(py, "polars", "Batch.to_polars()")?;
-        pl.call_method1("DataFrame", (self.stream(py, points)?,))
+        pl.call_method1("DataFrame", (self.stream(py, points, ranks)?,))
     }
 
     /// The compact table as a pandas DataFrame, indexed like the input DataFrame when there was
@@ -455,13 +458,15 @@ impl Batch {
     /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
     /// read; `.astype(object)` gives `Decimal` objects), grade a categorical, ranks nullable
     /// `Int64`, `passed` nullable `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed.
-    /// `points=False` leaves out the indicators' points. Needs pandas and pyarrow.
-    #[pyo3(signature = (*, dtype_backend = None, points = true))]
+    /// `points=False` leaves out the indicators' points, `ranks=False` the ranks (computing them
+    /// sorts the batch). Needs pandas and pyarrow.
+    #[pyo3(signature = (*, dtype_backend = None, points = true, ranks = true))]
     fn to_pandas<'py>(
         &self,
         py: Python<'py>,
         dtype_backend: Option<&str>,
         points: bool,
+        ranks: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let pd = need(py, "pandas", "Batch.to_pandas()")?;
         let pa = need(py, "pyarrow", "Batch.to_pandas()")?;
@@ -481,7 +486,7 @@ impl Batch {
                 )));
             }
         };
-        let table = pa.call_method1("table", (self.stream(py, points)?,))?;
+        let table = pa.call_method1("table", (self.stream(py, points, ranks)?,))?;
         let kw = PyDict::new(py);
         kw.set_item("types_mapper", mapper)?;
         let df = table.call_method("to_pandas", (), Some(&kw))?;
@@ -533,7 +538,7 @@ impl Batch {
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyCapsule>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
-        let table = py.detach(|| self.table(true)).map_err(errors::internal)?;
+        let table = py.detach(|| self.table(true, true)).map_err(errors::internal)?;
         let field = Arc::new(Field::new_struct("", table.schema().fields().clone(), false));
         let array: ArrayRef = Arc::new(StructArray::from(table));
         let reader = Box::new(ArrayIterator::new(vec![Ok(array)], field));

@@ -481,8 +481,9 @@ def test_duplicate_column_names(small: kaoping.Rulebook) -> None:
 
 
 def test_empty_frames(small: kaoping.Rulebook) -> None:
-    for empty in [pa.table({"n": pa.array([], pa.int64())}), pd.DataFrame({"n": pd.Series([], dtype="int64")}),
-                  pa.table({"n": pa.array([], pa.int64())}).to_batches() or pa.table({"n": pa.array([], pa.int64())})]:
+    empties = [pa.table({"n": pa.array([], pa.int64())}), pa.record_batch({"n": pa.array([], pa.int64())}),
+               pd.DataFrame({"n": pd.Series([], dtype="int64")}), pd.DataFrame()]
+    for empty in empties:
         b = small.score_many(empty)
         assert len(b) == 0 and b.summary["rows"] == 0
         out = b.to_arrow()
@@ -520,6 +521,9 @@ def test_output_columns(small: kaoping.Rulebook) -> None:
     assert df["total"].iloc[0] == Decimal("70.00") and isinstance(df["total"].iloc[0], Decimal)
     assert df["grade"].dtype == "category"
     assert "n" not in b.to_pandas(points=False).columns
+    lean = b.to_arrow(points=False, ranks=False)
+    assert lean.column_names == ["key", "profile", "total", "max", "grade", "passed", "error_kind", "error"]
+    assert out.column("rank").to_pylist() == [1, None, 2]
     pl = pytest.importorskip("polars")
     p = b.to_polars()
     assert isinstance(p, pl.DataFrame) and p["total"].to_list()[0] == Decimal("70.00")
