@@ -4,14 +4,20 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use arrow_array::builder::{BooleanBuilder, Decimal128Builder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch, StructArray};
+use arrow_array::builder::StringBuilder;
+use arrow_array::types::UInt16Type;
+use arrow_array::{
+    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int64Array, RecordBatch, StringArray,
+    StructArray, UInt16Array,
+};
+use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use kaoping::{Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCapsule, PyDict, PyList, PySlice};
+use pyo3_arrow::PyTable;
 use pyo3_arrow::ffi::{ArrayIterator, to_stream_pycapsule};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -23,15 +29,34 @@ use crate::values::{Shape, decimal_to_py};
 
 /// The compact table's columns before the indicators' points (an indicator whose id is one of
 /// these is written `points.<id>`), and after them: `error_kind`, `error`.
-const FIXED_COLUMNS: [&str; 9] =
-    ["key", "profile", "total", "grade", "passed", "rank", "profile_rank", "error_kind", "error"];
+const FIXED_COLUMNS: [&str; 10] =
+    ["key", "profile", "total", "max", "grade", "passed", "rank", "profile_rank", "error_kind", "error"];
 
 /// Where a batch's records came from, kept to explain any row later.
 pub enum Source {
     /// Records built from Python mappings.
     Records(Vec<Record>),
-    /// Columns (Arrow or converted); a row's record is rebuilt when asked for.
+    /// Columns turned into records (lists, Python objects…); a row's record is rebuilt when asked
+    /// for.
     Columns(Columns),
+    /// The core's typed columns, scored by `score_columns`; a row's record is rebuilt from them.
+    Typed {
+        /// The columns, named by the inputs they fill.
+        columns: kaoping::Columns,
+        /// For each input, the column that fills it.
+        binding: Vec<Option<usize>>,
+    },
+}
+
+impl Source {
+    /// Which path scored the batch, for tests and benchmarks (`Batch._path`).
+    fn path(&self) -> &'static str {
+        match self {
+            Source::Records(_) => "records",
+            Source::Columns(_) => "columns as records",
+            Source::Typed { .. } => "typed columns",
+        }
+    }
 }
 
 /// A scored batch: every input row has a slot, in input order.
@@ -69,6 +94,10 @@ impl Batch {
                 rebuilt = c.record(&self.rb, &self.shape, i);
                 &rebuilt
             }
+            Source::Typed { columns, binding } => {
+                rebuilt = columns.record(&self.rb, binding, i);
+                &rebuilt
+            }
         };
         self.batch.explain(i, record).ok()
     }
@@ -83,26 +112,33 @@ impl Batch {
         }
     }
 
-    /// The compact table: key, profile, total, grade, passed, ranks, points per indicator, error.
-    /// Columns are built on every core.
-    fn table(&self) -> Result<RecordBatch, String> {
+    /// The compact table: key, profile, total, max, grade, passed, ranks (unless `ranks` is false:
+    /// they sort the batch), the points of every indicator (unless `points` is false), error kind
+    /// and error. Columns are built on every core.
+    fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
         let dec_type = DataType::Decimal128(38, self.rb.scale() as i8);
+        let grade_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
         let mut specs: Vec<(Field, Col)> = vec![
             (Field::new("key", DataType::Utf8, false), Col::Key),
             (Field::new("profile", DataType::Utf8, true), Col::Profile),
             (Field::new("total", dec_type.clone(), true), Col::Total),
-            (Field::new("grade", DataType::Utf8, true), Col::Grade),
+            (Field::new("max", dec_type.clone(), true), Col::Max),
+            (Field::new("grade", grade_type, true), Col::Grade),
             (Field::new("passed", DataType::Boolean, true), Col::Passed),
-            (Field::new("rank", DataType::Int64, true), Col::Rank),
-            (Field::new("profile_rank", DataType::Int64, true), Col::ProfileRank),
         ];
-        for (i, ind) in self.rb.indicators().iter().enumerate() {
-            let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
-                format!("points.{}", ind.id)
-            } else {
-                ind.id.clone()
-            };
-            specs.push((Field::new(name, dec_type.clone(), true), Col::Points(i)));
+        if ranks {
+            specs.push((Field::new("rank", DataType::Int64, true), Col::Rank));
+            specs.push((Field::new("profile_rank", DataType::Int64, true), Col::ProfileRank));
+        }
+        if points {
+            for (i, ind) in self.rb.indicators().iter().enumerate() {
+                let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
+                    format!("points.{}", ind.id)
+                } else {
+                    ind.id.clone()
+                };
+                specs.push((Field::new(name, dec_type.clone(), true), Col::Points(i)));
+            }
         }
         specs.push((Field::new("error_kind", DataType::Utf8, true), Col::ErrorKind));
         specs.push((Field::new("error", DataType::Utf8, true), Col::Error));
@@ -112,53 +148,122 @@ impl Batch {
         RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
     }
 
-    /// One column of the compact table.
+    /// A decimal128 column from fixed-point units (what the array stores, copied as they are);
+    /// `exact(i)` gives row `i`'s value where the units have none (values beyond `i64` units).
+    fn decimals(
+        &self,
+        units: Vec<Option<i64>>,
+        exact: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>,
+    ) -> Result<ArrayRef, String> {
+        let scale = self.rb.scale();
+        let mut values: Vec<i128> = Vec::with_capacity(units.len());
+        let mut valid = BooleanBufferBuilder::new(units.len());
+        for (i, u) in units.into_iter().enumerate() {
+            let v = match u {
+                Some(u) => Some(i128::from(u)),
+                None => {
+                    let row = self.batch.row(i);
+                    if row.is_ok() {
+                        exact(row).map(|mut d| {
+                            d.rescale(scale);
+                            d.mantissa()
+                        })
+                    } else {
+                        None
+                    }
+                }
+            };
+            values.push(v.unwrap_or(0));
+            valid.append(v.is_some());
+        }
+        let nulls = NullBuffer::new(valid.finish());
+        let nulls = (nulls.null_count() > 0).then_some(nulls);
+        let array =
+            Decimal128Array::new(ScalarBuffer::from(values), nulls).with_precision_and_scale(38, scale as i8);
+        array.map(|a| Arc::new(a) as ArrayRef).map_err(|e| e.to_string())
+    }
+
+    /// One column of the compact table. Totals and points come from the batch's fixed-point unit
+    /// columns (what a decimal128 array stores), not a `Decimal` per row.
     fn column(&self, col: Col) -> Result<ArrayRef, String> {
         let n = self.batch.len();
-        let scale = self.rb.scale();
         let rows = || self.batch.rows();
-        let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<String>| -> ArrayRef {
+        let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<&str>| -> ArrayRef {
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for row in rows() {
                 b.append_option(get(row));
             }
             Arc::new(b.finish())
         };
-        let decimals = |get: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>| -> Result<ArrayRef, String> {
-            let mut b = Decimal128Builder::with_capacity(n);
-            for row in rows() {
-                b.append_option(get(row).map(|mut d| {
-                    d.rescale(scale);
-                    d.mantissa()
-                }));
-            }
-            Ok(Arc::new(b.finish().with_precision_and_scale(38, scale as i8).map_err(|e| e.to_string())?))
-        };
         let ranks = |get: &dyn Fn(kaoping::Row<'_>) -> Option<u32>| -> ArrayRef {
-            let mut b = Int64Builder::with_capacity(n);
-            for row in rows() {
-                b.append_option(get(row).map(i64::from));
-            }
-            Arc::new(b.finish())
+            Arc::new(Int64Array::from_iter(rows().map(|r| get(r).map(i64::from))))
         };
         Ok(match col {
-            Col::Key => strings(&|r| Some(r.key())),
-            Col::Profile => strings(&|r| r.profile().map(str::to_owned)),
-            Col::Total => decimals(&|r| r.total())?,
-            Col::Grade => strings(&|r| r.grade().map(str::to_owned)),
-            Col::Passed => {
-                let mut b = BooleanBuilder::with_capacity(n);
+            Col::Key => {
+                let mut b = StringBuilder::with_capacity(n, n * 8);
                 for row in rows() {
-                    b.append_option(row.passed());
+                    b.append_value(row.key());
                 }
                 Arc::new(b.finish())
             }
+            Col::Profile => strings(&|r| r.profile()),
+            Col::Total => self.decimals(self.batch.total_units(), &|r| r.total())?,
+            // The maximum is the profile's: one per profile, not a decimal per row.
+            Col::Max => {
+                let mut by_profile: Vec<(Option<&str>, Option<i64>)> = Vec::new();
+                let scale = self.rb.scale();
+                let units = rows()
+                    .map(|r| {
+                        if !r.is_ok() {
+                            return None;
+                        }
+                        let p = r.profile();
+                        if let Some((_, u)) = by_profile.iter().find(|(q, _)| *q == p) {
+                            return *u;
+                        }
+                        let u = r.max().and_then(|mut d| {
+                            d.rescale(scale);
+                            i64::try_from(d.mantissa()).ok()
+                        });
+                        by_profile.push((p, u));
+                        u
+                    })
+                    .collect();
+                self.decimals(units, &|r| r.max())?
+            }
+            // Grades as a dictionary (a categorical in pandas): one small code per row.
+            Col::Grade => {
+                let labels = self.rb.grades();
+                let codes =
+                    UInt16Array::from_iter(rows().map(|r| {
+                        r.grade().and_then(|g| labels.iter().position(|l| *l == g)).map(|k| k as u16)
+                    }));
+                let values = StringArray::from(labels.clone());
+                Arc::new(
+                    DictionaryArray::<UInt16Type>::try_new(codes, Arc::new(values))
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+            Col::Passed => Arc::new(BooleanArray::from_iter(rows().map(|r| r.passed()))),
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),
-            Col::Points(i) => decimals(&|r| r.points_at(i))?,
-            Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name().to_owned())),
-            Col::Error => strings(&|r| r.error().map(|e| e.to_string())),
+            Col::Points(i) => self.decimals(self.batch.points_units(i), &|r| r.points_at(i))?,
+            Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name())),
+            Col::Error => {
+                let mut b = StringBuilder::with_capacity(n, 0);
+                for row in rows() {
+                    b.append_option(row.error().map(|e| e.to_string()));
+                }
+                Arc::new(b.finish())
+            }
         })
+    }
+
+    /// The compact table as an object with `__arrow_c_stream__` (for pyarrow and polars).
+    fn stream<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+        let table = py.detach(|| self.table(points, ranks)).map_err(errors::internal)?;
+        let schema = table.schema();
+        Ok(Bound::new(py, PyTable::try_new(vec![table], schema)?)?.into_any())
     }
 }
 
@@ -237,6 +342,7 @@ enum Col {
     Key,
     Profile,
     Total,
+    Max,
     Grade,
     Passed,
     Rank,
@@ -329,40 +435,99 @@ impl Batch {
         self.unknown.clone()
     }
 
-    /// The compact table as a `pyarrow.Table`: one row per record with key, profile, total,
-    /// grade, passed, rank, profile_rank, the points of every indicator (decimal128, exact),
-    /// error_kind and
-    /// error. Needs pyarrow.
-    fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let pa = need(slf.py(), "pyarrow", "Batch.to_arrow()")?;
-        pa.call_method1("table", (slf,))
+    /// The compact table as a `pyarrow.Table`: one row per record with key, profile, total, max,
+    /// grade (dictionary-encoded), passed, rank and profile_rank (unless `ranks=False`: they sort
+    /// the batch), the points of every indicator (unless `points=False`), error_kind and error. Totals, maxima and points are exact
+    /// decimal128 columns built from the batch's fixed-point values (no `Decimal` per cell).
+    /// Needs pyarrow.
+    #[pyo3(signature = (*, points = true, ranks = true))]
+    fn to_arrow<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+        let pa = need(py, "pyarrow", "Batch.to_arrow()")?;
+        pa.call_method1("table", (self.stream(py, points, ranks)?,))
     }
 
-    /// The compact table as a pandas DataFrame (decimals as `Decimal` objects, or Arrow-backed
-    /// decimal columns with `dtype_backend="pyarrow"`), indexed like the input DataFrame when
-    /// there was one. Needs pandas and pyarrow.
-    #[pyo3(signature = (*, dtype_backend = None))]
-    fn to_pandas<'py>(slf: &Bound<'py, Self>, dtype_backend: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
+    /// The compact table as a polars DataFrame (decimal columns exact). Needs polars.
+    #[pyo3(signature = (*, points = true, ranks = true))]
+    fn to_polars<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+        let pl = need(py, "polars", "Batch.to_polars()")?;
+        pl.call_method1("DataFrame", (self.stream(py, points, ranks)?,))
+    }
+
+    /// The compact table as a pandas DataFrame, indexed like the input DataFrame when there was
+    /// one. Totals, maxima and points are exact decimal columns (`pd.ArrowDtype(pa.decimal128(38,
+    /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
+    /// read; `.astype(object)` gives `Decimal` objects), grade a categorical, ranks nullable
+    /// `Int64`, `passed` nullable `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed.
+    /// `points=False` leaves out the indicators' points, `ranks=False` the ranks (computing them
+    /// sorts the batch). Needs pandas and pyarrow.
+    #[pyo3(signature = (*, dtype_backend = None, points = true, ranks = true))]
+    fn to_pandas<'py>(
+        &self,
+        py: Python<'py>,
+        dtype_backend: Option<&str>,
+        points: bool,
+        ranks: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let pd = need(py, "pandas", "Batch.to_pandas()")?;
-        let table = need(py, "pyarrow", "Batch.to_pandas()")?.call_method1("table", (slf,))?;
-        let df = match dtype_backend {
-            None => table.call_method0("to_pandas")?,
-            Some("pyarrow") => {
-                let kw = PyDict::new(py);
-                kw.set_item("types_mapper", pd.getattr("ArrowDtype")?)?;
-                table.call_method("to_pandas", (), Some(&kw))?
+        let pa = need(py, "pyarrow", "Batch.to_pandas()")?;
+        let mapper = match dtype_backend {
+            None => {
+                let decimal = pa.call_method1("decimal128", (38, self.rb.scale()))?;
+                let types = PyDict::new(py);
+                types.set_item(&decimal, pd.call_method1("ArrowDtype", (&decimal,))?)?;
+                types.set_item(pa.call_method0("int64")?, pd.call_method0("Int64Dtype")?)?;
+                types.set_item(pa.call_method0("bool_")?, pd.call_method0("BooleanDtype")?)?;
+                types.getattr("get")?
             }
+            Some("pyarrow") => pd.getattr("ArrowDtype")?,
             Some(other) => {
                 return Err(PyValueError::new_err(format!(
                     "dtype_backend is None or \"pyarrow\", not {other:?}"
                 )));
             }
         };
-        if let Some(index) = &slf.get().index {
+        let table = pa.call_method1("table", (self.stream(py, points, ranks)?,))?;
+        let kw = PyDict::new(py);
+        kw.set_item("types_mapper", mapper)?;
+        let df = table.call_method("to_pandas", (), Some(&kw))?;
+        if let Some(index) = &self.index {
             df.setattr("index", index.bind(py))?;
         }
         Ok(df)
+    }
+
+    /// The `n` rows with the lowest totals (row numbers from 0, lowest first; ties in row order;
+    /// failed rows left out): the ones to look at first. `batch.result(i)` explains one of them
+    /// from its own values, without scoring the batch again.
+    #[pyo3(signature = (n = 20))]
+    fn lowest(&self, py: Python<'_>, n: usize) -> Vec<usize> {
+        py.detach(|| {
+            let units = self.batch.total_units();
+            let mut scored: Vec<(Decimal, usize)> = units
+                .iter()
+                .enumerate()
+                .filter_map(|(i, u)| match u {
+                    Some(u) => Some((Decimal::new(*u, self.rb.scale()), i)),
+                    None => self.batch.row(i).total().map(|t| (t, i)),
+                })
+                .collect();
+            let n = n.min(scored.len());
+            if n == 0 {
+                return Vec::new();
+            }
+            scored.select_nth_unstable(n - 1);
+            scored.truncate(n);
+            scored.sort_unstable();
+            scored.into_iter().map(|(_, i)| i).collect()
+        })
+    }
+
+    /// Which path scored the batch: "records" (mappings), "typed columns" (a table's columns
+    /// handed to the core as they are) or "columns as records" (a table with lists or Python
+    /// objects, turned into records). For tests and benchmarks.
+    #[getter]
+    fn _path(&self) -> &'static str {
+        self.source.path()
     }
 
     /// The compact table through the Arrow PyCapsule interface (`pyarrow.table(batch)`,
@@ -373,7 +538,7 @@ impl Batch {
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyCapsule>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
-        let table = py.detach(|| self.table()).map_err(errors::internal)?;
+        let table = py.detach(|| self.table(true, true)).map_err(errors::internal)?;
         let field = Arc::new(Field::new_struct("", table.schema().fields().clone(), false));
         let array: ArrayRef = Arc::new(StructArray::from(table));
         let reader = Box::new(ArrayIterator::new(vec![Ok(array)], field));

@@ -10,6 +10,7 @@ mod columns;
 mod errors;
 mod result;
 mod rulebook;
+mod typed;
 mod values;
 
 use pyo3::prelude::*;

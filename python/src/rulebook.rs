@@ -15,6 +15,7 @@ use crate::batch::{Batch, Source};
 use crate::columns::{Column, Columns, Data};
 use crate::errors;
 use crate::result::{ScoreResult, py_repr};
+use crate::typed;
 use crate::values::{self, Conv, Shape};
 
 /// A loaded, validated rulebook (考核方案). Immutable; safe to share between threads.
@@ -271,11 +272,29 @@ impl PyRulebook {
             BatchOptions { profile, as_of: as_of.map(values::date_from_py).transpose()?, explain, parallel };
         let input = gather(&self.rb, &self.shape, records)?;
         let (rb, shape) = (&self.rb, &self.shape);
-        let batch = py.detach(|| match &input.source {
-            Source::Records(recs) => rb.score_batch(recs, &opts),
-            Source::Columns(cols) => rb.score_batch(&cols.records(rb, shape, opts.parallel), &opts),
-        });
-        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, input.source, input.index, input.unknown))
+        let (batch, source) = py
+            .detach(|| -> Result<_, kaoping::ColumnsError> {
+                Ok(match input.source {
+                    Source::Records(recs) => (rb.score_batch(&recs, &opts), Source::Records(recs)),
+                    // A table goes to the core as typed columns, unless a column needs records.
+                    Source::Columns(cols) => match typed::typed_columns(&cols, shape, opts.parallel) {
+                        Some(columns) => {
+                            let binding = columns.bind(rb)?;
+                            (rb.score_columns(&columns, &opts)?, Source::Typed { columns, binding })
+                        }
+                        None => (
+                            rb.score_batch(&cols.records(rb, shape, opts.parallel), &opts),
+                            Source::Columns(cols),
+                        ),
+                    },
+                    // `gather` hands over mappings or columns, never the core's columns.
+                    Source::Typed { .. } => {
+                        return Err(kaoping::ColumnsError { message: "typed columns before scoring".into() });
+                    }
+                })
+            })
+            .map_err(|e| errors::internal(e.to_string()))?;
+        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, input.unknown))
     }
 
     /// Run the rulebook's embedded tests (`[[test]]`): every expectation that did not hold.

@@ -112,7 +112,7 @@ def test_pandas_types(rb: kaoping.Rulebook) -> None:
     assert list(out.index) == ["a", "b", "c", "d"]  # the input's index
     assert out.loc["a", "total"] == Decimal("94.99") and isinstance(out.loc["a", "total"], Decimal)
     assert out.loc["c", "error_kind"] == "InputOutOfRange" and "population" in out.loc["c", "error"]
-    assert list(out.columns[:8]) == ["key", "profile", "total", "grade", "passed", "rank", "profile_rank", "incidence"]
+    assert list(out.columns[:9]) == ["key", "profile", "total", "max", "grade", "passed", "rank", "profile_rank", "incidence"]
     assert pd.isna(out.loc["c", "total"]) and pd.isna(out.loc["a", "error"])
 
 

@@ -1,0 +1,314 @@
+//! Arrow columns → the core's typed columns (`kaoping::Columns`), scored by
+//! `Rulebook::score_columns` without a record per row.
+//!
+//! Each column is copied in bulk from its Arrow buffers: integers → `Int`, decimal128 (and
+//! decimal32/64, and decimal256 that fits) → `Fixed` (exact), floats → `Float` (read by their
+//! shortest repr, float32 by its own), booleans → `Bool`, text and dictionaries of text → `Dict`
+//! (the core decides each distinct value once) or `Text`, dates and other printable types → their
+//! Arrow text. Nulls come from the validity bitmap.
+//!
+//! A value means exactly what it means on the record path (`columns.rs`, `values.rs`): the tests
+//! score the same rows both ways. Where this layer cannot say it the same way — lists (`numbers`
+//! and `items` inputs), binary and struct columns, integers beyond `i64`, Python objects pyarrow
+//! could not take — the table goes to the record path instead ([`typed_columns`] gives `None`).
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type,
+    Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
+use arrow_schema::DataType;
+use kaoping::{Column, ColumnData};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::columns::{Columns, Data};
+use crate::values::{Kind, Shape};
+
+/// The core's typed columns for a table's columns (named by the inputs they fill), or `None`
+/// when some column needs the record path.
+pub fn typed_columns(cols: &Columns, shape: &Shape, parallel: bool) -> Option<kaoping::Columns> {
+    let convert = |c: &crate::columns::Column| -> Option<Column> {
+        let kind = shape.inputs[c.input].kind;
+        match &c.data {
+            Data::Arrow(chunks) if !matches!(kind, Kind::Numbers | Kind::Items) => column(chunks, cols.rows),
+            _ => None,
+        }
+    };
+    let converted: Vec<Option<Column>> = if parallel {
+        cols.cols.par_iter().map(convert).collect()
+    } else {
+        cols.cols.iter().map(convert).collect()
+    };
+    let mut table = kaoping::Columns::new(cols.rows);
+    for (c, col) in cols.cols.iter().zip(converted) {
+        // Named by the input itself, so binding cannot mistake a label for another input's name.
+        table.push(shape.inputs[c.input].name.clone(), col?).ok()?;
+    }
+    Some(table)
+}
+
+/// One column from its chunks (lengths adding up to `rows`), or `None` for the record path.
+fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
+    let dt = match chunks.first() {
+        Some(a) => a.data_type().clone(),
+        None => return Some(Column::with_nulls(ColumnData::Int(vec![0; rows]), vec![true; rows])),
+    };
+    if chunks.iter().any(|c| *c.data_type() != dt) || chunks.iter().map(|c| c.len()).sum::<usize>() != rows {
+        return None;
+    }
+    let nulls = nulls(chunks, rows);
+    let data = match &dt {
+        DataType::Null => ColumnData::Int(vec![0; rows]),
+        DataType::Boolean => {
+            let mut v = Vec::with_capacity(rows);
+            for c in chunks {
+                v.extend(c.as_boolean().values().iter());
+            }
+            ColumnData::Bool(v)
+        }
+        DataType::Int8 => ColumnData::Int(ints::<Int8Type>(chunks, rows, |x| Some(x.into()))?),
+        DataType::Int16 => ColumnData::Int(ints::<Int16Type>(chunks, rows, |x| Some(x.into()))?),
+        DataType::Int32 => ColumnData::Int(ints::<Int32Type>(chunks, rows, |x| Some(x.into()))?),
+        DataType::Int64 => ColumnData::Int(ints::<Int64Type>(chunks, rows, Some)?),
+        DataType::UInt8 => ColumnData::Int(ints::<UInt8Type>(chunks, rows, |x| Some(x.into()))?),
+        DataType::UInt16 => ColumnData::Int(ints::<UInt16Type>(chunks, rows, |x| Some(x.into()))?),
+        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type>(chunks, rows, |x| Some(x.into()))?),
+        // Beyond i64 the record path reads the value as a cell: leave such columns to it.
+        DataType::UInt64 => {
+            ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?)
+        }
+        DataType::Float64 => {
+            let mut v = Vec::with_capacity(rows);
+            for c in chunks {
+                v.extend_from_slice(c.as_primitive::<Float64Type>().values());
+            }
+            ColumnData::Float(v)
+        }
+        DataType::Float32 => ColumnData::Float(floats::<Float32Type>(chunks, rows, f32_value)),
+        DataType::Float16 => {
+            ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())))
+        }
+        DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type>(chunks, rows, |x| Some(x.into()))?, *s)?,
+        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, Some)?, *s)?,
+        DataType::Decimal128(_, s) => {
+            let mut v = Vec::with_capacity(rows);
+            for c in chunks {
+                v.extend_from_slice(c.as_primitive::<Decimal128Type>().values());
+            }
+            fixed(v, *s)?
+        }
+        DataType::Decimal256(_, s) => {
+            fixed(valid_ints::<Decimal256Type, i128>(chunks, rows, |x| x.to_i128())?, *s)?
+        }
+        DataType::Utf8 => strings(chunks, rows, |c, i| c.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => strings(chunks, rows, |c, i| c.as_string::<i64>().value(i)),
+        DataType::Utf8View => strings(chunks, rows, |c, i| c.as_string_view().value(i)),
+        DataType::Dictionary(_, values) if is_text(values) => return dictionary(chunks, rows),
+        // Lists, binary, structs, maps: the record path (lists for `numbers`/`items`; the others
+        // are the row's type error there, named by field).
+        DataType::List(_)
+        | DataType::LargeList(_)
+        | DataType::FixedSizeList(_, _)
+        | DataType::ListView(_)
+        | DataType::LargeListView(_)
+        | DataType::Struct(_)
+        | DataType::Map(_, _)
+        | DataType::Union(_, _)
+        | DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView
+        | DataType::FixedSizeBinary(_) => return None,
+        // Dictionaries of numbers, run-end encoded arrays: their values' type. Dates, times,
+        // durations: their Arrow text, as a cell (the record path does the same).
+        other => {
+            let target = match other {
+                DataType::Dictionary(_, v) => v.as_ref().clone(),
+                DataType::RunEndEncoded(_, v) => v.data_type().clone(),
+                _ => DataType::Utf8,
+            };
+            if !arrow_cast::can_cast_types(other, &target) {
+                return None;
+            }
+            let cast: Vec<ArrayRef> =
+                chunks.iter().map(|c| arrow_cast::cast(c, &target)).collect::<Result<_, _>>().ok()?;
+            return column(&cast, rows);
+        }
+    };
+    Some(match nulls {
+        Some(n) => Column::with_nulls(data, n),
+        None => Column::new(data),
+    })
+}
+
+fn is_text(dt: &DataType) -> bool {
+    matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// Which rows are null, or `None` when none is (the core's typed loops need no mask then).
+fn nulls(chunks: &[ArrayRef], rows: usize) -> Option<Vec<bool>> {
+    if chunks.iter().all(|c| c.logical_null_count() == 0) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(rows);
+    for c in chunks {
+        match c.logical_nulls() {
+            Some(n) => out.extend(n.iter().map(|valid| !valid)),
+            None => out.extend(std::iter::repeat_n(false, c.len())),
+        }
+    }
+    Some(out)
+}
+
+/// Every value of integer-like chunks through `f`; `None` if `f` refuses one (nulls included:
+/// their slots hold arbitrary values, so `f` must accept every value of the type).
+fn ints<T: ArrowPrimitiveType>(
+    chunks: &[ArrayRef],
+    rows: usize,
+    f: impl Fn(T::Native) -> Option<i64>,
+) -> Option<Vec<i64>> {
+    let mut v = Vec::with_capacity(rows);
+    for c in chunks {
+        for &x in c.as_primitive::<T>().values() {
+            v.push(f(x)?);
+        }
+    }
+    Some(v)
+}
+
+/// Like [`ints`] for conversions that can fail: only non-null values must convert (a null's slot
+/// may hold anything).
+fn valid_ints<T: ArrowPrimitiveType, O: Default>(
+    chunks: &[ArrayRef],
+    rows: usize,
+    f: impl Fn(T::Native) -> Option<O>,
+) -> Option<Vec<O>> {
+    let mut v = Vec::with_capacity(rows);
+    for c in chunks {
+        let a = c.as_primitive::<T>();
+        for (i, &x) in a.values().iter().enumerate() {
+            v.push(if a.is_null(i) { O::default() } else { f(x)? });
+        }
+    }
+    Some(v)
+}
+
+fn floats<T: ArrowPrimitiveType>(chunks: &[ArrayRef], rows: usize, f: impl Fn(T::Native) -> f64) -> Vec<f64> {
+    let mut v = Vec::with_capacity(rows);
+    for c in chunks {
+        v.extend(c.as_primitive::<T>().values().iter().map(|&x| f(x)));
+    }
+    v
+}
+
+/// A 32-bit float as the 64-bit float of its own shortest repr (`0.1f32` → `0.1`, not
+/// 0.100000001…): the core then reads that float's shortest repr, which is the same text (an
+/// f32's repr has at most 9 significant digits, and f64 keeps every decimal of up to 15).
+fn f32_value(x: f32) -> f64 {
+    if !x.is_finite() {
+        return f64::from(x);
+    }
+    format!("{x:e}").parse().unwrap_or(f64::NAN)
+}
+
+/// Fixed-point values with an Arrow scale (negative: whole tens, hundreds… made whole numbers).
+fn fixed<M: Into<i128>>(mantissa: Vec<M>, scale: i8) -> Option<ColumnData> {
+    if scale >= 0 {
+        return Some(ColumnData::Fixed {
+            mantissa: mantissa.into_iter().map(Into::into).collect(),
+            scale: scale as u32,
+        });
+    }
+    let pow = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
+    let mantissa = mantissa.into_iter().map(|m| m.into().checked_mul(pow)).collect::<Option<Vec<i128>>>()?;
+    Some(ColumnData::Fixed { mantissa, scale: 0 })
+}
+
+/// Distinct values beyond which a text column is kept as text rather than dictionary-encoded.
+fn dict_limit(rows: usize) -> usize {
+    (rows / 16).max(1024)
+}
+
+/// A text column: dictionary-encoded while it has few distinct values (categories, regions,
+/// grades: the core reads each distinct value once), else plain text (names, keys).
+fn strings<'a>(
+    chunks: &'a [ArrayRef],
+    rows: usize,
+    value: impl Fn(&'a ArrayRef, usize) -> &'a str,
+) -> ColumnData {
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut dict: Vec<String> = Vec::new();
+    let mut codes: Vec<u32> = Vec::with_capacity(rows);
+    'encode: for c in chunks {
+        for i in 0..c.len() {
+            // A null's slot is an empty string (or anything): its code is never read.
+            let s = value(c, i);
+            let id = match ids.get(s) {
+                Some(&id) => id,
+                None => {
+                    if dict.len() >= dict_limit(rows) {
+                        break 'encode;
+                    }
+                    let id = dict.len() as u32;
+                    ids.insert(s, id);
+                    dict.push(s.to_owned());
+                    id
+                }
+            };
+            codes.push(id);
+        }
+    }
+    if codes.len() == rows {
+        return ColumnData::Dict { codes, dict };
+    }
+    let mut text = Vec::with_capacity(rows);
+    for c in chunks {
+        text.extend((0..c.len()).map(|i| value(c, i).to_owned()));
+    }
+    ColumnData::Text(text)
+}
+
+/// A dictionary of text (pandas categoricals, pyarrow dictionaries): its codes and values. Chunks
+/// with different dictionaries share one; a null value in the dictionary is a null row.
+fn dictionary(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut dict: Vec<String> = Vec::new();
+    let mut codes: Vec<u32> = Vec::with_capacity(rows);
+    let mut nulls: Vec<bool> = Vec::with_capacity(rows);
+    for c in chunks {
+        let d = c.as_any_dictionary_opt()?;
+        let values = d.values();
+        let text: Vec<Option<String>> = match values.data_type() {
+            DataType::Utf8 => values.as_string::<i32>().iter().map(|s| s.map(str::to_owned)).collect(),
+            DataType::LargeUtf8 => values.as_string::<i64>().iter().map(|s| s.map(str::to_owned)).collect(),
+            DataType::Utf8View => values.as_string_view().iter().map(|s| s.map(str::to_owned)).collect(),
+            _ => return None,
+        };
+        // Each of this chunk's dictionary entries as an id in the shared dictionary.
+        let remap: Vec<Option<u32>> = text
+            .into_iter()
+            .map(|t| {
+                t.map(|t| {
+                    *ids.entry(t).or_insert_with_key(|t| {
+                        dict.push(t.clone());
+                        dict.len() as u32 - 1
+                    })
+                })
+            })
+            .collect();
+        let valid = d.logical_nulls();
+        if remap.is_empty() {
+            codes.extend(std::iter::repeat_n(0, c.len()));
+            nulls.extend(std::iter::repeat_n(true, c.len()));
+            continue;
+        }
+        for (i, k) in d.normalized_keys().into_iter().enumerate() {
+            let id = if valid.as_ref().is_some_and(|v| v.is_null(i)) { None } else { remap[k] };
+            codes.push(id.unwrap_or(0));
+            nulls.push(id.is_none());
+        }
+    }
+    let data = ColumnData::Dict { codes, dict };
+    Some(if nulls.iter().any(|&n| n) { Column::with_nulls(data, nulls) } else { Column::new(data) })
+}
