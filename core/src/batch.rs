@@ -78,6 +78,7 @@ pub struct Batch {
     grade: Vec<u16>,
     passed: Vec<u8>,
     vetoes: Vec<u64>,
+    /// Published points, node-major: node `k`'s column is `points[k * n..(k + 1) * n]`.
     points: Vec<i64>,
     keys: Vec<Option<String>>,
     exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
@@ -165,7 +166,7 @@ impl Batch {
             .map(|i| match self.exceptions[i].as_deref() {
                 Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
                 Some(Err(_)) => None,
-                None => Some(self.points[i * nodes + node]).filter(|&u| u != NONE),
+                None => Some(self.points[node * self.n + i]).filter(|&u| u != NONE),
             })
             .collect()
     }
@@ -336,7 +337,7 @@ impl<'a> Row<'a> {
                 if index >= nodes {
                     return None;
                 }
-                self.units(self.batch.points[self.index * nodes + index])
+                self.units(self.batch.points[index * self.batch.n + self.index])
             }
         }
     }
@@ -675,7 +676,10 @@ impl Rulebook {
         let mut grade = vec![0u16; n];
         let mut passed = vec![0u8; n];
         let mut vetoes = vec![0u64; n];
-        let mut points = vec![0i64; n * nodes.max(1)]; // one dummy column when there are no indicators, so chunks line up
+        let mut points = vec![0i64; n * nodes];
+        // Each chunk gets its rows' slice of every node's column.
+        let mut node_chunks: Vec<_> = points.chunks_mut(n.max(1)).map(|col| col.chunks_mut(CHUNK)).collect();
+        let mut chunk_points = move || node_chunks.iter_mut().filter_map(Iterator::next).collect::<Vec<_>>();
         let outs: Vec<(usize, columnar::Out<'_>)> = slow
             .chunks_mut(CHUNK)
             .zip(profile.chunks_mut(CHUNK))
@@ -683,9 +687,9 @@ impl Rulebook {
             .zip(grade.chunks_mut(CHUNK))
             .zip(passed.chunks_mut(CHUNK))
             .zip(vetoes.chunks_mut(CHUNK))
-            .zip(points.chunks_mut(CHUNK * nodes.max(1)))
             .enumerate()
-            .map(|(c, ((((((slow, profile), total), grade), passed), vetoes), points))| {
+            .map(|(c, (((((slow, profile), total), grade), passed), vetoes))| {
+                let points = chunk_points();
                 (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points })
             })
             .collect();

@@ -456,8 +456,9 @@ pub struct Out<'a> {
     pub passed: &'a mut [u8],
     /// Firing vetoes as a bit mask.
     pub vetoes: &'a mut [u64],
-    /// Published points per row per node, in units, row-major.
-    pub points: &'a mut [i64],
+    /// Published points per node (in file order), this chunk's slice of each node's column, in
+    /// units.
+    pub points: Vec<&'a mut [i64]>,
 }
 
 /// One input value of one row, as a source holds it.
@@ -702,7 +703,6 @@ struct Env<'a> {
 pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>, out: &mut Out<'_>) {
     let book = s.book;
     let n = rows.len();
-    let nodes = book.nodes.len();
     let resolve = |name: &str| {
         let name = name.trim();
         if name.is_empty() { Some(0) } else { book.profile_index.get(name).map(|&p| p as u16) }
@@ -761,11 +761,10 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
             out.grade[k] = g.grade[j];
             out.passed[k] = g.passed[j];
             out.vetoes[k] = g.vetoes[j];
-            if nodes > 0 {
-                let row = &mut out.points[k * nodes..(k + 1) * nodes];
-                for (ni, col) in g.points.iter().enumerate() {
-                    row[ni] = col[j];
-                }
+        }
+        for (dst, col) in out.points.iter_mut().zip(&g.points) {
+            for (&k, &u) in ks.iter().zip(col) {
+                dst[k] = u;
             }
         }
     }

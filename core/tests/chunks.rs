@@ -1,0 +1,86 @@
+//! Batches longer than one chunk of the columnar executor (4,096 rows), rows of every profile
+//! mixed in each chunk: every row of `score_batch` (records) and `score_columns` (typed columns),
+//! serial and parallel, says exactly what scoring that record alone says — total, grade, criteria,
+//! vetoes, every indicator's points — and the unit columns agree. Small batches (the property
+//! tests, the golden vectors) never cross a chunk boundary; these do, several times.
+
+use std::path::PathBuf;
+
+use kaoping::table::{self, CsvRow};
+use kaoping::table_columns::ColumnReader;
+use kaoping::{Batch, BatchOptions, Rulebook, ScoreOptions};
+use rust_decimal::Decimal;
+
+/// The county sample repeated until the table spans several chunks.
+fn counties(times: usize) -> (Vec<String>, Vec<CsvRow>) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rulebooks/samples/counties.csv");
+    let text = table::decode(&std::fs::read(path).unwrap(), None).unwrap().0;
+    let (header, rows) = table::parse_csv(&text).unwrap();
+    let body: Vec<CsvRow> = (0..times).flat_map(|_| rows.iter().cloned()).collect();
+    (header, body)
+}
+
+fn check_rows(
+    rb: &Rulebook,
+    batch: &Batch,
+    alone: &[Result<kaoping::Outcome, kaoping::RecordError>],
+    what: &str,
+) {
+    assert_eq!(batch.len(), alone.len(), "{what}");
+    let scale = batch.scale();
+    let nodes = rb.indicators().len();
+    let unit_points: Vec<Vec<Option<i64>>> = (0..nodes).map(|k| batch.points_units(k)).collect();
+    let unit_totals = batch.total_units();
+    for (i, a) in alone.iter().enumerate() {
+        let row = batch.row(i);
+        match a {
+            Err(e) => assert_eq!(row.error().map(|e| e.kind()), Some(e.kind()), "{what} row {i}"),
+            Ok(o) => {
+                assert!(row.error().is_none(), "{what} row {i}: {:?}", row.error());
+                assert_eq!(row.total(), o.total, "{what} total row {i}");
+                assert_eq!(
+                    unit_totals[i].map(|u| Decimal::new(u, scale)),
+                    o.total,
+                    "{what} unit total row {i}"
+                );
+                assert_eq!(row.grade(), o.grade.as_deref(), "{what} grade row {i}");
+                assert_eq!(row.passed(), o.passed, "{what} passed row {i}");
+                assert_eq!(row.profile(), o.profile.as_deref(), "{what} profile row {i}");
+                let vetoes: Vec<&str> = o.vetoes.iter().map(|v| v.id.as_str()).collect();
+                assert_eq!(row.vetoes(), vetoes, "{what} vetoes row {i}");
+                for (k, n) in o.nodes.iter().enumerate() {
+                    assert_eq!(row.points_at(k), n.points, "{what} {} row {i}", n.id);
+                    assert_eq!(
+                        unit_points[k][i].map(|u| Decimal::new(u, scale)),
+                        n.points,
+                        "{what} unit {} row {i}",
+                        n.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn batches_spanning_many_chunks_equal_each_record_alone() {
+    let rb = Rulebook::builtin("sc.poverty.county-assessment").unwrap();
+    let (header, rows) = counties(50); // 191 × 50 = 9,550 rows: three chunks, the last partial
+    assert!(rows.len() > 2 * 4096);
+    let records = table::records_from_rows(&rb, &header, rows.clone()).unwrap().records;
+    let records: Vec<_> = records.into_iter().map(Result::unwrap).collect();
+    let alone: Vec<_> = records.iter().map(|r| rb.score(r, &ScoreOptions::default())).collect();
+    assert!(alone.iter().filter(|a| a.is_ok()).count() > rows.len() / 2, "the sample scores mostly");
+    assert!(alone.iter().any(Result::is_err), "the sample has its bad rows");
+
+    let columns = ColumnReader::new(&rb, &header).unwrap().read(rows).columns;
+    for parallel in [false, true] {
+        let opts = BatchOptions { parallel, ..BatchOptions::default() };
+        let b = rb.score_batch(&records, &opts);
+        assert!(b.fast_rows() > b.len() / 2, "most rows take the columnar path");
+        check_rows(&rb, &b, &alone, &format!("records parallel={parallel}"));
+        let c = rb.score_columns(&columns, &opts).unwrap();
+        check_rows(&rb, &c, &alone, &format!("columns parallel={parallel}"));
+        assert_eq!(b.summary(), c.summary());
+    }
+}
