@@ -948,11 +948,20 @@ csv_case("header-only-missing-column", table("甲单位,甲区,1.5,是,7", heade
 
 # ------------------------------------------------------------------------------------------------
 
+def with_bytes(c: dict) -> dict:
+    """Cases whose text holds control characters also carry its bytes (`hex`): the C runner
+    reads those, since its JSON reader gives NUL-terminated strings."""
+    t = c.get("text")
+    if t is not None and "hex" not in c and any(ord(ch) < 0x20 and ch not in "\n\r\t" for ch in t):
+        c = {**c, "hex": t.encode("utf-8").hex()}
+    return c
+
+
 def build() -> str:
     data = {
         "about": "Malformed inputs with the error kind and place the spec requires; see make_catalogue.py.",
         "fixtures": FIXTURES,
-        "cases": [c for c in cases if c is not None],
+        "cases": [with_bytes(c) for c in cases if c is not None],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
