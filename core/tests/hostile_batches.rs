@@ -14,7 +14,8 @@ use rust_decimal::Decimal;
 
 const CAB: &str = include_str!("../src/syntax/testdata/cab.toml");
 const REGIONS: [&str; 5] = ["秦巴山区", "乌蒙山区", "高原藏区", "凉山彝区", "片区外"];
-const BOOLS: [&str; 6] = ["has_housing", "has_education", "has_medical", "has_water", "has_power", "has_broadcast"];
+const BOOLS: [&str; 6] =
+    ["has_housing", "has_education", "has_medical", "has_water", "has_power", "has_broadcast"];
 
 fn rows() -> usize {
     std::env::var("KAOPING_HOSTILE_ROWS")
@@ -246,7 +247,9 @@ fn sixteen_threads_sharing_one_rulebook_agree_with_one_thread() {
             .enumerate()
             .map(|(c, part)| {
                 let rb = &rb;
-                s.spawn(move || (c, rb.score_batch(part, &BatchOptions { parallel: false, ..Default::default() })))
+                s.spawn(move || {
+                    (c, rb.score_batch(part, &BatchOptions { parallel: false, ..Default::default() }))
+                })
             })
             .collect();
         for h in handles {

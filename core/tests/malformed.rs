@@ -273,7 +273,9 @@ fn catalogue_of_malformed_inputs() {
             (Ok(Ok(())), None) => passed += 1,
             (Ok(Err(why)), None) => failures.push(format!("{id}: {why}")),
             (Ok(Err(_)), Some(f)) => findings.push(format!("{id}: {f}")),
-            (Ok(Ok(())), Some(_)) => failures.push(format!("{id}: marked as a finding but now agrees: remove the mark")),
+            (Ok(Ok(())), Some(_)) => {
+                failures.push(format!("{id}: marked as a finding but now agrees: remove the mark"))
+            }
         }
         if let Some(k) = case["expect"].get("kind").and_then(Value::as_str) {
             reached.insert((surface.to_owned(), k.to_owned()));
@@ -283,9 +285,19 @@ fn catalogue_of_malformed_inputs() {
     for k in ErrorKind::ALL.iter().filter(|k| **k != ErrorKind::Io) {
         assert!(reached.iter().any(|(_, r)| r == k.name()), "no case for {k}");
     }
-    println!("malformed catalogue (Rust): {} cases, {passed} passed, {} findings", cases.len(), findings.len());
+    println!(
+        "malformed catalogue (Rust): {} cases, {passed} passed, {} findings",
+        cases.len(),
+        findings.len()
+    );
     for f in &findings {
         println!("  finding {f}");
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

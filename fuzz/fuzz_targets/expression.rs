@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
         Ok(e) => {
             assert!(e.depth() <= MAX_TREE_DEPTH, "depth {} beyond the bound", e.depth());
             let printed = e.to_string();
-            let again = parse(&printed).unwrap_or_else(|err| panic!("`{printed}` does not parse back: {err}"));
+            let again =
+                parse(&printed).unwrap_or_else(|err| panic!("`{printed}` does not parse back: {err}"));
             assert_eq!(again.to_string(), printed, "printing is canonical");
             let _ = e.names();
         }

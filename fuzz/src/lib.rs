@@ -432,7 +432,8 @@ impl RulebookSpec {
                     format!("{top}.c{children}")
                 }
             };
-            let _ = writeln!(s, "[[indicator]]\nid = \"{id}\"\nlabel = \"{id}\"\npoints = {}", ind.points.toml());
+            let _ =
+                writeln!(s, "[[indicator]]\nid = \"{id}\"\nlabel = \"{id}\"\npoints = {}", ind.points.toml());
             if let Some(a) = &ind.applies {
                 let _ = writeln!(s, "applies = {}", a.toml());
             }
