@@ -3,6 +3,7 @@
 //! (rust_xlsxwriter in constant-memory mode). Each writer takes rows as they come, so scoring
 //! can stream.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
@@ -123,41 +124,72 @@ pub fn csv_line<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) 
         if i > 0 {
             out.push(',');
         }
-        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
-            out.push('"');
-            out.push_str(&c.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(c);
-        }
+        push_cell(out, c);
     }
     out.push('\n');
 }
 
-fn dec(d: &Option<Decimal>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+/// Append one CSV cell, quoted when it holds a separator, a quote, a line break or edge spaces.
+fn push_cell(out: &mut String, c: &str) {
+    if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+        out.push('"');
+        out.push_str(&c.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(c);
+    }
 }
 
-fn cells(layout: &Layout, r: &ResultRow) -> Vec<String> {
-    let mut c = vec![r.row.to_string(), r.line.map(|l| l.to_string()).unwrap_or_default(), r.key.clone()];
-    if layout.profile {
-        c.push(r.profile.clone().unwrap_or_default());
-    }
-    c.extend([dec(&r.total), dec(&r.max), r.grade.clone().unwrap_or_default()]);
-    if layout.passed {
-        c.push(r.passed.map(|p| p.to_string()).unwrap_or_default());
-    }
-    if layout.ranks {
-        c.push(r.rank.map(|x| x.to_string()).unwrap_or_default());
-        if layout.profile {
-            c.push(r.profile_rank.map(|x| x.to_string()).unwrap_or_default());
+/// Append a decimal exactly as its `Display` writes it ("93.50", "-0.25", "7"), without the
+/// formatting machinery: a large file writes tens of millions of them.
+pub fn push_decimal(out: &mut String, d: Decimal) {
+    let scale = d.scale() as usize;
+    // Digits, least significant first: at most 29 (a 96-bit mantissa), scale ≤ 28.
+    let mut digits = [0u8; 32];
+    let mut n = 0;
+    let m = d.mantissa().unsigned_abs();
+    match u64::try_from(m) {
+        Ok(mut v) => {
+            while v > 0 {
+                digits[n] = b'0' + (v % 10) as u8;
+                v /= 10;
+                n += 1;
+            }
+        }
+        Err(_) => {
+            let mut v = m;
+            while v > 0 {
+                digits[n] = b'0' + (v % 10) as u8;
+                v /= 10;
+                n += 1;
+            }
         }
     }
-    c.push(r.vetoes.join(";"));
-    c.extend(r.points.iter().map(dec));
-    c.push(r.error_kind.clone().unwrap_or_default());
-    c.push(r.error.clone().unwrap_or_default());
-    c
+    // At least one digit before the point.
+    while n < scale + 1 {
+        digits[n] = b'0';
+        n += 1;
+    }
+    let mut text = [0u8; 40];
+    let mut k = 0;
+    if d.is_sign_negative() {
+        text[0] = b'-';
+        k = 1;
+    }
+    for i in (0..n).rev() {
+        text[k] = digits[i];
+        k += 1;
+        if i == scale && scale > 0 {
+            text[k] = b'.';
+            k += 1;
+        }
+    }
+    out.push_str(std::str::from_utf8(&text[..k]).expect("ASCII digits"));
+}
+
+/// Append a whole number.
+fn push_int(out: &mut String, v: u64) {
+    let _ = write!(out, "{v}");
 }
 
 struct CsvSink {
@@ -182,8 +214,59 @@ impl CsvSink {
 
 impl Sink for CsvSink {
     fn row(&mut self, r: &ResultRow) -> Result<(), Fail> {
-        let c = cells(&self.layout, r);
-        csv_line(&mut self.buf, c.iter().map(String::as_str));
+        // The cells of `Layout::header`, written straight into the buffer.
+        let (b, layout) = (&mut self.buf, &self.layout);
+        let dec = |b: &mut String, d: &Option<Decimal>| {
+            if let Some(d) = d {
+                push_decimal(b, *d);
+            }
+            b.push(',');
+        };
+        push_int(b, r.row as u64);
+        b.push(',');
+        if let Some(l) = r.line {
+            push_int(b, l as u64);
+        }
+        b.push(',');
+        push_cell(b, &r.key);
+        b.push(',');
+        if layout.profile {
+            push_cell(b, r.profile.as_deref().unwrap_or(""));
+            b.push(',');
+        }
+        dec(b, &r.total);
+        dec(b, &r.max);
+        push_cell(b, r.grade.as_deref().unwrap_or(""));
+        b.push(',');
+        if layout.passed {
+            b.push_str(match r.passed {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "",
+            });
+            b.push(',');
+        }
+        if layout.ranks {
+            if let Some(x) = r.rank {
+                push_int(b, u64::from(x));
+            }
+            b.push(',');
+            if layout.profile {
+                if let Some(x) = r.profile_rank {
+                    push_int(b, u64::from(x));
+                }
+                b.push(',');
+            }
+        }
+        push_cell(b, &r.vetoes.join(";"));
+        b.push(',');
+        for p in &r.points {
+            dec(b, p);
+        }
+        push_cell(b, r.error_kind.as_deref().unwrap_or(""));
+        b.push(',');
+        push_cell(b, r.error.as_deref().unwrap_or(""));
+        b.push('\n');
         if self.buf.len() > 1 << 16 {
             self.out.write_all(self.buf.as_bytes()).map_err(|e| write_fail(&self.path, e))?;
             self.buf.clear();
@@ -359,5 +442,38 @@ impl Sink for XlsxSink {
     fn finish(mut self: Box<Self>) -> Result<(), Fail> {
         let path = self.path.clone();
         self.book.save(&path).map_err(|e| write_fail(&path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        let mut cases = vec![
+            Decimal::new(9350, 2),
+            Decimal::new(-25, 2),
+            Decimal::new(7, 0),
+            Decimal::new(5, 3),
+            Decimal::new(-5, 3),
+            Decimal::new(0, 2),
+            Decimal::new(0, 0),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_i128_with_scale(i64::MAX as i128 * 1000 + 7, 4),
+            Decimal::from_i128_with_scale(123, 28),
+        ];
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        cases.push(negative_zero);
+        for k in 0..2000i64 {
+            cases.push(Decimal::new(k * 7919 - 5000, (k % 5) as u32));
+        }
+        for d in cases {
+            let mut s = String::new();
+            push_decimal(&mut s, d);
+            assert_eq!(s, d.to_string(), "{d:?}");
+        }
     }
 }

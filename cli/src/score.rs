@@ -1,23 +1,26 @@
 //! `kaoping score`: every row of a data file scored, results written as they come.
 //!
-//! Two plans. **Streaming** (bounded memory): rows are read, scored with `score_batch` and written
-//! a chunk at a time; used when the rulebook has no relative rules and neither ranks, an HTML
-//! report nor items tables are asked for. **Gathered**: every row is read first, then scored as
-//! one batch — relative rules need the whole cohort (spec §12), ranks need every total, and the
-//! report and the items join need every row.
+//! Two plans. **Streaming** (bounded memory): a table's rows are read a chunk at a time into typed
+//! columns (`kaoping::table_columns`), scored with `score_columns` and written, while a reader
+//! thread prepares the next chunk; used when the rulebook has no relative rules and neither ranks,
+//! an HTML report nor items tables are asked for. **Gathered**: every row is read into records
+//! first, then scored as one batch — relative rules need the whole cohort (spec §12), ranks need
+//! every total, the report explains units from their records, and items join onto records.
 
 use std::collections::HashMap;
 
 use kaoping::table::Encoding;
 use kaoping::{BatchOptions, Date, Record, RecordError, Rulebook};
 
-use crate::data::{Chunk, Data, DataOptions};
+use crate::data::{Chunk, ColumnChunk, Data, DataOptions, Streamed};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::output::{self, Layout, ResultRow};
 use crate::progress::Progress;
 
-/// Rows per chunk when streaming.
-const CHUNK: usize = 1 << 14;
+/// Rows per chunk when streaming. Small chunks keep memory low (a chunk's raw cells are the
+/// largest thing in flight) and were also the fastest measured: 4096 rows, the core's own
+/// columnar chunk, against 8192 and 16384 on CAB and the county samples.
+const CHUNK: usize = 1 << 12;
 /// Failed rows described on stderr before the rest are only counted.
 const SHOWN_ERRORS: usize = 10;
 
@@ -74,6 +77,8 @@ struct Tally {
     rows: usize,
     failed: usize,
     grades: HashMap<String, usize>,
+    /// Rows that met every criterion (`None`: the rulebook has no criteria).
+    passed: Option<usize>,
     shown: usize,
 }
 
@@ -133,6 +138,7 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             .iter()
             .filter_map(|i| Some((i.name.clone(), data.column_of(rb, &i.name)?)))
             .collect(),
+        passed: layout.passed.then_some(0),
         ..Tally::default()
     };
     let mut progress = Progress::new();
@@ -168,13 +174,14 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             })?;
         }
     } else {
-        // A reader thread decodes and parses the next chunk while this one is scored and written.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Chunk, Option<(u64, u64)>), Fail>>(2);
+        // A reader thread decodes, parses and types the next chunk while this one is scored and
+        // written. Table rows travel as typed columns: a few bytes a cell, not a record a row.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Streamed, Option<(u64, u64)>), Fail>>(1);
         let reader = &mut data;
         std::thread::scope(|scope| -> Result<(), Fail> {
             scope.spawn(move || {
                 loop {
-                    let next = reader.next_chunk(rb, CHUNK).map(|c| c.map(|c| (c, reader.progress())));
+                    let next = reader.next_streamed(CHUNK).map(|c| c.map(|c| (c, reader.progress())));
                     let stop = !matches!(next, Ok(Some(_)));
                     let sent = match next {
                         Ok(Some(c)) => tx.send(Ok(c)),
@@ -189,8 +196,11 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             let mut offset = 0usize;
             for msg in rx {
                 let (chunk, done) = msg?;
-                let n = chunk.records.len();
-                let scored = Scored::with_offset(rb, chunk, &opts, offset);
+                let scored = match chunk {
+                    Streamed::Columns(c) => Scored::from_columns(rb, c, &opts, offset)?,
+                    Streamed::Records(c) => Scored::with_offset(rb, c, &opts, offset),
+                };
+                let n = scored.len();
                 for i in 0..n {
                     let row = scored.result_row(i, &layout);
                     tally.note(&row);
@@ -213,6 +223,9 @@ impl Tally {
         self.rows += 1;
         if let Some(g) = &row.grade {
             *self.grades.entry(g.clone()).or_default() += 1;
+        }
+        if let (Some(n), Some(true)) = (&mut self.passed, row.passed) {
+            *n += 1;
         }
         let Some(err) = &row.error else { return };
         self.failed += 1;
@@ -241,18 +254,27 @@ impl Tally {
                 self.failed - self.shown
             );
         }
-        let grades: Vec<String> = rb
-            .grades()
-            .iter()
-            .map(|g| format!("{g} {}", self.grades.get(*g).copied().unwrap_or(0)))
-            .collect();
+        // Grades and, for rulebooks with criteria (达标条件), how many rows met them all.
+        let mut zh = String::new();
+        let mut en = String::new();
+        if !rb.grades().is_empty() {
+            let grades: Vec<String> = rb
+                .grades()
+                .iter()
+                .map(|g| format!("{g} {}", self.grades.get(*g).copied().unwrap_or(0)))
+                .collect();
+            zh.push_str(&format!("；{}", grades.join("，")));
+        }
+        if let Some(n) = self.passed {
+            zh.push_str(&format!("；达标 {n} 行"));
+            en.push_str(&format!("; {n} met every criterion"));
+        }
         eprintln!(
-            "{}：{} 行，评分 {} 行，失败 {} 行；{} / {} rows, {} scored, {} failed",
+            "{}：{} 行，评分 {} 行，失败 {} 行{zh} / {} rows, {} scored, {} failed{en}",
             rb.id(),
             self.rows,
             self.rows - self.failed,
             self.failed,
-            grades.join("，"),
             self.rows,
             self.rows - self.failed,
             self.failed
@@ -294,6 +316,27 @@ impl Scored {
             .collect();
         let batch = rb.score_batch(&records, opts);
         Scored { batch, records, slots, lines: chunk.lines, keys: chunk.keys, offset }
+    }
+
+    /// Score a chunk of table rows given as typed columns (no records: nothing to explain).
+    fn from_columns(
+        rb: &Rulebook,
+        chunk: ColumnChunk,
+        opts: &BatchOptions,
+        offset: usize,
+    ) -> Result<Scored, Fail> {
+        let t = chunk.table;
+        let batch = rb.score_columns(&t.columns, opts).map_err(|e| {
+            Fail::unusable(format!("数据列无法评分：{e}"), format!("the columns cannot be scored: {e}"))
+        })?;
+        Ok(Scored {
+            batch,
+            records: Vec::new(),
+            slots: t.slots,
+            lines: t.lines.into_iter().map(Some).collect(),
+            keys: chunk.keys,
+            offset,
+        })
     }
 
     /// Data rows.

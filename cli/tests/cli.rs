@@ -1,7 +1,9 @@
-//! End-to-end tests of the `kaoping` binary: sample data of the built-in rulebooks in every form
-//! staff receive (UTF-8 CSV, UTF-8 with BOM, GB18030 CSV, .xlsx, JSON) against golden files, the
-//! benchmark rulebook against the independent exact reference, and the exit codes and messages
-//! for bad arguments, missing files, malformed rulebooks and bad rows.
+//! End-to-end tests of the `kaoping` binary: the sample table of every built-in rulebook in the
+//! three forms staff receive (UTF-8 CSV, GB18030 CSV, .xlsx — byte-identical results) against
+//! golden files, rows made bad on purpose failing exactly as their 备注 says, totals equal to the
+//! library's and to the golden vectors of the independent reference, the benchmark rulebook
+//! against the exact reference, and the exit codes and messages for bad arguments, missing files,
+//! malformed rulebooks and bad rows.
 //!
 //! Golden files live in `cli/tests/golden/`. After a deliberate change, regenerate them with
 //! `KAOPING_BLESS=1 cargo test -p kaoping-cli --test cli`, read the diff, and commit.
@@ -9,11 +11,47 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Sample data of built-in rulebooks: (built-in id, data file relative to the repository root).
-/// A new built-in's sample is one line here (then bless its golden files, see the module docs).
-const SAMPLES: &[(&str, &str)] = &[
-    ("example.county-assessment", "cli/tests/data/example.county-assessment.csv"),
-    ("example.county-assessment", "cli/samples/counties.csv"),
+/// A built-in rulebook, its sample table and the items tables it joins (NAME, FILE).
+struct Sample {
+    id: &'static str,
+    data: &'static str,
+    items: &'static [(&'static str, &'static str)],
+}
+
+const AWARDS: &[(&str, &str)] = &[("awards", "core/rulebooks/samples/awards.csv")];
+
+/// Every built-in rulebook and its sample table, as `core/tests/builtins.rs` pairs them (the
+/// spec's example has its own small table). A new built-in is one line here, then bless.
+const SAMPLES: &[Sample] = &[
+    Sample {
+        id: "example.county-assessment",
+        data: "cli/tests/data/example.county-assessment.csv",
+        items: &[],
+    },
+    Sample { id: "cn.poverty.household-exit", data: "core/rulebooks/samples/households.csv", items: &[] },
+    Sample { id: "sc.poverty.household-exit", data: "core/rulebooks/samples/households.csv", items: &[] },
+    Sample { id: "sc.poverty.village-exit", data: "core/rulebooks/samples/villages.csv", items: &[] },
+    Sample { id: "sc.poverty.county-exit", data: "core/rulebooks/samples/counties.csv", items: &[] },
+    Sample { id: "sc.poverty.county-assessment", data: "core/rulebooks/samples/counties.csv", items: &[] },
+    Sample { id: "sc.poverty.county-combined", data: "core/rulebooks/samples/counties.csv", items: &[] },
+    Sample {
+        id: "sc.poverty.county-combined.acceptance",
+        data: "core/rulebooks/samples/counties.csv",
+        items: &[],
+    },
+    Sample {
+        id: "sc.poverty.county-combined.third-party",
+        data: "core/rulebooks/samples/counties.csv",
+        items: &[],
+    },
+    Sample {
+        id: "sc.poverty.county-combined.departments",
+        data: "core/rulebooks/samples/counties.csv",
+        items: &[],
+    },
+    Sample { id: "cd.school.science-education", data: "core/rulebooks/samples/schools.csv", items: AWARDS },
+    Sample { id: "cd.school.target", data: "core/rulebooks/samples/schools.csv", items: AWARDS },
+    Sample { id: "cn.science-literacy", data: "core/rulebooks/samples/respondents.csv", items: &[] },
 ];
 
 fn root() -> PathBuf {
@@ -85,62 +123,325 @@ fn csv_to_xlsx(csv: &str, path: &Path) {
     book.save(path).unwrap();
 }
 
+/// `score builtin:<id> DATA [--items NAME=FILE…]`.
+fn score_args(s: &Sample, data: &str, items: &[String]) -> Vec<String> {
+    let mut args = vec!["score".to_owned(), format!("builtin:{}", s.id), data.to_owned()];
+    for spec in items {
+        args.extend(["--items".to_owned(), spec.clone()]);
+    }
+    args
+}
+
+fn run_args(args: &[String]) -> Run {
+    kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A table written as GB18030 under tmp (as Excel on Chinese Windows saves CSV).
+fn as_gb18030(path: &str, name: &str) -> String {
+    let text = read(path);
+    let (bytes, _, lossy) = encoding_rs::GB18030.encode(&text);
+    assert!(!lossy);
+    let out = tmp(name);
+    std::fs::write(&out, bytes).unwrap();
+    out.display().to_string()
+}
+
+/// A table written as an .xlsx workbook under tmp (its sheet is 数据).
+fn as_xlsx(path: &str, name: &str) -> String {
+    let out = tmp(name);
+    csv_to_xlsx(&read(path), &out);
+    out.display().to_string()
+}
+
+/// The sample (and its items tables) in one form: the data file and the `--items` specs.
+fn sample_in(s: &Sample, form: &str) -> (String, Vec<String>) {
+    let stem = |p: &str| Path::new(p).file_stem().unwrap().to_str().unwrap().to_owned();
+    let convert = |p: &str| match form {
+        "utf-8" => p.to_owned(),
+        "gb18030" => as_gb18030(p, &format!("{}.{}.gbk.csv", s.id, stem(p))),
+        "xlsx" => as_xlsx(p, &format!("{}.{}.xlsx", s.id, stem(p))),
+        other => panic!("{other}"),
+    };
+    let items = s
+        .items
+        .iter()
+        .map(|(name, file)| {
+            let f = convert(file);
+            if form == "xlsx" { format!("{name}={f}#数据") } else { format!("{name}={f}") }
+        })
+        .collect();
+    (convert(s.data), items)
+}
+
+/// The sample of every built-in, as UTF-8 CSV, GB18030 CSV and .xlsx: byte-identical results,
+/// equal to the golden file; the same rows on stdout, as JSON and as .xlsx; ranks by total.
 #[test]
 fn samples_in_every_form_match_their_golden_files() {
-    for (id, data) in SAMPLES {
-        let rulebook = format!("builtin:{id}");
-        let text = std::fs::read_to_string(root().join(data)).unwrap();
-        let stem = Path::new(data).file_stem().unwrap().to_str().unwrap();
-
-        let out = tmp(&format!("{stem}.csv"));
-        let r = kaoping(&["score", &rulebook, data, "--out", out.to_str().unwrap()]);
-        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    for s in SAMPLES {
+        let (data, items) = sample_in(s, "utf-8");
+        let out = tmp(&format!("{}.results.csv", s.id));
+        let mut args = score_args(s, &data, &items);
+        args.extend(["--out".to_owned(), out.display().to_string()]);
+        let r = run_args(&args);
+        assert!(r.code == 0 || r.code == 1, "{}: {}", s.id, r.stderr);
         let results = std::fs::read_to_string(&out).unwrap();
         assert!(results.starts_with('\u{feff}'), "a .csv file gets a BOM so Excel reads it as UTF-8");
-        golden(&format!("{stem}.csv"), &results);
-        golden(&format!("{stem}.stderr"), &r.stderr.replace(&root().display().to_string(), "<root>"));
+        golden(&format!("{}.csv", s.id), &results);
+        golden(&format!("{}.stderr", s.id), &r.stderr.replace(&root().display().to_string(), "<root>"));
+        let results = results.trim_start_matches('\u{feff}');
 
-        // The same rows on stdout (no BOM), as JSON, with ranks, and on one thread.
-        let stdout = kaoping(&["score", &rulebook, data]);
-        assert_eq!(stdout.code, r.code);
-        assert_eq!(stdout.stdout, results.trim_start_matches('\u{feff}'));
-        let json_out = tmp(&format!("{stem}.json"));
-        assert_eq!(kaoping(&["score", &rulebook, data, "--out", json_out.to_str().unwrap()]).code, r.code);
-        golden(&format!("{stem}.json"), &std::fs::read_to_string(&json_out).unwrap());
-        let ranked = kaoping(&["score", &rulebook, data, "--ranks", "--jobs", "1"]);
-        golden(&format!("{stem}.ranks.csv"), &ranked.stdout);
+        // The same rows on stdout (no BOM), from GB18030 (detected, and given), .xlsx, and UTF-8
+        // with a BOM: byte-identical.
+        let stdout = run_args(&score_args(s, &data, &items));
+        assert_eq!((stdout.code, stdout.stdout.as_str()), (r.code, results), "{}: stdout", s.id);
+        for form in ["gb18030", "xlsx"] {
+            let (data, items) = sample_in(s, form);
+            let again = run_args(&score_args(s, &data, &items));
+            assert_eq!(again.code, r.code, "{} as {form}: {}", s.id, again.stderr);
+            assert!(again.stdout == results, "{} as {form} gives different results", s.id);
+        }
+        let (gbk, gbk_items) = sample_in(s, "gb18030");
+        let mut given = score_args(s, &gbk, &gbk_items);
+        given.extend(["--encoding".to_owned(), "gbk".to_owned()]);
+        assert!(run_args(&given).stdout == results, "{}: --encoding gbk", s.id);
+        let bom = tmp(&format!("{}.bom.csv", s.id));
+        std::fs::write(&bom, format!("\u{feff}{}", read(s.data))).unwrap();
+        assert!(run_args(&score_args(s, bom.to_str().unwrap(), &items)).stdout == results, "{}: BOM", s.id);
 
-        // GB18030 (detected, and given), UTF-8 with a BOM, and .xlsx give the same results.
-        let gbk = tmp(&format!("{stem}.gbk.csv"));
-        std::fs::write(&gbk, encoding_rs::GB18030.encode(&text).0).unwrap();
-        let bom = tmp(&format!("{stem}.bom.csv"));
-        std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
-        let xlsx = tmp(&format!("{stem}.xlsx"));
-        csv_to_xlsx(&text, &xlsx);
-        for (file, extra) in [(&gbk, None), (&gbk, Some("gbk")), (&bom, None), (&xlsx, None)] {
-            let mut args = vec!["score", rulebook.as_str(), file.to_str().unwrap()];
-            if let Some(e) = extra {
-                args.extend(["--encoding", e]);
-            }
-            let again = kaoping(&args);
-            assert_eq!(again.code, r.code, "{file:?}: {}", again.stderr);
-            assert_eq!(again.stdout, stdout.stdout, "{file:?} gives different results");
+        // As JSON: the same rows.
+        let json_out = tmp(&format!("{}.results.json", s.id));
+        let mut args = score_args(s, &data, &items);
+        args.extend(["--out".to_owned(), json_out.display().to_string()]);
+        assert_eq!(run_args(&args).code, r.code);
+        let json = std::fs::read_to_string(&json_out).unwrap();
+        assert_json_rows_equal_csv(&json, results, s.id);
+        if s.id == "example.county-assessment" {
+            golden(&format!("{}.json", s.id), &json);
+        }
+
+        // With ranks (gathered, one thread): the same rows plus competition ranks by total.
+        let mut args = score_args(s, &data, &items);
+        args.extend(["--ranks", "--jobs", "1"].map(str::to_owned));
+        let ranked = run_args(&args);
+        assert_ranks_follow_totals(&ranked.stdout, results, s.id);
+        if s.id == "example.county-assessment" {
+            golden(&format!("{}.ranks.csv", s.id), &ranked.stdout);
         }
 
         // --out .xlsx holds the same cells (numbers as numbers).
-        let xlsx_out = tmp(&format!("{stem}.results.xlsx"));
-        assert_eq!(kaoping(&["score", &rulebook, data, "--out", xlsx_out.to_str().unwrap()]).code, r.code);
+        let xlsx_out = tmp(&format!("{}.results.xlsx", s.id));
+        let mut args = score_args(s, &data, &items);
+        args.extend(["--out".to_owned(), xlsx_out.display().to_string()]);
+        assert_eq!(run_args(&args).code, r.code);
         let (header, rows) = kaoping_xlsx_read(&xlsx_out);
-        let want = read_csv_rows(&results);
+        let want = read_csv_rows(results);
         assert_eq!(header, want[0]);
         assert_eq!(rows.len(), want.len() - 1);
         for (got, want) in rows.iter().zip(&want[1..]) {
             for (g, w) in got.iter().zip(want) {
                 let same_number = matches!((g.parse::<f64>(), w.parse::<f64>()), (Ok(a), Ok(b)) if a == b);
-                assert!(g == w || same_number, "xlsx cell {g:?} vs csv {w:?}");
+                assert!(g == w || same_number, "{}: xlsx cell {g:?} vs csv {w:?}", s.id);
             }
         }
     }
+}
+
+/// The JSON results hold the CSV results' rows: keys, totals, grades, every indicator's points,
+/// vetoes and error kinds.
+fn assert_json_rows_equal_csv(json: &str, csv: &str, id: &str) {
+    let rows = read_csv_rows(csv);
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), rows.len() - 1, "{id}");
+    let text = |x: &serde_json::Value| match x {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for (o, row) in list.iter().zip(&rows[1..]) {
+        let cell = |name: &str| row[rows[0].iter().position(|h| h == name).unwrap()].as_str();
+        for name in ["row", "line", "key", "total", "max", "grade"] {
+            assert_eq!(text(&o[name]), cell(name), "{id}: {name} of row {}", cell("row"));
+        }
+        assert_eq!(text(&o["error"]["kind"]), cell("error_kind"), "{id}: row {}", cell("row"));
+        let vetoes: Vec<String> = o["vetoes"].as_array().unwrap().iter().map(text).collect();
+        assert_eq!(vetoes.join(";"), cell("vetoes"));
+        for (ind, p) in o["points"].as_object().unwrap() {
+            assert_eq!(text(p), cell(ind), "{id}: {ind} of row {}", cell("row"));
+        }
+    }
+}
+
+/// `ranked` is `plain` with rank (and profile_rank) columns: competition ranks by total, best
+/// first, equal totals sharing a rank, failed rows unranked.
+fn assert_ranks_follow_totals(ranked: &str, plain: &str, id: &str) {
+    let (r, p) = (read_csv_rows(ranked), read_csv_rows(plain));
+    let rank_cols: Vec<usize> =
+        r[0].iter().enumerate().filter(|(_, h)| h.ends_with("rank")).map(|(i, _)| i).collect();
+    let strip = |row: &Vec<String>| -> Vec<String> {
+        row.iter().enumerate().filter(|(i, _)| !rank_cols.contains(i)).map(|(_, c)| c.clone()).collect()
+    };
+    assert_eq!(r.iter().map(strip).collect::<Vec<_>>(), p, "{id}: ranks change nothing else");
+    let totals: Vec<Option<f64>> = column(&r, "total").iter().map(|t| t.parse().ok()).collect();
+    for (i, rank) in column(&r, "rank").iter().enumerate() {
+        let want = totals[i].map(|t| 1 + totals.iter().flatten().filter(|&&o| o > t).count());
+        assert_eq!(rank.parse::<usize>().ok(), want, "{id}: rank of row {}", i + 1);
+    }
+}
+
+/// What a sample row's 备注 cell expects from `rulebook` (`期望错误 <id>=<Kind>` or
+/// `期望错误 *=<Kind>`), read as `core/tests/builtins.rs` reads it.
+fn expected_error(note: &str, rulebook: &str) -> Option<String> {
+    note.split('；').find_map(|part| {
+        let rest = part.trim().strip_prefix("期望错误")?.trim();
+        let (who, kind) = rest.split_once('=')?;
+        (who == "*" || who == rulebook).then(|| kind.trim().to_owned())
+    })
+}
+
+/// The rows made bad on purpose are exactly the failed ones, with the kind their 备注 names,
+/// and are named on stderr; every other row has the library's total, grade, criteria and points
+/// (the library as `core/tests/builtins.rs` scores the samples).
+#[test]
+fn builtin_samples_fail_exactly_where_marked_and_score_as_the_library_does() {
+    for s in SAMPLES.iter().filter(|s| s.id != "example.county-assessment") {
+        let (data, items) = sample_in(s, "utf-8");
+        let r = run_args(&score_args(s, &data, &items));
+        let rows = read_csv_rows(&r.stdout);
+        let text = read(s.data);
+        let (header, raw) = kaoping::table::parse_csv(&text).unwrap();
+        let note_at = header.iter().position(|h| h == "备注").unwrap();
+        let expected: Vec<Option<String>> =
+            raw.iter().map(|r| expected_error(&r.cells[note_at], s.id)).collect();
+        assert_eq!(rows.len() - 1, raw.len(), "{}", s.id);
+        let kinds = column(&rows, "error_kind");
+        let mut marked = 0;
+        for (i, want) in expected.iter().enumerate() {
+            assert_eq!(kinds[i], want.as_deref().unwrap_or(""), "{}: data row {}", s.id, i + 1);
+            marked += usize::from(want.is_some());
+        }
+        assert!(marked >= 1, "{}: no row is bad on purpose", s.id);
+        assert_eq!(r.code, 1, "{}: rows failed, so exit 1", s.id);
+        let ok = raw.len() - marked;
+        assert!(
+            r.stderr.contains(&format!("{} rows, {ok} scored, {marked} failed", raw.len())),
+            "{}: {}",
+            s.id,
+            r.stderr
+        );
+
+        // The library on the same table.
+        let rb = kaoping::Rulebook::builtin(s.id).unwrap();
+        let mut t = kaoping::table::read_csv(&rb, text.as_bytes(), None).unwrap();
+        for (name, file) in s.items {
+            kaoping::table::attach_items(&rb, &mut t.records, name, "学校", read(file).as_bytes(), None)
+                .unwrap();
+        }
+        let records: Vec<_> = t.records.into_iter().map(Result::unwrap).collect();
+        let batch = rb.score_batch(&records, &kaoping::BatchOptions::default());
+        // The closing summary counts what the library counts: each grade, and criteria met.
+        let summary = batch.summary();
+        for g in &summary.grades {
+            assert!(r.stderr.contains(&format!("{} {}", g.grade, g.count)), "{}: {}", s.id, r.stderr);
+        }
+        if let Some(n) = summary.passed {
+            assert!(r.stderr.contains(&format!("; {n} met every criterion")), "{}: {}", s.id, r.stderr);
+        }
+        let show = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+        let indicators = rb.indicators();
+        for (i, row) in batch.rows().enumerate() {
+            let at = |name: &str| rows[i + 1][rows[0].iter().position(|h| h == name).unwrap()].as_str();
+            let what = format!("{}: data row {} ({})", s.id, i + 1, row.key());
+            assert_eq!(at("key"), row.key(), "{what}");
+            assert_eq!(
+                at("error_kind"),
+                row.error().map(|e| e.kind().to_string()).unwrap_or_default(),
+                "{what}"
+            );
+            assert_eq!(at("total"), show(row.total()), "{what}");
+            assert_eq!(at("grade"), row.grade().unwrap_or(""), "{what}");
+            if rows[0].iter().any(|h| h == "passed") {
+                assert_eq!(at("passed"), row.passed().map(|p| p.to_string()).unwrap_or_default(), "{what}");
+            }
+            for (k, ind) in indicators.iter().enumerate() {
+                assert_eq!(at(&ind.id), show(row.points_at(k)), "{what}: {}", ind.id);
+            }
+        }
+    }
+}
+
+/// The golden vectors' cases (`tests/vectors/<id>.json`, worked out by the independent exact
+/// reference) given to the command as JSON data, grouped by their call's profile and date: every
+/// key, total, maximum, grade, criterion, point and veto as the reference says, and the errors
+/// of the kind it says.
+#[test]
+fn golden_vector_cases_score_as_the_reference_says() {
+    let mut compared = 0;
+    for s in SAMPLES.iter().filter(|s| s.id != "example.county-assessment") {
+        let v: serde_json::Value =
+            serde_json::from_str(&read(&format!("tests/vectors/{}.json", s.id))).unwrap();
+        let cases = v["cases"].as_array().unwrap();
+        let mut calls: Vec<(serde_json::Value, serde_json::Value)> = Vec::new();
+        for c in cases {
+            let call = (c["profile"].clone(), c["as_of"].clone());
+            if !calls.contains(&call) {
+                calls.push(call);
+            }
+        }
+        for (g, (profile, as_of)) in calls.iter().enumerate() {
+            let group: Vec<&serde_json::Value> =
+                cases.iter().filter(|c| (&c["profile"], &c["as_of"]) == (profile, as_of)).collect();
+            let records: Vec<&serde_json::Value> = group.iter().map(|c| &c["record"]).collect();
+            let data = tmp(&format!("{}.vector-{g}.json", s.id));
+            std::fs::write(&data, serde_json::to_string(&records).unwrap()).unwrap();
+            let out = tmp(&format!("{}.vector-{g}.results.json", s.id));
+            let mut args = vec![
+                "score".to_owned(),
+                format!("builtin:{}", s.id),
+                data.display().to_string(),
+                "--out".to_owned(),
+                out.display().to_string(),
+            ];
+            if let Some(p) = profile.as_str() {
+                args.extend(["--profile".to_owned(), p.to_owned()]);
+            }
+            if let Some(d) = as_of.as_str() {
+                args.extend(["--as-of".to_owned(), d.to_owned()]);
+            }
+            let r = run_args(&args);
+            assert!(r.code == 0 || r.code == 1, "{}: {}", s.id, r.stderr);
+            let got: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+            let got = got.as_array().unwrap();
+            assert_eq!(got.len(), group.len());
+            for (c, o) in group.iter().zip(got) {
+                let what = format!("{} · {}", s.id, c["name"].as_str().unwrap_or("?"));
+                let e = &c["expect"];
+                if let Some(kind) = e["error"]["kind"].as_str() {
+                    assert_eq!(o["error"]["kind"].as_str(), Some(kind), "{what}: {o}");
+                } else {
+                    assert!(o["error"].is_null(), "{what}: {o}");
+                    for name in ["key", "total", "max", "grade", "passed"] {
+                        if e.get(name).is_some() {
+                            assert_eq!(o[name], e[name], "{what}: {name}");
+                        }
+                    }
+                    for (id, p) in e["points"].as_object().into_iter().flatten() {
+                        assert_eq!(&o["points"][id], p, "{what}: points of {id}");
+                    }
+                    if let Some(vetoes) = e.get("vetoes") {
+                        assert_eq!(&o["vetoes"], vetoes, "{what}: vetoes");
+                    }
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 200, "{compared} cases");
 }
 
 fn kaoping_xlsx_read(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -625,4 +926,52 @@ fn report_is_written_with_every_unit() {
     assert!(html.contains("data-grade=\"较差\" data-count=\"3\""));
     assert!(html.contains("群众认可度") && html.contains("弄虚作假"));
     assert!(!html.contains("http://") && !html.contains("https://"), "self-contained");
+}
+
+/// A criteria-only rulebook (an exit decision) has no total or grade: its report counts each
+/// criterion met and not met, and names the criteria each unit missed, instead of empty charts.
+#[test]
+fn report_of_a_criteria_only_rulebook_shows_the_criteria() {
+    let report = tmp("household-exit-report.html");
+    let r = kaoping(&[
+        "score",
+        "builtin:cn.poverty.household-exit",
+        "core/rulebooks/samples/households.csv",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !html.contains("总分分布") && !html.contains("各等次单位数") && !html.contains("id=\"sort-total\"")
+    );
+    // The library scores each household on its own: the same counts, and the same criteria missed.
+    let rb = kaoping::Rulebook::builtin("cn.poverty.household-exit").unwrap();
+    let t = kaoping::table::read_csv(&rb, read("core/rulebooks/samples/households.csv").as_bytes(), None)
+        .unwrap();
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for (i, record) in t.records.iter().enumerate() {
+        let Ok(o) = rb.score(record.as_ref().unwrap(), &Default::default()) else { continue };
+        for c in &o.criteria {
+            match counts.iter_mut().find(|(id, _, _)| *id == c.id) {
+                Some(n) => {
+                    n.1 += usize::from(c.holds);
+                    n.2 += usize::from(!c.holds);
+                }
+                None => counts.push((c.id.clone(), usize::from(c.holds), usize::from(!c.holds))),
+            }
+        }
+        let unmet: Vec<&str> = o.criteria.iter().filter(|c| !c.holds).map(|c| c.label.as_str()).collect();
+        let row =
+            html.split(&format!("data-row=\"{}\"", i + 1)).nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(row.contains(&format!("<td class=\"unmet\">{}</td>", unmet.join("、"))), "{row}");
+    }
+    assert_eq!(html.matches("<tr class=\"criterion-count\"").count(), counts.len());
+    for (id, met, unmet) in counts {
+        assert!(unmet > 0, "the sample misses every criterion somewhere");
+        assert!(
+            html.contains(&format!("data-id=\"{id}\" data-met=\"{met}\" data-unmet=\"{unmet}\"")),
+            "{id}"
+        );
+    }
 }

@@ -3,8 +3,9 @@
 
     report_check.py --kaoping target/debug/kaoping --out DIR [--chromium chromium]
 
-For each case (a rulebook and a data file) it runs `kaoping score RULEBOOK DATA --report R.html
---out R.csv`, then loads the report in headless Chromium (`--dump-dom`, the page opened as
+For each case — the spec example's table, the benchmark rulebook, and every built-in rulebook on
+its sample table (schools with their awards table) — it runs `kaoping score RULEBOOK DATA
+[--items NAME=FILE] --report R.html --out R.csv`, then loads the report in headless Chromium (`--dump-dom`, the page opened as
 `R.html#sort=total` so the sort script runs) and checks, against the results file and the
 rulebook:
   - one table row per unit, ordered by total (best first) after the sort;
@@ -13,6 +14,7 @@ rulebook:
   - the Chinese labels (rulebook title, indicator labels, grades) are in the rendered text;
   - nothing is fetched from outside the page, and no script error or console message;
   - a screenshot R.png is saved for a person to look at.
+It also fails when a built-in rulebook (`kaoping builtins`) has no case.
 Exits 1 with every failure listed.
 """
 import argparse
@@ -28,21 +30,45 @@ from html.parser import HTMLParser
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+# Each sample table of the built-ins (core/rulebooks/samples/) and the built-in rulebooks that
+# read it, as core/tests/builtins.rs pairs them; schools join their awards table.
+SAMPLE_TABLES = {
+    "households.csv": ["cn.poverty.household-exit", "sc.poverty.household-exit"],
+    "villages.csv": ["sc.poverty.village-exit"],
+    "counties.csv": [
+        "sc.poverty.county-exit",
+        "sc.poverty.county-assessment",
+        "sc.poverty.county-combined",
+        "sc.poverty.county-combined.acceptance",
+        "sc.poverty.county-combined.third-party",
+        "sc.poverty.county-combined.departments",
+    ],
+    "schools.csv": ["cd.school.science-education", "cd.school.target"],
+    "respondents.csv": ["cn.science-literacy"],
+}
+ITEMS = {"schools.csv": ["awards=" + str(ROOT / "core/rulebooks/samples/awards.csv")]}
+
+
 def cases():
-    """(name, rulebook, data): the example's sample, the benchmark rulebook, and every built-in
-    rulebook's bundled sample (core/rulebooks/samples/<id>.csv) when there is one."""
+    """(name, rulebook, data, items): the spec example's table, the benchmark rulebook, and every
+    built-in rulebook on its sample table (core/rulebooks/samples/*.csv)."""
     out = [
-        ("example", "builtin:example.county-assessment", ROOT / "cli/tests/data/example.county-assessment.csv"),
-        ("counties", "builtin:example.county-assessment", ROOT / "cli/samples/counties.csv"),
-        ("cab", str(ROOT / "core/src/syntax/testdata/cab.toml"), ROOT / "cli/tests/data/cab-50.csv"),
+        ("example", "builtin:example.county-assessment", ROOT / "cli/tests/data/example.county-assessment.csv", []),
+        ("cab", str(ROOT / "core/src/syntax/testdata/cab.toml"), ROOT / "cli/tests/data/cab-50.csv", []),
     ]
     samples = ROOT / "core/rulebooks/samples"
-    if samples.is_dir():
-        for f in sorted(samples.glob("*.csv")):
-            rid = f.name[: -len(".csv")]
-            if (ROOT / "core/rulebooks" / f"{rid}.toml").is_file():
-                out.append((rid, f"builtin:{rid}", f))
+    for f in sorted(samples.glob("*.csv")):
+        for rid in SAMPLE_TABLES.get(f.name, []):
+            out.append((rid, f"builtin:{rid}", f, ITEMS.get(f.name, [])))
     return out
+
+
+def uncovered_builtins(kaoping):
+    """Built-in rulebooks that no case scores (the spec's example is a case of its own)."""
+    listed = subprocess.run([kaoping, "builtins"], check=True, capture_output=True, text=True).stdout
+    ids = {line.split("\t")[0].removeprefix("builtin:") for line in listed.splitlines() if line}
+    covered = {rulebook.removeprefix("builtin:") for _, rulebook, _, _ in cases()}
+    return sorted(ids - covered)
 
 
 class Dom(HTMLParser):
@@ -54,6 +80,11 @@ class Dom(HTMLParser):
         self.unit_rows = []          # (data-row, data-grade) in DOM order
         self.totals = []             # the total cell's data-v of each unit row, in order
         self.lost_bars = []          # data-id
+        self.criteria = []           # (data-id, data-met, data-unmet) of each criterion row
+        self.unmet_cells = []        # text of each unit's 未达条件 cell, DOM order
+        self.unmet_order = []        # the same, in row-number order (filled after parsing)
+        self._unmet = None           # the 未达条件 cell being read
+        self._row = None
         self.grade_counts = {}       # grade -> count
         self.text = []
         self.urls = []
@@ -69,6 +100,11 @@ class Dom(HTMLParser):
         classes = (a.get("class") or "").split()
         if self._in_units and tag == "tr" and "unit" in classes:
             self.unit_rows.append((a.get("data-row"), a.get("data-grade")))
+            self._row = int(a.get("data-row"))
+        if self._in_units and tag == "td" and "unmet" in classes:
+            self._unmet = []
+        if tag == "tr" and "criterion-count" in classes:
+            self.criteria.append((a.get("data-id"), int(a.get("data-met")), int(a.get("data-unmet"))))
         if self._in_units and tag == "td" and "total" in classes:
             self.totals.append(float(a.get("data-v")))
         if tag == "rect" and "lost-bar" in classes:
@@ -82,12 +118,17 @@ class Dom(HTMLParser):
             self._in_script_or_style = True
 
     def handle_endtag(self, tag):
+        if tag == "td" and self._unmet is not None:
+            self.unmet_cells.append((self._row, "".join(self._unmet).strip()))
+            self._unmet = None
         if tag == "table":
             self._in_units = False
         if tag in ("script", "style"):
             self._in_script_or_style = False
 
     def handle_data(self, data):
+        if self._unmet is not None:
+            self._unmet.append(data)
         if not self._in_script_or_style:
             self.text.append(data)
 
@@ -98,13 +139,14 @@ def rulebook_toml(kaoping, rulebook):
     return pathlib.Path(rulebook).read_text(encoding="utf-8")
 
 
-def check_case(name, rulebook, data, kaoping, chromium, out, failures):
+def check_case(name, rulebook, data, items, kaoping, chromium, out, failures):
     def fail(msg):
         failures.append(f"{name}: {msg}")
 
     report, results, shot = out / f"{name}.html", out / f"{name}.csv", out / f"{name}.png"
     run = subprocess.run(
-        [kaoping, "score", rulebook, str(data), "--report", str(report), "--out", str(results)],
+        [kaoping, "score", rulebook, str(data), *(a for spec in items for a in ("--items", spec)),
+         "--report", str(report), "--out", str(results)],
         capture_output=True, text=True,
     )
     if run.returncode not in (0, 1) or not report.is_file():
@@ -130,6 +172,7 @@ def check_case(name, rulebook, data, kaoping, chromium, out, failures):
         fail("console messages: " + " | ".join(console))
     dom = Dom()
     dom.feed(dump.stdout)
+    dom.unmet_order = [text for _, text in sorted(dom.unmet_cells)]
     if "data-errors" in dom.html_attrs:
         fail(f"script errors: {dom.html_attrs['data-errors']}")
     if len(dom.unit_rows) != len(rows):
@@ -138,9 +181,30 @@ def check_case(name, rulebook, data, kaoping, chromium, out, failures):
         fail("the table's rows are not the results' rows")
     if dom.totals != sorted(dom.totals, reverse=True):
         fail(f"after #sort=total the table is not sorted by total: {dom.totals}")
-    want_totals = sorted((float(r["total"]) if r["total"] else -1.0 for r in rows), reverse=True)
+    if any(r["total"] for r in rows):
+        want_totals = sorted((float(r["total"]) if r["total"] else -1.0 for r in rows), reverse=True)
+    else:
+        want_totals = []  # criteria only: no total column
     if dom.totals != want_totals:
         fail(f"table totals {dom.totals} differ from the results' {want_totals}")
+    criteria = [c for c in book.get("criterion", [])]
+    if criteria:
+        # Each criterion counted over the scored units (all explained here): met by at least every
+        # unit that passed, and every unit that did not pass misses at least one.
+        n_passed = sum(1 for r in scored if r.get("passed") == "true")
+        got = {cid: (met, unmet) for cid, met, unmet in dom.criteria}
+        if sorted(got) != sorted(c["id"] for c in criteria):
+            fail(f"criteria shown {sorted(got)}, the rulebook has {[c['id'] for c in criteria]}")
+        for cid, (met, unmet) in got.items():
+            if met + unmet != len(scored) or met < n_passed:
+                fail(f"criterion {cid}: met {met}, not met {unmet}, but {len(scored)} scored, {n_passed} passed")
+        if len(scored) - n_passed > sum(unmet for _, unmet in got.values()):
+            fail("units that did not pass outnumber the criteria not met")
+        if len(dom.unmet_cells) != len(rows):
+            fail(f"{len(dom.unmet_cells)} 未达条件 cells for {len(rows)} units")
+        wrong = [r for r, cell in zip(rows, dom.unmet_order) if (r.get("passed") == "false") != bool(cell)]
+        if dom.unmet_order and wrong:
+            fail(f"units whose 未达条件 disagrees with passed: {[r['row'] for r in wrong[:5]]}")
     if dom.lost_bars != [l["id"] for l in leaves]:
         fail(f"lost-points bars {dom.lost_bars}, expected one per leaf indicator {[l['id'] for l in leaves]}")
     want_counts = {g: sum(1 for r in scored if r["grade"] == g) for g in grades}
@@ -176,17 +240,23 @@ def main():
     ap.add_argument("--kaoping", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--chromium", default="chromium")
+    ap.add_argument("--case", action="append", help="only these cases (by name; repeatable)")
     args = ap.parse_args()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("LANG", "C.UTF-8")
     failures = []
-    for name, rulebook, data in cases():
-        check_case(name, rulebook, data, args.kaoping, args.chromium, out, failures)
+    missing = uncovered_builtins(args.kaoping)
+    if missing:
+        failures.append(f"builtins: no sample case for {missing} (add its table to SAMPLE_TABLES)")
+    names = [c[0] for c in cases() if not args.case or c[0] in args.case]
+    for name, rulebook, data, items in cases():
+        if name in names:
+            check_case(name, rulebook, data, items, args.kaoping, args.chromium, out, failures)
     for f in failures:
         print("FAIL", f, file=sys.stderr)
-    print(f"report-check: {len(cases()) - len({f.split(':')[0] for f in failures})} passed, "
-          f"{len({f.split(':')[0] for f in failures})} failed")
+    failed = {f.split(":")[0] for f in failures}
+    print(f"report-check: {len(names) - len(failed & set(names))} passed, {len(failed)} failed")
     sys.exit(1 if failures else 0)
 
 

@@ -261,11 +261,15 @@ fn last_newline(bytes: &[u8]) -> Option<usize> {
     bytes.iter().rposition(|&b| b == b'\n')
 }
 
-/// The state of `table::parse_csv`'s scanner, kept between blocks. Each block ends with `\n`
-/// (or is the end of the file), so a look-ahead never has to cross a block.
+/// The CSV scanner (RFC 4180), kept between blocks. Each block ends with `\n` (or is the end of
+/// the file), so a look-ahead never has to cross a block. `table::parse_csv` runs it on a whole
+/// text in one block.
 #[derive(Debug)]
-struct Parser {
+pub(crate) struct Parser {
     cells: Vec<String>,
+    /// Cells of the widest row so far: each new row reserves that many (rows are the bulk of a
+    /// chunk's memory, and growing them by doubling wastes up to half).
+    width: usize,
     cell: String,
     line: usize,
     row_line: usize,
@@ -278,6 +282,7 @@ impl Default for Parser {
     fn default() -> Parser {
         Parser {
             cells: Vec::new(),
+            width: 0,
             cell: String::new(),
             line: 1,
             row_line: 1,
@@ -289,7 +294,37 @@ impl Default for Parser {
 }
 
 impl Parser {
-    fn feed(&mut self, text: &str, out: &mut VecDeque<CsvRow>) {
+    /// Hand over the finished row and start the next one at the widest width seen.
+    fn end_row(&mut self, out: &mut VecDeque<CsvRow>) {
+        self.width = self.width.max(self.cells.len());
+        let cells = std::mem::replace(&mut self.cells, Vec::with_capacity(self.width));
+        out.push_back(CsvRow { line: self.row_line, cells });
+    }
+
+    /// Parse a whole text: the header and the rows (what `table::parse_csv` gives).
+    pub(crate) fn parse_all(text: &str) -> Result<(Vec<String>, Vec<CsvRow>), TableError> {
+        let mut p = Parser::default();
+        let mut out = VecDeque::new();
+        p.feed(text, &mut out);
+        p.finish(&mut out)?;
+        let mut rows: Vec<CsvRow> = out.into();
+        if rows.is_empty() {
+            return Err(TableError {
+                kind: ErrorKind::Syntax,
+                line: Some(1),
+                message: "the file is empty: expected a header row".into(),
+            });
+        }
+        let header = rows
+            .remove(0)
+            .cells
+            .into_iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+            .collect();
+        Ok((header, rows))
+    }
+
+    pub(crate) fn feed(&mut self, text: &str, out: &mut VecDeque<CsvRow>) {
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             if self.quoted {
@@ -322,7 +357,7 @@ impl Parser {
                 '\n' | '\r' => {
                     if self.row_has_content || !self.cell.trim().is_empty() {
                         self.cells.push(std::mem::take(&mut self.cell));
-                        out.push_back(CsvRow { line: self.row_line, cells: std::mem::take(&mut self.cells) });
+                        self.end_row(out);
                     } else {
                         self.cell.clear();
                     }
@@ -338,7 +373,7 @@ impl Parser {
         }
     }
 
-    fn finish(&mut self, out: &mut VecDeque<CsvRow>) -> Result<(), TableError> {
+    pub(crate) fn finish(&mut self, out: &mut VecDeque<CsvRow>) -> Result<(), TableError> {
         if self.quoted {
             let line = self.quote_line;
             return Err(TableError {
@@ -349,7 +384,7 @@ impl Parser {
         }
         if self.row_has_content || !self.cell.trim().is_empty() {
             self.cells.push(std::mem::take(&mut self.cell));
-            out.push_back(CsvRow { line: self.row_line, cells: std::mem::take(&mut self.cells) });
+            self.end_row(out);
         }
         Ok(())
     }

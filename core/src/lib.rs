@@ -85,6 +85,7 @@ mod rules;
 pub mod schema;
 pub mod syntax;
 pub mod table;
+pub mod table_columns;
 mod testcases;
 mod unreadable;
 

@@ -223,7 +223,7 @@ impl Record {
     /// Set an input from a cell, by index. A `numbers` cell holds several marks separated by
     /// `;`, `；`, `、`, `|` or spaces.
     pub fn set_cell_at(&mut self, index: usize, text: &str) {
-        if text.trim_matches(is_blank).is_empty() {
+        if blank_cell(text) {
             self.unset_at(index);
             return;
         }
@@ -356,6 +356,11 @@ fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'
 }
 
+/// Whether a cell is blank (spaces, ideographic spaces, a BOM): a blank cell is a missing value.
+pub(crate) fn blank_cell(cell: &str) -> bool {
+    cell.trim_matches(is_blank).is_empty()
+}
+
 /// Decode a JSON value for an input of type `ty` (`None`: null, i.e. missing).
 fn decode_value(
     node: &Node,
@@ -420,7 +425,7 @@ fn decode_scalar(node: &Node, ty: InputType, name: &str) -> Result<Option<Value>
         (NodeValue::Bool(b), InputType::Boolean) => Ok(Some(Value::Bool(*b))),
         (NodeValue::String(s), _) => {
             // Strings are cells: read by type when scored; blank means missing.
-            if s.trim_matches(is_blank).is_empty() { Ok(None) } else { Ok(Some(Value::Text(s.clone()))) }
+            if blank_cell(s) { Ok(None) } else { Ok(Some(Value::Text(s.clone()))) }
         }
         (NodeValue::Date(d), InputType::Text) => Ok(Some(Value::Text(d.to_string()))),
         _ => Err(type_issue(name, expected_words(ty), node)),

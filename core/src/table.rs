@@ -111,83 +111,10 @@ pub struct CsvRow {
 }
 
 /// Split CSV text (RFC 4180: `,` separated, `"` quoted with `""` for a quote, CRLF or LF) into a
-/// header and rows. Blank lines are skipped. An unterminated quote is an error.
+/// header and rows. Blank lines are skipped. An unterminated quote is an error. (The same scanner
+/// reads large files block by block in `csv_stream`.)
 pub fn parse_csv(text: &str) -> Result<(Vec<String>, Vec<CsvRow>), TableError> {
-    let mut rows: Vec<CsvRow> = Vec::new();
-    let mut cells: Vec<String> = Vec::new();
-    let mut cell = String::new();
-    let mut chars = text.chars().peekable();
-    let mut line = 1usize;
-    let mut row_line = 1usize;
-    let mut quoted = false;
-    let mut quote_line = 0usize;
-    let mut row_has_content = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    cell.push('\n');
-                }
-                _ => cell.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if cell.trim().is_empty() => {
-                cell.clear();
-                quoted = true;
-                quote_line = line;
-                row_has_content = true;
-            }
-            ',' => {
-                cells.push(std::mem::take(&mut cell));
-                row_has_content = true;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                if row_has_content || !cell.trim().is_empty() {
-                    cells.push(std::mem::take(&mut cell));
-                    rows.push(CsvRow { line: row_line, cells: std::mem::take(&mut cells) });
-                } else {
-                    cell.clear();
-                }
-                row_has_content = false;
-                line += 1;
-                row_line = line;
-            }
-            _ => {
-                cell.push(c);
-                row_has_content = true;
-            }
-        }
-    }
-    if quoted {
-        return Err(TableError::new(
-            ErrorKind::Syntax,
-            Some(quote_line),
-            format!("line {quote_line}: a quoted cell is never closed"),
-        ));
-    }
-    if row_has_content || !cell.trim().is_empty() {
-        cells.push(cell);
-        rows.push(CsvRow { line: row_line, cells });
-    }
-    if rows.is_empty() {
-        return Err(TableError::new(ErrorKind::Syntax, Some(1), "the file is empty: expected a header row"));
-    }
-    let header = rows
-        .remove(0)
-        .cells
-        .into_iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
-        .collect();
-    Ok((header, rows))
+    crate::csv_stream::Parser::parse_all(text)
 }
 
 /// How a table's columns map onto a rulebook's inputs.

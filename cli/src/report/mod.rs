@@ -104,6 +104,10 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
     let lowest = totals.iter().map(|(t, _)| *t).min();
     let highest = totals.iter().map(|(t, _)| *t).max();
     let passed = ok.iter().filter(|r| r.passed == Some(true)).count();
+    // Criteria-only rulebooks (exit decisions) have no total, maximum or grades: the report then
+    // shows what they decide — each criterion met or not — instead of empty score charts.
+    let has_total = rows.iter().any(|r| r.total.is_some() || r.max.is_some());
+    let criteria = criteria_counts(&outcomes);
 
     // Points lost per leaf across the cohort: Σ (profile max − points) over rows where it applies.
     let leaves: Vec<usize> =
@@ -167,25 +171,34 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
     card(&mut h, "单位数", &rows.len().to_string(), "id=\"n-units\"");
     card(&mut h, "已评分", &ok.len().to_string(), "id=\"n-ok\"");
     card(&mut h, "未能评分", &failed.to_string(), "id=\"n-failed\"");
-    card(&mut h, "平均分", &opt(&mean), "id=\"mean\"");
-    card(&mut h, "最高分", &opt(&highest), "");
-    card(&mut h, "最低分", &opt(&lowest), "");
+    if has_total {
+        card(&mut h, "平均分", &opt(&mean), "id=\"mean\"");
+        card(&mut h, "最高分", &opt(&highest), "");
+        card(&mut h, "最低分", &opt(&lowest), "");
+    }
     if layout.passed {
         card(&mut h, "达标", &passed.to_string(), "id=\"n-passed\"");
+        card(&mut h, "未达标", &(ok.len() - passed).to_string(), "id=\"n-not-passed\"");
     }
-    h.push_str("</div>\n<table class=\"grades\"><thead><tr><th>等次</th><th>单位数</th><th>占比</th></tr></thead><tbody>");
-    for g in &grades {
-        let c = counts.get(g).copied().unwrap_or(0);
-        let pct = if ok.is_empty() { 0.0 } else { c as f64 * 100.0 / ok.len() as f64 };
-        let _ = write!(
-            h,
-            "<tr><td><span class=\"grade\" style=\"background:{}\">{}</span></td><td class=\"grade-count\" data-grade=\"{}\" data-count=\"{c}\">{c}</td><td>{pct:.1}%</td></tr>",
-            gcolor[g],
-            esc(g),
-            esc(g)
-        );
+    h.push_str("</div>\n");
+    if !criteria.is_empty() {
+        criteria_summary(&mut h, &criteria, outcomes.len() < ok.len());
     }
-    h.push_str("</tbody></table>\n");
+    if !grades.is_empty() {
+        h.push_str("<table class=\"grades\"><thead><tr><th>等次</th><th>单位数</th><th>占比</th></tr></thead><tbody>");
+        for g in &grades {
+            let c = counts.get(g).copied().unwrap_or(0);
+            let pct = if ok.is_empty() { 0.0 } else { c as f64 * 100.0 / ok.len() as f64 };
+            let _ = write!(
+                h,
+                "<tr><td><span class=\"grade\" style=\"background:{}\">{}</span></td><td class=\"grade-count\" data-grade=\"{}\" data-count=\"{c}\">{c}</td><td>{pct:.1}%</td></tr>",
+                gcolor[g],
+                esc(g),
+                esc(g)
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
     let grade_bars: Vec<Bar> = grades
         .iter()
         .map(|g| {
@@ -199,9 +212,12 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
             }
         })
         .collect();
-    h.push_str("<div class=\"charts\"><figure><figcaption>各等次单位数</figcaption>");
-    h.push_str(&svg::hbars(&grade_bars, "各等次单位数", 90.0));
-    h.push_str("</figure>");
+    h.push_str("<div class=\"charts\">");
+    if !grades.is_empty() {
+        h.push_str("<figure><figcaption>各等次单位数</figcaption>");
+        h.push_str(&svg::hbars(&grade_bars, "各等次单位数", 90.0));
+        h.push_str("</figure>");
+    }
     // Histogram of totals as a share of each row's maximum, ten bins.
     let uniform_max = totals.first().map(|(_, m)| *m).filter(|m| totals.iter().all(|(_, x)| x == m));
     let mut bins = [0usize; 10];
@@ -227,9 +243,12 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
             }
         })
         .collect();
-    h.push_str("<figure><figcaption>总分分布</figcaption>");
-    h.push_str(&svg::histogram(&hist, "总分分布"));
-    h.push_str("</figure></div></section>\n");
+    if has_total {
+        h.push_str("<figure><figcaption>总分分布</figcaption>");
+        h.push_str(&svg::histogram(&hist, "总分分布"));
+        h.push_str("</figure>");
+    }
+    h.push_str("</div></section>\n");
 
     // Units table.
     let top: Vec<usize> =
@@ -248,14 +267,17 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
     if layout.profile {
         heads.push(("片区/类别".into(), false));
     }
-    heads.extend([
-        ("总分".into(), true),
-        ("满分".into(), true),
-        ("等次".into(), false),
-        ("排名".into(), true),
-    ]);
+    if has_total {
+        heads.extend([("总分".into(), true), ("满分".into(), true)]);
+    }
+    if !grades.is_empty() {
+        heads.push(("等次".into(), false));
+    }
+    if has_total {
+        heads.push(("排名".into(), true));
+    }
     if layout.passed {
-        heads.push(("达标".into(), false));
+        heads.extend([("达标".into(), false), ("未达条件".into(), false)]);
     }
     for &k in &top {
         heads.push((indicators[k].label.clone(), true));
@@ -287,9 +309,13 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
         if layout.profile {
             let _ = write!(h, "<td>{}</td>", esc(r.profile.as_deref().unwrap_or("")));
         }
-        let _ = write!(h, "<td class=\"total\" data-v=\"{}\">{}</td>", num(&r.total), esc(&opt(&r.total)));
-        let _ = write!(h, "<td data-v=\"{}\">{}</td>", num(&r.max), esc(&opt(&r.max)));
+        if has_total {
+            let _ =
+                write!(h, "<td class=\"total\" data-v=\"{}\">{}</td>", num(&r.total), esc(&opt(&r.total)));
+            let _ = write!(h, "<td data-v=\"{}\">{}</td>", num(&r.max), esc(&opt(&r.max)));
+        }
         match &r.grade {
+            _ if grades.is_empty() => {}
             Some(g) => {
                 let _ = write!(
                     h,
@@ -300,22 +326,34 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
             }
             None => h.push_str("<td></td>"),
         }
-        let _ = write!(
-            h,
-            "<td data-v=\"{}\">{}</td>",
-            r.rank.map_or(-1i64, i64::from),
-            r.rank.map(|x| x.to_string()).unwrap_or_default()
-        );
+        if has_total {
+            let _ = write!(
+                h,
+                "<td data-v=\"{}\">{}</td>",
+                r.rank.map_or(-1i64, i64::from),
+                r.rank.map(|x| x.to_string()).unwrap_or_default()
+            );
+        }
         if layout.passed {
             let _ = write!(
                 h,
-                "<td>{}</td>",
+                "<td class=\"passed\">{}</td>",
                 match r.passed {
                     Some(true) => "✓",
                     Some(false) => "✗",
                     None => "",
                 }
             );
+            // The criteria this unit did not meet (known for the units explained in full).
+            let unmet = outcomes.get(&i).map_or_else(String::new, |o| {
+                o.criteria
+                    .iter()
+                    .filter(|c| !c.holds)
+                    .map(|c| if c.no_data { format!("{}（缺数据）", c.label) } else { c.label.clone() })
+                    .collect::<Vec<_>>()
+                    .join("、")
+            });
+            let _ = write!(h, "<td class=\"unmet\">{}</td>", esc(&unmet));
         }
         for &k in &top {
             let _ = write!(
@@ -352,11 +390,13 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
             }
         })
         .collect();
-    h.push_str("<section id=\"lost\"><h2>各指标失分（每个单位平均）</h2>");
-    h.push_str("<p class=\"hint\">失分 = 该单位所在片区/类别的分值 − 得分；不适用的单位不计入。</p>");
-    let widest = leaf_bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4) as f64;
-    h.push_str(&svg::hbars(&leaf_bars, "各指标平均失分", (widest * 14.0 + 12.0).clamp(80.0, 320.0)));
-    h.push_str("</section>\n");
+    if !leaf_bars.is_empty() {
+        h.push_str("<section id=\"lost\"><h2>各指标失分（每个单位平均）</h2>");
+        h.push_str("<p class=\"hint\">失分 = 该单位所在片区/类别的分值 − 得分；不适用的单位不计入。</p>");
+        let widest = leaf_bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4) as f64;
+        h.push_str(&svg::hbars(&leaf_bars, "各指标平均失分", (widest * 14.0 + 12.0).clamp(80.0, 320.0)));
+        h.push_str("</section>\n");
+    }
 
     // Each unit explained.
     h.push_str("<section id=\"units-explained\"><h2>逐个单位说明</h2>");
@@ -371,12 +411,12 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
         match outcomes.get(&i) {
             Some(o) => {
                 let color = o.grade.as_deref().and_then(|g| gcolor.get(g)).copied().unwrap_or("#4575b4");
-                let _ = write!(
-                    h,
-                    "<p class=\"score\">总分 <b>{}</b> / {}",
-                    esc(&opt(&o.total)),
-                    esc(&opt(&o.max))
-                );
+                h.push_str("<p class=\"score\">");
+                if has_total {
+                    let _ = write!(h, "总分 <b>{}</b> / {}", esc(&opt(&o.total)), esc(&opt(&o.max)));
+                } else if let Some(p) = o.passed {
+                    h.push_str(if p { "<b>达标</b>" } else { "<b>未达标</b>" });
+                }
                 if let Some(g) = &o.grade {
                     let _ = write!(
                         h,
@@ -395,7 +435,9 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
                     .map(|n| (n.label.clone(), n.points.and_then(|p| share(p, n.max))))
                     .collect();
                 let chart_title = format!("{} 一级指标得分率", r.key);
-                if axes.len() >= 3 {
+                if axes.is_empty() {
+                    // No indicators (criteria only): the explanation says it all.
+                } else if axes.len() >= 3 {
                     h.push_str(&svg::radar(&axes, color, &chart_title));
                 } else {
                     let bars: Vec<Bar> = axes
@@ -434,6 +476,86 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
         env!("CARGO_PKG_VERSION")
     );
     h
+}
+
+/// How often each criterion was met among the units explained in full.
+struct CriterionCount {
+    id: String,
+    label: String,
+    met: usize,
+    unmet: usize,
+    no_data: usize,
+}
+
+/// Criteria in the rulebook's order, counted over the explained units (in row order).
+fn criteria_counts(outcomes: &HashMap<usize, Outcome>) -> Vec<CriterionCount> {
+    let mut keys: Vec<&usize> = outcomes.keys().collect();
+    keys.sort();
+    let mut out: Vec<CriterionCount> = Vec::new();
+    for o in keys.into_iter().map(|k| &outcomes[k]) {
+        for c in &o.criteria {
+            let at = match out.iter().position(|x| x.id == c.id) {
+                Some(at) => at,
+                None => {
+                    out.push(CriterionCount {
+                        id: c.id.clone(),
+                        label: if c.label.is_empty() { c.id.clone() } else { c.label.clone() },
+                        met: 0,
+                        unmet: 0,
+                        no_data: 0,
+                    });
+                    out.len() - 1
+                }
+            };
+            let n = &mut out[at];
+            match (c.holds, c.no_data) {
+                (true, _) => n.met += 1,
+                (false, true) => n.no_data += 1,
+                (false, false) => n.unmet += 1,
+            }
+        }
+    }
+    out
+}
+
+/// The criteria table and a chart of the units not meeting each.
+fn criteria_summary(h: &mut String, criteria: &[CriterionCount], partial: bool) {
+    h.push_str("<h3>达标条件</h3>");
+    if partial {
+        h.push_str("<p class=\"hint\">按逐个说明的单位统计（见 --report-units）。</p>");
+    }
+    h.push_str("<table class=\"criteria\"><thead><tr><th>条件</th><th>达到</th><th>未达到</th><th>缺数据</th></tr></thead><tbody>");
+    for c in criteria {
+        let _ = write!(
+            h,
+            "<tr class=\"criterion-count\" data-id=\"{}\" data-met=\"{}\" data-unmet=\"{}\"><td>{}</td><td data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td></tr>",
+            esc(&c.id),
+            c.met,
+            c.unmet + c.no_data,
+            esc(&c.label),
+            c.met,
+            c.met,
+            c.unmet,
+            c.unmet,
+            c.no_data,
+            c.no_data
+        );
+    }
+    h.push_str("</tbody></table>\n");
+    let bars: Vec<Bar> = criteria
+        .iter()
+        .map(|c| Bar {
+            label: c.label.clone(),
+            value: (c.unmet + c.no_data) as f64,
+            text: (c.unmet + c.no_data).to_string(),
+            color: "#d73027".into(),
+            attrs: format!("class=\"unmet-bar\" data-id=\"{}\"", esc(&c.id)),
+        })
+        .collect();
+    let widest = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4) as f64;
+    h.push_str("<figure><figcaption>各条件未达到的单位数</figcaption>");
+    h.push_str(&svg::hbars(&bars, "各条件未达到的单位数", (widest * 14.0 + 12.0).clamp(80.0, 320.0)));
+    h.push_str("</figure>\n");
 }
 
 fn svg_num(x: f64) -> String {
@@ -494,6 +616,7 @@ const SCRIPT: &str = r#"
     });
   });
   // A link to report.html#sort=total opens the table sorted by total, best first.
-  if (location.hash === '#sort=total') document.getElementById('sort-total').click();
+  var byTotal = document.getElementById('sort-total');
+  if (location.hash === '#sort=total' && byTotal) byTotal.click();
 })();
 "#;

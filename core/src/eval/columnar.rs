@@ -170,18 +170,20 @@ impl TV<'_> {
 /// monomorphic (no per-element dispatch). A `None` from `f` flags the row slow.
 #[inline(always)]
 fn zip_q(n: usize, a: &QV<'_>, b: &QV<'_>, slow: &mut [bool], f: impl Fn(Q, Q) -> Option<Q>) -> QV<'static> {
+    // Collecting from a slice iterator (exact length) writes without per-element capacity checks.
     macro_rules! go {
         ($x:expr, $y:expr) => {{
-            let mut out = Vec::with_capacity(n);
-            for (i, sl) in slow[..n].iter_mut().enumerate() {
-                match f($x(i), $y(i)) {
-                    Some(q) => out.push(q),
+            let out: Vec<Q> = slow[..n]
+                .iter_mut()
+                .enumerate()
+                .map(|(i, sl)| match f($x(i), $y(i)) {
+                    Some(q) => q,
                     None => {
                         *sl = true;
-                        out.push(Q::ONE);
+                        Q::ONE
                     }
-                }
-            }
+                })
+                .collect();
             QV::S(Cow::Owned(out))
         }};
     }
@@ -217,16 +219,17 @@ fn map_q(n: usize, a: &QV<'_>, slow: &mut [bool], f: impl Fn(Q) -> Option<Q>) ->
             }
         },
         QV::S(xs) => {
-            let mut out = Vec::with_capacity(n);
-            for (i, sl) in slow.iter_mut().enumerate().take(n) {
-                match f(xs[i]) {
-                    Some(q) => out.push(q),
+            let out: Vec<Q> = slow[..n]
+                .iter_mut()
+                .zip(&xs[..n])
+                .map(|(sl, x)| match f(*x) {
+                    Some(q) => q,
                     None => {
                         *sl = true;
-                        out.push(Q::ONE);
+                        Q::ONE
                     }
-                }
-            }
+                })
+                .collect();
             QV::S(Cow::Owned(out))
         }
     }
@@ -571,6 +574,32 @@ fn load_typed(
                     slow[k] = true;
                 }
                 out.push(q);
+            }
+            Some(Col::Q(out))
+        }
+        (D::Decimal(v), InputType::Decimal) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                out.push(match decimal_q(&v[r]) {
+                    Some(q) if in_range(q) => q,
+                    _ => {
+                        slow[k] = true;
+                        Q::ZERO
+                    }
+                });
+            }
+            Some(Col::Q(out))
+        }
+        (D::Fixed { mantissa, scale: 0 }, InputType::Integer) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                out.push(match i64::try_from(mantissa[r]) {
+                    Ok(n) if in_range(Q { n, d: 1 }) => Q { n, d: 1 },
+                    _ => {
+                        slow[k] = true;
+                        Q::ZERO
+                    }
+                });
             }
             Some(Col::Q(out))
         }
@@ -1600,29 +1629,31 @@ fn to_vec(v: QV<'_>, n: usize) -> Vec<Q> {
 /// Clamp raw values to [0, max] and round them to published units. Rounding is monotone and
 /// 0 and max lie on the grid of units, so rounding first and clamping after gives the same.
 fn publish(raw: &[Q], max: i64, pow: i64, mode: Rounding) -> Vec<i64> {
-    let mut out = Vec::with_capacity(raw.len());
-    for v in raw {
-        let u = if v.d == pow {
-            v.n // already in units
-        } else if v.d == 1 {
-            // A whole number (band points, check points): no division.
-            v.n.saturating_mul(pow)
-        } else {
-            match i64::try_from(round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode)) {
-                Ok(u) => u,
-                // Far outside [0, max] either way: the clamp decides.
-                Err(_) => {
-                    if v.n < 0 {
-                        0
-                    } else {
-                        max
-                    }
+    raw.iter().map(|v| publish_one(v, max, pow, mode)).collect()
+}
+
+/// One value of [`publish`].
+#[inline]
+fn publish_one(v: &Q, max: i64, pow: i64, mode: Rounding) -> i64 {
+    let u = if v.d == pow {
+        v.n // already in units
+    } else if v.d == 1 {
+        // A whole number (band points, check points): no division.
+        v.n.saturating_mul(pow)
+    } else {
+        match i64::try_from(round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode)) {
+            Ok(u) => u,
+            // Far outside [0, max] either way: the clamp decides.
+            Err(_) => {
+                if v.n < 0 {
+                    0
+                } else {
+                    max
                 }
             }
-        };
-        out.push(u.clamp(0, max));
-    }
-    out
+        }
+    };
+    u.clamp(0, max)
 }
 
 /// Σ of unit columns.
