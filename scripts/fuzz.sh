@@ -66,10 +66,10 @@ for k, p in enumerate(sorted(glob.glob("cli/tests/data/*.csv") + glob.glob("exam
 os.makedirs(os.path.join(out, "load_score"), exist_ok=True)
 PY
 
-# CPU seconds (user + system) used so far by this shell's finished children (`times`, 2nd line).
-# `times` must run in this shell (not in a pipeline's subshell), so it writes to a file first.
+# CPU seconds (user + system) used so far by this shell's finished children: the second line of
+# `times`. `times` must run in this shell itself — inside $(...) it would report the
+# subshell's children (none) — so it writes to a file that children_cpu then reads.
 children_cpu() {
-    times >target/fuzz-times.txt
     sed -n 2p target/fuzz-times.txt | awk '{
         n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); n += p[1] * 60 + p[2] }
         printf "%.3f", n }'
@@ -84,12 +84,14 @@ for t in "${targets[@]}"; do
     # Build first, so that the CPU time below is the fuzzing's only.
     (cd fuzz && cargo fuzz build --sanitizer none --release "$t") >"$log" 2>&1 || { cat "$log"; exit 1; }
     set +e
+    times >target/fuzz-times.txt
     before=$(children_cpu)
     (cd fuzz && cargo fuzz run --sanitizer none --release "$t" "../$corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -max_len=65536 \
         -artifact_prefix="artifacts/$t/" -print_final_stats=1) >"$log" 2>&1
     status=$?
     set -e
+    times >target/fuzz-times.txt
     cpu=$(awk -v a="$before" -v b="$(children_cpu)" 'BEGIN { printf "%.0f", b - a }')
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2)
