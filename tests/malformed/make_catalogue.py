@@ -566,6 +566,8 @@ semantic = [
     ("expr-syntax-trailing", "Syntax", IX + '[derived]\nd = "x 1" #<-\n' + ind("a", "10", 'formula = "d"'), "d", "two atoms side by side"),
     ("expr-syntax-bang", "Syntax", IX + ind("a", "10", 'check = { when = "!b" }', mark=True), "a", "! for not"),
     ("expr-syntax-ampersand", "Syntax", IX + ind("a", "10", 'check = { when = "b && b" }', mark=True), "a", "&& for and"),
+    ("expr-syntax-in-minus", "Syntax", IX + '[derived]\nd = \'t in ["a"] - x\' #<-\n' + ind("a", "10", 'formula = "d"'), "d", "arithmetic after an `in` list (§5: `+ -` bind tighter than `in`; found by fuzzing)"),
+    ("expr-syntax-in-times", "Syntax", IX + ind("a", "10", 'check = { when = \'not t in ["a"] * 2 == 0\' }', mark=True), "a", "`*` after an `in` list inside `not` (§5)"),
     ("expr-syntax-nul", "Syntax", IX + '[derived]\nd = "x \\u0000 1" #<-\n' + ind("a", "10", 'formula = "d"'), "d", "a NUL character inside an expression"),
 ]
 PATH_FINDING = "the problem's path is the section (`[params]`/`[derived]`), not the name (`params.x`)"
@@ -769,8 +771,13 @@ for cid, text, about in [
 ]:
     py = "skip: not JSON that Python's json module reads the same way; Python never sees it as a record"
     if cid in ("nan-literal", "inf-literal"):
-        py = {"kind": "InputType", "field": "d",
-              "reading": "Python's json reads NaN/-Infinity as floats; kaoping refuses them as the field's InputType (§1)"}
+        # The record has only unit and d: every missing required input is reported too, all
+        # in declaration order (§3), so the first issue is n's MissingInput.
+        py = {"kind": "MissingInput", "field": "n",
+              "all": [["MissingInput", "n"], ["InputType", "d"], ["MissingInput", "flag"],
+                      ["MissingInput", "marks"], ["MissingInput", "awards"]],
+              "reading": "Python's json reads NaN/-Infinity as floats; kaoping refuses them as the field's InputType (§1), "
+                         "among the record's other issues in declaration order (§3)"}
     record_case(f"json-{cid}", text, "Syntax", f"{about}: not valid JSON (Syntax)", python=py)
 
 # Evaluation faults, each at the place that failed (§17 scoring kinds, R1/R2 places).
