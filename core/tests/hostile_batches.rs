@@ -270,3 +270,43 @@ fn sixteen_threads_sharing_one_rulebook_agree_with_one_thread() {
     let parallel = rb.score_batch(&records, &BatchOptions::default());
     assert_eq!(parallel.total_units(), serial.total_units());
 }
+
+/// A record with 100,000 fields that are not inputs (1.5 MB of JSON) reads in linear time: each
+/// is remembered once, in order, for the warning (§3). Remembering them by a scan of those
+/// already seen took minutes; the bound below is generous for a loaded debug build.
+#[test]
+fn a_hundred_thousand_unknown_fields_read_in_linear_time() {
+    let rb = rulebook();
+    let n = 100_000;
+    let names: Vec<String> = (0..n).map(|i| format!("junk{i}")).collect();
+
+    let t = Instant::now();
+    let mut r = clean_row(&rb, &mut Rng(7));
+    for name in names.iter().chain(&names[..1000]) {
+        assert!(!r.set(name, 1i64), "{name} is not an input");
+    }
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(r.unknown_fields(), &names[..], "each unknown name once, in the order first set");
+    assert!(secs < 10.0, "{n} unknown fields took {secs:.1}s to set");
+    assert!(rb.score(&r, &ScoreOptions::default()).is_ok(), "unknown fields are warnings, not errors");
+
+    let mut json = String::from("{");
+    for name in &names {
+        json.push_str(&format!("\"{name}\": 1, "));
+    }
+    json.push_str("\"population\": 1}");
+    let t = Instant::now();
+    let r = rb.record_from_json(&json).expect("a JSON object");
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(r.unknown_fields().len(), n);
+    assert!(secs < 10.0, "a JSON record with {n} unknown fields took {secs:.1}s to read");
+
+    // Clearing forgets them: the same names are new again.
+    let mut r = rb.record();
+    for name in &names[..100] {
+        r.set(name, 1i64);
+    }
+    r.clear();
+    r.set(&names[50], 1i64);
+    assert_eq!(r.unknown_fields(), &names[50..51]);
+}
