@@ -61,10 +61,12 @@ class Boom(Exception):
 
 
 def score_outcome(rb: kaoping.Rulebook, record: Any) -> BaseException | kaoping.Result:
-    """Score, returning the exception raised (only KaopingError or Boom/TypeError are fine)."""
+    """Score, returning the exception raised: a KaopingError, or the caller's own (Boom, a
+    mapping's KeyError) or Python's TypeError for what is no record at all. Anything else (a
+    PanicException, SystemError) propagates and fails the test."""
     try:
         return rb.score(record)
-    except (kaoping.KaopingError, Boom, TypeError) as e:
+    except (kaoping.KaopingError, Boom, TypeError, KeyError) as e:
         return e
 
 
@@ -165,8 +167,11 @@ class StrSubclassLies(str):
 def test_lying_values(rb: kaoping.Rulebook, field: str, value: Any) -> None:
     out = score_outcome(rb, {**GOOD, field: value})
     if isinstance(out, kaoping.Result):
-        # Only values kaoping can read exactly may score (a str subclass is text).
-        assert field == "name"
+        # Only values kaoping can read exactly may score: a str subclass is text, an int subclass
+        # is its integer (its __str__ is never asked), a list-like whose tolist() gives three
+        # valid marks is those marks, whatever its __len__ claims.
+        assert (field, type(value)) in {("name", StrSubclassLies), ("count", IntStrRaises), ("marks", LenLies)}
+        assert not (isinstance(value, int) and value > 2**63), "an integer beyond 64 bits scored"
         return
     if isinstance(out, kaoping.KaopingError):
         assert isinstance(out, kaoping.InputError), out
@@ -182,8 +187,15 @@ def test_lying_values_in_a_batch_fail_their_row_or_the_call(rb: kaoping.Rulebook
     assert b.error(0) is None and b.error(3) is None
     assert isinstance(b.error(1), kaoping.InputTypeError) and b.error(1).row == 2
     assert isinstance(b.error(2), kaoping.InputTypeError) and b.error(2).row == 3
+    # The caller's own exception comes through as itself, not wrapped.
     with pytest.raises(Boom):
         rb.score_many([GOOD, {**GOOD, "rate": DecimalStrRaises("1")}])
+    with pytest.raises(Boom):
+        rb.score_many(r for r in [GOOD, {**GOOD, "rate": DecimalStrRaises("1")}])
+    # Our own TypeError names the row and keeps the cause.
+    with pytest.raises(TypeError, match="row 2") as info:
+        rb.score_many([GOOD, {1: 2, **GOOD}])
+    assert isinstance(info.value.__cause__, TypeError)
 
 
 # --- mappings that lie ---------------------------------------------------------------------------
@@ -279,6 +291,13 @@ def test_value_that_mutates_the_record_while_it_is_read(rb: kaoping.Rulebook) ->
     assert isinstance(out, (kaoping.Result, kaoping.KaopingError, RuntimeError)), (
         f"{type(out).__module__}.{type(out).__name__}: {out}"
     )
+
+
+def test_record_emptied_while_read_in_a_batch(rb: kaoping.Rulebook) -> None:
+    record = {"rate": MutatesRecord("1"), "name": "甲", "count": 1}
+    MutatesRecord.record = record
+    b = rb.score_many([GOOD, record, GOOD])
+    assert len(b) == 3 and b.error(0) is None and b.error(2) is None
 
 
 # --- iterables and frames that lie ---------------------------------------------------------------
