@@ -25,6 +25,9 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
+# The fuzz crate is outside the workspace, so the workspace lint does not see it.
+cargo clippy --manifest-path fuzz/Cargo.toml --locked --all-targets -- -D warnings
+
 corpus=target/fuzz-corpus
 python3 - "$corpus" <<'PY'
 import glob, json, os, re, sys, tomllib

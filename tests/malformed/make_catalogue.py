@@ -813,12 +813,14 @@ record_case("eval-input-first", ev(y="abc", x=DROP), "InputType",
 # Batches (JSON arrays): a bad row never hides the others (§12); places are rows.
 
 def batch_case(cid: str, rows: list, errors: list, about: str, *, fixture: str = "typed", raw: str | None = None,
-               python=None) -> None:
+               python=None, finding=None) -> None:
     text = raw if raw is not None else json.dumps(rows, ensure_ascii=False)
     c = {"id": f"batch-{cid}", "surface": "batch", "rulebook": fixture, "about": about, "text": text,
          "expect": {"rows": len(rows), "errors": errors}}
     if python is not None:
         c["python"] = python
+    if finding:
+        c["finding"] = finding
     add(c)
 
 
@@ -839,6 +841,15 @@ batch_case("profile-row", [good, json.loads(rec(region="丙区"))], [{"row": 2, 
 batch_case("eval-rows", [EV, json.loads(ev(y="0")), json.loads(ev(level="乡级"))],
            [{"row": 2, "kind": "DivisionByZero", "at": "quotient"}, {"row": 3, "kind": "LookupMiss", "at": "level"}],
            "evaluation faults in a batch", fixture="eval")
+batch_case("eval-panel", [EV, json.loads(ev(marks=["7", "8"])), EV], [{"row": 2, "kind": "PanelTooSmall", "at": "panel"}],
+           "a panel too small for its trim in row 2 only (§6)", fixture="eval")
+batch_case("overflow-rows", [{"v": "3"}, {"v": "7900000000000000000000000000"}, {"v": "-2"}],
+           [{"row": k, "kind": "Overflow", "at": "wide"} for k in (1, 2, 3)],
+           "a max of 7.9e28 cannot be published at 2 places, so every row fails with Overflow (§1), in a batch as "
+           "alone (the record case `overflow`; §12: a batch row gives what the row gives alone)",
+           fixture="overflow",
+           finding="score_batch without explain (the columnar executor): rows 1 and 3 score 30.00 and 0.00, row 2 "
+                   "has neither a total nor an error; with explain, every row fails with Overflow as alone")
 batch_case("empty-array", [], [], "an empty array: zero rows, no error")
 for cid, raw, about in [
     ("object", '{"unit": "a"}', "an object, not an array"),
