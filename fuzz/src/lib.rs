@@ -314,6 +314,12 @@ pub struct IndicatorSpec {
     pub weight: Option<Num>,
 }
 
+/// An input: a type index per name slot, with optional min, max and default, and `required`.
+pub type InputSpec = (u8, Option<Num>, Option<Num>, Option<Num>, bool);
+
+/// A parameter: its value, a value for the first profile, or a dated value (a year picker, value).
+pub type ParamSpec = (Num, Option<Num>, Option<(u16, Num)>);
+
 /// A rulebook as a fuzzer builds it: inputs, parameters, derived values, indicators, bonus and
 /// penalty items, vetoes, criteria and grades, each from a small grammar so most of it parses.
 #[derive(Arbitrary, Debug, Clone)]
@@ -327,9 +333,9 @@ pub struct RulebookSpec {
     /// Profiles declared (taken from a fixed list) and whether the first is the profile field.
     pub profiles: u8,
     /// Inputs: a type index per name slot, with optional min/max/default/required.
-    pub inputs: Vec<(u8, Option<Num>, Option<Num>, Option<Num>, bool)>,
+    pub inputs: Vec<InputSpec>,
     /// Parameters `p`, `q`: plain, per profile, dated.
-    pub params: Vec<(Num, Option<Num>, Option<(u16, Num)>)>,
+    pub params: Vec<ParamSpec>,
     /// Derived values `d1`, `d2`.
     pub derived: Vec<Ex>,
     /// Indicators.
@@ -540,12 +546,9 @@ impl RecordSpec {
                 }
             }
         }
-        match self.region {
-            Some(i) => {
-                let p = PROFILES.get(usize::from(i % 4)).copied().unwrap_or("未声明");
-                r.set("region", p);
-            }
-            None => {}
+        if let Some(i) = self.region {
+            let p = PROFILES.get(usize::from(i % 4)).copied().unwrap_or("未声明");
+            r.set("region", p);
         }
         r
     }
