@@ -115,6 +115,9 @@ fn spoil(r: &mut Record, how: u64) -> (ErrorKind, Option<&'static str>) {
     }
 }
 
+/// A row scored alone: its outcome as JSON, or its error's kind and first field.
+type Scored = Result<String, (ErrorKind, Option<String>)>;
+
 fn rulebook() -> Rulebook {
     let rb = Rulebook::from_str(CAB, Format::Toml).expect("cab.toml loads");
     assert!(!rb.has_relative_rules(), "CAB has no relative rules: rows are independent (§12)");
@@ -125,7 +128,7 @@ fn rulebook() -> Rulebook {
 fn one_percent_bad_rows_keep_their_places_and_spoil_nothing_else() {
     let n = rows();
     let rb = rulebook();
-    let mut rng = Rng(0x6b61_6f70_696e_67);
+    let mut rng = Rng(0x006b_616f_7069_6e67);
     let mut records: Vec<Record> = (0..n).map(|_| clean_row(&rb, &mut rng)).collect();
 
     let t = Instant::now();
@@ -205,7 +208,7 @@ fn sixteen_threads_sharing_one_rulebook_agree_with_one_thread() {
         spoil(&mut records[i], rng.next());
     }
     // One thread, one record at a time: the reference.
-    let one: Vec<Result<String, (ErrorKind, Option<String>)>> = records
+    let one: Vec<Scored> = records
         .iter()
         .map(|r| match rb.score(r, &ScoreOptions::default()) {
             Ok(o) => Ok(o.to_json()),
@@ -214,7 +217,7 @@ fn sixteen_threads_sharing_one_rulebook_agree_with_one_thread() {
         .collect();
     // 16 threads share the rulebook (scoring takes &self), each scoring interleaved rows.
     let threads = 16;
-    let mut many: Vec<Option<Result<String, (ErrorKind, Option<String>)>>> = vec![None; n];
+    let mut many: Vec<Option<Scored>> = vec![None; n];
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {

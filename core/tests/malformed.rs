@@ -53,10 +53,10 @@ fn check_rulebook(case: &Value) -> Result<(), String> {
     }
     let place_ok = |p: &kaoping::Problem| -> Result<(), String> {
         let line = p.location.line.map(u64::from);
-        if let Some(want) = u(expect, "line") {
-            if line != Some(want) {
-                return Err(format!("line {line:?}, expected {want}"));
-            }
+        if let Some(want) = u(expect, "line")
+            && line != Some(want)
+        {
+            return Err(format!("line {line:?}, expected {want}"));
         }
         if let Some(range) = expect.get("lines").and_then(Value::as_array) {
             let (lo, hi) = (range[0].as_u64().unwrap(), range[1].as_u64().unwrap());
@@ -64,10 +64,10 @@ fn check_rulebook(case: &Value) -> Result<(), String> {
                 return Err(format!("line {line:?}, expected within {lo}..={hi}"));
             }
         }
-        if let Some(want) = u(expect, "column") {
-            if p.location.column.map(u64::from) != Some(want) {
-                return Err(format!("column {:?}, expected {want}", p.location.column));
-            }
+        if let Some(want) = u(expect, "column")
+            && p.location.column.map(u64::from) != Some(want)
+        {
+            return Err(format!("column {:?}, expected {want}", p.location.column));
         }
         if let Some(want) = s(expect, "path") {
             let path = p.location.path.as_deref().unwrap_or("");
@@ -117,15 +117,15 @@ fn check_issues(err: &RecordError, expect: &Value) -> Result<(), String> {
     if first.kind.name() != kind {
         return Err(format!("kind {}, expected {kind}: {err}", first.kind));
     }
-    if let Some(f) = s(expect, "field") {
-        if first.field.as_deref() != Some(f) {
-            return Err(format!("field {:?}, expected {f}: {err}", first.field));
-        }
+    if let Some(f) = s(expect, "field")
+        && first.field.as_deref() != Some(f)
+    {
+        return Err(format!("field {:?}, expected {f}: {err}", first.field));
     }
-    if let Some(a) = s(expect, "at") {
-        if first.at.as_deref() != Some(a) {
-            return Err(format!("at {:?}, expected {a}: {err}", first.at));
-        }
+    if let Some(a) = s(expect, "at")
+        && first.at.as_deref() != Some(a)
+    {
+        return Err(format!("at {:?}, expected {a}: {err}", first.at));
     }
     if let Some(all) = expect.get("all").and_then(Value::as_array) {
         let got: Vec<(String, Option<String>)> =
@@ -171,10 +171,10 @@ fn check_rows(batch: &kaoping::Batch, lines: Option<&[usize]>, expect: &Value) -
                 if e.row != Some(i + 1) {
                     return Err(format!("row {}: the error names row {:?}", i + 1, e.row));
                 }
-                if let (Some(want), Some(lines)) = (u(w, "line"), lines) {
-                    if lines[i] as u64 != want {
-                        return Err(format!("row {}: line {}, expected {want}", i + 1, lines[i]));
-                    }
+                if let (Some(want), Some(lines)) = (u(w, "line"), lines)
+                    && lines[i] as u64 != want
+                {
+                    return Err(format!("row {}: line {}, expected {want}", i + 1, lines[i]));
                 }
             }
         }
