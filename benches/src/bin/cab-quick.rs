@@ -1,4 +1,5 @@
-//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both]`.
+//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial]`
+//! (`serial`: one thread only, e.g. for counting instructions under callgrind).
 use std::time::Instant;
 
 use kaoping::BatchOptions;
@@ -9,6 +10,7 @@ fn main() {
     let path = std::path::Path::new(&args[1]);
     let reps: usize = args.get(2).map_or(3, |r| r.parse().unwrap());
     let which = args.get(3).map_or("both", String::as_str);
+    let modes: &[bool] = if args.get(4).is_some_and(|m| m == "serial") { &[false] } else { &[false, true] };
     let report = |what: &str, parallel: bool, b: &kaoping::Batch, secs: f64| {
         eprintln!(
             "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s: {:.2} M/s",
@@ -20,7 +22,7 @@ fn main() {
     };
     if which != "columns" {
         let records = kaoping_bench::load_cab(&rb, path);
-        for parallel in [false, true] {
+        for &parallel in modes {
             for _ in 0..reps {
                 let t = Instant::now();
                 let b = rb.score_batch(&records, &BatchOptions { parallel, ..Default::default() });
@@ -30,7 +32,7 @@ fn main() {
     }
     if which != "records" {
         let cols = kaoping_bench::load_cab_columns(path);
-        for parallel in [false, true] {
+        for &parallel in modes {
             for _ in 0..reps {
                 let t = Instant::now();
                 let b = rb.score_columns(&cols, &BatchOptions { parallel, ..Default::default() }).unwrap();

@@ -22,7 +22,7 @@ use crate::compile::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::expr::{CExpr, Const, cmp_holds};
 use crate::model::{Aggregate, DefaultDoc, InputType};
-use crate::num::{self, Num, Rounding, round_div_i128};
+use crate::num::{self, Num, Rounding, round_div_i64, round_div_i128};
 use crate::record::{Record, Value};
 
 use crate::rules::{Rule, relative::Best};
@@ -81,13 +81,23 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     a
 }
 
+// Each operation first tries plain `i64` arithmetic with overflow checks (a multiply and a jump
+// on overflow, the common case), and only on overflow redoes it in `i128` and reduces. Both give
+// the same rational; the unreduced `i64` result is what `fit` would return for it anyway.
+
 #[inline]
 fn add(a: Q, b: Q) -> Option<Q> {
     if a.d == b.d {
-        fit(a.n as i128 + b.n as i128, a.d as i128)
-    } else {
-        fit(a.n as i128 * b.d as i128 + b.n as i128 * a.d as i128, a.d as i128 * b.d as i128)
+        return match a.n.checked_add(b.n) {
+            Some(n) => Some(Q { n, d: a.d }),
+            None => fit(a.n as i128 + b.n as i128, a.d as i128),
+        };
     }
+    let quick = (|| {
+        let n = a.n.checked_mul(b.d)?.checked_add(b.n.checked_mul(a.d)?)?;
+        Some(Q { n, d: a.d.checked_mul(b.d)? })
+    })();
+    quick.or_else(|| fit(a.n as i128 * b.d as i128 + b.n as i128 * a.d as i128, a.d as i128 * b.d as i128))
 }
 
 #[inline]
@@ -97,13 +107,21 @@ fn sub(a: Q, b: Q) -> Option<Q> {
 
 #[inline]
 fn mul(a: Q, b: Q) -> Option<Q> {
-    fit(a.n as i128 * b.n as i128, a.d as i128 * b.d as i128)
+    match (a.n.checked_mul(b.n), a.d.checked_mul(b.d)) {
+        (Some(n), Some(d)) => Some(Q { n, d }),
+        _ => fit(a.n as i128 * b.n as i128, a.d as i128 * b.d as i128),
+    }
 }
 
 #[inline]
 fn div(a: Q, b: Q) -> Option<Q> {
     if b.n == 0 {
         return None;
+    }
+    if b.n > 0
+        && let (Some(n), Some(d)) = (a.n.checked_mul(b.d), a.d.checked_mul(b.n))
+    {
+        return Some(Q { n, d });
     }
     let (n, d) = (a.n as i128 * b.d as i128, a.d as i128 * b.n as i128);
     if d < 0 { fit(-n, -d) } else { fit(n, d) }
@@ -567,14 +585,20 @@ fn load_typed(
     let in_range = |q: Q| within(lo, hi, q);
     match (&col.data, input.ty) {
         (D::Int(v), InputType::Integer | InputType::Decimal) => {
-            let mut out = Vec::with_capacity(rows.len());
-            for (k, &r) in rows.iter().enumerate() {
-                let q = Q { n: v[r], d: 1 };
-                if !in_range(q) {
-                    slow[k] = true;
-                }
-                out.push(q);
-            }
+            // For whole numbers the bounds become whole too: n ≥ ⌈lo⌉ and n ≤ ⌊hi⌋.
+            let lo = lo.map_or(i64::MIN, |b| {
+                b.map_or(i64::MAX, |q| q.n.div_euclid(q.d) + i64::from(q.n.rem_euclid(q.d) != 0))
+            });
+            let hi = hi.map_or(i64::MAX, |b| b.map_or(i64::MIN, |q| q.n.div_euclid(q.d)));
+            let out = slow[..rows.len()]
+                .iter_mut()
+                .zip(rows)
+                .map(|(sl, &r)| {
+                    let n = v[r];
+                    *sl |= !(lo <= n && n <= hi);
+                    Q { n, d: 1 }
+                })
+                .collect();
             Some(Col::Q(out))
         }
         (D::Decimal(v), InputType::Decimal) => {
@@ -778,7 +802,8 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
             }
         };
     }
-    let mut node_points: Vec<Vec<i64>> = vec![vec![NONE; n]; book.nodes.len()];
+    // Each node's column is made when the node is scored; until then it is empty (read as none).
+    let mut node_points: Vec<Vec<i64>> = vec![Vec::new(); book.nodes.len()];
     for d in &book.derived {
         let v = {
             let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
@@ -933,6 +958,9 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
             }
             grade[i] = if ceiling[i] != u16::MAX && ceiling[i] > g { ceiling[i] } else { g };
         }
+    }
+    for col in node_points.iter_mut().filter(|c| c.len() != n) {
+        *col = vec![NONE; n]; // a node no rule or aggregation scored (the row is slow anyway)
     }
     GroupOut { slow, total, grade, passed, vetoes, points: node_points }
 }
@@ -1355,7 +1383,7 @@ fn eval<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> V<'a> {
             let pow = env.plan.pow;
             let mut out = Vec::with_capacity(n);
             for (i, sl) in slow.iter_mut().enumerate().take(n) {
-                let u = col[i];
+                let u = col.get(i).copied().unwrap_or(NONE);
                 if u == NONE {
                     *sl = true;
                     out.push(Q::ZERO);
@@ -1640,6 +1668,8 @@ fn publish_one(v: &Q, max: i64, pow: i64, mode: Rounding) -> i64 {
     } else if v.d == 1 {
         // A whole number (band points, check points): no division.
         v.n.saturating_mul(pow)
+    } else if let Some(m) = v.n.checked_mul(pow) {
+        round_div_i64(m, v.d, mode) as i64 // fits: see round_div_i64
     } else {
         match i64::try_from(round_div_i128(v.n as i128 * pow as i128, v.d as i128, mode)) {
             Ok(u) => u,
@@ -1660,6 +1690,10 @@ fn publish_one(v: &Q, max: i64, pow: i64, mode: Rounding) -> i64 {
 fn sum_units<'c>(cols: impl Iterator<Item = &'c Vec<i64>>, n: usize, slow: &mut [bool]) -> Vec<i64> {
     let mut acc = vec![0i64; n];
     for col in cols {
+        if col.len() != n {
+            all_slow(slow); // a child not scored on this path
+            continue;
+        }
         for ((a, &u), sl) in acc.iter_mut().zip(col.iter()).zip(slow.iter_mut()) {
             match (u != NONE).then(|| a.checked_add(u)).flatten() {
                 Some(s) => *a = s,
@@ -1696,7 +1730,7 @@ fn weighted(
         let mut ok = true;
         for (&c, &w) in node.children.iter().zip(&weights) {
             let c = c as usize;
-            let (u, cm) = (points[c][i], plan.node_units[p][c]);
+            let (u, cm) = (points[c].get(i).copied().unwrap_or(NONE), plan.node_units[p][c]);
             let step = (u != NONE && cm != 0)
                 .then(|| mul(Q { n: u, d: cm }, w).and_then(|x| Some((add(acc, x)?, add(wsum, w)?))))
                 .flatten();

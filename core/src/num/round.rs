@@ -137,9 +137,11 @@ const POW10_I64: [i64; 19] = {
     t
 };
 
-/// `m / d` (`d > 0`) rounded to an integer under `mode`, in 64-bit words.
+/// `m / d` (`d > 0`) rounded to an integer under `mode`, in 64-bit words. The result always
+/// fits: it is q or q ± 1 with |q| ≤ |m| / 2 when there is a remainder. Public for the columnar
+/// batch executor, which publishes points with it.
 #[inline]
-fn round_div_i64(m: i64, d: i64, mode: Rounding) -> i128 {
+pub fn round_div_i64(m: i64, d: i64, mode: Rounding) -> i128 {
     let (q, r) = (m / d, m % d);
     if r == 0 {
         return q.into();
