@@ -102,6 +102,27 @@ pub struct Row<'a> {
     index: usize,
 }
 
+/// Without `explain` no outcome is built, so nothing publishes the row's values: the first one
+/// that cannot be a decimal at the rulebook's scale is the Overflow the outcome would have given
+/// (else the row would have neither a total nor an error).
+fn unpublished(book: &Compiled, t: &Trace, row: usize) -> Option<RecordError> {
+    let over = |n: &Num, at: &str| crate::outcome::decimal(book, n, at).err();
+    let points = book.points.get(t.profile)?;
+    let issue = book
+        .nodes
+        .iter()
+        .enumerate()
+        .find_map(|(k, node)| {
+            over(&points[k], &node.id).or_else(|| t.points[k].as_ref().and_then(|p| over(p, &node.id)))
+        })
+        .or_else(|| t.base.as_ref().and_then(|n| over(n, "base")))
+        .or_else(|| over(&t.bonus, "bonus"))
+        .or_else(|| over(&t.penalty, "penalty"))
+        .or_else(|| t.total.as_ref().and_then(|n| over(n, "total")))
+        .or_else(|| book.max.get(t.profile).and_then(|n| over(n, "max")))?;
+    Some(RecordError { row: Some(row + 1), key: t.key.clone(), issues: vec![issue] })
+}
+
 impl Batch {
     /// Rows in the batch.
     pub fn len(&self) -> usize {
@@ -657,7 +678,10 @@ impl Rulebook {
         let failed_at = |i: usize| failed.get(i).and_then(Option::as_ref);
         let figures =
             (!book.relatives.is_empty()).then(|| cohort(book, n, &record, &|i| failed_at(i).is_some(), opts));
-        let fast = book.plan.unsupported.is_none() && !opts.explain;
+        // The fast path never publishes a profile's max; when one cannot be a decimal every row
+        // fails with Overflow (as alone, where the outcome publishes it), so the interpreter says so.
+        let publishable = |n: &Num| n.to_decimal_at(book.meta.scale, book.meta.rounding).is_some();
+        let fast = book.plan.unsupported.is_none() && !opts.explain && book.max.iter().all(publishable);
         let setup = columnar::Setup {
             book,
             plan: &book.plan,
@@ -736,7 +760,12 @@ impl Rulebook {
                 }
                 let r = record(row);
                 let req = request(opts, figures.as_ref(), Some(row + 1));
-                match eval::score(book, View::of(&r), &req, opts.explain) {
+                match eval::score(book, View::of(&r), &req, opts.explain).and_then(|(t, o)| {
+                    match opts.explain {
+                        true => Ok((t, o)),
+                        false => unpublished(book, &t, row).map_or(Ok((t, o)), Err),
+                    }
+                }) {
                     Ok((t, o)) => {
                         exceptions.push(Some(Box::new(Ok(t))));
                         if opts.explain {

@@ -168,7 +168,13 @@ pub struct Record {
     /// Problems found while decoding (e.g. from JSON), by input slot; reported when scored.
     pub(crate) decode: Vec<(u32, Issue)>,
     unknown: Vec<String>,
+    /// `unknown` as a set once it holds more than [`UNKNOWN_SCAN`] names: a hostile record with
+    /// 100,000 unknown fields would otherwise take a quadratic number of comparisons.
+    unknown_seen: Option<Box<rustc_hash::FxHashSet<String>>>,
 }
+
+/// Up to this many unknown field names, a new one is checked by a scan (real records have few).
+const UNKNOWN_SCAN: usize = 16;
 
 impl PartialEq for Record {
     fn eq(&self, other: &Record) -> bool {
@@ -179,7 +185,7 @@ impl PartialEq for Record {
 impl Record {
     pub(crate) fn new(schema: Arc<InputSchema>) -> Record {
         let n = schema.inputs.len();
-        Record { schema, values: vec![None; n], decode: Vec::new(), unknown: Vec::new() }
+        Record { schema, values: vec![None; n], decode: Vec::new(), unknown: Vec::new(), unknown_seen: None }
     }
 
     /// Set an input by name. An unknown name is ignored and remembered as a warning (spec §3);
@@ -292,6 +298,7 @@ impl Record {
         self.values.iter_mut().for_each(|v| *v = None);
         self.decode.clear();
         self.unknown.clear();
+        self.unknown_seen = None;
     }
 
     /// Remove an input's value (it becomes missing).
@@ -320,7 +327,14 @@ impl Record {
     }
 
     fn note_unknown(&mut self, name: &str) {
-        if !self.unknown.iter().any(|u| u == name) {
+        if self.unknown.len() < UNKNOWN_SCAN {
+            if !self.unknown.iter().any(|u| u == name) {
+                self.unknown.push(name.to_owned());
+            }
+            return;
+        }
+        let seen = self.unknown_seen.get_or_insert_with(|| Box::new(self.unknown.iter().cloned().collect()));
+        if seen.insert(name.to_owned()) {
             self.unknown.push(name.to_owned());
         }
     }

@@ -335,8 +335,15 @@ fn gather(rb: &kaoping::Rulebook, shape: &Shape, obj: &Bound<'_, PyAny>) -> PyRe
         let mut out = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let rec = values::record_from_mapping(rb, shape, row).map_err(|e| {
+                // The caller's own exception (raised by a lying object) goes through unchanged;
+                // only our TypeError gains the row number, with the original as its cause.
                 let py = row.py();
-                PyTypeError::new_err(format!("row {}: {}", i + 1, e.value(py)))
+                if !e.is_instance_of::<PyTypeError>(py) {
+                    return e;
+                }
+                let named = PyTypeError::new_err(format!("row {}: {}", i + 1, e.value(py)));
+                named.set_cause(py, Some(e));
+                named
             })?;
             out.push(rec);
         }

@@ -455,7 +455,9 @@ pub fn record_from_mapping(rb: &Rulebook, shape: &Shape, obj: &Bound<'_, PyAny>)
         Ok(())
     };
     if let Ok(d) = obj.cast::<PyDict>() {
-        for (k, v) in d.iter() {
+        // A shallow copy: reading a value runs the caller's code (`__str__`, `__float__`), which
+        // may change the dict, and iterating a dict that changes size panics in pyo3.
+        for (k, v) in d.copy()?.iter() {
             put(&k, &v)?;
         }
     } else if obj.hasattr("keys")? && !obj.is_instance_of::<PyString>() {

@@ -16,13 +16,17 @@ trap 'rm -rf "$tmp"' EXIT
 
 cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -DKP_TEST_PANIC -Iinclude -Itests/c)
 native_libs=(-lpthread -ldl -lm)
-programs=(test_api test_vectors test_threads)
+# test_boundary: every function with NULL for each pointer, zero lengths, exact-size buffers.
+# test_malformed: the malformed-input catalogue (tests/malformed/) through the C API.
+programs=(test_api test_vectors test_threads test_boundary test_malformed)
 vectors=tests/vectors
 
 # The arguments each program takes.
 args_of() {
     case "$1" in
         test_api) echo "$tmp" ;;
+        test_boundary) ;;
+        test_malformed) echo tests/malformed/catalogue.json ;;
         *) echo "$vectors" ;;
     esac
 }
@@ -69,5 +73,8 @@ run_all shared-asan
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "-- valgrind memcheck (shared library)"
+# The malformed catalogue already ran under ASan+UBSan with LeakSanitizer (static and shared);
+# under valgrind it would add half a minute to the test command for no new kind of check.
+programs=(test_api test_vectors test_threads test_boundary)
 run_all shared valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=tests/c/valgrind.supp \
     --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible

@@ -425,6 +425,17 @@ impl Parser {
         let before = self.prev;
         let t = self.next()?;
         match t.tok {
+            // `x in [..] - y`: arithmetic binds tighter than `in` (§5), so no reading of the text
+            // makes the `in` test an operand of `-`; refused here rather than read as
+            // `(x in [..]) - y`, which the printer would then have to parenthesise.
+            Tok::Plus | Tok::Minus | Tok::Star | Tok::Slash if cur.is_cmp => Err(ParseError::new(
+                t.span,
+                format!(
+                    "{} cannot follow an `in` list: arithmetic binds tighter than `in`; \
+                     write `(x in [..])` in parentheses to use the test's value",
+                    self.describe(&t)
+                ),
+            )),
             Tok::Plus => self.sum_op(cur, AddOp::Add),
             Tok::Minus => self.sum_op(cur, AddOp::Sub),
             Tok::Star => self.product_op(cur, MulOp::Mul),
