@@ -36,7 +36,7 @@ echo "== pandas float64"
 echo "== Python decimal"
 (cd "$SHARED" && "$PY" python_decimal.py "$DATA" "$OUT/res/python_decimal" --reps 1) > /dev/null
 echo "== hand-written Rust loops"
-"$OUT/limit/target/release/cab-limit" "$DATA" "$OUT/res/rust" | tee -a "$CAB_RESULTS" > /dev/null
+"$OUT/limit/target/release/cab-limit" "$DATA" "$OUT/res/rust" > /dev/null  # appends to $CAB_RESULTS itself
 echo "== kaoping"
 ./target/release/cab-compare "$DATA" "$OUT/res/kaoping" --reps 5 > /dev/null
 echo "== exactness (shared/bench/check.py)"
@@ -53,7 +53,11 @@ PYCHECK
 echo "== records per second (median; ratios measured in this run)"
 "$PY" - "$CAB_RESULTS" <<'PYSUM'
 import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
+# Objects one after another (a writer may leave out the newline between two).
+text, dec, rows, at = open(sys.argv[1]).read(), json.JSONDecoder(), [], 0
+while (at := text.find("{", at)) >= 0:
+    obj, at = dec.raw_decode(text, at)
+    rows.append(obj)
 rate = {}
 for r in rows:
     if r["impl"] == "kaoping" and r["phase"].startswith("score"):
