@@ -570,10 +570,9 @@ semantic = [
     ("expr-syntax-in-times", "Syntax", IX + ind("a", "10", 'check = { when = \'not t in ["a"] * 2 == 0\' }', mark=True), "a", "`*` after an `in` list inside `not` (§5)"),
     ("expr-syntax-nul", "Syntax", IX + '[derived]\nd = "x \\u0000 1" #<-\n' + ind("a", "10", 'formula = "d"'), "d", "a NUL character inside an expression"),
 ]
-PATH_FINDING = "the problem's path is the section (`[params]`/`[derived]`), not the name (`params.x`)"
 for cid, kind, body, path, about in semantic:
     if cid in ("dup-input-param", "dup-input-derived", "dup-param-derived"):
-        rulebook(cid, kind, body, about + f" (§14/§17 {kind}; §14: the parameter path)", path=path, finding=PATH_FINDING)
+        rulebook(cid, kind, body, about + f" (§14/§17 {kind}; §14: the parameter path)", path=path)
         continue
     if cid == "points-declared-max":
         rulebook(cid, kind, body, about + f" (§14/§17 {kind})", head=HEAD + "max = 11 #<-\n", path=path)

@@ -526,7 +526,7 @@ impl Compiler<'_> {
                 self.problem(
                     ErrorKind::DuplicateId,
                     Some(p.name.pos),
-                    "[params]",
+                    &format!("param \"{}\"", p.name.value),
                     format!("`{}` is already declared as an input or parameter", p.name.value),
                 );
                 continue;
@@ -864,7 +864,7 @@ impl Compiler<'_> {
                 self.problem(
                     ErrorKind::DuplicateId,
                     Some(d.name.pos),
-                    "[derived]",
+                    &format!("derived \"{}\"", d.name.value),
                     format!("`{}` is already declared as an input, parameter or derived value", d.name.value),
                 );
                 continue;
