@@ -284,16 +284,27 @@ label = "相对"
 points = 10
 relative = { input = "v", best = "max" }
 ''',
-    # Overflow (§1): a published value that a decimal cannot hold, at 2 places.
+    # Overflow (§1): a final value that a decimal cannot hold at 2 places. Every declared figure
+    # can be published (points that cannot are refused at load, §14), but with the total allowed
+    # above the max, 5e26 points plus a 5e26 bonus make a total of 1e27: 29 digits at 2 places.
     "overflow": HEAD.replace('"m"', '"hostile.overflow"') + '''
 [inputs]
 v = { type = "decimal" }
 
+[adjust]
+allow_above_max = true
+
 [[indicator]]
 id = "wide"
 label = "宽"
-points = "79000000000000000000000000000"
-formula = "v * 10"
+points = "500000000000000000000000000"
+formula = "v"
+
+[[bonus]]
+id = "extra"
+label = "加分"
+points = "500000000000000000000000000"
+formula = "v"
 ''',
 }
 
@@ -450,8 +461,7 @@ rulebook("key-field-unknown", "UnknownName", LEAF, "a key_field naming no input 
 rulebook("points-huge", "Schema",
          '[inputs]\nx = { type = "decimal" }\n[[indicator]]\nid = "a"\nlabel = "A"\npoints = "1234567890123456789012345678901234567890" #<-\nformula = "x"\n',
          "points of 40 digits: the max cannot be published, so every record would fail (§1 range, §14: a rulebook "
-         "that loads cannot fail for reasons of its own)", path="a",
-         finding="loads; every record then fails with Overflow at scoring")
+         "that loads cannot fail for reasons of its own)", path="a")
 
 # Wrong types in records of a case: as_of must be a date.
 rulebook("schema-as-of-text", "Schema", LEAF, "as_of given as a word (§17 Schema)",
@@ -800,9 +810,10 @@ record_case("lookup-miss", ev(level="乡级"), "LookupMiss", "a lookup key not i
 record_case("lookup-miss-inner-space", ev(level="省 级"), "LookupMiss", "a key with an inner space", fixture="eval", at="level")
 record_case("panel-too-small", ev(marks=["7", "8"]), "PanelTooSmall", "trimmed_mean trim 1 on two marks (§6: needs more than 2 × trim)", fixture="eval", at="panel")
 record_case("panel-empty", ev(marks=[]), "PanelTooSmall", "an empty list of marks (§16: no marks at all)", fixture="eval", at="panel")
-record_case("overflow", json.dumps({"v": "7900000000000000000000000000"}), "Overflow",
-            "points of 7.9e28 published at 2 places cannot be a decimal (§1: Overflow naming the indicator)",
-            fixture="overflow", at="wide")
+record_case("overflow", json.dumps({"v": "500000000000000000000000000"}), "Overflow",
+            "a total of 1e27 (5e26 points + a 5e26 bonus, above the max as allowed) cannot be a decimal at 2 places "
+            "(§1: a final value that cannot be represented is an Overflow naming the place)",
+            fixture="overflow", at="total")
 record_case("cohort-required", json.dumps({"v": "3"}), "CohortRequired", "a relative rule scored alone (§12)", fixture="relative", at="r")
 record_case("eval-profile-call", ev(), "UnknownProfile", "a call profile not declared", fixture="eval", options={"profile": "乙区"})
 record_case("eval-input-first", ev(y="abc", x=DROP), "InputType",
@@ -842,13 +853,13 @@ batch_case("eval-rows", [EV, json.loads(ev(y="0")), json.loads(ev(level="乡级"
            "evaluation faults in a batch", fixture="eval")
 batch_case("eval-panel", [EV, json.loads(ev(marks=["7", "8"])), EV], [{"row": 2, "kind": "PanelTooSmall", "at": "panel"}],
            "a panel too small for its trim in row 2 only (§6)", fixture="eval")
-batch_case("overflow-rows", [{"v": "3"}, {"v": "7900000000000000000000000000"}, {"v": "-2"}],
-           [{"row": k, "kind": "Overflow", "at": "wide"} for k in (1, 2, 3)],
-           "a max of 7.9e28 cannot be published at 2 places, so every row fails with Overflow (§1), in a batch as "
-           "alone (the record case `overflow`; §12: a batch row gives what the row gives alone)",
+batch_case("overflow-rows", [{"v": "3"}, {"v": "500000000000000000000000000"}, {"v": "-2"}],
+           [{"row": 2, "kind": "Overflow", "at": "total"}],
+           "row 2's total cannot be a decimal (§1), in a batch as alone, and rows 1 and 3 score (the record case "
+           "`overflow`; §12: a batch row gives what the row gives alone)",
            fixture="overflow")
-# (Until 2026-11-28 score_batch without explain scored rows 1 and 3 on the columnar path, which never
-# publishes the max, and left row 2 with neither a total nor an error.)
+# (Until 2026-11-28 score_batch without explain could leave a row whose result cannot be published
+# with neither a total nor an error.)
 batch_case("empty-array", [], [], "an empty array: zero rows, no error")
 for cid, raw, about in [
     ("object", '{"unit": "a"}', "an object, not an array"),

@@ -35,6 +35,24 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
         );
     }
 
+    // Points that no decimal can hold at the rulebook's scale would make every record fail when
+    // its result is published: refused here, so that a rulebook that loads can score (§14).
+    let (scale, rounding) = (c.meta.scale, c.meta.rounding);
+    for (ni, node) in c.nodes.iter().enumerate() {
+        if let Some(p) = (0..np).find(|&p| c.points[p][ni].to_decimal_at(scale, rounding).is_none()) {
+            r.problem(
+                ErrorKind::Schema,
+                pos_of(&node.id),
+                &format!("indicator \"{}\"", node.id),
+                format!(
+                    "its points {}{} are too large to publish at {scale} decimal places (a result holds at most 28 digits)",
+                    show(&c.points[p][ni]),
+                    profile_words(c, p)
+                ),
+            );
+        }
+    }
+
     // Sums and weights, per profile.
     for (ni, node) in c.nodes.iter().enumerate() {
         let path = format!("indicator \"{}\"", node.id);
