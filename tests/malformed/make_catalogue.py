@@ -611,14 +611,19 @@ GOOD = {"unit": "甲单位", "region": "甲区", "n": 50, "d": "1.5", "flag": Tr
         "marks": ["7", "8", 9], "awards": [{"level": "国家级", "prize": 1}]}
 
 
-def rec(**changes) -> str:
-    r = dict(GOOD)
+def changed(base: dict, changes: dict) -> str:
+    """`base` with `changes` applied (a value of DROP removes the field), as JSON text."""
+    r = dict(base)
     for k, v in changes.items():
         if v is DROP:
             r.pop(k, None)
         else:
             r[k] = v
     return json.dumps(r, ensure_ascii=False)
+
+
+def rec(**changes) -> str:
+    return changed(GOOD, changes)
 
 
 DROP = object()
@@ -794,13 +799,7 @@ EV = {"unit": "u", "x": "1", "y": "1", "level": "省级", "marks": ["6", "7", "8
 
 
 def ev(**changes) -> str:
-    r = dict(EV)
-    for k, v in changes.items():
-        if v is DROP:
-            r.pop(k, None)
-        else:
-            r[k] = v
-    return json.dumps(r, ensure_ascii=False)
+    return changed(EV, changes)
 
 
 record_case("div-derived", ev(y="0"), "DivisionByZero", "x / y with y = 0 in a derived value (eager, §16): names the derived value", fixture="eval", at="quotient")
