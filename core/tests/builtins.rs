@@ -4,41 +4,15 @@
 //! fail with the kind their 备注 cell names.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use kaoping::table::{self, Encoding};
 use kaoping::{BatchOptions, Rulebook};
 
+mod common;
+use common::{TABLES, repo, sample};
+
 /// The spec's running example ships as a built-in too; it has no sample table of its own.
 const SPEC_EXAMPLE: &str = "example.county-assessment";
-
-/// Each sample table and the built-in rulebooks that read it.
-const TABLES: &[(&str, &[&str])] = &[
-    ("households.csv", &["cn.poverty.household-exit", "sc.poverty.household-exit"]),
-    ("villages.csv", &["sc.poverty.village-exit"]),
-    (
-        "counties.csv",
-        &[
-            "sc.poverty.county-exit",
-            "sc.poverty.county-assessment",
-            "sc.poverty.county-combined",
-            "sc.poverty.county-combined.acceptance",
-            "sc.poverty.county-combined.third-party",
-            "sc.poverty.county-combined.departments",
-        ],
-    ),
-    ("schools.csv", &["cd.school.science-education", "cd.school.target"]),
-    ("respondents.csv", &["cn.science-literacy"]),
-];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn sample(name: &str) -> Vec<u8> {
-    let path = repo().join("core/rulebooks/samples").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn builtin(id: &str) -> Rulebook {
     Rulebook::builtin(id).unwrap_or_else(|e| panic!("built-in {id} does not load: {e}"))

@@ -4,17 +4,16 @@
 //! vetoes, every indicator's points — and the unit columns agree. Small batches (the property
 //! tests, the golden vectors) never cross a chunk boundary; these do, several times.
 
-use std::path::PathBuf;
-
 use kaoping::table::{self, CsvRow};
 use kaoping::table_columns::ColumnReader;
 use kaoping::{Batch, BatchOptions, Rulebook, ScoreOptions};
 use rust_decimal::Decimal;
 
+mod common;
+
 /// The county sample repeated until the table spans several chunks.
 fn counties(times: usize) -> (Vec<String>, Vec<CsvRow>) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rulebooks/samples/counties.csv");
-    let text = table::decode(&std::fs::read(path).unwrap(), None).unwrap().0;
+    let text = table::decode(&common::sample("counties.csv"), None).unwrap().0;
     let (header, rows) = table::parse_csv(&text).unwrap();
     let body: Vec<CsvRow> = (0..times).flat_map(|_| rows.iter().cloned()).collect();
     (header, body)

@@ -5,37 +5,13 @@
 //! rows seeded with the cells staff actually send (blanks, 十万, 1,000, full-width digits, 是/否,
 //! out-of-range values, unknown regions, ragged rows), whatever the chunking.
 
-use std::path::PathBuf;
-
 use kaoping::table::{self, CsvRow};
 use kaoping::table_columns::ColumnReader;
 use kaoping::{BatchOptions, ColumnData, Format, RecordError, Rulebook};
 use rust_decimal::Decimal;
 
-/// Each sample table and the built-in rulebooks that read it (as in `builtins.rs`).
-const TABLES: &[(&str, &[&str])] = &[
-    ("households.csv", &["cn.poverty.household-exit", "sc.poverty.household-exit"]),
-    ("villages.csv", &["sc.poverty.village-exit"]),
-    (
-        "counties.csv",
-        &[
-            "sc.poverty.county-exit",
-            "sc.poverty.county-assessment",
-            "sc.poverty.county-combined",
-            "sc.poverty.county-combined.acceptance",
-            "sc.poverty.county-combined.third-party",
-            "sc.poverty.county-combined.departments",
-        ],
-    ),
-    // The awards items table cannot be a column: both paths score without it (MissingInput for
-    // the awards-based rows, identically); the command line gathers records when it is given.
-    ("schools.csv", &["cd.school.science-education", "cd.school.target"]),
-    ("respondents.csv", &["cn.science-literacy"]),
-];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod common;
+use common::{TABLES, repo, sample};
 
 /// What a scored row says, everything a result file shows and more.
 #[derive(Debug, PartialEq)]
@@ -117,9 +93,10 @@ fn assert_same(what: &str, records: &[RowResult], columns: &[RowResult]) {
 
 #[test]
 fn every_builtin_sample_scores_the_same_through_columns() {
+    // Without the awards items table (it cannot be a column) both paths score the schools the same
+    // way: MissingInput for the awards-based rows, identically.
     for (table_name, ids) in TABLES {
-        let path = repo().join("core/rulebooks/samples").join(table_name);
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = String::from_utf8(sample(table_name)).unwrap();
         let (header, rows) = table::parse_csv(&text).unwrap();
         for id in *ids {
             let rb = Rulebook::builtin(id).unwrap();
