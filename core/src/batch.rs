@@ -678,10 +678,8 @@ impl Rulebook {
         let failed_at = |i: usize| failed.get(i).and_then(Option::as_ref);
         let figures =
             (!book.relatives.is_empty()).then(|| cohort(book, n, &record, &|i| failed_at(i).is_some(), opts));
-        // The fast path never publishes a profile's max; when one cannot be a decimal every row
-        // fails with Overflow (as alone, where the outcome publishes it), so the interpreter says so.
-        let publishable = |n: &Num| n.to_decimal_at(book.meta.scale, book.meta.rounding).is_some();
-        let fast = book.plan.unsupported.is_none() && !opts.explain && book.max.iter().all(publishable);
+        // (Every profile's max can be published: a rulebook whose max cannot does not load.)
+        let fast = book.plan.unsupported.is_none() && !opts.explain;
         let setup = columnar::Setup {
             book,
             plan: &book.plan,

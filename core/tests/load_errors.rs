@@ -278,3 +278,25 @@ fn fifteen_significant_digits_in_toml_floats() {
     );
     load("[params]\np = \"1.23456789012345678\"\n").expect("a string keeps every digit");
 }
+
+#[test]
+fn points_or_a_max_no_decimal_can_hold_are_refused() {
+    // 40 digits of points: nothing can publish them (§1), so every record would fail (§14).
+    let body = format!(
+        "{LEAF}[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = \"{}\"\nformula = \"x\"\n",
+        "1".repeat(40)
+    );
+    let err = fails_at(&body, ErrorKind::Schema, 7, None, &["indicator \"a\"", "too large to publish"]);
+    assert_eq!(err.problems.len(), 1, "{err}");
+    // Each indicator can be published at 2 places (5e26), but their sum, the max, cannot (1e27).
+    let half = format!("5{}", "0".repeat(26));
+    let body = format!(
+        "{LEAF}[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = \"{half}\"\nformula = \"x\"\n\
+         [[indicator]]\nid = \"b\"\nlabel = \"B\"\npoints = \"{half}\"\nformula = \"x\"\n"
+    );
+    let err = load(&body).expect_err("the max cannot be published");
+    assert!(
+        err.problems.iter().any(|p| p.kind == ErrorKind::Schema && p.to_string().contains("max")),
+        "{err}"
+    );
+}

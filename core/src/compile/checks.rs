@@ -37,20 +37,36 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
 
     // Points that no decimal can hold at the rulebook's scale would make every record fail when
     // its result is published: refused here, so that a rulebook that loads can score (§14).
+    // The max is checked too: each indicator may fit while their sum does not.
     let (scale, rounding) = (c.meta.scale, c.meta.rounding);
+    let unpublishable = |n: &Num| n.to_decimal_at(scale, rounding).is_none();
+    let too_large = |what: &str, verb: &str, n: &Num, p: usize| {
+        format!(
+            "{what} {}{} {verb} too large to publish at {scale} decimal places (a result holds at most 28 digits)",
+            show(n),
+            profile_words(c, p)
+        )
+    };
+    let mut every_node_fits = true;
     for (ni, node) in c.nodes.iter().enumerate() {
-        if let Some(p) = (0..np).find(|&p| c.points[p][ni].to_decimal_at(scale, rounding).is_none()) {
+        if let Some(p) = (0..np).find(|&p| unpublishable(&c.points[p][ni])) {
+            every_node_fits = false;
             r.problem(
                 ErrorKind::Schema,
                 pos_of(&node.id),
                 &format!("indicator \"{}\"", node.id),
-                format!(
-                    "its points {}{} are too large to publish at {scale} decimal places (a result holds at most 28 digits)",
-                    show(&c.points[p][ni]),
-                    profile_words(c, p)
-                ),
+                too_large("its points", "are", &c.points[p][ni], p),
             );
         }
+    }
+    if every_node_fits && let Some(p) = (0..np).find(|&p| unpublishable(&c.max[p])) {
+        let first_top = c.top.first().and_then(|&t| pos_of(&c.nodes[t as usize].id));
+        r.problem(
+            ErrorKind::Schema,
+            doc.meta.max.as_ref().map(|m| m.pos).or(first_top),
+            "[rulebook] max",
+            too_large("the max (the top-level indicators' points added up)", "is", &c.max[p], p),
+        );
     }
 
     // Sums and weights, per profile.
