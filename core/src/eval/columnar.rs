@@ -136,6 +136,8 @@ fn cmp(a: Q, b: Q) -> Ordering {
 enum QV<'a> {
     S(Cow<'a, [Q]>),
     C(Q),
+    /// One value per profile (a parameter in a chunk of mixed profiles), with each row's profile.
+    P(Cow<'a, [Q]>, &'a [u16]),
 }
 
 impl QV<'_> {
@@ -144,6 +146,17 @@ impl QV<'_> {
         match self {
             QV::S(v) => v[i],
             QV::C(q) => *q,
+            QV::P(t, prof) => t[prof[i] as usize],
+        }
+    }
+
+    /// The value for every row of profile `k`, when it depends on the profile alone.
+    #[inline]
+    fn fixed(&self, k: usize) -> Option<Q> {
+        match self {
+            QV::S(_) => None,
+            QV::C(q) => Some(*q),
+            QV::P(t, _) => t.get(k).copied(),
         }
     }
 }
@@ -187,7 +200,7 @@ impl TV<'_> {
 /// Run `f` over two numeric operands, specialised on which are constants so each loop is
 /// monomorphic (no per-element dispatch). A `None` from `f` flags the row slow.
 #[inline(always)]
-fn zip_q(n: usize, a: &QV<'_>, b: &QV<'_>, slow: &mut [bool], f: impl Fn(Q, Q) -> Option<Q>) -> QV<'static> {
+fn zip_q<'a>(n: usize, a: &QV<'a>, b: &QV<'a>, slow: &mut [bool], f: impl Fn(Q, Q) -> Option<Q>) -> QV<'a> {
     // Collecting from a slice iterator (exact length) writes without per-element capacity checks.
     macro_rules! go {
         ($x:expr, $y:expr) => {{
@@ -210,6 +223,16 @@ fn zip_q(n: usize, a: &QV<'_>, b: &QV<'_>, slow: &mut [bool], f: impl Fn(Q, Q) -
             Some(q) => QV::C(q),
             None => go!(|_| *x, |_| *y),
         },
+        // A value per profile stays one: computed once per profile (rows of a profile where it
+        // fails go slow through the row loop).
+        (QV::P(t, prof), _) | (_, QV::P(t, prof)) if !matches!((a, b), (QV::S(_), _) | (_, QV::S(_))) => {
+            let table: Option<Vec<Q>> = (0..t.len()).map(|k| f(a.fixed(k)?, b.fixed(k)?)).collect();
+            match table {
+                Some(t) => QV::P(Cow::Owned(t), prof),
+                None => go!(|i: usize| a.at(i), |i: usize| b.at(i)),
+            }
+        }
+        (QV::P(..), _) | (_, QV::P(..)) => go!(|i: usize| a.at(i), |i: usize| b.at(i)),
         (QV::C(x), QV::S(ys)) => {
             let ys = &ys[..n];
             go!(|_| *x, |i: usize| ys[i])
@@ -227,8 +250,24 @@ fn zip_q(n: usize, a: &QV<'_>, b: &QV<'_>, slow: &mut [bool], f: impl Fn(Q, Q) -
 
 /// Run `f` over one numeric operand.
 #[inline(always)]
-fn map_q(n: usize, a: &QV<'_>, slow: &mut [bool], f: impl Fn(Q) -> Option<Q>) -> QV<'static> {
+fn map_q<'a>(n: usize, a: &QV<'a>, slow: &mut [bool], f: impl Fn(Q) -> Option<Q>) -> QV<'a> {
     match a {
+        QV::P(t, prof) => match t.iter().map(|x| f(*x)).collect::<Option<Vec<Q>>>() {
+            Some(t) => QV::P(Cow::Owned(t), prof),
+            None => {
+                let out: Vec<Q> = slow[..n]
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(i, sl)| {
+                        f(a.at(i)).unwrap_or_else(|| {
+                            *sl = true;
+                            Q::ONE
+                        })
+                    })
+                    .collect();
+                QV::S(Cow::Owned(out))
+            }
+        },
         QV::C(x) => match f(*x) {
             Some(q) => QV::C(q),
             None => {
@@ -267,6 +306,7 @@ fn cmp_q(n: usize, a: &QV<'_>, b: &QV<'_>, holds: impl Fn(Ordering) -> bool) -> 
         (QV::S(xs), QV::S(ys)) => BV::S(Cow::Owned(
             xs[..n].iter().zip(&ys[..n]).map(|(x, y)| u8::from(holds(cmp(*x, *y)))).collect(),
         )),
+        _ => BV::S(Cow::Owned((0..n).map(|i| u8::from(holds(cmp(a.at(i), b.at(i))))).collect())),
     }
 }
 
@@ -279,8 +319,10 @@ enum V<'a> {
 
 /// A slot's column for one group of rows.
 enum Col {
-    /// One number for every row (a parameter: rows are grouped by profile).
+    /// One number for every row (a parameter in a chunk of one profile, or the same in all).
     ConstQ(Q),
+    /// One number per profile (a parameter in a chunk of mixed profiles).
+    ProfileQ(Vec<Q>),
     Q(Vec<Q>),
     ConstB(bool),
     B(Vec<u8>),
@@ -308,6 +350,10 @@ pub struct Plan {
     penalty_units: Vec<i64>,
     bonus_cap: i64,
     penalty_cap: i64,
+    /// Whether a chunk is scored in one pass whatever its rows' profiles: points, maxima and
+    /// weights are the same in every profile (parameters may differ: they are looked up per
+    /// row). Otherwise rows are grouped by profile.
+    one_pass: bool,
 }
 
 /// Units of 10^−scale for a number that has at most `scale` places.
@@ -383,6 +429,16 @@ pub fn plan(c: &Compiled) -> Plan {
         return why("bonus or penalty points with more places than the scale");
     };
     (p.bonus_units, p.penalty_units, p.bonus_cap, p.penalty_cap) = (b, pe, bc, pc);
+    fn same<T: PartialEq>(rows: &[T]) -> bool {
+        rows.windows(2).all(|w| w[0] == w[1])
+    }
+    let per_profile_relative = c
+        .nodes
+        .iter()
+        .filter_map(|n| n.rule.as_ref())
+        .chain(c.bonus.iter().chain(&c.penalty).map(|i| &i.rule))
+        .any(|r| matches!(r, Rule::Relative(r) if r.per_profile));
+    p.one_pass = same(&p.node_units) && same(&p.max_units) && same(&c.weights) && !per_profile_relative;
     // Intern every text constant the rulebook compares with.
     let mut intern = |s: &str| {
         let next = p.texts.len() as u32;
@@ -686,20 +742,26 @@ pub struct Setup<'a> {
     pub figures: Option<&'a Figures>,
 }
 
-/// What expressions read while a group of rows (one profile) is evaluated.
+/// What expressions read while a group of rows is evaluated.
 struct Env<'a> {
     book: &'a Compiled,
     plan: &'a Plan,
     n: usize,
+    /// The profile whose points, maxima and weights apply (the same in every profile when the
+    /// group mixes profiles).
     profile: usize,
+    /// Each row's profile.
+    prof: &'a [u16],
     slots: &'a [Col],
     /// Published node points (units) so far, for `points()`.
     points: &'a [Vec<i64>],
 }
 
 /// Score rows `rows` of `src` on the fast path, writing into `out` (indexed by position in
-/// `rows`; `out.slow` must start all false). Rows are grouped by profile, so that parameters,
-/// maxima and profile points are constants within a group.
+/// `rows`; `out.slow` must start all false). When points, maxima and weights are the same in
+/// every profile (the usual case: profiles differ in parameters) the chunk is one pass, each
+/// parameter a value per profile looked up by the row's; otherwise rows are grouped by profile
+/// so that all of them are constants within a group.
 pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>, out: &mut Out<'_>) {
     let book = s.book;
     let n = rows.len();
@@ -743,6 +805,24 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
             None => out.slow[k] = true, // an undeclared profile: the interpreter says UnknownProfile
         }
     }
+    if s.plan.one_pass {
+        // One pass over the whole chunk, parameters looked up per row's profile: no gathering
+        // of inputs and no scattering of results. (Rows already flagged are scored anyway and
+        // their results ignored.)
+        let group: Vec<usize> = rows.clone().collect();
+        let g = run_group(s, src, &group, out.profile, None);
+        for (k, sl) in out.slow.iter_mut().enumerate() {
+            *sl |= g.slow[k];
+        }
+        out.total.copy_from_slice(&g.total);
+        out.grade.copy_from_slice(&g.grade);
+        out.passed.copy_from_slice(&g.passed);
+        out.vetoes.copy_from_slice(&g.vetoes);
+        for (dst, col) in out.points.iter_mut().zip(&g.points) {
+            dst.copy_from_slice(col);
+        }
+        return;
+    }
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); book.profiles.len()];
     for k in 0..n {
         if !out.slow[k] {
@@ -754,7 +834,8 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
             continue;
         }
         let group: Vec<usize> = ks.iter().map(|&k| rows.start + k).collect();
-        let g = run_group(s, src, &group, p);
+        let prof = vec![p as u16; group.len()];
+        let g = run_group(s, src, &group, &prof, Some(p));
         for (j, &k) in ks.iter().enumerate() {
             out.slow[k] = g.slow[j];
             out.total[k] = g.total[j];
@@ -770,7 +851,14 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
     }
 }
 
-/// One profile's rows of a chunk.
+/// A grade's lower bound in one profile: (strict, value); `None`: the grade has none.
+type GradeBound = Option<(bool, Q)>;
+
+/// A bands rule in one profile: each band's threshold and published points, and the points
+/// otherwise.
+type BandsTable = (Vec<(Q, i64)>, i64);
+
+/// The results of a group of rows.
 struct GroupOut {
     slow: Vec<bool>,
     total: Vec<i64>,
@@ -781,23 +869,47 @@ struct GroupOut {
     points: Vec<Vec<i64>>,
 }
 
-fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) -> GroupOut {
+/// Score a group of rows: all of one profile (`one`), or of mixed profiles when the plan allows
+/// (`prof` gives each row's).
+fn run_group<S: Source>(
+    s: &Setup<'_>,
+    src: &S,
+    rows: &[usize],
+    prof: &[u16],
+    one: Option<usize>,
+) -> GroupOut {
     let book = s.book;
     let plan = s.plan;
     let n = rows.len();
     let mut slow = vec![false; n];
+    let profile = one.unwrap_or(0);
 
     // Inputs, parameters, derived values.
     let mut slots: Vec<Col> = (0..book.slot_count).map(|_| Col::None).collect();
     load_inputs(plan, book, src, rows, &mut slots, &mut slow);
     let base = book.param_base() as usize;
     for (pi, param) in book.params.iter().enumerate() {
-        slots[base + pi] = match param.values[profile].at(s.as_of).and_then(Q::of) {
-            Some(q) => Col::ConstQ(q),
+        let value = |p: usize| param.values[p].at(s.as_of).and_then(Q::of);
+        slots[base + pi] = match one {
+            Some(p) => match value(p) {
+                Some(q) => Col::ConstQ(q),
+                None => {
+                    // No dated value, or too large for the fast path: the interpreter decides.
+                    all_slow(&mut slow);
+                    Col::ConstQ(Q::ZERO)
+                }
+            },
             None => {
-                // No dated value, or too large for the fast path: the interpreter decides.
-                slow.iter_mut().for_each(|x| *x = true);
-                Col::ConstQ(Q::ZERO)
+                let table: Vec<Option<Q>> = (0..book.profiles.len()).map(value).collect();
+                for (sl, &p) in slow.iter_mut().zip(prof) {
+                    *sl |= table[p as usize].is_none();
+                }
+                match table.split_first() {
+                    Some((first, rest)) if rest.iter().all(|q| q == first) => {
+                        Col::ConstQ(first.unwrap_or(Q::ZERO))
+                    }
+                    _ => Col::ProfileQ(table.into_iter().map(|q| q.unwrap_or(Q::ZERO)).collect()),
+                }
             }
         };
     }
@@ -805,7 +917,7 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
     let mut node_points: Vec<Vec<i64>> = vec![Vec::new(); book.nodes.len()];
     for d in &book.derived {
         let v = {
-            let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+            let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
             eval(&env, &mut slow, &d.expr.expr)
         };
         slots[d.slot as usize] = into_col(v);
@@ -818,7 +930,7 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
         let ni = ni as usize;
         let node = &book.nodes[ni];
         if let Some(applies) = &node.applies {
-            let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+            let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
             let b = eval_b(&env, &mut slow, &applies.expr);
             for (i, sl) in slow.iter_mut().enumerate() {
                 if !b.at(i) {
@@ -829,10 +941,10 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
         let Some(rule) = &node.rule else { continue };
         let max = plan.node_units[profile][ni];
         let raw = {
-            let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
-            rule_values(&env, &mut slow, rule, max, s.figures)
+            let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
+            rule_units(&env, &mut slow, rule, max, s.figures)
         };
-        node_points[ni] = publish(&raw, max, pow, mode);
+        node_points[ni] = raw;
     }
     for &ni in book.preorder.iter().rev() {
         let ni = ni as usize;
@@ -856,7 +968,7 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
         vec![NONE; n]
     };
     if has_total {
-        let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+        let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
         let bonus = adjust(&env, s.figures, &book.bonus, &plan.bonus_units, plan.bonus_cap, &mut slow);
         let penalty =
             adjust(&env, s.figures, &book.penalty, &plan.penalty_units, plan.penalty_cap, &mut slow);
@@ -878,7 +990,7 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
     }
 
     // Vetoes, criteria, grade rules, grades.
-    let env = Env { book, plan, n, profile, slots: &slots, points: &node_points };
+    let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
     let mut vetoes = vec![0u64; n];
     let mut ceiling = vec![u16::MAX; n];
     let mut veto_score: Vec<Option<i64>> = vec![None; n];
@@ -929,20 +1041,23 @@ fn run_group<S: Source>(s: &Setup<'_>, src: &S, rows: &[usize], profile: usize) 
     }
     let mut grade = vec![u16::MAX; n];
     if has_total && !book.grades.is_empty() {
-        // Bounds are constants within a profile: compare each total's units with them.
-        let bounds: Vec<Option<(bool, Q)>> = book
-            .grades
-            .iter()
-            .map(|g| match &g.bound {
-                None => None,
-                Some(Bound::AtLeast(op)) => Some((false, operand_q(&env, op).at(0))),
-                Some(Bound::Above(op)) => Some((true, operand_q(&env, op).at(0))),
-            })
-            .collect();
+        // Bounds depend on the profile alone: a table per profile, then each total's units
+        // compared with its row's.
+        let bound = |k: usize, g: &crate::compile::Grade| match &g.bound {
+            None => Some(None),
+            Some(Bound::AtLeast(op)) => Some(Some((false, operand_q(&env, op).fixed(k)?))),
+            Some(Bound::Above(op)) => Some(Some((true, operand_q(&env, op).fixed(k)?))),
+        };
+        let table: Option<Vec<Vec<GradeBound>>> =
+            (0..book.profiles.len()).map(|k| book.grades.iter().map(|g| bound(k, g)).collect()).collect();
+        let table = table.unwrap_or_else(|| {
+            all_slow(&mut slow); // (operands are constants or parameters: not reached)
+            vec![vec![None; book.grades.len()]; book.profiles.len()]
+        });
         for i in 0..n {
             let t = Q { n: total[i], d: pow };
             let mut g = (book.grades.len() - 1) as u16;
-            for (k, b) in bounds.iter().enumerate() {
+            for (k, b) in table[prof[i] as usize].iter().enumerate() {
                 let meets = match b {
                     None => true,
                     Some((strict, bound)) => {
@@ -1155,6 +1270,7 @@ fn into_col(v: V<'_>) -> Col {
     match v {
         V::Q(QV::S(c)) => Col::Q(c.into_owned()),
         V::Q(QV::C(q)) => Col::ConstQ(q),
+        V::Q(QV::P(t, _)) => Col::ProfileQ(t.into_owned()),
         V::B(BV::S(c)) => Col::B(c.into_owned()),
         V::B(BV::C(b)) => Col::ConstB(b),
         V::T(TV::S(c)) => Col::T(c.into_owned()),
@@ -1224,6 +1340,7 @@ fn eval<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> V<'a> {
         CExpr::Slot(s) => match &env.slots[*s as usize] {
             Col::Q(c) => V::Q(QV::S(Cow::Borrowed(c))),
             Col::ConstQ(q) => V::Q(QV::C(*q)),
+            Col::ProfileQ(t) => V::Q(QV::P(Cow::Borrowed(t), env.prof)),
             Col::B(c) => V::B(BV::S(Cow::Borrowed(c))),
             Col::ConstB(b) => V::B(BV::C(*b)),
             Col::T(c) => V::T(TV::S(Cow::Borrowed(c))),
@@ -1404,9 +1521,153 @@ fn operand_q<'a>(env: &Env<'a>, op: &Operand) -> QV<'a> {
         Operand::Const(n) => QV::C(Q::of(n).unwrap_or(Q::ZERO)),
         Operand::Param(slot) => match &env.slots[*slot as usize] {
             Col::ConstQ(q) => QV::C(*q),
+            Col::ProfileQ(t) => QV::P(Cow::Borrowed(t), env.prof),
             Col::Q(c) => QV::S(Cow::Borrowed(c)),
             _ => QV::C(Q::ZERO),
         },
+    }
+}
+
+/// A rule's published points (units, clamped to [0, max]) for every row. The usual shapes —
+/// bands and checks whose points depend on the profile alone, lines whose ends do — run as one
+/// fused loop over a small per-profile table; everything else is [`rule_values`] then
+/// [`publish`].
+fn rule_units(
+    env: &Env<'_>,
+    slow: &mut [bool],
+    rule: &Rule,
+    max: i64,
+    figures: Option<&Figures>,
+) -> Vec<i64> {
+    let n = env.n;
+    let (pow, mode) = (env.plan.pow, env.book.meta.rounding);
+    let profiles = 0..env.book.profiles.len();
+    let units = |q: Q| publish_one(&q, max, pow, mode);
+    match rule {
+        Rule::Bands(r) => {
+            let v = eval_q(env, slow, &r.input.expr);
+            let bands: Vec<(QV<'_>, QV<'_>)> =
+                r.bands.iter().map(|(t, p)| (operand_q(env, t), operand_q(env, p))).collect();
+            let otherwise = operand_q(env, &r.otherwise);
+            // Per profile: each band's threshold and published points, then the points otherwise.
+            let table: Option<Vec<BandsTable>> = profiles
+                .map(|k| {
+                    let bands = bands
+                        .iter()
+                        .map(|(t, p)| Some((t.fixed(k)?, units(p.fixed(k)?))))
+                        .collect::<Option<_>>()?;
+                    Some((bands, units(otherwise.fixed(k)?)))
+                })
+                .collect();
+            let Some(table) = table else {
+                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+            };
+            let pass: [bool; 3] = bands_pass(r.cmp);
+            (0..n)
+                .map(|i| {
+                    let (bands, otherwise) = &table[env.prof[i] as usize];
+                    let x = v.at(i);
+                    bands
+                        .iter()
+                        .find(|(t, _)| pass[(cmp(x, *t) as i8 + 1) as usize])
+                        .map_or(*otherwise, |b| b.1)
+                })
+                .collect()
+        }
+        Rule::Check(r) => {
+            let max_q = Q { n: max, d: pow };
+            let pts = r.points.as_ref().map_or(QV::C(max_q), |p| operand_q(env, p));
+            let otherwise = operand_q(env, &r.otherwise);
+            let table: Option<Vec<(i64, i64)>> =
+                profiles.map(|k| Some((units(pts.fixed(k)?), units(otherwise.fixed(k)?)))).collect();
+            let Some(table) = table else {
+                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+            };
+            let c = eval_b(env, slow, &r.when.expr);
+            (0..n)
+                .map(|i| {
+                    let (yes, no) = table[env.prof[i] as usize];
+                    if c.at(i) { yes } else { no }
+                })
+                .collect()
+        }
+        Rule::Linear(r) => {
+            let (x0, p0, x1, p1) =
+                (operand_q(env, &r.x0), operand_q(env, &r.p0), operand_q(env, &r.x1), operand_q(env, &r.p1));
+            // Per profile: the line's lower and upper ends (published), its start and its slope
+            // (`None`: a line the interpreter must judge, e.g. x0 = x1).
+            let line = |k: usize| {
+                let (x0, p0, x1, p1) = (x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?);
+                let slope = sub(p1, p0).and_then(|dp| div(dp, sub(x1, x0)?));
+                let (lo_x, lo_p, hi_x, hi_p) =
+                    if cmp(x0, x1) == Ordering::Less { (x0, p0, x1, p1) } else { (x1, p1, x0, p0) };
+                Some(slope.map(|slope| (lo_x, units(lo_p), hi_x, units(hi_p), x0, p0, slope)))
+            };
+            let Some(table) = profiles.map(line).collect::<Option<Vec<_>>>() else {
+                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+            };
+            let v = eval_q(env, slow, &r.input.expr);
+            slow[..n]
+                .iter_mut()
+                .enumerate()
+                .map(|(i, sl)| {
+                    let Some((lo_x, lo_u, hi_x, hi_u, x0, p0, slope)) = &table[env.prof[i] as usize] else {
+                        *sl = true;
+                        return 0;
+                    };
+                    // Outside [x0, x1] the value is the end point; the clamp between p0 and p1
+                    // makes that exact.
+                    let x = v.at(i);
+                    if cmp(x, *lo_x) != Ordering::Greater {
+                        *lo_u
+                    } else if cmp(x, *hi_x) != Ordering::Less {
+                        *hi_u
+                    } else {
+                        match sub(x, *x0).and_then(|a| mul(a, *slope)).and_then(|a| add(*p0, a)) {
+                            Some(q) => units(q),
+                            None => {
+                                *sl = true;
+                                0
+                            }
+                        }
+                    }
+                })
+                .collect()
+        }
+        Rule::Deduct(r) => {
+            let (each, floor) = (operand_q(env, &r.each), operand_q(env, &r.floor));
+            let table = profiles.map(|k| Some((each.fixed(k)?, floor.fixed(k)?))).collect::<Option<Vec<_>>>();
+            let (Some(e), Some(table)) = (r.input.expr(), table) else {
+                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+            };
+            let max_q = Q { n: max, d: pow };
+            let v = eval_q(env, slow, e);
+            slow[..n]
+                .iter_mut()
+                .enumerate()
+                .map(|(i, sl)| {
+                    let (each, floor) = &table[env.prof[i] as usize];
+                    match mul(v.at(i), *each).and_then(|t| sub(max_q, t)) {
+                        Some(left) => units(if cmp(left, *floor) == Ordering::Less { *floor } else { left }),
+                        None => {
+                            *sl = true;
+                            0
+                        }
+                    }
+                })
+                .collect()
+        }
+        _ => publish(&rule_values(env, slow, rule, max, figures), max, pow, mode),
+    }
+}
+
+/// Which orderings of (value, threshold) pass a bands test, indexed by `Ordering as i8 + 1`.
+fn bands_pass(c: crate::rules::bands::Cmp) -> [bool; 3] {
+    match c {
+        crate::rules::bands::Cmp::AtMost => [true, true, false],
+        crate::rules::bands::Cmp::Below => [true, false, false],
+        crate::rules::bands::Cmp::AtLeast => [false, true, true],
+        crate::rules::bands::Cmp::Above => [false, false, true],
     }
 }
 
@@ -1429,29 +1690,8 @@ fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures:
             let bands: Vec<(QV<'_>, QV<'_>)> =
                 r.bands.iter().map(|(t, p)| (operand_q(env, t), operand_q(env, p))).collect();
             let otherwise = operand_q(env, &r.otherwise);
-            // Which orderings of (value, threshold) pass the test, decided once.
-            let pass: [bool; 3] = match r.cmp {
-                crate::rules::bands::Cmp::AtMost => [true, true, false],
-                crate::rules::bands::Cmp::Below => [true, false, false],
-                crate::rules::bands::Cmp::AtLeast => [false, true, true],
-                crate::rules::bands::Cmp::Above => [false, false, true],
-            };
+            let pass = bands_pass(r.cmp);
             let holds = |o: Ordering| pass[(o as i8 + 1) as usize];
-            let consts: Option<Vec<(Q, Q)>> = bands
-                .iter()
-                .map(|(t, p)| match (t, p) {
-                    (QV::C(t), QV::C(p)) => Some((*t, *p)),
-                    _ => None,
-                })
-                .collect();
-            if let (Some(consts), QV::C(otherwise)) = (consts, &otherwise) {
-                return (0..n)
-                    .map(|i| {
-                        let x = v.at(i);
-                        consts.iter().find(|(t, _)| holds(cmp(x, *t))).map_or(*otherwise, |(_, p)| *p)
-                    })
-                    .collect();
-            }
             (0..n)
                 .map(|i| {
                     let x = v.at(i);
@@ -1469,35 +1709,6 @@ fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures:
             let (x0, p0, x1, p1) =
                 (operand_q(env, &r.x0), operand_q(env, &r.p0), operand_q(env, &r.x1), operand_q(env, &r.p1));
             let mut out = Vec::with_capacity(n);
-            if let (QV::C(x0), QV::C(p0), QV::C(x1), QV::C(p1)) = (&x0, &p0, &x1, &p1) {
-                // Constant line (the usual case within a profile group): the slope once, then per
-                // row only the clamp tests and one multiply-add. Values outside [x0, x1] take the
-                // end point; the clamp between p0 and p1 makes that exact.
-                let (lo_x, lo_p, hi_x, hi_p) =
-                    if cmp(*x0, *x1) == Ordering::Less { (*x0, *p0, *x1, *p1) } else { (*x1, *p1, *x0, *p0) };
-                let slope = sub(*p1, *p0).and_then(|dp| div(dp, sub(*x1, *x0)?));
-                let Some(slope) = slope else {
-                    all_slow(slow);
-                    return vec![Q::ZERO; n];
-                };
-                for (i, sl) in slow[..n].iter_mut().enumerate() {
-                    let x = v.at(i);
-                    out.push(if cmp(x, lo_x) != Ordering::Greater {
-                        lo_p
-                    } else if cmp(x, hi_x) != Ordering::Less {
-                        hi_p
-                    } else {
-                        match sub(x, *x0).and_then(|a| mul(a, slope)).and_then(|a| add(*p0, a)) {
-                            Some(q) => q,
-                            None => {
-                                *sl = true;
-                                Q::ZERO
-                            }
-                        }
-                    });
-                }
-                return out;
-            }
             for (i, sl) in slow.iter_mut().enumerate().take(n) {
                 let (x0, p0, x1, p1) = (x0.at(i), p0.at(i), x1.at(i), p1.at(i));
                 // p0 + (v − x0)(p1 − p0)/(x1 − x0), clamped between p0 and p1.
@@ -1650,6 +1861,7 @@ fn to_vec(v: QV<'_>, n: usize) -> Vec<Q> {
     match v {
         QV::S(c) => c.into_owned(),
         QV::C(q) => vec![q; n],
+        p @ QV::P(..) => (0..n).map(|i| p.at(i)).collect(),
     }
 }
 
@@ -1762,8 +1974,7 @@ fn adjust(
     let n = env.n;
     let mut sum = vec![0i64; n];
     for (k, it) in items.iter().enumerate() {
-        let raw = rule_values(env, slow, &it.rule, item_units[k], figures);
-        let published = publish(&raw, item_units[k], env.plan.pow, env.book.meta.rounding);
+        let published = rule_units(env, slow, &it.rule, item_units[k], figures);
         for (a, p) in sum.iter_mut().zip(published) {
             *a = a.saturating_add(p);
         }
