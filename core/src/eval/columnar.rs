@@ -1612,16 +1612,10 @@ fn rule_units(
                 return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
             };
             let pass: [bool; 3] = bands_pass(r.cmp);
-            (0..n)
-                .map(|i| {
-                    let (bands, otherwise) = &table[env.prof[i] as usize];
-                    let x = v.at(i);
-                    bands
-                        .iter()
-                        .find(|(t, _)| pass[(cmp(x, *t) as i8 + 1) as usize])
-                        .map_or(*otherwise, |b| b.1)
-                })
-                .collect()
+            each_row(&v, n, slow, |i, x, _| {
+                let (bands, otherwise) = &table[env.prof[i] as usize];
+                bands.iter().find(|(t, _)| pass[(cmp(x, *t) as i8 + 1) as usize]).map_or(*otherwise, |b| b.1)
+            })
         }
         Rule::Check(r) => {
             let max_q = Q { n: max, d: pow };
@@ -1633,12 +1627,14 @@ fn rule_units(
                 return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
             };
             let c = eval_b(env, slow, &r.when.expr);
-            (0..n)
-                .map(|i| {
-                    let (yes, no) = table[env.prof[i] as usize];
-                    if c.at(i) { yes } else { no }
-                })
-                .collect()
+            let pick = |i: usize, c: bool| {
+                let (yes, no) = table[env.prof[i] as usize];
+                if c { yes } else { no }
+            };
+            match &c {
+                BV::S(c) => c[..n].iter().enumerate().map(|(i, &c)| pick(i, c)).collect(),
+                BV::C(c) => (0..n).map(|i| pick(i, *c)).collect(),
+            }
         }
         Rule::Linear(r) => {
             let (x0, p0, x1, p1) =
@@ -1656,32 +1652,27 @@ fn rule_units(
                 return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
             };
             let v = eval_q(env, slow, &r.input.expr);
-            slow[..n]
-                .iter_mut()
-                .enumerate()
-                .map(|(i, sl)| {
-                    let Some((lo_x, lo_u, hi_x, hi_u, x0, p0, slope)) = &table[env.prof[i] as usize] else {
-                        *sl = true;
-                        return 0;
-                    };
-                    // Outside [x0, x1] the value is the end point; the clamp between p0 and p1
-                    // makes that exact.
-                    let x = v.at(i);
-                    if cmp(x, *lo_x) != Ordering::Greater {
-                        *lo_u
-                    } else if cmp(x, *hi_x) != Ordering::Less {
-                        *hi_u
-                    } else {
-                        match sub(x, *x0).and_then(|a| mul(a, *slope)).and_then(|a| add(*p0, a)) {
-                            Some(q) => units(q),
-                            None => {
-                                *sl = true;
-                                0
-                            }
+            each_row(&v, n, slow, |i, x, sl| {
+                let Some((lo_x, lo_u, hi_x, hi_u, x0, p0, slope)) = &table[env.prof[i] as usize] else {
+                    *sl = true;
+                    return 0;
+                };
+                // Outside [x0, x1] the value is the end point; the clamp between p0 and p1
+                // makes that exact.
+                if cmp(x, *lo_x) != Ordering::Greater {
+                    *lo_u
+                } else if cmp(x, *hi_x) != Ordering::Less {
+                    *hi_u
+                } else {
+                    match sub(x, *x0).and_then(|a| mul(a, *slope)).and_then(|a| add(*p0, a)) {
+                        Some(q) => units(q),
+                        None => {
+                            *sl = true;
+                            0
                         }
                     }
-                })
-                .collect()
+                }
+            })
         }
         Rule::Deduct(r) => {
             let (each, floor) = (operand_q(env, &r.each), operand_q(env, &r.floor));
@@ -1691,22 +1682,40 @@ fn rule_units(
             };
             let max_q = Q { n: max, d: pow };
             let v = eval_q(env, slow, e);
-            slow[..n]
-                .iter_mut()
-                .enumerate()
-                .map(|(i, sl)| {
-                    let (each, floor) = &table[env.prof[i] as usize];
-                    match mul(v.at(i), *each).and_then(|t| sub(max_q, t)) {
-                        Some(left) => units(if cmp(left, *floor) == Ordering::Less { *floor } else { left }),
-                        None => {
-                            *sl = true;
-                            0
-                        }
+            each_row(&v, n, slow, |i, x, sl| {
+                let (each, floor) = &table[env.prof[i] as usize];
+                match mul(x, *each).and_then(|t| sub(max_q, t)) {
+                    Some(left) => units(if cmp(left, *floor) == Ordering::Less { *floor } else { left }),
+                    None => {
+                        *sl = true;
+                        0
                     }
-                })
-                .collect()
+                }
+            })
         }
         _ => publish(&rule_values(env, slow, rule, max, figures), max, pow, mode),
+    }
+}
+
+/// `f(row, value, slow flag)` for every row of a numeric column, with one loop per kind of
+/// column so that reading a value is a plain load (no dispatch per row).
+#[inline(always)]
+fn each_row(
+    v: &QV<'_>,
+    n: usize,
+    slow: &mut [bool],
+    mut f: impl FnMut(usize, Q, &mut bool) -> i64,
+) -> Vec<i64> {
+    let slow = &mut slow[..n];
+    match v {
+        QV::S(xs) => slow.iter_mut().zip(&xs[..n]).enumerate().map(|(i, (sl, x))| f(i, *x, sl)).collect(),
+        QV::I(xs) => slow
+            .iter_mut()
+            .zip(&xs[..n])
+            .enumerate()
+            .map(|(i, (sl, x))| f(i, Q { n: *x, d: 1 }, sl))
+            .collect(),
+        QV::C(_) | QV::P(..) => slow.iter_mut().enumerate().map(|(i, sl)| f(i, v.at(i), sl)).collect(),
     }
 }
 
@@ -1954,11 +1963,11 @@ fn sum_units<'c>(cols: impl Iterator<Item = &'c Vec<i64>>, n: usize, slow: &mut 
             all_slow(slow); // a child not scored on this path
             continue;
         }
+        // Branch-free, so the loop vectorises: a left-out child or an overflow flags the row.
         for ((a, &u), sl) in acc.iter_mut().zip(col.iter()).zip(slow.iter_mut()) {
-            match (u != NONE).then(|| a.checked_add(u)).flatten() {
-                Some(s) => *a = s,
-                None => *sl = true,
-            }
+            let (s, over) = a.overflowing_add(u);
+            *a = s;
+            *sl |= over | (u == NONE);
         }
     }
     acc
