@@ -102,10 +102,16 @@ fn leaf() -> impl Strategy<Value = Leaf> {
             let (a, b) = if cmp == "at_most" || cmp == "below" { (2, 3) } else { (3, 2) };
             format!("bands = {{ input = \"{e}\", {cmp} = [[{a}, \"p1\"], [{b}, 1]], else = 0 }}")
         }),
-        (expr(), 0i32..100, 1i32..50, prop::bool::ANY).prop_map(|(e, x0, span, rising)| {
-            let (p0, p1) = if rising { (0, 10) } else { (10, 0) };
-            format!("linear = {{ input = \"{e}\", from = [{x0}, {p0}], to = [{}, {p1}] }}", x0 + span)
-        }),
+        // Short lines near zero, where the inputs' values fall, so that most values land on
+        // the line (with slopes like 10/7, where rounding matters) rather than beyond its ends;
+        // some end at the parameter p1 (2.5 or 4 by profile).
+        (expr(), -3i32..2, 1i32..8, prop::bool::ANY, prop::bool::weighted(0.3)).prop_map(
+            |(e, x0, span, rising, to_param)| {
+                let (p0, p1) = if rising { (0, 10) } else { (10, 0) };
+                let x1 = if to_param { "\"p1\"".to_owned() } else { (x0 + span).to_string() };
+                format!("linear = {{ input = \"{e}\", from = [{x0}, {p0}], to = [{x1}, {p1}] }}")
+            },
+        ),
         expr().prop_map(|e| format!("check = {{ when = \"{e} > 1\", else = 1 }}")),
         expr().prop_map(|e| format!("deduct = {{ input = \"{e}\", each = 0.5 }}")),
         (expr(), expr()).prop_map(|(a, b)| format!("ratio = {{ input = \"{a}\", target = \"{b}\" }}")),
@@ -236,6 +242,31 @@ fn rec() -> impl Strategy<Value = Rec> {
         .prop_map(|(area, x, n, opt, flag)| Rec { area, x, n, opt, flag })
 }
 
+/// Ordinary records: every input present, values of everyday size with few places (midpoints
+/// included), so that nearly every row takes the fast path and its arithmetic is what is tested.
+fn ordinary_rec() -> impl Strategy<Value = Rec> {
+    let value = prop_oneof![
+        3 => (-50i64..250).prop_map(Decimal::from),
+        3 => (-5000i64..25000).prop_map(|k| Decimal::new(k, 2)),
+        2 => (-20000i64..20000).prop_map(|k| Decimal::new(k * 10 + 5, 3)),
+        1 => prop::sample::select(vec![0i64, 1, 2, 3, 5, 10, 60, 80, 95, 100]).prop_map(Decimal::from),
+    ];
+    (
+        prop::sample::select(vec!["东", "西"]),
+        [value.clone(), value.clone(), value.clone()],
+        [1i64..300, 0i64..300],
+        value,
+        prop::bool::ANY,
+    )
+        .prop_map(|(area, x, n, opt, flag)| Rec {
+            area: Some(area),
+            x,
+            n,
+            opt: Some(opt),
+            flag: Some(flag),
+        })
+}
+
 impl Rec {
     fn record(&self, rb: &Rulebook) -> kaoping::Record {
         let mut r = rb.record();
@@ -321,6 +352,30 @@ proptest! {
 
     #[test]
     fn batch_equals_one_by_one_and_points_stay_in_range(b in book(), recs in prop::collection::vec(rec(), 1..24)) {
+        check_batch(&b, &recs)?;
+    }
+
+    #[test]
+    fn fast_path_equals_interpreter_on_ordinary_records(b in book(), mut recs in prop::collection::vec(ordinary_rec(), 1..40)) {
+        // Within the inputs' bounds, so the rows score rather than fail.
+        let within = |v: Decimal, (lo, hi): &(Option<Decimal>, Option<Decimal>)| {
+            let v = lo.map_or(v, |lo| v.max(lo));
+            hi.map_or(v, |hi| v.min(hi))
+        };
+        for r in &mut recs {
+            r.x[0] = within(r.x[0], &b.limits[1]);
+            let (lo, hi) = &b.limits[0];
+            let n = within(Decimal::from(r.n[0]), &(lo.map(|l| l.ceil()), hi.map(|h| h.floor())));
+            r.n[0] = i64::try_from(n).unwrap_or(r.n[0]);
+        }
+        check_batch(&b, &recs)?;
+    }
+}
+
+/// A batch (serial, parallel, from typed columns) equals scoring each record alone; points stay
+/// in range; unit columns and the summary agree with the rows.
+fn check_batch(b: &Book, recs: &[Rec]) -> Result<(), TestCaseError> {
+    {
         let text = b.toml();
         let rb = match Rulebook::from_str(&text, Format::Toml) {
             Ok(rb) => rb,
@@ -330,7 +385,11 @@ proptest! {
                 if std::env::var_os("KAOPING_PROP_STATS").is_some() {
                     eprintln!("load error: {}", e.problems[0].kind);
                 }
-                prop_assert!(e.problems.iter().all(|p| p.kind == kaoping::ErrorKind::BandOrder || p.kind == kaoping::ErrorKind::DegenerateLinear), "{e}\n{text}");
+                prop_assert!(
+                    e.problems.iter().all(|p| p.kind == kaoping::ErrorKind::BandOrder
+                        || p.kind == kaoping::ErrorKind::DegenerateLinear),
+                    "{e}\n{text}"
+                );
                 return Ok(());
             }
         };
@@ -344,17 +403,40 @@ proptest! {
                 let row = batch.row(i);
                 match &alone {
                     Err(e) => {
-                        let got = row.error().map(|e| (e.kind(), e.first().field.clone(), e.first().at.clone()));
-                        prop_assert_eq!(got, Some((e.kind(), e.first().field.clone(), e.first().at.clone())), "{} row {}\n{}", name, i, text);
+                        let got =
+                            row.error().map(|e| (e.kind(), e.first().field.clone(), e.first().at.clone()));
+                        prop_assert_eq!(
+                            got,
+                            Some((e.kind(), e.first().field.clone(), e.first().at.clone())),
+                            "{} row {}\n{}",
+                            name,
+                            i,
+                            text
+                        );
                     }
                     Ok(o) => {
-                        prop_assert!(row.error().is_none(), "{} row {}: {:?}\n{}", name, i, row.error(), text);
+                        prop_assert!(
+                            row.error().is_none(),
+                            "{} row {}: {:?}\n{}",
+                            name,
+                            i,
+                            row.error(),
+                            text
+                        );
                         prop_assert_eq!(row.total(), o.total, "{} total row {}\n{}", name, i, text);
                         prop_assert_eq!(row.grade(), o.grade.as_deref(), "{} grade row {}", name, i);
                         prop_assert_eq!(row.passed(), o.passed, "{} passed row {}", name, i);
                         prop_assert_eq!(row.profile(), o.profile.as_deref(), "{} profile row {}", name, i);
                         for n in &o.nodes {
-                            prop_assert_eq!(row.points(&n.id), n.points, "{} {} row {}\n{}", name, &n.id, i, text);
+                            prop_assert_eq!(
+                                row.points(&n.id),
+                                n.points,
+                                "{} {} row {}\n{}",
+                                name,
+                                &n.id,
+                                i,
+                                text
+                            );
                         }
                         let vetoes: Vec<&str> = o.vetoes.iter().map(|v| v.id.as_str()).collect();
                         prop_assert_eq!(row.vetoes(), vetoes, "{} vetoes row {}", name, i);
@@ -369,7 +451,14 @@ proptest! {
             }
         }
         if std::env::var_os("KAOPING_PROP_STATS").is_some() {
-            eprintln!("rows {} ok {} fast {} / columns fast {}", records.len(), serial.summary().ok, serial.fast_rows(), from_columns.fast_rows());
+            eprintln!(
+                "rows {} ok {} fast {} / columns fast {} errors {:?}",
+                records.len(),
+                serial.summary().ok,
+                serial.fast_rows(),
+                from_columns.fast_rows(),
+                serial.summary().errors
+            );
         }
         // The fixed-point unit columns say the same as the rows.
         let scale = serial.scale();
@@ -391,7 +480,10 @@ proptest! {
         prop_assert_eq!(s.ok, alone.iter().filter(|a| a.is_ok()).count());
         prop_assert_eq!(s.failed, alone.iter().filter(|a| a.is_err()).count());
         for g in &s.grades {
-            let want = alone.iter().filter(|a| a.as_ref().is_ok_and(|o| o.grade.as_deref() == Some(g.grade.as_str()))).count();
+            let want = alone
+                .iter()
+                .filter(|a| a.as_ref().is_ok_and(|o| o.grade.as_deref() == Some(g.grade.as_str())))
+                .count();
             prop_assert_eq!(g.count, want, "grade {}", g.grade);
         }
         let passed = alone.iter().filter(|a| a.as_ref().is_ok_and(|o| o.passed == Some(true))).count();
@@ -400,4 +492,5 @@ proptest! {
             prop_assert_eq!(serial.row(i).rank(), parallel.row(i).rank());
         }
     }
+    Ok(())
 }
