@@ -1639,38 +1639,21 @@ fn rule_units(
         Rule::Linear(r) => {
             let (x0, p0, x1, p1) =
                 (operand_q(env, &r.x0), operand_q(env, &r.p0), operand_q(env, &r.x1), operand_q(env, &r.p1));
-            // Per profile: the line's lower and upper ends (published), its start and its slope
-            // (`None`: a line the interpreter must judge, e.g. x0 = x1).
             let line = |k: usize| {
-                let (x0, p0, x1, p1) = (x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?);
-                let slope = sub(p1, p0).and_then(|dp| div(dp, sub(x1, x0)?));
-                let (lo_x, lo_p, hi_x, hi_p) =
-                    if cmp(x0, x1) == Ordering::Less { (x0, p0, x1, p1) } else { (x1, p1, x0, p0) };
-                Some(slope.map(|slope| (lo_x, units(lo_p), hi_x, units(hi_p), x0, p0, slope)))
+                Some(Line::new(x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?, pow, max, mode))
             };
             let Some(table) = profiles.map(line).collect::<Option<Vec<_>>>() else {
                 return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
             };
             let v = eval_q(env, slow, &r.input.expr);
-            each_row(&v, n, slow, |i, x, sl| {
-                let Some((lo_x, lo_u, hi_x, hi_u, x0, p0, slope)) = &table[env.prof[i] as usize] else {
+            each_row(&v, n, slow, |i, x, sl| match &table[env.prof[i] as usize] {
+                Some(line) => line.units(x, mode).unwrap_or_else(|| {
                     *sl = true;
-                    return 0;
-                };
-                // Outside [x0, x1] the value is the end point; the clamp between p0 and p1
-                // makes that exact.
-                if cmp(x, *lo_x) != Ordering::Greater {
-                    *lo_u
-                } else if cmp(x, *hi_x) != Ordering::Less {
-                    *hi_u
-                } else {
-                    match sub(x, *x0).and_then(|a| mul(a, *slope)).and_then(|a| add(*p0, a)) {
-                        Some(q) => units(q),
-                        None => {
-                            *sl = true;
-                            0
-                        }
-                    }
+                    0
+                }),
+                None => {
+                    *sl = true;
+                    0
                 }
             })
         }
@@ -1695,6 +1678,60 @@ fn rule_units(
         }
         _ => publish(&rule_values(env, slow, rule, max, figures), max, pow, mode),
     }
+}
+
+/// A linear rule's line in one profile, prepared to publish a value with one rounding division:
+/// published points = clamp(round((c1·d + c2·n) / (c3·d))) for x = n/d, where the line is
+/// p = a + s·x, c1 = 10^scale·a.n·s.d, c2 = 10^scale·s.n·a.d, c3 = a.d·s.d. Rounding is monotone,
+/// so rounding the line extended beyond [x0, x1] and clamping between the published end points
+/// equals publishing the clamped value.
+#[derive(Clone, Copy)]
+struct Line {
+    /// The published end points, lower first.
+    lo: i64,
+    hi: i64,
+    /// `None` when a constant does not fit 64 bits (every row takes the exact rational path).
+    c: Option<(i64, i64, i64)>,
+    /// The line as rationals, for that path: start, value there, slope.
+    x0: Q,
+    p0: Q,
+    slope: Q,
+    pow: i64,
+    max: i64,
+}
+
+impl Line {
+    /// `None`: a line the interpreter must judge (x0 = x1, or an overflow).
+    fn new(x0: Q, p0: Q, x1: Q, p1: Q, pow: i64, max: i64, mode: Rounding) -> Option<Line> {
+        let slope = reduce(div(sub(p1, p0)?, sub(x1, x0)?)?);
+        let a = reduce(sub(p0, mul(x0, slope)?)?);
+        let (u0, u1) = (publish_one(&p0, max, pow, mode), publish_one(&p1, max, pow, mode));
+        let c = (|| {
+            let c1 = pow.checked_mul(a.n)?.checked_mul(slope.d)?;
+            let c2 = pow.checked_mul(slope.n)?.checked_mul(a.d)?;
+            Some((c1, c2, a.d.checked_mul(slope.d)?))
+        })();
+        Some(Line { lo: u0.min(u1), hi: u0.max(u1), c, x0, p0, slope, pow, max })
+    }
+
+    /// Published points at `x` (`None`: an overflow; the interpreter decides).
+    #[inline]
+    fn units(&self, x: Q, mode: Rounding) -> Option<i64> {
+        if let Some((c1, c2, c3)) = self.c
+            && let Some(num) = c1.checked_mul(x.d).and_then(|t| t.checked_add(c2.checked_mul(x.n)?))
+            && let Some(den) = c3.checked_mul(x.d)
+        {
+            return Some((round_div_i64(num, den, mode) as i64).clamp(self.lo, self.hi));
+        }
+        let v = add(self.p0, mul(sub(x, self.x0)?, self.slope)?)?;
+        Some(publish_one(&v, self.max, self.pow, mode).clamp(self.lo, self.hi))
+    }
+}
+
+/// `q` in lowest terms.
+fn reduce(q: Q) -> Q {
+    let g = gcd(q.n.unsigned_abs() as u128, q.d as u128) as i64;
+    if g > 1 { Q { n: q.n / g, d: q.d / g } } else { q }
 }
 
 /// `f(row, value, slow flag)` for every row of a numeric column, with one loop per kind of
