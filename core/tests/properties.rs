@@ -396,7 +396,7 @@ fn check_batch(b: &Book, recs: &[Rec]) -> Result<(), TestCaseError> {
         let records: Vec<_> = recs.iter().map(|r| r.record(&rb)).collect();
         let serial = rb.score_batch(&records, &BatchOptions { parallel: false, ..BatchOptions::default() });
         let parallel = rb.score_batch(&records, &BatchOptions::default());
-        let from_columns = rb.score_columns(&columns(&recs), &BatchOptions::default()).unwrap();
+        let from_columns = rb.score_columns(&columns(recs), &BatchOptions::default()).unwrap();
         for (i, r) in records.iter().enumerate() {
             let alone = rb.score(r, &ScoreOptions::default());
             for (name, batch) in [("serial", &serial), ("parallel", &parallel), ("columns", &from_columns)] {
