@@ -78,8 +78,10 @@ pub struct Batch {
     grade: Vec<u16>,
     passed: Vec<u8>,
     vetoes: Vec<u64>,
-    /// Published points, node-major: node `k`'s column is `points[k * n..(k + 1) * n]`.
-    points: Vec<i64>,
+    /// Published points of the fast rows, per chunk of `CHUNK` rows, per node: row `i`'s points
+    /// at node `k` are `points[i / CHUNK][k][i % CHUNK]`. (Kept as the executor made them: no
+    /// copy into one big column.)
+    points: Vec<Vec<Vec<i64>>>,
     keys: Vec<Option<String>>,
     exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
     /// Full explanations per row (empty unless the batch was scored with `explain`).
@@ -187,9 +189,14 @@ impl Batch {
             .map(|i| match self.exceptions[i].as_deref() {
                 Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
                 Some(Err(_)) => None,
-                None => Some(self.points[node * self.n + i]).filter(|&u| u != NONE),
+                None => Some(self.fast_points(node, i)).filter(|&u| u != NONE),
             })
             .collect()
+    }
+
+    /// The fast path's published points of row `i` at `node`.
+    fn fast_points(&self, node: usize, i: usize) -> i64 {
+        self.points[i / CHUNK][node][i % CHUNK]
     }
 
     /// How many rows the columnar fast path scored (the rest went through the per-record
@@ -358,7 +365,7 @@ impl<'a> Row<'a> {
                 if index >= nodes {
                     return None;
                 }
-                self.units(self.batch.points[index * self.batch.n + self.index])
+                self.units(self.batch.fast_points(index, self.index))
             }
         }
     }
@@ -484,6 +491,7 @@ const CHUNK: usize = 4096;
 
 /// What a chunk leaves besides its slices of the result columns: the rows the interpreter scored.
 struct Part {
+    points: Vec<Vec<i64>>,
     keys: Vec<Option<String>>,
     exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
     outcomes: Vec<Option<Outcome>>,
@@ -687,7 +695,6 @@ impl Rulebook {
             as_of: opts.as_of.or(book.meta.as_of),
             figures: figures.as_ref(),
         };
-        let nodes = book.nodes.len();
         // The result columns, filled in place chunk by chunk (in parallel: disjoint slices).
         let mut slow = vec![!fast; n];
         // Zeroed (the allocator hands out fresh zero pages, touched first by the worker that
@@ -698,10 +705,6 @@ impl Rulebook {
         let mut grade = vec![0u16; n];
         let mut passed = vec![0u8; n];
         let mut vetoes = vec![0u64; n];
-        let mut points = vec![0i64; n * nodes];
-        // Each chunk gets its rows' slice of every node's column.
-        let mut node_chunks: Vec<_> = points.chunks_mut(n.max(1)).map(|col| col.chunks_mut(CHUNK)).collect();
-        let mut chunk_points = move || node_chunks.iter_mut().filter_map(Iterator::next).collect::<Vec<_>>();
         let outs: Vec<(usize, columnar::Out<'_>)> = slow
             .chunks_mut(CHUNK)
             .zip(profile.chunks_mut(CHUNK))
@@ -711,8 +714,7 @@ impl Rulebook {
             .zip(vetoes.chunks_mut(CHUNK))
             .enumerate()
             .map(|(c, (((((slow, profile), total), grade), passed), vetoes))| {
-                let points = chunk_points();
-                (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points })
+                (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points: Vec::new() })
             })
             .collect();
         let part = |(start, mut out): (usize, columnar::Out<'_>)| -> Part {
@@ -787,7 +789,7 @@ impl Rulebook {
                     Some(Err(e)) => counts.error(e.kind()),
                 }
             }
-            Part { keys, exceptions, outcomes, counts }
+            Part { points: out.points, keys, exceptions, outcomes, counts }
         };
         let parts: Vec<Part> = if opts.parallel {
             outs.into_par_iter().map(part).collect()
@@ -803,7 +805,7 @@ impl Rulebook {
             grade,
             passed,
             vetoes,
-            points,
+            points: Vec::with_capacity(parts.len()),
             keys: Vec::new(),
             exceptions: Vec::with_capacity(n),
             outcomes: Vec::new(),
@@ -822,6 +824,7 @@ impl Rulebook {
         };
         let mut counts = Counts::new(book.grades.len());
         for p in parts {
+            b.points.push(p.points);
             counts.add(&p.counts);
             b.fast_rows += p.exceptions.iter().filter(|e| e.is_none()).count();
             b.keys.extend(p.keys);

@@ -556,9 +556,9 @@ pub struct Out<'a> {
     pub passed: &'a mut [u8],
     /// Firing vetoes as a bit mask.
     pub vetoes: &'a mut [u64],
-    /// Published points per node (in file order), this chunk's slice of each node's column, in
-    /// units.
-    pub points: Vec<&'a mut [i64]>,
+    /// Published points per node (in file order) for this chunk's rows, in units: filled by
+    /// [`run_chunk`] (each node's column as the executor made it).
+    pub points: Vec<Vec<i64>>,
 }
 
 /// One input value of one row, as a source holds it.
@@ -864,11 +864,11 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
         out.grade.copy_from_slice(&g.grade);
         out.passed.copy_from_slice(&g.passed);
         out.vetoes.copy_from_slice(&g.vetoes);
-        for (dst, col) in out.points.iter_mut().zip(&g.points) {
-            dst.copy_from_slice(col);
-        }
+        out.points = g.points;
         return;
     }
+    // Rows of no group (slow from the start) are never read from these columns.
+    out.points = vec![vec![NONE; n]; book.nodes.len()];
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); book.profiles.len()];
     for k in 0..n {
         if !out.slow[k] {
