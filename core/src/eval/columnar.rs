@@ -697,7 +697,7 @@ fn load_typed<'s>(
                 _ => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
             };
             for (sl, &n) in slow[..rows.len()].iter_mut().zip(values.iter()) {
-                *sl |= !(lo <= n && n <= hi);
+                *sl |= (n < lo) | (n > hi); // (no short circuit: the loop vectorises)
             }
             Some(Col::I(values))
         }
@@ -1000,7 +1000,8 @@ fn run_group<S: Source>(
         }
         node_points[ni] = match node.aggregate {
             Aggregate::Sum => {
-                sum_units(node.children.iter().map(|&c| &node_points[c as usize]), n, &mut slow)
+                let max = plan.node_units[profile][ni];
+                sum_units(node.children.iter().map(|&c| &node_points[c as usize]), n, max, &mut slow)
             }
             Aggregate::Weighted => weighted(book, plan, ni, &node_points, profile, n, &mut slow),
         };
@@ -1009,7 +1010,7 @@ fn run_group<S: Source>(
     // Root, bonus, penalty, total.
     let has_total = book.has_total();
     let mut total: Vec<i64> = if has_total {
-        sum_units(book.top.iter().map(|&t| &node_points[t as usize]), n, &mut slow)
+        sum_units(book.top.iter().map(|&t| &node_points[t as usize]), n, plan.max_units[profile], &mut slow)
     } else {
         vec![NONE; n]
     };
@@ -1993,19 +1994,29 @@ fn publish_one(v: &Q, max: i64, pow: i64, mode: Rounding) -> i64 {
 }
 
 /// Σ of unit columns.
-fn sum_units<'c>(cols: impl Iterator<Item = &'c Vec<i64>>, n: usize, slow: &mut [bool]) -> Vec<i64> {
+///
+/// Each child's published points lie in [0, its points] and a sum node's children add up to its
+/// points (checked at load, as the top level adds up to the max), so the sum lies in [0, `max`]
+/// and cannot overflow: plain adds, which vectorise, then one range test per row that flags
+/// anything else (a child left out, i.e. `NONE`) for the interpreter.
+fn sum_units<'c>(
+    cols: impl Iterator<Item = &'c Vec<i64>>,
+    n: usize,
+    max: i64,
+    slow: &mut [bool],
+) -> Vec<i64> {
     let mut acc = vec![0i64; n];
     for col in cols {
         if col.len() != n {
             all_slow(slow); // a child not scored on this path
             continue;
         }
-        // Branch-free, so the loop vectorises: a left-out child or an overflow flags the row.
-        for ((a, &u), sl) in acc.iter_mut().zip(col.iter()).zip(slow.iter_mut()) {
-            let (s, over) = a.overflowing_add(u);
-            *a = s;
-            *sl |= over | (u == NONE);
+        for (a, &u) in acc.iter_mut().zip(col.iter()) {
+            *a = a.wrapping_add(u);
         }
+    }
+    for (sl, &a) in slow[..n].iter_mut().zip(&acc) {
+        *sl |= (a < 0) | (a > max);
     }
     acc
 }
