@@ -897,9 +897,6 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
     }
 }
 
-/// A grade's lower bound in one profile: (strict, value); `None`: the grade has none.
-type GradeBound = Option<(bool, Q)>;
-
 /// A bands rule in one profile: each band's threshold and published points, and the points
 /// otherwise.
 type BandsTable = (Vec<(Q, i64)>, i64);
@@ -1088,31 +1085,31 @@ fn run_group<S: Source>(
     }
     let mut grade = vec![u16::MAX; n];
     if has_total && !book.grades.is_empty() {
-        // Bounds depend on the profile alone: a table per profile, then each total's units
-        // compared with its row's.
-        let bound = |k: usize, g: &crate::compile::Grade| match &g.bound {
-            None => Some(None),
-            Some(Bound::AtLeast(op)) => Some(Some((false, operand_q(&env, op).fixed(k)?))),
-            Some(Bound::Above(op)) => Some(Some((true, operand_q(&env, op).fixed(k)?))),
+        // Bounds depend on the profile alone. Totals are whole numbers of units, so each bound
+        // becomes the least total in units that meets it: ⌈b·10^scale⌉ for `at_least`,
+        // ⌊b·10^scale⌋ + 1 for `above` (a grade without a bound: any total).
+        let least = |k: usize, g: &crate::compile::Grade| -> Option<i128> {
+            let (strict, b) = match &g.bound {
+                None => return Some(i128::MIN),
+                Some(Bound::AtLeast(op)) => (false, operand_q(&env, op).fixed(k)?),
+                Some(Bound::Above(op)) => (true, operand_q(&env, op).fixed(k)?),
+            };
+            let (m, d) = (b.n as i128 * pow as i128, b.d as i128);
+            let floor = m.div_euclid(d);
+            let least = if strict { floor + 1 } else { floor + i128::from(m.rem_euclid(d) != 0) };
+            Some(least)
         };
-        let table: Option<Vec<Vec<GradeBound>>> =
-            (0..book.profiles.len()).map(|k| book.grades.iter().map(|g| bound(k, g)).collect()).collect();
+        let table: Option<Vec<Vec<i128>>> =
+            (0..book.profiles.len()).map(|k| book.grades.iter().map(|g| least(k, g)).collect()).collect();
         let table = table.unwrap_or_else(|| {
             all_slow(&mut slow); // (operands are constants or parameters: not reached)
-            vec![vec![None; book.grades.len()]; book.profiles.len()]
+            vec![vec![i128::MIN; book.grades.len()]; book.profiles.len()]
         });
         for i in 0..n {
-            let t = Q { n: total[i], d: pow };
+            let t = i128::from(total[i]);
             let mut g = (book.grades.len() - 1) as u16;
-            for (k, b) in table[prof[i] as usize].iter().enumerate() {
-                let meets = match b {
-                    None => true,
-                    Some((strict, bound)) => {
-                        let o = cmp(t, *bound);
-                        if *strict { o == Ordering::Greater } else { o != Ordering::Less }
-                    }
-                };
-                if meets {
+            for (k, &least) in table[prof[i] as usize].iter().enumerate() {
+                if t >= least {
                     g = k as u16;
                     break;
                 }
@@ -1674,6 +1671,21 @@ fn rule_units(
                         *sl = true;
                         0
                     }
+                }
+            })
+        }
+        Rule::Count(r) => {
+            let each = operand_q(env, &r.each);
+            let table = profiles.map(|k| each.fixed(k)).collect::<Option<Vec<_>>>();
+            let (Some(e), Some(table)) = (r.input.expr(), table) else {
+                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+            };
+            let v = eval_q(env, slow, e);
+            each_row(&v, n, slow, |i, x, sl| match mul(x, table[env.prof[i] as usize]) {
+                Some(q) => units(q),
+                None => {
+                    *sl = true;
+                    0
                 }
             })
         }
