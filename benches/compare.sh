@@ -6,7 +6,9 @@
 # Generates data with shared/bench/gen.py (seed 42), runs pandas float64, Python decimal, the
 # hand-written Rust loops (f64, exact integers, rust_decimal) and kaoping, checks every answer
 # against the exact one with shared/bench/check.py, and prints records per second and ratios.
-# Not part of the test command.
+# pandas and kaoping run in alternating rounds (KAOPING_BENCH_ROUNDS, default 3) and each ratio
+# is the median of the rounds' own ratios: these machines drift too much between minutes for
+# ratios of separate runs. Not part of the test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
