@@ -425,6 +425,40 @@ pub fn decimal_from_f64(x: f64) -> Result<Decimal, TextNumberError> {
     if x.fract() == 0.0 && x.abs() < F64_EXACT_INT {
         return Ok(Decimal::from(x as i64));
     }
+    float_fixed(x).map_or_else(|| decimal_from_f64_text(x), |(m, s)| Ok(Decimal::new(m, s)))
+}
+
+/// The shortest text of a float with at most 9 places, as `(mantissa, places)`, without
+/// formatting (so the batch executor can take float columns straight): whole numbers below 2^53
+/// as they are, else the first `s` for
+/// which some s-place decimal reads back as `x` (fewest places is fewest digits). Below 2^52
+/// units, s-place decimals are further apart than the floats that read back as `x`, so at most
+/// one does and it is what the shortest text says; `x·10^s` is then within one unit of it,
+/// so m − 1, m, m + 1 cover it, and a division of exact integers (correctly rounded) tells
+/// whether one reads back as `x`. `None`: no such decimal (the text path decides).
+pub fn float_fixed(x: f64) -> Option<(i64, u32)> {
+    const LIMIT: f64 = 4_503_599_627_370_496.0; // 2^52
+    if x.fract() == 0.0 && x.abs() < F64_EXACT_INT {
+        return Some((x as i64, 0));
+    }
+    let mut p = 1.0f64;
+    for s in 1..=9u32 {
+        p *= 10.0; // exact up to 10^22
+        let m = (x * p).round();
+        if m.abs() >= LIMIT - 1.0 {
+            return None;
+        }
+        for c in [m, m - 1.0, m + 1.0] {
+            if c / p == x {
+                return Some((c as i64, s));
+            }
+        }
+    }
+    None
+}
+
+/// [`decimal_from_f64`] through the shortest round-trip text (every finite float).
+fn decimal_from_f64_text(x: f64) -> Result<Decimal, TextNumberError> {
     let s = format!("{x:e}");
     scan(s.as_bytes()).ok_or(TextNumberError::Invalid)?.to_decimal()
 }
@@ -675,6 +709,25 @@ mod tests {
             prop_assert_eq!(Num::from_f64(x).unwrap(), want.clone());
             if let Ok(d) = decimal_from_f64(x) {
                 prop_assert_eq!(Num::from_decimal(d), want);
+            }
+        }
+
+        #[test]
+        fn everyday_floats_convert_like_their_shortest_text(k in -(1i64 << 54)..(1i64 << 54), s in 0u32..13, nudge in -1i32..=1) {
+            // Values with a few places (what spreadsheets and pandas hold), and the floats just
+            // either side of them, where a quick conversion could pick a neighbour.
+            let mut x = k as f64 / 10f64.powi(s as i32);
+            x = match nudge {
+                -1 => x.next_down(),
+                1 => x.next_up(),
+                _ => x,
+            };
+            prop_assume!(x.is_finite());
+            let want = decimal_from_f64_text(x);
+            let got = decimal_from_f64(x);
+            prop_assert_eq!(got, want);
+            if let (Ok(g), Ok(w)) = (got, want) {
+                prop_assert_eq!(g.scale(), w.scale(), "{}", x);
             }
         }
 
