@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use kaoping::{BatchOptions, Column, ColumnData, Columns, Format, Outcome, Rulebook, ScoreOptions, Value};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// Numbers that sit on the places where arithmetic goes wrong.
 fn hard_number() -> impl Strategy<Value = Decimal> {
@@ -288,7 +289,9 @@ impl Rec {
     }
 }
 
-fn columns(recs: &[Rec]) -> Columns {
+/// The records as typed columns; with `float_x` the decimal inputs x1..x3 as float columns (what
+/// a pandas DataFrame read from CSV holds).
+fn columns(recs: &[Rec], float_x: bool) -> Columns {
     let n = recs.len();
     let mut c = Columns::new(n);
     let dict = vec!["东".to_owned(), "西".to_owned(), "北".to_owned()];
@@ -305,11 +308,12 @@ fn columns(recs: &[Rec]) -> Columns {
     )
     .unwrap();
     for i in 0..3 {
-        c.push(
-            format!("x{}", i + 1),
-            Column::new(ColumnData::Decimal(recs.iter().map(|r| r.x[i]).collect())),
-        )
-        .unwrap();
+        let data = if float_x {
+            ColumnData::Float(recs.iter().map(|r| r.x[i].to_f64().unwrap_or(f64::NAN)).collect())
+        } else {
+            ColumnData::Decimal(recs.iter().map(|r| r.x[i]).collect())
+        };
+        c.push(format!("x{}", i + 1), Column::new(data)).unwrap();
     }
     for i in 0..2 {
         c.push(format!("n{}", i + 1), Column::new(ColumnData::Int(recs.iter().map(|r| r.n[i]).collect())))
@@ -352,7 +356,7 @@ proptest! {
 
     #[test]
     fn batch_equals_one_by_one_and_points_stay_in_range(b in book(), recs in prop::collection::vec(rec(), 1..24)) {
-        check_batch(&b, &recs)?;
+        check_batch(&b, &recs, false)?;
     }
 
     #[test]
@@ -368,13 +372,26 @@ proptest! {
             let n = within(Decimal::from(r.n[0]), &(lo.map(|l| l.ceil()), hi.map(|h| h.floor())));
             r.n[0] = i64::try_from(n).unwrap_or(r.n[0]);
         }
-        check_batch(&b, &recs)?;
+        check_batch(&b, &recs, false)?;
+        // The same values as floats (each the float nearest the decimal, whose shortest text is
+        // that decimal again for these everyday values): float columns score like decimals.
+        let floats: Vec<Rec> = recs
+            .iter()
+            .cloned()
+            .map(|mut r| {
+                for x in &mut r.x {
+                    *x = format!("{}", x.to_f64().unwrap()).parse().unwrap();
+                }
+                r
+            })
+            .collect();
+        check_batch(&b, &floats, true)?;
     }
 }
 
 /// A batch (serial, parallel, from typed columns) equals scoring each record alone; points stay
 /// in range; unit columns and the summary agree with the rows.
-fn check_batch(b: &Book, recs: &[Rec]) -> Result<(), TestCaseError> {
+fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseError> {
     {
         let text = b.toml();
         let rb = match Rulebook::from_str(&text, Format::Toml) {
@@ -396,7 +413,7 @@ fn check_batch(b: &Book, recs: &[Rec]) -> Result<(), TestCaseError> {
         let records: Vec<_> = recs.iter().map(|r| r.record(&rb)).collect();
         let serial = rb.score_batch(&records, &BatchOptions { parallel: false, ..BatchOptions::default() });
         let parallel = rb.score_batch(&records, &BatchOptions::default());
-        let from_columns = rb.score_columns(&columns(recs), &BatchOptions::default()).unwrap();
+        let from_columns = rb.score_columns(&columns(recs, float_x), &BatchOptions::default()).unwrap();
         for (i, r) in records.iter().enumerate() {
             let alone = rb.score(r, &ScoreOptions::default());
             for (name, batch) in [("serial", &serial), ("parallel", &parallel), ("columns", &from_columns)] {

@@ -701,6 +701,24 @@ fn load_typed<'s>(
             }
             Some(Col::I(values))
         }
+        (D::Float(v), InputType::Decimal | InputType::Integer) => {
+            // Floats as their shortest text says (the usual few places without formatting); a
+            // float that has none of those, a fraction for an integer, NaN: the interpreter.
+            let integer = input.ty == InputType::Integer;
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &r) in rows.iter().enumerate() {
+                let q =
+                    num::float_fixed(v[r]).and_then(|(m, s)| Some(Q { n: m, d: *POW10.get(s as usize)? }));
+                out.push(match q {
+                    Some(q) if (!integer || q.d == 1) && in_range(q) => q,
+                    _ => {
+                        slow[k] = true;
+                        Q::ZERO
+                    }
+                });
+            }
+            Some(Col::Q(out))
+        }
         (D::Decimal(v), InputType::Decimal) => {
             let mut out = Vec::with_capacity(rows.len());
             for (k, &r) in rows.iter().enumerate() {
