@@ -174,24 +174,31 @@ impl Batch {
     /// rows and criteria-only rulebooks). Cheaper than a `Decimal` per row for building columns
     /// (an Arrow decimal128 array takes these integers as they are).
     pub fn total_units(&self) -> Vec<Option<i64>> {
-        (0..self.n).map(|i| self.total_units_at(i)).collect()
+        self.total_units_iter().collect()
+    }
+
+    /// [`total_units`](Self::total_units) one row at a time, without a vector (for filling a
+    /// column buffer directly).
+    pub fn total_units_iter(&self) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
+        (0..self.n).map(|i| self.total_units_at(i))
     }
 
     /// Every row's published points of the indicator at `node` (file order) as fixed-point
     /// integers; `None` for failed rows and rows where the indicator was left out.
     pub fn points_units(&self, node: usize) -> Vec<Option<i64>> {
+        self.points_units_iter(node).collect()
+    }
+
+    /// [`points_units`](Self::points_units) one row at a time, without a vector.
+    pub fn points_units_iter(&self, node: usize) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
         let book = self.book.compiled();
-        let nodes = book.nodes.len();
-        if node >= nodes {
-            return vec![None; self.n];
-        }
-        (0..self.n)
-            .map(|i| match self.exceptions[i].as_deref() {
-                Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
-                Some(Err(_)) => None,
-                None => Some(self.fast_points(node, i)).filter(|&u| u != NONE),
-            })
-            .collect()
+        let known = node < book.nodes.len();
+        (0..self.n).map(move |i| match self.exceptions[i].as_deref() {
+            _ if !known => None,
+            Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
+            Some(Err(_)) => None,
+            None => Some(self.fast_points(node, i)).filter(|&u| u != NONE),
+        })
     }
 
     /// The fast path's published points of row `i` at `node`.
@@ -343,6 +350,11 @@ impl<'a> Row<'a> {
     pub fn grade(&self) -> Option<&'a str> {
         let g = self.batch.grade_of(self.index)?;
         Some(self.book().grades[g as usize].label.as_str())
+    }
+
+    /// The grade's position in [`Rulebook::grades`] (a code for a categorical column).
+    pub fn grade_index(&self) -> Option<usize> {
+        self.batch.grade_of(self.index).map(usize::from)
     }
 
     /// Whether every criterion holds.

@@ -442,6 +442,7 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
                         );
                         prop_assert_eq!(row.total(), o.total, "{} total row {}\n{}", name, i, text);
                         prop_assert_eq!(row.grade(), o.grade.as_deref(), "{} grade row {}", name, i);
+                        prop_assert_eq!(row.grade_index().map(|k| rb.grades()[k]), o.grade.as_deref());
                         prop_assert_eq!(row.passed(), o.passed, "{} passed row {}", name, i);
                         prop_assert_eq!(row.profile(), o.profile.as_deref(), "{} profile row {}", name, i);
                         for n in &o.nodes {

@@ -152,32 +152,41 @@ impl Batch {
     /// `exact(i)` gives row `i`'s value where the units have none (values beyond `i64` units).
     fn decimals(
         &self,
-        units: Vec<Option<i64>>,
+        units: impl ExactSizeIterator<Item = Option<i64>>,
         exact: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>,
     ) -> Result<ArrayRef, String> {
         let scale = self.rb.scale();
-        let mut values: Vec<i128> = Vec::with_capacity(units.len());
-        let mut valid = BooleanBufferBuilder::new(units.len());
-        for (i, u) in units.into_iter().enumerate() {
-            let v = match u {
-                Some(u) => Some(i128::from(u)),
-                None => {
-                    let row = self.batch.row(i);
-                    if row.is_ok() {
-                        exact(row).map(|mut d| {
-                            d.rescale(scale);
-                            d.mantissa()
-                        })
-                    } else {
-                        None
-                    }
-                }
-            };
-            values.push(v.unwrap_or(0));
-            valid.append(v.is_some());
+        let n = units.len();
+        // One pass writing the values; the rows without units (rare) are settled afterwards, and
+        // a validity bitmap is made only when some value is null.
+        let mut gaps: Vec<usize> = Vec::new();
+        let mut values: Vec<i128> = Vec::with_capacity(n);
+        values.extend(units.enumerate().map(|(i, u)| match u {
+            Some(u) => i128::from(u),
+            None => {
+                gaps.push(i);
+                0
+            }
+        }));
+        let mut nulls: Option<BooleanBufferBuilder> = None;
+        for i in gaps {
+            let row = self.batch.row(i);
+            let exact = row.is_ok().then(|| exact(row)).flatten().map(|mut d| {
+                d.rescale(scale);
+                d.mantissa()
+            });
+            match exact {
+                Some(m) => values[i] = m,
+                None => nulls
+                    .get_or_insert_with(|| {
+                        let mut b = BooleanBufferBuilder::new(n);
+                        b.append_n(n, true);
+                        b
+                    })
+                    .set_bit(i, false),
+            }
         }
-        let nulls = NullBuffer::new(valid.finish());
-        let nulls = (nulls.null_count() > 0).then_some(nulls);
+        let nulls = nulls.map(|mut b| NullBuffer::new(b.finish()));
         let array =
             Decimal128Array::new(ScalarBuffer::from(values), nulls).with_precision_and_scale(38, scale as i8);
         array.map(|a| Arc::new(a) as ArrayRef).map_err(|e| e.to_string())
@@ -207,12 +216,12 @@ impl Batch {
                 Arc::new(b.finish())
             }
             Col::Profile => strings(&|r| r.profile()),
-            Col::Total => self.decimals(self.batch.total_units(), &|r| r.total())?,
+            Col::Total => self.decimals(self.batch.total_units_iter(), &|r| r.total())?,
             // The maximum is the profile's: one per profile, not a decimal per row.
             Col::Max => {
                 let mut by_profile: Vec<(Option<&str>, Option<i64>)> = Vec::new();
                 let scale = self.rb.scale();
-                let units = rows()
+                let units: Vec<Option<i64>> = rows()
                     .map(|r| {
                         if !r.is_ok() {
                             return None;
@@ -229,15 +238,12 @@ impl Batch {
                         u
                     })
                     .collect();
-                self.decimals(units, &|r| r.max())?
+                self.decimals(units.into_iter(), &|r| r.max())?
             }
             // Grades as a dictionary (a categorical in pandas): one small code per row.
             Col::Grade => {
                 let labels = self.rb.grades();
-                let codes =
-                    UInt16Array::from_iter(rows().map(|r| {
-                        r.grade().and_then(|g| labels.iter().position(|l| *l == g)).map(|k| k as u16)
-                    }));
+                let codes = UInt16Array::from_iter(rows().map(|r| r.grade_index().map(|k| k as u16)));
                 let values = StringArray::from(labels.clone());
                 Arc::new(
                     DictionaryArray::<UInt16Type>::try_new(codes, Arc::new(values))
@@ -247,7 +253,7 @@ impl Batch {
             Col::Passed => Arc::new(BooleanArray::from_iter(rows().map(|r| r.passed()))),
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),
-            Col::Points(i) => self.decimals(self.batch.points_units(i), &|r| r.points_at(i))?,
+            Col::Points(i) => self.decimals(self.batch.points_units_iter(i), &|r| r.points_at(i))?,
             Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name())),
             Col::Error => {
                 let mut b = StringBuilder::with_capacity(n, 0);
