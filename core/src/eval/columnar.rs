@@ -1625,7 +1625,7 @@ fn rule_units(
                 })
                 .collect();
             let Some(table) = table else {
-                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+                return not_fixed(slow, n);
             };
             let pass: [bool; 3] = bands_pass(r.cmp);
             each_row(&v, n, slow, |i, x, _| {
@@ -1640,7 +1640,7 @@ fn rule_units(
             let table: Option<Vec<(i64, i64)>> =
                 profiles.map(|k| Some((units(pts.fixed(k)?), units(otherwise.fixed(k)?)))).collect();
             let Some(table) = table else {
-                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+                return not_fixed(slow, n);
             };
             let c = eval_b(env, slow, &r.when.expr);
             let pick = |i: usize, c: bool| {
@@ -1659,7 +1659,7 @@ fn rule_units(
                 Some(Line::new(x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?, pow, max, mode))
             };
             let Some(table) = profiles.map(line).collect::<Option<Vec<_>>>() else {
-                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+                return not_fixed(slow, n);
             };
             let v = eval_q(env, slow, &r.input.expr);
             each_row(&v, n, slow, |i, x, sl| match &table[env.prof[i] as usize] {
@@ -1677,7 +1677,7 @@ fn rule_units(
             let (each, floor) = (operand_q(env, &r.each), operand_q(env, &r.floor));
             let table = profiles.map(|k| Some((each.fixed(k)?, floor.fixed(k)?))).collect::<Option<Vec<_>>>();
             let (Some(e), Some(table)) = (r.input.expr(), table) else {
-                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+                return not_fixed(slow, n);
             };
             let max_q = Q { n: max, d: pow };
             let v = eval_q(env, slow, e);
@@ -1696,7 +1696,7 @@ fn rule_units(
             let each = operand_q(env, &r.each);
             let table = profiles.map(|k| each.fixed(k)).collect::<Option<Vec<_>>>();
             let (Some(e), Some(table)) = (r.input.expr(), table) else {
-                return publish(&rule_values(env, slow, rule, max, figures), max, pow, mode);
+                return not_fixed(slow, n);
             };
             let v = eval_q(env, slow, e);
             each_row(&v, n, slow, |i, x, sl| match mul(x, table[env.prof[i] as usize]) {
@@ -1765,6 +1765,13 @@ fn reduce(q: Q) -> Q {
     if g > 1 { Q { n: q.n / g, d: q.d / g } } else { q }
 }
 
+/// A rule whose operands are not constants per profile: the interpreter scores its rows.
+/// (Operands are constants or parameters, which are: not reached, but never a wrong answer.)
+fn not_fixed(slow: &mut [bool], n: usize) -> Vec<i64> {
+    all_slow(slow);
+    vec![0; n]
+}
+
 /// `f(row, value, slow flag)` for every row of a numeric column, with one loop per kind of
 /// column so that reading a value is a plain load (no dispatch per row).
 #[inline(always)]
@@ -1811,90 +1818,6 @@ fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures:
     let n = env.n;
     let max_q = Q { n: max, d: env.plan.pow };
     match rule {
-        Rule::Bands(r) => {
-            let v = eval_q(env, slow, &r.input.expr);
-            let bands: Vec<(QV<'_>, QV<'_>)> =
-                r.bands.iter().map(|(t, p)| (operand_q(env, t), operand_q(env, p))).collect();
-            let otherwise = operand_q(env, &r.otherwise);
-            let pass = bands_pass(r.cmp);
-            let holds = |o: Ordering| pass[(o as i8 + 1) as usize];
-            (0..n)
-                .map(|i| {
-                    let x = v.at(i);
-                    for (t, p) in &bands {
-                        if holds(cmp(x, t.at(i))) {
-                            return p.at(i);
-                        }
-                    }
-                    otherwise.at(i)
-                })
-                .collect()
-        }
-        Rule::Linear(r) => {
-            let v = eval_q(env, slow, &r.input.expr);
-            let (x0, p0, x1, p1) =
-                (operand_q(env, &r.x0), operand_q(env, &r.p0), operand_q(env, &r.x1), operand_q(env, &r.p1));
-            let mut out = Vec::with_capacity(n);
-            for (i, sl) in slow.iter_mut().enumerate().take(n) {
-                let (x0, p0, x1, p1) = (x0.at(i), p0.at(i), x1.at(i), p1.at(i));
-                // p0 + (v − x0)(p1 − p0)/(x1 − x0), clamped between p0 and p1.
-                let raw = sub(v.at(i), x0)
-                    .and_then(|a| mul(a, sub(p1, p0)?))
-                    .and_then(|a| div(a, sub(x1, x0)?))
-                    .and_then(|a| add(p0, a));
-                let Some(raw) = raw else {
-                    *sl = true;
-                    out.push(Q::ZERO);
-                    continue;
-                };
-                let (lo, hi) = if cmp(p0, p1) != Ordering::Greater { (p0, p1) } else { (p1, p0) };
-                out.push(if cmp(raw, lo) == Ordering::Less {
-                    lo
-                } else if cmp(raw, hi) == Ordering::Greater {
-                    hi
-                } else {
-                    raw
-                });
-            }
-            out
-        }
-        Rule::Check(r) => {
-            let c = eval_b(env, slow, &r.when.expr);
-            let pts = r.points.as_ref().map_or(QV::C(max_q), |p| operand_q(env, p));
-            let otherwise = operand_q(env, &r.otherwise);
-            (0..n).map(|i| if c.at(i) { pts.at(i) } else { otherwise.at(i) }).collect()
-        }
-        Rule::Count(r) => {
-            let Some(e) = r.input.expr() else {
-                all_slow(slow);
-                return vec![Q::ZERO; n];
-            };
-            let v = eval_q(env, slow, e);
-            let each = operand_q(env, &r.each);
-            to_vec(zip_q(n, &v, &each, slow, mul), n)
-        }
-        Rule::Deduct(r) => {
-            let Some(e) = r.input.expr() else {
-                all_slow(slow);
-                return vec![Q::ZERO; n];
-            };
-            let v = eval_q(env, slow, e);
-            let (each, floor) = (operand_q(env, &r.each), operand_q(env, &r.floor));
-            let mut out = Vec::with_capacity(n);
-            for (i, sl) in slow.iter_mut().enumerate().take(n) {
-                match mul(v.at(i), each.at(i)).and_then(|t| sub(max_q, t)) {
-                    Some(l) => {
-                        let f = floor.at(i);
-                        out.push(if cmp(l, f) == Ordering::Less { f } else { l });
-                    }
-                    None => {
-                        *sl = true;
-                        out.push(Q::ZERO);
-                    }
-                }
-            }
-            out
-        }
         Rule::Ratio(r) => {
             let v = eval_q(env, slow, &r.input.expr);
             let t = eval_q(env, slow, &r.target.expr);
@@ -1976,7 +1899,9 @@ fn rule_values(env: &Env<'_>, slow: &mut [bool], rule: &Rule, max: i64, figures:
             let v = eval_q(env, slow, &r.formula.expr);
             to_vec(v, n)
         }
-        Rule::Component(_) | Rule::Panel(_) | Rule::Items(_) => {
+        // Bands, lines, checks, counts and deductions are rule_units' own; components, panels
+        // and items are the interpreter's.
+        _ => {
             all_slow(slow);
             vec![Q::ZERO; n]
         }
