@@ -301,8 +301,8 @@ impl Num {
         if !x.is_finite() {
             return Err(NumError::NonFinite);
         }
-        if x.fract() == 0.0 && x.abs() < F64_EXACT_INT {
-            return Ok(Num::from_i64(x as i64));
+        if let Some((m, s)) = float_fixed(x) {
+            return Ok(Num::from_decimal(Decimal::new(m, s)));
         }
         // `{:e}` prints the shortest digits that round-trip; at most 17
         // significant digits and |exponent| ≤ 324, well within the limit.
@@ -422,16 +422,13 @@ pub fn decimal_from_f64(x: f64) -> Result<Decimal, TextNumberError> {
     if !x.is_finite() {
         return Err(TextNumberError::NonFinite);
     }
-    if x.fract() == 0.0 && x.abs() < F64_EXACT_INT {
-        return Ok(Decimal::from(x as i64));
-    }
     float_fixed(x).map_or_else(|| decimal_from_f64_text(x), |(m, s)| Ok(Decimal::new(m, s)))
 }
 
 /// The shortest text of a float with at most 9 places, as `(mantissa, places)`, without
-/// formatting (so the batch executor can take float columns straight): whole numbers below 2^53
-/// as they are, else the first `s` for
-/// which some s-place decimal reads back as `x` (fewest places is fewest digits). Below 2^52
+/// formatting (the batch executor takes float columns with it): whole numbers below 2^53 as they
+/// are, else the first `s` for which some s-place decimal reads back as `x` (fewest places is
+/// fewest digits). Below 2^52
 /// units, s-place decimals are further apart than the floats that read back as `x`, so at most
 /// one does and it is what the shortest text says; `x·10^s` is then within one unit of it,
 /// so m − 1, m, m + 1 cover it, and a division of exact integers (correctly rounded) tells
@@ -726,6 +723,9 @@ mod tests {
             let want = decimal_from_f64_text(x);
             let got = decimal_from_f64(x);
             prop_assert_eq!(got, want);
+            if let Ok(w) = want {
+                prop_assert_eq!(Num::from_f64(x).unwrap(), Num::from_decimal(w));
+            }
             if let (Ok(g), Ok(w)) = (got, want) {
                 prop_assert_eq!(g.scale(), w.scale(), "{}", x);
             }
