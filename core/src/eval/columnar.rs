@@ -691,11 +691,7 @@ fn load_typed<'s>(
                 b.map_or(i64::MAX, |q| q.n.div_euclid(q.d) + i64::from(q.n.rem_euclid(q.d) != 0))
             });
             let hi = hi.map_or(i64::MAX, |b| b.map_or(i64::MIN, |q| q.n.div_euclid(q.d)));
-            // A run of consecutive rows (a chunk scored in one pass) is borrowed as it is.
-            let values: Cow<'s, [i64]> = match (rows.first(), rows.last()) {
-                (Some(&a), Some(&b)) if b - a + 1 == rows.len() => Cow::Borrowed(&v[a..=b]),
-                _ => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
-            };
+            let values = pick(v, rows);
             for (sl, &n) in slow[..rows.len()].iter_mut().zip(values.iter()) {
                 *sl |= (n < lo) | (n > hi); // (no short circuit: the loop vectorises)
             }
@@ -759,10 +755,7 @@ fn load_typed<'s>(
             }
             Some(Col::Q(out))
         }
-        (D::Bool(v), InputType::Boolean) => Some(Col::B(match (rows.first(), rows.last()) {
-            (Some(&a), Some(&b)) if b - a + 1 == rows.len() => Cow::Borrowed(&v[a..=b]),
-            _ => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
-        })),
+        (D::Bool(v), InputType::Boolean) => Some(Col::B(pick(v, rows))),
         (D::Dict { codes, dict }, InputType::Text) => {
             // Decide each distinct value once: allowed, and its id among the rulebook's texts.
             let ids: Vec<Option<u32>> = dict
@@ -789,6 +782,15 @@ fn load_typed<'s>(
             Some(Col::T(out))
         }
         _ => None,
+    }
+}
+
+/// A column's values at `rows`: borrowed as they are when the rows are one consecutive run (a
+/// chunk scored in one pass), else gathered.
+fn pick<'s, T: Copy>(v: &'s [T], rows: &[usize]) -> Cow<'s, [T]> {
+    match (rows.first(), rows.last()) {
+        (Some(&a), Some(&b)) if b - a + 1 == rows.len() => Cow::Borrowed(&v[a..=b]),
+        _ => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
     }
 }
 
