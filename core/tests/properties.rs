@@ -91,6 +91,13 @@ fn expr() -> impl Strategy<Value = String> {
                 .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a}, {b})")),
             (inner.clone(), 0u32..4).prop_map(|(a, n)| format!("round({a}, {n})")),
+            // A rate as rulebooks write it, unparenthesised (the executor fuses whole a / b * k).
+            (
+                prop::sample::select(vec!["n1", "n2", "x1"]),
+                prop::sample::select(vec!["n1", "n2", "x2"]),
+                prop_oneof![0i64..200, Just(i64::MAX / 3), Just(1 << 40)]
+            )
+                .prop_map(|(a, b, k)| format!("({a} / {b} * {k})")),
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(c, a, b)| format!("(if {c} > 1 then {a} else {b})")),
         ]

@@ -1445,14 +1445,7 @@ fn eval<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> V<'a> {
             }
             V::Q(acc)
         }
-        CExpr::Product(first, rest) => {
-            let mut acc = eval_q(env, slow, first);
-            for (is_div, t) in rest {
-                let b = eval_q(env, slow, t);
-                acc = if *is_div { zip_q(n, &acc, &b, slow, div) } else { zip_q(n, &acc, &b, slow, mul) };
-            }
-            V::Q(acc)
-        }
+        CExpr::Product(first, rest) => V::Q(product(env, slow, first, rest)),
         CExpr::Min(items) | CExpr::Max(items) => {
             let want = if matches!(e, CExpr::Min(_)) { Ordering::Less } else { Ordering::Greater };
             let mut acc = eval_q(env, slow, &items[0]);
@@ -1582,6 +1575,37 @@ fn eval<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> V<'a> {
 }
 
 /// An operand: a constant, or a parameter (constant within a profile group).
+/// first ×/÷ rest…. The usual rate, whole numbers `a / b * k` with a whole constant `k`, is one
+/// pass over the rows that makes (a·k)/b directly (exact rationals commute, and a row that
+/// divides by zero or overflows goes slow either way); anything else runs step by step.
+fn product<'a>(env: &Env<'a>, slow: &mut [bool], first: &CExpr, rest: &[(bool, CExpr)]) -> QV<'a> {
+    let n = env.n;
+    let mut acc = eval_q(env, slow, first);
+    let operands: Vec<(bool, QV<'a>)> = rest.iter().map(|(d, t)| (*d, eval_q(env, slow, t))).collect();
+    if let (QV::I(xs), [(true, QV::I(ys)), (false, QV::C(k))]) = (&acc, &operands[..])
+        && k.d == 1
+    {
+        let (xs, ys, k) = (&xs[..n], &ys[..n], k.n);
+        let out: Vec<Q> = slow[..n]
+            .iter_mut()
+            .zip(xs.iter().zip(ys))
+            .map(|(sl, (&x, &y))| match x.checked_mul(k) {
+                // (A negative divisor is left to the general path: rare in data.)
+                Some(n) if y > 0 => Q { n, d: y },
+                _ => {
+                    *sl = true;
+                    Q::ONE
+                }
+            })
+            .collect();
+        return QV::S(Cow::Owned(out));
+    }
+    for (is_div, b) in &operands {
+        acc = if *is_div { zip_q(n, &acc, b, slow, div) } else { zip_q(n, &acc, b, slow, mul) };
+    }
+    acc
+}
+
 fn operand_q<'a>(env: &Env<'a>, op: &Operand) -> QV<'a> {
     match op {
         Operand::Const(n) => QV::C(Q::of(n).unwrap_or(Q::ZERO)),
@@ -1630,9 +1654,13 @@ fn rule_units(
                 return not_fixed(slow, n);
             };
             let pass: [bool; 3] = bands_pass(r.cmp);
+            // The first band that passes, found without an early exit: which band a row falls
+            // in is data (a jump on it would be mispredicted about as often as not).
             each_row(&v, n, slow, |i, x, _| {
                 let (bands, otherwise) = &table[env.prof[i] as usize];
-                bands.iter().find(|(t, _)| pass[(cmp(x, *t) as i8 + 1) as usize]).map_or(*otherwise, |b| b.1)
+                bands.iter().rev().fold(*otherwise, |pts, &(t, p)| {
+                    if pass[(cmp(x, t) as i8 + 1) as usize] { p } else { pts }
+                })
             })
         }
         Rule::Check(r) => {

@@ -143,13 +143,12 @@ const POW10_I64: [i64; 19] = {
 #[inline]
 pub fn round_div_i64(m: i64, d: i64, mode: Rounding) -> i128 {
     let (q, r) = (m / d, m % d);
-    if r == 0 {
-        return q.into();
-    }
     let ar = r.abs(); // |r| < d
     let half = ar.cmp(&(d - ar));
-    let q = i128::from(q);
-    if mode.away(m < 0, half, q & 1 != 0) { if m < 0 { q - 1 } else { q + 1 } } else { q }
+    // Without jumps on the remainder (random in a batch): a step of 0 or ±1 away from zero.
+    let away = (r != 0) & mode.away(m < 0, half, q & 1 != 0);
+    let step = if m < 0 { -i64::from(away) } else { i64::from(away) };
+    i128::from(q) + i128::from(step)
 }
 
 /// `m / d` (`d > 0`) rounded to an integer under `mode`. Public for the columnar batch
