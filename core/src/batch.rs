@@ -193,12 +193,21 @@ impl Batch {
     pub fn points_units_iter(&self, node: usize) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
         let book = self.book.compiled();
         let known = node < book.nodes.len();
-        (0..self.n).map(move |i| match self.exceptions[i].as_deref() {
-            _ if !known => None,
-            Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
-            Some(Err(_)) => None,
-            None => Some(self.fast_points(node, i)).filter(|&u| u != NONE),
-        })
+        // Chunk by chunk, as the fast path left them: one lookup of the chunk's column, not one
+        // per row.
+        let rows = self.exceptions.chunks(CHUNK).enumerate().flat_map(move |(c, exceptions)| {
+            let fast: &[i64] = match self.points.get(c).and_then(|p| p.get(node)) {
+                Some(col) if known => col,
+                _ => &[],
+            };
+            exceptions.iter().enumerate().map(move |(k, e)| match e.as_deref() {
+                _ if !known => None,
+                Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
+                Some(Err(_)) => None,
+                None => fast.get(k).copied().filter(|&u| u != NONE),
+            })
+        });
+        Exact { inner: rows, left: self.n }
     }
 
     /// The fast path's published points of row `i` at `node`.
@@ -275,6 +284,32 @@ impl Batch {
     }
 }
 
+/// An iterator that knows its length (`flat_map` does not say); `fold` is the inner one's.
+struct Exact<I> {
+    inner: I,
+    left: usize,
+}
+
+impl<I: Iterator> Iterator for Exact<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let x = self.inner.next()?;
+        self.left -= 1;
+        Some(x)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+
+    fn fold<B, F: FnMut(B, I::Item) -> B>(self, init: B, f: F) -> B {
+        self.inner.fold(init, f)
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for Exact<I> {}
+
 /// A published value in units of 10^−scale (exact: published values are multiples of it).
 fn units_of(book: &Compiled, x: &Num) -> Option<i64> {
     let (n, d) = x.round(book.meta.scale, book.meta.rounding).parts_i128()?;
@@ -317,18 +352,29 @@ impl<'a> Row<'a> {
 
     /// The record's key, or its 1-based row number.
     pub fn key(&self) -> String {
-        let key = match self.exception() {
-            Some(Ok(t)) => t.key.clone(),
-            Some(Err(e)) => e.key.clone(),
-            None => self.batch.keys.get(self.index).cloned().flatten(),
-        };
-        key.unwrap_or_else(|| (self.index + 1).to_string())
+        self.own_key().map_or_else(|| (self.index + 1).to_string(), str::to_owned)
+    }
+
+    /// The record's own key (its `key_field`), without a copy; `None` where [`key`](Self::key)
+    /// gives the row number instead.
+    pub fn own_key(&self) -> Option<&'a str> {
+        match self.exception() {
+            Some(Ok(t)) => t.key.as_deref(),
+            Some(Err(e)) => e.key.as_deref(),
+            None => self.batch.keys.get(self.index).and_then(Option::as_deref),
+        }
     }
 
     /// The profile the row was scored in.
     pub fn profile(&self) -> Option<&'a str> {
-        let p = self.batch.profile_of(self.index)?;
+        let p = self.profile_index()?;
         (p > 0).then(|| self.book().profiles[p].name.as_str())
+    }
+
+    /// The position of the row's profile, counted from 1 in [`Rulebook::profiles`] (a code for a
+    /// categorical column); 0 when the row was scored in no profile, `None` when it failed.
+    pub fn profile_index(&self) -> Option<usize> {
+        self.batch.profile_of(self.index)
     }
 
     /// Published total.

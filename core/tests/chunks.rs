@@ -33,7 +33,10 @@ fn check_rows(
     for (i, a) in alone.iter().enumerate() {
         let row = batch.row(i);
         match a {
-            Err(e) => assert_eq!(row.error().map(|e| e.kind()), Some(e.kind()), "{what} row {i}"),
+            Err(e) => {
+                assert_eq!(row.error().map(|e| e.kind()), Some(e.kind()), "{what} row {i}");
+                assert_eq!(row.profile_index(), None, "{what} profile index row {i}");
+            }
             Ok(o) => {
                 assert!(row.error().is_none(), "{what} row {i}: {:?}", row.error());
                 assert_eq!(row.total(), o.total, "{what} total row {i}");
@@ -45,6 +48,8 @@ fn check_rows(
                 assert_eq!(row.grade(), o.grade.as_deref(), "{what} grade row {i}");
                 assert_eq!(row.passed(), o.passed, "{what} passed row {i}");
                 assert_eq!(row.profile(), o.profile.as_deref(), "{what} profile row {i}");
+                let named = row.profile_index().map(|p| p.checked_sub(1).map(|p| rb.profiles()[p]));
+                assert_eq!(named, Some(o.profile.as_deref()), "{what} profile index row {i}");
                 let vetoes: Vec<&str> = o.vetoes.iter().map(|v| v.id.as_str()).collect();
                 assert_eq!(row.vetoes(), vetoes, "{what} vetoes row {i}");
                 for (k, n) in o.nodes.iter().enumerate() {
