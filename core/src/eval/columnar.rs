@@ -1057,7 +1057,9 @@ fn run_group<S: Source>(
     let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
     let mut vetoes = vec![0u64; n];
     let mut ceiling = vec![u16::MAX; n];
-    let mut veto_score: Vec<Option<i64>> = vec![None; n];
+    // The lowest veto score in units, `i64::MAX` for none (a score that large goes slow).
+    let scored = book.vetoes.iter().any(|v| v.score.is_some());
+    let mut veto_score: Vec<i64> = if scored { vec![i64::MAX; n] } else { Vec::new() };
     for (vi, v) in book.vetoes.iter().enumerate() {
         let fires = eval_b(&env, &mut slow, &v.when.expr);
         let score = v.score.as_ref().map(|s| operand_q(&env, s));
@@ -1070,8 +1072,8 @@ fn run_group<S: Source>(
                 let q = sc.at(i);
                 let u = round_div_i128(q.n as i128 * pow as i128, q.d as i128, mode);
                 match i64::try_from(u) {
-                    Ok(u) => veto_score[i] = Some(veto_score[i].map_or(u, |cur| cur.min(u))),
-                    Err(_) => slow[i] = true,
+                    Ok(u) if u != i64::MAX => veto_score[i] = veto_score[i].min(u),
+                    _ => slow[i] = true,
                 }
             }
             if let Some(g) = v.grade {
@@ -1079,10 +1081,10 @@ fn run_group<S: Source>(
             }
         }
     }
-    if has_total {
-        for i in 0..n {
-            if let Some(sc) = veto_score[i] {
-                total[i] = sc;
+    if has_total && scored {
+        for (t, &sc) in total.iter_mut().zip(&veto_score) {
+            if sc != i64::MAX {
+                *t = sc;
             }
         }
     }
@@ -1656,12 +1658,15 @@ fn rule_units(
             let pass: [bool; 3] = bands_pass(r.cmp);
             // The first band that passes, found without an early exit: which band a row falls
             // in is data (a jump on it would be mispredicted about as often as not).
-            each_row(&v, n, slow, |i, x, _| {
-                let (bands, otherwise) = &table[env.prof[i] as usize];
+            let first = |x: Q, (bands, otherwise): &BandsTable| {
                 bands.iter().rev().fold(*otherwise, |pts, &(t, p)| {
                     if pass[(cmp(x, t) as i8 + 1) as usize] { p } else { pts }
                 })
-            })
+            };
+            match uniform(&table) {
+                Some(one) => each_row(&v, n, slow, |_, x, _| first(x, one)),
+                None => each_row(&v, n, slow, |i, x, _| first(x, &table[env.prof[i] as usize])),
+            }
         }
         Rule::Check(r) => {
             let max_q = Q { n: max, d: pow };
@@ -1677,9 +1682,11 @@ fn rule_units(
                 let (yes, no) = table[env.prof[i] as usize];
                 if c { yes } else { no }
             };
-            match &c {
-                BV::S(c) => c[..n].iter().enumerate().map(|(i, &c)| pick(i, c)).collect(),
-                BV::C(c) => (0..n).map(|i| pick(i, *c)).collect(),
+            match (&c, uniform(&table)) {
+                // The same points in every profile (the usual case): a select that vectorises.
+                (BV::S(c), Some(&(yes, no))) => c[..n].iter().map(|&c| if c { yes } else { no }).collect(),
+                (BV::S(c), None) => c[..n].iter().enumerate().map(|(i, &c)| pick(i, c)).collect(),
+                (BV::C(c), _) => (0..n).map(|i| pick(i, *c)).collect(),
             }
         }
         Rule::Linear(r) => {
@@ -1692,16 +1699,16 @@ fn rule_units(
                 return not_fixed(slow, n);
             };
             let v = eval_q(env, slow, &r.input.expr);
-            each_row(&v, n, slow, |i, x, sl| match &table[env.prof[i] as usize] {
-                Some(line) => line.units(x, mode).unwrap_or_else(|| {
+            let at = |line: &Option<Line>, x: Q, sl: &mut bool| {
+                line.and_then(|l| l.units(x, mode)).unwrap_or_else(|| {
                     *sl = true;
                     0
-                }),
-                None => {
-                    *sl = true;
-                    0
-                }
-            })
+                })
+            };
+            match uniform(&table) {
+                Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
+                None => each_row(&v, n, slow, |i, x, sl| at(&table[env.prof[i] as usize], x, sl)),
+            }
         }
         Rule::Deduct(r) => {
             let (each, floor) = (operand_q(env, &r.each), operand_q(env, &r.floor));
@@ -1746,7 +1753,7 @@ fn rule_units(
 /// p = a + s·x, c1 = 10^scale·a.n·s.d, c2 = 10^scale·s.n·a.d, c3 = a.d·s.d. Rounding is monotone,
 /// so rounding the line extended beyond [x0, x1] and clamping between the published end points
 /// equals publishing the clamped value.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 struct Line {
     /// The published end points, lower first.
     lo: i64,
@@ -1787,6 +1794,13 @@ impl Line {
         let v = add(self.p0, mul(sub(x, self.x0)?, self.slope)?)?;
         Some(publish_one(&v, self.max, self.pow, mode).clamp(self.lo, self.hi))
     }
+}
+
+/// The one entry of a per-profile table whose profiles all agree (the rule's row loop then
+/// needs no profile lookup).
+fn uniform<T: PartialEq>(table: &[T]) -> Option<&T> {
+    let (first, rest) = table.split_first()?;
+    rest.iter().all(|t| t == first).then_some(first)
 }
 
 /// `q` in lowest terms.
@@ -1990,16 +2004,22 @@ fn sum_units<'c>(
     max: i64,
     slow: &mut [bool],
 ) -> Vec<i64> {
-    let mut acc = vec![0i64; n];
+    let mut acc: Option<Vec<i64>> = None;
     for col in cols {
         if col.len() != n {
             all_slow(slow); // a child not scored on this path
             continue;
         }
-        for (a, &u) in acc.iter_mut().zip(col.iter()) {
-            *a = a.wrapping_add(u);
+        match &mut acc {
+            None => acc = Some(col.clone()), // (a copy, not zeros and an add)
+            Some(acc) => {
+                for (a, &u) in acc.iter_mut().zip(col.iter()) {
+                    *a = a.wrapping_add(u);
+                }
+            }
         }
     }
+    let acc = acc.unwrap_or_else(|| vec![0; n]);
     for (sl, &a) in slow[..n].iter_mut().zip(&acc) {
         *sl |= (a < 0) | (a > max);
     }
