@@ -8,9 +8,9 @@ use arrow_array::builder::StringBuilder;
 use arrow_array::types::UInt16Type;
 use arrow_array::{
     ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int64Array, RecordBatch, StringArray,
-    StructArray, UInt16Array,
+    StructArray, UInt16Array, new_null_array,
 };
-use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
+use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use kaoping::{Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
@@ -114,16 +114,17 @@ impl Batch {
 
     /// The compact table: key, profile, total, max, grade, passed, ranks (unless `ranks` is false:
     /// they sort the batch), the points of every indicator (unless `points` is false), error kind
-    /// and error. Columns are built on every core.
+    /// and error. Columns are built on every core; profile and grade are dictionaries (small codes
+    /// per row, no text).
     fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
         let dec_type = DataType::Decimal128(38, self.rb.scale() as i8);
-        let grade_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
+        let dict_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
         let mut specs: Vec<(Field, Col)> = vec![
             (Field::new("key", DataType::Utf8, false), Col::Key),
-            (Field::new("profile", DataType::Utf8, true), Col::Profile),
+            (Field::new("profile", dict_type.clone(), true), Col::Profile),
             (Field::new("total", dec_type.clone(), true), Col::Total),
             (Field::new("max", dec_type.clone(), true), Col::Max),
-            (Field::new("grade", grade_type, true), Col::Grade),
+            (Field::new("grade", dict_type, true), Col::Grade),
             (Field::new("passed", DataType::Boolean, true), Col::Passed),
         ];
         if ranks {
@@ -160,14 +161,16 @@ impl Batch {
         // One pass writing the values; the rows without units (rare) are settled afterwards, and
         // a validity bitmap is made only when some value is null.
         let mut gaps: Vec<usize> = Vec::new();
-        let mut values: Vec<i128> = Vec::with_capacity(n);
-        values.extend(units.enumerate().map(|(i, u)| match u {
-            Some(u) => i128::from(u),
-            None => {
-                gaps.push(i);
-                0
-            }
-        }));
+        let mut values: Vec<i128> = large_buffer(n);
+        units.for_each(|u| {
+            values.push(match u {
+                Some(u) => i128::from(u),
+                None => {
+                    gaps.push(values.len());
+                    0
+                }
+            })
+        });
         let mut nulls: Option<BooleanBufferBuilder> = None;
         for i in gaps {
             let row = self.batch.row(i);
@@ -177,19 +180,10 @@ impl Batch {
             });
             match exact {
                 Some(m) => values[i] = m,
-                None => nulls
-                    .get_or_insert_with(|| {
-                        let mut b = BooleanBufferBuilder::new(n);
-                        b.append_n(n, true);
-                        b
-                    })
-                    .set_bit(i, false),
+                None => nulls.get_or_insert_with(|| all_valid(n)).set_bit(i, false),
             }
         }
-        let nulls = nulls.map(|mut b| NullBuffer::new(b.finish()));
-        let array =
-            Decimal128Array::new(ScalarBuffer::from(values), nulls).with_precision_and_scale(38, scale as i8);
-        array.map(|a| Arc::new(a) as ArrayRef).map_err(|e| e.to_string())
+        decimal_array(values, nulls, scale)
     }
 
     /// One column of the compact table. Totals and points come from the batch's fixed-point unit
@@ -205,40 +199,75 @@ impl Batch {
             Arc::new(b.finish())
         };
         let ranks = |get: &dyn Fn(kaoping::Row<'_>) -> Option<u32>| -> ArrayRef {
-            Arc::new(Int64Array::from_iter(rows().map(|r| get(r).map(i64::from))))
+            let mut values: Vec<i64> = large_buffer(n);
+            let mut nulls: Option<BooleanBufferBuilder> = None;
+            for row in rows() {
+                let rank = get(row);
+                if rank.is_none() {
+                    nulls.get_or_insert_with(|| all_valid(n)).set_bit(row.index(), false);
+                }
+                values.push(rank.map_or(0, i64::from));
+            }
+            Arc::new(Int64Array::new(
+                ScalarBuffer::from(values),
+                nulls.map(|mut b| NullBuffer::new(b.finish())),
+            ))
         };
         Ok(match col {
+            // A row without a key of its own is called by its row number, counted up as text.
             Col::Key => {
-                let mut b = StringBuilder::with_capacity(n, n * 8);
+                let mut text: Vec<u8> = large_buffer(n * 8);
+                let mut offsets: Vec<i32> = large_buffer(n + 1);
+                offsets.push(0);
+                let mut number = RowNumber::new();
                 for row in rows() {
-                    b.append_value(row.key());
+                    let own = row.own_key();
+                    let digits = number.next();
+                    text.extend_from_slice(own.map_or(digits, str::as_bytes));
+                    offsets.push(i32::try_from(text.len()).map_err(|_| "the keys exceed 2 GiB of text")?);
                 }
-                Arc::new(b.finish())
+                let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+                Arc::new(
+                    StringArray::try_new(offsets, Buffer::from_vec(text), None).map_err(|e| e.to_string())?,
+                )
             }
-            Col::Profile => strings(&|r| r.profile()),
+            // Profiles as a dictionary of the rulebook's profiles (a categorical in pandas); rows
+            // in no profile and failed rows are null.
+            Col::Profile => {
+                let codes = UInt16Array::from_iter(
+                    rows().map(|r| r.profile_index().and_then(|p| p.checked_sub(1)).map(|p| p as u16)),
+                );
+                let values = StringArray::from(self.rb.profiles());
+                Arc::new(
+                    DictionaryArray::<UInt16Type>::try_new(codes, Arc::new(values))
+                        .map_err(|e| e.to_string())?,
+                )
+            }
             Col::Total => self.decimals(self.batch.total_units_iter(), &|r| r.total())?,
-            // The maximum is the profile's: one per profile, not a decimal per row.
+            // The maximum is the profile's: one value per profile (index 0: no profile), looked up
+            // by the row's profile index.
             Col::Max => {
-                let mut by_profile: Vec<(Option<&str>, Option<i64>)> = Vec::new();
                 let scale = self.rb.scale();
-                let units: Vec<Option<i64>> = rows()
-                    .map(|r| {
-                        if !r.is_ok() {
-                            return None;
-                        }
-                        let p = r.profile();
-                        if let Some((_, u)) = by_profile.iter().find(|(q, _)| *q == p) {
-                            return *u;
-                        }
-                        let u = r.max().and_then(|mut d| {
+                let names = self.rb.profiles();
+                let by_profile: Vec<Option<i128>> = std::iter::once(None)
+                    .chain(names.into_iter().map(Some))
+                    .map(|p| {
+                        self.rb.max(p).map(|mut d| {
                             d.rescale(scale);
-                            i64::try_from(d.mantissa()).ok()
-                        });
-                        by_profile.push((p, u));
-                        u
+                            d.mantissa()
+                        })
                     })
                     .collect();
-                self.decimals(units.into_iter(), &|r| r.max())?
+                let mut values: Vec<i128> = large_buffer(n);
+                let mut nulls: Option<BooleanBufferBuilder> = None;
+                for row in rows() {
+                    let m = row.profile_index().and_then(|p| by_profile.get(p).copied().flatten());
+                    if m.is_none() {
+                        nulls.get_or_insert_with(|| all_valid(n)).set_bit(row.index(), false);
+                    }
+                    values.push(m.unwrap_or(0));
+                }
+                decimal_array(values, nulls, scale)?
             }
             // Grades as a dictionary (a categorical in pandas): one small code per row.
             Col::Grade => {
@@ -254,6 +283,10 @@ impl Batch {
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),
             Col::Points(i) => self.decimals(self.batch.points_units_iter(i), &|r| r.points_at(i))?,
+            // Without failed rows the error columns are nulls only, made at once.
+            Col::ErrorKind | Col::Error if self.batch.summary().failed == 0 => {
+                new_null_array(&DataType::Utf8, n)
+            }
             Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name())),
             Col::Error => {
                 let mut b = StringBuilder::with_capacity(n, 0);
@@ -340,6 +373,59 @@ impl ResultsIter {
         }
         self.results.item(py, i).map(Some)
     }
+}
+
+/// An empty vector with room for `n` values.
+fn large_buffer<T>(n: usize) -> Vec<T> {
+    Vec::with_capacity(n)
+}
+
+/// Row numbers (from 1) as decimal text, counted up one row at a time: a digit or two changes per
+/// row, no division.
+struct RowNumber {
+    digits: [u8; 20],
+    start: usize,
+}
+
+impl RowNumber {
+    fn new() -> RowNumber {
+        RowNumber { digits: [b'0'; 20], start: 19 }
+    }
+
+    /// The next number's text (1, 2, …).
+    fn next(&mut self) -> &[u8] {
+        let mut i = self.digits.len();
+        loop {
+            i -= 1;
+            if self.digits[i] == b'9' {
+                self.digits[i] = b'0';
+            } else {
+                self.digits[i] += 1;
+                break;
+            }
+        }
+        self.start = self.start.min(i);
+        &self.digits[self.start..]
+    }
+}
+
+/// A validity bitmap of `n` rows, every one valid (to clear the few that are not).
+fn all_valid(n: usize) -> BooleanBufferBuilder {
+    let mut b = BooleanBufferBuilder::new(n);
+    b.append_n(n, true);
+    b
+}
+
+/// A decimal128(38, scale) array of the values (mantissas), null where `nulls` says so.
+fn decimal_array(
+    values: Vec<i128>,
+    nulls: Option<BooleanBufferBuilder>,
+    scale: u32,
+) -> Result<ArrayRef, String> {
+    let nulls = nulls.map(|mut b| NullBuffer::new(b.finish()));
+    let array =
+        Decimal128Array::new(ScalarBuffer::from(values), nulls).with_precision_and_scale(38, scale as i8);
+    array.map(|a| Arc::new(a) as ArrayRef).map_err(|e| e.to_string())
 }
 
 /// A column of the compact table.
@@ -442,10 +528,11 @@ impl Batch {
     }
 
     /// The compact table as a `pyarrow.Table`: one row per record with key, profile, total, max,
-    /// grade (dictionary-encoded), passed, rank and profile_rank (unless `ranks=False`: they sort
-    /// the batch), the points of every indicator (unless `points=False`), error_kind and error. Totals, maxima and points are exact
-    /// decimal128 columns built from the batch's fixed-point values (no `Decimal` per cell).
-    /// Needs pyarrow.
+    /// grade, passed, rank and profile_rank (unless `ranks=False`: they sort the batch), the points
+    /// of every indicator (unless `points=False`), error_kind and error. Profile and grade are
+    /// dictionary-encoded (the rulebook's profiles and grades; null in no profile or grade, and
+    /// where the row failed). Totals, maxima and points are exact decimal128 columns built from the
+    /// batch's fixed-point values (no `Decimal` per cell). Needs pyarrow.
     #[pyo3(signature = (*, points = true, ranks = true))]
     fn to_arrow<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
         let pa = need(py, "pyarrow", "Batch.to_arrow()")?;
@@ -462,8 +549,8 @@ impl Batch {
     /// The compact table as a pandas DataFrame, indexed like the input DataFrame when there was
     /// one. Totals, maxima and points are exact decimal columns (`pd.ArrowDtype(pa.decimal128(38,
     /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
-    /// read; `.astype(object)` gives `Decimal` objects), grade a categorical, ranks nullable
-    /// `Int64`, `passed` nullable `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed.
+    /// read; `.astype(object)` gives `Decimal` objects), profile and grade categoricals (the
+    /// rulebook's profiles and grades), ranks nullable `Int64`, `passed` nullable `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed.
     /// `points=False` leaves out the indicators' points, `ranks=False` the ranks (computing them
     /// sorts the batch). Needs pandas and pyarrow.
     #[pyo3(signature = (*, dtype_backend = None, points = true, ranks = true))]

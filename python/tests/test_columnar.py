@@ -530,6 +530,65 @@ def test_output_columns(small: kaoping.Rulebook) -> None:
     assert p.columns == out.column_names
 
 
+PROFILED = """
+[rulebook]
+id = "t.profiled"
+title = "profiled"
+version = "1"
+scale = 2
+profile_field = "kind"
+key_field = "name"
+
+[profiles."甲"]
+[profiles."乙"]
+[profiles."乙".points]
+x = 40
+
+[inputs]
+name = { type = "text", required = false }
+kind = { type = "text", required = false }
+n = { type = "integer", min = 0 }
+
+[[indicator]]
+id = "x"
+label = "x"
+points = 60
+check = { when = "n > 2" }
+"""
+
+
+def test_output_profile_key_and_max() -> None:
+    rb = kaoping.Rulebook.from_str(PROFILED)
+    assert rb.profiles == ["甲", "乙"] and [rb.max(p) for p in [None, "甲", "乙"]] == [60, 60, 40]
+    # No profile, each profile, an unknown profile (fails), a failed row; keys given or not.
+    rows = {"name": ["a", None, "c", "d", "e", None, "g"], "kind": ["甲", None, "乙", "丙", "乙", "乙", None],
+            "n": [5, 5, 5, 5, -1, 1, 0]}
+    records = [{k: v for k, v in zip(rows, r) if v is not None} for r in zip(*rows.values())]
+    for b in [rb.score_many(pa.table(rows)), rb.score_many(records)]:
+        out = b.to_arrow()
+        assert out.schema.field("profile").type == pa.dictionary(pa.uint16(), pa.string())
+        assert out.column("profile").combine_chunks().dictionary.to_pylist() == ["甲", "乙"]
+        assert out.column("profile").to_pylist() == ["甲", None, "乙", None, None, "乙", None]
+        assert out.column("key").type == pa.string()
+        assert out.column("key").to_pylist() == ["a", "2", "c", "d", "e", "6", "g"]
+        assert out.column("max").to_pylist() == [Decimal(60), Decimal(60), Decimal(40), None, None, Decimal(40),
+                                                 Decimal(60)]
+        assert out.column("error_kind").to_pylist() == [None] * 3 + ["UnknownProfile", "InputOutOfRange"] + [None] * 2
+        df = b.to_pandas(points=False, ranks=False)
+        assert df["profile"].dtype == "category" and list(df["profile"].cat.categories) == ["甲", "乙"]
+        assert list(df["profile"].isna()) == [False, True, False, True, True, False, True]
+        assert list(df["max"].isna()) == [False, False, False, True, True, False, False]
+    # A batch without failed rows: the error columns are there, all null, still text.
+    ok = rb.score_many(pa.table({"kind": ["乙", None], "n": [3, 1]})).to_arrow()
+    assert ok.column("error_kind").type == pa.string() and ok.column("error").type == pa.string()
+    assert ok.column("error_kind").null_count == 2 and ok.column("error").to_pylist() == [None, None]
+    assert ok.column("key").to_pylist() == ["1", "2"] and ok.column("profile").to_pylist() == ["乙", None]
+    # Row numbers across digit boundaries (9 → 10, 99 → 100, …), keyed rows in between.
+    names = [None if i % 7 else f"k{i}" for i in range(1234)]
+    keys = rb.score_many(pa.table({"name": names, "n": [3] * 1234})).to_arrow(points=False).column("key")
+    assert keys.to_pylist() == [k or str(i + 1) for i, k in enumerate(names)]
+
+
 def test_index_of_a_dataframe_is_kept(small: kaoping.Rulebook) -> None:
     df = pd.DataFrame({"n": [10, 4]}, index=["甲", "乙"])
     out = small.score_many(df).to_pandas()
