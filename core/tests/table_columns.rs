@@ -261,3 +261,52 @@ fn committed_benchmark_rows_match_the_exact_reference_through_columns() {
         assert_eq!(row.grade().unwrap(), want.cells[grade_at]);
     }
 }
+
+/// An integer column is checked against its input's bounds on the fast path exactly as a record
+/// scored alone is: values on each bound, one past it, and the extremes of `i64` (whole-number
+/// bounds from a fractional `min` included).
+#[test]
+fn integer_columns_at_the_edges_of_their_bounds() {
+    let book = r#"
+[rulebook]
+id = "t.bounds"
+title = "bounds"
+version = "1"
+max = 15
+scale = 2
+
+[inputs]
+n = { type = "integer", min = -5, max = 10 }
+m = { type = "integer", min = 0.5 }
+
+[[indicator]]
+id = "a"
+label = "a"
+points = 10
+linear = { input = "n", from = [-5, 0], to = [10, 10] }
+
+[[indicator]]
+id = "b"
+label = "b"
+points = 5
+deduct = { input = "m", each = 1, floor = 0 }
+"#;
+    let rb = Rulebook::from_str(book, Format::Toml).unwrap();
+    let n = [i64::MIN, -6, -5, 0, 10, 11, i64::MAX, 3, 3, 3];
+    let m = [1, 1, 1, 1, 1, 1, 1, 0, 1, i64::MIN];
+    let mut c = kaoping::Columns::new(n.len());
+    c.push("n", kaoping::Column::new(ColumnData::Int(n.to_vec()))).unwrap();
+    c.push("m", kaoping::Column::new(ColumnData::Int(m.to_vec()))).unwrap();
+    let batch = rb.score_columns(&c, &BatchOptions { parallel: false, ..Default::default() }).unwrap();
+    for (i, row) in batch.rows().enumerate() {
+        let alone = rb.score_json(&format!(r#"{{"n": {}, "m": {}}}"#, n[i], m[i]), &Default::default());
+        match alone {
+            Ok(o) => assert_eq!(row.total(), o.total, "row {i}: n = {}, m = {}", n[i], m[i]),
+            Err(e) => {
+                let got = row.error().map(|g| g.kind());
+                assert_eq!(got, Some(e.kind()), "row {i}: n = {}, m = {}", n[i], m[i]);
+            }
+        }
+    }
+    assert_eq!(batch.summary().ok, 4, "n = -5, 0, 10 and m = 1 inside; the rest outside");
+}

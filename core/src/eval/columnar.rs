@@ -692,8 +692,13 @@ fn load_typed<'s>(
             });
             let hi = hi.map_or(i64::MAX, |b| b.map_or(i64::MIN, |q| q.n.div_euclid(q.d)));
             let values = pick(v, rows);
+            if lo > hi {
+                return None;
+            }
+            // lo ≤ n ≤ hi as one unsigned comparison: n − lo wraps to a large number below lo.
+            let span = hi.wrapping_sub(lo) as u64;
             for (sl, &n) in slow[..rows.len()].iter_mut().zip(values.iter()) {
-                *sl |= (n < lo) | (n > hi); // (no short circuit: the loop vectorises)
+                *sl |= n.wrapping_sub(lo) as u64 > span;
             }
             Some(Col::I(values))
         }
@@ -1782,8 +1787,9 @@ impl Line {
         Some(Line { lo: u0.min(u1), hi: u0.max(u1), c, x0, p0, slope, pow, max })
     }
 
-    /// Published points at `x` (`None`: an overflow; the interpreter decides).
-    #[inline]
+    /// Published points at `x` (`None`: an overflow; the interpreter decides). Inlined into
+    /// the row loop, where the rounding mode becomes loop-invariant.
+    #[inline(always)]
     fn units(&self, x: Q, mode: Rounding) -> Option<i64> {
         if let Some((c1, c2, c3)) = self.c
             && let Some(num) = c1.checked_mul(x.d).and_then(|t| t.checked_add(c2.checked_mul(x.n)?))
