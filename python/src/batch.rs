@@ -199,15 +199,7 @@ impl Batch {
             Arc::new(b.finish())
         };
         let ranks = |get: &dyn Fn(kaoping::Row<'_>) -> Option<u32>| -> ArrayRef {
-            let mut values: Vec<i64> = large_buffer(n);
-            let mut nulls: Option<BooleanBufferBuilder> = None;
-            for row in rows() {
-                let rank = get(row);
-                if rank.is_none() {
-                    nulls.get_or_insert_with(|| all_valid(n)).set_bit(row.index(), false);
-                }
-                values.push(rank.map_or(0, i64::from));
-            }
+            let (values, nulls) = with_nulls(n, rows().map(|r| get(r).map(i64::from)));
             Arc::new(Int64Array::new(
                 ScalarBuffer::from(values),
                 nulls.map(|mut b| NullBuffer::new(b.finish())),
@@ -258,15 +250,10 @@ impl Batch {
                         })
                     })
                     .collect();
-                let mut values: Vec<i128> = large_buffer(n);
-                let mut nulls: Option<BooleanBufferBuilder> = None;
-                for row in rows() {
-                    let m = row.profile_index().and_then(|p| by_profile.get(p).copied().flatten());
-                    if m.is_none() {
-                        nulls.get_or_insert_with(|| all_valid(n)).set_bit(row.index(), false);
-                    }
-                    values.push(m.unwrap_or(0));
-                }
+                let (values, nulls) = with_nulls(
+                    n,
+                    rows().map(|r| r.profile_index().and_then(|p| by_profile.get(p).copied().flatten())),
+                );
                 decimal_array(values, nulls, scale)?
             }
             // Grades as a dictionary (a categorical in pandas): one small code per row.
@@ -424,6 +411,22 @@ impl RowNumber {
         self.start = self.start.min(i);
         &self.digits[self.start..]
     }
+}
+
+/// One value per row (0 where none) and a validity bitmap, made only when some value is null.
+fn with_nulls<T: Default>(
+    n: usize,
+    items: impl Iterator<Item = Option<T>>,
+) -> (Vec<T>, Option<BooleanBufferBuilder>) {
+    let mut values: Vec<T> = large_buffer(n);
+    let mut nulls: Option<BooleanBufferBuilder> = None;
+    for v in items {
+        if v.is_none() {
+            nulls.get_or_insert_with(|| all_valid(n)).set_bit(values.len(), false);
+        }
+        values.push(v.unwrap_or_default());
+    }
+    (values, nulls)
 }
 
 /// A validity bitmap of `n` rows, every one valid (to clear the few that are not).

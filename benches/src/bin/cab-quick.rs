@@ -13,32 +13,11 @@ fn main() {
     let reps: usize = args.get(2).map_or(3, |r| r.parse().unwrap());
     let which = args.get(3).map_or("both", String::as_str);
     let modes: &[bool] = if args.get(4).is_some_and(|m| m == "serial") { &[false] } else { &[false, true] };
-    let report = |what: &str, parallel: bool, b: &kaoping::Batch, secs: f64, cpu: Option<f64>| {
-        let cpu = match (parallel, cpu) {
-            (false, Some(c)) => format!(" (on cpu {c:.3}s)"),
-            _ => String::new(),
-        };
-        eprintln!(
-            "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s{cpu}: {:.2} M/s",
-            b.len(),
-            b.fast_rows(),
-            b.summary().ok,
-            b.len() as f64 / secs / 1e6
-        );
-    };
     if which != "columns" {
         let records = kaoping_bench::load_cab(&rb, path);
         for &parallel in modes {
             for _ in 0..reps {
-                let (t, c) = (Instant::now(), on_cpu());
-                let b = rb.score_batch(&records, &BatchOptions { parallel, ..Default::default() });
-                report(
-                    "records",
-                    parallel,
-                    &b,
-                    t.elapsed().as_secs_f64(),
-                    on_cpu().zip(c).map(|(a, b)| a - b),
-                );
+                timed("records", parallel, || rb.score_batch(&records, &opts(parallel)));
             }
         }
     }
@@ -46,18 +25,32 @@ fn main() {
         let cols = kaoping_bench::load_cab_columns(path);
         for &parallel in modes {
             for _ in 0..reps {
-                let (t, c) = (Instant::now(), on_cpu());
-                let b = rb.score_columns(&cols, &BatchOptions { parallel, ..Default::default() }).unwrap();
-                report(
-                    "columns",
-                    parallel,
-                    &b,
-                    t.elapsed().as_secs_f64(),
-                    on_cpu().zip(c).map(|(a, b)| a - b),
-                );
+                timed("columns", parallel, || rb.score_columns(&cols, &opts(parallel)).unwrap());
             }
         }
     }
+}
+
+fn opts(parallel: bool) -> BatchOptions {
+    BatchOptions { parallel, ..Default::default() }
+}
+
+/// Score once with `score` and report the rows, wall time, time on a CPU (serial runs) and speed.
+fn timed(what: &str, parallel: bool, score: impl FnOnce() -> kaoping::Batch) {
+    let (t, c) = (Instant::now(), on_cpu());
+    let b = score();
+    let secs = t.elapsed().as_secs_f64();
+    let cpu = match (parallel, on_cpu().zip(c)) {
+        (false, Some((after, before))) => format!(" (on cpu {:.3}s)", after - before),
+        _ => String::new(),
+    };
+    eprintln!(
+        "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s{cpu}: {:.2} M/s",
+        b.len(),
+        b.fast_rows(),
+        b.summary().ok,
+        b.len() as f64 / secs / 1e6
+    );
 }
 
 /// Seconds this thread has spent on a CPU (Linux; `None` elsewhere).
