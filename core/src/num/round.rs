@@ -423,6 +423,52 @@ mod tests {
             }
         }
 
+        /// `round_div_i64` over the whole `i64` range: extremes, quotients beyond 2^50 (where a
+        /// double no longer holds a quotient and its fraction), divisors from 1 to `i64::MAX`.
+        #[test]
+        fn round_div_i64_matches_reference(
+            m in prop_oneof![
+                any::<i64>(),
+                -(1i64 << 20)..(1i64 << 20),
+                Just(i64::MIN), Just(i64::MAX), Just(i64::MIN + 1),
+                (1i64..=12, -3i64..=3).prop_map(|(k, e)| (1i64 << (k + 50)) + e),
+                (1i64..=12, -3i64..=3).prop_map(|(k, e)| -(1i64 << (k + 50)) + e),
+            ],
+            d in prop_oneof![1i64..=1000, 1i64..=i64::MAX, Just(i64::MAX), (1u32..=62).prop_map(|k| 1i64 << k)],
+        ) {
+            check_round_div_i64(m, d)?;
+        }
+
+        /// Exact multiples and their neighbours, with large quotients: where a quotient's
+        /// estimate lands just below or above a whole number.
+        #[test]
+        fn round_div_i64_near_whole_quotients(q in (1i64 << 30)..(1i64 << 51), d in 3i64..(1 << 12), e in -1i64..=1) {
+            if let Some(m) = q.checked_mul(d).and_then(|m| m.checked_add(e)) {
+                check_round_div_i64(m, d)?;
+                check_round_div_i64(-m, d)?;
+            }
+        }
+    }
+
+    fn check_round_div_i64(m: i64, d: i64) -> Result<(), TestCaseError> {
+        let exact = R::new(BigInt::from(m), BigInt::from(d));
+        for mode in Rounding::ALL {
+            let want = exact.round(0, mode);
+            prop_assert_eq!(
+                R::int(BigInt::from(round_div_i64(m, d, mode))),
+                want,
+                "{} / {} {:?}",
+                m,
+                d,
+                mode
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
         #[test]
         fn floor_ceil_match_reference(x in num_strategy()) {
             let rx = R::of(&x);
