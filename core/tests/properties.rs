@@ -45,7 +45,10 @@ struct Book {
     rounding: &'static str,
     derived: Vec<String>,
     groups: Vec<(u32, bool, Vec<Leaf>)>, // (weight, weighted children?, leaves)
+    /// The bonus item's rule, if any.
     bonus: Option<String>,
+    /// `allow_above_max` (a bonus may lift the total above the max).
+    above_max: bool,
     veto: Option<String>,
     criterion: Option<String>,
     grade_bounds: (u32, u32),
@@ -104,6 +107,16 @@ fn expr() -> impl Strategy<Value = String> {
     })
 }
 
+/// What a count or a deduction reads: an input straight, or an expression.
+fn count_input() -> impl Strategy<Value = String> {
+    prop_oneof![3 => prop::sample::select(vec!["n1", "n2", "x1"]).prop_map(str::to_owned), 1 => expr()]
+}
+
+/// Points per unit of a count or deduction.
+fn each() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["1", "3", "0.5", "0.125", "\"p1\""])
+}
+
 fn leaf() -> impl Strategy<Value = Leaf> {
     let rule = prop_oneof![
         (expr(), prop::sample::select(vec!["at_most", "below", "at_least", "above"])).prop_map(|(e, cmp)| {
@@ -122,6 +135,12 @@ fn leaf() -> impl Strategy<Value = Leaf> {
         ),
         expr().prop_map(|e| format!("check = {{ when = \"{e} > 1\", else = 1 }}")),
         expr().prop_map(|e| format!("deduct = {{ input = \"{e}\", each = 0.5 }}")),
+        // Counts and deductions of an input as it is (often a whole number), with `each` and
+        // `floor` whole in units or not at the rulebook's scale.
+        (count_input(), each()).prop_map(|(e, each)| format!("count = {{ input = \"{e}\", each = {each} }}")),
+        (count_input(), each(), prop::sample::select(vec!["0", "1", "2.5", "-1"])).prop_map(
+            |(e, each, floor)| { format!("deduct = {{ input = \"{e}\", each = {each}, floor = {floor} }}") }
+        ),
         (expr(), expr()).prop_map(|(a, b)| format!("ratio = {{ input = \"{a}\", target = \"{b}\" }}")),
         expr().prop_map(|e| format!("formula = \"{e}\"")),
         Just("lookup = { input = \"area\", table = { \"东\" = 7, \"西\" = \"p1\" }, else = 2 }".to_owned()),
@@ -144,15 +163,33 @@ fn book() -> impl Strategy<Value = Book> {
             (1u32..5, prop::bool::weighted(0.3), prop::collection::vec(leaf(), 1..4)),
             1..4,
         ),
-        prop::option::of(expr()),
+        prop::option::of(prop_oneof![
+            expr().prop_map(|b| format!("formula = \"{b}\"")),
+            (count_input(), each())
+                .prop_map(|(e, each)| format!("count = {{ input = \"{e}\", each = {each} }}")),
+        ]),
+        prop::bool::weighted(0.3),
         prop::option::weighted(0.3, expr()),
         prop::option::weighted(0.5, expr()),
         (0u32..60, 0u32..30),
         [limits(), limits()],
     )
-        .prop_map(|(scale, rounding, derived, groups, bonus, veto, criterion, grade_bounds, limits)| {
-            Book { scale, rounding, derived, groups, bonus, veto, criterion, grade_bounds, limits }
-        })
+        .prop_map(
+            |(scale, rounding, derived, groups, bonus, above_max, veto, criterion, grade_bounds, limits)| {
+                Book {
+                    scale,
+                    rounding,
+                    derived,
+                    groups,
+                    bonus,
+                    above_max,
+                    veto,
+                    criterion,
+                    grade_bounds,
+                    limits,
+                }
+            },
+        )
 }
 
 impl Book {
@@ -204,7 +241,10 @@ impl Book {
             s = s.replace("[profiles.\"西\".points]\n\"g0\" = 999\n", "");
         }
         if let Some(b) = &self.bonus {
-            let _ = write!(s, "[[bonus]]\nid = \"b\"\nlabel = \"加分\"\npoints = 3\nformula = \"{b}\"\n");
+            let _ = write!(s, "[[bonus]]\nid = \"b\"\nlabel = \"加分\"\npoints = 3\n{b}\n");
+        }
+        if self.above_max {
+            s.push_str("[adjust]\nallow_above_max = true\n");
         }
         s.push_str("[[penalty]]\nid = \"pen\"\nlabel = \"扣分\"\npoints = 2\ncheck = { when = \"flag\" }\n");
         if let Some(v) = &self.veto {
@@ -345,7 +385,8 @@ fn columns(recs: &[Rec], float_x: bool) -> Columns {
     c
 }
 
-fn check_bounds(o: &Outcome) -> Result<(), TestCaseError> {
+/// `above`: how far a total may exceed the max (the bonus item's points, with `allow_above_max`).
+fn check_bounds(o: &Outcome, above: Decimal) -> Result<(), TestCaseError> {
     for n in &o.nodes {
         if let Some(p) = n.points {
             prop_assert!(p >= Decimal::ZERO && p <= n.max, "{} = {p} outside [0, {}]", n.id, n.max);
@@ -353,7 +394,7 @@ fn check_bounds(o: &Outcome) -> Result<(), TestCaseError> {
     }
     // A firing veto's `score` sets the total as written (spec §9), even above a small max.
     if let (Some(t), Some(m), true) = (o.total, o.max, o.vetoes.is_empty()) {
-        prop_assert!(t >= Decimal::ZERO && t <= m, "total {t} outside [0, {m}]");
+        prop_assert!(t >= Decimal::ZERO && t <= m + above, "total {t} outside [0, {m} + {above}]");
     }
     Ok(())
 }
@@ -469,7 +510,7 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
                 }
             }
             if let Ok(o) = &alone {
-                check_bounds(o)?;
+                check_bounds(o, if b.above_max { Decimal::from(3) } else { Decimal::ZERO })?;
                 // The JSON round trip gives the same result back.
                 let back = Outcome::from_json(&o.to_json()).unwrap();
                 prop_assert_eq!(&back, o);

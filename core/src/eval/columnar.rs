@@ -25,7 +25,7 @@ use crate::model::{Aggregate, DefaultDoc, InputType};
 use crate::num::{self, Num, Rounding, round_div_i64, round_div_i128};
 use crate::record::{Record, Value};
 
-use crate::rules::{Rule, relative::Best};
+use crate::rules::{Rule, bands::Cmp as BandsCmp, relative::Best};
 
 use super::Figures;
 
@@ -1041,27 +1041,32 @@ fn run_group<S: Source>(
         let bonus = adjust(&env, s.figures, &book.bonus, &plan.bonus_units, plan.bonus_cap, &mut slow);
         let penalty =
             adjust(&env, s.figures, &book.penalty, &plan.penalty_units, plan.penalty_cap, &mut slow);
-        let max = plan.max_units[profile];
-        for i in 0..n {
-            let t = total[i].checked_add(bonus[i]).and_then(|t| t.checked_sub(penalty[i]));
-            let Some(t) = t else {
-                slow[i] = true;
-                continue;
-            };
-            total[i] = if t < 0 {
-                0
-            } else if !book.allow_above_max && t > max {
-                max
-            } else {
-                t
-            };
+        let hi = if book.allow_above_max { i64::MAX } else { plan.max_units[profile] };
+        // Without jumps: an overflow flags the row, the clamp is two selects.
+        let mut settle = |items: &[i64], subtract: bool| {
+            for ((t, &a), sl) in total.iter_mut().zip(items).zip(slow.iter_mut()) {
+                let (v, over) = if subtract { t.overflowing_sub(a) } else { t.overflowing_add(a) };
+                *sl |= over;
+                *t = v;
+            }
+        };
+        if let Some(b) = &bonus {
+            settle(b, false);
+        }
+        if let Some(p) = &penalty {
+            settle(p, true);
+        }
+        if bonus.is_some() || penalty.is_some() {
+            total.iter_mut().for_each(|t| *t = (*t).clamp(0, hi));
         }
     }
 
     // Vetoes, criteria, grade rules, grades.
     let env = Env { book, plan, n, profile, prof, slots: &slots, points: &node_points };
     let mut vetoes = vec![0u64; n];
-    let mut ceiling = vec![u16::MAX; n];
+    // The worst grade a veto or grade rule allows, as an index; 0 (the best grade) when none
+    // applies, so that the grade is the larger of this and the total's.
+    let mut ceiling = vec![0u16; n];
     // The lowest veto score in units, `i64::MAX` for none (a score that large goes slow).
     let scored = book.vetoes.iter().any(|v| v.score.is_some());
     let mut veto_score: Vec<i64> = if scored { vec![i64::MAX; n] } else { Vec::new() };
@@ -1082,7 +1087,7 @@ fn run_group<S: Source>(
                 }
             }
             if let Some(g) = v.grade {
-                ceiling[i] = if ceiling[i] == u16::MAX { g } else { ceiling[i].max(g) };
+                ceiling[i] = ceiling[i].max(g);
             }
         }
     }
@@ -1106,7 +1111,7 @@ fn run_group<S: Source>(
         let fires = eval_b(&env, &mut slow, &g.when.expr);
         for (i, c) in ceiling.iter_mut().enumerate() {
             if fires.at(i) {
-                *c = if *c == u16::MAX { g.at_most } else { (*c).max(g.at_most) };
+                *c = (*c).max(g.at_most);
             }
         }
     }
@@ -1114,34 +1119,43 @@ fn run_group<S: Source>(
     if has_total && !book.grades.is_empty() {
         // Bounds depend on the profile alone. Totals are whole numbers of units, so each bound
         // becomes the least total in units that meets it: ⌈b·10^scale⌉ for `at_least`,
-        // ⌊b·10^scale⌋ + 1 for `above` (a grade without a bound: any total).
-        let least = |k: usize, g: &crate::compile::Grade| -> Option<i128> {
+        // ⌊b·10^scale⌋ + 1 for `above` (a grade without a bound: any total). Bounds beyond
+        // i64 saturate: a total on the fast path lies far inside (it is at most the max, or
+        // the max plus a capped bonus, in units).
+        let least = |k: usize, g: &crate::compile::Grade| -> Option<i64> {
             let (strict, b) = match &g.bound {
-                None => return Some(i128::MIN),
+                None => return Some(i64::MIN),
                 Some(Bound::AtLeast(op)) => (false, operand_q(&env, op).fixed(k)?),
                 Some(Bound::Above(op)) => (true, operand_q(&env, op).fixed(k)?),
             };
             let (m, d) = (b.n as i128 * pow as i128, b.d as i128);
             let floor = m.div_euclid(d);
             let least = if strict { floor + 1 } else { floor + i128::from(m.rem_euclid(d) != 0) };
-            Some(least)
+            Some(least.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
         };
-        let table: Option<Vec<Vec<i128>>> =
+        let table: Option<Vec<Vec<i64>>> =
             (0..book.profiles.len()).map(|k| book.grades.iter().map(|g| least(k, g)).collect()).collect();
         let table = table.unwrap_or_else(|| {
             all_slow(&mut slow); // (operands are constants or parameters: not reached)
-            vec![vec![i128::MIN; book.grades.len()]; book.profiles.len()]
+            vec![vec![i64::MIN; book.grades.len()]; book.profiles.len()]
         });
-        for i in 0..n {
-            let t = i128::from(total[i]);
-            let mut g = (book.grades.len() - 1) as u16;
-            for (k, &least) in table[prof[i] as usize].iter().enumerate() {
-                if t >= least {
-                    g = k as u16;
-                    break;
+        // The first grade whose bound the total meets (the last grade otherwise), found without
+        // an early exit, as bands are; then no better than the ceiling.
+        let last = (book.grades.len() - 1) as u16;
+        let first = |t: i64, bounds: &[i64]| {
+            bounds.iter().enumerate().rev().fold(last, |g, (k, &least)| if t >= least { k as u16 } else { g })
+        };
+        match uniform(&table) {
+            Some(one) => {
+                for ((g, &t), &c) in grade.iter_mut().zip(&total).zip(&ceiling) {
+                    *g = first(t, one).max(c);
                 }
             }
-            grade[i] = if ceiling[i] != u16::MAX && ceiling[i] > g { ceiling[i] } else { g };
+            None => {
+                for (i, g) in grade.iter_mut().enumerate() {
+                    *g = first(total[i], &table[prof[i] as usize]).max(ceiling[i]);
+                }
+            }
         }
     }
     for col in node_points.iter_mut().filter(|c| c.len() != n) {
@@ -1660,17 +1674,30 @@ fn rule_units(
             let Some(table) = table else {
                 return not_fixed(slow, n);
             };
-            let pass: [bool; 3] = bands_pass(r.cmp);
             // The first band that passes, found without an early exit: which band a row falls
-            // in is data (a jump on it would be mispredicted about as often as not).
-            let first = |x: Q, (bands, otherwise): &BandsTable| {
-                bands.iter().rev().fold(*otherwise, |pts, &(t, p)| {
-                    if pass[(cmp(x, t) as i8 + 1) as usize] { p } else { pts }
-                })
-            };
-            match uniform(&table) {
-                Some(one) => each_row(&v, n, slow, |_, x, _| first(x, one)),
-                None => each_row(&v, n, slow, |i, x, _| first(x, &table[env.prof[i] as usize])),
+            // in is data (a jump on it would be mispredicted about as often as not). Each test
+            // x ? t (x = n/d, t = tn/td, both denominators positive) is decided on the cross
+            // products n·td ? tn·d, which cannot overflow i128; the operator is a constant of
+            // each loop.
+            macro_rules! bands_by {
+                ($op:tt) => {{
+                    let first = |x: Q, (bands, otherwise): &BandsTable| {
+                        let (xn, xd) = (i128::from(x.n), i128::from(x.d));
+                        bands.iter().rev().fold(*otherwise, |pts, &(t, p)| {
+                            if xn * i128::from(t.d) $op i128::from(t.n) * xd { p } else { pts }
+                        })
+                    };
+                    match uniform(&table) {
+                        Some(one) => each_row(&v, n, slow, |_, x, _| first(x, one)),
+                        None => each_row(&v, n, slow, |i, x, _| first(x, &table[env.prof[i] as usize])),
+                    }
+                }};
+            }
+            match r.cmp {
+                BandsCmp::AtMost => bands_by!(<=),
+                BandsCmp::Below => bands_by!(<),
+                BandsCmp::AtLeast => bands_by!(>=),
+                BandsCmp::Above => bands_by!(>),
             }
         }
         Rule::Check(r) => {
@@ -1723,6 +1750,17 @@ fn rule_units(
             };
             let max_q = Q { n: max, d: pow };
             let v = eval_q(env, slow, e);
+            // Whole numbers with `each` and `floor` whole in units (the usual case): integers
+            // only. Saturating where the exact value is far outside [0, max] anyway: the clamp
+            // gives what rounding the exact value would.
+            if let (QV::I(xs), Some(&(each, floor))) = (&v, uniform(&table))
+                && let (Some(each), Some(floor)) = (q_units(each, pow), q_units(floor, pow))
+            {
+                return xs[..n]
+                    .iter()
+                    .map(|&x| max.saturating_sub(x.saturating_mul(each)).max(floor).clamp(0, max))
+                    .collect();
+            }
             each_row(&v, n, slow, |i, x, sl| {
                 let (each, floor) = &table[env.prof[i] as usize];
                 match mul(x, *each).and_then(|t| sub(max_q, t)) {
@@ -1741,6 +1779,12 @@ fn rule_units(
                 return not_fixed(slow, n);
             };
             let v = eval_q(env, slow, e);
+            // As in `Deduct`: whole numbers times an `each` whole in units.
+            if let (QV::I(xs), Some(&each)) = (&v, uniform(&table))
+                && let Some(each) = q_units(each, pow)
+            {
+                return xs[..n].iter().map(|&x| x.saturating_mul(each).clamp(0, max)).collect();
+            }
             each_row(&v, n, slow, |i, x, sl| match mul(x, table[env.prof[i] as usize]) {
                 Some(q) => units(q),
                 None => {
@@ -1809,6 +1853,12 @@ fn uniform<T: PartialEq>(table: &[T]) -> Option<&T> {
     rest.iter().all(|t| t == first).then_some(first)
 }
 
+/// `q` in units of 10^−scale (`pow` = 10^scale), when that is a whole number.
+fn q_units(q: Q, pow: i64) -> Option<i64> {
+    let m = q.n.checked_mul(pow)?;
+    (m % q.d == 0).then_some(m / q.d)
+}
+
 /// `q` in lowest terms.
 fn reduce(q: Q) -> Q {
     let g = gcd(q.n.unsigned_abs() as u128, q.d as u128) as i64;
@@ -1841,16 +1891,6 @@ fn each_row(
             .map(|(i, (sl, x))| f(i, Q { n: *x, d: 1 }, sl))
             .collect(),
         QV::C(_) | QV::P(..) => slow.iter_mut().enumerate().map(|(i, sl)| f(i, v.at(i), sl)).collect(),
-    }
-}
-
-/// Which orderings of (value, threshold) pass a bands test, indexed by `Ordering as i8 + 1`.
-fn bands_pass(c: crate::rules::bands::Cmp) -> [bool; 3] {
-    match c {
-        crate::rules::bands::Cmp::AtMost => [true, true, false],
-        crate::rules::bands::Cmp::Below => [true, false, false],
-        crate::rules::bands::Cmp::AtLeast => [false, true, true],
-        crate::rules::bands::Cmp::Above => [false, false, true],
     }
 }
 
@@ -2000,10 +2040,11 @@ fn publish_one(v: &Q, max: i64, pow: i64, mode: Rounding) -> i64 {
 
 /// Σ of unit columns.
 ///
-/// Each child's published points lie in [0, its points] and a sum node's children add up to its
-/// points (checked at load, as the top level adds up to the max), so the sum lies in [0, `max`]
-/// and cannot overflow: plain adds, which vectorise, then one range test per row that flags
-/// anything else (a child left out, i.e. `NONE`) for the interpreter.
+/// Each child's published points lie in [0, its points] (rules clamp what they publish, and a
+/// weighted node's points are a weighted mean of its children's shares of their points times
+/// its own), and a sum node's children add up to its points in units exactly (checked at load,
+/// as the top level adds up to the max; the plan takes points with no more places than the
+/// scale). So the sum lies in [0, `max`]: plain adds, which vectorise, and no test per row.
 fn sum_units<'c>(
     cols: impl Iterator<Item = &'c Vec<i64>>,
     n: usize,
@@ -2026,9 +2067,10 @@ fn sum_units<'c>(
         }
     }
     let acc = acc.unwrap_or_else(|| vec![0; n]);
-    for (sl, &a) in slow[..n].iter_mut().zip(&acc) {
-        *sl |= (a < 0) | (a > max);
-    }
+    debug_assert!(
+        acc.iter().zip(&slow[..n]).all(|(&a, &sl)| sl || (0..=max).contains(&a)),
+        "a sum out of range"
+    );
     acc
 }
 
@@ -2079,7 +2121,8 @@ fn weighted(
     out
 }
 
-/// Bonus or penalty: each item clamped to its points and rounded, the sum capped.
+/// Bonus or penalty: each item clamped to its points and rounded, the sum capped (`None`: no
+/// items).
 fn adjust(
     env: &Env<'_>,
     figures: Option<&Figures>,
@@ -2087,15 +2130,16 @@ fn adjust(
     item_units: &[i64],
     cap: i64,
     slow: &mut [bool],
-) -> Vec<i64> {
-    let n = env.n;
-    let mut sum = vec![0i64; n];
+) -> Option<Vec<i64>> {
+    let mut sum: Option<Vec<i64>> = None;
     for (k, it) in items.iter().enumerate() {
         let published = rule_units(env, slow, &it.rule, item_units[k], figures);
-        for (a, p) in sum.iter_mut().zip(published) {
-            *a = a.saturating_add(p);
+        match &mut sum {
+            None => sum = Some(published),
+            Some(sum) => sum.iter_mut().zip(published).for_each(|(a, p)| *a = a.saturating_add(p)),
         }
     }
+    let mut sum = sum?;
     sum.iter_mut().for_each(|a| *a = (*a).min(cap));
-    sum
+    Some(sum)
 }
