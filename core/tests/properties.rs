@@ -119,10 +119,16 @@ fn each() -> impl Strategy<Value = &'static str> {
 
 fn leaf() -> impl Strategy<Value = Leaf> {
     let rule = prop_oneof![
-        (expr(), prop::sample::select(vec!["at_most", "below", "at_least", "above"])).prop_map(|(e, cmp)| {
-            let (a, b) = if cmp == "at_most" || cmp == "below" { (2, 3) } else { (3, 2) };
-            format!("bands = {{ input = \"{e}\", {cmp} = [[{a}, \"p1\"], [{b}, 1]], else = 0 }}")
-        }),
+        // Thresholds whole, fractional, or a parameter (2.5 or 4 by profile).
+        (
+            expr(),
+            prop::sample::select(vec!["at_most", "below", "at_least", "above"]),
+            prop::sample::select(vec![("2", "3"), ("1.5", "2.25"), ("\"p1\"", "5")]),
+        )
+            .prop_map(|(e, cmp, (lo, hi))| {
+                let (a, b) = if cmp == "at_most" || cmp == "below" { (lo, hi) } else { (hi, lo) };
+                format!("bands = {{ input = \"{e}\", {cmp} = [[{a}, \"p1\"], [{b}, 1]], else = 0 }}")
+            }),
         // Short lines near zero, where the inputs' values fall, so that most values land on
         // the line (with slopes like 10/7, where rounding matters) rather than beyond its ends;
         // some end at the parameter p1 (2.5 or 4 by profile).

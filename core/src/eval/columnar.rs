@@ -1679,12 +1679,15 @@ fn rule_units(
             // x ? t (x = n/d, t = tn/td, both denominators positive) is decided on the cross
             // products n·td ? tn·d, which cannot overflow i128; the operator is a constant of
             // each loop.
+            // Whole thresholds (the usual case) save a multiply per test: td = 1.
+            let whole = table.iter().all(|(bands, _)| bands.iter().all(|(t, _)| t.d == 1));
             macro_rules! bands_by {
-                ($op:tt) => {{
+                ($op:tt, $whole:literal) => {{
                     let first = |x: Q, (bands, otherwise): &BandsTable| {
                         let (xn, xd) = (i128::from(x.n), i128::from(x.d));
                         bands.iter().rev().fold(*otherwise, |pts, &(t, p)| {
-                            if xn * i128::from(t.d) $op i128::from(t.n) * xd { p } else { pts }
+                            let lhs = if $whole { xn } else { xn * i128::from(t.d) };
+                            if lhs $op i128::from(t.n) * xd { p } else { pts }
                         })
                     };
                     match uniform(&table) {
@@ -1692,6 +1695,9 @@ fn rule_units(
                         None => each_row(&v, n, slow, |i, x, _| first(x, &table[env.prof[i] as usize])),
                     }
                 }};
+                ($op:tt) => {
+                    if whole { bands_by!($op, true) } else { bands_by!($op, false) }
+                };
             }
             match r.cmp {
                 BandsCmp::AtMost => bands_by!(<=),
@@ -2051,22 +2057,25 @@ fn sum_units<'c>(
     max: i64,
     slow: &mut [bool],
 ) -> Vec<i64> {
+    let mut first: Option<&Vec<i64>> = None;
     let mut acc: Option<Vec<i64>> = None;
     for col in cols {
         if col.len() != n {
             all_slow(slow); // a child not scored on this path
             continue;
         }
-        match &mut acc {
-            None => acc = Some(col.clone()), // (a copy, not zeros and an add)
-            Some(acc) => {
+        // The first two children make the sum's column in one pass (not a copy and an add).
+        match (first, &mut acc) {
+            (None, _) => first = Some(col),
+            (Some(a), None) => acc = Some(a.iter().zip(col).map(|(&a, &b)| a.wrapping_add(b)).collect()),
+            (Some(_), Some(acc)) => {
                 for (a, &u) in acc.iter_mut().zip(col.iter()) {
                     *a = a.wrapping_add(u);
                 }
             }
         }
     }
-    let acc = acc.unwrap_or_else(|| vec![0; n]);
+    let acc = acc.or_else(|| first.cloned()).unwrap_or_else(|| vec![0; n]);
     debug_assert!(
         acc.iter().zip(&slow[..n]).all(|(&a, &sl)| sl || (0..=max).contains(&a)),
         "a sum out of range"
