@@ -310,3 +310,63 @@ deduct = { input = "m", each = 1, floor = 0 }
     }
     assert_eq!(batch.summary().ok, 4, "n = -5, 0, 10 and m = 1 inside; the rest outside");
 }
+
+/// Fixed-point decimal columns (what CSV and Arrow decimals read into) against bounds with more
+/// places than the column, a bound beyond `i64` in the column's units, and mantissas beyond
+/// `i64`: each row scores as the same value alone does.
+#[test]
+fn decimal_columns_at_the_edges_of_their_bounds() {
+    let book = |input: &str| {
+        format!(
+            r#"
+[rulebook]
+id = "t.decimal_bounds"
+title = "decimal bounds"
+version = "1"
+max = 10
+scale = 2
+
+[inputs]
+x = {{ type = "decimal", {input} }}
+
+[[indicator]]
+id = "a"
+label = "a"
+points = 10
+linear = {{ input = "x", from = [0, 0], to = [100, 10] }}
+"#
+        )
+    };
+    let big = i128::from(i64::MAX) + 1;
+    let text = |m: i128| format!("{}{}.{:02}", if m < 0 { "-" } else { "" }, m.abs() / 100, m.abs() % 100);
+    // Mantissas at scale 2, with the rows expected to score.
+    let cases: [(&str, Vec<i128>, Vec<usize>); 2] = [
+        // 0.01 (below), 0.02 (the least inside), 99.99 (the most), 100.00 (above); 2^64 + 500
+        // reads as 500 when cut to 64 bits.
+        (
+            "min = 0.015, max = 99.995",
+            vec![1, 2, 9999, 10000, -1, big, -big, 500, (1 << 64) + 500],
+            vec![1, 2, 7],
+        ),
+        // A bound of 10^19 units: i64::MAX units lie below it, 2^63·100 units above.
+        ("min = 100000000000000000", vec![big - 1, big * 100, 1, -big], vec![1]),
+    ];
+    for (bounds, x, ok) in cases {
+        let rb = Rulebook::from_str(&book(bounds), Format::Toml).unwrap();
+        let mut c = kaoping::Columns::new(x.len());
+        c.push("x", kaoping::Column::new(ColumnData::Fixed { mantissa: x.clone(), scale: 2 })).unwrap();
+        let batch = rb.score_columns(&c, &BatchOptions { parallel: false, ..Default::default() }).unwrap();
+        for (i, row) in batch.rows().enumerate() {
+            let json = format!(r#"{{"x": "{}"}}"#, text(x[i]));
+            match rb.score_json(&json, &Default::default()) {
+                Ok(o) => assert_eq!(row.total(), o.total, "{bounds}, row {i}: {json}"),
+                Err(e) => {
+                    assert_eq!(row.error().map(|g| g.kind()), Some(e.kind()), "{bounds}, row {i}: {json}")
+                }
+            }
+        }
+        let scored: Vec<usize> =
+            batch.rows().enumerate().filter(|(_, r)| r.error().is_none()).map(|(i, _)| i).collect();
+        assert_eq!(scored, ok, "{bounds}");
+    }
+}
