@@ -1776,15 +1776,29 @@ fn rule_units(
                 return not_fixed(slow, n);
             };
             let v = eval_q(env, slow, &r.input.expr);
-            let at = |line: &Option<Line>, x: Q, sl: &mut bool| {
-                line.and_then(|l| l.units(x, mode)).unwrap_or_else(|| {
-                    *sl = true;
-                    0
-                })
-            };
-            match uniform(&table) {
-                Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
-                None => each_row(&v, n, slow, |i, x, sl| at(&table[env.prof[i] as usize], x, sl)),
+            // One loop per rounding mode, so that rounding is straight-line code for its mode
+            // rather than a choice of mode in every row.
+            macro_rules! rows_rounding {
+                ($mode:expr) => {{
+                    let at = |line: &Option<Line>, x: Q, sl: &mut bool| {
+                        line.and_then(|l| l.units(x, $mode)).unwrap_or_else(|| {
+                            *sl = true;
+                            0
+                        })
+                    };
+                    match uniform(&table) {
+                        Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
+                        None => each_row(&v, n, slow, |i, x, sl| at(&table[env.prof[i] as usize], x, sl)),
+                    }
+                }};
+            }
+            match mode {
+                Rounding::HalfUp => rows_rounding!(Rounding::HalfUp),
+                Rounding::HalfEven => rows_rounding!(Rounding::HalfEven),
+                Rounding::Down => rows_rounding!(Rounding::Down),
+                Rounding::Up => rows_rounding!(Rounding::Up),
+                Rounding::Floor => rows_rounding!(Rounding::Floor),
+                Rounding::Ceiling => rows_rounding!(Rounding::Ceiling),
             }
         }
         Rule::Deduct(r) => {
