@@ -1780,12 +1780,17 @@ fn rule_units(
             // rather than a choice of mode in every row.
             macro_rules! rows_rounding {
                 ($mode:expr) => {{
-                    let at = |line: &Option<Line>, x: Q, sl: &mut bool| {
-                        line.and_then(|l| l.units(x, $mode)).unwrap_or_else(|| {
-                            *sl = true;
-                            0
-                        })
-                    };
+                    // (By reference: a `Line` is eleven words, too many to copy in every row.)
+                    #[inline(always)]
+                    fn at(line: &Option<Line>, x: Q, sl: &mut bool) -> i64 {
+                        match line.as_ref().and_then(|l| l.units(x, $mode)) {
+                            Some(u) => u,
+                            None => {
+                                *sl = true;
+                                0
+                            }
+                        }
+                    }
                     match uniform(&table) {
                         Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
                         None => each_row(&v, n, slow, |i, x, sl| at(&table[env.prof[i] as usize], x, sl)),
