@@ -1660,6 +1660,28 @@ fn product<'a>(env: &Env<'a>, slow: &mut [bool], first: &CExpr, rest: &[(bool, C
             .collect();
         return QV::S(Cow::Owned(out));
     }
+    // The same for decimal columns: (a.n·b.d·k) / (a.d·b.n), where the two passes would make
+    // a/b and then multiply by k (the same rational; unreduced either way).
+    if let (QV::S(xs), [(true, QV::S(ys)), (false, QV::C(k))]) = (&acc, &operands[..])
+        && k.d == 1
+    {
+        let (xs, ys, k) = (&xs[..n], &ys[..n], k.n);
+        let out: Vec<Q> = slow[..n]
+            .iter_mut()
+            .zip(xs.iter().zip(ys))
+            .map(|(sl, (x, y))| {
+                let n = x.n.checked_mul(y.d).and_then(|t| t.checked_mul(k));
+                match (n, x.d.checked_mul(y.n)) {
+                    (Some(n), Some(d)) if y.n > 0 => Q { n, d },
+                    _ => {
+                        *sl = true;
+                        Q::ONE
+                    }
+                }
+            })
+            .collect();
+        return QV::S(Cow::Owned(out));
+    }
     for (is_div, b) in &operands {
         acc = if *is_div { zip_q(n, &acc, b, slow, div) } else { zip_q(n, &acc, b, slow, mul) };
     }
