@@ -688,7 +688,7 @@ fn load_typed<'s>(
         (D::Int(v), InputType::Integer | InputType::Decimal) => {
             let (lo, hi) = whole_bounds(lo, hi, 1)?;
             let values = pick(v, rows);
-            flag_outside(&values, lo, hi, &mut slow[..rows.len()]);
+            flag_outside(values.iter().copied(), lo, hi, &mut slow[..rows.len()]);
             Some(Col::I(values))
         }
         (D::Float(v), InputType::Decimal | InputType::Integer) => {
@@ -754,8 +754,7 @@ fn load_typed<'s>(
                     *sl |= i64::try_from(mantissa[r]).is_err();
                 }
             }
-            let ns: Vec<i64> = out.iter().map(|q| q.n).collect();
-            flag_outside(&ns, lo, hi, slow);
+            flag_outside(out.iter().map(|q| q.n), lo, hi, slow);
             Some(Col::Q(out))
         }
         (D::Bool(v), InputType::Boolean) => Some(Col::B(pick(v, rows))),
@@ -812,19 +811,19 @@ fn whole_bounds(lo: Option<Result<Q, ()>>, hi: Option<Result<Q, ()>>, d: i64) ->
 }
 
 /// Flag the values outside [lo, hi] (lo ≤ hi).
-fn flag_outside(values: &[i64], lo: i64, hi: i64, slow: &mut [bool]) {
+fn flag_outside(values: impl Iterator<Item = i64> + Clone, lo: i64, hi: i64, slow: &mut [bool]) {
     // Usually every value is within, and one test on the whole column says so: n − lo and
     // hi − n non-negative for every n (wrapping), which vectorises where a 64-bit comparison
     // per row does not (baseline x86-64 has none). A value outside cannot pass: above hi,
     // hi − n is negative unless it wraps, which takes n − hi > 2^63, and then n − lo ≥ n − hi
     // wraps to a negative instead; below lo the same with the roles swapped.
-    let signs = values.iter().fold(0i64, |acc, &n| acc | n.wrapping_sub(lo) | hi.wrapping_sub(n));
+    let signs = values.clone().fold(0i64, |acc, n| acc | n.wrapping_sub(lo) | hi.wrapping_sub(n));
     if signs >= 0 {
         return;
     }
     // lo ≤ n ≤ hi as one unsigned comparison: n − lo wraps to a large number below lo.
     let span = hi.wrapping_sub(lo) as u64;
-    for (sl, &n) in slow.iter_mut().zip(values) {
+    for (sl, n) in slow.iter_mut().zip(values) {
         *sl |= n.wrapping_sub(lo) as u64 > span;
     }
 }
@@ -1634,53 +1633,36 @@ fn eval<'a>(env: &Env<'a>, slow: &mut [bool], e: &CExpr) -> V<'a> {
     }
 }
 
-/// An operand: a constant, or a parameter (constant within a profile group).
-/// first ×/÷ rest…. The usual rate, whole numbers `a / b * k` with a whole constant `k`, is one
-/// pass over the rows that makes (a·k)/b directly (exact rationals commute, and a row that
-/// divides by zero or overflows goes slow either way); anything else runs step by step.
+/// `first` ×/÷ `rest`…. The usual rate, `a / b * k` with a whole constant `k` over whole-number
+/// or decimal columns, is one pass over the rows that makes (a·k)/b directly (exact rationals
+/// commute); a row whose divisor is not positive or that overflows goes slow (the interpreter
+/// decides it). Anything else runs step by step.
 fn product<'a>(env: &Env<'a>, slow: &mut [bool], first: &CExpr, rest: &[(bool, CExpr)]) -> QV<'a> {
     let n = env.n;
     let mut acc = eval_q(env, slow, first);
     let operands: Vec<(bool, QV<'a>)> = rest.iter().map(|(d, t)| (*d, eval_q(env, slow, t))).collect();
-    if let (QV::I(xs), [(true, QV::I(ys)), (false, QV::C(k))]) = (&acc, &operands[..])
+    if let [(true, b), (false, QV::C(k))] = &operands[..]
         && k.d == 1
     {
-        let (xs, ys, k) = (&xs[..n], &ys[..n], k.n);
-        let out: Vec<Q> = slow[..n]
-            .iter_mut()
-            .zip(xs.iter().zip(ys))
-            .map(|(sl, (&x, &y))| match x.checked_mul(k) {
-                // (A negative divisor is left to the general path: rare in data.)
-                Some(n) if y > 0 => Q { n, d: y },
-                _ => {
-                    *sl = true;
-                    Q::ONE
-                }
-            })
-            .collect();
-        return QV::S(Cow::Owned(out));
-    }
-    // The same for decimal columns: (a.n·b.d·k) / (a.d·b.n), where the two passes would make
-    // a/b and then multiply by k (the same rational; unreduced either way).
-    if let (QV::S(xs), [(true, QV::S(ys)), (false, QV::C(k))]) = (&acc, &operands[..])
-        && k.d == 1
-    {
-        let (xs, ys, k) = (&xs[..n], &ys[..n], k.n);
-        let out: Vec<Q> = slow[..n]
-            .iter_mut()
-            .zip(xs.iter().zip(ys))
-            .map(|(sl, (x, y))| {
-                let n = x.n.checked_mul(y.d).and_then(|t| t.checked_mul(k));
-                match (n, x.d.checked_mul(y.n)) {
-                    (Some(n), Some(d)) if y.n > 0 => Q { n, d },
-                    _ => {
-                        *sl = true;
-                        Q::ONE
+        let k = k.n;
+        match (&acc, b) {
+            (QV::I(xs), QV::I(ys)) => {
+                return rate_rows(&xs[..n], &ys[..n], slow, |x, y| match x.checked_mul(k) {
+                    Some(n) if y > 0 => Some(Q { n, d: y }),
+                    _ => None,
+                });
+            }
+            // (a.n·b.d·k) / (a.d·b.n): the same rational the two passes would make, unreduced.
+            (QV::S(xs), QV::S(ys)) => {
+                return rate_rows(&xs[..n], &ys[..n], slow, |x, y| {
+                    match (x.n.checked_mul(y.d).and_then(|t| t.checked_mul(k)), x.d.checked_mul(y.n)) {
+                        (Some(n), Some(d)) if y.n > 0 => Some(Q { n, d }),
+                        _ => None,
                     }
-                }
-            })
-            .collect();
-        return QV::S(Cow::Owned(out));
+                });
+            }
+            _ => {}
+        }
     }
     for (is_div, b) in &operands {
         acc = if *is_div { zip_q(n, &acc, b, slow, div) } else { zip_q(n, &acc, b, slow, mul) };
@@ -1688,6 +1670,29 @@ fn product<'a>(env: &Env<'a>, slow: &mut [bool], first: &CExpr, rest: &[(bool, C
     acc
 }
 
+/// One pass of a fused rate over two columns: `f`'s value, or `None` and the row flagged slow.
+#[inline(always)]
+fn rate_rows<X: Copy, Y: Copy>(
+    xs: &[X],
+    ys: &[Y],
+    slow: &mut [bool],
+    f: impl Fn(X, Y) -> Option<Q>,
+) -> QV<'static> {
+    let out: Vec<Q> = slow[..xs.len()]
+        .iter_mut()
+        .zip(xs.iter().zip(ys))
+        .map(|(sl, (&x, &y))| match f(x, y) {
+            Some(q) => q,
+            None => {
+                *sl = true;
+                Q::ONE
+            }
+        })
+        .collect();
+    QV::S(Cow::Owned(out))
+}
+
+/// An operand: a constant, or a parameter (constant within a profile group).
 fn operand_q<'a>(env: &Env<'a>, op: &Operand) -> QV<'a> {
     match op {
         Operand::Const(n) => QV::C(Q::of(n).unwrap_or(Q::ZERO)),
@@ -2258,11 +2263,11 @@ mod tests {
             for v in &values {
                 // Each value alone (a column of one), and all of them together.
                 let mut slow = [false];
-                flag_outside(&[*v], lo, hi, &mut slow);
+                flag_outside([*v].into_iter(), lo, hi, &mut slow);
                 assert_eq!(slow[0], !(lo..=hi).contains(v), "{v} in [{lo}, {hi}]");
             }
             let mut slow = vec![false; values.len()];
-            flag_outside(&values, lo, hi, &mut slow);
+            flag_outside(values.iter().copied(), lo, hi, &mut slow);
             for (v, sl) in values.iter().zip(&slow) {
                 assert_eq!(*sl, !(lo..=hi).contains(v), "{v} in [{lo}, {hi}] among others");
             }
