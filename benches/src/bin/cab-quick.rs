@@ -1,5 +1,7 @@
-//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial]`
-//! (`serial`: one thread only, e.g. for counting instructions under callgrind). Each run reports its
+//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs]`
+//! (`serial`: one thread only, e.g. for counting instructions under callgrind; `pairs`: columns
+//! on one core then on all cores, `reps` times, each pair's speed-up printed, since these machines
+//! drift too much between minutes for ratios of separate runs). Each run reports its
 //! wall time and, for serial runs, the time this thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`), which other tenants' load disturbs far less than wall time.
 use std::time::Instant;
@@ -13,6 +15,19 @@ fn main() {
     let reps: usize = args.get(2).map_or(3, |r| r.parse().unwrap());
     let which = args.get(3).map_or("both", String::as_str);
     let modes: &[bool] = if args.get(4).is_some_and(|m| m == "serial") { &[false] } else { &[false, true] };
+    if args.get(4).is_some_and(|m| m == "pairs") {
+        let cols = kaoping_bench::load_cab_columns(path);
+        let mut ratios = Vec::new();
+        for _ in 0..reps {
+            let one = timed("columns", false, || rb.score_columns(&cols, &opts(false)).unwrap());
+            let all = timed("columns", true, || rb.score_columns(&cols, &opts(true)).unwrap());
+            ratios.push(one / all);
+        }
+        ratios.sort_by(f64::total_cmp);
+        let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+        eprintln!("all cores / one core: median {:.2} ({})", ratios[ratios.len() / 2], shown.join(" "));
+        return;
+    }
     if which != "columns" {
         let records = kaoping_bench::load_cab(&rb, path);
         for &parallel in modes {
@@ -35,26 +50,39 @@ fn opts(parallel: bool) -> BatchOptions {
     BatchOptions { parallel, ..Default::default() }
 }
 
-/// Score once with `score` and report the rows, wall time, time on a CPU (serial runs) and speed.
-fn timed(what: &str, parallel: bool, score: impl FnOnce() -> kaoping::Batch) {
-    let (t, c) = (Instant::now(), on_cpu());
+/// Score once with `score`, report the rows, wall time, time on a CPU (serial runs) and speed,
+/// and return the wall time in seconds.
+fn timed(what: &str, parallel: bool, score: impl FnOnce() -> kaoping::Batch) -> f64 {
+    let (t, c, f) = (Instant::now(), on_cpu(), faults());
     let b = score();
     let secs = t.elapsed().as_secs_f64();
+    let faults =
+        faults().zip(f).map_or(String::new(), |(after, before)| format!(" {} page faults,", after - before));
     let cpu = match (parallel, on_cpu().zip(c)) {
         (false, Some((after, before))) => format!(" (on cpu {:.3}s)", after - before),
         _ => String::new(),
     };
     eprintln!(
-        "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s{cpu}: {:.2} M/s",
+        "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s{cpu},{faults} {:.2} M/s",
         b.len(),
         b.fast_rows(),
         b.summary().ok,
         b.len() as f64 / secs / 1e6
     );
+    secs
 }
 
 /// Seconds this thread has spent on a CPU (Linux; `None` elsewhere).
 fn on_cpu() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+}
+
+/// Minor page faults of this process so far (Linux; `None` elsewhere): a fresh page touched
+/// costs a fault, so this counts memory the allocator got from the kernel (again).
+fn faults() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces): minflt is
+    // the 10th field of the line, the 8th after ")".
+    s.rsplit_once(')')?.1.split_whitespace().nth(7)?.parse().ok()
 }
