@@ -11,6 +11,7 @@ use crate::compile::Compiled;
 use crate::date::Date;
 use crate::error::{ErrorKind, RecordError};
 use crate::eval::columnar::{self, NONE};
+use crate::eval::published::{Published, filled};
 use crate::eval::{self, Figures, ProfileChoice, Request, Trace, View};
 use crate::num::{Num, Rounding};
 use crate::outcome::Outcome;
@@ -78,12 +79,11 @@ pub struct Batch {
     grade: Vec<u16>,
     passed: Vec<u8>,
     vetoes: Vec<u64>,
-    /// Published points of the fast rows, per chunk of `CHUNK` rows, per node: row `i`'s points
-    /// at node `k` are `points[i / CHUNK][k][i % CHUNK]`. (Kept as the executor made them: no
-    /// copy into one big column.)
-    points: Vec<Vec<Vec<i64>>>,
+    /// Published points of the fast rows, a column per node.
+    points: Published,
     keys: Vec<Option<String>>,
-    exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
+    /// The rows the interpreter scored, and the failed rows.
+    exceptions: Exceptions,
     /// Full explanations per row (empty unless the batch was scored with `explain`).
     outcomes: Vec<Option<Outcome>>,
     /// Overall and per-profile ranks, computed on first use (one sort of the totals).
@@ -91,7 +91,6 @@ pub struct Batch {
     summary: Summary,
     figures: Option<Figures>,
     options: BatchOptions,
-    fast_rows: usize,
 }
 
 /// Ranks per row: overall, and within the row's profile.
@@ -148,10 +147,7 @@ impl Batch {
 
     /// The failed rows with their errors.
     pub fn errors(&self) -> impl Iterator<Item = (usize, &RecordError)> + '_ {
-        self.exceptions.iter().enumerate().filter_map(|(i, r)| match r.as_deref() {
-            Some(Err(e)) => Some((i, e)),
-            _ => None,
-        })
+        self.exceptions.iter().filter_map(|(i, r)| r.as_ref().err().map(|e| (i, e)))
     }
 
     /// The summary.
@@ -180,7 +176,12 @@ impl Batch {
     /// [`total_units`](Self::total_units) one row at a time, without a vector (for filling a
     /// column buffer directly).
     pub fn total_units_iter(&self) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
-        (0..self.n).map(|i| self.total_units_at(i))
+        let book = self.book.compiled();
+        self.exceptions.per_row(self.n).zip(&self.total).map(move |(e, &u)| match e {
+            Some(Ok(t)) => t.total.as_ref().and_then(|x| units_of(book, x)),
+            Some(Err(_)) => None,
+            None => (u != NONE).then_some(u),
+        })
     }
 
     /// Every row's published points of the indicator at `node` (file order) as fixed-point
@@ -193,32 +194,24 @@ impl Batch {
     pub fn points_units_iter(&self, node: usize) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
         let book = self.book.compiled();
         let known = node < book.nodes.len();
-        // Chunk by chunk, as the fast path left them: one lookup of the chunk's column, not one
-        // per row.
-        let rows = self.exceptions.chunks(CHUNK).enumerate().flat_map(move |(c, exceptions)| {
-            let fast: &[i64] = match self.points.get(c).and_then(|p| p.get(node)) {
-                Some(col) if known => col,
-                _ => &[],
-            };
-            exceptions.iter().enumerate().map(move |(k, e)| match e.as_deref() {
-                _ if !known => None,
-                Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
-                Some(Err(_)) => None,
-                None => fast.get(k).copied().filter(|&u| u != NONE),
-            })
-        });
-        Exact { inner: rows, left: self.n }
+        let fast = self.points.column(node).filter(|_| known);
+        self.exceptions.per_row(self.n).enumerate().map(move |(i, e)| match e {
+            _ if !known => None,
+            Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
+            Some(Err(_)) => None,
+            None => fast.map(|c| c.at(i)).filter(|&u| u != NONE),
+        })
     }
 
     /// The fast path's published points of row `i` at `node`.
     fn fast_points(&self, node: usize, i: usize) -> i64 {
-        self.points[i / CHUNK][node][i % CHUNK]
+        self.points.column(node).map_or(NONE, |c| c.at(i))
     }
 
     /// How many rows the columnar fast path scored (the rest went through the per-record
     /// interpreter: rows with missing optional inputs, errors, left-out indicators…).
     pub fn fast_rows(&self) -> usize {
-        self.fast_rows
+        self.n - self.exceptions.len()
     }
 
     /// The full explanation of row `index`, given that row's record: scored again on its own with
@@ -243,24 +236,15 @@ impl Batch {
     /// Ranks overall and within profiles, computed once on first use.
     fn ranks(&self) -> &Ranks {
         self.ranks.get_or_init(|| {
-            let scored: Vec<(usize, i64, usize)> = (0..self.n)
-                .filter_map(|i| Some((i, self.total_units_at(i)?, self.profile_of(i).unwrap_or(0))))
+            let scored: Vec<(usize, i64, usize)> = (self.total_units_iter().enumerate())
+                .filter_map(|(i, t)| Some((i, t?, self.profile_of(i).unwrap_or(0))))
                 .collect();
             ranks(&scored, self.n, self.book.compiled().profiles.len())
         })
     }
 
-    /// The published total of row `i` in units of 10^−scale (`None`: failed or no total).
-    fn total_units_at(&self, i: usize) -> Option<i64> {
-        match self.exceptions[i].as_deref() {
-            Some(Ok(t)) => t.total.as_ref().and_then(|x| units_of(self.book.compiled(), x)),
-            Some(Err(_)) => None,
-            None => (self.total[i] != NONE).then_some(self.total[i]),
-        }
-    }
-
     fn profile_of(&self, i: usize) -> Option<usize> {
-        match self.exceptions[i].as_deref() {
+        match self.exceptions.get(i) {
             Some(Ok(t)) => Some(t.profile),
             Some(Err(_)) => None,
             None => Some(self.profile[i] as usize),
@@ -268,7 +252,7 @@ impl Batch {
     }
 
     fn grade_of(&self, i: usize) -> Option<u16> {
-        match self.exceptions[i].as_deref() {
+        match self.exceptions.get(i) {
             Some(Ok(t)) => t.grade,
             Some(Err(_)) => None,
             None => fast_grade(self.grade[i]),
@@ -276,7 +260,7 @@ impl Batch {
     }
 
     fn passed_of(&self, i: usize) -> Option<bool> {
-        match self.exceptions[i].as_deref() {
+        match self.exceptions.get(i) {
             Some(Ok(t)) => t.passed,
             Some(Err(_)) => None,
             None => fast_passed(self.passed[i]),
@@ -284,31 +268,59 @@ impl Batch {
     }
 }
 
-/// An iterator that knows its length (`flat_map` does not say); `fold` is the inner one's.
-struct Exact<I> {
-    inner: I,
-    left: usize,
+/// The rows of a batch that are not read from its columns: those the interpreter scored (with
+/// their results) and those that failed, in row order. Sparse, since on the fast path they are
+/// few: an all-fast chunk adds nothing, and a million-row batch needs no million-slot vector.
+#[derive(Clone, Debug, Default)]
+struct Exceptions {
+    rows: Vec<usize>,
+    results: Vec<Result<Trace, RecordError>>,
 }
 
-impl<I: Iterator> Iterator for Exact<I> {
-    type Item = I::Item;
-
-    fn next(&mut self) -> Option<I::Item> {
-        let x = self.inner.next()?;
-        self.left -= 1;
-        Some(x)
+impl Exceptions {
+    fn push(&mut self, row: usize, result: Result<Trace, RecordError>) {
+        debug_assert!(self.rows.last().is_none_or(|&last| last < row));
+        self.rows.push(row);
+        self.results.push(result);
     }
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
+    fn append(&mut self, other: Exceptions) {
+        self.rows.extend(other.rows);
+        self.results.extend(other.results);
     }
 
-    fn fold<B, F: FnMut(B, I::Item) -> B>(self, init: B, f: F) -> B {
-        self.inner.fold(init, f)
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Row `i`'s result, if it is an exception.
+    fn get(&self, i: usize) -> Option<&Result<Trace, RecordError>> {
+        // Rows are strictly increasing, so `rows[i] == i` means the first i + 1 rows are all
+        // exceptions (as when explanations were asked for): no search.
+        let at = match self.rows.get(i) {
+            Some(&r) if r == i => Ok(i),
+            _ => self.rows.binary_search(&i),
+        };
+        at.ok().map(|k| &self.results[k])
+    }
+
+    /// Every row's entry, in order, for a batch of `n` rows (a walk, no search).
+    fn per_row(&self, n: usize) -> impl ExactSizeIterator<Item = Option<&Result<Trace, RecordError>>> + '_ {
+        let mut next = 0;
+        (0..n).map(move |i| match self.rows.get(next) {
+            Some(&r) if r == i => {
+                next += 1;
+                Some(&self.results[next - 1])
+            }
+            _ => None,
+        })
+    }
+
+    /// The exceptions with their rows.
+    fn iter(&self) -> impl Iterator<Item = (usize, &Result<Trace, RecordError>)> + '_ {
+        self.rows.iter().copied().zip(&self.results)
     }
 }
-
-impl<I: Iterator> ExactSizeIterator for Exact<I> {}
 
 /// A published value in units of 10^−scale (exact: published values are multiples of it).
 fn units_of(book: &Compiled, x: &Num) -> Option<i64> {
@@ -323,7 +335,7 @@ impl<'a> Row<'a> {
     }
 
     fn exception(&self) -> Option<&'a Result<Trace, RecordError>> {
-        self.batch.exceptions[self.index].as_deref()
+        self.batch.exceptions.get(self.index)
     }
 
     fn dec(&self, n: &Num) -> Option<Decimal> {
@@ -549,9 +561,8 @@ const CHUNK: usize = 4096;
 
 /// What a chunk leaves besides its slices of the result columns: the rows the interpreter scored.
 struct Part {
-    points: Vec<Vec<i64>>,
     keys: Vec<Option<String>>,
-    exceptions: Vec<Option<Box<Result<Trace, RecordError>>>>,
+    exceptions: Exceptions,
     outcomes: Vec<Option<Outcome>>,
     counts: Counts,
 }
@@ -754,15 +765,19 @@ impl Rulebook {
             figures: figures.as_ref(),
         };
         // The result columns, filled in place chunk by chunk (in parallel: disjoint slices).
-        let mut slow = vec![!fast; n];
-        // Zeroed (the allocator hands out fresh zero pages, touched first by the worker that
-        // fills them): the fast path writes every column of every row it scores, and the other
-        // rows are read from their exception slot, never from these columns.
-        let mut profile = vec![0u16; n];
-        let mut total = vec![0i64; n];
-        let mut grade = vec![0u16; n];
-        let mut passed = vec![0u8; n];
-        let mut vetoes = vec![0u64; n];
+        // Zeroed first (by every core, when parallel): the fast path writes every column of every
+        // row it scores, and the other rows are read from their exception slot, never from these.
+        let par = opts.parallel;
+        let mut slow = filled(!fast, n, par);
+        let mut profile = filled(0u16, n, par);
+        let mut total = filled(0i64, n, par);
+        let mut grade = filled(0u16, n, par);
+        let mut passed = filled(0u8, n, par);
+        let mut vetoes = filled(0u64, n, par);
+        let mut points = match fast {
+            true => Published::new(book.nodes.len(), n, book.plan.most_node_units(), par),
+            false => Published::empty(n),
+        };
         let outs: Vec<(usize, columnar::Out<'_>)> = slow
             .chunks_mut(CHUNK)
             .zip(profile.chunks_mut(CHUNK))
@@ -770,9 +785,10 @@ impl Rulebook {
             .zip(grade.chunks_mut(CHUNK))
             .zip(passed.chunks_mut(CHUNK))
             .zip(vetoes.chunks_mut(CHUNK))
+            .zip(points.chunks(CHUNK))
             .enumerate()
-            .map(|(c, (((((slow, profile), total), grade), passed), vetoes))| {
-                (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points: Vec::new() })
+            .map(|(c, ((((((slow, profile), total), grade), passed), vetoes), points))| {
+                (c * CHUNK, columnar::Out { slow, profile, total, grade, passed, vetoes, points })
             })
             .collect();
         let part = |(start, mut out): (usize, columnar::Out<'_>)| -> Part {
@@ -786,7 +802,7 @@ impl Rulebook {
                     out.slow[k] = true;
                 }
             }
-            let mut exceptions = Vec::with_capacity(len);
+            let mut exceptions = Exceptions::default();
             let mut outcomes = Vec::with_capacity(if opts.explain { len } else { 0 });
             let mut keys = Vec::with_capacity(if book.key_field.is_some() { len } else { 0 });
             for (k, row) in rows.enumerate() {
@@ -803,14 +819,13 @@ impl Rulebook {
                             ),
                         });
                     }
-                    exceptions.push(None);
                     continue;
                 }
                 if book.key_field.is_some() {
                     keys.push(None);
                 }
                 if let Some(e) = failed_at(row) {
-                    exceptions.push(Some(Box::new(Err(e.clone()))));
+                    exceptions.push(row, Err(e.clone()));
                     if opts.explain {
                         outcomes.push(None);
                     }
@@ -825,13 +840,13 @@ impl Rulebook {
                     }
                 }) {
                     Ok((t, o)) => {
-                        exceptions.push(Some(Box::new(Ok(t))));
+                        exceptions.push(row, Ok(t));
                         if opts.explain {
                             outcomes.push(o);
                         }
                     }
                     Err(e) => {
-                        exceptions.push(Some(Box::new(Err(e))));
+                        exceptions.push(row, Err(e));
                         if opts.explain {
                             outcomes.push(None);
                         }
@@ -840,14 +855,17 @@ impl Rulebook {
             }
             // The summary's counts for this chunk, while its rows are in cache.
             let mut counts = Counts::new(book.grades.len());
-            for (k, e) in exceptions.iter().enumerate() {
-                match e.as_deref() {
-                    None => counts.row(fast_grade(out.grade[k]), fast_passed(out.passed[k])),
-                    Some(Ok(t)) => counts.row(t.grade, t.passed),
-                    Some(Err(e)) => counts.error(e.kind()),
+            // (Every slow row is an exception, and only those are.)
+            for k in (0..len).filter(|&k| !out.slow[k]) {
+                counts.row(fast_grade(out.grade[k]), fast_passed(out.passed[k]));
+            }
+            for (_, e) in exceptions.iter() {
+                match e {
+                    Ok(t) => counts.row(t.grade, t.passed),
+                    Err(e) => counts.error(e.kind()),
                 }
             }
-            Part { points: out.points, keys, exceptions, outcomes, counts }
+            Part { keys, exceptions, outcomes, counts }
         };
         let parts: Vec<Part> = if opts.parallel {
             outs.into_par_iter().map(part).collect()
@@ -863,9 +881,9 @@ impl Rulebook {
             grade,
             passed,
             vetoes,
-            points: Vec::with_capacity(parts.len()),
+            points,
             keys: Vec::new(),
-            exceptions: Vec::with_capacity(n),
+            exceptions: Exceptions::default(),
             outcomes: Vec::new(),
             ranks: std::sync::OnceLock::new(),
             summary: Summary {
@@ -878,18 +896,59 @@ impl Rulebook {
             },
             figures,
             options: opts.clone(),
-            fast_rows: 0,
         };
         let mut counts = Counts::new(book.grades.len());
         for p in parts {
-            b.points.push(p.points);
             counts.add(&p.counts);
-            b.fast_rows += p.exceptions.iter().filter(|e| e.is_none()).count();
             b.keys.extend(p.keys);
-            b.exceptions.extend(p.exceptions);
+            b.exceptions.append(p.exceptions);
             b.outcomes.extend(p.outcomes);
         }
         b.summary = counts.summary(book, n);
         b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Exceptions at `rows` of a batch of `n` rows, each an error naming its row.
+    fn at(rows: &[usize]) -> Exceptions {
+        let mut e = Exceptions::default();
+        for &r in rows {
+            e.push(r, Err(RecordError { row: Some(r + 1), key: None, issues: Vec::new() }));
+        }
+        e
+    }
+
+    fn row_of(r: Option<&Result<Trace, RecordError>>) -> Option<usize> {
+        r.map(|r| r.as_ref().err().and_then(|e| e.row).unwrap() - 1)
+    }
+
+    #[test]
+    fn exceptions_found_by_lookup_and_by_walk_alike() {
+        let n = 12;
+        for rows in [vec![], (0..n).collect(), vec![0, 1, 2, 7], vec![3, 4, 11], vec![0, 5], vec![11]] {
+            let e = at(&rows);
+            let walked: Vec<Option<usize>> = e.per_row(n).map(row_of).collect();
+            let looked_up: Vec<Option<usize>> = (0..n).map(|i| row_of(e.get(i))).collect();
+            let expected: Vec<Option<usize>> = (0..n).map(|i| rows.contains(&i).then_some(i)).collect();
+            assert_eq!(walked, expected, "{rows:?}");
+            assert_eq!(looked_up, expected, "{rows:?}");
+            assert_eq!(e.per_row(n).len(), n);
+            assert_eq!(e.len(), rows.len());
+            assert_eq!(e.iter().map(|(r, _)| r).collect::<Vec<_>>(), rows);
+        }
+    }
+
+    #[test]
+    fn exceptions_of_chunks_append_in_row_order() {
+        let mut e = at(&[1, 3]);
+        e.append(at(&[]));
+        e.append(at(&[4096, 5000]));
+        assert_eq!(e.iter().map(|(r, _)| r).collect::<Vec<_>>(), [1, 3, 4096, 5000]);
+        assert_eq!(row_of(e.get(5000)), Some(5000));
+        assert_eq!(row_of(e.get(4097)), None);
     }
 }

@@ -400,6 +400,14 @@ pub struct Plan {
     one_pass: bool,
 }
 
+impl Plan {
+    /// The most points any node has in any profile, in units (0 when the plan has no nodes):
+    /// no fast row's points at a node exceed this.
+    pub fn most_node_units(&self) -> i64 {
+        self.node_units.iter().flatten().copied().max().unwrap_or(0)
+    }
+}
+
 /// Units of 10^−scale for a number that has at most `scale` places.
 fn units(n: &Num, pow: i64) -> Option<i64> {
     let q = Q::of(n)?;
@@ -556,9 +564,9 @@ pub struct Out<'a> {
     pub passed: &'a mut [u8],
     /// Firing vetoes as a bit mask.
     pub vetoes: &'a mut [u64],
-    /// Published points per node (in file order) for this chunk's rows, in units: filled by
-    /// [`run_chunk`] (each node's column as the executor made it).
-    pub points: Vec<Vec<i64>>,
+    /// Published points per node (in file order) for this chunk's rows, in units: this chunk's
+    /// part of the batch's block, filled by [`run_chunk`].
+    pub points: super::published::Chunk<'a>,
 }
 
 /// One input value of one row, as a source holds it.
@@ -927,11 +935,12 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
         out.grade.copy_from_slice(&g.grade);
         out.passed.copy_from_slice(&g.passed);
         out.vetoes.copy_from_slice(&g.vetoes);
-        out.points = g.points;
+        for (node, units) in g.points.iter().enumerate() {
+            out.points.store(node, units, out.slow);
+        }
         return;
     }
-    // Rows of no group (slow from the start) are never read from these columns.
-    out.points = vec![vec![NONE; n]; book.nodes.len()];
+    // Rows of no group (slow from the start) are never read from the points columns.
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); book.profiles.len()];
     for k in 0..n {
         if !out.slow[k] {
@@ -952,10 +961,8 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
             out.passed[k] = g.passed[j];
             out.vetoes[k] = g.vetoes[j];
         }
-        for (dst, col) in out.points.iter_mut().zip(&g.points) {
-            for (&k, &u) in ks.iter().zip(col) {
-                dst[k] = u;
-            }
+        for (node, units) in g.points.iter().enumerate() {
+            out.points.scatter(node, ks, units, out.slow);
         }
     }
 }

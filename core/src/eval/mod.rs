@@ -3,6 +3,7 @@
 //! naming its place. With `explain`, the same pass records how every number was reached.
 
 pub mod columnar;
+pub mod published;
 mod validate;
 
 use std::borrow::Cow;
