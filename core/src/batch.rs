@@ -11,7 +11,7 @@ use crate::compile::Compiled;
 use crate::date::Date;
 use crate::error::{ErrorKind, RecordError};
 use crate::eval::columnar::{self, NONE};
-use crate::eval::published::{Published, filled};
+use crate::eval::published::{Column, Published, filled};
 use crate::eval::{self, Figures, ProfileChoice, Request, Trace, View};
 use crate::num::{Num, Rounding};
 use crate::outcome::Outcome;
@@ -177,11 +177,8 @@ impl Batch {
     /// column buffer directly).
     pub fn total_units_iter(&self) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
         let book = self.book.compiled();
-        self.exceptions.per_row(self.n).zip(&self.total).map(move |(e, &u)| match e {
-            Some(Ok(t)) => t.total.as_ref().and_then(|x| units_of(book, x)),
-            Some(Err(_)) => None,
-            None => (u != NONE).then_some(u),
-        })
+        let column = Some(Column::Wide(&self.total[..]));
+        Units::new(self, column, move |t: &Trace| t.total.as_ref().and_then(|x| units_of(book, x)))
     }
 
     /// Every row's published points of the indicator at `node` (file order) as fixed-point
@@ -193,13 +190,9 @@ impl Batch {
     /// [`points_units`](Self::points_units) one row at a time, without a vector.
     pub fn points_units_iter(&self, node: usize) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
         let book = self.book.compiled();
-        let known = node < book.nodes.len();
-        let fast = self.points.column(node).filter(|_| known);
-        self.exceptions.per_row(self.n).enumerate().map(move |(i, e)| match e {
-            _ if !known => None,
-            Some(Ok(t)) => t.points[node].as_ref().and_then(|x| units_of(book, x)),
-            Some(Err(_)) => None,
-            None => fast.map(|c| c.at(i)).filter(|&u| u != NONE),
+        let column = self.points.column(node).filter(|_| node < book.nodes.len());
+        Units::new(self, column, move |t: &Trace| {
+            t.points.get(node)?.as_ref().and_then(|x| units_of(book, x))
         })
     }
 
@@ -268,6 +261,97 @@ impl Batch {
     }
 }
 
+/// One value per row of a batch in units: fast rows from a result column (`None`: no such
+/// column), the others from their exception (`None` for failed rows).
+///
+/// `fold` (and so `for_each`, `collect`, `extend`) walks the runs of fast rows between exceptions
+/// as plain slices, one loop per column type, rather than asking per row whether it is an
+/// exception and which type its column is: building a million-row output column is a copy.
+struct Units<'a, E> {
+    column: Option<Column<'a>>,
+    exceptions: &'a Exceptions,
+    /// Units of an interpreter-scored row.
+    exception: E,
+    /// The next row, the row after the last, and the next exception's position in `exceptions`.
+    row: usize,
+    end: usize,
+    next: usize,
+}
+
+impl<'a, E: Fn(&'a Trace) -> Option<i64>> Units<'a, E> {
+    fn new(batch: &'a Batch, column: Option<Column<'a>>, exception: E) -> Units<'a, E> {
+        Units { column, exceptions: &batch.exceptions, exception, row: 0, end: batch.n, next: 0 }
+    }
+
+    fn of_exception(&self, k: usize) -> Option<i64> {
+        self.exceptions.results[k].as_ref().ok().and_then(&self.exception)
+    }
+}
+
+/// Fold `f` over the fast rows `rows` of `column`.
+#[inline]
+fn fold_fast<B>(
+    column: Option<Column<'_>>,
+    rows: std::ops::Range<usize>,
+    acc: B,
+    f: &mut impl FnMut(B, Option<i64>) -> B,
+) -> B {
+    // A fast row's points are never negative, so only a wide column can hold `NONE` (the total
+    // of a criteria-only rulebook).
+    match column {
+        Some(Column::Small(c)) if c.len() >= rows.end => {
+            c[rows].iter().fold(acc, |a, &u| f(a, Some(u.into())))
+        }
+        Some(Column::Narrow(c)) if c.len() >= rows.end => {
+            c[rows].iter().fold(acc, |a, &u| f(a, Some(u.into())))
+        }
+        Some(Column::Wide(c)) if c.len() >= rows.end => {
+            c[rows].iter().fold(acc, |a, &u| f(a, (u != NONE).then_some(u)))
+        }
+        _ => rows.fold(acc, |a, _| f(a, None)),
+    }
+}
+
+impl<'a, E: Fn(&'a Trace) -> Option<i64>> Iterator for Units<'a, E> {
+    type Item = Option<i64>;
+
+    fn next(&mut self) -> Option<Option<i64>> {
+        if self.row >= self.end {
+            return None;
+        }
+        let i = self.row;
+        self.row += 1;
+        if self.exceptions.rows.get(self.next) == Some(&i) {
+            self.next += 1;
+            return Some(self.of_exception(self.next - 1));
+        }
+        let u = self.column.map_or(NONE, |c| c.at(i));
+        Some((u != NONE).then_some(u))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end - self.row;
+        (left, Some(left))
+    }
+
+    fn fold<B, F: FnMut(B, Option<i64>) -> B>(self, init: B, mut f: F) -> B {
+        let mut acc = init;
+        let mut from = self.row;
+        for k in self.next..self.exceptions.rows.len() {
+            let row = self.exceptions.rows[k];
+            if row >= self.end {
+                break;
+            }
+            acc = fold_fast(self.column, from..row, acc, &mut f);
+            acc = f(acc, self.of_exception(k));
+            from = row + 1;
+        }
+        fold_fast(self.column, from..self.end, acc, &mut f)
+    }
+}
+
+impl<'a, E: Fn(&'a Trace) -> Option<i64>> ExactSizeIterator for Units<'a, E> {}
+
 /// The rows of a batch that are not read from its columns: those the interpreter scored (with
 /// their results) and those that failed, in row order. Sparse, since on the fast path they are
 /// few: an all-fast chunk adds nothing, and a million-row batch needs no million-slot vector.
@@ -302,18 +386,6 @@ impl Exceptions {
             _ => self.rows.binary_search(&i),
         };
         at.ok().map(|k| &self.results[k])
-    }
-
-    /// Every row's entry, in order, for a batch of `n` rows (a walk, no search).
-    fn per_row(&self, n: usize) -> impl ExactSizeIterator<Item = Option<&Result<Trace, RecordError>>> + '_ {
-        let mut next = 0;
-        (0..n).map(move |i| match self.rows.get(next) {
-            Some(&r) if r == i => {
-                next += 1;
-                Some(&self.results[next - 1])
-            }
-            _ => None,
-        })
     }
 
     /// The exceptions with their rows.
@@ -927,16 +999,13 @@ mod tests {
     }
 
     #[test]
-    fn exceptions_found_by_lookup_and_by_walk_alike() {
+    fn exceptions_found_by_row() {
         let n = 12;
         for rows in [vec![], (0..n).collect(), vec![0, 1, 2, 7], vec![3, 4, 11], vec![0, 5], vec![11]] {
             let e = at(&rows);
-            let walked: Vec<Option<usize>> = e.per_row(n).map(row_of).collect();
             let looked_up: Vec<Option<usize>> = (0..n).map(|i| row_of(e.get(i))).collect();
             let expected: Vec<Option<usize>> = (0..n).map(|i| rows.contains(&i).then_some(i)).collect();
-            assert_eq!(walked, expected, "{rows:?}");
             assert_eq!(looked_up, expected, "{rows:?}");
-            assert_eq!(e.per_row(n).len(), n);
             assert_eq!(e.len(), rows.len());
             assert_eq!(e.iter().map(|(r, _)| r).collect::<Vec<_>>(), rows);
         }

@@ -13,10 +13,29 @@ mod common;
 
 /// The county sample repeated until the table spans several chunks.
 fn counties(times: usize) -> (Vec<String>, Vec<CsvRow>) {
-    let text = table::decode(&common::sample("counties.csv"), None).unwrap().0;
+    sample("counties.csv", times)
+}
+
+/// A sample table repeated `times` times.
+fn sample(name: &str, times: usize) -> (Vec<String>, Vec<CsvRow>) {
+    let text = table::decode(&common::sample(name), None).unwrap().0;
     let (header, rows) = table::parse_csv(&text).unwrap();
     let body: Vec<CsvRow> = (0..times).flat_map(|_| rows.iter().cloned()).collect();
     (header, body)
+}
+
+/// The unit iterators read row by row (`next`) and in runs (`fold`, as `for_each` does) alike,
+/// also when a fold takes over part way through.
+fn both_ways<I: Iterator<Item = Option<i64>>>(iter: impl Fn() -> I, rows: &[Option<i64>], what: &str) {
+    for split in [0, 1, 4095, 4096, 4097, rows.len() / 2, rows.len()] {
+        let mut it = iter();
+        let got: Vec<Option<i64>> = it.by_ref().take(split).collect();
+        let got = it.fold(got, |mut v, u| {
+            v.push(u);
+            v
+        });
+        assert_eq!(got, rows, "{what}: read by next, then fold from row {split}");
+    }
 }
 
 fn check_rows(
@@ -30,6 +49,11 @@ fn check_rows(
     let nodes = rb.indicators().len();
     let unit_points: Vec<Vec<Option<i64>>> = (0..nodes).map(|k| batch.points_units(k)).collect();
     let unit_totals = batch.total_units();
+    both_ways(|| batch.total_units_iter(), &unit_totals, what);
+    for (k, rows) in unit_points.iter().enumerate() {
+        both_ways(|| batch.points_units_iter(k), rows, what);
+    }
+    assert_eq!(batch.points_units(nodes), vec![None; batch.len()], "{what}: no such indicator");
     for (i, a) in alone.iter().enumerate() {
         let row = batch.row(i);
         match a {
@@ -86,5 +110,24 @@ fn batches_spanning_many_chunks_equal_each_record_alone() {
         let c = rb.score_columns(&columns, &opts).unwrap();
         check_rows(&rb, &c, &alone, &format!("columns parallel={parallel}"));
         assert_eq!(b.summary(), c.summary());
+    }
+}
+
+/// A rulebook of criteria only (no total, so the fast path's total column holds "no value") across
+/// chunks: the unit totals are all `None`, read row by row and in runs alike.
+#[test]
+fn criteria_only_batches_spanning_chunks() {
+    let rb = Rulebook::builtin("sc.poverty.household-exit").unwrap();
+    let (header, rows) = sample("households.csv", 1);
+    let times = 2 * 4096 / rows.len() + 1;
+    let (header, rows) = (header, (0..times).flat_map(|_| rows.iter().cloned()).collect::<Vec<_>>());
+    let records = table::records_from_rows(&rb, &header, rows).unwrap().records;
+    let records: Vec<_> = records.into_iter().map(Result::unwrap).collect();
+    let alone: Vec<_> = records.iter().map(|r| rb.score(r, &ScoreOptions::default())).collect();
+    for parallel in [false, true] {
+        let b = rb.score_batch(&records, &BatchOptions { parallel, ..BatchOptions::default() });
+        assert!(b.fast_rows() > b.len() / 2, "most rows take the columnar path");
+        assert!(b.total_units().iter().all(Option::is_none));
+        check_rows(&rb, &b, &alone, &format!("criteria only, parallel={parallel}"));
     }
 }
