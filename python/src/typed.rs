@@ -68,13 +68,13 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
             }
             ColumnData::Bool(v)
         }
-        DataType::Int8 => ColumnData::Int(ints::<Int8Type>(chunks, rows, |x| Some(x.into()))?),
-        DataType::Int16 => ColumnData::Int(ints::<Int16Type>(chunks, rows, |x| Some(x.into()))?),
-        DataType::Int32 => ColumnData::Int(ints::<Int32Type>(chunks, rows, |x| Some(x.into()))?),
-        DataType::Int64 => ColumnData::Int(ints::<Int64Type>(chunks, rows, Some)?),
-        DataType::UInt8 => ColumnData::Int(ints::<UInt8Type>(chunks, rows, |x| Some(x.into()))?),
-        DataType::UInt16 => ColumnData::Int(ints::<UInt16Type>(chunks, rows, |x| Some(x.into()))?),
-        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type>(chunks, rows, |x| Some(x.into()))?),
+        DataType::Int8 => ColumnData::Int(ints::<Int8Type>(chunks, rows, |x| x.into())),
+        DataType::Int16 => ColumnData::Int(ints::<Int16Type>(chunks, rows, |x| x.into())),
+        DataType::Int32 => ColumnData::Int(ints::<Int32Type>(chunks, rows, |x| x.into())),
+        DataType::Int64 => ColumnData::Int(ints::<Int64Type>(chunks, rows, |x| x)),
+        DataType::UInt8 => ColumnData::Int(ints::<UInt8Type>(chunks, rows, |x| x.into())),
+        DataType::UInt16 => ColumnData::Int(ints::<UInt16Type>(chunks, rows, |x| x.into())),
+        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type>(chunks, rows, |x| x.into())),
         // Beyond i64 the record path reads the value as a cell: leave such columns to it.
         DataType::UInt64 => {
             ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?)
@@ -90,8 +90,8 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
         DataType::Float16 => {
             ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())))
         }
-        DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type>(chunks, rows, |x| Some(x.into()))?, *s)?,
-        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, Some)?, *s)?,
+        DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type>(chunks, rows, |x| x.into()), *s)?,
+        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, |x| x), *s)?,
         DataType::Decimal128(_, s) => {
             let mut v = Vec::with_capacity(rows);
             for c in chunks {
@@ -161,20 +161,14 @@ fn nulls(chunks: &[ArrayRef], rows: usize) -> Option<Vec<bool>> {
     Some(out)
 }
 
-/// Every value of integer-like chunks through `f`; `None` if `f` refuses one (nulls included:
-/// their slots hold arbitrary values, so `f` must accept every value of the type).
-fn ints<T: ArrowPrimitiveType>(
-    chunks: &[ArrayRef],
-    rows: usize,
-    f: impl Fn(T::Native) -> Option<i64>,
-) -> Option<Vec<i64>> {
+/// Every value of integer-like chunks widened by `f` (nulls included: their slots hold arbitrary
+/// values, so `f` takes every value of the type). One `extend` per chunk, which vectorises.
+fn ints<T: ArrowPrimitiveType>(chunks: &[ArrayRef], rows: usize, f: impl Fn(T::Native) -> i64) -> Vec<i64> {
     let mut v = Vec::with_capacity(rows);
     for c in chunks {
-        for &x in c.as_primitive::<T>().values() {
-            v.push(f(x)?);
-        }
+        v.extend(c.as_primitive::<T>().values().iter().map(|&x| f(x)));
     }
-    Some(v)
+    v
 }
 
 /// Like [`ints`] for conversions that can fail: only non-null values must convert (a null's slot
