@@ -86,7 +86,7 @@ pub struct Batch {
     exceptions: Exceptions,
     /// Full explanations per row (empty unless the batch was scored with `explain`).
     outcomes: Vec<Option<Outcome>>,
-    /// Overall and per-profile ranks, computed on first use (one sort of the totals).
+    /// Overall and per-profile ranks, computed on first use (a count or a sort of the totals).
     ranks: std::sync::OnceLock<Ranks>,
     summary: Summary,
     figures: Option<Figures>,
