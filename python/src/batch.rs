@@ -113,9 +113,9 @@ impl Batch {
     }
 
     /// The compact table: key, profile, total, max, grade, passed, ranks (unless `ranks` is false:
-    /// they sort the batch), the points of every indicator (unless `points` is false), error kind
-    /// and error. Columns are built on every core; profile and grade are dictionaries (small codes
-    /// per row, no text).
+    /// they rank the whole batch first), the points of every indicator (unless `points` is false),
+    /// error kind and error. Columns are built on every core; profile and grade are dictionaries
+    /// (small codes per row, no text).
     fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
         let dec_type = DataType::Decimal128(38, self.rb.scale() as i8);
         let dict_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
@@ -548,11 +548,11 @@ impl Batch {
     }
 
     /// The compact table as a `pyarrow.Table`: one row per record with key, profile, total, max,
-    /// grade, passed, rank and profile_rank (unless `ranks=False`: they sort the batch), the points
-    /// of every indicator (unless `points=False`), error_kind and error. Profile and grade are
-    /// dictionary-encoded (the rulebook's profiles and grades; null in no profile or grade, and
-    /// where the row failed). Totals, maxima and points are exact decimal128 columns built from the
-    /// batch's fixed-point values (no `Decimal` per cell). Needs pyarrow.
+    /// grade, passed, rank and profile_rank (unless `ranks=False`: they rank the whole batch
+    /// first), the points of every indicator (unless `points=False`), error_kind and error.
+    /// Profile and grade are dictionary-encoded (the rulebook's profiles and grades; null in no
+    /// profile or grade, and where the row failed). Totals, maxima and points are exact decimal128
+    /// columns built from the batch's fixed-point values (no `Decimal` per cell). Needs pyarrow.
     #[pyo3(signature = (*, points = true, ranks = true))]
     fn to_arrow<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
         let pa = need(py, "pyarrow", "Batch.to_arrow()")?;
@@ -571,8 +571,9 @@ impl Batch {
     /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
     /// read; `.astype(object)` gives `Decimal` objects), profile and grade categoricals (the
     /// rulebook's profiles and grades), ranks nullable `Int64`, `passed` nullable `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed.
-    /// `points=False` leaves out the indicators' points, `ranks=False` the ranks (computing them
-    /// sorts the batch). Needs pandas and pyarrow.
+    /// `points=False` leaves out the indicators' points (a decimal128 column per indicator: most of
+    /// the table's memory), `ranks=False` the ranks (computing them ranks the whole batch first).
+    /// Needs pandas and pyarrow.
     #[pyo3(signature = (*, dtype_backend = None, points = true, ranks = true))]
     fn to_pandas<'py>(
         &self,
