@@ -570,7 +570,8 @@ impl Batch {
     /// one. Totals, maxima and points are exact decimal columns (`pd.ArrowDtype(pa.decimal128(38,
     /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
     /// read; `.astype(object)` gives `Decimal` objects), profile and grade categoricals (the
-    /// rulebook's profiles and grades), ranks nullable `Int64`, `passed` nullable `boolean`. `dtype_backend="pyarrow"`: every column Arrow-backed.
+    /// rulebook's profiles and grades), ranks nullable `Int64`, `passed` nullable `boolean`.
+    /// `dtype_backend="pyarrow"`: every column Arrow-backed.
     /// `points=False` leaves out the indicators' points (a decimal128 column per indicator: most of
     /// the table's memory), `ranks=False` the ranks (computing them ranks the whole batch first).
     /// Needs pandas and pyarrow.
