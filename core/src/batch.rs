@@ -600,8 +600,9 @@ fn cohort<'r>(
 }
 
 /// Competition ranks (1, 2, 2, 4) by published total (in units), descending — overall and within
-/// each profile — from one sort. Equal totals share a rank; rows without a total are unranked,
-/// and rows without a profile have no profile rank.
+/// each profile — from one count of the totals (or one sort, when they span a wide range). Equal
+/// totals share a rank; rows without a total are unranked, and rows without a profile have no
+/// profile rank.
 fn ranks(rows: &[(usize, i64, usize)], n: usize, profiles: usize) -> Ranks {
     let groups = profiles.max(1);
     let (lo, hi) = rows.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &(_, t, _)| (lo.min(t), hi.max(t)));
