@@ -18,6 +18,9 @@ use crate::outcome::Outcome;
 use crate::rules::relative::Best;
 use crate::{Columns, ColumnsError, Record, Rulebook};
 
+mod units;
+pub use units::Units;
+
 /// How to score a batch.
 #[derive(Clone, Debug)]
 pub struct BatchOptions {
@@ -175,10 +178,8 @@ impl Batch {
 
     /// [`total_units`](Self::total_units) one row at a time, without a vector (for filling a
     /// column buffer directly).
-    pub fn total_units_iter(&self) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
-        let book = self.book.compiled();
-        let column = Some(Column::Wide(&self.total[..]));
-        Units::new(self, column, move |t: &Trace| t.total.as_ref().and_then(|x| units_of(book, x)))
+    pub fn total_units_iter(&self) -> Units<'_> {
+        Units::new(self, Some(Column::Wide(&self.total[..])), None)
     }
 
     /// Every row's published points of the indicator at `node` (file order) as fixed-point
@@ -188,12 +189,9 @@ impl Batch {
     }
 
     /// [`points_units`](Self::points_units) one row at a time, without a vector.
-    pub fn points_units_iter(&self, node: usize) -> impl ExactSizeIterator<Item = Option<i64>> + '_ {
-        let book = self.book.compiled();
-        let column = self.points.column(node).filter(|_| node < book.nodes.len());
-        Units::new(self, column, move |t: &Trace| {
-            t.points.get(node)?.as_ref().and_then(|x| units_of(book, x))
-        })
+    pub fn points_units_iter(&self, node: usize) -> Units<'_> {
+        let column = self.points.column(node).filter(|_| node < self.book.compiled().nodes.len());
+        Units::new(self, column, Some(node))
     }
 
     /// The fast path's published points of row `i` at `node`.
@@ -260,97 +258,6 @@ impl Batch {
         }
     }
 }
-
-/// One value per row of a batch in units: fast rows from a result column (`None`: no such
-/// column), the others from their exception (`None` for failed rows).
-///
-/// `fold` (and so `for_each`, `collect`, `extend`) walks the runs of fast rows between exceptions
-/// as plain slices, one loop per column type, rather than asking per row whether it is an
-/// exception and which type its column is: building a million-row output column is a copy.
-struct Units<'a, E> {
-    column: Option<Column<'a>>,
-    exceptions: &'a Exceptions,
-    /// Units of an interpreter-scored row.
-    exception: E,
-    /// The next row, the row after the last, and the next exception's position in `exceptions`.
-    row: usize,
-    end: usize,
-    next: usize,
-}
-
-impl<'a, E: Fn(&'a Trace) -> Option<i64>> Units<'a, E> {
-    fn new(batch: &'a Batch, column: Option<Column<'a>>, exception: E) -> Units<'a, E> {
-        Units { column, exceptions: &batch.exceptions, exception, row: 0, end: batch.n, next: 0 }
-    }
-
-    fn of_exception(&self, k: usize) -> Option<i64> {
-        self.exceptions.results[k].as_ref().ok().and_then(&self.exception)
-    }
-}
-
-/// Fold `f` over the fast rows `rows` of `column`.
-#[inline]
-fn fold_fast<B>(
-    column: Option<Column<'_>>,
-    rows: std::ops::Range<usize>,
-    acc: B,
-    f: &mut impl FnMut(B, Option<i64>) -> B,
-) -> B {
-    // A fast row's points are never negative, so only a wide column can hold `NONE` (the total
-    // of a criteria-only rulebook).
-    match column {
-        Some(Column::Small(c)) if c.len() >= rows.end => {
-            c[rows].iter().fold(acc, |a, &u| f(a, Some(u.into())))
-        }
-        Some(Column::Narrow(c)) if c.len() >= rows.end => {
-            c[rows].iter().fold(acc, |a, &u| f(a, Some(u.into())))
-        }
-        Some(Column::Wide(c)) if c.len() >= rows.end => {
-            c[rows].iter().fold(acc, |a, &u| f(a, (u != NONE).then_some(u)))
-        }
-        _ => rows.fold(acc, |a, _| f(a, None)),
-    }
-}
-
-impl<'a, E: Fn(&'a Trace) -> Option<i64>> Iterator for Units<'a, E> {
-    type Item = Option<i64>;
-
-    fn next(&mut self) -> Option<Option<i64>> {
-        if self.row >= self.end {
-            return None;
-        }
-        let i = self.row;
-        self.row += 1;
-        if self.exceptions.rows.get(self.next) == Some(&i) {
-            self.next += 1;
-            return Some(self.of_exception(self.next - 1));
-        }
-        let u = self.column.map_or(NONE, |c| c.at(i));
-        Some((u != NONE).then_some(u))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.end - self.row;
-        (left, Some(left))
-    }
-
-    fn fold<B, F: FnMut(B, Option<i64>) -> B>(self, init: B, mut f: F) -> B {
-        let mut acc = init;
-        let mut from = self.row;
-        for k in self.next..self.exceptions.rows.len() {
-            let row = self.exceptions.rows[k];
-            if row >= self.end {
-                break;
-            }
-            acc = fold_fast(self.column, from..row, acc, &mut f);
-            acc = f(acc, self.of_exception(k));
-            from = row + 1;
-        }
-        fold_fast(self.column, from..self.end, acc, &mut f)
-    }
-}
-
-impl<'a, E: Fn(&'a Trace) -> Option<i64>> ExactSizeIterator for Units<'a, E> {}
 
 /// The rows of a batch that are not read from its columns: those the interpreter scored (with
 /// their results) and those that failed, in row order. Sparse, since on the fast path they are

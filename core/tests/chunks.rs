@@ -6,7 +6,7 @@
 
 use kaoping::table::{self, CsvRow};
 use kaoping::table_columns::ColumnReader;
-use kaoping::{Batch, BatchOptions, Rulebook, ScoreOptions};
+use kaoping::{Batch, BatchOptions, Rulebook, ScoreOptions, Units};
 use rust_decimal::Decimal;
 
 mod common;
@@ -24,9 +24,10 @@ fn sample(name: &str, times: usize) -> (Vec<String>, Vec<CsvRow>) {
     (header, body)
 }
 
-/// The unit iterators read row by row (`next`) and in runs (`fold`, as `for_each` does) alike,
-/// also when a fold takes over part way through.
-fn both_ways<I: Iterator<Item = Option<i64>>>(iter: impl Fn() -> I, rows: &[Option<i64>], what: &str) {
+/// The unit iterators read row by row (`next`), in runs (`fold`, as `for_each` does) and in bulk
+/// (`append_to`) alike, also when a fold or an append takes over part way through.
+fn both_ways<'a>(iter: impl Fn() -> Units<'a>, rows: &[Option<i64>], what: &str) {
+    const MISSING: i128 = -7;
     for split in [0, 1, 4095, 4096, 4097, rows.len() / 2, rows.len()] {
         let mut it = iter();
         let got: Vec<Option<i64>> = it.by_ref().take(split).collect();
@@ -35,6 +36,15 @@ fn both_ways<I: Iterator<Item = Option<i64>>>(iter: impl Fn() -> I, rows: &[Opti
             v
         });
         assert_eq!(got, rows, "{what}: read by next, then fold from row {split}");
+
+        let mut it = iter();
+        let head: Vec<i128> = it.by_ref().take(split).map(|u| u.map_or(MISSING, i128::from)).collect();
+        let mut appended = head.clone();
+        let gaps = it.append_to(&mut appended, MISSING);
+        let want: Vec<i128> = rows.iter().map(|u| u.map_or(MISSING, i128::from)).collect();
+        assert_eq!(appended, want, "{what}: read by next, then appended from row {split}");
+        let want_gaps: Vec<usize> = (split..rows.len()).filter(|&i| rows[i].is_none()).collect();
+        assert_eq!(gaps, want_gaps, "{what}: rows without units from row {split}");
     }
 }
 
@@ -53,7 +63,9 @@ fn check_rows(
     for (k, rows) in unit_points.iter().enumerate() {
         both_ways(|| batch.points_units_iter(k), rows, what);
     }
-    assert_eq!(batch.points_units(nodes), vec![None; batch.len()], "{what}: no such indicator");
+    let none = vec![None; batch.len()];
+    assert_eq!(batch.points_units(nodes), none, "{what}: no such indicator");
+    both_ways(|| batch.points_units_iter(nodes), &none, &format!("{what}: no such indicator"));
     for (i, a) in alone.iter().enumerate() {
         let row = batch.row(i);
         match a {
