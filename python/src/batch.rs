@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow_array::builder::StringBuilder;
-use arrow_array::types::UInt16Type;
+use arrow_array::types::{ArrowDictionaryKeyType, Int8Type, Int16Type, Int32Type};
 use arrow_array::{
-    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int64Array, RecordBatch, StringArray,
-    StructArray, UInt16Array, new_null_array,
+    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int64Array, PrimitiveArray, RecordBatch,
+    StringArray, StructArray, new_null_array,
 };
 use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
@@ -117,19 +117,19 @@ impl Batch {
     /// error kind and error. Columns are built on every core; profile and grade are dictionaries
     /// (small codes per row, no text).
     fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
-        let dec_type = DataType::Decimal128(38, self.rb.scale() as i8);
-        let dict_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
-        let mut specs: Vec<(Field, Col)> = vec![
-            (Field::new("key", DataType::Utf8, false), Col::Key),
-            (Field::new("profile", dict_type.clone(), true), Col::Profile),
-            (Field::new("total", dec_type.clone(), true), Col::Total),
-            (Field::new("max", dec_type.clone(), true), Col::Max),
-            (Field::new("grade", dict_type, true), Col::Grade),
-            (Field::new("passed", DataType::Boolean, true), Col::Passed),
+        // Each field takes its type from its column (the dictionaries' key types depend on how
+        // many labels there are); only `key` is never null.
+        let mut specs: Vec<(String, Col)> = vec![
+            ("key".into(), Col::Key),
+            ("profile".into(), Col::Profile),
+            ("total".into(), Col::Total),
+            ("max".into(), Col::Max),
+            ("grade".into(), Col::Grade),
+            ("passed".into(), Col::Passed),
         ];
         if ranks {
-            specs.push((Field::new("rank", DataType::Int64, true), Col::Rank));
-            specs.push((Field::new("profile_rank", DataType::Int64, true), Col::ProfileRank));
+            specs.push(("rank".into(), Col::Rank));
+            specs.push(("profile_rank".into(), Col::ProfileRank));
         }
         if points {
             for (i, ind) in self.rb.indicators().iter().enumerate() {
@@ -138,14 +138,17 @@ impl Batch {
                 } else {
                     ind.id.clone()
                 };
-                specs.push((Field::new(name, dec_type.clone(), true), Col::Points(i)));
+                specs.push((name, Col::Points(i)));
             }
         }
-        specs.push((Field::new("error_kind", DataType::Utf8, true), Col::ErrorKind));
-        specs.push((Field::new("error", DataType::Utf8, true), Col::Error));
+        specs.push(("error_kind".into(), Col::ErrorKind));
+        specs.push(("error".into(), Col::Error));
         let cols =
             specs.par_iter().map(|(_, c)| self.column(*c)).collect::<Result<Vec<ArrayRef>, String>>()?;
-        let schema = Schema::new(specs.into_iter().map(|(f, _)| f).collect::<Vec<_>>());
+        let fields = specs.into_iter().zip(&cols).map(|((name, col), array)| {
+            Field::new(name, array.data_type().clone(), !matches!(col, Col::Key))
+        });
+        let schema = Schema::new(fields.collect::<Vec<_>>());
         RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
     }
 
@@ -153,24 +156,15 @@ impl Batch {
     /// `exact(i)` gives row `i`'s value where the units have none (values beyond `i64` units).
     fn decimals(
         &self,
-        units: impl ExactSizeIterator<Item = Option<i64>>,
+        units: kaoping::Units<'_>,
         exact: &dyn Fn(kaoping::Row<'_>) -> Option<Decimal>,
     ) -> Result<ArrayRef, String> {
         let scale = self.rb.scale();
         let n = units.len();
-        // One pass writing the values; the rows without units (rare) are settled afterwards, and
-        // a validity bitmap is made only when some value is null.
-        let mut gaps: Vec<usize> = Vec::new();
+        // One widening copy per run of fast rows; the rows without units (rare) are settled
+        // afterwards, and a validity bitmap is made only when some value is null.
         let mut values: Vec<i128> = large_buffer(n);
-        units.for_each(|u| {
-            values.push(match u {
-                Some(u) => i128::from(u),
-                None => {
-                    gaps.push(values.len());
-                    0
-                }
-            })
-        });
+        let gaps = units.append_to(&mut values, 0);
         let mut nulls: Option<BooleanBufferBuilder> = None;
         for i in gaps {
             let row = self.batch.row(i);
@@ -225,16 +219,11 @@ impl Batch {
             }
             // Profiles as a dictionary of the rulebook's profiles (a categorical in pandas); rows
             // in no profile and failed rows are null.
-            Col::Profile => {
-                let codes = UInt16Array::from_iter(
-                    rows().map(|r| r.profile_index().and_then(|p| p.checked_sub(1)).map(|p| p as u16)),
-                );
-                let values = StringArray::from(self.rb.profiles());
-                Arc::new(
-                    DictionaryArray::<UInt16Type>::try_new(codes, Arc::new(values))
-                        .map_err(|e| e.to_string())?,
-                )
-            }
+            Col::Profile => categorical(
+                n,
+                rows().map(|r| r.profile_index().and_then(|p| p.checked_sub(1))),
+                self.rb.profiles(),
+            )?,
             Col::Total => self.decimals(self.batch.total_units_iter(), &|r| r.total())?,
             // The maximum is the profile's: one value per profile (index 0: no profile), looked up
             // by the row's profile index.
@@ -257,15 +246,7 @@ impl Batch {
                 decimal_array(values, nulls, scale)?
             }
             // Grades as a dictionary (a categorical in pandas): one small code per row.
-            Col::Grade => {
-                let labels = self.rb.grades();
-                let codes = UInt16Array::from_iter(rows().map(|r| r.grade_index().map(|k| k as u16)));
-                let values = StringArray::from(labels.clone());
-                Arc::new(
-                    DictionaryArray::<UInt16Type>::try_new(codes, Arc::new(values))
-                        .map_err(|e| e.to_string())?,
-                )
-            }
+            Col::Grade => categorical(n, rows().map(|r| r.grade_index()), self.rb.grades())?,
             Col::Passed => Arc::new(BooleanArray::from_iter(rows().map(|r| r.passed()))),
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),
@@ -427,6 +408,42 @@ fn with_nulls<T: Default>(
         values.push(v.unwrap_or_default());
     }
     (values, nulls)
+}
+
+/// A dictionary column of `labels` (a categorical in pandas) from each row's code, an index into
+/// `labels` (`None`: null). The keys are the narrowest signed type that holds every code, as
+/// pandas' categorical codes are (int8 up to 127 labels), so that pandas can take them as they are.
+fn categorical(
+    n: usize,
+    codes: impl Iterator<Item = Option<usize>>,
+    labels: Vec<&str>,
+) -> Result<ArrayRef, String> {
+    fn keyed<K: ArrowDictionaryKeyType>(
+        n: usize,
+        codes: impl Iterator<Item = Option<usize>>,
+        labels: ArrayRef,
+    ) -> Result<ArrayRef, String>
+    where
+        K::Native: TryFrom<usize> + Default,
+    {
+        // Every code is below the number of labels, which the key type was chosen to hold.
+        let (keys, nulls) = with_nulls(n, codes.map(|c| c.and_then(|c| K::Native::try_from(c).ok())));
+        let keys = PrimitiveArray::<K>::new(
+            ScalarBuffer::from(keys),
+            nulls.map(|mut b| NullBuffer::new(b.finish())),
+        );
+        let array = DictionaryArray::<K>::try_new(keys, labels).map_err(|e| e.to_string())?;
+        Ok(Arc::new(array))
+    }
+    let count = labels.len();
+    let labels: ArrayRef = Arc::new(StringArray::from(labels));
+    if count <= i8::MAX as usize + 1 {
+        keyed::<Int8Type>(n, codes, labels)
+    } else if count <= i16::MAX as usize + 1 {
+        keyed::<Int16Type>(n, codes, labels)
+    } else {
+        keyed::<Int32Type>(n, codes, labels)
+    }
 }
 
 /// A validity bitmap of `n` rows, every one valid (to clear the few that are not).

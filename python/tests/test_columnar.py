@@ -557,6 +557,39 @@ check = { when = "n > 2" }
 """
 
 
+@pytest.mark.parametrize("grades, key", [(2, pa.int8()), (128, pa.int8()), (129, pa.int16()), (300, pa.int16())])
+def test_output_grade_codes_are_the_narrowest_pandas_takes(grades: int, key: pa.DataType) -> None:
+    """Dictionary keys are signed and as narrow as pandas' categorical codes: int8 up to 128 labels."""
+    bands = "".join(f'[[grade]]\nlabel = "g{k}"\nat_least = {grades - 1 - k}\n' for k in range(grades - 1))
+    rb = kaoping.Rulebook.from_str(f"""
+[rulebook]
+id = "t.many-grades"
+title = "many grades"
+version = "1"
+
+[inputs]
+n = {{ type = "integer", min = 0 }}
+
+[[indicator]]
+id = "n"
+label = "n"
+points = {grades}
+linear = {{ input = "n", from = [0, 0], to = [{grades}, {grades}] }}
+
+{bands}[[grade]]
+label = "last"
+""")
+    n = [0, 1, grades - 1, grades, -1]
+    b = rb.score_many(pa.table({"n": pa.array(n, pa.int64())}))
+    out = b.to_arrow(points=False, ranks=False)
+    assert out.schema.field("grade").type == pa.dictionary(key, pa.string())
+    want = [f"g{max(0, grades - 1 - v)}" if v >= 1 else "last" for v in n[:-1]] + [None]
+    assert out.column("grade").to_pylist() == want
+    df = b.to_pandas(points=False, ranks=False)
+    assert df["grade"].dtype == "category" and len(df["grade"].cat.categories) == grades
+    assert list(df["grade"].astype(object).where(df["grade"].notna(), None)) == want
+
+
 def test_output_profile_key_and_max() -> None:
     rb = kaoping.Rulebook.from_str(PROFILED)
     assert rb.profiles == ["甲", "乙"] and [rb.max(p) for p in [None, "甲", "乙"]] == [60, 60, 40]
@@ -566,7 +599,7 @@ def test_output_profile_key_and_max() -> None:
     records = [{k: v for k, v in zip(rows, r) if v is not None} for r in zip(*rows.values())]
     for b in [rb.score_many(pa.table(rows)), rb.score_many(records)]:
         out = b.to_arrow()
-        assert out.schema.field("profile").type == pa.dictionary(pa.uint16(), pa.string())
+        assert out.schema.field("profile").type == pa.dictionary(pa.int8(), pa.string())
         assert out.column("profile").combine_chunks().dictionary.to_pylist() == ["甲", "乙"]
         assert out.column("profile").to_pylist() == ["甲", None, "乙", None, None, "乙", None]
         assert out.column("key").type == pa.string()
