@@ -18,7 +18,9 @@ use crate::outcome::Outcome;
 use crate::rules::relative::Best;
 use crate::{Columns, ColumnsError, Record, Rulebook};
 
+mod codes;
 mod units;
+pub use codes::Codes;
 pub use units::Units;
 
 /// How to score a batch.

@@ -89,7 +89,7 @@ pub mod table_columns;
 mod testcases;
 mod unreadable;
 
-pub use batch::{Batch, BatchOptions, GradeCount, Row, Summary, Units};
+pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
 pub use columns::{Column, ColumnData, Columns, ColumnsError};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};

@@ -6,7 +6,7 @@
 
 use kaoping::table::{self, CsvRow};
 use kaoping::table_columns::ColumnReader;
-use kaoping::{Batch, BatchOptions, Rulebook, ScoreOptions, Units};
+use kaoping::{Batch, BatchOptions, Codes, Rulebook, ScoreOptions, Units};
 use rust_decimal::Decimal;
 
 mod common;
@@ -66,8 +66,19 @@ fn check_rows(
     let none = vec![None; batch.len()];
     assert_eq!(batch.points_units(nodes), none, "{what}: no such indicator");
     both_ways(|| batch.points_units_iter(nodes), &none, &format!("{what}: no such indicator"));
+    let codes = batch.codes();
+    assert_eq!(
+        (codes.profile.len(), codes.grade.len(), codes.passed.len()),
+        (alone.len(), alone.len(), alone.len())
+    );
     for (i, a) in alone.iter().enumerate() {
         let row = batch.row(i);
+        let code = |c: u16| (c != Codes::NONE).then_some(usize::from(c));
+        assert_eq!(code(codes.profile[i]), row.profile_index(), "{what} profile code row {i}");
+        assert_eq!(code(codes.grade[i]), row.grade_index(), "{what} grade code row {i}");
+        let passed = [Some(false), Some(true), None].get(usize::from(codes.passed[i])).copied().flatten();
+        assert!(codes.passed[i] <= 2, "{what} criteria code row {i}");
+        assert_eq!(passed, row.passed(), "{what} criteria code row {i}");
         match a {
             Err(e) => {
                 assert_eq!(row.error().map(|e| e.kind()), Some(e.kind()), "{what} row {i}");

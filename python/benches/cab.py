@@ -7,21 +7,24 @@ core, against the Rust core's `score_columns` on the same values and the pandas 
 
 DATA.csv (and its Parquet copy) come from `shared/bench/gen.py 1000000 42 --parquet DATA.parquet >
 DATA.csv` (outside the repository). Build the module first (`maturin develop --release` in
-python/). Not part of the test command. Timed, each the median of --reps rounds after a warm-up, the
+python/). Not part of the test command. Timed, each once per round after a warm-up, the
 configurations interleaved round by round so that load from elsewhere falls on all alike:
 
   DataFrame in              rb.score_many(df) on pd.read_csv's DataFrame (float64 decimals, object
                             text): the table handed to the core as typed columns and scored
-  DataFrame in → out        the same, then .to_pandas() (decimal columns exact, grade categorical)
+  … → DataFrame out         the same, then .to_pandas() (decimal columns exact, grade categorical)
+  … → DataFrame out, lean   the same without the 19 indicators' points columns and without ranks
+                            (.to_pandas(points=False, ranks=False))
   Arrow in                  rb.score_many(table) on the Parquet copy read by pyarrow (decimal128
-                            money, int32, bool, dictionary region)
-  Arrow in → out            the same, then .to_arrow()
-  … → out, lean             the compact table without the 19 indicators' points columns and
-                            without ranks (points=False, ranks=False)
-  rust_core score_columns   python/benches/core_cab: the core alone on the same typed columns
-                            (decimal128 → fixed-point, float64 → floats), one thread
+                            money, int32, bool, dictionary region), and the same three outputs
+  Arrow in → Arrow out      the same, then .to_arrow()
+  rust_core score_columns   python/benches/core_cab (--serve): the core alone on the same typed
+                            columns (decimal128 → fixed-point, float64 → floats), one thread, run
+                            once in each round beside the Python configurations
   pandas_float              shared/bench/pandas_float.py: vectorised float64 (not exact)
 
+The ratio of a Python configuration to the core is the median over rounds of the ratio within each
+round (this machine's speed drifts between minutes, so ratios of separate medians mean little).
 Everything runs with parallel=False and RAYON_NUM_THREADS=1 (set here when not set). Prints JSON
 lines, then a summary with the ratios to the core.
 """
@@ -59,17 +62,35 @@ def report(impl: str, what: str, n: int, times: list[float], **extra: Any) -> No
     print(json.dumps(rec, ensure_ascii=False), flush=True)
 
 
-def rust_core(bench: Path, data: str, reps: int) -> None:
-    manifest = ROOT / "python" / "benches" / "core_cab" / "Cargo.toml"
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(manifest)], check=True)
-    exe = manifest.parent / "target" / "release" / "kaoping-core-cab"
-    out = subprocess.run([str(exe), str(bench / "cab.toml"), data, str(reps)], capture_output=True, text=True,
-                         check=True)
-    for line in out.stdout.splitlines():
-        rec = json.loads(line)
-        if rec["phase"] == "score_columns" and rec["mode"] == "1 thread":
-            report("rust_core", f"score_columns {rec['values']}", rec["n"], [rec["median_s"]],
-                   fast_rows=rec["fast_rows"])
+class RustCore:
+    """python/benches/core_cab in --serve mode: the data read once, then one timed run of the core
+    per set of columns each time it is asked."""
+
+    def __init__(self, bench: Path, data: str) -> None:
+        manifest = ROOT / "python" / "benches" / "core_cab" / "Cargo.toml"
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(manifest)], check=True)
+        exe = manifest.parent / "target" / "release" / "kaoping-core-cab"
+        self.proc = subprocess.Popen([str(exe), str(bench / "cab.toml"), data, "--serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
+
+    def round(self) -> dict[str, dict[str, Any]]:
+        """One run of each set of columns: {"decimal128": record, "float64": record}."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        out = {}
+        while (line := self.proc.stdout.readline().strip()) != "done":
+            if not line:
+                raise RuntimeError("core_cab stopped")
+            rec = json.loads(line)
+            out[rec["values"]] = rec
+        return out
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
 def pandas_float(bench: Path, data: str, out: str, reps: int) -> None:
@@ -110,30 +131,40 @@ def main() -> int:
     n = len(df)
     assert table.num_rows == n
 
-    configs: list[tuple[str, Callable[[], Any]]] = [
-        ("DataFrame in", lambda: rb.score_many(df, parallel=False)),
-        ("DataFrame in → out", lambda: rb.score_many(df, parallel=False).to_pandas()),
-        ("Arrow in", lambda: rb.score_many(table, parallel=False)),
-        ("Arrow in → out", lambda: rb.score_many(table, parallel=False).to_arrow()),
-        ("DataFrame in → out, lean", lambda: rb.score_many(df, parallel=False).to_pandas(points=False, ranks=False)),
-        ("Arrow in → out, lean", lambda: rb.score_many(table, parallel=False).to_arrow(points=False, ranks=False)),
-    ]
+    configs: list[tuple[str, Callable[[], Any]]] = []
+    for inp, data in [("DataFrame in", df), ("Arrow in", table)]:
+        configs += [
+            (inp, lambda d=data: rb.score_many(d, parallel=False)),
+            (f"{inp} → DataFrame out", lambda d=data: rb.score_many(d, parallel=False).to_pandas()),
+            (f"{inp} → DataFrame out, lean",
+             lambda d=data: rb.score_many(d, parallel=False).to_pandas(points=False, ranks=False)),
+        ]
+    configs.append(("Arrow in → Arrow out", lambda: rb.score_many(table, parallel=False).to_arrow()))
     # The two inputs agree (floats read by their shortest repr are the cents exactly).
     a, b = rb.score_many(df, parallel=False), rb.score_many(table, parallel=False)
     assert a._path == b._path == "typed columns", (a._path, b._path)
     assert a.to_arrow().equals(b.to_arrow()), "the DataFrame and Arrow inputs disagree"
     assert a.summary["failed"] == 0
     del a, b
+    core = None if args.no_rust else RustCore(bench, args.data)
     times: list[list[float]] = [[] for _ in configs]
+    core_times: dict[str, list[float]] = {"decimal128": [], "float64": []}
     for _, fn in configs:
         fn()  # warm-up
-    for r in range(args.reps):
-        if r == args.reps // 2 and not args.no_rust:
-            rust_core(bench, args.data, 3)
+    if core:
+        core.round()
+    for _ in range(args.reps):
+        if core:
+            for values, rec in core.round().items():
+                core_times[values].append(rec["median_s"])
         for i, (_, fn) in enumerate(configs):
             t0 = time.perf_counter()
             fn()
             times[i].append(time.perf_counter() - t0)
+    if core:
+        core.close()
+        for values, ts in core_times.items():
+            report("rust_core", f"score_columns {values}", n, ts)
     for (what, _), ts in zip(configs, times):
         report("kaoping_py", what, n, ts)
     if not args.no_baseline:
@@ -145,15 +176,17 @@ def main() -> int:
     print("\n# summary: 1 core, median seconds for", n, "rows (records per second)")
     for r in RESULTS:
         print(f"  {r['impl']:13s} {r['what']:34s} {r['median_s']:8.3f} s {r['records_per_s']:>12,}/s")
-    pairs = [(f"{inp}{out}", f"score_columns {values}")
-             for inp, values in [("Arrow in", "decimal128"), ("DataFrame in", "float64")]
-             for out in ["", " → out", " → out, lean"]]
-    for py, core in pairs:
-        p, c = med("kaoping_py", py), med("rust_core", core)
-        if p and c:
-            print(f"  kaoping_py [{py}] / rust_core [{core}]: {p / c:.2f}x the time")
+    if core:
+        print("# each configuration over the core on the same columns, within each round (median; rounds):")
+        for (what, _), ts in zip(configs, times):
+            values = "float64" if what.startswith("DataFrame") else "decimal128"
+            ratios = [p / c for p, c in zip(ts, core_times[values])]
+            shown = ", ".join(f"{r:.2f}" for r in ratios)
+            print(f"  kaoping_py [{what}] / rust_core [{values}]: {statistics.median(ratios):.2f}x ({shown})")
+            RESULTS.append({"impl": "ratio", "what": what, "core": values, "median": statistics.median(ratios),
+                            "rounds": ratios})
     pf = med("pandas_float", "score (not exact)")
-    for py in ["DataFrame in → out", "Arrow in → out"]:
+    for py in ["DataFrame in → DataFrame out", "Arrow in → DataFrame out"]:
         p = med("kaoping_py", py)
         if p and pf:
             print(f"  kaoping_py [{py}] / pandas_float: {p / pf:.2f}x the time")

@@ -10,9 +10,11 @@ use arrow_array::{
     ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int64Array, PrimitiveArray, RecordBatch,
     StringArray, StructArray, new_null_array,
 };
-use arrow_buffer::{BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{
+    ArrowNativeType, BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
+};
 use arrow_schema::{DataType, Field, Schema};
-use kaoping::{Record, Rulebook};
+use kaoping::{Codes, Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -143,8 +145,12 @@ impl Batch {
         }
         specs.push(("error_kind".into(), Col::ErrorKind));
         specs.push(("error".into(), Col::Error));
-        let cols =
-            specs.par_iter().map(|(_, c)| self.column(*c)).collect::<Result<Vec<ArrayRef>, String>>()?;
+        // Profile, maximum, grade and criteria all read the rows' codes, made once.
+        let codes = self.batch.codes();
+        let cols = specs
+            .par_iter()
+            .map(|(_, c)| self.column(*c, &codes))
+            .collect::<Result<Vec<ArrayRef>, String>>()?;
         let fields = specs.into_iter().zip(&cols).map(|((name, col), array)| {
             Field::new(name, array.data_type().clone(), !matches!(col, Col::Key))
         });
@@ -177,12 +183,12 @@ impl Batch {
                 None => nulls.get_or_insert_with(|| all_valid(n)).set_bit(i, false),
             }
         }
-        decimal_array(values, nulls, scale)
+        decimal_array(values, nulls.map(|mut b| NullBuffer::new(b.finish())), scale)
     }
 
     /// One column of the compact table. Totals and points come from the batch's fixed-point unit
     /// columns (what a decimal128 array stores), not a `Decimal` per row.
-    fn column(&self, col: Col) -> Result<ArrayRef, String> {
+    fn column(&self, col: Col, codes: &Codes) -> Result<ArrayRef, String> {
         let n = self.batch.len();
         let rows = || self.batch.rows();
         let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<&str>| -> ArrayRef {
@@ -219,11 +225,7 @@ impl Batch {
             }
             // Profiles as a dictionary of the rulebook's profiles (a categorical in pandas); rows
             // in no profile and failed rows are null.
-            Col::Profile => categorical(
-                n,
-                rows().map(|r| r.profile_index().and_then(|p| p.checked_sub(1))),
-                self.rb.profiles(),
-            )?,
+            Col::Profile => categorical(&codes.profile, |p| p.checked_sub(1), self.rb.profiles())?,
             Col::Total => self.decimals(self.batch.total_units_iter(), &|r| r.total())?,
             // The maximum is the profile's: one value per profile (index 0: no profile), looked up
             // by the row's profile index.
@@ -239,15 +241,18 @@ impl Batch {
                         })
                     })
                     .collect();
-                let (values, nulls) = with_nulls(
-                    n,
-                    rows().map(|r| r.profile_index().and_then(|p| by_profile.get(p).copied().flatten())),
-                );
-                decimal_array(values, nulls, scale)?
+                let max = |p: u16| by_profile.get(usize::from(p)).copied().flatten();
+                let mut values: Vec<i128> = large_buffer(n);
+                values.extend(codes.profile.iter().map(|&p| max(p).unwrap_or(0)));
+                decimal_array(values, validity(&codes.profile, |p| max(p).is_some()), scale)?
             }
             // Grades as a dictionary (a categorical in pandas): one small code per row.
-            Col::Grade => categorical(n, rows().map(|r| r.grade_index()), self.rb.grades())?,
-            Col::Passed => Arc::new(BooleanArray::from_iter(rows().map(|r| r.passed()))),
+            Col::Grade => categorical(&codes.grade, Some, self.rb.grades())?,
+            Col::Passed => {
+                let passed = &codes.passed;
+                let values = BooleanBuffer::collect_bool(n, |i| passed[i] == 1);
+                Arc::new(BooleanArray::new(values, validity(passed, |p| p != 2)))
+            }
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),
             Col::Points(i) => self.decimals(self.batch.points_units_iter(i), &|r| r.points_at(i))?,
@@ -410,40 +415,46 @@ fn with_nulls<T: Default>(
     (values, nulls)
 }
 
-/// A dictionary column of `labels` (a categorical in pandas) from each row's code, an index into
-/// `labels` (`None`: null). The keys are the narrowest signed type that holds every code, as
-/// pandas' categorical codes are (int8 up to 127 labels), so that pandas can take them as they are.
+/// A dictionary column of `labels` (a categorical in pandas) from each row's code (`Codes::NONE`:
+/// null) mapped by `key` to its label's index (`None`: null). The keys are the narrowest signed
+/// type that holds every index, as pandas' categorical codes are (int8 up to 128 labels), so that
+/// pandas can take them as they are.
 fn categorical(
-    n: usize,
-    codes: impl Iterator<Item = Option<usize>>,
+    codes: &[u16],
+    key: impl Fn(u16) -> Option<u16> + Copy,
     labels: Vec<&str>,
 ) -> Result<ArrayRef, String> {
     fn keyed<K: ArrowDictionaryKeyType>(
-        n: usize,
-        codes: impl Iterator<Item = Option<usize>>,
+        codes: &[u16],
+        key: impl Fn(u16) -> Option<u16> + Copy,
         labels: ArrayRef,
-    ) -> Result<ArrayRef, String>
-    where
-        K::Native: TryFrom<usize> + Default,
-    {
-        // Every code is below the number of labels, which the key type was chosen to hold.
-        let (keys, nulls) = with_nulls(n, codes.map(|c| c.and_then(|c| K::Native::try_from(c).ok())));
-        let keys = PrimitiveArray::<K>::new(
-            ScalarBuffer::from(keys),
-            nulls.map(|mut b| NullBuffer::new(b.finish())),
-        );
+    ) -> Result<ArrayRef, String> {
+        let key = |c: u16| (c != Codes::NONE).then(|| key(c)).flatten();
+        // Every index is below the number of labels, which the key type was chosen to hold.
+        let mut keys: Vec<K::Native> = large_buffer(codes.len());
+        keys.extend(codes.iter().map(|&c| K::Native::usize_as(usize::from(key(c).unwrap_or(0)))));
+        let keys = PrimitiveArray::<K>::new(ScalarBuffer::from(keys), validity(codes, |c| key(c).is_some()));
         let array = DictionaryArray::<K>::try_new(keys, labels).map_err(|e| e.to_string())?;
         Ok(Arc::new(array))
     }
     let count = labels.len();
     let labels: ArrayRef = Arc::new(StringArray::from(labels));
     if count <= i8::MAX as usize + 1 {
-        keyed::<Int8Type>(n, codes, labels)
+        keyed::<Int8Type>(codes, key, labels)
     } else if count <= i16::MAX as usize + 1 {
-        keyed::<Int16Type>(n, codes, labels)
+        keyed::<Int16Type>(codes, key, labels)
     } else {
-        keyed::<Int32Type>(n, codes, labels)
+        keyed::<Int32Type>(codes, key, labels)
     }
+}
+
+/// The validity of a column made from `codes`, each row valid where `valid(code)`: `None` (no
+/// bitmap) when every row is.
+fn validity<C: Copy>(codes: &[C], valid: impl Fn(C) -> bool) -> Option<NullBuffer> {
+    if codes.iter().all(|&c| valid(c)) {
+        return None;
+    }
+    Some(NullBuffer::new(BooleanBuffer::collect_bool(codes.len(), |i| valid(codes[i]))))
 }
 
 /// A validity bitmap of `n` rows, every one valid (to clear the few that are not).
@@ -454,12 +465,7 @@ fn all_valid(n: usize) -> BooleanBufferBuilder {
 }
 
 /// A decimal128(38, scale) array of the values (mantissas), null where `nulls` says so.
-fn decimal_array(
-    values: Vec<i128>,
-    nulls: Option<BooleanBufferBuilder>,
-    scale: u32,
-) -> Result<ArrayRef, String> {
-    let nulls = nulls.map(|mut b| NullBuffer::new(b.finish()));
+fn decimal_array(values: Vec<i128>, nulls: Option<NullBuffer>, scale: u32) -> Result<ArrayRef, String> {
     let array =
         Decimal128Array::new(ScalarBuffer::from(values), nulls).with_precision_and_scale(38, scale as i8);
     array.map(|a| Arc::new(a) as ArrayRef).map_err(|e| e.to_string())

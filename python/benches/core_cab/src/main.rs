@@ -1,4 +1,4 @@
-//! The Rust core's own speed on the CAB workload, for `benches/python_bench.py` to compare the
+//! The Rust core's own speed on the CAB workload, for `python/benches/cab.py` to compare the
 //! Python module against: the CSV parsed into the typed columns the module hands the core, then
 //! `score_columns` timed alone, on one thread and on every core. Two sets of columns, one per
 //! input the module is measured on:
@@ -16,12 +16,17 @@
 //!     cargo run --release --manifest-path python/benches/core_cab/Cargo.toml -- RULEBOOK.toml DATA.csv [REPS]
 //!
 //! Prints one JSON line per measurement (records per second, median of REPS).
+//!
+//! With `--serve`, it reads the data, prints `ready`, and then for each line read from stdin
+//! scores each set of columns once on one thread, prints one JSON line per set and `done`: a
+//! caller can then time the core in the same rounds as its own code, so both see the same load.
 
 use std::time::Instant;
 
 use kaoping::{Batch, BatchOptions, Column, ColumnData, Columns, Record, Rulebook, num};
 
 fn main() {
+    let serve = std::env::args().any(|a| a == "--serve");
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let [rulebook, data, rest @ ..] = args.as_slice() else {
         eprintln!("usage: core_cab RULEBOOK.toml DATA.csv [REPS]");
@@ -41,6 +46,21 @@ fn main() {
 
     let decimal128 = columns(&header, &types, &rows, false);
     let float64 = columns(&header, &types, &rows, true);
+    if serve {
+        drop(rows);
+        let opts = BatchOptions { parallel: false, ..BatchOptions::default() };
+        println!("ready");
+        for _ in std::io::stdin().lines() {
+            for (values, cols) in [("decimal128", &decimal128), ("float64", &float64)] {
+                let t = Instant::now();
+                let b = rb.score_columns(cols, &opts).expect("the columns fit");
+                let took = t.elapsed().as_secs_f64();
+                line("score_columns", values, "1 thread", n, &b, took);
+            }
+            println!("done");
+        }
+        return;
+    }
     let records: Vec<Record> = (0..n).map(|i| decimal128.record(&rb, &binding(&rb, &decimal128), i)).collect();
     drop(rows);
 
