@@ -20,11 +20,13 @@ configurations interleaved round by round so that load from elsewhere falls on a
   Arrow in → Arrow out      the same, then .to_arrow()
   rust_core score_columns   python/benches/core_cab (--serve): the core alone on the same typed
                             columns (decimal128 → fixed-point, float64 → floats), one thread, run
-                            once in each round beside the Python configurations
+                            right before each Python configuration in each round
   pandas_float              shared/bench/pandas_float.py: vectorised float64 (not exact)
 
-The ratio of a Python configuration to the core is the median over rounds of the ratio within each
-round (this machine's speed drifts between minutes, so ratios of separate medians mean little).
+The ratio of a Python configuration to the core is the median over rounds of its time over the
+core's run right before it (this machine's speed drifts within seconds, so ratios of separate
+medians mean little), in wall time and in CPU time (the process's, which time spent descheduled
+by a busy host does not inflate; the Python process's includes any other thread it runs).
 Everything runs with parallel=False and RAYON_NUM_THREADS=1 (set here when not set). Prints JSON
 lines, then a summary with the ratios to the core.
 """
@@ -74,18 +76,20 @@ class RustCore:
                                      stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
 
-    def round(self) -> dict[str, dict[str, Any]]:
-        """One run of each set of columns: {"decimal128": record, "float64": record}."""
+    def run(self, values: str) -> tuple[float, float]:
+        """One run of the core on one set of columns ("decimal128" or "float64"): its seconds, wall
+        and CPU."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write("\n")
+        self.proc.stdin.write(values + "\n")
         self.proc.stdin.flush()
-        out = {}
+        wall = cpu = None
         while (line := self.proc.stdout.readline().strip()) != "done":
             if not line:
                 raise RuntimeError("core_cab stopped")
             rec = json.loads(line)
-            out[rec["values"]] = rec
-        return out
+            wall, cpu = rec.get("median_s", wall), rec.get("cpu_s", cpu)
+        assert wall is not None and cpu is not None
+        return wall, cpu
 
     def close(self) -> None:
         assert self.proc.stdin is not None
@@ -148,25 +152,33 @@ def main() -> int:
     del a, b
     core = None if args.no_rust else RustCore(bench, args.data)
     times: list[list[float]] = [[] for _ in configs]
-    core_times: dict[str, list[float]] = {"decimal128": [], "float64": []}
+    cpu_times: list[list[float]] = [[] for _ in configs]
+    # The core's times on the same columns, taken right before each configuration's.
+    core_times: list[list[float]] = [[] for _ in configs]
+    core_cpu: list[list[float]] = [[] for _ in configs]
+    values_of = ["float64" if what.startswith("DataFrame") else "decimal128" for what, _ in configs]
     for _, fn in configs:
         fn()  # warm-up
     if core:
-        core.round()
+        core.run("decimal128"), core.run("float64")
     for _ in range(args.reps):
-        if core:
-            for values, rec in core.round().items():
-                core_times[values].append(rec["median_s"])
         for i, (_, fn) in enumerate(configs):
-            t0 = time.perf_counter()
+            if core:
+                wall, cpu = core.run(values_of[i])
+                core_times[i].append(wall)
+                core_cpu[i].append(cpu)
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             times[i].append(time.perf_counter() - t0)
+            cpu_times[i].append(time.process_time() - c0)
     if core:
         core.close()
-        for values, ts in core_times.items():
-            report("rust_core", f"score_columns {values}", n, ts)
-    for (what, _), ts in zip(configs, times):
-        report("kaoping_py", what, n, ts)
+        for values in ["decimal128", "float64"]:
+            ts = [t for v, c in zip(values_of, core_times) if v == values for t in c]
+            cs = [t for v, c in zip(values_of, core_cpu) if v == values for t in c]
+            report("rust_core", f"score_columns {values}", n, ts, cpu_s=round(statistics.median(cs), 4))
+    for (what, _), ts, cs in zip(configs, times, cpu_times):
+        report("kaoping_py", what, n, ts, cpu_s=round(statistics.median(cs), 4))
     if not args.no_baseline:
         pandas_float(bench, args.data, args.out, args.reps)
 
@@ -177,14 +189,16 @@ def main() -> int:
     for r in RESULTS:
         print(f"  {r['impl']:13s} {r['what']:34s} {r['median_s']:8.3f} s {r['records_per_s']:>12,}/s")
     if core:
-        print("# each configuration over the core on the same columns, within each round (median; rounds):")
-        for (what, _), ts in zip(configs, times):
-            values = "float64" if what.startswith("DataFrame") else "decimal128"
-            ratios = [p / c for p, c in zip(ts, core_times[values])]
-            shown = ", ".join(f"{r:.2f}" for r in ratios)
-            print(f"  kaoping_py [{what}] / rust_core [{values}]: {statistics.median(ratios):.2f}x ({shown})")
-            RESULTS.append({"impl": "ratio", "what": what, "core": values, "median": statistics.median(ratios),
-                            "rounds": ratios})
+        print("# each configuration over the core on the same columns run right before it, wall and CPU time "
+              "(median over rounds; rounds):")
+        for i, (what, _) in enumerate(configs):
+            wall = [p / c for p, c in zip(times[i], core_times[i])]
+            cpu = [p / c for p, c in zip(cpu_times[i], core_cpu[i])]
+            shown = ", ".join(f"{r:.2f}" for r in wall)
+            print(f"  kaoping_py [{what}] / rust_core [{values_of[i]}]: {statistics.median(wall):.2f}x wall "
+                  f"({shown}); {statistics.median(cpu):.2f}x CPU")
+            RESULTS.append({"impl": "ratio", "what": what, "core": values_of[i], "wall": statistics.median(wall),
+                            "cpu": statistics.median(cpu), "wall_rounds": wall, "cpu_rounds": cpu})
     pf = med("pandas_float", "score (not exact)")
     for py in ["DataFrame in → DataFrame out", "Arrow in → DataFrame out"]:
         p = med("kaoping_py", py)

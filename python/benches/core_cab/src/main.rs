@@ -18,8 +18,9 @@
 //! Prints one JSON line per measurement (records per second, median of REPS).
 //!
 //! With `--serve`, it reads the data, prints `ready`, and then for each line read from stdin
-//! scores each set of columns once on one thread, prints one JSON line per set and `done`: a
-//! caller can then time the core in the same rounds as its own code, so both see the same load.
+//! (`decimal128`, `float64`, or empty for both) scores that set of columns once on one thread,
+//! prints one JSON line per set, then its CPU time (`{"cpu_s": …}`), and `done`: a caller can then
+//! time the core right beside its own code, so both see the same load.
 
 use std::time::Instant;
 
@@ -50,12 +51,17 @@ fn main() {
         drop(rows);
         let opts = BatchOptions { parallel: false, ..BatchOptions::default() };
         println!("ready");
-        for _ in std::io::stdin().lines() {
+        for asked in std::io::stdin().lines() {
+            let asked = asked.unwrap_or_default();
             for (values, cols) in [("decimal128", &decimal128), ("float64", &float64)] {
-                let t = Instant::now();
+                if !asked.trim().is_empty() && asked.trim() != values {
+                    continue;
+                }
+                let (t, cpu) = (Instant::now(), cpu_seconds());
                 let b = rb.score_columns(cols, &opts).expect("the columns fit");
                 let took = t.elapsed().as_secs_f64();
                 line("score_columns", values, "1 thread", n, &b, took);
+                println!("{{\"cpu_s\": {:.6}}}", cpu_seconds() - cpu);
             }
             println!("done");
         }
@@ -98,6 +104,13 @@ fn time(reps: usize, mut f: impl FnMut() -> Batch) -> (Batch, f64) {
     }
     times.sort_by(f64::total_cmp);
     (last, times[times.len() / 2])
+}
+
+/// This thread's time on a CPU so far, in seconds (`/proc/thread-self/schedstat`, nanoseconds):
+/// a measure that time spent descheduled by a busy host does not inflate.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    stat.split_whitespace().next().and_then(|ns| ns.parse::<f64>().ok()).map_or(f64::NAN, |ns| ns / 1e9)
 }
 
 fn binding(rb: &Rulebook, cols: &Columns) -> Vec<Option<usize>> {
