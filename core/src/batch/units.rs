@@ -70,7 +70,8 @@ impl<'a> Units<'a> {
 
     /// Appends the remaining rows' units to `out` as `T` (`missing` where a row has none) and
     /// returns the rows that have none, in order. Each run of fast rows is one widening copy
-    /// (which vectorises), for filling a buffer such as an Arrow decimal128 array's.
+    /// (a loop with no per-row test or capacity check), for filling a buffer such as an Arrow
+    /// decimal128 array's.
     pub fn append_to<T>(self, out: &mut Vec<T>, missing: T) -> Vec<usize>
     where
         T: From<u16> + From<i32> + From<i64> + Copy,
