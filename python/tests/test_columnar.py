@@ -638,3 +638,57 @@ def test_which_path(small: kaoping.Rulebook) -> None:
     assert paths(lambda: pd.DataFrame({"n": [1]}), small) == TYPED
     # A pandas column of mixed objects pyarrow cannot take goes cell by cell.
     assert paths(lambda: pd.DataFrame({"n": [1, "2"]}), small) == "columns as records"
+
+
+CRITERIA = """
+[rulebook]
+id = "t.criteria"
+title = "criteria"
+version = "1"
+scale = 2
+profile_field = "kind"
+
+[profiles."甲"]
+[profiles."乙"]
+
+[inputs]
+a = { type = "decimal" }
+b = { type = "decimal" }
+kind = { type = "text", required = false }
+
+[[indicator]]
+id = "a"
+label = "A"
+points = 10
+linear = { input = "a", from = [0, 0], to = [1, 10] }
+
+[[criterion]]
+id = "sum"
+label = "a + b is 0.3"
+when = "a + b == 0.3"
+
+[[grade]]
+label = "好"
+at_least = 2
+[[grade]]
+label = "差"
+"""
+
+
+def test_output_table_says_what_each_result_says() -> None:
+    """The compact table's profile, total, max, grade and passed are each row's own result's, and
+    null in a failed row (here: a missing input, an unknown profile)."""
+    rb = kaoping.Rulebook.from_str(CRITERIA)
+    t = pa.table({"a": [0.1, 0.5, None, 0.2, 0.25, 0.1], "b": [0.2, 0.1, 0.1, 0.1, 0.05, 0.2],
+                  "kind": ["甲", None, "乙", "丙", "乙", "乙"]})
+    b = rb.score_many(t)
+    assert b._path == TYPED
+    out = b.to_arrow(points=False, ranks=False).to_pylist()
+    assert [row["passed"] for row in out] == [True, False, None, None, True, True]
+    for i, (row, r) in enumerate(zip(out, b.results)):
+        if r is None:
+            assert (row["profile"], row["total"], row["max"], row["grade"], row["passed"]) == (None,) * 5, i
+            assert row["error_kind"] is not None, i
+        else:
+            assert (row["profile"], row["total"], row["max"], row["grade"], row["passed"]) == (
+                r.profile, r.total, rb.max(r.profile), r.grade, r.passed), i
