@@ -657,12 +657,12 @@ impl Counts {
     }
 }
 
-/// A fast-path row's grade column value (`u16::MAX`: none).
+/// A fast-path row's grade column value ([`columnar::NO_GRADE`]: none).
 fn fast_grade(g: u16) -> Option<u16> {
-    (g != u16::MAX).then_some(g)
+    (g != columnar::NO_GRADE).then_some(g)
 }
 
-/// A fast-path row's criteria column value (0/1; 2: no criteria).
+/// A fast-path row's criteria column value (0/1; [`columnar::NO_CRITERIA`]).
 fn fast_passed(p: u8) -> Option<bool> {
     match p {
         0 => Some(false),

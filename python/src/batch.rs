@@ -251,7 +251,7 @@ impl Batch {
             Col::Passed => {
                 let passed = &codes.passed;
                 let values = BooleanBuffer::collect_bool(n, |i| passed[i] == 1);
-                Arc::new(BooleanArray::new(values, validity(passed, |p| p != 2)))
+                Arc::new(BooleanArray::new(values, validity(passed, |p| p != Codes::NO_CRITERIA)))
             }
             Col::Rank => ranks(&|r| r.rank()),
             Col::ProfileRank => ranks(&|r| r.profile_rank()),

@@ -3,6 +3,7 @@
 //! asking each [`Row`](super::Row) would search the exceptions once per row and column.
 
 use super::Batch;
+use crate::eval::columnar::{NO_CRITERIA, NO_GRADE};
 
 /// Each row's profile, grade and criteria as small codes, one slot per row in input order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,33 +14,37 @@ pub struct Codes {
     /// [`Row::grade_index`](super::Row::grade_index); [`Codes::NONE`] where the row has no grade
     /// (a failed row, or a rulebook without grades).
     pub grade: Vec<u16>,
-    /// [`Row::passed`](super::Row::passed): 0 false, 1 true, 2 none (a failed row, or a
-    /// rulebook without criteria).
+    /// [`Row::passed`](super::Row::passed): 0 false, 1 true, [`Codes::NO_CRITERIA`] none (a
+    /// failed row, or a rulebook without criteria).
     pub passed: Vec<u8>,
 }
 
 impl Codes {
     /// The code of "none" in [`profile`](Codes::profile) and [`grade`](Codes::grade).
-    pub const NONE: u16 = u16::MAX;
+    pub const NONE: u16 = NO_GRADE;
+
+    /// The code of "none" in [`passed`](Codes::passed).
+    pub const NO_CRITERIA: u8 = NO_CRITERIA;
 }
 
 impl Batch {
     /// Every row's profile, grade and criteria as [`Codes`]: the same as each [`Row`](super::Row)
     /// says, in three plain columns.
     pub fn codes(&self) -> Codes {
-        // The fast path keeps exactly these encodings (a grade of `u16::MAX` and a criteria
-        // value of 2 mean none); only the exceptions' slots need writing.
+        // The fast path keeps exactly these encodings (its own constants, `NO_GRADE` and
+        // `NO_CRITERIA`); only the exceptions' slots need writing.
         let mut codes =
             Codes { profile: self.profile.clone(), grade: self.grade.clone(), passed: self.passed.clone() };
         for (i, result) in self.exceptions.iter() {
             let (profile, grade, passed) = match result {
-                // A rulebook has fewer than `u16::MAX` profiles (checked at load).
+                // Nothing refuses a rulebook of 65,535 profiles or more yet: an index beyond
+                // `u16` reads as none here rather than as some other profile.
                 Ok(t) => (u16::try_from(t.profile).unwrap_or(Codes::NONE), t.grade, t.passed),
                 Err(_) => (Codes::NONE, None, None),
             };
             codes.profile[i] = profile;
             codes.grade[i] = grade.unwrap_or(Codes::NONE);
-            codes.passed[i] = passed.map_or(2, u8::from);
+            codes.passed[i] = passed.map_or(NO_CRITERIA, u8::from);
         }
         codes
     }

@@ -32,6 +32,12 @@ use super::Figures;
 /// "No value" in a column of published points (a left-out indicator, a criteria-only total).
 pub const NONE: i64 = i64::MIN;
 
+/// The grade column's value for "no grade".
+pub const NO_GRADE: u16 = u16::MAX;
+
+/// The criteria column's value for "no criteria" (else 0: some criterion fails, 1: all hold).
+pub const NO_CRITERIA: u8 = 2;
+
 /// Text id for a value that is not one of the rulebook's text constants.
 const UNKNOWN_TEXT: u32 = u32::MAX;
 
@@ -558,9 +564,9 @@ pub struct Out<'a> {
     pub profile: &'a mut [u16],
     /// Published total in units (`NONE` for criteria-only rulebooks).
     pub total: &'a mut [i64],
-    /// Grade index (`u16::MAX`: none).
+    /// Grade index ([`NO_GRADE`]: none).
     pub grade: &'a mut [u16],
-    /// Whether every criterion holds (0/1; 2: no criteria).
+    /// Whether every criterion holds (0/1; [`NO_CRITERIA`]).
     pub passed: &'a mut [u8],
     /// Firing vetoes as a bit mask.
     pub vetoes: &'a mut [u64],
@@ -1143,7 +1149,7 @@ fn run_group<S: Source>(
             }
         }
     }
-    let mut passed = vec![if book.criteria.is_empty() { 2u8 } else { 1 }; n];
+    let mut passed = vec![if book.criteria.is_empty() { NO_CRITERIA } else { 1 }; n];
     for c in &book.criteria {
         let holds = eval_b(&env, &mut slow, &c.when.expr);
         for (i, p) in passed.iter_mut().enumerate() {
@@ -1160,7 +1166,7 @@ fn run_group<S: Source>(
             }
         }
     }
-    let mut grade = vec![u16::MAX; n];
+    let mut grade = vec![NO_GRADE; n];
     if has_total && !book.grades.is_empty() {
         // Bounds depend on the profile alone. Totals are whole numbers of units, so each bound
         // becomes the least total in units that meets it: ⌈b·10^scale⌉ for `at_least`,
