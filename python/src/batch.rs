@@ -4,16 +4,16 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use arrow_array::builder::StringBuilder;
+use arrow_array::builder::GenericStringBuilder;
 use arrow_array::types::{ArrowDictionaryKeyType, Int8Type, Int16Type, Int32Type};
 use arrow_array::{
-    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int64Array, PrimitiveArray, RecordBatch,
-    StringArray, StructArray, new_null_array,
+    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, GenericStringArray, Int64Array,
+    OffsetSizeTrait, PrimitiveArray, RecordBatch, StringArray, StructArray, new_null_array,
 };
 use arrow_buffer::{
     ArrowNativeType, BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
 };
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{Field, Schema};
 use kaoping::{Codes, Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::columns::Columns;
 use crate::errors;
+use crate::frame::{self, Part};
 use crate::result::ScoreResult;
 use crate::values::{Shape, decimal_to_py};
 
@@ -114,13 +115,10 @@ impl Batch {
         }
     }
 
-    /// The compact table: key, profile, total, max, grade, passed, ranks (unless `ranks` is false:
-    /// they rank the whole batch first), the points of every indicator (unless `points` is false),
-    /// error kind and error. Columns are built on every core; profile and grade are dictionaries
-    /// (small codes per row, no text).
-    fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
-        // Each field takes its type from its column (the dictionaries' key types depend on how
-        // many labels there are); only `key` is never null.
+    /// The compact table's columns, in order: key, profile, total, max, grade, passed, ranks
+    /// (unless `ranks` is false: they rank the whole batch first), the points of every indicator
+    /// (unless `points` is false), error kind and error.
+    fn specs(&self, points: bool, ranks: bool) -> Vec<(String, Col)> {
         let mut specs: Vec<(String, Col)> = vec![
             ("key".into(), Col::Key),
             ("profile".into(), Col::Profile),
@@ -145,17 +143,88 @@ impl Batch {
         }
         specs.push(("error_kind".into(), Col::ErrorKind));
         specs.push(("error".into(), Col::Error));
+        specs
+    }
+
+    /// The compact table ([`specs`](Self::specs)). Columns are built on every core; profile and
+    /// grade are dictionaries (small codes per row, no text).
+    fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
+        let specs = self.specs(points, ranks);
         // Profile, maximum, grade and criteria all read the rows' codes, made once.
         let codes = self.batch.codes();
         let cols = specs
             .par_iter()
-            .map(|(_, c)| self.column(*c, &codes))
+            .map(|(_, c)| self.column::<i32>(*c, &codes))
             .collect::<Result<Vec<ArrayRef>, String>>()?;
+        // Each field takes its type from its column (the dictionaries' key types depend on how
+        // many labels there are); only `key` is never null.
         let fields = specs.into_iter().zip(&cols).map(|((name, col), array)| {
             Field::new(name, array.data_type().clone(), !matches!(col, Col::Key))
         });
         let schema = Schema::new(fields.collect::<Vec<_>>());
         RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
+    }
+
+    /// The compact table's columns as the DataFrame holds them (see `frame.rs`), built on every
+    /// core.
+    fn frame_parts(&self, points: bool, ranks: bool) -> Result<Vec<(String, Part)>, String> {
+        let codes = self.batch.codes();
+        let label = |c: u16, index: fn(u16) -> Option<u16>| {
+            (c != Codes::NONE).then(|| index(c)).flatten().map(usize::from)
+        };
+        let rank_part = |get: fn(&kaoping::Row<'_>) -> Option<u32>| {
+            Part::integers(self.batch.rows().map(|r| get(&r).map(i64::from)))
+        };
+        self.specs(points, ranks)
+            .into_par_iter()
+            .map(|(name, col)| {
+                let part = match col {
+                    Col::Profile => Part::categorical(
+                        codes.profile.iter().map(|&p| label(p, |p| p.checked_sub(1))),
+                        self.rb.profiles(),
+                    ),
+                    Col::Grade => {
+                        Part::categorical(codes.grade.iter().map(|&g| label(g, Some)), self.rb.grades())
+                    }
+                    Col::Passed => Part::Boolean {
+                        values: codes.passed.iter().map(|&p| u8::from(p == 1)).collect(),
+                        mask: codes.passed.iter().map(|&p| u8::from(p == Codes::NO_CRITERIA)).collect(),
+                    },
+                    Col::Rank => rank_part(|r| r.rank()),
+                    Col::ProfileRank => rank_part(|r| r.profile_rank()),
+                    // Text as `large_string`, what pandas' string dtype holds.
+                    _ => Part::Arrow(self.column::<i64>(col, &codes)?),
+                };
+                Ok((name, part))
+            })
+            .collect()
+    }
+
+    /// The key column: each row's own key (its key field's value), else its row number as text.
+    fn keys<O: OffsetSizeTrait>(&self) -> Result<GenericStringArray<O>, String> {
+        let n = self.batch.len();
+        // Without a key field no row has a key of its own: no row's result is looked at.
+        let keyed = self.rb.key_field_name().is_some();
+        let mut text: Vec<u8> = large_buffer(n * 8);
+        let mut offsets: Vec<O> = large_buffer(n + 1);
+        offsets.push(O::usize_as(0));
+        let mut number = RowNumber::new();
+        for i in 0..n {
+            number.advance();
+            match keyed.then(|| self.batch.row(i).own_key()).flatten() {
+                Some(own) => text.extend_from_slice(own.as_bytes()),
+                None => number.append_to(&mut text, i + 1),
+            }
+            let end = O::from_usize(text.len());
+            offsets.push(end.ok_or_else(|| format!("the keys exceed {} bytes of text", O::MAX_OFFSET))?);
+        }
+        // SAFETY: the offsets start at 0 and never fall (the text only grows), the last is the
+        // text's length, and every piece between two offsets is a whole `&str` or ASCII digits:
+        // what `try_new` would check, which took a fifth of the column's time.
+        Ok(unsafe {
+            let offsets = OffsetBuffer::new_unchecked(ScalarBuffer::from(offsets));
+            GenericStringArray::new_unchecked(offsets, Buffer::from_vec(text), None)
+        })
     }
 
     /// A decimal128 column from fixed-point units (what the array stores, copied as they are);
@@ -186,13 +255,14 @@ impl Batch {
         decimal_array(values, nulls.map(|mut b| NullBuffer::new(b.finish())), scale)
     }
 
-    /// One column of the compact table. Totals and points come from the batch's fixed-point unit
+    /// One column of the compact table, its text with offsets of type `O` (`i32`: Arrow's
+    /// `string`; `i64`: `large_string`). Totals and points come from the batch's fixed-point unit
     /// columns (what a decimal128 array stores), not a `Decimal` per row.
-    fn column(&self, col: Col, codes: &Codes) -> Result<ArrayRef, String> {
+    fn column<O: OffsetSizeTrait>(&self, col: Col, codes: &Codes) -> Result<ArrayRef, String> {
         let n = self.batch.len();
         let rows = || self.batch.rows();
         let strings = |get: &dyn Fn(kaoping::Row<'_>) -> Option<&str>| -> ArrayRef {
-            let mut b = StringBuilder::with_capacity(n, n * 8);
+            let mut b = GenericStringBuilder::<O>::with_capacity(n, n * 8);
             for row in rows() {
                 b.append_option(get(row));
             }
@@ -206,23 +276,7 @@ impl Batch {
             ))
         };
         Ok(match col {
-            // A row without a key of its own is called by its row number, counted up as text.
-            Col::Key => {
-                let mut text: Vec<u8> = large_buffer(n * 8);
-                let mut offsets: Vec<i32> = large_buffer(n + 1);
-                offsets.push(0);
-                let mut number = RowNumber::new();
-                for row in rows() {
-                    let own = row.own_key();
-                    let digits = number.next();
-                    text.extend_from_slice(own.map_or(digits, str::as_bytes));
-                    offsets.push(i32::try_from(text.len()).map_err(|_| "the keys exceed 2 GiB of text")?);
-                }
-                let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
-                Arc::new(
-                    StringArray::try_new(offsets, Buffer::from_vec(text), None).map_err(|e| e.to_string())?,
-                )
-            }
+            Col::Key => Arc::new(self.keys::<O>()?),
             // Profiles as a dictionary of the rulebook's profiles (a categorical in pandas); rows
             // in no profile and failed rows are null.
             Col::Profile => categorical(&codes.profile, |p| p.checked_sub(1), self.rb.profiles())?,
@@ -258,11 +312,11 @@ impl Batch {
             Col::Points(i) => self.decimals(self.batch.points_units_iter(i), &|r| r.points_at(i))?,
             // Without failed rows the error columns are nulls only, made at once.
             Col::ErrorKind | Col::Error if self.batch.summary().failed == 0 => {
-                new_null_array(&DataType::Utf8, n)
+                new_null_array(&GenericStringArray::<O>::DATA_TYPE, n)
             }
             Col::ErrorKind => strings(&|r| r.error().map(|e| e.kind().name())),
             Col::Error => {
-                let mut b = StringBuilder::with_capacity(n, 0);
+                let mut b = GenericStringBuilder::<O>::with_capacity(n, 0);
                 for row in rows() {
                     b.append_option(row.error().map(|e| e.to_string()));
                 }
@@ -371,31 +425,57 @@ fn large_buffer<T>(n: usize) -> Vec<T> {
 }
 
 /// Row numbers (from 1) as decimal text, counted up one row at a time: a digit or two changes per
-/// row, no division.
+/// row, no division. The digits live in a register, first digit in the lowest byte, so that a
+/// number is appended as one 16-byte store and the bytes past it cut off again. (Kept in memory
+/// and changed a byte at a time, the next wide read of them stalled on those byte writes.)
 struct RowNumber {
-    digits: [u8; 20],
-    start: usize,
+    digits: u128,
+    len: usize,
 }
 
 impl RowNumber {
+    /// Digits a `u128` holds; a batch cannot have 10^16 rows (it would need more memory than
+    /// exists), but such numbers are still written right, one at a time.
+    const WIDTH: usize = 16;
+
     fn new() -> RowNumber {
-        RowNumber { digits: [b'0'; 20], start: 19 }
+        RowNumber { digits: u128::from(b'0'), len: 1 }
     }
 
-    /// The next number's text (1, 2, …).
-    fn next(&mut self) -> &[u8] {
-        let mut i = self.digits.len();
-        loop {
+    /// Count up to the next number (1, 2, …).
+    fn advance(&mut self) {
+        let mut i = self.len;
+        while i > 0 {
             i -= 1;
-            if self.digits[i] == b'9' {
-                self.digits[i] = b'0';
+            let shift = 8 * i;
+            if (self.digits >> shift) as u8 == b'9' {
+                // 9 + 1: write 0 and carry.
+                self.digits -= u128::from(b'9' - b'0') << shift;
             } else {
-                self.digits[i] += 1;
-                break;
+                self.digits += 1 << shift;
+                return;
             }
         }
-        self.start = self.start.min(i);
-        &self.digits[self.start..]
+        // Every digit carried (9…9 → 10…0): one digit more, a leading 1.
+        if self.len < RowNumber::WIDTH {
+            self.digits = (self.digits << 8) | u128::from(b'1');
+        }
+        self.len += 1;
+    }
+
+    /// Append the current number (`number`) to `text`.
+    #[inline(always)]
+    fn append_to(&self, text: &mut Vec<u8>, number: usize) {
+        #[cold]
+        fn long(text: &mut Vec<u8>, number: usize) {
+            text.extend_from_slice(number.to_string().as_bytes());
+        }
+        if self.len > RowNumber::WIDTH {
+            return long(text, number);
+        }
+        let end = text.len() + self.len;
+        text.extend_from_slice(&self.digits.to_le_bytes());
+        text.truncate(end);
     }
 }
 
@@ -608,26 +688,27 @@ impl Batch {
     ) -> PyResult<Bound<'py, PyAny>> {
         let pd = need(py, "pandas", "Batch.to_pandas()")?;
         let pa = need(py, "pyarrow", "Batch.to_pandas()")?;
-        let mapper = match dtype_backend {
+        let df = match dtype_backend {
+            // Each column as pandas holds it (frame.rs); pyarrow converts the decimals and text.
             None => {
                 let decimal = pa.call_method1("decimal128", (38, self.rb.scale()))?;
                 let types = PyDict::new(py);
                 types.set_item(&decimal, pd.call_method1("ArrowDtype", (&decimal,))?)?;
-                types.set_item(pa.call_method0("int64")?, pd.call_method0("Int64Dtype")?)?;
-                types.set_item(pa.call_method0("bool_")?, pd.call_method0("BooleanDtype")?)?;
-                types.getattr("get")?
+                let parts = py.detach(|| self.frame_parts(points, ranks)).map_err(errors::internal)?;
+                frame::frame(py, &pd, &pa, parts, &types.getattr("get")?)?
             }
-            Some("pyarrow") => pd.getattr("ArrowDtype")?,
+            Some("pyarrow") => {
+                let table = pa.call_method1("table", (self.stream(py, points, ranks)?,))?;
+                let kw = PyDict::new(py);
+                kw.set_item("types_mapper", pd.getattr("ArrowDtype")?)?;
+                table.call_method("to_pandas", (), Some(&kw))?
+            }
             Some(other) => {
                 return Err(PyValueError::new_err(format!(
                     "dtype_backend is None or \"pyarrow\", not {other:?}"
                 )));
             }
         };
-        let table = pa.call_method1("table", (self.stream(py, points, ranks)?,))?;
-        let kw = PyDict::new(py);
-        kw.set_item("types_mapper", mapper)?;
-        let df = table.call_method("to_pandas", (), Some(&kw))?;
         if let Some(index) = &self.index {
             df.setattr("index", index.bind(py))?;
         }

@@ -8,6 +8,7 @@
 mod batch;
 mod columns;
 mod errors;
+mod frame;
 mod result;
 mod rulebook;
 mod typed;

@@ -622,6 +622,62 @@ def test_output_profile_key_and_max() -> None:
     assert keys.to_pylist() == [k or str(i + 1) for i, k in enumerate(names)]
 
 
+def pyarrow_frame(b: kaoping.Batch, **kw: bool) -> Any:
+    """What `to_pandas` documents, made the slow way: the compact table converted by pyarrow with
+    the documented types (decimal128 as `ArrowDtype`, int64 as `Int64`, bool as `boolean`)."""
+    dec = pa.decimal128(38, b.to_arrow(points=False, ranks=False).schema.field("total").type.scale)
+    types = {dec: pd.ArrowDtype(dec), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+    return b.to_arrow(**kw).to_pandas(types_mapper=types.get)
+
+
+@pytest.mark.parametrize("points, ranks", [(True, True), (False, False), (True, False), (False, True)])
+def test_output_frame_is_what_pyarrow_makes_of_the_table(points: bool, ranks: bool) -> None:
+    """`to_pandas` builds its columns itself (categoricals from codes, `boolean` from values and a
+    mask) rather than through pyarrow; the frame must be the one pyarrow makes of the same table,
+    dtype for dtype and value for value: nulls, failed rows, many grades, keys and row numbers."""
+    profiled = kaoping.Rulebook.from_str(PROFILED)
+    rows = {"name": ["a", None, "c", "d", "e", None, "g"], "kind": ["甲", None, "乙", "丙", "乙", "乙", None],
+            "n": [5, 5, 5, 5, -1, 1, 0]}
+    bands = "".join(f'[[grade]]\nlabel = "g{k}"\nat_least = {299 - k}\n' for k in range(299))
+    many = kaoping.Rulebook.from_str(f"""
+[rulebook]
+id = "t.many-grades"
+title = "many grades"
+version = "1"
+
+[inputs]
+n = {{ type = "integer", min = 0 }}
+
+[[indicator]]
+id = "n"
+label = "n"
+points = 300
+linear = {{ input = "n", from = [0, 0], to = [300, 300] }}
+
+{bands}[[grade]]
+label = "last"
+""")
+    small = kaoping.Rulebook.from_str(SMALL)
+    numbers = list(range(-3, 1231))  # 1,234 rows: row numbers across 9→10, 99→100, 999→1000
+    batches = [
+        profiled.score_many(pa.table(rows)),
+        profiled.score_many(pa.table({"kind": ["乙", None], "n": [3, 1]})),  # no failed row
+        many.score_many(pa.table({"n": pa.array(numbers, pa.int64())})),
+        small.score_many(pa.table({"n": pa.array(numbers, pa.int64()), "x": pa.array([0.5] * len(numbers))})),
+        small.score_many(pa.table({"n": pa.array([], pa.int64())})),
+    ]
+    for b in batches:
+        got = b.to_pandas(points=points, ranks=ranks)
+        pd.testing.assert_frame_equal(got, pyarrow_frame(b, points=points, ranks=ranks), check_exact=True)
+    # The columns are the frame's own: writable, and changing one leaves the batch's next frame be.
+    df = batches[0].to_pandas(points=points, ranks=ranks)
+    before = df.copy()
+    df.loc[0, "passed"] = True
+    df.loc[0, "profile"] = "乙"
+    assert df.loc[0, "passed"] and df.loc[0, "profile"] == "乙"
+    pd.testing.assert_frame_equal(batches[0].to_pandas(points=points, ranks=ranks), before)
+
+
 def test_index_of_a_dataframe_is_kept(small: kaoping.Rulebook) -> None:
     df = pd.DataFrame({"n": [10, 4]}, index=["甲", "乙"])
     out = small.score_many(df).to_pandas()
