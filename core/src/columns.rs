@@ -20,6 +20,10 @@ use crate::{Rulebook, num};
 pub enum ColumnData {
     /// Whole numbers.
     Int(Vec<i64>),
+    /// Whole numbers that fit 32 bits (Arrow's int32, int16…, spreadsheets' counts): read as
+    /// [`Int`](Self::Int) is, widened a chunk of rows at a time while scoring rather than copied
+    /// into a column twice the size first.
+    Int32(Vec<i32>),
     /// Fixed-point decimals: each value is `mantissa / 10^scale` (Arrow decimal128, cents…).
     Fixed {
         /// The unscaled values.
@@ -49,6 +53,7 @@ impl ColumnData {
     pub fn len(&self) -> usize {
         match self {
             ColumnData::Int(v) => v.len(),
+            ColumnData::Int32(v) => v.len(),
             ColumnData::Fixed { mantissa, .. } => mantissa.len(),
             ColumnData::Decimal(v) => v.len(),
             ColumnData::Float(v) => v.len(),
@@ -98,6 +103,7 @@ impl Column {
         }
         Some(match &self.data {
             ColumnData::Int(v) => Value::Integer(*v.get(i)?),
+            ColumnData::Int32(v) => Value::Integer((*v.get(i)?).into()),
             ColumnData::Fixed { mantissa, scale } => {
                 let m = *mantissa.get(i)?;
                 match Decimal::try_from_i128_with_scale(m, *scale) {
@@ -263,6 +269,14 @@ mod tests {
         assert!(c.push("a", Column::new(ColumnData::Int(vec![1]))).is_err());
         c.push("a", Column::new(ColumnData::Int(vec![1, 2]))).unwrap();
         assert!(c.push("a", Column::new(ColumnData::Int(vec![1, 2]))).is_err());
+    }
+
+    #[test]
+    fn narrow_integers_read_as_integers() {
+        let c = Column::with_nulls(ColumnData::Int32(vec![i32::MIN, 7]), vec![false, true]);
+        assert_eq!(c.value(0), Some(Value::Integer(-2_147_483_648)));
+        assert_eq!(c.value(1), None);
+        assert_eq!(c.data.len(), 2);
     }
 
     #[test]

@@ -369,8 +369,13 @@ fn columns(recs: &[Rec], float_x: bool) -> Columns {
         c.push(format!("x{}", i + 1), Column::new(data)).unwrap();
     }
     for i in 0..2 {
-        c.push(format!("n{}", i + 1), Column::new(ColumnData::Int(recs.iter().map(|r| r.n[i]).collect())))
-            .unwrap();
+        let n: Vec<i64> = recs.iter().map(|r| r.n[i]).collect();
+        // 32-bit integers where every value fits (Arrow int32), else 64-bit.
+        let data = match n.iter().map(|&v| i32::try_from(v)).collect::<Result<Vec<i32>, _>>() {
+            Ok(narrow) => ColumnData::Int32(narrow),
+            Err(_) => ColumnData::Int(n),
+        };
+        c.push(format!("n{}", i + 1), Column::new(data)).unwrap();
     }
     c.push(
         "opt",

@@ -1,11 +1,11 @@
 //! Arrow columns → the core's typed columns (`kaoping::Columns`), scored by
 //! `Rulebook::score_columns` without a record per row.
 //!
-//! Each column is copied in bulk from its Arrow buffers: integers → `Int`, decimal128 (and
-//! decimal32/64, and decimal256 that fits) → `Fixed` (exact), floats → `Float` (read by their
-//! shortest repr, float32 by its own), booleans → `Bool`, text and dictionaries of text → `Dict`
-//! (the core decides each distinct value once) or `Text`, dates and other printable types → their
-//! Arrow text. Nulls come from the validity bitmap.
+//! Each column is copied in bulk from its Arrow buffers: integers → `Int32` (up to 32 bits) or
+//! `Int`, decimal128 (and decimal32/64, and decimal256 that fits) → `Fixed` (exact), floats →
+//! `Float` (read by their shortest repr, float32 by its own), booleans → `Bool`, text and
+//! dictionaries of text → `Dict` (the core decides each distinct value once) or `Text`, dates and
+//! other printable types → their Arrow text. Nulls come from the validity bitmap.
 //!
 //! A value means exactly what it means on the record path (`columns.rs`, `values.rs`): the tests
 //! score the same rows both ways. Where this layer cannot say it the same way — lists (`numbers`
@@ -18,6 +18,7 @@ use arrow_array::types::{
     Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
+use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
 use kaoping::{Column, ColumnData};
 use rayon::prelude::*;
@@ -64,17 +65,18 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
         DataType::Boolean => {
             let mut v = Vec::with_capacity(rows);
             for c in chunks {
-                v.extend(c.as_boolean().values().iter());
+                unpack_bits(c.as_boolean().values(), &mut v);
             }
             ColumnData::Bool(v)
         }
-        DataType::Int8 => ColumnData::Int(ints::<Int8Type>(chunks, rows, |x| x.into())),
-        DataType::Int16 => ColumnData::Int(ints::<Int16Type>(chunks, rows, |x| x.into())),
-        DataType::Int32 => ColumnData::Int(ints::<Int32Type>(chunks, rows, |x| x.into())),
-        DataType::Int64 => ColumnData::Int(ints::<Int64Type>(chunks, rows, |x| x)),
-        DataType::UInt8 => ColumnData::Int(ints::<UInt8Type>(chunks, rows, |x| x.into())),
-        DataType::UInt16 => ColumnData::Int(ints::<UInt16Type>(chunks, rows, |x| x.into())),
-        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type>(chunks, rows, |x| x.into())),
+        // Up to 32 bits: kept narrow (the core widens a chunk at a time).
+        DataType::Int8 => ColumnData::Int32(ints::<Int8Type, i32>(chunks, rows, |x| x.into())),
+        DataType::Int16 => ColumnData::Int32(ints::<Int16Type, i32>(chunks, rows, |x| x.into())),
+        DataType::Int32 => ColumnData::Int32(ints::<Int32Type, i32>(chunks, rows, |x| x)),
+        DataType::Int64 => ColumnData::Int(ints::<Int64Type, i64>(chunks, rows, |x| x)),
+        DataType::UInt8 => ColumnData::Int32(ints::<UInt8Type, i32>(chunks, rows, |x| x.into())),
+        DataType::UInt16 => ColumnData::Int32(ints::<UInt16Type, i32>(chunks, rows, |x| x.into())),
+        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type, i64>(chunks, rows, |x| x.into())),
         // Beyond i64 the record path reads the value as a cell: leave such columns to it.
         DataType::UInt64 => {
             ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?)
@@ -90,8 +92,8 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
         DataType::Float16 => {
             ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())))
         }
-        DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type>(chunks, rows, |x| x.into()), *s)?,
-        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type>(chunks, rows, |x| x), *s)?,
+        DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type, i64>(chunks, rows, |x| x.into()), *s)?,
+        DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type, i64>(chunks, rows, |x| x), *s)?,
         DataType::Decimal128(_, s) => {
             let mut v = Vec::with_capacity(rows);
             for c in chunks {
@@ -161,9 +163,20 @@ fn nulls(chunks: &[ArrayRef], rows: usize) -> Option<Vec<bool>> {
     Some(out)
 }
 
+/// A bitmap's bits as one `bool` each, appended a 64-bit word at a time (the bit iterator takes
+/// a shift and a test per bit).
+fn unpack_bits(bits: &BooleanBuffer, out: &mut Vec<bool>) {
+    let chunks = bits.bit_chunks();
+    for word in chunks.iter() {
+        out.extend((0..64).map(|k| (word >> k) & 1 == 1));
+    }
+    let rest = chunks.remainder_bits();
+    out.extend((0..chunks.remainder_len()).map(|k| (rest >> k) & 1 == 1));
+}
+
 /// Every value of integer-like chunks widened by `f` (nulls included: their slots hold arbitrary
 /// values, so `f` takes every value of the type). One `extend` per chunk, which vectorises.
-fn ints<T: ArrowPrimitiveType>(chunks: &[ArrayRef], rows: usize, f: impl Fn(T::Native) -> i64) -> Vec<i64> {
+fn ints<T: ArrowPrimitiveType, O>(chunks: &[ArrayRef], rows: usize, f: impl Fn(T::Native) -> O) -> Vec<O> {
     let mut v = Vec::with_capacity(rows);
     for c in chunks {
         v.extend(c.as_primitive::<T>().values().iter().map(|&x| f(x)));

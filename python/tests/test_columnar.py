@@ -290,6 +290,21 @@ def test_cab_arrow_decimal128(cab: kaoping.Rulebook, cab_data: dict[str, Any], c
     assert not same(cab.score_many(table.to_batches()[0]), cab_want, "RecordBatch")
 
 
+def test_cab_arrow_in_uneven_chunks(cab: kaoping.Rulebook, cab_data: dict[str, Any], cab_want: kaoping.Batch) -> None:
+    """Chunks of odd lengths, each a slice that starts mid-byte of its buffers: booleans unpacked
+    a word at a time and 32-bit integers copied as they are still read row for row."""
+    table = cab_arrow(cab_data)
+    # The counts as int32, as the Parquet copy from gen.py holds them.
+    table = table.cast(pa.schema([pa.field(f.name, pa.int32()) if f.type == pa.int64() else f for f in table.schema]))
+    n = table.num_rows
+    cuts = [0, 3, 70, 200, 201, n]
+    pieces = [table.slice(a, b - a) for a, b in zip(cuts, cuts[1:])]
+    chunked = pa.concat_tables(pieces)
+    assert chunked.column("falsified").num_chunks == len(pieces) and chunked.column("falsified").type == pa.bool_()
+    assert chunked.column("sampled").type == pa.int32()
+    assert not same(cab.score_many(chunked, parallel=False), cab_want, "Arrow, uneven chunks")
+
+
 def test_cab_pandas_floats(cab: kaoping.Rulebook, cab_data: dict[str, Any], cab_want: kaoping.Batch) -> None:
     df = cab_pandas(cab_data)
     assert df["funds_spent"].dtype == np.float64

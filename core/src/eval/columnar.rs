@@ -658,6 +658,7 @@ impl Source for ColumnSource<'_> {
         }
         match &col.data {
             D::Int(v) => Cell::Int(v[row]),
+            D::Int32(v) => Cell::Int(v[row].into()),
             D::Fixed { mantissa, scale } => Cell::Fixed(mantissa[row], *scale),
             D::Decimal(v) => Cell::Decimal(&v[row]),
             D::Float(v) => Cell::Float(v[row]),
@@ -704,6 +705,13 @@ fn load_typed<'s>(
             let values = pick(v, rows);
             flag_outside(values.iter().copied(), lo, hi, &mut slow[..rows.len()]);
             Some(Col::I(values))
+        }
+        (D::Int32(v), InputType::Integer | InputType::Decimal) => {
+            // Widened here, a chunk at a time, while the chunk is in cache.
+            let (lo, hi) = whole_bounds(lo, hi, 1)?;
+            let values: Vec<i64> = pick(v, rows).iter().map(|&x| i64::from(x)).collect();
+            flag_outside(values.iter().copied(), lo, hi, &mut slow[..rows.len()]);
+            Some(Col::I(Cow::Owned(values)))
         }
         (D::Float(v), InputType::Decimal | InputType::Integer) => {
             // Floats as their shortest text says (the usual few places without formatting); a

@@ -124,7 +124,15 @@ fn columns(header: &[&str], types: &[String], rows: &[Vec<&str>], floats: bool) 
     for (k, name) in header.iter().enumerate() {
         let cells = rows.iter().map(|r| r[k]);
         let data = match types[k].as_str() {
-            "integer" => ColumnData::Int(cells.map(|c| num::parse_integer_text(c).expect("an integer")).collect()),
+            // pandas reads int64; the Arrow table (Parquet from gen.py) holds int32.
+            "integer" if floats => {
+                ColumnData::Int(cells.map(|c| num::parse_integer_text(c).expect("an integer")).collect())
+            }
+            "integer" => ColumnData::Int32(
+                cells
+                    .map(|c| i32::try_from(num::parse_integer_text(c).expect("an integer")).expect("32 bits"))
+                    .collect(),
+            ),
             "decimal" if floats => ColumnData::Float(cells.map(|c| c.parse().expect("a float")).collect()),
             "decimal" => ColumnData::Fixed {
                 mantissa: cells
