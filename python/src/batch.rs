@@ -444,6 +444,9 @@ impl RowNumber {
 
     /// Count up to the next number (1, 2, …).
     fn advance(&mut self) {
+        if self.len > RowNumber::WIDTH {
+            return; // beyond the register: `append_to` writes the number itself
+        }
         let mut i = self.len;
         while i > 0 {
             i -= 1;
@@ -767,5 +770,33 @@ impl Batch {
     fn __repr__(&self) -> String {
         let s = self.batch.summary();
         format!("<kaoping.Batch rows={} ok={} failed={}>", s.rows, s.ok, s.failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowNumber;
+
+    #[test]
+    fn row_numbers_count_up_across_every_width() {
+        let mut number = RowNumber::new();
+        let mut text = Vec::new();
+        for i in 1..=12_345usize {
+            number.advance();
+            text.clear();
+            number.append_to(&mut text, i);
+            assert_eq!(text, i.to_string().as_bytes());
+        }
+        // The last number the register holds, and the ones past it (written one at a time).
+        let max = "9".repeat(RowNumber::WIDTH);
+        let mut number =
+            RowNumber { digits: u128::from_le_bytes(max.as_bytes().try_into().unwrap()), len: 16 };
+        let first: usize = max.parse().unwrap();
+        for i in first + 1..first + 4 {
+            number.advance();
+            text.clear();
+            number.append_to(&mut text, i);
+            assert_eq!(text, i.to_string().as_bytes());
+        }
     }
 }
