@@ -572,11 +572,10 @@ check = { when = "n > 2" }
 """
 
 
-@pytest.mark.parametrize("grades, key", [(2, pa.int8()), (128, pa.int8()), (129, pa.int16()), (300, pa.int16())])
-def test_output_grade_codes_are_the_narrowest_pandas_takes(grades: int, key: pa.DataType) -> None:
-    """Dictionary keys are signed and as narrow as pandas' categorical codes: int8 up to 128 labels."""
+def many_grades(grades: int) -> kaoping.Rulebook:
+    """A rulebook with `grades` grades: g0 (the best) up to g(grades − 2), then "last"; n points for n."""
     bands = "".join(f'[[grade]]\nlabel = "g{k}"\nat_least = {grades - 1 - k}\n' for k in range(grades - 1))
-    rb = kaoping.Rulebook.from_str(f"""
+    return kaoping.Rulebook.from_str(f"""
 [rulebook]
 id = "t.many-grades"
 title = "many grades"
@@ -594,6 +593,12 @@ linear = {{ input = "n", from = [0, 0], to = [{grades}, {grades}] }}
 {bands}[[grade]]
 label = "last"
 """)
+
+
+@pytest.mark.parametrize("grades, key", [(2, pa.int8()), (128, pa.int8()), (129, pa.int16()), (300, pa.int16())])
+def test_output_grade_codes_are_the_narrowest_pandas_takes(grades: int, key: pa.DataType) -> None:
+    """Dictionary keys are signed and as narrow as pandas' categorical codes: int8 up to 128 labels."""
+    rb = many_grades(grades)
     n = [0, 1, grades - 1, grades, -1]
     b = rb.score_many(pa.table({"n": pa.array(n, pa.int64())}))
     out = b.to_arrow(points=False, ranks=False)
@@ -653,25 +658,7 @@ def test_output_frame_is_what_pyarrow_makes_of_the_table(points: bool, ranks: bo
     profiled = kaoping.Rulebook.from_str(PROFILED)
     rows = {"name": ["a", None, "c", "d", "e", None, "g"], "kind": ["甲", None, "乙", "丙", "乙", "乙", None],
             "n": [5, 5, 5, 5, -1, 1, 0]}
-    bands = "".join(f'[[grade]]\nlabel = "g{k}"\nat_least = {299 - k}\n' for k in range(299))
-    many = kaoping.Rulebook.from_str(f"""
-[rulebook]
-id = "t.many-grades"
-title = "many grades"
-version = "1"
-
-[inputs]
-n = {{ type = "integer", min = 0 }}
-
-[[indicator]]
-id = "n"
-label = "n"
-points = 300
-linear = {{ input = "n", from = [0, 0], to = [300, 300] }}
-
-{bands}[[grade]]
-label = "last"
-""")
+    many = many_grades(300)
     small = kaoping.Rulebook.from_str(SMALL)
     numbers = list(range(-3, 1231))  # 1,234 rows: row numbers across 9→10, 99→100, 999→1000
     batches = [
