@@ -745,11 +745,11 @@ impl Rulebook {
     /// let mut t = Columns::new(2);
     /// t.push("county", Column::new(ColumnData::Text(vec!["甲县".into(), "乙县".into()]))).unwrap();
     /// t.push("片区", Column::new(ColumnData::Dict { codes: vec![0, 1], dict: vec!["片区外".into(), "凉山彝区".into()] })).unwrap();
-    /// t.push("population", Column::new(ColumnData::Int(vec![100_000, 100_000]))).unwrap();
-    /// t.push("poor_population", Column::new(ColumnData::Int(vec![2_000, 3_000]))).unwrap();
-    /// t.push("income_growth", Column::new(ColumnData::Fixed { mantissa: vec![950, 600], scale: 2 })).unwrap();
-    /// t.push("sampled", Column::new(ColumnData::Int(vec![300, 320]))).unwrap();
-    /// t.push("satisfied", Column::new(ColumnData::Int(vec![285, 266]))).unwrap();
+    /// t.push("population", Column::new(ColumnData::Int(vec![100_000, 100_000].into()))).unwrap();
+    /// t.push("poor_population", Column::new(ColumnData::Int(vec![2_000, 3_000].into()))).unwrap();
+    /// t.push("income_growth", Column::new(ColumnData::Fixed { mantissa: vec![950, 600].into(), scale: 2 })).unwrap();
+    /// t.push("sampled", Column::new(ColumnData::Int(vec![300, 320].into()))).unwrap();
+    /// t.push("satisfied", Column::new(ColumnData::Int(vec![285, 266].into()))).unwrap();
     /// let batch = rb.score_columns(&t, &Default::default()).unwrap();
     /// assert_eq!(batch.row(1).points("help.satisfaction").unwrap().to_string(), "3.13");
     /// ```

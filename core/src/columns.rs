@@ -15,26 +15,31 @@ use rust_decimal::Decimal;
 use crate::record::{Record, Value};
 use crate::{Rulebook, num};
 
-/// The values of one column.
+mod values;
+
+pub use values::{Piece, Values};
+
+/// The values of one column. Numbers are [`Values`]: a vector (`vec.into()`) or memory shared
+/// with whoever filled it (an Arrow buffer), read in place.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ColumnData {
     /// Whole numbers.
-    Int(Vec<i64>),
+    Int(Values<i64>),
     /// Whole numbers that fit 32 bits (Arrow's int32, int16…, spreadsheets' counts): read as
     /// [`Int`](Self::Int) is, widened a chunk of rows at a time while scoring rather than copied
     /// into a column twice the size first.
-    Int32(Vec<i32>),
+    Int32(Values<i32>),
     /// Fixed-point decimals: each value is `mantissa / 10^scale` (Arrow decimal128, cents…).
     Fixed {
         /// The unscaled values.
-        mantissa: Vec<i128>,
+        mantissa: Values<i128>,
         /// Decimal places.
         scale: u32,
     },
     /// Decimals.
     Decimal(Vec<Decimal>),
     /// Floats, converted by their shortest round-trip text; NaN/inf are row errors.
-    Float(Vec<f64>),
+    Float(Values<f64>),
     /// Booleans.
     Bool(Vec<bool>),
     /// Text: for a text input its value; for other inputs a cell read by the input's type.
@@ -266,14 +271,14 @@ mod tests {
     #[test]
     fn lengths_must_match() {
         let mut c = Columns::new(2);
-        assert!(c.push("a", Column::new(ColumnData::Int(vec![1]))).is_err());
-        c.push("a", Column::new(ColumnData::Int(vec![1, 2]))).unwrap();
-        assert!(c.push("a", Column::new(ColumnData::Int(vec![1, 2]))).is_err());
+        assert!(c.push("a", Column::new(ColumnData::Int(vec![1].into()))).is_err());
+        c.push("a", Column::new(ColumnData::Int(vec![1, 2].into()))).unwrap();
+        assert!(c.push("a", Column::new(ColumnData::Int(vec![1, 2].into()))).is_err());
     }
 
     #[test]
     fn narrow_integers_read_as_integers() {
-        let c = Column::with_nulls(ColumnData::Int32(vec![i32::MIN, 7]), vec![false, true]);
+        let c = Column::with_nulls(ColumnData::Int32(vec![i32::MIN, 7].into()), vec![false, true]);
         assert_eq!(c.value(0), Some(Value::Integer(-2_147_483_648)));
         assert_eq!(c.value(1), None);
         assert_eq!(c.data.len(), 2);
@@ -281,7 +286,7 @@ mod tests {
 
     #[test]
     fn floats_by_shortest_repr_and_nan_as_text() {
-        let c = Column::new(ColumnData::Float(vec![0.1, f64::NAN]));
+        let c = Column::new(ColumnData::Float(vec![0.1, f64::NAN].into()));
         assert_eq!(c.value(0), Some(Value::Decimal(Decimal::new(1, 1))));
         assert_eq!(c.value(1), Some(Value::Text("NaN".into())));
     }

@@ -90,7 +90,7 @@ mod testcases;
 mod unreadable;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
-pub use columns::{Column, ColumnData, Columns, ColumnsError};
+pub use columns::{Column, ColumnData, Columns, ColumnsError, Piece, Values};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use eval::Status;

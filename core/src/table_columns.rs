@@ -201,7 +201,7 @@ impl Field {
             }
             out.push(v);
         }
-        Some(ColumnData::Int(out))
+        Some(ColumnData::Int(out.into()))
     }
 
     fn decimals(&self, cells: &[String], nulls: &[bool]) -> Option<ColumnData> {
@@ -229,7 +229,7 @@ impl Field {
                 .map(|d| d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?))
                 .collect();
             if let Some(mantissa) = mantissa {
-                return Some(ColumnData::Fixed { mantissa, scale });
+                return Some(ColumnData::Fixed { mantissa: mantissa.into(), scale });
             }
         }
         Some(ColumnData::Decimal(values))
@@ -310,10 +310,13 @@ mod tests {
             data(&t, "region").data,
             ColumnData::Dict { codes: vec![0, 0], dict: vec!["凉山彝区".into()] }
         );
-        assert_eq!(data(&t, "population").data, ColumnData::Int(vec![100_000, 120_000]));
+        assert_eq!(data(&t, "population").data, ColumnData::Int(vec![100_000, 120_000].into()));
         let poor = data(&t, "poor_population");
         assert_eq!(poor.nulls, Some(vec![false, true]));
-        assert_eq!(data(&t, "income_growth").data, ColumnData::Fixed { mantissa: vec![650, 725], scale: 2 });
+        assert_eq!(
+            data(&t, "income_growth").data,
+            ColumnData::Fixed { mantissa: vec![650, 725].into(), scale: 2 }
+        );
         // One cell that does not read, or reads out of bounds, keeps the column as written.
         let t = reader.read(rows(&[
             &["甲县", "凉山彝区", "十万", "-5", "1e400", ""],

@@ -7,8 +7,11 @@
 //! records; results survive a JSON round trip.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
-use kaoping::{BatchOptions, Column, ColumnData, Columns, Format, Outcome, Rulebook, ScoreOptions, Value};
+use kaoping::{
+    BatchOptions, Column, ColumnData, Columns, Format, Outcome, Piece, Rulebook, ScoreOptions, Value, Values,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -372,8 +375,8 @@ fn columns(recs: &[Rec], float_x: bool) -> Columns {
         let n: Vec<i64> = recs.iter().map(|r| r.n[i]).collect();
         // 32-bit integers where every value fits (Arrow int32), else 64-bit.
         let data = match n.iter().map(|&v| i32::try_from(v)).collect::<Result<Vec<i32>, _>>() {
-            Ok(narrow) => ColumnData::Int32(narrow),
-            Err(_) => ColumnData::Int(n),
+            Ok(narrow) => ColumnData::Int32(narrow.into()),
+            Err(_) => ColumnData::Int(n.into()),
         };
         c.push(format!("n{}", i + 1), Column::new(data)).unwrap();
     }
@@ -394,6 +397,51 @@ fn columns(recs: &[Rec], float_x: bool) -> Columns {
     )
     .unwrap();
     c
+}
+
+/// The same columns as memory shared in pieces (as an Arrow table's chunks are read): numbers
+/// cut into runs of 2, 1, 4 and 3 rows after an empty one, so that a chunk of rows is read across
+/// pieces; decimals as fixed point at their widest scale (Arrow's decimal128) where they fit.
+fn in_pieces(table: &Columns) -> Columns {
+    fn cut<T: Clone + Send + Sync + 'static>(v: &Values<T>) -> Values<T> {
+        let all: Vec<T> = v.iter().cloned().collect();
+        let mut pieces: Vec<Piece<T>> = vec![Arc::new(Vec::<T>::new())];
+        let mut at = 0;
+        for size in [2, 1, 4, 3].into_iter().cycle() {
+            if at >= all.len() {
+                break;
+            }
+            let end = (at + size).min(all.len());
+            pieces.push(Arc::new(all[at..end].to_vec()));
+            at = end;
+        }
+        Values::shared(pieces)
+    }
+    let mut out = Columns::new(table.len());
+    for (name, col) in table.columns() {
+        let data = match &col.data {
+            ColumnData::Int(v) => ColumnData::Int(cut(v)),
+            ColumnData::Int32(v) => ColumnData::Int32(cut(v)),
+            ColumnData::Float(v) => ColumnData::Float(cut(v)),
+            ColumnData::Fixed { mantissa, scale } => {
+                ColumnData::Fixed { mantissa: cut(mantissa), scale: *scale }
+            }
+            ColumnData::Decimal(v) => {
+                let scale = v.iter().map(|d| d.scale()).max().unwrap_or(0);
+                let fixed: Option<Vec<i128>> = v
+                    .iter()
+                    .map(|d| d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?))
+                    .collect();
+                match fixed {
+                    Some(m) => ColumnData::Fixed { mantissa: cut(&m.into()), scale },
+                    None => ColumnData::Decimal(v.clone()),
+                }
+            }
+            other => other.clone(),
+        };
+        out.push(name.clone(), Column { data, nulls: col.nulls.clone() }).unwrap();
+    }
+    out
 }
 
 /// `above`: how far a total may exceed the max (the bonus item's points, with `allow_above_max`).
@@ -472,10 +520,17 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
         let records: Vec<_> = recs.iter().map(|r| r.record(&rb)).collect();
         let serial = rb.score_batch(&records, &BatchOptions { parallel: false, ..BatchOptions::default() });
         let parallel = rb.score_batch(&records, &BatchOptions::default());
-        let from_columns = rb.score_columns(&columns(recs, float_x), &BatchOptions::default()).unwrap();
+        let table = columns(recs, float_x);
+        let from_columns = rb.score_columns(&table, &BatchOptions::default()).unwrap();
+        let from_pieces = rb.score_columns(&in_pieces(&table), &BatchOptions::default()).unwrap();
         for (i, r) in records.iter().enumerate() {
             let alone = rb.score(r, &ScoreOptions::default());
-            for (name, batch) in [("serial", &serial), ("parallel", &parallel), ("columns", &from_columns)] {
+            for (name, batch) in [
+                ("serial", &serial),
+                ("parallel", &parallel),
+                ("columns", &from_columns),
+                ("pieces", &from_pieces),
+            ] {
                 let row = batch.row(i);
                 match &alone {
                     Err(e) => {

@@ -295,8 +295,8 @@ deduct = { input = "m", each = 1, floor = 0 }
     let n = [i64::MIN, -6, -5, 0, 10, 11, i64::MAX, 3, 3, 3];
     let m = [1, 1, 1, 1, 1, 1, 1, 0, 1, i64::MIN];
     let mut c = kaoping::Columns::new(n.len());
-    c.push("n", kaoping::Column::new(ColumnData::Int(n.to_vec()))).unwrap();
-    c.push("m", kaoping::Column::new(ColumnData::Int(m.to_vec()))).unwrap();
+    c.push("n", kaoping::Column::new(ColumnData::Int(n.to_vec().into()))).unwrap();
+    c.push("m", kaoping::Column::new(ColumnData::Int(m.to_vec().into()))).unwrap();
     let batch = rb.score_columns(&c, &BatchOptions { parallel: false, ..Default::default() }).unwrap();
     for (i, row) in batch.rows().enumerate() {
         let alone = rb.score_json(&format!(r#"{{"n": {}, "m": {}}}"#, n[i], m[i]), &Default::default());
@@ -354,7 +354,8 @@ linear = {{ input = "x", from = [0, 0], to = [100, 10] }}
     for (bounds, x, ok) in cases {
         let rb = Rulebook::from_str(&book(bounds), Format::Toml).unwrap();
         let mut c = kaoping::Columns::new(x.len());
-        c.push("x", kaoping::Column::new(ColumnData::Fixed { mantissa: x.clone(), scale: 2 })).unwrap();
+        c.push("x", kaoping::Column::new(ColumnData::Fixed { mantissa: x.clone().into(), scale: 2 }))
+            .unwrap();
         let batch = rb.score_columns(&c, &BatchOptions { parallel: false, ..Default::default() }).unwrap();
         for (i, row) in batch.rows().enumerate() {
             let json = format!(r#"{{"x": "{}"}}"#, text(x[i]));

@@ -1,9 +1,11 @@
 //! Arrow columns → the core's typed columns (`kaoping::Columns`), scored by
 //! `Rulebook::score_columns` without a record per row.
 //!
-//! Each column is copied in bulk from its Arrow buffers: integers → `Int32` (up to 32 bits) or
-//! `Int`, decimal128 (and decimal32/64, and decimal256 that fits) → `Fixed` (exact), floats →
-//! `Float` (read by their shortest repr, float32 by its own), booleans → `Bool`, text and
+//! int32, int64, float64 and decimal128 columns are not copied: the core reads their Arrow
+//! buffers in place, one piece per chunk (`kaoping::Values::shared`), and keeps them alive while
+//! the batch that may explain a row lives. The other types are converted in bulk: narrower
+//! integers → `Int32`, uint32 → `Int`, decimal32/64 (and decimal256 that fits) → `Fixed`
+//! (exact), float32/16 → `Float` (read by their own shortest repr), booleans → `Bool`, text and
 //! dictionaries of text → `Dict` (the core decides each distinct value once) or `Text`, dates and
 //! other printable types → their Arrow text. Nulls come from the validity bitmap.
 //!
@@ -17,10 +19,12 @@ use arrow_array::types::{
     Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type,
     Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
+use std::sync::Arc;
+
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
-use kaoping::{Column, ColumnData};
+use kaoping::{Column, ColumnData, Piece, Values};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -54,14 +58,14 @@ pub fn typed_columns(cols: &Columns, shape: &Shape, parallel: bool) -> Option<ka
 fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
     let dt = match chunks.first() {
         Some(a) => a.data_type().clone(),
-        None => return Some(Column::with_nulls(ColumnData::Int(vec![0; rows]), vec![true; rows])),
+        None => return Some(Column::with_nulls(ColumnData::Int(vec![0; rows].into()), vec![true; rows])),
     };
     if chunks.iter().any(|c| *c.data_type() != dt) || chunks.iter().map(|c| c.len()).sum::<usize>() != rows {
         return None;
     }
     let nulls = nulls(chunks, rows);
     let data = match &dt {
-        DataType::Null => ColumnData::Int(vec![0; rows]),
+        DataType::Null => ColumnData::Int(vec![0; rows].into()),
         DataType::Boolean => {
             let mut v = Vec::with_capacity(rows);
             for c in chunks {
@@ -69,38 +73,29 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
             }
             ColumnData::Bool(v)
         }
-        // Up to 32 bits: kept narrow (the core widens a chunk at a time).
-        DataType::Int8 => ColumnData::Int32(ints::<Int8Type, i32>(chunks, rows, |x| x.into())),
-        DataType::Int16 => ColumnData::Int32(ints::<Int16Type, i32>(chunks, rows, |x| x.into())),
-        DataType::Int32 => ColumnData::Int32(ints::<Int32Type, i32>(chunks, rows, |x| x)),
-        DataType::Int64 => ColumnData::Int(ints::<Int64Type, i64>(chunks, rows, |x| x)),
-        DataType::UInt8 => ColumnData::Int32(ints::<UInt8Type, i32>(chunks, rows, |x| x.into())),
-        DataType::UInt16 => ColumnData::Int32(ints::<UInt16Type, i32>(chunks, rows, |x| x.into())),
-        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type, i64>(chunks, rows, |x| x.into())),
+        // Read in place; up to 32 bits kept narrow (the core widens a chunk at a time).
+        DataType::Int32 => ColumnData::Int32(shared::<Int32Type>(chunks)),
+        DataType::Int64 => ColumnData::Int(shared::<Int64Type>(chunks)),
+        DataType::Float64 => ColumnData::Float(shared::<Float64Type>(chunks)),
+        DataType::Decimal128(_, s) if *s >= 0 => {
+            ColumnData::Fixed { mantissa: shared::<Decimal128Type>(chunks), scale: *s as u32 }
+        }
+        DataType::Int8 => ColumnData::Int32(ints::<Int8Type, i32>(chunks, rows, |x| x.into()).into()),
+        DataType::Int16 => ColumnData::Int32(ints::<Int16Type, i32>(chunks, rows, |x| x.into()).into()),
+        DataType::UInt8 => ColumnData::Int32(ints::<UInt8Type, i32>(chunks, rows, |x| x.into()).into()),
+        DataType::UInt16 => ColumnData::Int32(ints::<UInt16Type, i32>(chunks, rows, |x| x.into()).into()),
+        DataType::UInt32 => ColumnData::Int(ints::<UInt32Type, i64>(chunks, rows, |x| x.into()).into()),
         // Beyond i64 the record path reads the value as a cell: leave such columns to it.
         DataType::UInt64 => {
-            ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?)
+            ColumnData::Int(valid_ints::<UInt64Type, i64>(chunks, rows, |x| i64::try_from(x).ok())?.into())
         }
-        DataType::Float64 => {
-            let mut v = Vec::with_capacity(rows);
-            for c in chunks {
-                v.extend_from_slice(c.as_primitive::<Float64Type>().values());
-            }
-            ColumnData::Float(v)
-        }
-        DataType::Float32 => ColumnData::Float(floats::<Float32Type>(chunks, rows, f32_value)),
+        DataType::Float32 => ColumnData::Float(floats::<Float32Type>(chunks, rows, f32_value).into()),
         DataType::Float16 => {
-            ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())))
+            ColumnData::Float(floats::<Float16Type>(chunks, rows, |x| f32_value(x.to_f32())).into())
         }
         DataType::Decimal32(_, s) => fixed(ints::<Decimal32Type, i64>(chunks, rows, |x| x.into()), *s)?,
         DataType::Decimal64(_, s) => fixed(ints::<Decimal64Type, i64>(chunks, rows, |x| x), *s)?,
-        DataType::Decimal128(_, s) => {
-            let mut v = Vec::with_capacity(rows);
-            for c in chunks {
-                v.extend_from_slice(c.as_primitive::<Decimal128Type>().values());
-            }
-            fixed(v, *s)?
-        }
+        DataType::Decimal128(_, s) => fixed(ints::<Decimal128Type, i128>(chunks, rows, |x| x), *s)?,
         DataType::Decimal256(_, s) => {
             fixed(valid_ints::<Decimal256Type, i128>(chunks, rows, |x| x.to_i128())?, *s)?
         }
@@ -174,6 +169,15 @@ fn unpack_bits(bits: &BooleanBuffer, out: &mut Vec<bool>) {
     out.extend((0..chunks.remainder_len()).map(|k| (rest >> k) & 1 == 1));
 }
 
+/// A primitive column's values read where they are: each chunk's buffer (already offset to the
+/// chunk's rows) shared as one piece. Null slots hold arbitrary values, which the core never
+/// reads as values (a row with a null goes by its null mask).
+fn shared<T: ArrowPrimitiveType>(chunks: &[ArrayRef]) -> Values<T::Native> {
+    Values::shared(
+        chunks.iter().map(|c| Arc::new(c.as_primitive::<T>().values().clone()) as Piece<T::Native>),
+    )
+}
+
 /// Every value of integer-like chunks widened by `f` (nulls included: their slots hold arbitrary
 /// values, so `f` takes every value of the type). One `extend` per chunk, which vectorises.
 fn ints<T: ArrowPrimitiveType, O>(chunks: &[ArrayRef], rows: usize, f: impl Fn(T::Native) -> O) -> Vec<O> {
@@ -229,7 +233,7 @@ fn fixed<M: Into<i128>>(mantissa: Vec<M>, scale: i8) -> Option<ColumnData> {
     }
     let pow = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
     let mantissa = mantissa.into_iter().map(|m| m.into().checked_mul(pow)).collect::<Option<Vec<i128>>>()?;
-    Some(ColumnData::Fixed { mantissa, scale: 0 })
+    Some(ColumnData::Fixed { mantissa: mantissa.into(), scale: 0 })
 }
 
 /// Distinct values beyond which a text column is kept as text rather than dictionary-encoded.

@@ -290,19 +290,34 @@ def test_cab_arrow_decimal128(cab: kaoping.Rulebook, cab_data: dict[str, Any], c
     assert not same(cab.score_many(table.to_batches()[0]), cab_want, "RecordBatch")
 
 
-def test_cab_arrow_in_uneven_chunks(cab: kaoping.Rulebook, cab_data: dict[str, Any], cab_want: kaoping.Batch) -> None:
-    """Chunks of odd lengths, each a slice that starts mid-byte of its buffers: booleans unpacked
-    a word at a time and 32-bit integers copied as they are still read row for row."""
+@pytest.mark.parametrize("counts, money", [(pa.int32(), None), (pa.int64(), pa.float64())])
+def test_cab_arrow_in_uneven_chunks(
+    cab: kaoping.Rulebook, cab_data: dict[str, Any], cab_want: kaoping.Batch, counts: Any, money: Any
+) -> None:
+    """Chunks of odd lengths, each a slice that starts mid-byte of its buffers and at an offset
+    into its numbers, read in place by the core; a chunk boundary inside a run of 4,096 rows
+    scored together, which the core reads across the two chunks."""
     table = cab_arrow(cab_data)
-    # The counts as int32, as the Parquet copy from gen.py holds them.
-    table = table.cast(pa.schema([pa.field(f.name, pa.int32()) if f.type == pa.int64() else f for f in table.schema]))
+    # The counts as int32 (as the Parquet copy from gen.py holds them) or int64; the money as
+    # decimal128 or float64.
+    def field(f: Any) -> Any:
+        if f.type == pa.int64():
+            return pa.field(f.name, counts)
+        if f.name in CENTS and money is not None:
+            return pa.field(f.name, money)
+        return f
+
+    table = table.cast(pa.schema([field(f) for f in table.schema]))
     n = table.num_rows
-    cuts = [0, 3, 70, 200, 201, n]
+    cuts = [0, 3, 70, 200, 201, 5000, n]
     pieces = [table.slice(a, b - a) for a, b in zip(cuts, cuts[1:])]
     chunked = pa.concat_tables(pieces)
     assert chunked.column("falsified").num_chunks == len(pieces) and chunked.column("falsified").type == pa.bool_()
-    assert chunked.column("sampled").type == pa.int32()
-    assert not same(cab.score_many(chunked, parallel=False), cab_want, "Arrow, uneven chunks")
+    assert chunked.column("sampled").type == counts
+    assert chunked.column("funds_spent").type == (money or pa.decimal128(18, 2))
+    got = cab.score_many(chunked, parallel=False)
+    assert got._path == "typed columns"
+    assert not same(got, cab_want, "Arrow, uneven chunks")
 
 
 def test_cab_pandas_floats(cab: kaoping.Rulebook, cab_data: dict[str, Any], cab_want: kaoping.Batch) -> None:

@@ -18,6 +18,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use crate::columns::Values;
 use crate::compile::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::expr::{CExpr, Const, cmp_holds};
@@ -702,14 +703,14 @@ fn load_typed<'s>(
     match (&col.data, input.ty) {
         (D::Int(v), InputType::Integer | InputType::Decimal) => {
             let (lo, hi) = whole_bounds(lo, hi, 1)?;
-            let values = pick(v, rows);
+            let values = pick_values(v, rows);
             flag_outside(values.iter().copied(), lo, hi, &mut slow[..rows.len()]);
             Some(Col::I(values))
         }
         (D::Int32(v), InputType::Integer | InputType::Decimal) => {
             // Widened here, a chunk at a time, while the chunk is in cache.
             let (lo, hi) = whole_bounds(lo, hi, 1)?;
-            let values: Vec<i64> = pick(v, rows).iter().map(|&x| i64::from(x)).collect();
+            let values: Vec<i64> = pick_values(v, rows).iter().map(|&x| i64::from(x)).collect();
             flag_outside(values.iter().copied(), lo, hi, &mut slow[..rows.len()]);
             Some(Col::I(Cow::Owned(values)))
         }
@@ -718,9 +719,8 @@ fn load_typed<'s>(
             // float that has none of those, a fraction for an integer, NaN: the interpreter.
             let integer = input.ty == InputType::Integer;
             let mut out = Vec::with_capacity(rows.len());
-            for (k, &r) in rows.iter().enumerate() {
-                let q =
-                    num::float_fixed(v[r]).and_then(|(m, s)| Some(Q { n: m, d: *POW10.get(s as usize)? }));
+            for (k, &x) in pick_values(v, rows).iter().enumerate() {
+                let q = num::float_fixed(x).and_then(|(m, s)| Some(Q { n: m, d: *POW10.get(s as usize)? }));
                 out.push(match q {
                     Some(q) if (!integer || q.d == 1) && in_range(q) => q,
                     _ => {
@@ -746,8 +746,8 @@ fn load_typed<'s>(
         }
         (D::Fixed { mantissa, scale: 0 }, InputType::Integer) => {
             let mut out = Vec::with_capacity(rows.len());
-            for (k, &r) in rows.iter().enumerate() {
-                out.push(match i64::try_from(mantissa[r]) {
+            for (k, &m) in pick_values(mantissa, rows).iter().enumerate() {
+                out.push(match i64::try_from(m) {
                     Ok(n) if in_range(Q { n, d: 1 }) => n,
                     _ => {
                         slow[k] = true;
@@ -761,19 +761,20 @@ fn load_typed<'s>(
             // Bounds on the mantissa (whole numbers of 10^−scale), tested as for integers.
             let d = *POW10.get(*scale as usize)?;
             let (lo, hi) = whole_bounds(lo, hi, d)?;
+            let mantissa = pick_values(mantissa, rows);
             let mut wide = false;
-            let out: Vec<Q> = rows
+            let out: Vec<Q> = mantissa
                 .iter()
-                .map(|&r| {
-                    let n = mantissa[r] as i64;
-                    wide |= i128::from(n) != mantissa[r];
+                .map(|&m| {
+                    let n = m as i64;
+                    wide |= i128::from(n) != m;
                     Q { n, d }
                 })
                 .collect();
             let slow = &mut slow[..rows.len()];
             if wide {
-                for (sl, &r) in slow.iter_mut().zip(rows) {
-                    *sl |= i64::try_from(mantissa[r]).is_err();
+                for (sl, &m) in slow.iter_mut().zip(mantissa.iter()) {
+                    *sl |= i64::try_from(m).is_err();
                 }
             }
             flag_outside(out.iter().map(|q| q.n), lo, hi, slow);
@@ -853,9 +854,26 @@ fn flag_outside(values: impl Iterator<Item = i64> + Clone, lo: i64, hi: i64, slo
 /// A column's values at `rows`: borrowed as they are when the rows are one consecutive run (a
 /// chunk scored in one pass), else gathered.
 fn pick<'s, T: Copy>(v: &'s [T], rows: &[usize]) -> Cow<'s, [T]> {
+    match consecutive(rows) {
+        Some(run) => Cow::Borrowed(&v[run]),
+        None => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
+    }
+}
+
+/// [`pick`] for numbers that may live in shared pieces (an Arrow table's chunks): a run that
+/// crosses from one piece into the next is gathered.
+fn pick_values<'s, T: Copy>(v: &'s Values<T>, rows: &[usize]) -> Cow<'s, [T]> {
+    match consecutive(rows) {
+        Some(run) => v.run(run),
+        None => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
+    }
+}
+
+/// `rows` (increasing, as every caller builds them) as a range when they have no gaps.
+fn consecutive(rows: &[usize]) -> Option<std::ops::Range<usize>> {
     match (rows.first(), rows.last()) {
-        (Some(&a), Some(&b)) if b - a + 1 == rows.len() => Cow::Borrowed(&v[a..=b]),
-        _ => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
+        (Some(&a), Some(&b)) if b.checked_sub(a) == Some(rows.len() - 1) => Some(a..b + 1),
+        _ => None,
     }
 }
 
