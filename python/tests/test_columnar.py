@@ -440,6 +440,32 @@ def test_float_cells(small: kaoping.Rulebook) -> None:
     assert got[2][2:] == ("InputType", "x")
 
 
+def test_numpy_columns_mean_what_pyarrow_makes_of_them(small: kaoping.Rulebook) -> None:
+    """NumPy floats without NaN and NumPy booleans skip pyarrow's conversion of a DataFrame (their
+    buffers go over as they are); every column must score as pyarrow's `from_pandas` conversion
+    of the same frame does, whichever way it went."""
+    n = np.array([10, 4, 0, 7, 3, 2])
+    x = [0.5, 0.1, 0.25, math.inf, 1.0, 0.3]
+    ok = np.array([True, False, True, True, False, True])
+    frames = {
+        "float64, inf": pd.DataFrame({"n": n, "x": np.array(x), "ok": ok}),
+        "float32": pd.DataFrame({"n": n, "x": np.array(x, np.float32), "ok": ok}),
+        "float64, NaN": pd.DataFrame({"n": n, "x": np.array([*x[:3], math.nan, *x[4:]]), "ok": ok}),
+        "booleans as integers": pd.DataFrame({"n": ok, "x": np.array(x)}),
+        "integers as booleans": pd.DataFrame({"n": n, "ok": n.astype(np.float64)}),
+        "a boolean view of other bytes": pd.DataFrame({"n": n, "ok": np.array([0, 1, 2, 255, 0, 7], np.uint8).view(bool)}),
+        "a strided column": pd.DataFrame(np.array([[1.0, 0.5], [2.0, 0.25], [3.0, 0.75]]), columns=["n", "x"]),
+    }
+    for how, df in frames.items():
+        got = small.score_many(df)
+        want = small.score_many(pa.Table.from_pandas(df, preserve_index=False))
+        assert got._path == want._path == TYPED, how
+        assert outcomes(got) == outcomes(want), how
+        assert got.to_arrow().equals(want.to_arrow()), how
+    # NaN is missing: 35 points for n = 7, none for x, 10 for ok.
+    assert outcomes(small.score_many(frames["float64, NaN"]))[3][:3] == (Decimal("45.00"), "差", None)
+
+
 def test_bad_text_cells_fail_their_rows_only(small: kaoping.Rulebook) -> None:
     t = pa.table({
         "n": pa.array(["10", "x", "", None, "5", "-1", "3.0"], pa.string()),
