@@ -207,6 +207,17 @@ impl Batch {
         self.n - self.exceptions.len()
     }
 
+    /// Every row's rank by total, in row order, as [`Row::rank`] gives them one at a time (for
+    /// building a column without a call per row).
+    pub fn rank_column(&self) -> &[Option<u32>] {
+        &self.ranks().0
+    }
+
+    /// Every row's rank within its profile, in row order, as [`Row::profile_rank`] gives them.
+    pub fn profile_rank_column(&self) -> &[Option<u32>] {
+        &self.ranks().1
+    }
+
     /// The full explanation of row `index`, given that row's record: scored again on its own with
     /// the batch's cohort figures (so relative rules give what they gave in the batch).
     pub fn explain(&self, index: usize, record: &Record) -> Result<Outcome, RecordError> {

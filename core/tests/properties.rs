@@ -620,8 +620,11 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
         }
         let passed = alone.iter().filter(|a| a.as_ref().is_ok_and(|o| o.passed == Some(true))).count();
         prop_assert_eq!(s.passed.unwrap_or(0), passed);
+        prop_assert_eq!(serial.rank_column().len(), records.len());
         for i in 0..records.len() {
             prop_assert_eq!(serial.row(i).rank(), parallel.row(i).rank());
+            prop_assert_eq!(serial.rank_column()[i], serial.row(i).rank());
+            prop_assert_eq!(serial.profile_rank_column()[i], serial.row(i).profile_rank());
         }
     }
     Ok(())

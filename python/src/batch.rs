@@ -172,9 +172,7 @@ impl Batch {
         let label = |c: u16, index: fn(u16) -> Option<u16>| {
             (c != Codes::NONE).then(|| index(c)).flatten().map(usize::from)
         };
-        let rank_part = |get: fn(&kaoping::Row<'_>) -> Option<u32>| {
-            Part::integers(self.batch.rows().map(|r| get(&r).map(i64::from)))
-        };
+        let rank_part = |ranks: &[Option<u32>]| Part::integers(ranks.iter().map(|r| r.map(i64::from)));
         self.specs(points, ranks)
             .into_par_iter()
             .map(|(name, col)| {
@@ -190,8 +188,8 @@ impl Batch {
                         values: codes.passed.iter().map(|&p| u8::from(p == 1)).collect(),
                         mask: codes.passed.iter().map(|&p| u8::from(p == Codes::NO_CRITERIA)).collect(),
                     },
-                    Col::Rank => rank_part(|r| r.rank()),
-                    Col::ProfileRank => rank_part(|r| r.profile_rank()),
+                    Col::Rank => rank_part(self.batch.rank_column()),
+                    Col::ProfileRank => rank_part(self.batch.profile_rank_column()),
                     // Text as `large_string`, what pandas' string dtype holds.
                     _ => Part::Arrow(self.column::<i64>(col, &codes)?),
                 };
@@ -268,8 +266,8 @@ impl Batch {
             }
             Arc::new(b.finish())
         };
-        let ranks = |get: &dyn Fn(kaoping::Row<'_>) -> Option<u32>| -> ArrayRef {
-            let (values, nulls) = with_nulls(n, rows().map(|r| get(r).map(i64::from)));
+        let ranks = |ranks: &[Option<u32>]| -> ArrayRef {
+            let (values, nulls) = with_nulls(n, ranks.iter().map(|r| r.map(i64::from)));
             Arc::new(Int64Array::new(
                 ScalarBuffer::from(values),
                 nulls.map(|mut b| NullBuffer::new(b.finish())),
@@ -307,8 +305,8 @@ impl Batch {
                 let values = BooleanBuffer::collect_bool(n, |i| passed[i] == 1);
                 Arc::new(BooleanArray::new(values, validity(passed, |p| p != Codes::NO_CRITERIA)))
             }
-            Col::Rank => ranks(&|r| r.rank()),
-            Col::ProfileRank => ranks(&|r| r.profile_rank()),
+            Col::Rank => ranks(self.batch.rank_column()),
+            Col::ProfileRank => ranks(self.batch.profile_rank_column()),
             Col::Points(i) => self.decimals(self.batch.points_units_iter(i), &|r| r.points_at(i))?,
             // Without failed rows the error columns are nulls only, made at once.
             Col::ErrorKind | Col::Error if self.batch.summary().failed == 0 => {

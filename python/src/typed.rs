@@ -21,7 +21,9 @@ use arrow_array::types::{
 };
 use std::sync::Arc;
 
+use arrow_array::types::ArrowDictionaryKeyType;
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
+use arrow_buffer::ArrowNativeType;
 use arrow_buffer::BooleanBuffer;
 use arrow_schema::DataType;
 use kaoping::{Column, ColumnData, Piece, Values};
@@ -99,9 +101,7 @@ fn column(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
         DataType::Decimal256(_, s) => {
             fixed(valid_ints::<Decimal256Type, i128>(chunks, rows, |x| x.to_i128())?, *s)?
         }
-        DataType::Utf8 => strings(chunks, rows, |c, i| c.as_string::<i32>().value(i)),
-        DataType::LargeUtf8 => strings(chunks, rows, |c, i| c.as_string::<i64>().value(i)),
-        DataType::Utf8View => strings(chunks, rows, |c, i| c.as_string_view().value(i)),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => strings(chunks, rows),
         DataType::Dictionary(_, values) if is_text(values) => return dictionary(chunks, rows),
         // Lists, binary, structs, maps: the record path (lists for `numbers`/`items`; the others
         // are the row's type error there, named by field).
@@ -243,18 +243,13 @@ fn dict_limit(rows: usize) -> usize {
 
 /// A text column: dictionary-encoded while it has few distinct values (categories, regions,
 /// grades: the core reads each distinct value once), else plain text (names, keys).
-fn strings<'a>(
-    chunks: &'a [ArrayRef],
-    rows: usize,
-    value: impl Fn(&'a ArrayRef, usize) -> &'a str,
-) -> ColumnData {
+fn strings(chunks: &[ArrayRef], rows: usize) -> ColumnData {
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut dict: Vec<String> = Vec::new();
     let mut codes: Vec<u32> = Vec::with_capacity(rows);
     'encode: for c in chunks {
-        for i in 0..c.len() {
-            // A null's slot is an empty string (or anything): its code is never read.
-            let s = value(c, i);
+        // A null's slot is an empty string (or anything): its code is never read.
+        for s in texts(c) {
             let id = match ids.get(s) {
                 Some(&id) => id,
                 None => {
@@ -275,9 +270,31 @@ fn strings<'a>(
     }
     let mut text = Vec::with_capacity(rows);
     for c in chunks {
-        text.extend((0..c.len()).map(|i| value(c, i).to_owned()));
+        text.extend(texts(c).map(str::to_owned));
     }
     ColumnData::Text(text)
+}
+
+/// A text chunk's values, nulls' slots included, with the chunk's type looked at once rather
+/// than per row.
+fn texts(c: &ArrayRef) -> Box<dyn Iterator<Item = &str> + '_> {
+    match c.data_type() {
+        DataType::Utf8 => {
+            let a = c.as_string::<i32>();
+            Box::new((0..a.len()).map(move |i| a.value(i)))
+        }
+        DataType::LargeUtf8 => {
+            let a = c.as_string::<i64>();
+            Box::new((0..a.len()).map(move |i| a.value(i)))
+        }
+        DataType::Utf8View => {
+            let a = c.as_string_view();
+            Box::new((0..a.len()).map(move |i| a.value(i)))
+        }
+        // Not text (`column` sends only text here): no values, so the column has too few rows
+        // and the table goes to the record path.
+        _ => Box::new(std::iter::empty()),
+    }
 }
 
 /// A dictionary of text (pandas categoricals, pyarrow dictionaries): its codes and values. Chunks
@@ -286,22 +303,20 @@ fn dictionary(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut dict: Vec<String> = Vec::new();
     let mut codes: Vec<u32> = Vec::with_capacity(rows);
-    let mut nulls: Vec<bool> = Vec::with_capacity(rows);
+    // The null rows, once there is one (most columns have none).
+    let mut nulls: Option<Vec<bool>> = None;
     for c in chunks {
         let d = c.as_any_dictionary_opt()?;
         let values = d.values();
-        let text: Vec<Option<String>> = match values.data_type() {
-            DataType::Utf8 => values.as_string::<i32>().iter().map(|s| s.map(str::to_owned)).collect(),
-            DataType::LargeUtf8 => values.as_string::<i64>().iter().map(|s| s.map(str::to_owned)).collect(),
-            DataType::Utf8View => values.as_string_view().iter().map(|s| s.map(str::to_owned)).collect(),
-            _ => return None,
-        };
+        if !is_text(values.data_type()) {
+            return None;
+        }
         // Each of this chunk's dictionary entries as an id in the shared dictionary.
-        let remap: Vec<Option<u32>> = text
-            .into_iter()
-            .map(|t| {
-                t.map(|t| {
-                    *ids.entry(t).or_insert_with_key(|t| {
+        let remap: Vec<Option<u32>> = texts(values)
+            .enumerate()
+            .map(|(j, t)| {
+                (!values.is_null(j)).then(|| {
+                    *ids.entry(t.to_owned()).or_insert_with_key(|t| {
                         dict.push(t.clone());
                         dict.len() as u32 - 1
                     })
@@ -309,17 +324,48 @@ fn dictionary(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
             })
             .collect();
         let valid = d.logical_nulls();
-        if remap.is_empty() {
-            codes.extend(std::iter::repeat_n(0, c.len()));
-            nulls.extend(std::iter::repeat_n(true, c.len()));
+        let from = codes.len();
+        if remap.iter().all(Option::is_some) && valid.is_none() {
+            // No null row in this chunk: a code per key, in one loop over the keys as stored. A
+            // key past the values (invalid Arrow) gets a code past the dictionary, which the core
+            // reads as a missing value.
+            let id = |k: usize| remap.get(k).copied().flatten().unwrap_or(u32::MAX);
+            let DataType::Dictionary(key, _) = c.data_type() else { return None };
+            match key.as_ref() {
+                DataType::Int8 => codes.extend(keys::<Int8Type>(c)?.map(id)),
+                DataType::Int16 => codes.extend(keys::<Int16Type>(c)?.map(id)),
+                DataType::Int32 => codes.extend(keys::<Int32Type>(c)?.map(id)),
+                DataType::Int64 => codes.extend(keys::<Int64Type>(c)?.map(id)),
+                DataType::UInt8 => codes.extend(keys::<UInt8Type>(c)?.map(id)),
+                DataType::UInt16 => codes.extend(keys::<UInt16Type>(c)?.map(id)),
+                DataType::UInt32 => codes.extend(keys::<UInt32Type>(c)?.map(id)),
+                DataType::UInt64 => codes.extend(keys::<UInt64Type>(c)?.map(id)),
+                _ => return None,
+            }
+            if let Some(n) = &mut nulls {
+                n.resize(codes.len(), false);
+            }
             continue;
         }
+        let nulls = nulls.get_or_insert_with(|| vec![false; from]);
         for (i, k) in d.normalized_keys().into_iter().enumerate() {
-            let id = if valid.as_ref().is_some_and(|v| v.is_null(i)) { None } else { remap[k] };
+            let id = if valid.as_ref().is_some_and(|v| v.is_null(i)) {
+                None
+            } else {
+                remap.get(k).copied().flatten()
+            };
             codes.push(id.unwrap_or(0));
             nulls.push(id.is_none());
         }
     }
     let data = ColumnData::Dict { codes, dict };
-    Some(if nulls.iter().any(|&n| n) { Column::with_nulls(data, nulls) } else { Column::new(data) })
+    Some(match nulls {
+        Some(n) if n.contains(&true) => Column::with_nulls(data, n),
+        _ => Column::new(data),
+    })
+}
+
+/// A dictionary chunk's keys as indexes into its values (a negative key as one past them).
+fn keys<K: ArrowDictionaryKeyType>(c: &ArrayRef) -> Option<impl Iterator<Item = usize> + '_> {
+    Some(c.as_dictionary_opt::<K>()?.keys().values().iter().map(|k| k.as_usize()))
 }

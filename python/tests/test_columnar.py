@@ -466,6 +466,30 @@ def test_numpy_columns_mean_what_pyarrow_makes_of_them(small: kaoping.Rulebook) 
     assert outcomes(small.score_many(frames["float64, NaN"]))[3][:3] == (Decimal("45.00"), "差", None)
 
 
+# `kind` is worth 10 points when it is "b".
+KIND_SCORES = SMALL.replace('id = "x"\nlabel = "x"\npoints = 40\nlinear = { input = "x", from = [0, 0], to = [1, 40] }',
+                            'id = "b"\nlabel = "b"\npoints = 40\ncheck = { when = \'kind in ["b"]\' }')
+
+
+@pytest.mark.parametrize("key", [pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint16(),
+                                 pa.uint32(), pa.uint64()])
+def test_dictionary_chunks_of_every_key_type(key: Any) -> None:
+    """Text dictionaries in chunks with dictionaries of their own: one without nulls, one with a
+    null key (and a value the input does not allow), one whose dictionary holds a null, one
+    without nulls again. The typed path reads the keys as stored; it must score as the records."""
+    small = kaoping.Rulebook.from_str(KIND_SCORES)
+    kind = pa.chunked_array([
+        pa.DictionaryArray.from_arrays(pa.array([0, 1, 1, 0], key), pa.array(["a", "b"])),
+        pa.DictionaryArray.from_arrays(pa.array([1, None, 0], key), pa.array(["c", "b"])),
+        pa.DictionaryArray.from_arrays(pa.array([2, 0, 1], key), pa.array(["b", None, "a"])),
+        pa.DictionaryArray.from_arrays(pa.array([0, 0, 1], key), pa.array(["b", "a"])),
+    ])
+    t = pa.table({"n": pa.array(range(len(kind)), pa.int64()), "kind": kind})
+    got = small.score_many(t, parallel=False)
+    assert not same(got, small.score_many(t.to_pylist()), f"dictionary<{key}>")
+    assert [r[2] for r in outcomes(got)].count("InputOutOfRange") == 1  # "c"
+
+
 def test_bad_text_cells_fail_their_rows_only(small: kaoping.Rulebook) -> None:
     t = pa.table({
         "n": pa.array(["10", "x", "", None, "5", "-1", "3.0"], pa.string()),
