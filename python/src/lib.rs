@@ -11,6 +11,7 @@ mod errors;
 mod frame;
 mod result;
 mod rulebook;
+mod text;
 mod typed;
 mod values;
 

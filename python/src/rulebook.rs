@@ -8,7 +8,6 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt8Type;
 use arrow_array::{ArrayRef, BooleanArray};
-use arrow_buffer::BooleanBuffer;
 use kaoping::{BatchOptions, Cohort, ErrorKind, Format, Loader, RecordError, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -491,7 +490,7 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
 /// a float column and a bitmap (3 ms per million rows), and packs NumPy's booleans into bits
 /// (1 ms) that the core unpacks again. So a NumPy float column without NaN (pandas' own
 /// `hasnans`) is handed over as its NumPy buffer, which pyarrow wraps without a copy, and a NumPy
-/// boolean column as its bytes, packed here a word at a time; both mean what `from_pandas` gives.
+/// boolean column as its bytes, packed here 64 at a time; both mean what `from_pandas` gives.
 fn pandas_arrow(pa: &Bound<'_, PyModule>, series: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
     let py = series.py();
     let chunks = |array: PyResult<Bound<'_, PyAny>>| -> PyResult<Option<Vec<ArrayRef>>> {
@@ -515,10 +514,7 @@ fn pandas_arrow(pa: &Bound<'_, PyModule>, series: &Bound<'_, PyAny>) -> PyResult
             cs.iter()
                 .map(|c| {
                     let b = c.as_primitive_opt::<UInt8Type>()?.values();
-                    Some(Arc::new(BooleanArray::new(
-                        BooleanBuffer::collect_bool(b.len(), |i| b[i] != 0),
-                        None,
-                    )) as ArrayRef)
+                    Some(Arc::new(BooleanArray::new(typed::pack_bytes(b), None)) as ArrayRef)
                 })
                 .collect::<Option<Vec<ArrayRef>>>()
         });

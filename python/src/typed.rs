@@ -14,23 +14,23 @@
 //! and `items` inputs), binary and struct columns, integers beyond `i64`, Python objects pyarrow
 //! could not take — the table goes to the record path instead ([`typed_columns`] gives `None`).
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type,
-    Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
-};
 use std::sync::Arc;
 
-use arrow_array::types::ArrowDictionaryKeyType;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    ArrowDictionaryKeyType, Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, Float16Type,
+    Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type,
+    UInt64Type,
+};
 use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
-use arrow_buffer::ArrowNativeType;
-use arrow_buffer::BooleanBuffer;
+use arrow_buffer::{ArrowNativeType, BooleanBuffer, Buffer};
 use arrow_schema::DataType;
 use kaoping::{Column, ColumnData, Piece, Values};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::columns::{Columns, Data};
+use crate::text::{strings, texts};
 use crate::values::{Kind, Shape};
 
 /// The core's typed columns for a table's columns (named by the inputs they fill), or `None`
@@ -178,6 +178,21 @@ fn shared<T: ArrowPrimitiveType>(chunks: &[ArrayRef]) -> Values<T::Native> {
     )
 }
 
+/// Bytes (NumPy's booleans: zero false, anything else true) packed into a bitmap, 64 at a time
+/// (a loop the compiler turns into vector compares; arrow's `collect_bool` calls a closure per
+/// bit).
+pub fn pack_bytes(bytes: &[u8]) -> BooleanBuffer {
+    let word = |chunk: &[u8]| chunk.iter().enumerate().fold(0u64, |w, (k, &b)| w | (u64::from(b != 0) << k));
+    let chunks = bytes.chunks_exact(64);
+    let rest = chunks.remainder();
+    let mut words: Vec<u64> = Vec::with_capacity(bytes.len().div_ceil(64));
+    words.extend(chunks.map(word));
+    if !rest.is_empty() {
+        words.push(word(rest));
+    }
+    BooleanBuffer::new(Buffer::from_vec(words), 0, bytes.len())
+}
+
 /// Every value of integer-like chunks widened by `f` (nulls included: their slots hold arbitrary
 /// values, so `f` takes every value of the type). One `extend` per chunk, which vectorises.
 fn ints<T: ArrowPrimitiveType, O>(chunks: &[ArrayRef], rows: usize, f: impl Fn(T::Native) -> O) -> Vec<O> {
@@ -234,67 +249,6 @@ fn fixed<M: Into<i128>>(mantissa: Vec<M>, scale: i8) -> Option<ColumnData> {
     let pow = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
     let mantissa = mantissa.into_iter().map(|m| m.into().checked_mul(pow)).collect::<Option<Vec<i128>>>()?;
     Some(ColumnData::Fixed { mantissa: mantissa.into(), scale: 0 })
-}
-
-/// Distinct values beyond which a text column is kept as text rather than dictionary-encoded.
-fn dict_limit(rows: usize) -> usize {
-    (rows / 16).max(1024)
-}
-
-/// A text column: dictionary-encoded while it has few distinct values (categories, regions,
-/// grades: the core reads each distinct value once), else plain text (names, keys).
-fn strings(chunks: &[ArrayRef], rows: usize) -> ColumnData {
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut dict: Vec<String> = Vec::new();
-    let mut codes: Vec<u32> = Vec::with_capacity(rows);
-    'encode: for c in chunks {
-        // A null's slot is an empty string (or anything): its code is never read.
-        for s in texts(c) {
-            let id = match ids.get(s) {
-                Some(&id) => id,
-                None => {
-                    if dict.len() >= dict_limit(rows) {
-                        break 'encode;
-                    }
-                    let id = dict.len() as u32;
-                    ids.insert(s, id);
-                    dict.push(s.to_owned());
-                    id
-                }
-            };
-            codes.push(id);
-        }
-    }
-    if codes.len() == rows {
-        return ColumnData::Dict { codes, dict };
-    }
-    let mut text = Vec::with_capacity(rows);
-    for c in chunks {
-        text.extend(texts(c).map(str::to_owned));
-    }
-    ColumnData::Text(text)
-}
-
-/// A text chunk's values, nulls' slots included, with the chunk's type looked at once rather
-/// than per row.
-fn texts(c: &ArrayRef) -> Box<dyn Iterator<Item = &str> + '_> {
-    match c.data_type() {
-        DataType::Utf8 => {
-            let a = c.as_string::<i32>();
-            Box::new((0..a.len()).map(move |i| a.value(i)))
-        }
-        DataType::LargeUtf8 => {
-            let a = c.as_string::<i64>();
-            Box::new((0..a.len()).map(move |i| a.value(i)))
-        }
-        DataType::Utf8View => {
-            let a = c.as_string_view();
-            Box::new((0..a.len()).map(move |i| a.value(i)))
-        }
-        // Not text (`column` sends only text here): no values, so the column has too few rows
-        // and the table goes to the record path.
-        _ => Box::new(std::iter::empty()),
-    }
 }
 
 /// A dictionary of text (pandas categoricals, pyarrow dictionaries): its codes and values. Chunks
@@ -368,4 +322,26 @@ fn dictionary(chunks: &[ArrayRef], rows: usize) -> Option<Column> {
 /// A dictionary chunk's keys as indexes into its values (a negative key as one past them).
 fn keys<K: ArrowDictionaryKeyType>(c: &ArrayRef) -> Option<impl Iterator<Item = usize> + '_> {
     Some(c.as_dictionary_opt::<K>()?.keys().values().iter().map(|k| k.as_usize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Packing NumPy's bytes and unpacking the bits give the booleans back, at every length
+    /// around a 64-bit word and from every offset into the packed bits.
+    #[test]
+    fn packed_bytes_unpack_to_the_same_booleans() {
+        let bytes: Vec<u8> = (0..200u32).map(|i| [0, 1, 2, 255, 0, 0, 7][(i * i % 7) as usize]).collect();
+        for len in [0, 1, 63, 64, 65, 127, 128, 129, 200] {
+            let want: Vec<bool> = bytes[..len].iter().map(|&b| b != 0).collect();
+            let packed = pack_bytes(&bytes[..len]);
+            assert_eq!(packed.iter().collect::<Vec<bool>>(), want, "{len} bytes");
+            for from in [0, 1, 7, 8, 63, 64, 65].into_iter().filter(|&f| f <= len) {
+                let mut out = Vec::new();
+                unpack_bits(&packed.slice(from, len - from), &mut out);
+                assert_eq!(out, want[from..], "{len} bytes from {from}");
+            }
+        }
+    }
 }
