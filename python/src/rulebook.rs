@@ -490,7 +490,7 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
 /// a float column and a bitmap (3 ms per million rows), and packs NumPy's booleans into bits
 /// (1 ms) that the core unpacks again. So a NumPy float column without NaN (pandas' own
 /// `hasnans`) is handed over as its NumPy buffer, which pyarrow wraps without a copy, and a NumPy
-/// boolean column as its bytes, packed here 64 at a time; both mean what `from_pandas` gives.
+/// boolean column as its bytes, packed here eight at a time; both mean what `from_pandas` gives.
 fn pandas_arrow(pa: &Bound<'_, PyModule>, series: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
     let py = series.py();
     let chunks = |array: PyResult<Bound<'_, PyAny>>| -> PyResult<Option<Vec<ArrayRef>>> {
