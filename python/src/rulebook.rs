@@ -442,6 +442,8 @@ fn from_arrow(rb: &kaoping::Rulebook, py: Python<'_>, data: AnyRecordBatch) -> P
 fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> PyResult<Gathered> {
     let py = df.py();
     let pa = py.import("pyarrow").ok();
+    // NumPy's dtype class, to tell a NumPy column from an extension one (looked up once).
+    let numpy_dtype = py.import("numpy").and_then(|np| np.getattr("dtype")).ok();
     let labels: Vec<Bound<'_, PyAny>> = df.getattr("columns")?.try_iter()?.collect::<PyResult<_>>()?;
     let names: Vec<String> = labels
         .iter()
@@ -461,7 +463,7 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
         let Some(input) = *input else { continue };
         let series = iloc.get_item((PySlice::full(py), j))?;
         let arrow = match &pa {
-            Some(pa) => pandas_arrow(pa, &series)?,
+            Some(pa) => pandas_arrow(pa, numpy_dtype.as_ref(), &series)?,
             None => None,
         };
         let data = match arrow {
@@ -491,7 +493,11 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
 /// (1 ms) that the core unpacks again. So a NumPy float column without NaN (pandas' own
 /// `hasnans`) is handed over as its NumPy buffer, which pyarrow wraps without a copy, and a NumPy
 /// boolean column as its bytes, packed here eight at a time; both mean what `from_pandas` gives.
-fn pandas_arrow(pa: &Bound<'_, PyModule>, series: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
+fn pandas_arrow(
+    pa: &Bound<'_, PyModule>,
+    numpy_dtype: Option<&Bound<'_, PyAny>>,
+    series: &Bound<'_, PyAny>,
+) -> PyResult<Option<Vec<ArrayRef>>> {
     let py = series.py();
     let chunks = |array: PyResult<Bound<'_, PyAny>>| -> PyResult<Option<Vec<ArrayRef>>> {
         match array.ok().and_then(|a| a.extract::<AnyArray>().ok()) {
@@ -500,9 +506,9 @@ fn pandas_arrow(pa: &Bound<'_, PyModule>, series: &Bound<'_, PyAny>) -> PyResult
         }
     };
     let dtype = series.getattr("dtype")?;
-    let numpy = match py.import("numpy") {
-        Ok(np) => dtype.is_instance(&np.getattr("dtype")?)?,
-        Err(_) => false,
+    let numpy = match numpy_dtype {
+        Some(class) => dtype.is_instance(class)?,
+        None => false,
     };
     let kind: String = if numpy { dtype.getattr("kind")?.extract()? } else { String::new() };
     if kind == "f" && !series.getattr("hasnans")?.is_truthy()? {
