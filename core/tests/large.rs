@@ -63,3 +63,53 @@ fn a_chain_a_thousand_levels_deep_on_a_small_stack() {
     };
     std::thread::Builder::new().stack_size(1 << 20).spawn(run).unwrap().join().expect("no stack overflow");
 }
+
+/// A rulebook with one indicator and `profiles` profiles, `grades` grades and `vetoes` vetoes.
+fn many(profiles: usize, grades: usize, vetoes: usize) -> String {
+    let mut s = String::from("[rulebook]\nid = \"many\"\ntitle = \"many\"\nversion = \"1\"\n");
+    s.push_str("profile_field = \"area\"\n[inputs]\nx = { type = \"decimal\" }\narea = { type = \"text\", required = false }\n");
+    s.push_str("[profiles]\n");
+    for p in 0..profiles {
+        let _ = writeln!(s, "p{p} = {{}}");
+    }
+    s.push_str("[[indicator]]\nid = \"a\"\nlabel = \"a\"\npoints = 100\ncheck = { when = \"x > 0\" }\n");
+    for v in 0..vetoes {
+        let _ = writeln!(s, "[[veto]]\nid = \"v{v}\"\nlabel = \"v\"\nwhen = \"x > {v}\"");
+    }
+    for g in 0..grades {
+        let bound = if g + 1 < grades { format!("at_least = {}", grades - 1 - g) } else { String::new() };
+        let _ = writeln!(s, "[[grade]]\nlabel = \"g{g}\"\n{bound}");
+    }
+    s
+}
+
+#[test]
+fn more_profiles_grades_or_vetoes_than_results_can_name_are_refused() {
+    // A batch names a row's profile and grade, and each firing veto, in 16 bits, one code kept
+    // for "none": 65,534 of each at most. Beyond that a rulebook is refused at load (§14: one
+    // that loads cannot fail for reasons of its own) rather than scored under the wrong name.
+    const MOST: usize = 65_534;
+    for (text, section) in [
+        (many(MOST + 1, 2, 0), "[profiles]"),
+        (many(0, MOST + 1, 0), "[[grade]]"),
+        (many(0, 2, MOST + 1), "[[veto]]"),
+    ] {
+        let e = Rulebook::from_str(&text, Format::Toml).expect_err(section);
+        assert_eq!(e.kind(), kaoping::ErrorKind::Schema, "{section}: {e}");
+        let shown = e.to_string();
+        assert!(shown.contains(section) && shown.contains("65,534"), "{section}: {shown}");
+    }
+    // At the limit, each loads and scores under its own name.
+    let rb = Rulebook::from_str(&many(MOST, 2, 0), Format::Toml).expect("65,534 profiles load");
+    let mut r = rb.record();
+    r.set("x", 1);
+    r.set("area", "p65533");
+    let batch = rb.score_batch(&[r], &BatchOptions::default());
+    assert_eq!(batch.row(0).profile(), Some("p65533"));
+    let rb = Rulebook::from_str(&many(0, MOST, 0), Format::Toml).expect("65,534 grades load");
+    let mut r = rb.record();
+    r.set("x", 0);
+    let batch = rb.score_batch(&[r], &BatchOptions::default());
+    assert_eq!(batch.row(0).error().map(ToString::to_string), None);
+    assert_eq!(batch.row(0).grade(), Some("g65533"));
+}

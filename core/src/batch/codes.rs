@@ -37,8 +37,7 @@ impl Batch {
             Codes { profile: self.profile.clone(), grade: self.grade.clone(), passed: self.passed.clone() };
         for (i, result) in self.exceptions.iter() {
             let (profile, grade, passed) = match result {
-                // Nothing refuses a rulebook of 65,535 profiles or more yet: an index beyond
-                // `u16` reads as none here rather than as some other profile.
+                // A rulebook that loads has at most `MOST_NAMED` profiles: the index fits.
                 Ok(t) => (u16::try_from(t.profile).unwrap_or(Codes::NONE), t.grade, t.passed),
                 Err(_) => (Codes::NONE, None, None),
             };

@@ -6,7 +6,7 @@
 mod checks;
 mod symbols;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 pub use symbols::{Expression, Operand, RuleCx};
@@ -400,6 +400,12 @@ pub trait ComponentSource {
     fn find(&self, id: &str) -> Option<Rulebook>;
 }
 
+/// The most profiles, grades, vetoes or grade rules one rulebook declares. A batch names a row's
+/// profile and grade, and a result each firing veto and grade rule, in 16 bits with one code kept
+/// for "none" (and, for profiles, one for the base): a rulebook with more is refused at load
+/// rather than scored under a wrong name.
+pub(crate) const MOST_NAMED: usize = 65_534;
+
 /// Compile a read document. `root` is the document tree (for the fingerprint).
 pub fn compile(
     doc: &Doc,
@@ -426,13 +432,62 @@ pub fn expr_pos(src: &Text, offset: usize) -> Pos {
     }
 }
 
+/// Whether `name` is declared for the first time (kept in `seen`); else a `DuplicateId` problem
+/// at `path`: "{what} "name" is declared twice". A set rather than a search of what was compiled
+/// so far, so that 65,534 grades or vetoes load in linear time.
+fn declared_once<'d>(
+    r: &mut Reader,
+    seen: &mut HashSet<&'d str>,
+    name: &'d Text,
+    path: &str,
+    what: &str,
+) -> bool {
+    let first = seen.insert(name.value.as_str());
+    if !first {
+        r.problem(
+            ErrorKind::DuplicateId,
+            Some(name.pos),
+            path,
+            format!("{what} \"{}\" is declared twice", name.value),
+        );
+    }
+    first
+}
+
 impl Compiler<'_> {
     fn problem(&mut self, kind: ErrorKind, pos: Option<Pos>, path: &str, msg: impl Into<String>) {
         self.r.problem(kind, pos, path, msg);
     }
 
+    /// Refuse more profiles, grades, vetoes or grade rules than results can name
+    /// ([`MOST_NAMED`]), at the first one too many.
+    fn counts(&mut self) {
+        let doc = self.doc;
+        let sections = [
+            ("[profiles]", doc.profiles.len(), doc.profiles.get(MOST_NAMED).map(|p| p.name.pos)),
+            ("[[grade]]", doc.grades.len(), doc.grades.get(MOST_NAMED).map(|g| g.pos)),
+            ("[[veto]]", doc.vetoes.len(), doc.vetoes.get(MOST_NAMED).map(|v| v.id.pos)),
+            (
+                "[[grade_rule]]",
+                doc.grade_rules.len(),
+                doc.grade_rules.get(MOST_NAMED).and_then(|g| g.when.as_ref()).map(|w| w.pos),
+            ),
+        ];
+        for (section, count, pos) in sections {
+            if count > MOST_NAMED {
+                self.problem(
+                    ErrorKind::Schema,
+                    pos,
+                    section,
+                    format!("{count} are declared; a rulebook declares at most 65,534"),
+                );
+            }
+        }
+    }
+
     fn run(&mut self, root: &crate::syntax::Node, components: &dyn ComponentSource) -> Option<Compiled> {
         let doc = self.doc;
+        self.counts();
         let meta = Meta {
             id: doc.meta.id.clone(),
             title: doc.meta.title.clone(),
@@ -754,14 +809,14 @@ impl Compiler<'_> {
         index: &mut HashMap<String, u32>,
     ) -> Vec<ComponentLink> {
         let mut links: Vec<ComponentLink> = Vec::new();
-        let mut seen: Vec<String> = Vec::new();
-        for ind in &self.doc.indicators {
+        let mut seen: HashSet<&str> = HashSet::default();
+        let doc = self.doc;
+        for ind in &doc.indicators {
             let Some((rules::RuleDoc::Component(c), pos)) = &ind.rule else { continue };
             let Some(id) = c.rulebook_id() else { continue };
-            if seen.iter().any(|s| s == &id.value) {
+            if !seen.insert(id.value.as_str()) {
                 continue;
             }
-            seen.push(id.value.clone());
             let path = format!("indicator \"{}\" component", ind.id.value);
             let Some(book) = source.find(&id.value) else {
                 self.problem(
@@ -997,15 +1052,10 @@ impl Compiler<'_> {
         links: &[ComponentLink],
     ) -> Vec<AdjustItem> {
         let mut out: Vec<AdjustItem> = Vec::new();
+        let mut seen = HashSet::default();
         for d in docs {
             let path = format!("{key} \"{}\"", d.id.value);
-            if out.iter().any(|o| o.id == d.id.value) {
-                self.problem(
-                    ErrorKind::DuplicateId,
-                    Some(d.id.pos),
-                    &path,
-                    format!("{key} item \"{}\" is declared twice", d.id.value),
-                );
+            if !declared_once(self.r, &mut seen, &d.id, &path, &format!("{key} item")) {
                 continue;
             }
             let (Some((rule, pos)), Some(points)) = (&d.rule, &d.points) else { continue };
@@ -1041,16 +1091,12 @@ impl Compiler<'_> {
 
     fn grades(&mut self, symbols: &Symbols) -> Vec<Grade> {
         let mut out: Vec<Grade> = Vec::new();
-        let n = self.doc.grades.len();
-        for (i, g) in self.doc.grades.iter().enumerate() {
+        let doc = self.doc;
+        let n = doc.grades.len();
+        let mut seen = HashSet::default();
+        for (i, g) in doc.grades.iter().enumerate() {
             let path = format!("grade \"{}\"", g.label.value);
-            if out.iter().any(|o| o.label == g.label.value) {
-                self.problem(
-                    ErrorKind::DuplicateId,
-                    Some(g.label.pos),
-                    &path,
-                    format!("grade \"{}\" is declared twice", g.label.value),
-                );
+            if !declared_once(self.r, &mut seen, &g.label, &path, "grade") {
                 continue;
             }
             let last = i + 1 == n;
@@ -1094,15 +1140,11 @@ impl Compiler<'_> {
         grades: &HashMap<&str, u16>,
     ) -> Vec<Veto> {
         let mut out: Vec<Veto> = Vec::new();
-        for v in &self.doc.vetoes {
+        let doc = self.doc;
+        let mut seen = HashSet::default();
+        for v in &doc.vetoes {
             let path = format!("veto \"{}\"", v.id.value);
-            if out.iter().any(|o| o.id == v.id.value) {
-                self.problem(
-                    ErrorKind::DuplicateId,
-                    Some(v.id.pos),
-                    &path,
-                    format!("veto \"{}\" is declared twice", v.id.value),
-                );
+            if !declared_once(self.r, &mut seen, &v.id, &path, "veto") {
                 continue;
             }
             let when = v
@@ -1141,15 +1183,11 @@ impl Compiler<'_> {
 
     fn criteria(&mut self, symbols: &Symbols) -> Vec<Criterion> {
         let mut out: Vec<Criterion> = Vec::new();
-        for c in &self.doc.criteria {
+        let doc = self.doc;
+        let mut seen = HashSet::default();
+        for c in &doc.criteria {
             let path = format!("criterion \"{}\"", c.id.value);
-            if out.iter().any(|o| o.id == c.id.value) {
-                self.problem(
-                    ErrorKind::DuplicateId,
-                    Some(c.id.pos),
-                    &path,
-                    format!("criterion \"{}\" is declared twice", c.id.value),
-                );
+            if !declared_once(self.r, &mut seen, &c.id, &path, "criterion") {
                 continue;
             }
             if let Some(when) =
