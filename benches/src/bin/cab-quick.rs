@@ -53,14 +53,19 @@ fn opts(parallel: bool) -> BatchOptions {
 /// Score once with `score`, report the rows, wall time, time on a CPU (serial runs) and speed,
 /// and return the wall time in seconds.
 fn timed(what: &str, parallel: bool, score: impl FnOnce() -> kaoping::Batch) -> f64 {
-    let (t, c, f) = (Instant::now(), on_cpu(), faults());
+    let (t, c, f) = (Instant::now(), on_cpu(parallel), faults());
     let b = score();
     let secs = t.elapsed().as_secs_f64();
     let faults =
         faults().zip(f).map_or(String::new(), |(after, before)| format!(" {} page faults,", after - before));
-    let cpu = match (parallel, on_cpu().zip(c)) {
-        (false, Some((after, before))) => format!(" (on cpu {:.3}s)", after - before),
-        _ => String::new(),
+    // On all cores, time on a CPU over wall time says how busy the threads kept the cores
+    // (2.0 on two cores: no thread waited for another).
+    let cpu = match on_cpu(parallel).zip(c) {
+        Some((after, before)) if parallel => {
+            format!(" (on cpu {:.3}s, {:.2} cores busy)", after - before, (after - before) / secs)
+        }
+        Some((after, before)) => format!(" (on cpu {:.3}s)", after - before),
+        None => String::new(),
     };
     eprintln!(
         "{what} parallel={parallel}: {} rows ({} fast) ok={} in {secs:.3}s{cpu},{faults} {:.2} M/s",
@@ -72,10 +77,17 @@ fn timed(what: &str, parallel: bool, score: impl FnOnce() -> kaoping::Batch) -> 
     secs
 }
 
-/// Seconds this thread has spent on a CPU (Linux; `None` elsewhere).
-fn on_cpu() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+/// Seconds this thread (`all`: every thread of the process) has spent on a CPU (Linux; `None`
+/// elsewhere).
+fn on_cpu(all: bool) -> Option<f64> {
+    let seconds = |path: &std::path::Path| -> Option<f64> {
+        let s = std::fs::read_to_string(path).ok()?;
+        Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+    };
+    if !all {
+        return seconds("/proc/thread-self/schedstat".as_ref());
+    }
+    std::fs::read_dir("/proc/self/task").ok()?.map(|t| seconds(&t.ok()?.path().join("schedstat"))).sum()
 }
 
 /// Minor page faults of this process so far (Linux; `None` elsewhere): a fresh page touched
