@@ -8,6 +8,10 @@ use std::time::Instant;
 
 use kaoping::BatchOptions;
 
+/// The allocator the `kaoping` command, the Python module and `cab-compare` use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rb = kaoping_bench::cab_rulebook();

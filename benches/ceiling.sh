@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# How much faster two cores can score than one on this machine, against what kaoping gets.
+#
+#   benches/ceiling.sh DATA.csv [ROUNDS] [REPS]      (defaults: 5 rounds of 15 scorings)
+#
+# Each round measures, one after the other:
+# - alone: one process scoring DATA's columns on one core (median of REPS);
+# - pair: two such processes at once, each its own median. No code is shared between them, so
+#   their combined speed over one alone, alone × (1/pair₁ + 1/pair₂), is the most any parallel
+#   code could get here: the machine's ceiling, below 2 wherever the two cores share caches,
+#   memory bandwidth or a physical core with another tenant;
+# - kaoping: one core then all cores in one process (`cab-quick … pairs`), its median ratio.
+# The rounds' figures are printed as they come and their medians at the end. Not part of the
+# test command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:?usage: benches/ceiling.sh DATA.csv [ROUNDS] [REPS]}
+ROUNDS=${2:-5}
+REPS=${3:-15}
+cargo build --release --locked -q -p kaoping-bench --bin cab-quick
+QUICK=target/release/cab-quick
+LOGS=$(mktemp -d)
+trap 'rm -rf "$LOGS"' EXIT
+
+# The median wall time of the scorings in a cab-quick log.
+median() {
+    grep -o ' in [0-9.]*s' "$1" | tr -d 'ins ' | sort -n | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}'
+}
+
+ceilings=() kaopings=()
+for round in $(seq "$ROUNDS"); do
+    "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/alone"
+    "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/pair1" &
+    "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/pair2"
+    wait
+    "$QUICK" "$DATA" "$REPS" columns pairs 2> "$LOGS/kaoping"
+    alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
+    ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
+    kaoping=$(sed -n 's/.*median \([0-9.]*\).*/\1/p' "$LOGS/kaoping")
+    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; kaoping all cores / one core %s\n' \
+        "$round" "$alone" "$p1" "$p2" "$ceiling" "$kaoping"
+    ceilings+=("$ceiling") kaopings+=("$kaoping")
+done
+mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), kaoping $(mid "${kaopings[@]}")"
