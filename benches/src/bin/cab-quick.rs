@@ -4,6 +4,8 @@
 //! drift too much between minutes for ratios of separate runs). Each run reports its
 //! wall time and, for serial runs, the time this thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`), which other tenants' load disturbs far less than wall time.
+//! On all cores it reports the time every thread spent on a CPU and how many cores that kept
+//! busy. `CAB_QUICK_START` delays the scoring to a given instant (see `wait_for_start`).
 use std::time::Instant;
 
 use kaoping::BatchOptions;
@@ -42,11 +44,28 @@ fn main() {
     }
     if which != "records" {
         let cols = kaoping_bench::load_cab_columns(path);
+        wait_for_start();
         for &parallel in modes {
             for _ in 0..reps {
                 timed("columns", parallel, || rb.score_columns(&cols, &opts(parallel)).unwrap());
             }
         }
+    }
+}
+
+/// With `CAB_QUICK_START` set (seconds since the Unix epoch), wait until then once the data is
+/// loaded: two processes started together then score at the same time, whichever loaded first
+/// (`benches/ceiling.sh`).
+fn wait_for_start() {
+    let Some(start) = std::env::var("CAB_QUICK_START").ok().and_then(|s| s.parse::<f64>().ok()) else {
+        return;
+    };
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    if start > now {
+        std::thread::sleep(std::time::Duration::from_secs_f64(start - now));
+    } else {
+        eprintln!("loaded {:.1} s after CAB_QUICK_START: the scorings may not overlap", now - start);
     }
 }
 
