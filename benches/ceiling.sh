@@ -9,6 +9,8 @@
 #   their combined speed over one alone, alone × (1/pair₁ + 1/pair₂), is the most any parallel
 #   code could get here: the machine's ceiling, below 2 wherever the two cores share caches,
 #   memory bandwidth or a physical core with another tenant;
+# - two threads: two threads of one process, each scoring everything on its own core, against one
+#   alone (`cab-quick … twins`): what sharing one process costs, whatever the split;
 # - kaoping: one core then all cores in one process (`cab-quick … pairs`), its median ratio.
 # The rounds' figures are printed as they come and their medians at the end. Not part of the
 # test command.
@@ -27,7 +29,7 @@ median() {
     grep -o ' in [0-9.]*s' "$1" | tr -d 'ins ' | sort -n | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}'
 }
 
-ceilings=() kaopings=()
+ceilings=() kaopings=() twinses=()
 for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/alone"
     # Both load, then start scoring at the same instant (loading takes a few seconds).
@@ -37,12 +39,14 @@ for round in $(seq "$ROUNDS"); do
     wait
     cat "$LOGS/pair1" "$LOGS/pair2" | grep -h 'may not overlap' >&2 || true
     "$QUICK" "$DATA" "$REPS" columns pairs 2> "$LOGS/kaoping"
+    "$QUICK" "$DATA" "$REPS" columns twins 2> "$LOGS/twins"
     alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
     ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
     kaoping=$(sed -n 's/.*median \([0-9.]*\).*/\1/p' "$LOGS/kaoping")
-    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; kaoping all cores / one core %s\n' \
-        "$round" "$alone" "$p1" "$p2" "$ceiling" "$kaoping"
-    ceilings+=("$ceiling") kaopings+=("$kaoping")
+    twins=$(sed -n 's/.*median \([0-9.]*\).*/\1/p' "$LOGS/twins")
+    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s; kaoping all cores / one core %s\n' \
+        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$kaoping"
+    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins")
 done
 mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), kaoping $(mid "${kaopings[@]}")"
+echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}"), kaoping $(mid "${kaopings[@]}")"

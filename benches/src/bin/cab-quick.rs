@@ -1,7 +1,7 @@
-//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs]`
+//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins]`
 //! (`serial`: one thread only, e.g. for counting instructions under callgrind; `pairs`: columns
 //! on one core then on all cores, `reps` times, each pair's speed-up printed, since these machines
-//! drift too much between minutes for ratios of separate runs). Each run reports its
+//! drift too much between minutes for ratios of separate runs; `twins`: see [`twins`]). Each run reports its
 //! wall time and, for serial runs, the time this thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`), which other tenants' load disturbs far less than wall time.
 //! On all cores it reports the time every thread spent on a CPU and how many cores that kept
@@ -21,6 +21,11 @@ fn main() {
     let reps: usize = args.get(2).map_or(3, |r| r.parse().unwrap());
     let which = args.get(3).map_or("both", String::as_str);
     let modes: &[bool] = if args.get(4).is_some_and(|m| m == "serial") { &[false] } else { &[false, true] };
+    if args.get(4).is_some_and(|m| m == "twins") {
+        let cols = kaoping_bench::load_cab_columns(path);
+        twins(reps, || drop(rb.score_columns(&cols, &opts(false)).unwrap()));
+        return;
+    }
     if args.get(4).is_some_and(|m| m == "pairs") {
         let cols = kaoping_bench::load_cab_columns(path);
         let mut ratios = Vec::new();
@@ -67,6 +72,47 @@ fn wait_for_start() {
     } else {
         eprintln!("loaded {:.1} s after CAB_QUICK_START: the scorings may not overlap", now - start);
     }
+}
+
+/// `twins`: what two threads of one process get when each scores everything on its own core, in
+/// lockstep: `score` on one thread alone, then on two at once, `reps` times; prints the median of
+/// 2 × alone / (the slower of the two). Against `pairs` (kaoping's own split of one batch) it
+/// separates what sharing a process costs from what the split costs.
+fn twins(reps: usize, score: impl Fn() + Sync) {
+    let turn = std::sync::Barrier::new(2);
+    let ratios = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            (0..reps)
+                .map(|_| {
+                    turn.wait(); // the first thread scores alone
+                    turn.wait();
+                    let t = Instant::now();
+                    score();
+                    t.elapsed().as_secs_f64()
+                })
+                .collect::<Vec<f64>>()
+        });
+        let mut ones = Vec::new();
+        for _ in 0..reps {
+            let t = Instant::now();
+            score();
+            let alone = t.elapsed().as_secs_f64();
+            turn.wait();
+            turn.wait();
+            let t = Instant::now();
+            score();
+            ones.push((alone, t.elapsed().as_secs_f64()));
+        }
+        let theirs = other.join().expect("the other thread scores");
+        ones.iter()
+            .zip(theirs)
+            .map(|(&(alone, mine), their)| 2.0 * alone / mine.max(their))
+            .collect::<Vec<f64>>()
+    });
+    let mut sorted = ratios;
+    sorted.sort_by(f64::total_cmp);
+    let shown: Vec<String> = sorted.iter().map(|r| format!("{r:.2}")).collect();
+    eprintln!("two threads / one: median {:.2} ({})", sorted[sorted.len() / 2], shown.join(" "));
 }
 
 fn opts(parallel: bool) -> BatchOptions {
