@@ -81,6 +81,27 @@ fn duplicate_ids() {
         "{LEAF}[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = 10\nformula = \"x\"\n[[indicator]]\nid = \"a\"\nlabel = \"A2\"\npoints = 10\nformula = \"x\"\n"
     );
     fails_at(&body, ErrorKind::DuplicateId, 13, Some(6), &["declared twice"]);
+    // Vetoes, criteria, bonus items and grades: the second declaration, at its id.
+    let leaf = "[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = 10\nformula = \"x\"\n";
+    for (twice, line, column, words) in [
+        ("[[veto]]\nid = \"v\"\nlabel = \"V\"\nwhen = \"x > 1\"\n", 17, 6, ["veto \"v\"", "declared twice"]),
+        (
+            "[[criterion]]\nid = \"c\"\nlabel = \"C\"\nwhen = \"x > 1\"\n",
+            17,
+            6,
+            ["criterion \"c\"", "declared twice"],
+        ),
+        (
+            "[[bonus]]\nid = \"b\"\nlabel = \"B\"\npoints = 1\nformula = \"x\"\n",
+            18,
+            6,
+            ["bonus item \"b\"", "declared twice"],
+        ),
+        ("[[grade]]\nlabel = \"好\"\nat_least = 5\n", 16, 9, ["grade \"好\"", "declared twice"]),
+    ] {
+        let body = format!("{LEAF}{leaf}{twice}{twice}[[grade]]\nlabel = \"差\"\n");
+        fails_at(&body, ErrorKind::DuplicateId, line, Some(column), &words);
+    }
     fails_at(
         "[inputs]\nx = { type = \"decimal\" }\n[params]\nx = 1\n",
         ErrorKind::DuplicateId,
