@@ -1053,9 +1053,10 @@ impl Compiler<'_> {
     ) -> Vec<AdjustItem> {
         let mut out: Vec<AdjustItem> = Vec::new();
         let mut seen = HashSet::default();
+        let what = format!("{key} item");
         for d in docs {
             let path = format!("{key} \"{}\"", d.id.value);
-            if !declared_once(self.r, &mut seen, &d.id, &path, &format!("{key} item")) {
+            if !declared_once(self.r, &mut seen, &d.id, &path, &what) {
                 continue;
             }
             let (Some((rule, pos)), Some(points)) = (&d.rule, &d.points) else { continue };
