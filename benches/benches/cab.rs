@@ -10,10 +10,6 @@ use std::path::PathBuf;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kaoping::BatchOptions;
 
-/// The allocator the `kaoping` command and the Python module ship with (and `cab-compare`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn data() -> PathBuf {
     std::env::var_os("KAOPING_CAB_CSV").map_or_else(|| PathBuf::from("/tmp/cab-100k.csv"), PathBuf::from)
 }

@@ -11,14 +11,6 @@
 use std::io::Write;
 use std::time::Instant;
 
-/// The allocator the `kaoping` command and the Python module ship with. Under glibc's malloc each
-/// batch's result columns (tens of MB) were mapped and faulted in afresh on every run, which cost
-/// the all-cores run most (746,363 minor faults in one run of this program): an A/B of
-/// `python/benches/core_cab` measured all cores over one 1.63× under glibc and 1.83× under
-/// mimalloc (decimal128, medians of 5 alternating runs), one core alike.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use kaoping::BatchOptions;
 
 fn median(mut v: Vec<f64>) -> f64 {

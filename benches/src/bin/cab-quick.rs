@@ -10,10 +10,6 @@ use std::time::Instant;
 
 use kaoping::BatchOptions;
 
-/// The allocator the `kaoping` command, the Python module and `cab-compare` use.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rb = kaoping_bench::cab_rulebook();
@@ -34,9 +30,7 @@ fn main() {
             let all = timed("columns", true, || rb.score_columns(&cols, &opts(true)).unwrap());
             ratios.push(one / all);
         }
-        ratios.sort_by(f64::total_cmp);
-        let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
-        eprintln!("all cores / one core: median {:.2} ({})", ratios[ratios.len() / 2], shown.join(" "));
+        report_ratios("all cores / one core", ratios);
         return;
     }
     if which != "columns" {
@@ -109,10 +103,14 @@ fn twins(reps: usize, score: impl Fn() + Sync) {
             .map(|(&(alone, mine), their)| 2.0 * alone / mine.max(their))
             .collect::<Vec<f64>>()
     });
-    let mut sorted = ratios;
-    sorted.sort_by(f64::total_cmp);
-    let shown: Vec<String> = sorted.iter().map(|r| format!("{r:.2}")).collect();
-    eprintln!("two threads / one: median {:.2} ({})", sorted[sorted.len() / 2], shown.join(" "));
+    report_ratios("two threads / one", ratios);
+}
+
+/// Print speed-ups' median and every one of them, sorted (`ceiling.sh` reads the median).
+fn report_ratios(what: &str, mut ratios: Vec<f64>) {
+    ratios.sort_by(f64::total_cmp);
+    let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    eprintln!("{what}: median {:.2} ({})", ratios[ratios.len() / 2], shown.join(" "));
 }
 
 fn opts(parallel: bool) -> BatchOptions {
