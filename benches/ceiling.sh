@@ -24,10 +24,12 @@ QUICK=target/release/cab-quick
 LOGS=$(mktemp -d)
 trap 'rm -rf "$LOGS"' EXIT
 
+# The median of the numbers given (the lower middle one of an even count).
+mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # The median wall time of the scorings in a cab-quick log.
-median() {
-    grep -o ' in [0-9.]*s' "$1" | tr -d 'ins ' | sort -n | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}'
-}
+median() { mid $(grep -o ' in [0-9.]*s' "$1" | tr -d 'ins '); }
+# The median speed-up a cab-quick `pairs` or `twins` log reports.
+reported() { sed -n 's/.*median \([0-9.]*\).*/\1/p' "$1"; }
 
 ceilings=() kaopings=() twinses=()
 for round in $(seq "$ROUNDS"); do
@@ -42,11 +44,9 @@ for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns twins 2> "$LOGS/twins"
     alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
     ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
-    kaoping=$(sed -n 's/.*median \([0-9.]*\).*/\1/p' "$LOGS/kaoping")
-    twins=$(sed -n 's/.*median \([0-9.]*\).*/\1/p' "$LOGS/twins")
+    kaoping=$(reported "$LOGS/kaoping") twins=$(reported "$LOGS/twins")
     printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s; kaoping all cores / one core %s\n' \
         "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$kaoping"
     ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins")
 done
-mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}"), kaoping $(mid "${kaopings[@]}")"
