@@ -1,7 +1,8 @@
-//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins]`
+//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins|spin|stream]`
 //! (`serial`: one thread only, e.g. for counting instructions under callgrind; `pairs`: columns
 //! on one core then on all cores, `reps` times, each pair's speed-up printed, since these machines
-//! drift too much between minutes for ratios of separate runs; `twins`: see [`twins`]). Each run reports its
+//! drift too much between minutes for ratios of separate runs; `twins`: see [`twins`]; `spin` and
+//! `stream`: `twins` on the controls [`spin`] and [`stream`] in place of a scoring). Each run reports its
 //! wall time and, for serial runs, the time this thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`), which other tenants' load disturbs far less than wall time.
 //! On all cores it reports the time every thread spent on a CPU and how many cores that kept
@@ -20,6 +21,10 @@ fn main() {
     if args.get(4).is_some_and(|m| m == "twins") {
         let cols = kaoping_bench::load_cab_columns(path);
         twins(reps, || drop(rb.score_columns(&cols, &opts(false)).unwrap()));
+        return;
+    }
+    if let Some(control) = args.get(4).filter(|m| *m == "spin" || *m == "stream") {
+        twins(reps, if control == "spin" { spin } else { stream });
         return;
     }
     if args.get(4).is_some_and(|m| m == "pairs") {
@@ -104,6 +109,37 @@ fn twins(reps: usize, score: impl Fn() + Sync) {
             .collect::<Vec<f64>>()
     });
     report_ratios("two threads / one", ratios);
+}
+
+/// A control for `twins`: arithmetic in registers only, about as long as one scoring. Two threads
+/// of it share nothing, not even a cache line, so their speed-up is what the host gives two busy
+/// vCPUs at all.
+fn spin() {
+    let mut x = std::hint::black_box(1u64);
+    // Non-linear, so that no compiler shortens the chain.
+    for i in 0..60_000_000u64 {
+        x = (x ^ (x >> 29)).wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
+    }
+    std::hint::black_box(x);
+}
+
+/// A control for `twins`: each thread reads its own 64 MiB (far beyond the caches) a few times,
+/// about as long as one scoring. Against [`spin`] it shows what streaming from memory costs when
+/// both vCPUs do it; kaoping reads its input columns so. (Each thread fills its 64 MiB in its
+/// first call, which the median of the reps leaves out.)
+fn stream() {
+    thread_local! {
+        static MEMORY: Vec<u64> = (0..8u64 << 20).collect();
+    }
+    MEMORY.with(|m| {
+        let mut s = 0u64;
+        for _ in 0..16 {
+            for &v in std::hint::black_box(m) {
+                s = s.wrapping_add(v ^ (s >> 3));
+            }
+        }
+        std::hint::black_box(s);
+    });
 }
 
 /// Print speed-ups' median and every one of them, sorted (`ceiling.sh` reads the median).
