@@ -12,9 +12,11 @@
 # - two threads: two threads of one process, each scoring everything on its own core, against one
 #   alone (`cab-quick … twins`): what sharing one process costs, whatever the split;
 # - kaoping: one core then all cores in one process (`cab-quick … pairs`), its median ratio;
-# - controls, two threads against one as for two threads: `spin` (arithmetic in registers, no
-#   memory at all: what the host gives two busy vCPUs) and `stream` (each thread reading its own
-#   64 MiB: what memory traffic from both costs). A scoring reads its input columns from memory.
+# - controls, two threads against one as for two threads, none of them touching shared memory:
+#   `spin` (one chain of dependent arithmetic in registers: leaves a core's units mostly idle),
+#   `chains` (four independent chains: keeps them busy, as a scoring does; below `spin` where the
+#   two vCPUs share a physical core's units) and `stream` (each thread reading its own 64 MiB:
+#   what memory traffic from both costs).
 # The rounds' figures are printed as they come and their medians at the end. Not part of the
 # test command.
 set -euo pipefail
@@ -34,7 +36,7 @@ median() { mid $(grep -o ' in [0-9.]*s' "$1" | tr -d 'ins '); }
 # The median speed-up a cab-quick `pairs` or `twins` log reports.
 reported() { sed -n 's/.*median \([0-9.]*\).*/\1/p' "$1"; }
 
-ceilings=() kaopings=() twinses=() spins=() streams=()
+ceilings=() kaopings=() twinses=() spins=() chainses=() streams=()
 for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/alone"
     # Both load, then start scoring at the same instant (loading takes a few seconds).
@@ -46,13 +48,14 @@ for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns pairs 2> "$LOGS/kaoping"
     "$QUICK" "$DATA" "$REPS" columns twins 2> "$LOGS/twins"
     "$QUICK" "$DATA" "$REPS" columns spin 2> "$LOGS/spin"
+    "$QUICK" "$DATA" "$REPS" columns chains 2> "$LOGS/chains"
     "$QUICK" "$DATA" "$REPS" columns stream 2> "$LOGS/stream"
     alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
     ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
     kaoping=$(reported "$LOGS/kaoping") twins=$(reported "$LOGS/twins")
-    spin=$(reported "$LOGS/spin") stream=$(reported "$LOGS/stream")
-    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s; kaoping all cores / one core %s; controls: spin %s, stream %s\n' \
-        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$kaoping" "$spin" "$stream"
-    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") spins+=("$spin") streams+=("$stream")
+    spin=$(reported "$LOGS/spin") chains=$(reported "$LOGS/chains") stream=$(reported "$LOGS/stream")
+    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s; kaoping all cores / one core %s; controls: spin %s, chains %s, stream %s\n' \
+        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$kaoping" "$spin" "$chains" "$stream"
+    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") spins+=("$spin") chainses+=("$chains") streams+=("$stream")
 done
-echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}"), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), stream $(mid "${streams[@]}")"
+echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}"), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), chains $(mid "${chainses[@]}"), stream $(mid "${streams[@]}")"

@@ -1,8 +1,8 @@
-//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins|spin|stream]`
+//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins|spin|chains|stream]`
 //! (`serial`: one thread only, e.g. for counting instructions under callgrind; `pairs`: columns
 //! on one core then on all cores, `reps` times, each pair's speed-up printed, since these machines
-//! drift too much between minutes for ratios of separate runs; `twins`: see [`twins`]; `spin` and
-//! `stream`: `twins` on the controls [`spin`] and [`stream`] in place of a scoring). Each run reports its
+//! drift too much between minutes for ratios of separate runs; `twins`: see [`twins`]; `spin`,
+//! `chains`, `stream`: `twins` on the controls [`spin`], [`chains`], [`stream`] in place of a scoring). Each run reports its
 //! wall time and, for serial runs, the time this thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`), which other tenants' load disturbs far less than wall time.
 //! On all cores it reports the time every thread spent on a CPU and how many cores that kept
@@ -23,8 +23,9 @@ fn main() {
         twins(reps, || drop(rb.score_columns(&cols, &opts(false)).unwrap()));
         return;
     }
-    if let Some(control) = args.get(4).filter(|m| *m == "spin" || *m == "stream") {
-        twins(reps, if control == "spin" { spin } else { stream });
+    let controls: [(&str, fn()); 3] = [("spin", spin), ("chains", chains), ("stream", stream)];
+    if let Some(&(_, control)) = controls.iter().find(|(name, _)| args.get(4).is_some_and(|m| m == name)) {
+        twins(reps, control);
         return;
     }
     if args.get(4).is_some_and(|m| m == "pairs") {
@@ -111,16 +112,33 @@ fn twins(reps: usize, score: impl Fn() + Sync) {
     report_ratios("two threads / one", ratios);
 }
 
-/// A control for `twins`: arithmetic in registers only, about as long as one scoring. Two threads
-/// of it share nothing, not even a cache line, so their speed-up is what the host gives two busy
-/// vCPUs at all.
+/// A control for `twins`: one chain of dependent arithmetic in registers, about as long as one
+/// scoring. Each step waits for the last, so the core's units stay mostly idle: two threads of it
+/// share nothing, not even a cache line, and lose nothing when their vCPUs share a physical core.
 fn spin() {
     let mut x = std::hint::black_box(1u64);
     // Non-linear, so that no compiler shortens the chain.
     for i in 0..60_000_000u64 {
-        x = (x ^ (x >> 29)).wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
+        x = step(x, i);
     }
     std::hint::black_box(x);
+}
+
+/// A control for `twins`: four independent chains of [`spin`]'s arithmetic, which keep a core's
+/// units busy as a scoring does. Still no memory: where this loses against [`spin`], the two
+/// vCPUs (or one of them and another tenant) were sharing a physical core's units.
+fn chains() {
+    let mut x = std::hint::black_box([1u64, 2, 3, 4]);
+    for i in 0..25_000_000u64 {
+        x = x.map(|x| step(x, i));
+    }
+    std::hint::black_box(x);
+}
+
+/// One step of the controls' arithmetic: a multiply between two shifts and adds.
+#[inline(always)]
+fn step(x: u64, i: u64) -> u64 {
+    (x ^ (x >> 29)).wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i)
 }
 
 /// A control for `twins`: each thread reads its own 64 MiB (far beyond the caches) a few times,
