@@ -11,6 +11,8 @@
 #   memory bandwidth or a physical core with another tenant;
 # - two threads: two threads of one process, each scoring everything on its own core, against one
 #   alone (`cab-quick … twins`): what sharing one process costs, whatever the split;
+# - two threads apart: the same, but each thread at its own pace (`cab-quick … apart`), as the
+#   two processes run;
 # - kaoping: one core then all cores in one process (`cab-quick … pairs`), its median ratio;
 # - controls, two threads against one as for two threads, none of them touching shared memory:
 #   `spin` (one chain of dependent arithmetic in registers: leaves a core's units mostly idle),
@@ -36,7 +38,7 @@ median() { mid $(grep -o ' in [0-9.]*s' "$1" | tr -d 'ins '); }
 # The median speed-up a cab-quick `pairs` or `twins` log reports.
 reported() { sed -n 's/.*median \([0-9.]*\).*/\1/p' "$1"; }
 
-ceilings=() kaopings=() twinses=() spins=() chainses=() streams=()
+ceilings=() kaopings=() twinses=() aparts=() spins=() chainses=() streams=()
 for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/alone"
     # Both load, then start scoring at the same instant (loading takes a few seconds).
@@ -47,15 +49,16 @@ for round in $(seq "$ROUNDS"); do
     cat "$LOGS/pair1" "$LOGS/pair2" | grep -h 'may not overlap' >&2 || true
     "$QUICK" "$DATA" "$REPS" columns pairs 2> "$LOGS/kaoping"
     "$QUICK" "$DATA" "$REPS" columns twins 2> "$LOGS/twins"
+    "$QUICK" "$DATA" "$REPS" columns apart 2> "$LOGS/apart"
     "$QUICK" "$DATA" "$REPS" columns spin 2> "$LOGS/spin"
     "$QUICK" "$DATA" "$REPS" columns chains 2> "$LOGS/chains"
     "$QUICK" "$DATA" "$REPS" columns stream 2> "$LOGS/stream"
     alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
     ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
-    kaoping=$(reported "$LOGS/kaoping") twins=$(reported "$LOGS/twins")
+    kaoping=$(reported "$LOGS/kaoping") twins=$(reported "$LOGS/twins") apart=$(reported "$LOGS/apart")
     spin=$(reported "$LOGS/spin") chains=$(reported "$LOGS/chains") stream=$(reported "$LOGS/stream")
-    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s; kaoping all cores / one core %s; controls: spin %s, chains %s, stream %s\n' \
-        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$kaoping" "$spin" "$chains" "$stream"
-    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") spins+=("$spin") chainses+=("$chains") streams+=("$stream")
+    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s (apart %s); kaoping all cores / one core %s; controls: spin %s, chains %s, stream %s\n' \
+        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$apart" "$kaoping" "$spin" "$chains" "$stream"
+    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") aparts+=("$apart") spins+=("$spin") chainses+=("$chains") streams+=("$stream")
 done
-echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}"), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), chains $(mid "${chainses[@]}"), stream $(mid "${streams[@]}")"
+echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}") (apart $(mid "${aparts[@]}")), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), chains $(mid "${chainses[@]}"), stream $(mid "${streams[@]}")"

@@ -1,12 +1,14 @@
-//! Quick timing of kaoping on a CAB CSV: `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins|spin|chains|stream]`
+//! Quick timing of kaoping on a CAB CSV:
+//! `cab-quick DATA.csv [reps] [records|columns|both] [serial|pairs|twins|apart|spin|chains|stream]`
 //! (`serial`: one thread only, e.g. for counting instructions under callgrind; `pairs`: columns
 //! on one core then on all cores, `reps` times, each pair's speed-up printed, since these machines
-//! drift too much between minutes for ratios of separate runs; `twins`: see [`twins`]; `spin`,
-//! `chains`, `stream`: `twins` on the controls [`spin`], [`chains`], [`stream`] in place of a scoring). Each run reports its
-//! wall time and, for serial runs, the time this thread spent on a CPU (from
-//! `/proc/thread-self/schedstat`), which other tenants' load disturbs far less than wall time.
-//! On all cores it reports the time every thread spent on a CPU and how many cores that kept
-//! busy. `CAB_QUICK_START` delays the scoring to a given instant (see `wait_for_start`).
+//! drift too much between minutes for ratios of separate runs; `twins`, `apart`: see [`twins`],
+//! [`apart`]; `spin`, `chains`, `stream`: `twins` on the controls [`spin`], [`chains`],
+//! [`stream`] in place of a scoring). Each run reports its wall time and, for serial runs, the
+//! time this thread spent on a CPU (from `/proc/thread-self/schedstat`), which other tenants' load
+//! disturbs far less than wall time. On all cores it reports the time every thread spent on a CPU
+//! and how many cores that kept busy. `CAB_QUICK_START` delays the scoring to a given instant (see
+//! `wait_for_start`).
 use std::time::Instant;
 
 use kaoping::BatchOptions;
@@ -18,9 +20,13 @@ fn main() {
     let reps: usize = args.get(2).map_or(3, |r| r.parse().unwrap());
     let which = args.get(3).map_or("both", String::as_str);
     let modes: &[bool] = if args.get(4).is_some_and(|m| m == "serial") { &[false] } else { &[false, true] };
-    if args.get(4).is_some_and(|m| m == "twins") {
+    if let Some(mode) = args.get(4).filter(|m| *m == "twins" || *m == "apart") {
         let cols = kaoping_bench::load_cab_columns(path);
-        twins(reps, || drop(rb.score_columns(&cols, &opts(false)).unwrap()));
+        let score = || drop(rb.score_columns(&cols, &opts(false)).unwrap());
+        match mode.as_str() {
+            "twins" => twins(reps, score),
+            _ => apart(reps, score),
+        }
         return;
     }
     let controls: [(&str, fn()); 3] = [("spin", spin), ("chains", chains), ("stream", stream)];
@@ -110,6 +116,36 @@ fn twins(reps: usize, score: impl Fn() + Sync) {
             .collect::<Vec<f64>>()
     });
     report_ratios("two threads / one", ratios);
+}
+
+/// `apart`: `twins` without the lockstep, as two processes would run. Three times: `score` `reps`
+/// times on one thread alone, then `reps` times on each of two threads at once, each thread at
+/// its own pace; prints alone × (1/together₁ + 1/together₂) from the medians, and the median of
+/// the three. Against `twins` it shows what running the same phase at the same instant costs.
+fn apart(reps: usize, score: impl Fn() + Sync) {
+    let median_time = || {
+        let mut times: Vec<f64> = (0..reps)
+            .map(|_| {
+                let t = Instant::now();
+                score();
+                t.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let ratios = (0..3)
+        .map(|_| {
+            let alone = median_time();
+            let (one, other) = std::thread::scope(|s| {
+                let other = s.spawn(median_time);
+                (median_time(), other.join().expect("the other thread scores"))
+            });
+            eprintln!("apart: alone {alone:.3}s, together {one:.3}s and {other:.3}s");
+            alone * (1.0 / one + 1.0 / other)
+        })
+        .collect();
+    report_ratios("two threads apart / one", ratios);
 }
 
 /// A control for `twins`: one chain of dependent arithmetic in registers, about as long as one
