@@ -17,8 +17,9 @@
 # - controls, two threads against one as for two threads, none of them touching shared memory:
 #   `spin` (one chain of dependent arithmetic in registers: leaves a core's units mostly idle),
 #   `chains` (four independent chains: keeps them busy, as a scoring does; below `spin` where the
-#   two vCPUs share a physical core's units) and `stream` (each thread reading its own 64 MiB:
-#   what memory traffic from both costs).
+#   two vCPUs share a physical core's units), `cached` (each thread rewriting its own 256 KiB in a loop
+#   that vectorises, within a core's L2 as a chunk's temporaries are) and `stream` (each thread reading its own
+#   64 MiB: what memory traffic from both costs).
 # The rounds' figures are printed as they come and their medians at the end. Not part of the
 # test command.
 set -euo pipefail
@@ -38,7 +39,7 @@ median() { mid $(grep -o ' in [0-9.]*s' "$1" | tr -d 'ins '); }
 # The median speed-up a cab-quick `pairs` or `twins` log reports.
 reported() { sed -n 's/.*median \([0-9.]*\).*/\1/p' "$1"; }
 
-ceilings=() kaopings=() twinses=() aparts=() spins=() chainses=() streams=()
+ceilings=() kaopings=() twinses=() aparts=() spins=() chainses=() cacheds=() streams=()
 for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/alone"
     # Both load, then start scoring at the same instant (loading takes a few seconds).
@@ -52,13 +53,14 @@ for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns apart 2> "$LOGS/apart"
     "$QUICK" "$DATA" "$REPS" columns spin 2> "$LOGS/spin"
     "$QUICK" "$DATA" "$REPS" columns chains 2> "$LOGS/chains"
+    "$QUICK" "$DATA" "$REPS" columns cached 2> "$LOGS/cached"
     "$QUICK" "$DATA" "$REPS" columns stream 2> "$LOGS/stream"
     alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
     ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
     kaoping=$(reported "$LOGS/kaoping") twins=$(reported "$LOGS/twins") apart=$(reported "$LOGS/apart")
-    spin=$(reported "$LOGS/spin") chains=$(reported "$LOGS/chains") stream=$(reported "$LOGS/stream")
-    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s (apart %s); kaoping all cores / one core %s; controls: spin %s, chains %s, stream %s\n' \
-        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$apart" "$kaoping" "$spin" "$chains" "$stream"
-    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") aparts+=("$apart") spins+=("$spin") chainses+=("$chains") streams+=("$stream")
+    spin=$(reported "$LOGS/spin") chains=$(reported "$LOGS/chains") cached=$(reported "$LOGS/cached") stream=$(reported "$LOGS/stream")
+    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s (apart %s); kaoping all cores / one core %s; controls: spin %s, chains %s, cached %s, stream %s\n' \
+        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$apart" "$kaoping" "$spin" "$chains" "$cached" "$stream"
+    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") aparts+=("$apart") spins+=("$spin") chainses+=("$chains") cacheds+=("$cached") streams+=("$stream")
 done
-echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}") (apart $(mid "${aparts[@]}")), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), chains $(mid "${chainses[@]}"), stream $(mid "${streams[@]}")"
+echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}") (apart $(mid "${aparts[@]}")), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), chains $(mid "${chainses[@]}"), cached $(mid "${cacheds[@]}"), stream $(mid "${streams[@]}")"
