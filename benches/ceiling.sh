@@ -14,12 +14,13 @@
 # - two threads apart: the same, but each thread at its own pace (`cab-quick … apart`), as the
 #   two processes run;
 # - kaoping: one core then all cores in one process (`cab-quick … pairs`), its median ratio;
-# - controls, two threads against one as for two threads, none of them touching shared memory:
-#   `spin` (one chain of dependent arithmetic in registers: leaves a core's units mostly idle),
-#   `chains` (four independent chains: keeps them busy, as a scoring does; below `spin` where the
-#   two vCPUs share a physical core's units), `cached` (each thread rewriting its own 256 KiB in a loop
-#   that vectorises, within a core's L2 as a chunk's temporaries are) and `stream` (each thread reading its own
-#   64 MiB: what memory traffic from both costs).
+# - controls, two threads against one as for two threads, none of them touching shared memory
+#   or allocating: `spin` (one chain of dependent arithmetic in registers: leaves a core's units
+#   mostly idle), `chains` (four independent chains: keeps the scalar units busy), `cached` (each
+#   thread rewriting its own 256 KiB in a loop that vectorises, within a core's L2 as a chunk's
+#   temporaries are) and `stream` (each thread reading its own 64 MiB: what memory traffic from
+#   both costs). Where a control loses against `spin`, the two vCPUs were sharing a physical
+#   core's units with each other or with another tenant.
 # The rounds' figures are printed as they come and their medians at the end. Not part of the
 # test command.
 set -euo pipefail
