@@ -15,6 +15,13 @@ use rust_decimal::Decimal;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The median of `times` (the upper middle one of an even count), as every benchmark here
+/// reports its runs.
+pub fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
 /// `shared/bench/` next to the repository.
 pub fn shared_bench() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -13,13 +13,8 @@ use std::time::Instant;
 
 use kaoping::BatchOptions;
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
 fn report(phase: &str, n: usize, times: &[f64]) {
-    let med = median(times.to_vec());
+    let med = kaoping_bench::median(times.to_vec());
     let min = times.iter().copied().fold(f64::INFINITY, f64::min);
     let max = times.iter().copied().fold(0.0, f64::max);
     let line = format!(

@@ -93,22 +93,16 @@ fn twins(reps: usize, score: impl Fn() + Sync) {
                 .map(|_| {
                     turn.wait(); // the first thread scores alone
                     turn.wait();
-                    let t = Instant::now();
-                    score();
-                    t.elapsed().as_secs_f64()
+                    seconds(&score)
                 })
                 .collect::<Vec<f64>>()
         });
         let mut ones = Vec::new();
         for _ in 0..reps {
-            let t = Instant::now();
-            score();
-            let alone = t.elapsed().as_secs_f64();
+            let alone = seconds(&score);
             turn.wait();
             turn.wait();
-            let t = Instant::now();
-            score();
-            ones.push((alone, t.elapsed().as_secs_f64()));
+            ones.push((alone, seconds(&score)));
         }
         let theirs = other.join().expect("the other thread scores");
         ones.iter()
@@ -124,17 +118,7 @@ fn twins(reps: usize, score: impl Fn() + Sync) {
 /// its own pace; prints alone × (1/together₁ + 1/together₂) from the medians, and the median of
 /// the three. Against `twins` it shows what running the same phase at the same instant costs.
 fn apart(reps: usize, score: impl Fn() + Sync) {
-    let median_time = || {
-        let mut times: Vec<f64> = (0..reps)
-            .map(|_| {
-                let t = Instant::now();
-                score();
-                t.elapsed().as_secs_f64()
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    };
+    let median_time = || kaoping_bench::median((0..reps).map(|_| seconds(&score)).collect());
     let ratios = (0..3)
         .map(|_| {
             let alone = median_time();
@@ -216,11 +200,18 @@ fn stream() {
     });
 }
 
+/// Seconds `f` takes to run once.
+fn seconds(f: impl Fn()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
 /// Print speed-ups' median and every one of them, sorted (`ceiling.sh` reads the median).
 fn report_ratios(what: &str, mut ratios: Vec<f64>) {
     ratios.sort_by(f64::total_cmp);
     let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
-    eprintln!("{what}: median {:.2} ({})", ratios[ratios.len() / 2], shown.join(" "));
+    eprintln!("{what}: median {:.2} ({})", kaoping_bench::median(ratios), shown.join(" "));
 }
 
 fn opts(parallel: bool) -> BatchOptions {
