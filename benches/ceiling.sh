@@ -37,10 +37,15 @@ trap 'rm -rf "$LOGS"' EXIT
 mid() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # The median wall time of the scorings in a cab-quick log.
 median() { mid $(grep -o ' in [0-9.]*s' "$1" | tr -d 'ins '); }
-# The median speed-up a cab-quick `pairs` or `twins` log reports.
+# The median speed-up a cab-quick log of one of MODES reports.
 reported() { sed -n 's/.*median \([0-9.]*\).*/\1/p' "$1"; }
 
-ceilings=() kaopings=() twinses=() aparts=() spins=() chainses=() cacheds=() streams=()
+# cab-quick's modes that report a speed-up, each with its label in the rounds' lines.
+MODES=(twins apart pairs spin chains cached stream)
+declare -A LABEL=([twins]="two threads" [apart]="two threads apart" [pairs]="kaoping all cores / one core"
+    [spin]="spin" [chains]="chains" [cached]="cached" [stream]="stream")
+ceilings=()
+declare -A rounds=()  # mode -> its speed-up in every round so far
 for round in $(seq "$ROUNDS"); do
     "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/alone"
     # Both load, then start scoring at the same instant (loading takes a few seconds).
@@ -49,19 +54,21 @@ for round in $(seq "$ROUNDS"); do
     CAB_QUICK_START=$start "$QUICK" "$DATA" "$REPS" columns serial 2> "$LOGS/pair2"
     wait
     cat "$LOGS/pair1" "$LOGS/pair2" | grep -h 'may not overlap' >&2 || true
-    "$QUICK" "$DATA" "$REPS" columns pairs 2> "$LOGS/kaoping"
-    "$QUICK" "$DATA" "$REPS" columns twins 2> "$LOGS/twins"
-    "$QUICK" "$DATA" "$REPS" columns apart 2> "$LOGS/apart"
-    "$QUICK" "$DATA" "$REPS" columns spin 2> "$LOGS/spin"
-    "$QUICK" "$DATA" "$REPS" columns chains 2> "$LOGS/chains"
-    "$QUICK" "$DATA" "$REPS" columns cached 2> "$LOGS/cached"
-    "$QUICK" "$DATA" "$REPS" columns stream 2> "$LOGS/stream"
     alone=$(median "$LOGS/alone") p1=$(median "$LOGS/pair1") p2=$(median "$LOGS/pair2")
     ceiling=$(awk -v a="$alone" -v p="$p1" -v q="$p2" 'BEGIN {printf "%.2f", a * (1 / p + 1 / q)}')
-    kaoping=$(reported "$LOGS/kaoping") twins=$(reported "$LOGS/twins") apart=$(reported "$LOGS/apart")
-    spin=$(reported "$LOGS/spin") chains=$(reported "$LOGS/chains") cached=$(reported "$LOGS/cached") stream=$(reported "$LOGS/stream")
-    printf 'round %s: one alone %ss, two at once %ss and %ss: ceiling %s; two threads %s (apart %s); kaoping all cores / one core %s; controls: spin %s, chains %s, cached %s, stream %s\n' \
-        "$round" "$alone" "$p1" "$p2" "$ceiling" "$twins" "$apart" "$kaoping" "$spin" "$chains" "$cached" "$stream"
-    ceilings+=("$ceiling") kaopings+=("$kaoping") twinses+=("$twins") aparts+=("$apart") spins+=("$spin") chainses+=("$chains") cacheds+=("$cached") streams+=("$stream")
+    ceilings+=("$ceiling")
+    line="round $round: one alone ${alone}s, two at once ${p1}s and ${p2}s: ceiling $ceiling"
+    for mode in "${MODES[@]}"; do
+        "$QUICK" "$DATA" "$REPS" columns "$mode" 2> "$LOGS/$mode"
+        got=$(reported "$LOGS/$mode")
+        rounds[$mode]+=" $got"
+        line+="; ${LABEL[$mode]} $got"
+    done
+    echo "$line"
 done
-echo "median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}"), two threads $(mid "${twinses[@]}") (apart $(mid "${aparts[@]}")), kaoping $(mid "${kaopings[@]}"); controls: spin $(mid "${spins[@]}"), chains $(mid "${chainses[@]}"), cached $(mid "${cacheds[@]}"), stream $(mid "${streams[@]}")"
+summary="median of $ROUNDS rounds: machine ceiling $(mid "${ceilings[@]}")"
+for mode in "${MODES[@]}"; do
+    # shellcheck disable=SC2086 # one word per round
+    summary+="; ${LABEL[$mode]} $(mid ${rounds[$mode]})"
+done
+echo "$summary"
