@@ -293,8 +293,9 @@ fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
         Val::Num(n) => Some(show(n)),
         Val::Bool(b) => Some(b.to_string()),
         Val::Text(t) => Some((*t).to_owned()),
-        // List inputs are read by their rules: show the marks, or how many items.
-        Val::NoData => match run.view.get(slot) {
+        // List inputs are read by their rules: show the marks, or how many items. (Only an
+        // input's slot is in the record; a parameter or derived value with no data shows none.)
+        Val::NoData if (slot as usize) < book.schema.inputs.len() => match run.view.get(slot) {
             Some(crate::record::Value::Numbers(v)) => Some(format!(
                 "[{}]",
                 v.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join(", ")
@@ -302,6 +303,7 @@ fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
             Some(crate::record::Value::Items(v)) => Some(format!("×{}", v.len())),
             _ => None,
         },
+        Val::NoData => None,
     };
     Read { name: book.slot_name(slot).to_owned(), label: book.slot_label(slot).map(str::to_owned), value }
 }

@@ -39,28 +39,34 @@ impl<'r> View<'r> {
         View { values: &record.values, decode: &record.decode, unknown: record.unknown_fields(), map: None }
     }
 
-    fn slot(&self, i: u32) -> u32 {
+    /// The record's slot holding this rulebook's input `i` (`None`: `i` is not one of its inputs —
+    /// a parameter's or derived value's slot, which no record holds).
+    fn slot(&self, i: u32) -> Option<u32> {
         match &self.map {
-            Some(m) => m[i as usize],
-            None => i,
+            Some(m) => m.get(i as usize).copied(),
+            None => Some(i),
         }
     }
 
-    /// The value of input `i`.
+    /// The value of input `i` (`None`: missing, or `i` is not an input).
     pub fn get(&self, i: u32) -> Option<&'r Value> {
-        self.values.get(self.slot(i) as usize)?.as_ref()
+        self.values.get(self.slot(i)? as usize)?.as_ref()
     }
 
     /// A problem found when input `i` was decoded.
     pub fn decode_issue(&self, i: u32) -> Option<&'r Issue> {
-        let s = self.slot(i);
+        let s = self.slot(i)?;
         self.decode.iter().find(|(slot, _)| *slot == s).map(|(_, issue)| issue)
     }
 
     fn through(&self, map: &'r [u32]) -> View<'r> {
         let map = match &self.map {
             None => Cow::Borrowed(map),
-            Some(outer) => Cow::Owned(map.iter().map(|&i| outer[i as usize]).collect()),
+            // A component's inputs are all the parent's (linked at load), so every index is in
+            // the outer map; `u32::MAX` would only ever read as missing.
+            Some(outer) => {
+                Cow::Owned(map.iter().map(|&i| outer.get(i as usize).copied().unwrap_or(u32::MAX)).collect())
+            }
         };
         View { values: self.values, decode: self.decode, unknown: &[], map: Some(map) }
     }

@@ -1,0 +1,117 @@
+//! Component rulebooks (spec §6, §16): a component scores the parent's record through its own view
+//! of it. Regressions for records that leave out what a component reads.
+
+use kaoping::{Format, Loader, Rulebook, ScoreOptions, Status};
+
+const COMPONENT: &str = r#"
+[rulebook]
+id = "c"
+title = "C"
+version = "1"
+[inputs]
+a = { type = "integer", min = 0, required = false }
+b = { type = "integer", min = 1, required = false }
+[derived]
+r = "a / b * 100"
+[[indicator]]
+id = "x"
+label = "X"
+points = 10
+linear = { input = "r", from = [0, 0], to = [100, 10] }
+"#;
+
+const PARENT: &str = r#"
+[rulebook]
+id = "p"
+title = "P"
+version = "1"
+[inputs]
+z = { type = "integer", min = 0 }
+[[indicator]]
+id = "m"
+label = "M"
+points = 5
+linear = { input = "z", from = [0, 0], to = [10, 5] }
+[[indicator]]
+id = "k"
+label = "K"
+points = 10
+component = { rulebook = "c" }
+"#;
+
+fn parent() -> Rulebook {
+    let comp = Rulebook::from_str(COMPONENT, Format::Toml).unwrap();
+    Loader::new().with(comp).load_str(PARENT, Format::Toml).unwrap()
+}
+
+/// The issue's repro: a derived value of the component reads optional inputs the record leaves
+/// out. No data (§16): the component's indicator gives 0 with status `no_data`, so the component's
+/// total is 0 and so is the parent's part.
+#[test]
+fn a_component_reading_no_data_scores_instead_of_panicking() {
+    let p = parent();
+    let mut full = p.record();
+    full.set("z", 3);
+    full.set("a", 5);
+    full.set("b", 10);
+    assert_eq!(p.score(&full, &ScoreOptions::default()).unwrap().total.unwrap().to_string(), "6.50");
+
+    let mut sparse = p.record();
+    sparse.set("z", 3);
+    let out = p.score(&sparse, &ScoreOptions::default()).unwrap();
+    assert_eq!(out.total.unwrap().to_string(), "1.50");
+    let k = out.nodes.iter().find(|n| n.id == "k").unwrap();
+    assert_eq!(k.points.unwrap().to_string(), "0.00");
+    let inner = k.note.as_ref().and_then(|n| n.component_outcome()).expect("the component's result");
+    let x = inner.nodes.iter().find(|n| n.id == "x").unwrap();
+    assert_eq!(x.status, Status::NoData);
+
+    // A batch scores it the same, with or without explanations.
+    for explain in [false, true] {
+        let opts = kaoping::BatchOptions { explain, ..Default::default() };
+        let b = p.score_batch(&[sparse.clone(), full.clone()], &opts);
+        assert_eq!(b.row(0).total().unwrap().to_string(), "1.50", "explain {explain}");
+        assert_eq!(b.row(0).points("k").unwrap().to_string(), "0.00");
+        assert_eq!(b.row(1).total().unwrap().to_string(), "6.50");
+    }
+}
+
+/// The same through two levels of components, each with its own optional inputs and derived
+/// values, so that a view of a view is exercised.
+#[test]
+fn nested_components_reading_no_data_score() {
+    let inner = Rulebook::from_str(COMPONENT, Format::Toml).unwrap();
+    let middle_text = r#"
+[rulebook]
+id = "mid"
+title = "Mid"
+version = "1"
+[inputs]
+q = { type = "decimal", required = false }
+[derived]
+half = "q / 2"
+[[indicator]]
+id = "h"
+label = "H"
+points = 4
+linear = { input = "half", from = [0, 0], to = [2, 4] }
+[[indicator]]
+id = "c"
+label = "C"
+points = 6
+component = { rulebook = "c" }
+"#;
+    let middle = Loader::new().with(inner.clone()).load_str(middle_text, Format::Toml).unwrap();
+    let top_text = PARENT.replace("component = { rulebook = \"c\" }", "component = { rulebook = \"mid\" }");
+    let top = Loader::new().with(inner).with(middle).load_str(&top_text, Format::Toml).unwrap();
+    let mut r = top.record();
+    r.set("z", 10);
+    let out = top.score(&r, &ScoreOptions::default()).unwrap();
+    assert_eq!(out.total.unwrap().to_string(), "5.00");
+    r.set("q", 2);
+    r.set("a", 1);
+    r.set("b", 2);
+    // mid: h = 1 → 2 points of 4; c: r = 50 → 5 of 10 → 3 of 6; mid total 5 of 10 → 5 of 10 here.
+    let out = top.score(&r, &ScoreOptions::default()).unwrap();
+    assert_eq!(out.total.unwrap().to_string(), "10.00");
+}
