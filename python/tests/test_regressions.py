@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 import kaoping
 
 COMPONENT = """
@@ -52,3 +54,33 @@ def test_a_component_reading_no_data_scores() -> None:
     assert "无数据" in r.explain()
     b = p.score_many([{"z": 3}, {"z": 3, "a": 5, "b": 10}])
     assert [row.total for row in (b.result(0), b.result(1))] == [Decimal("1.50"), Decimal("6.50")]
+
+
+LISTS = """
+[rulebook]
+id = "t.lists"
+title = "lists"
+version = "1"
+[inputs]
+patents = { type = "items", fields = { title = "text" }, default = [], label = "学生专利" }
+marks = { type = "numbers", min = 0, max = 10, default = [6, "7.5"] }
+[[indicator]]
+id = "p"
+label = "专利"
+points = 4
+count = { input = "patents", each = 2 }
+[[indicator]]
+id = "m"
+label = "评分"
+points = 10
+panel = { input = "marks", method = "mean", scale_max = 10 }
+"""
+
+
+def test_lists_default_to_empty_or_to_marks() -> None:
+    rb = kaoping.Rulebook.from_str(LISTS)
+    assert rb.score({}).total == Decimal("6.75")
+    assert rb.score({"patents": [{"title": "a"}], "marks": [10]}).total == Decimal("12.00")
+    assert rb.score_many([{}]).result(0).total == Decimal("6.75")
+    with pytest.raises(kaoping.SchemaError, match=r"can only be the empty list \[\]"):
+        kaoping.Rulebook.from_str(LISTS.replace("default = []", 'default = [{ title = "x" }]'))

@@ -61,7 +61,30 @@ static void test_component_reading_no_data(void) {
     kp_rulebook_free(comp);
 }
 
+/* `default = []` for an items input, a list of marks for a numbers input. */
+static void test_list_defaults(void) {
+    static const char TEXT[] =
+        "[rulebook]\nid = \"t.lists\"\ntitle = \"lists\"\nversion = \"1\"\n[inputs]\n"
+        "patents = { type = \"items\", fields = { title = \"text\" }, default = [] }\n"
+        "marks = { type = \"numbers\", min = 0, max = 10, default = [6, \"7.5\"] }\n"
+        "[[indicator]]\nid = \"p\"\nlabel = \"P\"\npoints = 4\ncount = { input = \"patents\", each = 2 }\n"
+        "[[indicator]]\nid = \"m\"\nlabel = \"M\"\npoints = 10\n"
+        "panel = { input = \"marks\", method = \"mean\", scale_max = 10 }\n";
+    kp_rulebook *rb = NULL;
+    kp_error *err = NULL;
+    CHECK_STATUS(kp_rulebook_from_str(TEXT, strlen(TEXT), KP_FORMAT_TOML, &rb, &err), KP_OK);
+    if (rb) {
+        kp_record *rec = NULL;
+        CHECK_STATUS(kp_record_new(rb, &rec), KP_OK);
+        expect_total(rb, rec, "6.75");
+        kp_record_free(rec);
+    }
+    kp_error_free(err);
+    kp_rulebook_free(rb);
+}
+
 int main(void) {
     test_component_reading_no_data();
+    test_list_defaults();
     return report("test_regressions");
 }

@@ -70,6 +70,8 @@ pub struct Input {
     pub values: Option<Vec<String>>,
     /// Default.
     pub default: Option<DefaultDoc>,
+    /// A list input's default as a value (`numbers`: its marks; `items`: no items).
+    pub list_default: Option<crate::record::Value>,
     /// Whether a missing value is an error.
     pub required: bool,
     /// Fields of an items input.
@@ -559,6 +561,13 @@ impl Compiler<'_> {
                 max: i.max.as_ref().map(|n| n.value.clone()),
                 values: i.values.as_ref().map(|v| v.iter().map(|t| t.value.clone()).collect()),
                 default: i.default.as_ref().map(|(d, _)| d.clone()),
+                list_default: match (&i.default, i.ty) {
+                    (Some((DefaultDoc::List(marks), _)), InputType::Numbers) => {
+                        Some(crate::record::Value::Numbers(marks.clone()))
+                    }
+                    (Some((DefaultDoc::List(_), _)), _) => Some(crate::record::Value::Items(Vec::new())),
+                    _ => None,
+                },
                 required: i.required,
                 fields: i.fields.iter().map(|(n, t)| (n.value.clone(), *t)).collect(),
                 from_component: None,

@@ -271,9 +271,15 @@ impl<'r> Run<'r> {
         }
     }
 
+    /// A list input's value: the record's, else the input's default (`None`: missing).
+    fn list(&self, slot: u32) -> Option<&'r Value> {
+        let book: &'r Compiled = self.book;
+        self.view.get(slot).or_else(|| book.schema.inputs.get(slot as usize)?.list_default.as_ref())
+    }
+
     /// The marks of a `numbers` input (`None`: missing).
     pub fn numbers(&self, slot: u32) -> Option<&'r [Decimal]> {
-        match self.view.get(slot)? {
+        match self.list(slot)? {
             Value::Numbers(v) => Some(v),
             _ => None,
         }
@@ -281,7 +287,7 @@ impl<'r> Run<'r> {
 
     /// The items of an `items` input (`None`: missing).
     pub fn items(&self, slot: u32) -> Option<&'r [Item]> {
-        match self.view.get(slot)? {
+        match self.list(slot)? {
             Value::Items(v) => Some(v),
             _ => None,
         }
@@ -289,7 +295,7 @@ impl<'r> Run<'r> {
 
     /// The length of a list input (`None`: missing).
     pub fn list_len(&self, slot: u32) -> Option<Num> {
-        match self.view.get(slot)? {
+        match self.list(slot)? {
             Value::Numbers(v) => Some(Num::from_i64(v.len() as i64)),
             Value::Items(v) => Some(Num::from_i64(v.len() as i64)),
             _ => None,

@@ -25,6 +25,8 @@ pub fn inputs<'r>(book: &'r Compiled, view: &View<'r>, slots: &mut [Val<'r>], is
                 Some(DefaultDoc::Num(n)) => Val::Num(n.clone()),
                 Some(DefaultDoc::Bool(b)) => Val::Bool(*b),
                 Some(DefaultDoc::Text(t)) => Val::Text(t.as_str()),
+                // Lists are read by their rules and aggregates, not through slots.
+                Some(DefaultDoc::List(_)) => Val::NoData,
                 None if input.required => {
                     issues.push(Issue::input(
                         ErrorKind::MissingInput,
