@@ -62,6 +62,7 @@ pub fn layout(rb: &Rulebook, ranks: bool) -> Layout {
         profile: !rb.profiles().is_empty(),
         passed: criteria,
         ranks,
+        components: rb.indicators().iter().any(|i| i.rule.as_deref() == Some("component")),
         indicators: rb.indicators().into_iter().map(|i| i.id).collect(),
         scale: rb.scale(),
     }
@@ -380,6 +381,11 @@ impl Scored {
                             r.profile_rank = row.profile_rank();
                         }
                         r.vetoes = row.vetoes().into_iter().map(str::to_owned).collect();
+                        r.component_vetoes = row
+                            .component_vetoes()
+                            .into_iter()
+                            .map(|(indicator, _, veto)| format!("{indicator}/{veto}"))
+                            .collect();
                         for (k, p) in r.points.iter_mut().enumerate() {
                             *p = row.points_at(k);
                         }

@@ -975,3 +975,39 @@ fn report_of_a_criteria_only_rulebook_shows_the_criteria() {
         );
     }
 }
+
+/// A component's firing veto shows in the results table (its own column, as indicator/veto) and in
+/// the report, next to the part it zeroed: the school's total alone would not say why.
+#[test]
+fn a_components_veto_shows_in_the_table_and_report() {
+    let samples = std::fs::read_to_string(root().join("core/rulebooks/samples/schools.csv")).unwrap();
+    let mut lines = samples.lines();
+    let header = lines.next().unwrap();
+    let col = header.split(',').position(|h| h == "获奖或申报材料弄虚作假").unwrap();
+    let row: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .enumerate()
+        .map(|(i, c)| if i == col { "是".to_owned() } else { c.to_owned() })
+        .collect();
+    let data = tmp("falsified.csv");
+    std::fs::write(&data, format!("{header}\n{}\n", row.join(","))).unwrap();
+    let report = tmp("falsified.html");
+    let r = kaoping(&[
+        "score",
+        "builtin:cd.school.target",
+        data.to_str().unwrap(),
+        "--items",
+        "awards=core/rulebooks/samples/awards.csv",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv_rows(&r.stdout);
+    assert_eq!(column(&rows, "vetoes"), [""]);
+    assert_eq!(column(&rows, "component_vetoes"), ["target.science/falsified_awards"]);
+    assert_eq!(column(&rows, "target.science"), ["0.00"]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("获奖或申报材料弄虚作假（科技教育）"), "the report names the vetoed part");
+}

@@ -450,6 +450,28 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// Vetoes that fired inside component rulebooks, as (component indicator id, component
+    /// rulebook id, veto id). They scored that part as they say; the row itself is not vetoed.
+    pub fn component_vetoes(&self) -> Vec<(&'a str, &'a str, &'a str)> {
+        let book = self.book();
+        match self.exception() {
+            Some(Ok(t)) => t
+                .component_vetoes
+                .iter()
+                .map(|hit| {
+                    let inner = hit.rulebook.compiled();
+                    (
+                        book.nodes[hit.node as usize].id.as_str(),
+                        inner.meta.id.as_str(),
+                        inner.vetoes[hit.veto as usize].id.as_str(),
+                    )
+                })
+                .collect(),
+            // The fast path scores no component rules.
+            _ => Vec::new(),
+        }
+    }
+
     /// Rank among scored rows by total (1, 2, 2, 4).
     pub fn rank(&self) -> Option<u32> {
         self.batch.ranks().0[self.index]

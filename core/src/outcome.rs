@@ -136,6 +136,57 @@ pub struct VetoOutcome {
     pub source: Option<String>,
 }
 
+/// A veto that fired inside a component rulebook: that part is scored as the component's veto
+/// says (its total set, its grade capped), while the parent's own total and grade are not vetoed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentVeto {
+    /// The parent's component indicator.
+    pub indicator: String,
+    /// Its label.
+    pub indicator_label: String,
+    /// The rulebook whose veto fired (the innermost, through nested components).
+    pub rulebook: String,
+    /// That rulebook's title.
+    pub rulebook_title: String,
+    /// The veto's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// The condition.
+    pub when: String,
+    /// The component's total it set.
+    pub score: Option<Decimal>,
+    /// The component's grade ceiling.
+    pub grade: Option<String>,
+    /// The clause it implements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl ComponentVeto {
+    /// Describe a carried-up veto hit of `book`'s record.
+    pub(crate) fn of(book: &Compiled, hit: &crate::eval::ComponentVetoHit) -> Result<ComponentVeto, Issue> {
+        let node = &book.nodes[hit.node as usize];
+        let inner = hit.rulebook.compiled();
+        let v = &inner.vetoes[hit.veto as usize];
+        Ok(ComponentVeto {
+            indicator: node.id.clone(),
+            indicator_label: node.label.clone(),
+            rulebook: inner.meta.id.clone(),
+            rulebook_title: inner.meta.title.clone(),
+            id: v.id.clone(),
+            label: v.label.clone(),
+            when: v.when.text.clone(),
+            score: match &hit.score {
+                Some(n) => Some(decimal(inner, n, &v.id)?),
+                None => None,
+            },
+            grade: v.grade.map(|g| inner.grades[g as usize].label.clone()),
+            source: v.source.clone(),
+        })
+    }
+}
+
 /// A criterion's verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionOutcome {
@@ -239,6 +290,9 @@ pub struct Outcome {
     pub penalty_items: Vec<AdjustOutcome>,
     /// Vetoes that fired.
     pub vetoes: Vec<VetoOutcome>,
+    /// Vetoes that fired inside component rulebooks (the parent is not vetoed by them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub component_vetoes: Vec<ComponentVeto>,
     /// Criteria.
     pub criteria: Vec<CriterionOutcome>,
     /// Grade rules that fired.
@@ -505,6 +559,11 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
         bonus_items,
         penalty_items,
         vetoes,
+        component_vetoes: t
+            .component_vetoes
+            .iter()
+            .map(|hit| ComponentVeto::of(book, hit))
+            .collect::<Result<Vec<_>, Issue>>()?,
         criteria,
         grade_rules,
         lost,

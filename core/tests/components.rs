@@ -115,3 +115,43 @@ component = { rulebook = "c" }
     let out = top.score(&r, &ScoreOptions::default()).unwrap();
     assert_eq!(out.total.unwrap().to_string(), "10.00");
 }
+
+/// A component's firing veto is carried up to its parent's result (spec issue: "a component's
+/// veto disappears at the parent"): which component indicator, which rulebook, which veto — in
+/// the result, both explanations, the JSON and a batch row. The parent itself is not vetoed.
+#[test]
+fn a_components_veto_is_carried_up_to_the_parent() {
+    let rb = Rulebook::builtin("cd.school.target").unwrap();
+    let record = r#"{"school": "一小", "stage": "小学", "party_score": 100, "teaching_score": 100, "staff_score": 100,
+        "safety_score": 100, "students": 1000, "classes": 24, "has_body": true, "in_network": true, "has_plan": true,
+        "has_summary": true, "has_incentives": true, "has_archives": true, "funds_budgeted": true, "special_funds": 20000,
+        "science_rooms": 3, "open_hours": 4, "counsellors": 2, "backbone_teachers": 3, "training_sessions": 3,
+        "science_festival": true, "clubs": 4, "participants": 800, "expert_marks": [10, 10, 10],
+        "awards": [{"level": "国家级", "prize": "一等奖", "category": "科技创新", "work": "w1"}],
+        "falsified_awards": true}"#;
+    let out = rb.score_json(record, &ScoreOptions::default()).unwrap();
+    assert_eq!(out.total.unwrap().to_string(), "85.00");
+    assert!(out.vetoes.is_empty(), "the school itself is not vetoed");
+    let [v] = &out.component_vetoes[..] else { panic!("one component veto: {:?}", out.component_vetoes) };
+    assert_eq!(
+        (v.indicator.as_str(), v.rulebook.as_str(), v.id.as_str(), v.label.as_str()),
+        ("target.science", "cd.school.science-education", "falsified_awards", "获奖或申报材料弄虚作假")
+    );
+    assert_eq!(v.score.unwrap().to_string(), "0.00");
+    assert_eq!(v.grade.as_deref(), Some("不合格"));
+    let zh = kaoping::explain(&out, kaoping::Lang::Zh);
+    assert!(zh.contains("子方案一票否决") && zh.contains("获奖或申报材料弄虚作假"), "{zh}");
+    let en = kaoping::explain(&out, kaoping::Lang::En);
+    assert!(en.contains("vetoes inside components") && en.contains("falsified_awards"), "{en}");
+    assert!(out.to_json().contains(r#""component_vetoes":[{"indicator":"target.science""#));
+    let back = kaoping::Outcome::from_json(&out.to_json()).unwrap();
+    assert_eq!(back, out);
+
+    let r = rb.record_from_json(record).unwrap();
+    let b = rb.score_batch(&[r], &Default::default());
+    assert_eq!(
+        b.row(0).component_vetoes(),
+        vec![("target.science", "cd.school.science-education", "falsified_awards")]
+    );
+    assert!(b.row(0).vetoes().is_empty());
+}

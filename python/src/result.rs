@@ -103,6 +103,17 @@ impl ScoreResult {
         self.outcome.vetoes.iter().map(|v| v.id.clone()).collect()
     }
 
+    /// Vetoes that fired inside component rulebooks, as `(indicator, rulebook, veto)` ids: that
+    /// part scored as its veto says; the result itself is not vetoed by them.
+    #[getter]
+    fn component_vetoes(&self) -> Vec<(String, String, String)> {
+        self.outcome
+            .component_vetoes
+            .iter()
+            .map(|v| (v.indicator.clone(), v.rulebook.clone(), v.id.clone()))
+            .collect()
+    }
+
     /// The next better grade and the points still needed, or `None`.
     #[getter]
     fn next_grade<'py>(&self, py: Python<'py>) -> PyResult<Option<(String, Bound<'py, PyAny>)>> {
@@ -154,6 +165,7 @@ impl ScoreResult {
             ("bonus_items", &["points", "max"]),
             ("penalty_items", &["points", "max"]),
             ("vetoes", &["score"]),
+            ("component_vetoes", &["score"]),
             ("lost", &["lost"]),
         ] {
             if let Some(l) = d.get_item(list)? {
@@ -310,6 +322,14 @@ fn html(o: &Outcome) -> String {
     if !o.vetoes.is_empty() {
         let v: Vec<String> = o.vetoes.iter().map(|v| esc(&v.label)).collect();
         s.push_str(&format!("<p>一票否决 vetoes: {}</p>", v.join("、")));
+    }
+    if !o.component_vetoes.is_empty() {
+        let v: Vec<String> = o
+            .component_vetoes
+            .iter()
+            .map(|v| format!("{}：{}", esc(&v.indicator_label), esc(&v.label)))
+            .collect();
+        s.push_str(&format!("<p>子方案一票否决 vetoes inside components: {}</p>", v.join("、")));
     }
     s.push_str("</div>");
     s

@@ -84,3 +84,22 @@ def test_lists_default_to_empty_or_to_marks() -> None:
     assert rb.score_many([{}]).result(0).total == Decimal("6.75")
     with pytest.raises(kaoping.SchemaError, match=r"can only be the empty list \[\]"):
         kaoping.Rulebook.from_str(LISTS.replace("default = []", 'default = [{ title = "x" }]'))
+
+
+def test_a_components_veto_is_carried_up() -> None:
+    rb = kaoping.builtin("cd.school.target")
+    record = {
+        "school": "一小", "stage": "小学", "party_score": 100, "teaching_score": 100, "staff_score": 100,
+        "safety_score": 100, "students": 1000, "classes": 24, "has_body": True, "in_network": True,
+        "has_plan": True, "has_summary": True, "has_incentives": True, "has_archives": True,
+        "funds_budgeted": True, "special_funds": 20000, "science_rooms": 3, "open_hours": 4, "counsellors": 2,
+        "backbone_teachers": 3, "training_sessions": 3, "science_festival": True, "clubs": 4,
+        "participants": 800, "expert_marks": [10, 10, 10],
+        "awards": [{"level": "国家级", "prize": "一等奖", "category": "科技创新", "work": "w1"}],
+        "falsified_awards": True,
+    }
+    r = rb.score(record)
+    assert r.total == Decimal("85.00") and r.vetoes == []
+    assert r.component_vetoes == [("target.science", "cd.school.science-education", "falsified_awards")]
+    assert r.to_dict()["component_vetoes"][0]["score"] == Decimal("0.00")
+    assert "子方案一票否决" in r.explain() and "获奖或申报材料弄虚作假" in r._repr_html_()

@@ -363,9 +363,16 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
                 esc(&r.points[k].map(|d| d.to_string()).unwrap_or_default())
             );
         }
+        // A component's veto acts on that part only: named with the part it zeroed.
         let vetoes = match outcomes.get(&i) {
-            Some(o) => o.vetoes.iter().map(|v| v.label.clone()).collect::<Vec<_>>().join("、"),
-            None => r.vetoes.join("、"),
+            Some(o) => o
+                .vetoes
+                .iter()
+                .map(|v| v.label.clone())
+                .chain(o.component_vetoes.iter().map(|v| format!("{}（{}）", v.label, v.indicator_label)))
+                .collect::<Vec<_>>()
+                .join("、"),
+            None => r.vetoes.iter().chain(&r.component_vetoes).cloned().collect::<Vec<_>>().join("、"),
         };
         let _ = write!(h, "<td>{}</td>", esc(&vetoes));
         let _ = writeln!(h, "<td class=\"error\">{}</td></tr>", esc(r.error.as_deref().unwrap_or("")));

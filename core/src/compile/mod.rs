@@ -380,6 +380,18 @@ impl Compiled {
         }
     }
 
+    /// An operand's value in a profile on a date, outside a record's evaluation (`None`: a dated
+    /// parameter with no value then).
+    pub fn operand_value(&self, op: &Operand, profile: usize, as_of: Option<Date>) -> Option<Num> {
+        match op {
+            Operand::Const(n) => Some(n.clone()),
+            Operand::Param(slot) => {
+                let param = self.params.get((*slot - self.param_base()) as usize)?;
+                param.values.get(profile)?.at(as_of).cloned()
+            }
+        }
+    }
+
     /// The first slot of parameters.
     pub fn param_base(&self) -> u32 {
         self.schema.inputs.len() as u32
