@@ -79,7 +79,8 @@ enum Command {
         the rulebook has no relative rules and none of --ranks, --report or --items is given. \
         Relative rules (the cohort), ranks (every total), the report and items tables need every \
         row first: then the whole file is gathered before scoring.\n\n\
-        Exit: 0 all rows scored, 1 some rows failed, 2 unusable arguments, files or rulebook.")]
+        Exit: 0 all rows scored, 1 some rows failed (0 with --exit-zero), 2 unusable arguments, \
+        files or rulebook.")]
     Score {
         /// A rulebook file (.toml, .json) or builtin:<id>.
         rulebook: String,
@@ -102,6 +103,10 @@ enum Command {
         /// Worker threads for scoring (default: every core).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// Exit 0 even when some rows failed: they are still in the output, on stderr and in the
+        /// report with their errors (for scripts that read the results rather than the status).
+        #[arg(long)]
+        exit_zero: bool,
     },
     /// Explain one unit in full: every indicator's points, the rule in words, the values read, vetoes, criteria, lost points.
     #[command(long_about = "Explain one unit in full. Either give the record as JSON \
@@ -163,7 +168,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, Fail> {
     match command {
-        Command::Score { rulebook, data, table, out, report, report_units, ranks, jobs } => {
+        Command::Score { rulebook, data, table, out, report, report_units, ranks, jobs, exit_zero } => {
             if let Some(n) = jobs {
                 set_jobs(n)?;
             }
@@ -180,7 +185,8 @@ fn run(command: Command) -> Result<u8, Fail> {
                 ranks,
                 report_units,
             };
-            score::run(&rb, &req)
+            let code = score::run(&rb, &req)?;
+            Ok(if exit_zero && code == SOME_FAILED { 0 } else { code })
         }
         Command::Explain { rulebook, data, record, row, lang, json, table } => {
             let rb = load(&rulebook)?;

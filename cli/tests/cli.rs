@@ -1011,3 +1011,41 @@ fn a_components_veto_shows_in_the_table_and_report() {
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("获奖或申报材料弄虚作假（科技教育）"), "the report names the vetoed part");
 }
+
+/// The README's first command succeeds as written (exit 0, results in a file, the closing summary
+/// on stderr), while its three bad sample rows are still named on stderr and in the report.
+#[test]
+fn the_readmes_first_command_succeeds() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let line =
+        readme.lines().find(|l| l.starts_with("./scripts/setup.sh && cargo run")).expect("the first command");
+    let command = line.split("   #").next().unwrap();
+    let args: Vec<String> = command
+        .split(" -- ")
+        .nth(1)
+        .expect("kaoping's arguments")
+        .split_whitespace()
+        .map(|a| {
+            // Write into the test's own folder, not /tmp.
+            match a.strip_prefix("/tmp/") {
+                Some(name) => tmp(name).to_str().unwrap().to_owned(),
+                None => a.to_owned(),
+            }
+        })
+        .collect();
+    let r = run_args(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "results go to the file: {}", r.stdout);
+    assert!(r.stderr.contains("191 行，评分 188 行，失败 3 行"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误县1"), "bad rows named on stderr: {}", r.stderr);
+    let out = args.iter().skip_while(|a| *a != "--out").nth(1).unwrap();
+    assert!(Path::new(out).exists());
+    let report_path = args.iter().skip_while(|a| *a != "--report").nth(1).unwrap();
+    let html = std::fs::read_to_string(report_path).unwrap();
+    for bad in ["错误县1", "错误县2", "错误县3"] {
+        assert!(html.contains(bad), "{bad} in the report");
+    }
+    // Without --exit-zero the same run still says some rows failed.
+    let strict: Vec<String> = args.iter().filter(|a| *a != "--exit-zero").cloned().collect();
+    assert_eq!(run_args(&strict).code, 1);
+}
