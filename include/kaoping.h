@@ -677,6 +677,14 @@ kp_status kp_loader_add(struct kp_loader *loader, const struct kp_rulebook *comp
 kp_status kp_loader_search(struct kp_loader *loader, const char *dir);
 
 /**
+ * Whether the loader may look for components in files (default: yes). With `false`, only the
+ * rulebooks given with `kp_loader_add` and the built-ins are used, and `kp_loader_from_file`
+ * reads no file but the one named (for rulebooks uploaded by users). Either way a component's
+ * id is a name, never a path, and a file that is a link leading out of its folder is refused.
+ */
+kp_status kp_loader_set_file_lookup(struct kp_loader *loader, bool on);
+
+/**
  * `kp_rulebook_from_str` through a loader (its components available).
  */
 kp_status kp_loader_from_str(const struct kp_loader *loader,

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rust_decimal::Decimal;
 
-use crate::compile::{self, Compiled, ComponentSource};
+use crate::compile::{self, Compiled, ComponentSource, NotFound};
 use crate::date::Date;
 use crate::error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 use crate::eval::{self, Figures, ProfileChoice, Request, View};
@@ -132,16 +132,39 @@ pub struct InputInfo {
 }
 
 /// Loads rulebooks, resolving `component` references against built-ins and any rulebooks given.
-#[derive(Clone, Debug, Default)]
+///
+/// A referenced id is a name (see the format reference), never a path: it is looked for among
+/// the rulebooks given with [`Loader::with`], then as `<id>.toml` / `<id>.json` inside the folders
+/// named with [`Loader::search`] and the folder of a file loaded with [`Loader::load_file`] (a link
+/// there that leads out of that folder is refused), then among the built-ins.
+/// [`Loader::file_lookup`]`(false)` turns the file lookup off, for rulebooks uploaded by users.
+#[derive(Clone, Debug)]
 pub struct Loader {
     extra: Vec<Rulebook>,
     search: Vec<PathBuf>,
+    file_lookup: bool,
+    /// Ids of the rulebooks whose loading led to this one (a cycle through files is refused).
+    loading: Vec<String>,
+}
+
+impl Default for Loader {
+    fn default() -> Loader {
+        Loader { extra: Vec::new(), search: Vec::new(), file_lookup: true, loading: Vec::new() }
+    }
 }
 
 impl Loader {
     /// A loader that knows the built-in rulebooks.
     pub fn new() -> Loader {
         Loader::default()
+    }
+
+    /// Whether components may be looked for in files (default: yes). Off, only the rulebooks
+    /// given with [`Loader::with`] and the built-ins are used, and no file is opened but the one
+    /// loaded.
+    pub fn file_lookup(mut self, on: bool) -> Loader {
+        self.file_lookup = on;
+        self
     }
 
     /// Make `rb` available as a component by its id.
@@ -180,7 +203,9 @@ impl Loader {
         })?;
         let format = Format::from_path_extension(path).unwrap_or(Format::Toml);
         let mut me = self.clone();
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent()
+            && me.file_lookup
+        {
             me.search.push(if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_path_buf() });
         }
         me.load(&text, format, Some(shown))
@@ -237,24 +262,68 @@ struct Components<'a> {
 }
 
 impl ComponentSource for Components<'_> {
-    fn find(&self, id: &str) -> Option<Rulebook> {
-        if self.own_id.as_deref() == Some(id) {
-            return None; // a rulebook cannot be its own component
+    fn find(&self, id: &str) -> Result<Rulebook, NotFound> {
+        if self.own_id.as_deref() == Some(id) || self.loader.loading.iter().any(|l| l == id) {
+            let mut chain: Vec<&str> = self.loader.loading.iter().map(String::as_str).collect();
+            chain.extend(self.own_id.as_deref());
+            chain.push(id);
+            return Err(NotFound::Refused(
+                ErrorKind::Cycle,
+                format!("rulebook `{id}` reaches itself through components: {}", chain.join(" → ")),
+            ));
         }
         if let Some(rb) = self.loader.extra.iter().find(|r| r.id() == id) {
-            return Some(rb.clone());
+            return Ok(rb.clone());
         }
-        for dir in &self.loader.search {
-            for ext in ["toml", "json"] {
-                let p = dir.join(format!("{id}.{ext}"));
-                if p.is_file() {
-                    return Loader { extra: self.loader.extra.clone(), search: self.loader.search.clone() }
-                        .load_file(&p)
-                        .ok();
+        if self.loader.file_lookup {
+            for dir in &self.loader.search {
+                if let Some(found) = self.file(dir, id)? {
+                    return Ok(found);
                 }
             }
         }
-        Rulebook::builtin(id).ok()
+        Rulebook::builtin(id).map_err(|_| NotFound::Missing)
+    }
+}
+
+impl Components<'_> {
+    /// `<id>.toml` or `<id>.json` in `dir`, loaded; a file that resolves (through links) to a place
+    /// outside `dir` is refused rather than read.
+    fn file(&self, dir: &Path, id: &str) -> Result<Option<Rulebook>, NotFound> {
+        for ext in ["toml", "json"] {
+            let candidate = dir.join(format!("{id}.{ext}"));
+            if !candidate.is_file() {
+                continue;
+            }
+            let (Ok(folder), Ok(real)) = (dir.canonicalize(), candidate.canonicalize()) else { continue };
+            if real.parent() != Some(folder.as_path()) {
+                return Err(NotFound::Refused(
+                    ErrorKind::Schema,
+                    format!(
+                        "component `{id}`: {} leads outside {} (a link); it is not read",
+                        candidate.display(),
+                        dir.display()
+                    ),
+                ));
+            }
+            let mut inner = self.loader.clone();
+            inner.loading.extend(self.own_id.clone());
+            let rb = inner.load_file(&candidate).map_err(|e| {
+                match e.problems.iter().find(|p| p.kind == ErrorKind::Cycle) {
+                    // A cycle found deeper is this reference's problem too.
+                    Some(cycle) => NotFound::Refused(ErrorKind::Cycle, cycle.message.clone()),
+                    None => NotFound::Broken(e.problems),
+                }
+            })?;
+            if rb.id() != id {
+                return Err(NotFound::Refused(
+                    ErrorKind::Schema,
+                    format!("{} declares the id `{}`, not `{id}`", candidate.display(), rb.id()),
+                ));
+            }
+            return Ok(Some(rb));
+        }
+        Ok(None)
     }
 }
 

@@ -155,3 +155,105 @@ fn a_components_veto_is_carried_up_to_the_parent() {
     );
     assert!(b.row(0).vetoes().is_empty());
 }
+
+mod ids_are_names_not_paths {
+    //! A rulebook id is a name (letters, digits, `.`, `_`, `-`), never a path: a component is looked
+    //! for only as `<id>.toml` / `<id>.json` inside the folders the caller named, links that lead
+    //! out of them are refused, and callers can turn file lookup off.
+
+    use kaoping::{ErrorKind, Format, LoadError, Loader, Rulebook};
+    use std::path::{Path, PathBuf};
+
+    fn folder(name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kaoping-ids").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn rulebook(id: &str, component: Option<&str>) -> String {
+        let rule = match component {
+            Some(c) => format!("component = {{ rulebook = {c:?} }}"),
+            None => "check = { when = \"true\" }".to_owned(),
+        };
+        format!(
+            "[rulebook]\nid = {id:?}\ntitle = \"SECRET TITLE of {id}\"\nversion = \"1\"\n\
+             [[indicator]]\nid = \"k\"\nlabel = \"K\"\npoints = 10\n{rule}\n"
+        )
+    }
+
+    fn refused(err: &LoadError, id: &str) {
+        let text = err.to_string();
+        assert!(text.contains(id), "the refusal names the id `{id}`: {text}");
+        assert!(!text.contains("SECRET TITLE"), "nothing of the outside file leaks: {text}");
+    }
+
+    #[test]
+    fn a_rulebook_id_that_is_not_a_name_is_refused() {
+        for id in ["../x", "a/b", "a\\b", "/etc/passwd", "..", ".hidden", "-x", "a..b", "", "a b"] {
+            let err = Rulebook::from_str(&rulebook(id, None), Format::Toml).unwrap_err();
+            assert_eq!(err.problems[0].kind, ErrorKind::Schema, "{id}: {err}");
+            assert!(err.to_string().contains("not a rulebook id"), "{id}: {err}");
+        }
+        for id in ["sc.poverty.county-combined.acceptance", "a_1", "村级-2024", "X"] {
+            Rulebook::from_str(&rulebook(id, None), Format::Toml).unwrap_or_else(|e| panic!("{id}: {e}"));
+        }
+    }
+
+    #[test]
+    fn a_component_id_that_is_a_path_is_refused() {
+        let root = folder("paths");
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::write(root.join("secret.toml"), rulebook("secret", None)).unwrap();
+        for id in ["../secret", "../../secret", root.join("secret").to_str().unwrap()] {
+            std::fs::write(root.join("a/p.toml"), rulebook("p", Some(id))).unwrap();
+            let err = Rulebook::from_file(root.join("a/p.toml")).unwrap_err();
+            assert_eq!(err.problems[0].kind, ErrorKind::Schema, "{err}");
+            refused(&err, id);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_that_leads_outside_the_folder_is_refused() {
+        let root = folder("links");
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(root.join("outside")).unwrap();
+        std::fs::write(root.join("outside/secret.toml"), rulebook("secret", None)).unwrap();
+        std::os::unix::fs::symlink(root.join("outside/secret.toml"), root.join("a/secret.toml")).unwrap();
+        std::fs::write(root.join("a/p.toml"), rulebook("p", Some("secret"))).unwrap();
+        let err = Rulebook::from_file(root.join("a/p.toml")).unwrap_err();
+        refused(&err, "secret");
+        assert!(err.to_string().contains("outside"), "{err}");
+        // A link inside the folder is fine.
+        std::fs::write(root.join("a/real.toml"), rulebook("inside", None)).unwrap();
+        std::os::unix::fs::symlink(root.join("a/real.toml"), root.join("a/inside.toml")).unwrap();
+        std::fs::write(root.join("a/q.toml"), rulebook("q", Some("inside"))).unwrap();
+        Rulebook::from_file(root.join("a/q.toml")).unwrap();
+    }
+
+    #[test]
+    fn file_lookup_can_be_turned_off() {
+        let root = folder("off");
+        std::fs::write(root.join("c.toml"), rulebook("c", None)).unwrap();
+        std::fs::write(root.join("p.toml"), rulebook("p", Some("c"))).unwrap();
+        Rulebook::from_file(root.join("p.toml")).unwrap();
+        let err = Loader::new().file_lookup(false).load_file(root.join("p.toml")).unwrap_err();
+        assert_eq!(err.problems[0].kind, ErrorKind::UnknownName, "{err}");
+        // Rulebooks the caller passes, and built-ins, are still found.
+        let c = Rulebook::from_file(root.join("c.toml")).unwrap();
+        Loader::new().file_lookup(false).with(c).load_file(root.join("p.toml")).unwrap();
+        let text = rulebook("p2", Some("sc.poverty.county-combined.acceptance"));
+        let p2 = Loader::new().file_lookup(false).load_str(&text, Format::Toml).unwrap();
+        assert_eq!(p2.indicators()[0].rule.as_deref(), Some("component"));
+    }
+
+    #[test]
+    fn components_that_reach_each_other_through_files_are_a_cycle() {
+        let root = folder("cycle");
+        std::fs::write(root.join("a.toml"), rulebook("a", Some("b"))).unwrap();
+        std::fs::write(root.join("b.toml"), rulebook("b", Some("a"))).unwrap();
+        let err = Rulebook::from_file(root.join("a.toml")).unwrap_err();
+        assert!(err.problems.iter().any(|p| p.kind == ErrorKind::Cycle), "{err}");
+    }
+}

@@ -401,6 +401,19 @@ pub extern "C" fn kp_loader_search(loader: *mut kp_loader, dir: *const c_char) -
     })
 }
 
+/// Whether the loader may look for components in files (default: yes). With `false`, only the
+/// rulebooks given with `kp_loader_add` and the built-ins are used, and `kp_loader_from_file`
+/// reads no file but the one named (for rulebooks uploaded by users). Either way a component's
+/// id is a name, never a path, and a file that is a link leading out of its folder is refused.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_loader_set_file_lookup(loader: *mut kp_loader, on: bool) -> kp_status {
+    status_only(|| {
+        let loader = borrow_mut::<kp_loader>(loader, "loader")?;
+        *loader = std::mem::take(loader).file_lookup(on);
+        Ok(())
+    })
+}
+
 /// `kp_rulebook_from_str` through a loader (its components available).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_loader_from_str(

@@ -225,6 +225,7 @@ class Rulebook:
         *,
         components: Optional[Iterable[Rulebook]] = None,
         search: Optional[Iterable[Union[str, os.PathLike[str]]]] = None,
+        file_lookup: bool = True,
     ) -> Rulebook: ...
     @staticmethod
     def from_file(
@@ -232,6 +233,7 @@ class Rulebook:
         *,
         components: Optional[Iterable[Rulebook]] = None,
         search: Optional[Iterable[Union[str, os.PathLike[str]]]] = None,
+        file_lookup: bool = True,
     ) -> Rulebook: ...
     @property
     def id(self) -> str: ...

@@ -35,8 +35,12 @@ impl PyRulebook {
     }
 }
 
-fn loader(components: Option<&Bound<'_, PyAny>>, search: Option<&Bound<'_, PyAny>>) -> PyResult<Loader> {
-    let mut loader = Loader::new();
+fn loader(
+    components: Option<&Bound<'_, PyAny>>,
+    search: Option<&Bound<'_, PyAny>>,
+    file_lookup: bool,
+) -> PyResult<Loader> {
+    let mut loader = Loader::new().file_lookup(file_lookup);
     if let Some(cs) = components {
         for c in cs.try_iter()? {
             let c = c?;
@@ -105,17 +109,19 @@ fn cohort_of(obj: &Bound<'_, PyAny>) -> PyResult<Cohort> {
 impl PyRulebook {
     /// Load a rulebook from TOML or JSON text. `components` are rulebooks a `component` rule may
     /// name (built-ins are always available); `search` are folders holding `<id>.toml` components.
+    /// `file_lookup=False` opens no file at all (for rulebooks uploaded by users).
     #[staticmethod]
-    #[pyo3(signature = (text, format = "toml", *, components = None, search = None))]
+    #[pyo3(signature = (text, format = "toml", *, components = None, search = None, file_lookup = true))]
     fn from_str(
         py: Python<'_>,
         text: &str,
         format: &str,
         components: Option<&Bound<'_, PyAny>>,
         search: Option<&Bound<'_, PyAny>>,
+        file_lookup: bool,
     ) -> PyResult<PyRulebook> {
         let format = format_of(format)?;
-        let loader = loader(components, search)?;
+        let loader = loader(components, search, file_lookup)?;
         let text = text.to_owned();
         py.detach(|| loader.load_str(&text, format))
             .map(PyRulebook::new)
@@ -123,16 +129,18 @@ impl PyRulebook {
     }
 
     /// Load a rulebook from a file (`.json` is JSON, anything else TOML). Components are also
-    /// looked for next to it.
+    /// looked for next to it, as `<id>.toml` (an id is a name, never a path; a link leading out of
+    /// the folder is refused); `file_lookup=False` reads no other file than `path`.
     #[staticmethod]
-    #[pyo3(signature = (path, *, components = None, search = None))]
+    #[pyo3(signature = (path, *, components = None, search = None, file_lookup = true))]
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
         components: Option<&Bound<'_, PyAny>>,
         search: Option<&Bound<'_, PyAny>>,
+        file_lookup: bool,
     ) -> PyResult<PyRulebook> {
-        let loader = loader(components, search)?;
+        let loader = loader(components, search, file_lookup)?;
         py.detach(|| loader.load_file(&path)).map(PyRulebook::new).map_err(|e| errors::load_error(py, &e))
     }
 

@@ -3,7 +3,9 @@ test is a case that once crashed or surprised."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +105,37 @@ def test_a_components_veto_is_carried_up() -> None:
     assert r.component_vetoes == [("target.science", "cd.school.science-education", "falsified_awards")]
     assert r.to_dict()["component_vetoes"][0]["score"] == Decimal("0.00")
     assert "子方案一票否决" in r.explain() and "获奖或申报材料弄虚作假" in r._repr_html_()
+
+
+def _book(rid: str, component: str | None = None) -> str:
+    rule = f'component = {{ rulebook = "{component}" }}' if component else 'check = { when = "true" }'
+    return (
+        f'[rulebook]\nid = "{rid}"\ntitle = "SECRET TITLE of {rid}"\nversion = "1"\n'
+        f'[[indicator]]\nid = "k"\nlabel = "K"\npoints = 10\n{rule}\n'
+    )
+
+
+def test_rulebook_ids_are_names_not_paths(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "secret.toml").write_text(_book("secret"), encoding="utf-8")
+    for rid in ["../secret", str(tmp_path / "secret")]:
+        (tmp_path / "a" / "p.toml").write_text(_book("p", rid), encoding="utf-8")
+        with pytest.raises(kaoping.SchemaError, match="not a rulebook id") as e:
+            kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml")
+        assert "SECRET TITLE" not in str(e.value)
+    # A link that leads out of the folder is refused, not read.
+    (tmp_path / "outside" / "s.toml").write_text(_book("s"), encoding="utf-8")
+    os.symlink(tmp_path / "outside" / "s.toml", tmp_path / "a" / "s.toml")
+    (tmp_path / "a" / "p.toml").write_text(_book("p", "s"), encoding="utf-8")
+    with pytest.raises(kaoping.SchemaError, match="leads outside") as e:
+        kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml")
+    assert "SECRET TITLE" not in str(e.value)
+    # With file lookup off, only the rulebooks passed (and built-ins) are used.
+    (tmp_path / "a" / "c.toml").write_text(_book("c"), encoding="utf-8")
+    (tmp_path / "a" / "p.toml").write_text(_book("p", "c"), encoding="utf-8")
+    kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml")
+    with pytest.raises(kaoping.UnknownNameError):
+        kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml", file_lookup=False)
+    c = kaoping.Rulebook.from_file(tmp_path / "a" / "c.toml")
+    kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml", file_lookup=False, components=[c])

@@ -24,8 +24,8 @@ vectors=tests/vectors
 # The arguments each program takes.
 args_of() {
     case "$1" in
-        test_api) echo "$tmp" ;;
-        test_boundary | test_regressions) ;;
+        test_api | test_regressions) echo "$tmp" ;;
+        test_boundary) ;;
         test_malformed) echo tests/malformed/catalogue.json ;;
         *) echo "$vectors" ;;
     esac

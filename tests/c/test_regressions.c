@@ -83,7 +83,85 @@ static void test_list_defaults(void) {
     kp_rulebook_free(rb);
 }
 
-int main(void) {
+/* Write `text` to dir/name. */
+static void write_text(const char *dir, const char *name, const char *text) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A rulebook with one indicator: a component of `component`, or a check. */
+static void book(char *buf, size_t cap, const char *id, const char *component) {
+    char rule[256];
+    if (component)
+        snprintf(rule, sizeof rule, "component = { rulebook = \"%s\" }", component);
+    else
+        snprintf(rule, sizeof rule, "check = { when = \"true\" }");
+    snprintf(buf, cap,
+             "[rulebook]\nid = \"%s\"\ntitle = \"SECRET TITLE of %s\"\nversion = \"1\"\n"
+             "[[indicator]]\nid = \"k\"\nlabel = \"K\"\npoints = 10\n%s\n",
+             id, id, rule);
+}
+
+/* Ids are names, not paths: a component id naming another folder is refused (naming the id,
+ * reading nothing), and file lookup can be turned off. */
+static void test_ids_are_names_not_paths(const char *tmp) {
+    char dir[2048], text[1024], path[4096];
+    if (strlen(tmp) > 1024) return;
+    snprintf(dir, sizeof dir, "%s/a", tmp);
+    char mk[4200];
+    snprintf(mk, sizeof mk, "mkdir -p '%s'", dir);
+    CHECK(system(mk) == 0, "mkdir");
+    book(text, sizeof text, "secret", NULL);
+    write_text(tmp, "secret.toml", text);
+    book(text, sizeof text, "p", "../secret");
+    write_text(dir, "p.toml", text);
+    snprintf(path, sizeof path, "%s/p.toml", dir);
+    kp_rulebook *rb = NULL;
+    kp_error *err = NULL;
+    CHECK_STATUS(kp_rulebook_from_file(path, &rb, &err), KP_LOAD_ERROR);
+    if (err) {
+        const char *msg = kp_error_message(err);
+        CHECK(strstr(msg, "../secret") && strstr(msg, "not a rulebook id"), "names the id: %s", msg);
+        CHECK(!strstr(msg, "SECRET TITLE"), "reads nothing outside: %s", msg);
+        CHECK(kp_error_kind(err) == KP_KIND_SCHEMA, "Schema, got %d", (int)kp_error_kind(err));
+    }
+    kp_error_free(err);
+    err = NULL;
+    kp_rulebook_free(rb);
+    rb = NULL;
+
+    /* A component next to the file is found, unless file lookup is off. */
+    book(text, sizeof text, "c", NULL);
+    write_text(dir, "c.toml", text);
+    book(text, sizeof text, "p", "c");
+    write_text(dir, "p.toml", text);
+    CHECK_STATUS(kp_rulebook_from_file(path, &rb, NULL), KP_OK);
+    kp_rulebook_free(rb);
+    rb = NULL;
+    kp_loader *loader = NULL;
+    CHECK_STATUS(kp_loader_new(&loader), KP_OK);
+    CHECK_STATUS(kp_loader_set_file_lookup(loader, false), KP_OK);
+    CHECK_STATUS(kp_loader_set_file_lookup(NULL, false), KP_NULL_ARGUMENT);
+    CHECK_STATUS(kp_loader_from_file(loader, path, &rb, &err), KP_LOAD_ERROR);
+    if (err) CHECK(kp_error_kind(err) == KP_KIND_UNKNOWN_NAME, "UnknownName, got %d", (int)kp_error_kind(err));
+    kp_error_free(err);
+    kp_loader_free(loader);
+    kp_rulebook_free(rb);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s TMPDIR\n", argv[0]);
+        return 2;
+    }
+    test_ids_are_names_not_paths(argv[1]);
     test_component_reading_no_data();
     test_list_defaults();
     return report("test_regressions");

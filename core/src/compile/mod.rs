@@ -410,8 +410,19 @@ impl Compiled {
 
 /// Where to find component rulebooks by id while compiling.
 pub trait ComponentSource {
-    /// The rulebook with this id, if available.
-    fn find(&self, id: &str) -> Option<Rulebook>;
+    /// The rulebook with this id.
+    fn find(&self, id: &str) -> Result<Rulebook, NotFound>;
+}
+
+/// Why a component rulebook could not be had.
+#[derive(Debug)]
+pub enum NotFound {
+    /// No rulebook has the id.
+    Missing,
+    /// One was found but may not be used (a link out of the caller's folders, a cycle).
+    Refused(ErrorKind, String),
+    /// Its file was found but did not load: its own problems, at their own places.
+    Broken(Vec<crate::error::Problem>),
 }
 
 /// The most profiles, grades, vetoes or grade rules one rulebook declares. A batch names a row's
@@ -839,17 +850,43 @@ impl Compiler<'_> {
                 continue;
             }
             let path = format!("indicator \"{}\" component", ind.id.value);
-            let Some(book) = source.find(&id.value) else {
-                self.problem(
-                    ErrorKind::UnknownName,
-                    Some(id.pos),
-                    &path,
-                    format!(
-                        "no rulebook with id `{}` is available (built-in, or loaded alongside)",
-                        id.value
-                    ),
-                );
+            if !crate::model::read::is_rulebook_id(&id.value) {
+                let why = crate::model::read::not_a_rulebook_id(&id.value);
+                self.problem(ErrorKind::Schema, Some(id.pos), &path, why);
                 continue;
+            }
+            let book = match source.find(&id.value) {
+                Ok(book) => book,
+                Err(NotFound::Missing) => {
+                    self.problem(
+                        ErrorKind::UnknownName,
+                        Some(id.pos),
+                        &path,
+                        format!(
+                            "no rulebook with id `{}` is available (built-in, or loaded alongside)",
+                            id.value
+                        ),
+                    );
+                    continue;
+                }
+                Err(NotFound::Refused(kind, why)) => {
+                    self.problem(kind, Some(id.pos), &path, why);
+                    continue;
+                }
+                Err(NotFound::Broken(problems)) => {
+                    let n = problems.len();
+                    self.problem(
+                        ErrorKind::Schema,
+                        Some(id.pos),
+                        &path,
+                        format!(
+                            "component `{}` did not load ({n} problem(s), listed after this one)",
+                            id.value
+                        ),
+                    );
+                    self.r.problems.extend(problems);
+                    continue;
+                }
             };
             let inner = book.compiled();
             if !inner.has_total() {

@@ -550,8 +550,8 @@ fn read_meta(mut t: Table<'_>, r: &mut Reader) -> MetaDoc {
     t.path = "[rulebook]".into();
     let mut m = MetaDoc { scale: 2, ..MetaDoc::default() };
     if let Some(id) = t.req_string(r, "id", "the rulebook's stable id") {
-        if id.value.trim().is_empty() || id.value.chars().any(char::is_whitespace) {
-            r.schema(Some(id.pos), &t.path, "the rulebook id must be non-empty and contain no spaces");
+        if !read::is_rulebook_id(&id.value) {
+            r.schema(Some(id.pos), &t.path, read::not_a_rulebook_id(&id.value));
         }
         m.id = id.value;
     }

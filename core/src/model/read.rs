@@ -345,6 +345,26 @@ pub fn is_name(s: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// Whether `s` is a rulebook id: a name, never a path. Letters (any script) and digits, with `.`,
+/// `_` and `-` between them; it starts with a letter or digit, has no `..`, and at most 128
+/// characters. Components and items rulebooks are looked for as `<id>.toml` inside the folders a
+/// caller names, so an id must not be able to say "another folder".
+pub fn is_rulebook_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphanumeric())
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !s.contains("..")
+        && s.chars().count() <= 128
+}
+
+/// The message for an id that [`is_rulebook_id`] refuses.
+pub fn not_a_rulebook_id(s: &str) -> String {
+    format!(
+        "`{s}` is not a rulebook id: an id is a name (letters and digits, with `.`, `_` or `-` between \
+         them, starting with a letter or digit, no `..`, at most 128 characters), never a path"
+    )
+}
+
 /// The known key closest to `key`, for "did you mean" hints.
 fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
