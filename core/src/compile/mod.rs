@@ -90,7 +90,7 @@ pub struct InputSchema {
 }
 
 /// A parameter value: fixed or dated (sorted by date).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     /// One value.
     Fixed(Num),
