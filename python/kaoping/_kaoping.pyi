@@ -53,6 +53,8 @@ __all__ = [
     "builtin",
     "builtins",
     "error_kinds",
+    "_restore_rulebook",
+    "_unpickle_compilations",
 ]
 
 _Number = Union[Decimal, int, float, str]
