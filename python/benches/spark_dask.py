@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CAB inside Dask and Spark against `score_many` in one process, on this machine.
 
-    .venv/bin/python python/benches/distributed.py [--rows 2000000] [--rounds 3]
+    .venv/bin/python python/benches/spark_dask.py [--rows 2000000] [--rounds 3]
         [--partitions 4,16,64] [--out /tmp/kaoping-distributed]
 
 Not part of the test command. Needs the module built (`maturin develop --release` in python/) and
@@ -37,10 +37,13 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[2]
+# PySpark 4.3 warns on every mapInArrow that it does not fully support pandas 3; it is handed Arrow.
+warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
 sys.path.insert(0, str(ROOT / "python" / "tests"))
 
 import pyarrow as pa  # noqa: E402
@@ -104,6 +107,7 @@ def main() -> int:
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", "4g")
         .getOrCreate()
     )
