@@ -98,6 +98,16 @@ def test_keys_of_another_column_and_rows_by_index(client: Any, cab: kaoping.Rule
     assert (got["region"] == frame.set_index("row_id")["region"]).all()
 
 
+def test_ranks_afterwards_as_the_readme_says(client: Any, cab: kaoping.Rulebook, frame: Any) -> None:
+    got = kaoping.dask.score(dd.from_pandas(frame, npartitions=4), cab, points=False).compute()
+    rank = got["total"].rank(method="min", ascending=False).astype("Int64")
+    profile_rank = got["total"].astype(object).groupby(got["profile"], observed=True).rank(method="min", ascending=False)
+    want = cab.score_many(frame).to_pandas(points=False)
+    pd.testing.assert_series_equal(rank, want["rank"], check_names=False)
+    pd.testing.assert_series_equal(profile_rank.astype("Int64"), want["profile_rank"], check_names=False)
+    assert want["rank"].isna().sum() == len(BAD)
+
+
 def test_pyarrow_dtypes_in(client: Any, cab: kaoping.Rulebook) -> None:
     # Arrow-backed columns, as Dask makes of strings by default and of Parquet with pyarrow dtypes.
     table = cab_arrow(cab_columns(N, 11))
