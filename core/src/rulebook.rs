@@ -443,6 +443,19 @@ impl Rulebook {
         self.0.text.as_ref().map(|(t, _)| t.as_str())
     }
 
+    /// The format of the text it was loaded from ([`text`](Self::text)).
+    pub fn text_format(&self) -> Option<Format> {
+        self.0.text.as_ref().map(|(_, f)| *f)
+    }
+
+    /// The rulebooks its `component` rules name, each once, in the order they are first named.
+    /// With [`text`](Self::text) and [`text_format`](Self::text_format) this is what loading the
+    /// same rulebook again elsewhere needs (another process, another machine): a [`Loader`]
+    /// `with` each of them (each rebuilt the same way), then `load_str`.
+    pub fn components(&self) -> Vec<&Rulebook> {
+        self.0.components.iter().map(|link| &link.book).collect()
+    }
+
     /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook.
     pub fn max(&self, profile: Option<&str>) -> Option<Decimal> {
         let c = &self.0;

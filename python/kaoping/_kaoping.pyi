@@ -53,6 +53,8 @@ __all__ = [
     "builtin",
     "builtins",
     "error_kinds",
+    "_restore_rulebook",
+    "_unpickle_compilations",
 ]
 
 _Number = Union[Decimal, int, float, str]
@@ -74,6 +76,12 @@ def builtins() -> list[str]:
 
 def error_kinds() -> list[tuple[int, str, str]]:
     """Every error kind of the core: (code, name, exception class name), in code order."""
+
+def _restore_rulebook(state: tuple[Any, ...]) -> Rulebook:
+    """Rebuild a pickled `Rulebook` from its state (what `Rulebook.__reduce__` names)."""
+
+def _unpickle_compilations() -> int:
+    """How many times this process has compiled a rulebook from a pickled state."""
 
 class KaopingError(Exception):
     """Base class of every kaoping error."""
@@ -265,6 +273,11 @@ class Rulebook:
     def indicators(self) -> list[Indicator]: ...
     @property
     def inputs(self) -> list[Input]: ...
+    @property
+    def has_relative_rules(self) -> bool: ...
+    def result_schema(self, *, points: bool = True, ranks: bool = True) -> Any:
+        """The `pyarrow.Schema` of `score_many(...).to_arrow(points=…, ranks=…)`."""
+    def __reduce__(self) -> tuple[Any, tuple[tuple[Any, ...]]]: ...
     def max(self, profile: Optional[str] = None) -> Optional[Decimal]: ...
     def score(
         self,

@@ -13,7 +13,7 @@ use arrow_array::{
 use arrow_buffer::{
     ArrowNativeType, BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
 };
-use arrow_schema::{Field, Schema};
+use arrow_schema::{DataType, Field, Schema};
 use kaoping::{Codes, Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -115,53 +115,18 @@ impl Batch {
         }
     }
 
-    /// The compact table's columns, in order: key, profile, total, max, grade, passed, ranks
-    /// (unless `ranks` is false: they rank the whole batch first), the points of every indicator
-    /// (unless `points` is false), error kind and error.
-    fn specs(&self, points: bool, ranks: bool) -> Vec<(String, Col)> {
-        let mut specs: Vec<(String, Col)> = vec![
-            ("key".into(), Col::Key),
-            ("profile".into(), Col::Profile),
-            ("total".into(), Col::Total),
-            ("max".into(), Col::Max),
-            ("grade".into(), Col::Grade),
-            ("passed".into(), Col::Passed),
-        ];
-        if ranks {
-            specs.push(("rank".into(), Col::Rank));
-            specs.push(("profile_rank".into(), Col::ProfileRank));
-        }
-        if points {
-            for (i, ind) in self.rb.indicators().iter().enumerate() {
-                let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
-                    format!("points.{}", ind.id)
-                } else {
-                    ind.id.clone()
-                };
-                specs.push((name, Col::Points(i)));
-            }
-        }
-        specs.push(("error_kind".into(), Col::ErrorKind));
-        specs.push(("error".into(), Col::Error));
-        specs
-    }
-
-    /// The compact table ([`specs`](Self::specs)). Columns are built on every core; profile and
-    /// grade are dictionaries (small codes per row, no text).
+    /// The compact table ([`result_schema`]). Columns are built on every core; profile and grade
+    /// are dictionaries (small codes per row, no text).
     fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
-        let specs = self.specs(points, ranks);
+        let specs = specs(&self.rb, points, ranks);
         // Profile, maximum, grade and criteria all read the rows' codes, made once.
         let codes = self.batch.codes();
         let cols = specs
             .par_iter()
             .map(|(_, c)| self.column::<i32>(*c, &codes))
             .collect::<Result<Vec<ArrayRef>, String>>()?;
-        // Each field takes its type from its column (the dictionaries' key types depend on how
-        // many labels there are); only `key` is never null.
-        let fields = specs.into_iter().zip(&cols).map(|((name, col), array)| {
-            Field::new(name, array.data_type().clone(), !matches!(col, Col::Key))
-        });
-        let schema = Schema::new(fields.collect::<Vec<_>>());
+        // Arrow checks every column against its field: the schema told in advance is the one made.
+        let schema = result_schema(&self.rb, points, ranks);
         RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
     }
 
@@ -173,7 +138,7 @@ impl Batch {
             (c != Codes::NONE).then(|| index(c)).flatten().map(usize::from)
         };
         let rank_part = |ranks: &[Option<u32>]| Part::integers(ranks.iter().map(|r| r.map(i64::from)));
-        self.specs(points, ranks)
+        specs(&self.rb, points, ranks)
             .into_par_iter()
             .map(|(name, col)| {
                 let part = match col {
@@ -328,6 +293,72 @@ impl Batch {
         let table = py.detach(|| self.table(points, ranks)).map_err(errors::internal)?;
         let schema = table.schema();
         Ok(Bound::new(py, PyTable::try_new(vec![table], schema)?)?.into_any())
+    }
+}
+
+/// The compact table's columns, in order: key, profile, total, max, grade, passed, ranks (unless
+/// `ranks` is false: they rank the whole batch first), the points of every indicator (unless
+/// `points` is false), error kind and error. They depend on the rulebook alone.
+fn specs(rb: &Rulebook, points: bool, ranks: bool) -> Vec<(String, Col)> {
+    let mut specs: Vec<(String, Col)> = vec![
+        ("key".into(), Col::Key),
+        ("profile".into(), Col::Profile),
+        ("total".into(), Col::Total),
+        ("max".into(), Col::Max),
+        ("grade".into(), Col::Grade),
+        ("passed".into(), Col::Passed),
+    ];
+    if ranks {
+        specs.push(("rank".into(), Col::Rank));
+        specs.push(("profile_rank".into(), Col::ProfileRank));
+    }
+    if points {
+        for (i, ind) in rb.indicators().iter().enumerate() {
+            let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
+                format!("points.{}", ind.id)
+            } else {
+                ind.id.clone()
+            };
+            specs.push((name, Col::Points(i)));
+        }
+    }
+    specs.push(("error_kind".into(), Col::ErrorKind));
+    specs.push(("error".into(), Col::Error));
+    specs
+}
+
+/// The schema of the compact table `to_arrow` makes of any batch scored by `rb`: every type
+/// follows from the rulebook (its scale, how many profiles and grades it has), none from the rows,
+/// so Spark and Dask can be told it before any row is scored. `Batch::table` builds its columns
+/// under this schema, and Arrow checks each column against its field there.
+pub fn result_schema(rb: &Rulebook, points: bool, ranks: bool) -> Schema {
+    let decimal = DataType::Decimal128(38, rb.scale() as i8);
+    let dictionary =
+        |labels: usize| DataType::Dictionary(Box::new(dictionary_key(labels)), Box::new(DataType::Utf8));
+    let fields = specs(rb, points, ranks).into_iter().map(|(name, col)| {
+        let ty = match col {
+            Col::Key | Col::ErrorKind | Col::Error => DataType::Utf8,
+            Col::Profile => dictionary(rb.profiles().len()),
+            Col::Grade => dictionary(rb.grades().len()),
+            Col::Total | Col::Max | Col::Points(_) => decimal.clone(),
+            Col::Passed => DataType::Boolean,
+            Col::Rank | Col::ProfileRank => DataType::Int64,
+        };
+        // Only `key` is never null: every row has its own key or its row number.
+        Field::new(name, ty, !matches!(col, Col::Key))
+    });
+    Schema::new(fields.collect::<Vec<_>>())
+}
+
+/// The key type of a dictionary of `labels` labels: the narrowest signed type that indexes them
+/// all, as pandas' categorical codes are (int8 up to 128 labels).
+fn dictionary_key(labels: usize) -> DataType {
+    if labels <= i8::MAX as usize + 1 {
+        DataType::Int8
+    } else if labels <= i16::MAX as usize + 1 {
+        DataType::Int16
+    } else {
+        DataType::Int32
     }
 }
 
@@ -518,14 +549,12 @@ fn categorical(
         let array = DictionaryArray::<K>::try_new(keys, labels).map_err(|e| e.to_string())?;
         Ok(Arc::new(array))
     }
-    let count = labels.len();
+    let key_type = dictionary_key(labels.len());
     let labels: ArrayRef = Arc::new(StringArray::from(labels));
-    if count <= i8::MAX as usize + 1 {
-        keyed::<Int8Type>(codes, key, labels)
-    } else if count <= i16::MAX as usize + 1 {
-        keyed::<Int16Type>(codes, key, labels)
-    } else {
-        keyed::<Int32Type>(codes, key, labels)
+    match key_type {
+        DataType::Int8 => keyed::<Int8Type>(codes, key, labels),
+        DataType::Int16 => keyed::<Int16Type>(codes, key, labels),
+        _ => keyed::<Int32Type>(codes, key, labels),
     }
 }
 

@@ -9,6 +9,7 @@ mod batch;
 mod columns;
 mod errors;
 mod frame;
+mod pickle;
 mod result;
 mod rulebook;
 mod text;
@@ -73,5 +74,7 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(builtin, m)?)?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(pickle::_restore_rulebook, m)?)?;
+    m.add_function(wrap_pyfunction!(pickle::_unpickle_compilations, m)?)?;
     Ok(())
 }

@@ -9,9 +9,10 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::UInt8Type;
 use arrow_array::{ArrayRef, BooleanArray};
 use kaoping::{BatchOptions, Cohort, ErrorKind, Format, Loader, RecordError, ScoreOptions};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
+use pyo3_arrow::PySchema;
 use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 
 use crate::batch::{Batch, Source};
@@ -306,6 +307,35 @@ impl PyRulebook {
             })
             .map_err(|e| errors::internal(e.to_string()))?;
         Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, input.unknown))
+    }
+
+    /// Whether the rulebook has relative rules (以最高值为满分): a row's points then depend on the
+    /// whole batch (its cohort), so a batch cannot be scored in independent pieces.
+    #[getter]
+    fn has_relative_rules(&self) -> bool {
+        self.rb.has_relative_rules()
+    }
+
+    /// The `pyarrow.Schema` of the table `score_many(...).to_arrow(points=…, ranks=…)` returns
+    /// for any batch this rulebook scores, known before any row is scored (for Spark's
+    /// `mapInArrow` and Dask's `meta`). Needs pyarrow.
+    #[pyo3(signature = (*, points = true, ranks = true))]
+    fn result_schema<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+        py.import("pyarrow").map_err(|_| {
+            PyImportError::new_err(
+                "Rulebook.result_schema() needs pyarrow, which is not installed: pip install pyarrow",
+            )
+        })?;
+        let schema = crate::batch::result_schema(&self.rb, points, ranks);
+        PySchema::new(Arc::new(schema)).into_pyarrow(py)
+    }
+
+    /// Pickling (Spark, Dask, multiprocessing): the rulebook travels as its text, format,
+    /// fingerprint and components, and each process compiles it once (`_restore_rulebook`).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let restore = py.import("kaoping._kaoping")?.getattr("_restore_rulebook")?;
+        let state = crate::pickle::state(py, &self.rb)?;
+        Ok((restore, PyTuple::new(py, [state])?))
     }
 
     /// Run the rulebook's embedded tests (`[[test]]`): every expectation that did not hold.
