@@ -96,8 +96,8 @@ pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordErr
 pub use eval::Status;
 pub use num::Rounding;
 pub use outcome::{
-    AdjustOutcome, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Lost, NextGrade, NodeOutcome,
-    Outcome, Read, Rescale, RulebookRef, SCHEMA,
+    AdjustOutcome, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind, Lost, NextGrade,
+    NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
 };
 pub use record::{Item, Record, Value};
 pub use render::{Lang, explain};

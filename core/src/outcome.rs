@@ -233,7 +233,7 @@ pub struct Lost {
     pub lost: Decimal,
 }
 
-/// The next better grade and how far away it is.
+/// The next better grade and how far away it is — or what holds the grade where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextGrade {
     /// The grade.
@@ -242,8 +242,34 @@ pub struct NextGrade {
     pub bound: Decimal,
     /// Whether the bound is strict (`above`).
     pub strict: bool,
-    /// Points needed.
-    pub gap: Decimal,
+    /// Points needed (`None` when the grade is held: no number of points reaches it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Decimal>,
+    /// What holds the grade where it is whatever the points: vetoes that fired with a score (the
+    /// total is set) or a grade ceiling, and grade rules that fired, capping at this grade or worse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked_by: Vec<Hold>,
+}
+
+/// A veto or grade rule that holds a result's grade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    /// `veto` or `grade_rule`.
+    pub kind: HoldKind,
+    /// The veto's id, or the grade rule's 1-based number (`#2`).
+    pub id: String,
+    /// The label (a grade rule without one: its condition).
+    pub label: String,
+}
+
+/// What kind of rule holds a grade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldKind {
+    /// A veto (一票否决).
+    Veto,
+    /// A grade rule.
+    GradeRule,
 }
 
 /// A scored record, fully explained.
@@ -488,27 +514,38 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
         None => None,
     };
     let next_grade = match (t.grade, &t.total) {
-        (Some(g), Some(total)) if g > 0 && !t.capped => {
+        (Some(g), Some(total)) if g > 0 => {
             let better = &book.grades[g as usize - 1];
-            match &better.bound {
-                Some(Bound::AtLeast(op)) => {
-                    let b = run.operand(op);
-                    Some(NextGrade {
-                        grade: better.label.clone(),
-                        bound: decimal(book, &b, "grade")?,
-                        strict: false,
-                        gap: decimal(book, &b.sub(total), "grade")?,
-                    })
-                }
-                Some(Bound::Above(op)) => {
-                    let b = run.operand(op);
-                    let need = b.add(&scale_unit).sub(total);
-                    Some(NextGrade {
-                        grade: better.label.clone(),
-                        bound: decimal(book, &b, "grade")?,
-                        strict: true,
-                        gap: decimal(book, &need, "grade")?,
-                    })
+            // Vetoes that set the total, and ceilings at this grade or worse, hold it here.
+            let mut blocked_by: Vec<Hold> = t
+                .vetoes
+                .iter()
+                .map(|&v| &book.vetoes[v as usize])
+                .filter(|v| v.score.is_some() || v.grade.is_some_and(|c| c >= g))
+                .map(|v| Hold { kind: HoldKind::Veto, id: v.id.clone(), label: v.label.clone() })
+                .collect();
+            blocked_by.extend(
+                t.grade_rules.iter().filter(|&&r| book.grade_rules[r as usize].at_most >= g).map(|&r| {
+                    let rule = &book.grade_rules[r as usize];
+                    Hold {
+                        kind: HoldKind::GradeRule,
+                        id: format!("#{}", r + 1),
+                        label: rule.label.clone().unwrap_or_else(|| rule.when.text.clone()),
+                    }
+                }),
+            );
+            // Only the last grade has no bound, and a better grade is never the last.
+            let bound = match &better.bound {
+                Some(Bound::AtLeast(op)) => Some((run.operand(op), false)),
+                Some(Bound::Above(op)) => Some((run.operand(op), true)),
+                None => None,
+            };
+            match bound {
+                Some((b, strict)) => {
+                    let need = if strict { b.add(&scale_unit).sub(total) } else { b.sub(total) };
+                    let gap = if blocked_by.is_empty() { Some(decimal(book, &need, "grade")?) } else { None };
+                    let bound = decimal(book, &b, "grade")?;
+                    Some(NextGrade { grade: better.label.clone(), bound, strict, gap, blocked_by })
                 }
                 None => None,
             }

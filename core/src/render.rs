@@ -158,9 +158,21 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
             let _ = write!(line, " · {} {g}", w.grade);
         }
         if let Some(n) = &o.next_grade {
-            let _ = match lang {
-                Lang::Zh => write!(line, " · 距「{}」还差 {} 分", n.grade, n.gap),
-                Lang::En => write!(line, " · {} points short of {}", n.gap, n.grade),
+            let holds: Vec<&str> = n.blocked_by.iter().map(|h| h.label.as_str()).collect();
+            let _ = match (lang, n.gap) {
+                (Lang::Zh, Some(gap)) => write!(line, " · 距「{}」还差 {gap} 分", n.grade),
+                (Lang::En, Some(gap)) => write!(line, " · {gap} points short of {}", n.grade),
+                (Lang::Zh, None) => {
+                    write!(line, " · 受「{}」限制，得分再高也达不到「{}」", holds.join("」「"), n.grade)
+                }
+                (Lang::En, None) => {
+                    write!(
+                        line,
+                        " · {} is out of reach whatever the points: held by {}",
+                        n.grade,
+                        holds.join(", ")
+                    )
+                }
             };
         }
         let _ = writeln!(s, "{line}");

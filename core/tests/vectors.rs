@@ -170,10 +170,13 @@ fn compare_outcome(expect: &J, o: &Outcome) -> Vec<String> {
         eq("lost", w, J::Array(got));
     }
     if let Some(w) = e.get("next_grade") {
-        let got = o
-            .next_grade
-            .as_ref()
-            .map_or(J::Null, |n| serde_json::json!({"grade": n.grade, "gap": n.gap.to_string()}));
+        let got = o.next_grade.as_ref().map_or(J::Null, |n| match n.gap {
+            Some(gap) => serde_json::json!({"grade": n.grade, "gap": gap.to_string()}),
+            None => serde_json::json!({
+                "grade": n.grade,
+                "blocked_by": n.blocked_by.iter().map(|h| h.id.clone()).collect::<Vec<_>>(),
+            }),
+        });
         eq("next_grade", w, got);
     }
     bad

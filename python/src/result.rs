@@ -114,10 +114,30 @@ impl ScoreResult {
             .collect()
     }
 
-    /// The next better grade and the points still needed, or `None`.
+    /// The next better grade and the points still needed, or `None` at the best grade. The gap is
+    /// `None` when the grade is held whatever the points (see `next_grade_blocked_by`).
     #[getter]
     fn next_grade<'py>(&self, py: Python<'py>) -> PyResult<Option<(String, Bound<'py, PyAny>)>> {
-        self.outcome.next_grade.as_ref().map(|n| Ok((n.grade.clone(), decimal_to_py(py, n.gap)?))).transpose()
+        self.outcome.next_grade.as_ref().map(|n| Ok((n.grade.clone(), opt_decimal(py, n.gap)?))).transpose()
+    }
+
+    /// What holds the grade where it is whatever the points, as `(kind, id, label)`: vetoes
+    /// (`"veto"`, their id) that set the total or cap the grade, and grade rules (`"grade_rule"`,
+    /// `"#1"`…) that cap it. Empty when points alone decide.
+    #[getter]
+    fn next_grade_blocked_by(&self) -> Vec<(String, String, String)> {
+        self.outcome
+            .next_grade
+            .iter()
+            .flat_map(|n| &n.blocked_by)
+            .map(|h| {
+                let kind = match h.kind {
+                    kaoping::HoldKind::Veto => "veto",
+                    kaoping::HoldKind::GradeRule => "grade_rule",
+                };
+                (kind.to_owned(), h.id.clone(), h.label.clone())
+            })
+            .collect()
     }
 
     /// Warnings (fields that are not inputs…).

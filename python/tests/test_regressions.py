@@ -139,3 +139,20 @@ def test_rulebook_ids_are_names_not_paths(tmp_path: Path) -> None:
         kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml", file_lookup=False)
     c = kaoping.Rulebook.from_file(tmp_path / "a" / "c.toml")
     kaoping.Rulebook.from_file(tmp_path / "a" / "p.toml", file_lookup=False, components=[c])
+
+
+def test_a_veto_holding_the_grade_is_named_not_a_gap() -> None:
+    rb = kaoping.builtin("sc.poverty.county-assessment")
+    r = rb.score({
+        "county": "甲县", "region": "秦巴山区", "rural_population": 200000, "poor_remaining": 3000,
+        "poor_reduction_plan": 5000, "poor_reduced": 5000, "village_exit_plan": 20, "villages_exited": 20,
+        "income_growth": 9, "sampled_exited": 500, "sampled_wrongly_exited": 0, "sampled_non_registered": 1000,
+        "sampled_missed": 0, "poor_villages": 40, "villages_with_leader": 40, "villages_with_unit": 40,
+        "villages_with_team": 40, "villages_with_secretary": 40, "villages_with_technician": 40,
+        "help_surveyed": 400, "help_satisfied": 380, "funds_allocated": 10000, "funds_spent": 9500,
+        "fund_performance": "优秀", "falsified": True,
+    })
+    assert (r.total, r.grade) == (Decimal("0.00"), "较差")
+    assert r.next_grade == ("一般", None)
+    assert r.next_grade_blocked_by == [("veto", "falsified", "弄虚作假、搞“数字脱贫”")]
+    assert "还差" not in r.explain() and "得分再高也达不到「一般」" in r.explain()

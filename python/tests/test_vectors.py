@@ -61,7 +61,11 @@ def compare_result(expect: dict[str, Any], r: kaoping.Result) -> list[str]:
         eq("lost", expect["lost"], [[i, text(x)] for i, _, x in r.lost()])
     if "next_grade" in expect:
         ng = r.next_grade
-        eq("next_grade", expect["next_grade"], None if ng is None else {"grade": ng[0], "gap": str(ng[1])})
+        held = r.next_grade_blocked_by
+        got = None if ng is None else (
+            {"grade": ng[0], "blocked_by": [h[1] for h in held]} if held else {"grade": ng[0], "gap": str(ng[1])}
+        )
+        eq("next_grade", expect["next_grade"], got)
     return bad
 
 

@@ -298,8 +298,19 @@ static void compare_outcome(const jval *e, const kp_result *res) {
         } else {
             sb_add(&b, "{\"grade\":");
             sb_value(&b, json_get(next, "grade"));
-            sb_add(&b, ",\"gap\":");
-            sb_value(&b, json_get(next, "gap"));
+            const jval *held = json_get(next, "blocked_by");
+            if (held) {
+                /* Held by vetoes or grade rules: their ids, no gap. */
+                sb_add(&b, ",\"blocked_by\":[");
+                for (size_t i = 0; i < held->count; i++) {
+                    if (i) sb_add(&b, ",");
+                    sb_value(&b, json_get(&held->items[i], "id"));
+                }
+                sb_add(&b, "]");
+            } else {
+                sb_add(&b, ",\"gap\":");
+                sb_value(&b, json_get(next, "gap"));
+            }
             sb_add(&b, "}");
         }
         compare_json("next_grade", json_get(e, "next_grade"), b.s);
