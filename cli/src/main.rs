@@ -107,6 +107,11 @@ enum Command {
         /// report with their errors (for scripts that read the results rather than the status).
         #[arg(long)]
         exit_zero: bool,
+        /// Refuse a table with a column that is no input of the rulebook (exit 2, naming what each
+        /// column probably meant) instead of ignoring it: a misspelt header leaves its input at its
+        /// default, which can turn a veto off.
+        #[arg(long)]
+        strict: bool,
     },
     /// Explain one unit in full: every indicator's points, the rule in words, the values read, vetoes, criteria, lost points.
     #[command(long_about = "Explain one unit in full. Either give the record as JSON \
@@ -168,7 +173,18 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, Fail> {
     match command {
-        Command::Score { rulebook, data, table, out, report, report_units, ranks, jobs, exit_zero } => {
+        Command::Score {
+            rulebook,
+            data,
+            table,
+            out,
+            report,
+            report_units,
+            ranks,
+            jobs,
+            exit_zero,
+            strict,
+        } => {
             if let Some(n) = jobs {
                 set_jobs(n)?;
             }
@@ -184,6 +200,7 @@ fn run(command: Command) -> Result<u8, Fail> {
                 report,
                 ranks,
                 report_units,
+                strict,
             };
             let code = score::run(&rb, &req)?;
             Ok(if exit_zero && code == SOME_FAILED { 0 } else { code })
@@ -291,7 +308,7 @@ fn explain(
     json: bool,
     table: &TableArgs,
 ) -> Result<u8, Fail> {
-    let opts = ScoreOptions { profile: profile(rb, table)?, as_of: as_of(table)?, cohort: None };
+    let opts = ScoreOptions { profile: profile(rb, table)?, as_of: as_of(table)?, ..ScoreOptions::default() };
     let outcome = match (data, record) {
         (None, Some(rec)) => {
             if score::has_relative(rb) {
@@ -355,6 +372,7 @@ fn explain(
                 as_of: opts.as_of,
                 explain: false,
                 parallel: true,
+                ..Default::default()
             };
             let line = all.lines[at];
             let scored = score::Scored::new(rb, all, &batch_opts);

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use kaoping::table::Encoding;
-use kaoping::{BatchOptions, Date, Record, RecordError, Rulebook};
+use kaoping::{BatchOptions, Date, Lang, Record, RecordError, Rulebook};
 
 use crate::data::{Chunk, ColumnChunk, Data, DataOptions, Streamed};
 use crate::fail::{Fail, SOME_FAILED};
@@ -47,6 +47,8 @@ pub struct Request {
     pub report_units: usize,
     /// CSV encoding of items tables.
     pub encoding: Option<Encoding>,
+    /// Refuse columns that are no input (exit 2) instead of ignoring them.
+    pub strict: bool,
 }
 
 /// Whether the rulebook has a relative rule (which needs the whole cohort).
@@ -93,14 +95,26 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             .filter(|m| rb.inputs().iter().any(|i| &i.name == *m && i.required))
             .cloned()
             .collect();
+        if req.strict && !cols.unknown.is_empty() {
+            let each = |lang| cols.unknown.iter().map(|c| c.column_warning(lang)).collect::<Vec<_>>();
+            return Err(Fail::unusable(
+                format!("{}：--strict 拒绝：{}", data.path, each(Lang::Zh).join("；")),
+                format!("{}: refused by --strict: {}", data.path, each(Lang::En).join("; ")),
+            ));
+        }
         if !cols.unknown.is_empty() {
+            let names: Vec<&str> = cols.unknown.iter().map(|c| c.name.as_str()).collect();
             eprintln!(
                 "提示：{} 的列 {} 不是考核方案的输入，已忽略 / note: column(s) {} of {} are not inputs (ignored)",
                 data.path,
-                cols.unknown.join("，"),
-                cols.unknown.join(", "),
+                names.join("，"),
+                names.join(", "),
                 data.path
             );
+            // A header close to an input's name or label is most likely a misspelling of it.
+            for c in cols.unknown.iter().filter(|c| c.suggestion.is_some()) {
+                eprintln!("警告：{} / warning: {}", c.column_warning(Lang::Zh), c.column_warning(Lang::En));
+            }
         }
         if !missing.is_empty() {
             eprintln!(
@@ -130,8 +144,12 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
     let gather = has_relative(rb) || req.ranks || req.report.is_some() || !req.items.is_empty();
     let layout = layout(rb, req.ranks);
     let mut sink = output::open(req.out.as_deref(), layout.clone())?;
-    let opts =
-        BatchOptions { profile: req.profile.clone(), as_of: req.as_of, explain: false, parallel: true };
+    let opts = BatchOptions {
+        profile: req.profile.clone(),
+        as_of: req.as_of,
+        parallel: true,
+        ..BatchOptions::default()
+    };
     let mut tally = Tally {
         path: data.path.clone(),
         columns: rb
@@ -166,7 +184,8 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
         }
         sink.finish()?;
         if let Some(path) = &req.report {
-            let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of);
+            let ignored = data.columns.as_ref().map_or(&[][..], |c| &c.unknown[..]);
+            let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of, ignored);
             std::fs::write(path, html).map_err(|e| {
                 Fail::unusable(
                     format!("无法写入报告 {path}：{e}"),

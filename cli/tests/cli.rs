@@ -1049,3 +1049,40 @@ fn the_readmes_first_command_succeeds() {
     let strict: Vec<String> = args.iter().filter(|a| *a != "--exit-zero").cloned().collect();
     assert_eq!(run_args(&strict).code, 1);
 }
+
+/// A misspelt or decorated header never passes silently: stderr names the column and what it
+/// probably meant, the report lists it, and --strict refuses the table (exit 2) before scoring.
+#[test]
+fn misspelt_columns_are_loud_and_strict_refuses_them() {
+    let text = std::fs::read_to_string(root().join("cli/tests/data/example.county-assessment.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = format!("{},是否弄虚作假", lines.next().unwrap());
+    let rows: Vec<String> = lines.map(|l| format!("{l},是")).collect();
+    let data = tmp("decorated.csv");
+    std::fs::write(&data, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let report = tmp("decorated.html");
+    let args = [
+        "score",
+        "builtin:example.county-assessment",
+        data.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    let r = kaoping(&args);
+    assert!(
+        r.stderr.contains(
+            "警告：列「是否弄虚作假」不是考核方案的输入，已忽略；是否应为「弄虚作假」（输入 falsified）？"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean \"弄虚作假\" (input falsified)?"), "{}", r.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("id=\"ignored-columns\"") && html.contains("是否应为「弄虚作假」"));
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let s = kaoping(&strict);
+    assert_eq!(s.code, 2, "{}", s.stderr);
+    assert!(s.stdout.is_empty(), "nothing scored: {}", s.stdout);
+    assert!(s.stderr.contains("refused by --strict") && s.stderr.contains("是否弄虚作假"), "{}", s.stderr);
+}

@@ -104,6 +104,7 @@ pub use render::{Lang, explain};
 pub use rulebook::{Cohort, IndicatorInfo, InputInfo, Loader, Rulebook, ScoreOptions};
 pub use rules::Note;
 pub use syntax::Format;
+pub use table::{NotAnInput, Unknown};
 pub use testcases::{TestFailure, TestReport};
 
 /// Rule notes (how each rule kind explains itself), for consumers of [`Outcome`].

@@ -610,7 +610,7 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
             .view
             .unknown
             .iter()
-            .map(|u| format!("field `{u}` is not an input of this rulebook (ignored)"))
+            .map(|u| crate::table::NotAnInput::in_book(book, u).field_warning(crate::Lang::En))
             .collect(),
     })
 }

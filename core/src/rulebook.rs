@@ -32,6 +32,8 @@ pub struct ScoreOptions {
     pub as_of: Option<Date>,
     /// Cohort figures for relative rules (needed when scoring one record alone).
     pub cohort: Option<Cohort>,
+    /// Fields that are not inputs: reported as warnings (default), or refused.
+    pub unknown: crate::table::Unknown,
 }
 
 /// Cohort figures for relative rules when a record is scored alone: the best value of each
@@ -675,6 +677,9 @@ impl Rulebook {
         let c = &self.0;
         let figures = opts.cohort.as_ref().map(|k| k.figures(c));
         let record = self.bind(record);
+        if let Some(e) = self.refused_fields(&record, opts.unknown, None) {
+            return Err(e);
+        }
         let req = Request {
             profile: opts.profile.as_deref().map_or(ProfileChoice::FromRecord, ProfileChoice::Named),
             as_of: opts.as_of,
@@ -685,6 +690,25 @@ impl Rulebook {
         outcome.ok_or_else(|| {
             RecordError::one(Issue::at(ErrorKind::Overflow, "outcome", "no explanation was built".into()))
         })
+    }
+
+    /// Under [`Unknown::Error`](crate::table::Unknown::Error), the error of a record with fields
+    /// that are not inputs (one `UnknownName` issue each, with what was probably meant).
+    pub(crate) fn refused_fields(
+        &self,
+        record: &Record,
+        unknown: crate::table::Unknown,
+        row: Option<usize>,
+    ) -> Option<RecordError> {
+        if unknown != crate::table::Unknown::Error || record.unknown_fields().is_empty() {
+            return None;
+        }
+        let issues = record
+            .unknown_fields()
+            .iter()
+            .map(|f| crate::table::NotAnInput::of(self, f).field_issue())
+            .collect();
+        Some(RecordError { row, key: eval::key_of(&self.0, &View::of(record)), issues })
     }
 
     /// Score a record given as JSON.

@@ -472,6 +472,7 @@ fn run_vector(path: &PathBuf) -> Vec<String> {
                 profile: opt_str(&c["profile"]),
                 as_of: c["as_of"].as_str().map(|d| d.parse::<Date>().unwrap()),
                 cohort: None,
+                ..ScoreOptions::default()
             };
             let e = &c["expect"];
             let typed = rb.score(&typed_record(&rb, &c["record"]), &opts);

@@ -56,6 +56,7 @@ impl KpOptions {
             as_of: self.score.as_of,
             explain: self.explain,
             parallel: self.parallel,
+            ..BatchOptions::default()
         }
     }
 }

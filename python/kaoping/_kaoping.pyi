@@ -83,6 +83,9 @@ def _restore_rulebook(state: tuple[Any, ...]) -> Rulebook:
 def _unpickle_compilations() -> int:
     """How many times this process has compiled a rulebook from a pickled state."""
 
+class KaopingWarning(UserWarning):
+    """A column or field kaoping did not use but will not hide (with what it probably meant)."""
+
 class KaopingError(Exception):
     """Base class of every kaoping error."""
 
@@ -286,6 +289,7 @@ class Rulebook:
         profile: Optional[str] = None,
         as_of: Optional[_DateLike] = None,
         cohort: Optional[Mapping[Union[str, tuple[str, Optional[str]]], _Number]] = None,
+        unknown: Literal["warn", "error", "ignore"] = "warn",
     ) -> Result: ...
     def score_many(
         self,
@@ -295,6 +299,7 @@ class Rulebook:
         as_of: Optional[_DateLike] = None,
         parallel: bool = True,
         explain: bool = False,
+        unknown: Literal["warn", "error", "ignore"] = "warn",
     ) -> Batch: ...
     def run_tests(self) -> list[TestFailure]: ...
 

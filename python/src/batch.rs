@@ -674,7 +674,8 @@ impl Batch {
         Ok(d)
     }
 
-    /// Columns of the input table that fill no input (ignored).
+    /// Columns of the input table (or keys of its records) that fill no input: ignored, and
+    /// warned about unless `unknown="ignore"`.
     #[getter]
     fn unknown_columns(&self) -> Vec<String> {
         self.unknown.clone()

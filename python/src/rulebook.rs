@@ -242,8 +242,11 @@ impl PyRulebook {
         values::opt_decimal(py, self.rb.max(profile))
     }
 
-    /// Score one record (a mapping of input names to values), with its full explanation.
-    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None))]
+    /// Score one record (a mapping of input names to values), with its full explanation. A key
+    /// that is no input is ignored with a `KaopingWarning` naming what it probably meant
+    /// (`unknown="warn"`), refused with `UnknownNameError` (`"error"`), or only listed in the
+    /// result's warnings (`"ignore"`).
+    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn"))]
     fn score(
         &self,
         py: Python<'_>,
@@ -251,13 +254,24 @@ impl PyRulebook {
         profile: Option<String>,
         as_of: Option<&Bound<'_, PyAny>>,
         cohort: Option<&Bound<'_, PyAny>>,
+        unknown: &str,
     ) -> PyResult<ScoreResult> {
+        let unknown = errors::UnknownArg::parse(unknown)?;
         let rec = values::record_from_mapping(&self.rb, &self.shape, record)?;
         let opts = ScoreOptions {
             profile,
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
+            unknown: unknown.core(),
         };
+        if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
+            let each: Vec<String> = rec
+                .unknown_fields()
+                .iter()
+                .map(|f| kaoping::NotAnInput::of(&self.rb, f).field_warning(kaoping::Lang::En))
+                .collect();
+            errors::warn(py, &each.join("; "))?;
+        }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
             Ok(outcome) => Ok(ScoreResult::new(outcome)),
@@ -269,7 +283,13 @@ impl PyRulebook {
     /// the Arrow PyCapsule interface (a pyarrow Table or RecordBatch, a polars DataFrame). Every
     /// row gets a slot, in order; a bad row's slot holds its error. Columns match inputs by name or
     /// by label. The GIL is released while the rows are converted and scored.
-    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false))]
+    ///
+    /// Columns (or keys) that fill no input are ignored with one `KaopingWarning` naming what each
+    /// probably meant (`unknown="warn"`); `unknown="error"` refuses a table with such a column
+    /// (`UnknownNameError`, nothing scored) and fails each record with such a key; `"ignore"` only
+    /// lists them in `Batch.unknown_columns`.
+    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn"))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score_many(
         &self,
         py: Python<'_>,
@@ -278,11 +298,21 @@ impl PyRulebook {
         as_of: Option<&Bound<'_, PyAny>>,
         parallel: bool,
         explain: bool,
+        unknown: &str,
     ) -> PyResult<Batch> {
+        let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
-        let opts =
-            BatchOptions { profile, as_of: as_of.map(values::date_from_py).transpose()?, explain, parallel };
+        let opts = BatchOptions {
+            profile,
+            as_of: as_of.map(values::date_from_py).transpose()?,
+            explain,
+            parallel,
+            unknown: unknown.core(),
+        };
         let input = gather(&self.rb, &self.shape, records)?;
+        if unknown == errors::UnknownArg::Error && !input.unknown.is_empty() {
+            return Err(errors::unknown_columns_error(py, &input.unknown));
+        }
         let (rb, shape) = (&self.rb, &self.shape);
         let (batch, source) = py
             .detach(|| -> Result<_, kaoping::ColumnsError> {
@@ -306,7 +336,14 @@ impl PyRulebook {
                 })
             })
             .map_err(|e| errors::internal(e.to_string()))?;
-        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, input.unknown))
+        // A table's columns were matched here; records' keys by the core.
+        let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
+        if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
+            let each: Vec<String> = not_inputs.iter().map(|c| c.column_warning(kaoping::Lang::En)).collect();
+            errors::warn(py, &each.join("; "))?;
+        }
+        let names = not_inputs.into_iter().map(|c| c.name).collect();
+        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names))
     }
 
     /// Whether the rulebook has relative rules (以最高值为满分): a row's points then depend on the
@@ -359,8 +396,8 @@ struct Gathered {
     source: Source,
     /// A pandas DataFrame's index, for `Batch.to_pandas`.
     index: Option<Py<PyAny>>,
-    /// Columns that fill no input.
-    unknown: Vec<String>,
+    /// Columns that fill no input, with what each probably meant.
+    unknown: Vec<kaoping::NotAnInput>,
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> (String, String) {
@@ -423,7 +460,7 @@ fn map_columns(
     rb: &kaoping::Rulebook,
     py: Python<'_>,
     names: &[String],
-) -> PyResult<(Vec<Option<usize>>, Vec<String>)> {
+) -> PyResult<(Vec<Option<usize>>, Vec<kaoping::NotAnInput>)> {
     let mut taken: Vec<(usize, &str)> = Vec::new();
     let mut unknown = Vec::new();
     let mut map = Vec::with_capacity(names.len());
@@ -442,8 +479,8 @@ fn map_columns(
                 map.push(Some(i));
             }
             None => {
-                if !n.starts_with("__index_level_") && !n.is_empty() {
-                    unknown.push(n.clone());
+                if !n.starts_with("__index_level_") && !n.trim().is_empty() {
+                    unknown.push(kaoping::NotAnInput::of(rb, n));
                 }
                 map.push(None);
             }

@@ -156,3 +156,39 @@ def test_a_veto_holding_the_grade_is_named_not_a_gap() -> None:
     assert r.next_grade == ("一般", None)
     assert r.next_grade_blocked_by == [("veto", "falsified", "弄虚作假、搞“数字脱贫”")]
     assert "还差" not in r.explain() and "得分再高也达不到「一般」" in r.explain()
+
+
+COUNTY = {"county": "丁镇", "region": "片区外", "population": 100000, "poor_population": 1000,
+          "income_growth": 12, "sampled": 300, "satisfied": 290}
+
+
+def test_a_misspelt_column_is_a_warning_naming_what_it_meant() -> None:
+    import pandas as pd
+
+    rb = kaoping.builtin("example.county-assessment")
+    df = pd.DataFrame([{**COUNTY, "是否弄虚作假": True}])
+    with pytest.warns(kaoping.KaopingWarning, match=r'did you mean "弄虚作假" \(input falsified\)\?'):
+        b = rb.score_many(df)
+    assert b.unknown_columns == ["是否弄虚作假"]
+    with pytest.raises(kaoping.UnknownNameError, match="是否弄虚作假"):
+        rb.score_many(df, unknown="error")
+    b = rb.score_many(df, unknown="ignore")  # no warning (pytest turns warnings into errors)
+    assert b.unknown_columns == ["是否弄虚作假"]
+    with pytest.raises(ValueError, match="unknown="):
+        rb.score_many(df, unknown="loud")
+
+
+def test_a_misspelt_field_is_a_warning_or_refused() -> None:
+    rb = kaoping.builtin("example.county-assessment")
+    record = {**COUNTY, "audit_isues": 5}
+    with pytest.warns(kaoping.KaopingWarning, match='did you mean "audit_issues"'):
+        r = rb.score(record)
+    assert r.warnings == ['field `audit_isues` is not an input of this rulebook (ignored); did you mean "audit_issues"?']
+    with pytest.raises(kaoping.UnknownNameError) as e:
+        rb.score(record, unknown="error")
+    assert e.value.field == "audit_isues"
+    with pytest.warns(kaoping.KaopingWarning, match="audit_isues"):
+        b = rb.score_many([record, COUNTY])
+    b = rb.score_many([record, COUNTY], unknown="error")
+    assert b.result(0) is None and b.result(1) is not None
+    assert [None if e is None else e.kind for e in b.errors] == ["UnknownName", None]

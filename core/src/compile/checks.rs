@@ -167,23 +167,22 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
     let dated = c.params.iter().any(|p| p.values.iter().any(|v| matches!(v, super::ParamValue::Dated(_))));
     let variants = variants(c);
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut check =
-        |operands: &[&Operand],
-         path: String,
-         pos,
-         run: &mut dyn FnMut(&dyn Fn(&Operand) -> Option<Num>) -> Vec<(ErrorKind, String)>| {
-            for (p, date) in cases(c, &variants, operands) {
-                let resolve = |op: &Operand| -> Option<Num> { c.operand_value(op, p, date) };
-                if operands.iter().any(|o| resolve(o).is_none()) {
-                    continue; // a parameter has no value on this date: scoring would say NoDatedValue
-                }
-                for (kind, msg) in run(&resolve) {
-                    if seen.insert((path.clone(), msg.clone())) {
-                        r.problem(kind, pos, &path, format!("{msg}{}", where_words(c, p, date, dated)));
-                    }
+    let mut check = |operands: &[&Operand],
+                     path: String,
+                     pos,
+                     run: &mut dyn FnMut(&Resolve<'_>) -> Vec<(ErrorKind, String)>| {
+        for (p, date) in cases(c, &variants, operands) {
+            let resolve = |op: &Operand| -> Option<Num> { c.operand_value(op, p, date) };
+            if operands.iter().any(|o| resolve(o).is_none()) {
+                continue; // a parameter has no value on this date: scoring would say NoDatedValue
+            }
+            for (kind, msg) in run(&resolve) {
+                if seen.insert((path.clone(), msg.clone())) {
+                    r.problem(kind, pos, &path, format!("{msg}{}", where_words(c, p, date, dated)));
                 }
             }
-        };
+        }
+    };
     let mut rule_checks = |rule: &Rule, path: String, pos| {
         let operands = rule.operands();
         check(&operands, path, pos, &mut |resolve| {
@@ -263,6 +262,7 @@ fn cases(c: &Compiled, variants: &[Vec<u32>], operands: &[&Operand]) -> Vec<(usi
         .collect();
     let mut out = Vec::new();
     let mut settings: HashSet<Vec<u32>> = HashSet::default();
+    #[allow(clippy::needless_range_loop)] // `p` indexes every parameter's variants, not one slice
     for p in 0..c.profiles.len() {
         if !settings.insert(params.iter().map(|&i| variants[i][p]).collect()) {
             continue;
@@ -281,6 +281,9 @@ fn cases(c: &Compiled, variants: &[Vec<u32>], operands: &[&Operand]) -> Vec<(usi
     }
     out
 }
+
+/// An operand's value in the case being checked (`None`: a dated parameter with no value yet).
+type Resolve<'a> = dyn Fn(&Operand) -> Option<Num> + 'a;
 
 fn profile_words(c: &Compiled, p: usize) -> String {
     if p == 0 { String::new() } else { format!(" in profile \"{}\"", c.profiles[p].name) }

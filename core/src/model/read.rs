@@ -375,6 +375,33 @@ fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The candidate a misspelt or decorated name most likely meant: the nearest by edit distance
+/// (within a third of the longer length, at least 1, never every character), or one the name
+/// contains or is contained in (a header `是否弄虚作假` for the label `弄虚作假`,
+/// `audit_issues_count` for `audit_issues`).
+/// Case and surrounding spaces are ignored. `None` when nothing is close.
+pub fn closest<'k>(name: &str, candidates: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    let name = name.trim().to_lowercase();
+    let len = name.chars().count();
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let clen = lower.chars().count();
+            if lower == name || clen == 0 {
+                return None;
+            }
+            let d = edit_distance(&name, &lower);
+            // Near: a few edits for the length, and never every character replaced (`备注` is
+            // not a misspelling of `县名`).
+            let near = d <= 1.max(clen.max(len) / 3) && d < clen.min(len);
+            let contained = clen >= 2 && len >= 2 && (name.contains(&lower) || lower.contains(&name));
+            (near || contained).then_some((d, c))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -391,6 +418,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_names_and_labels() {
+        let known = ["falsified", "弄虚作假", "audit_issues", "审计发现问题数"];
+        assert_eq!(closest("是否弄虚作假", known), Some("弄虚作假"));
+        assert_eq!(closest("audit_isues", known), Some("audit_issues"));
+        assert_eq!(closest("Audit_Issues ", known), None, "the same name is no suggestion");
+        assert_eq!(closest("审计问题数", known), Some("审计发现问题数"));
+        assert_eq!(closest("备注", known), None);
+        assert_eq!(closest("备注", ["县名"]), None, "two characters replaced of two is no misspelling");
+        assert_eq!(closest("x", known), None);
+    }
 
     #[test]
     fn suggests_near_keys() {
