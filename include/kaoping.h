@@ -629,7 +629,8 @@ typedef struct kp_result_node {
    */
   kp_node_status status;
   /**
-   * The exact value before rounding ("18.745"), when rounding changed it; else NULL.
+   * The exact value before rounding, when rounding changed it ("18.745"; "≈13.333333" when it
+   * has more than 6 places, the explanation's form); else NULL.
    */
   const char *exact;
   /**
@@ -732,7 +733,7 @@ typedef struct kp_next_grade {
    */
   const char *grade;
   /**
-   * Its bound, as decimal text.
+   * Its bound, as decimal text at the rulebook's scale ("30.00").
    */
   const char *bound;
   /**
