@@ -55,8 +55,9 @@ fi
 test "$(LD_LIBRARY_PATH="$prefix/lib" "$app/app-plain")" = 80.13
 # valgrind, exactly as the README runs it, on the static program; then on the shared one.
 valgrind_line=$(grep '^valgrind ' <<<"$readme_sh")
-(cd "$app" && eval "$valgrind_line" >/dev/null)
-(cd "$app" && eval "${valgrind_line/.\/app/./app-shared}" >/dev/null)
+for line in "$valgrind_line" "${valgrind_line/.\/app/./app-shared}"; do
+    (cd "$app" && eval "$line" >/dev/null 2>"$app/valgrind.log") || { cat "$app/valgrind.log" >&2; exit 1; }
+done
 
 # Without kp_shutdown() valgrind finds kaoping's caches and threads ("possibly lost"), and the
 # installed suppressions cover them: the README's program, and the example, which scores a
