@@ -112,6 +112,24 @@ pub extern "C" fn kp_shutdown() {
 mod tests {
     use super::*;
     use rayon::prelude::*;
+    use std::cell::RefCell;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Threads of the pool that have ended (counted by a thread-local's destructor, which runs
+    /// when its thread exits).
+    static ENDED: AtomicUsize = AtomicUsize::new(0);
+
+    struct CountsExit;
+
+    impl Drop for CountsExit {
+        fn drop(&mut self) {
+            ENDED.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    thread_local! {
+        static ON_EXIT: RefCell<Option<CountsExit>> = const { RefCell::new(None) };
+    }
 
     #[test]
     fn batches_run_on_the_pool_and_shutdown_ends_its_threads() {
@@ -120,8 +138,14 @@ mod tests {
         let sum: u64 = run(true, || (1..=1000u64).into_par_iter().sum());
         assert_eq!(sum, 500_500);
         assert!(!run(false, || rayon::current_thread_index().is_some()), "serial work stays here");
+        // Every thread of the pool counts its own end. Other tests may start batches meanwhile
+        // (kp_shutdown waits for them) or a new pool after it: neither changes this pool's count.
+        let ended_before = ENDED.load(Ordering::SeqCst);
+        let threads =
+            run(true, || rayon::broadcast(|_| ON_EXIT.with(|e| *e.borrow_mut() = Some(CountsExit))).len());
+        assert!(threads >= 1);
         kp_shutdown();
-        assert!(POOL.lock().unwrap().is_none(), "the pool is gone");
+        assert_eq!(ENDED.load(Ordering::SeqCst) - ended_before, threads, "every thread was joined");
         kp_shutdown(); // twice is harmless
         // And it comes back.
         assert_eq!(run(true, || (1..=10u64).into_par_iter().sum::<u64>()), 55);
