@@ -10,7 +10,7 @@
  *     if (kp_rulebook_builtin("example.county-assessment", &rb, &err) != KP_OK) { ... }
  *     kp_record *rec = NULL; kp_record_new(rb, &rec);
  *     kp_record_set_int(rec, "sampled", 320);
- *     kp_record_set_decimal(rec, "income_growth", "9.5");
+ *     kp_record_set_decimal(rec, "income_growth", "6");
  *     kp_result *res = NULL; char *total = NULL;
  *     if (kp_score(rb, rec, NULL, &res, &err) == KP_OK && kp_result_total(res, &total) == KP_OK)
  *         printf("%s\n", total);                        // "80.13", never a double
@@ -315,8 +315,8 @@ enum kp_status
    */
   KP_WRONG_TYPE = 6,
   /**
-   * No such thing: an indicator id not in the result, an input not in the rulebook, a row
-   * index beyond the batch.
+   * No such thing: an indicator id not in the result, an input or profile not in the rulebook,
+   * a row index beyond the batch, an index beyond a list (`kp_*_at`).
    */
   KP_NOT_FOUND = 7,
   /**
@@ -792,7 +792,7 @@ typedef struct kp_next_grade {
 #define KP_ENCODING_AUTO 0
 
 /**
- * UTF-8 (a leading BOM is skipped; the default for records and items).
+ * UTF-8 (the default for records and items; a CSV's leading BOM is skipped).
  */
 #define KP_ENCODING_UTF8 1
 

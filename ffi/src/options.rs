@@ -25,7 +25,7 @@ pub struct kp_options {
 pub type kp_encoding = i32;
 /// Detect: a UTF-8 BOM or valid UTF-8 is UTF-8, anything else GB18030 (the default for CSV).
 pub const KP_ENCODING_AUTO: kp_encoding = 0;
-/// UTF-8 (a leading BOM is skipped; the default for records and items).
+/// UTF-8 (the default for records and items; a CSV's leading BOM is skipped).
 pub const KP_ENCODING_UTF8: kp_encoding = 1;
 /// GB18030 (a superset of GBK and GB2312), as Chinese spreadsheets often save CSV and legacy
 /// databases hold text.

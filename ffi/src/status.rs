@@ -31,8 +31,8 @@ pub enum kp_status {
     /// 2.5 for an integer, a number for a text input, an item for an input that is not a list of
     /// items): nothing was set. Reported by the setter, not later when the record is scored.
     KP_WRONG_TYPE = 6,
-    /// No such thing: an indicator id not in the result, an input not in the rulebook, a row
-    /// index beyond the batch.
+    /// No such thing: an indicator id not in the result, an input or profile not in the rulebook,
+    /// a row index beyond the batch, an index beyond a list (`kp_*_at`).
     KP_NOT_FOUND = 7,
     /// The value exists but is null in this result (a criteria-only rulebook has no total, a
     /// left-out indicator has no points, a rulebook without criteria has no `passed`).
@@ -89,7 +89,9 @@ impl kp_status {
             kp_status::KP_WRONG_TYPE => {
                 "KP_WRONG_TYPE: the input's declared type never takes this kind of value\0"
             }
-            kp_status::KP_NOT_FOUND => "KP_NOT_FOUND: no such indicator, input or row\0",
+            kp_status::KP_NOT_FOUND => {
+                "KP_NOT_FOUND: no such indicator, input, profile, row or list element\0"
+            }
             kp_status::KP_NO_VALUE => "KP_NO_VALUE: the value is null in this result\0",
             kp_status::KP_LOAD_ERROR => "KP_LOAD_ERROR: the rulebook did not load\0",
             kp_status::KP_RECORD_ERROR => "KP_RECORD_ERROR: the record could not be scored\0",
