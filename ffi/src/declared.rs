@@ -4,8 +4,10 @@
 //! The strings live in the rulebook handle (made the first time one is asked for) and stay valid
 //! until `kp_rulebook_free`.
 
+use std::collections::HashMap;
 use std::ffi::{CString, c_char};
 use std::ptr;
+use std::sync::OnceLock;
 
 use kaoping_core::Rulebook;
 
@@ -120,11 +122,15 @@ struct IndicatorText {
 pub struct Declared {
     inputs: Vec<InputText>,
     indicators: Vec<IndicatorText>,
-    /// The declared profiles' names.
+    /// The declared profiles' names, as C gets them and as the rulebook has them (the same but
+    /// for a NUL, which C gets as U+FFFD), and their columns (below) by the name C gets.
     profiles: Vec<CString>,
-    /// Each indicator's points: `points[0]` with the base values, `points[p + 1]` in profile `p`.
-    points: Vec<Vec<CString>>,
-    /// The maximum total, the same way (`None` for a criteria-only rulebook).
+    profile_names: Vec<String>,
+    columns: HashMap<String, usize>,
+    /// Each indicator's points: column 0 with the base values, column `p + 1` in profile `p`.
+    /// Each column is made when first asked for: a rulebook may declare 65,534 profiles.
+    points: Vec<OnceLock<Vec<CString>>>,
+    /// The maximum total, by column (`None` for a criteria-only rulebook).
     max: Vec<Option<CString>>,
     grades: Vec<CString>,
     criteria: Vec<(CString, CString)>,
@@ -184,20 +190,21 @@ impl Declared {
             .collect();
         let names = rb.profiles();
         let each = std::iter::once(None).chain(names.iter().map(|p| Some(*p)));
-        let points = each
-            .clone()
-            .map(|p| {
-                rb.indicator_points(p).unwrap_or_default().iter().map(|d| c_string(&d.to_string())).collect()
-            })
-            .collect();
-        let max = each.map(|p| rb.max(p).map(|d| c_string(&d.to_string()))).collect();
+        let profiles: Vec<CString> = names.iter().map(|p| c_string(p)).collect();
+        let max: Vec<Option<CString>> = each.map(|p| rb.max(p).map(|d| c_string(&d.to_string()))).collect();
         let pairs =
             |v: Vec<(&str, &str)>| v.into_iter().map(|(id, label)| (c_string(id), c_string(label))).collect();
         Declared {
             inputs,
             indicators,
-            profiles: names.iter().map(|p| c_string(p)).collect(),
-            points,
+            profiles: profiles.clone(),
+            profile_names: names.iter().map(|p| (*p).to_owned()).collect(),
+            columns: profiles
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.to_string_lossy().into_owned(), i + 1))
+                .collect(),
+            points: (0..max.len()).map(|_| OnceLock::new()).collect(),
             max,
             grades: rb.grades().into_iter().map(c_string).collect(),
             criteria: pairs(rb.criteria()),
@@ -208,9 +215,17 @@ impl Declared {
     /// The column of [`Declared::points`] and [`Declared::max`] for `profile` (NULL: the base).
     fn column(&self, profile: Option<&str>) -> Result<usize, Failure> {
         let Some(name) = profile else { return Ok(0) };
-        let p = self.profiles.iter().position(|p| p.to_bytes() == name.as_bytes());
-        p.map(|p| p + 1).ok_or_else(|| {
+        self.columns.get(name).copied().ok_or_else(|| {
             Failure::new(kp_status::KP_NOT_FOUND, format!("the rulebook declares no profile `{name}`"))
+        })
+    }
+
+    /// Every indicator's points in `column`, as text (made on first use).
+    fn points(&self, rb: &Rulebook, column: usize) -> &[CString] {
+        self.points[column].get_or_init(|| {
+            let profile = column.checked_sub(1).map(|p| self.profile_names[p].as_str());
+            let points = rb.indicator_points(profile).unwrap_or_default();
+            points.iter().map(|d| c_string(&d.to_string())).collect()
         })
     }
 }
@@ -232,14 +247,13 @@ fn lend<T, U>(
     out: *mut U,
     what: &str,
     list: impl FnOnce(&Declared) -> &[T],
-    fill: impl FnOnce(&Declared, &T) -> U,
+    fill: impl FnOnce(&Book, &T) -> U,
 ) -> kp_status {
     status_only(|| {
         let book = borrow::<kp_rulebook>(rb, "rb")?;
         let out = Out::new(out, "out")?;
-        let d = book.declared();
-        let item = at(list(d), index, what)?;
-        out.set(fill(d, item));
+        let item = at(list(book.declared()), index, what)?;
+        out.set(fill(book, item));
         Ok(())
     })
 }
@@ -306,13 +320,13 @@ pub extern "C" fn kp_rulebook_indicator_at(
         out,
         "indicator",
         |d| &d.indicators,
-        |d, n| kp_indicator_info {
+        |b, n| kp_indicator_info {
             id: n.id.as_ptr(),
             label: n.label.as_ptr(),
             parent: opt_ptr(&n.parent),
             depth: n.depth,
             is_leaf: n.is_leaf,
-            points: d.points[0].get(index).map_or(ptr::null(), |c| c.as_ptr()),
+            points: b.declared().points(&b.rb, 0).get(index).map_or(ptr::null(), |c| c.as_ptr()),
             rule: opt_ptr(&n.rule),
             source: opt_ptr(&n.source),
         },
@@ -334,7 +348,7 @@ pub extern "C" fn kp_rulebook_indicator_points(
         let profile = c_str_opt(profile, "profile")?;
         let out = Out::new(out, "out")?;
         let d = book.declared();
-        let column = &d.points[d.column(profile)?];
+        let column = d.points(&book.rb, d.column(profile)?);
         out.set(at(column, index, "indicator")?.as_ptr());
         Ok(())
     })
