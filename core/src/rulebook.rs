@@ -391,6 +391,16 @@ impl Rulebook {
         Ok(rb)
     }
 
+    /// Drop the compiled built-in rulebooks [`Rulebook::builtin`] keeps for reuse. Rulebooks
+    /// already handed out stay valid; the next `builtin` call compiles its rulebook again. For a
+    /// long-running process that wants the memory back, and for leak checkers (valgrind): the cache
+    /// otherwise lives until the process exits.
+    pub fn clear_builtin_cache() {
+        let mut cache = builtin_cache().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A new map, not `clear()`: `clear` keeps the table's allocation.
+        *cache = HashMap::new();
+    }
+
     /// The ids of the built-in rulebooks.
     pub fn builtin_ids() -> Vec<&'static str> {
         BUILTINS.iter().map(|(k, _)| *k).collect()
@@ -519,6 +529,23 @@ impl Rulebook {
                 is_leaf: n.children.is_empty(),
             })
             .collect()
+    }
+
+    /// Every indicator's points (its maximum) in `profile` (`None`: the base values), in file
+    /// order as [`Rulebook::indicators`] lists them; `None` for a profile the rulebook does not
+    /// declare. Profiles may give an indicator other points than the base (`[profiles."X".points]`).
+    pub fn indicator_points(&self, profile: Option<&str>) -> Option<Vec<Decimal>> {
+        let c = &self.0;
+        let p = match profile {
+            None => 0,
+            Some(name) => *c.profile_index.get(name)? as usize,
+        };
+        Some(
+            c.points[p]
+                .iter()
+                .map(|n| n.to_decimal_at(c.meta.scale, c.meta.rounding).unwrap_or_default())
+                .collect(),
+        )
     }
 
     /// Inputs in declaration order (including those only components declare).

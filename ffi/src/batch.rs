@@ -93,7 +93,7 @@ impl KpBatch {
                 }
             }
         }
-        let batch = book.rb.score_batch(&records, &opts.batch());
+        let batch = crate::shutdown::run(opts.parallel, || book.rb.score_batch(&records, &opts.batch()));
         let mut summary = batch.summary().clone();
         if early.iter().any(Option::is_some) {
             // The stand-ins were counted under their own error kind: count the real ones.
@@ -307,9 +307,9 @@ pub extern "C" fn kp_batch_counts(batch: *const kp_batch, ok: *mut usize, failed
     })
 }
 
-/// Row `index` (0-based): `KP_OK` and its full result in `*result` (freed with `kp_result_free`),
-/// or `KP_RECORD_ERROR` and, when `err` is not NULL, its error in `*err`. `KP_NOT_FOUND` when
-/// `index` is not below `kp_batch_len`.
+/// Row `index` (0-based; its row is index + 1): `KP_OK` and its full result in `*result` (freed
+/// with `kp_result_free`), or `KP_RECORD_ERROR` and, when `err` is not NULL, its error in `*err`.
+/// `KP_NOT_FOUND` when `index` is not below `kp_batch_len`.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_row(
     batch: *const kp_batch,
@@ -393,7 +393,7 @@ pub extern "C" fn kp_batch_row_points(
     })
 }
 
-/// Row `index`'s key: its `key_field` value, else its 1-based row number (also for failed rows).
+/// Row `index`'s key: its `key_field` value, else its row (index + 1; also for failed rows).
 /// `*out` is freed with `kp_string_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_row_key(batch: *const kp_batch, index: usize, out: *mut *mut c_char) -> kp_status {
@@ -448,8 +448,8 @@ pub extern "C" fn kp_batch_row_profile_rank(
     })
 }
 
-/// Row `index`'s 1-based line in its CSV source (failed rows too). `KP_NO_VALUE` for batches not
-/// read from CSV.
+/// Row `index`'s line: the 1-based line of its CSV source where it starts (failed rows too; see
+/// Rows at the top). `KP_NO_VALUE` for batches not read from CSV.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_row_line(batch: *const kp_batch, index: usize, out: *mut usize) -> kp_status {
     status_only(|| {

@@ -164,5 +164,6 @@ int main(int argc, char **argv) {
     test_ids_are_names_not_paths(argv[1]);
     test_component_reading_no_data();
     test_list_defaults();
+    kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_regressions");
 }
