@@ -96,10 +96,14 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             .cloned()
             .collect();
         if req.strict && !cols.unknown.is_empty() {
-            let each = |lang| cols.unknown.iter().map(|c| c.column_warning(lang)).collect::<Vec<_>>();
+            let all = |lang| kaoping::NotAnInput::warning_for(&cols.unknown, false, lang);
             return Err(Fail::unusable(
-                format!("{}：--strict 拒绝：{}", data.path, each(Lang::Zh).join("；")),
-                format!("{}: refused by --strict: {}", data.path, each(Lang::En).join("; ")),
+                format!("{}：--strict 拒绝：{}", data.path, all(Lang::Zh).replace("已忽略", "已拒绝")),
+                format!(
+                    "{}: refused by --strict: {}",
+                    data.path,
+                    all(Lang::En).replace("(ignored)", "(refused)")
+                ),
             ));
         }
         if !cols.unknown.is_empty() {

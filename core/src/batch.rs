@@ -845,8 +845,10 @@ impl Rulebook {
         let binding = columns.bind(self)?;
         let not_inputs = columns.not_inputs(self, &binding);
         if opts.unknown == crate::table::Unknown::Error && !not_inputs.is_empty() {
-            let each: Vec<String> = not_inputs.iter().map(|c| c.column_warning(crate::Lang::En)).collect();
-            return Err(ColumnsError { message: format!("refused (strict mode): {}", each.join("; ")) });
+            let all = crate::table::NotAnInput::warning_for(&not_inputs, false, crate::Lang::En);
+            return Err(ColumnsError {
+                message: format!("refused (strict mode): {}", all.replace("(ignored)", "(refused)")),
+            });
         }
         let src = columnar::ColumnSource { columns, binding: &binding };
         let mut batch = self.score_source(

@@ -207,6 +207,28 @@ impl NotAnInput {
         }
     }
 
+    /// One warning for many columns (or fields, `fields = true`): each once, those with a
+    /// suggestion first, at most ten named and then how many more.
+    pub fn warning_for(all: &[NotAnInput], fields: bool, lang: crate::Lang) -> String {
+        const SHOWN: usize = 10;
+        let mut seen = std::collections::HashSet::new();
+        let mut unique: Vec<&NotAnInput> = all.iter().filter(|c| seen.insert(c.name.as_str())).collect();
+        unique.sort_by_key(|c| c.suggestion.is_none()); // stable: order met within each group
+        let mut parts: Vec<String> = unique
+            .iter()
+            .take(SHOWN)
+            .map(|c| if fields { c.field_warning(lang) } else { c.column_warning(lang) })
+            .collect();
+        if unique.len() > SHOWN {
+            let more = unique.len() - SHOWN;
+            parts.push(match lang {
+                crate::Lang::Zh => format!("另有 {more} 个"),
+                crate::Lang::En => format!("and {more} more"),
+            });
+        }
+        parts.join(if lang == crate::Lang::Zh { "；" } else { "; " })
+    }
+
     /// The warning for a record's field.
     pub fn field_warning(&self, lang: crate::Lang) -> String {
         match lang {

@@ -13,6 +13,7 @@ __version__: str
 __all__ = [
     "__version__",
     "KaopingError",
+    "KaopingWarning",
     "RulebookError",
     "InputError",
     "EvaluationError",
@@ -47,6 +48,7 @@ __all__ = [
     "Result",
     "Batch",
     "Results",
+    "Loc",
     "Indicator",
     "Input",
     "TestFailure",
@@ -95,6 +97,9 @@ class KaopingError(Exception):
     issues: Sequence[Issue]
     rulebook: Optional[str]
     row: Optional[int]
+    """The row's number counting from 1, as in messages (not an index label)."""
+    index: Any
+    """In a batch: the row's label in `Batch.to_pandas()`'s index (for `res.loc[e.index]`)."""
     key: Optional[str]
     field: Optional[str]
     value: Optional[str]
@@ -301,6 +306,9 @@ class Rulebook:
         explain: bool = False,
         unknown: Literal["warn", "error", "ignore"] = "warn",
     ) -> Batch: ...
+    def check_columns(
+        self, columns: Sequence[str], *, unknown: Literal["warn", "error", "ignore"] = "warn"
+    ) -> list[str]: ...
     def run_tests(self) -> list[TestFailure]: ...
 
 @final
@@ -358,6 +366,12 @@ class Results:
     def __iter__(self) -> Iterator[Optional[Result]]: ...
 
 @final
+class Loc:
+    """`Batch.loc[label]`: a row's `Result` (or `None` where it failed) by its index label."""
+
+    def __getitem__(self, key: Any, /) -> Optional[Result]: ...
+
+@final
 class Batch:
     """A scored batch: every input row has a slot, in input order."""
 
@@ -377,7 +391,12 @@ class Batch:
     def to_pandas(
         self, *, dtype_backend: Optional[Literal["pyarrow"]] = None, points: bool = True, ranks: bool = True
     ) -> Any: ...
-    def lowest(self, n: int = 20) -> list[int]: ...
+    def lowest(self, n: int = 20) -> list[Any]:
+        """Labels of `to_pandas()`'s index (the input DataFrame's labels, else positions from 0)."""
+    def label(self, i: int) -> Any: ...
+    def positions(self, labels: Iterable[Any]) -> list[int]: ...
+    @property
+    def loc(self) -> Loc: ...
     @property
     def _path(self) -> str: ...
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...

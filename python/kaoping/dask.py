@@ -77,7 +77,8 @@ def _score_partition(
     keep: Sequence[str],
 ) -> "pandas.DataFrame":
     # One core per partition: Dask runs partitions side by side already.
-    batch = rb.score_many(part, profile=profile, as_of=as_of, parallel=False)
+    # The header was checked once, before the partitions went out (score): quiet here.
+    batch = rb.score_many(part, profile=profile, as_of=as_of, parallel=False, unknown="ignore")
     out = batch.to_pandas(points=points, ranks=False)
     if keep:
         out = part[list(keep)].join(out)
@@ -93,6 +94,7 @@ def score(
     as_of: Any = None,
     keep: Sequence[str] = (),
     ranks: bool = False,
+    unknown: str = "warn",
 ) -> "dask.dataframe.DataFrame":
     """Score every row of ``ddf`` with ``rb``, partition by partition (``map_partitions``).
 
@@ -105,13 +107,16 @@ def score(
     number within its partition: keep an id column or use the index.
 
     ``ranks=True`` and rulebooks with relative rules are refused (ValueError): both need the
-    whole table at once.
+    whole table at once. Columns that are no input (other than ``keep``) are checked once, here,
+    as ``score_many`` checks them: ``unknown="warn"`` (one ``KaopingWarning``), ``"error"``
+    (``UnknownNameError``, nothing scored) or ``"ignore"``.
     """
     refuse_whole_table_work(rb, ranks, "kaoping.dask.score")
     keep = list(keep)
     missing = [c for c in keep if c not in ddf.columns]
     if missing:
         raise KeyError(f"keep: no column {missing[0]!r} in the DataFrame")
+    rb.check_columns([str(c) for c in ddf.columns if c not in keep], unknown=unknown)
     meta = result_meta(rb, points=points, index=ddf._meta.index)
     clash = [c for c in keep if c in meta.columns]
     if clash:

@@ -68,6 +68,7 @@ def score(
     as_of: Any = None,
     keep: Sequence[str] = (),
     ranks: bool = False,
+    unknown: str = "warn",
 ) -> "pyspark.sql.DataFrame":
     """Score every row of ``df`` with ``rb`` on Spark's executors (``mapInArrow``).
 
@@ -78,7 +79,10 @@ def score(
     is each row's number within its Arrow batch: keep an id column.
 
     ``ranks=True`` and rulebooks with relative rules are refused (ValueError): both need the
-    whole table at once (``rank_columns`` ranks the result).
+    whole table at once (``rank_columns`` ranks the result). Columns that are no input (other
+    than ``keep``) are checked once, on the driver, as ``score_many`` checks them:
+    ``unknown="warn"`` (one ``KaopingWarning``), ``"error"`` (``UnknownNameError``, nothing
+    scored) or ``"ignore"``.
     """
     import pyarrow as pa
     from pyspark.sql.types import StructType
@@ -88,6 +92,7 @@ def score(
     missing = [c for c in keep if c not in df.columns]
     if missing:
         raise KeyError(f"keep: no column {missing[0]!r} in the DataFrame")
+    rb.check_columns([c for c in df.columns if c not in keep], unknown=unknown)
     arrow_schema = arrow_result_schema(rb, points=points)
     clash = [c for c in keep if c in arrow_schema.names]
     if clash:
@@ -97,7 +102,8 @@ def score(
     def score_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             # One core per task: Spark runs tasks side by side already.
-            scored = rb.score_many(batch, profile=profile, as_of=as_of, parallel=False)
+            # The header was checked once, on the driver (above): quiet here.
+            scored = rb.score_many(batch, profile=profile, as_of=as_of, parallel=False, unknown="ignore")
             table = scored.to_arrow(points=points, ranks=False).cast(arrow_schema)
             for name in reversed(keep):
                 table = table.add_column(0, batch.schema.field(name), pa.chunked_array([batch.column(name)]))

@@ -617,14 +617,17 @@ impl Batch {
     }
 
     /// Every row's error (an `InputError` or `EvaluationError` subclass), `None` where the row
-    /// scored. One slot per input row.
+    /// scored. One slot per input row. Each error's `row` is the row's number counting from 1 (as
+    /// in messages); its `index` is the label of `to_pandas()`'s index for that row (the input
+    /// DataFrame's index label, or the position from 0 where the input had no index), so that
+    /// `res.loc[e.index]` is the failed row whatever order the input was in.
     #[getter]
     fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = self.errors.get_or_try_init(py, || {
             let l = PyList::empty(py);
             for row in self.batch.rows() {
                 match row.error() {
-                    Some(e) => l.append(errors::record_error_value(py, e)?)?,
+                    Some(e) => l.append(self.error_value(py, row.index(), e)?)?,
                     None => l.append(py.None())?,
                 }
             }
@@ -633,17 +636,50 @@ impl Batch {
         Ok(list.bind(py).clone())
     }
 
+    /// The label of row `i` in `to_pandas()`'s index: the input DataFrame's label, or `i`.
+    fn label<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.check(i)?;
+        self.label_at(py, i)
+    }
+
+    /// The rows of these labels of `to_pandas()`'s index (see `label`), as positions from 0.
+    fn positions(&self, py: Python<'_>, labels: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+        match &self.index {
+            None => labels.try_iter()?.map(|l| self.check(l?.extract::<isize>()?)).collect(),
+            Some(index) => {
+                let idx = index.bind(py);
+                let mut out = Vec::new();
+                for l in labels.try_iter()? {
+                    let l = l?;
+                    let at = idx.call_method1("get_loc", (&l,)).map_err(|_| {
+                        pyo3::exceptions::PyKeyError::new_err(format!(
+                            "{} is not a label of the input's index",
+                            l.repr().map(|r| r.to_string()).unwrap_or_default()
+                        ))
+                    })?;
+                    out.push(at.extract::<usize>().map_err(|_| {
+                        PyValueError::new_err(format!(
+                            "the label {} is not unique in the input's index",
+                            l.repr().map(|r| r.to_string()).unwrap_or_default()
+                        ))
+                    })?);
+                }
+                Ok(out)
+            }
+        }
+    }
+
     /// Row `i`'s `Result`, or `None` if it failed.
     fn result(&self, py: Python<'_>, i: isize) -> PyResult<Option<ScoreResult>> {
         let i = self.check(i)?;
         Ok(py.detach(|| self.outcome(i)).map(ScoreResult::new))
     }
 
-    /// Row `i`'s error, or `None` if it scored.
+    /// Row `i`'s error (`i` a position from 0), or `None` if it scored.
     fn error<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
         let i = self.check(i)?;
         match self.batch.row(i).error() {
-            Some(e) => errors::record_error_value(py, e),
+            Some(e) => self.error_value(py, i, e),
             None => Ok(py.None().into_bound(py)),
         }
     }
@@ -746,30 +782,22 @@ impl Batch {
         Ok(df)
     }
 
-    /// The `n` rows with the lowest totals (row numbers from 0, lowest first; ties in row order;
-    /// failed rows left out): the ones to look at first. `batch.result(i)` explains one of them
-    /// from its own values, without scoring the batch again.
+    /// The `n` rows with the lowest totals, lowest first (ties in row order; failed rows left
+    /// out): the ones to look at first. Given as labels of `to_pandas()`'s index — the input
+    /// DataFrame's index labels, or positions from 0 where the input had no index — so
+    /// `res.loc[batch.lowest(3)]` is those rows even after `df.sort_values(...)`.
+    /// `batch.loc[label]` explains one of them from its own values, without scoring again.
     #[pyo3(signature = (n = 20))]
-    fn lowest(&self, py: Python<'_>, n: usize) -> Vec<usize> {
-        py.detach(|| {
-            let units = self.batch.total_units();
-            let mut scored: Vec<(Decimal, usize)> = units
-                .iter()
-                .enumerate()
-                .filter_map(|(i, u)| match u {
-                    Some(u) => Some((Decimal::new(*u, self.rb.scale()), i)),
-                    None => self.batch.row(i).total().map(|t| (t, i)),
-                })
-                .collect();
-            let n = n.min(scored.len());
-            if n == 0 {
-                return Vec::new();
-            }
-            scored.select_nth_unstable(n - 1);
-            scored.truncate(n);
-            scored.sort_unstable();
-            scored.into_iter().map(|(_, i)| i).collect()
-        })
+    fn lowest<'py>(&self, py: Python<'py>, n: usize) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let rows = self.lowest_rows(py, n);
+        rows.into_iter().map(|i| self.label_at(py, i)).collect()
+    }
+
+    /// `batch.loc[label]`: a row's `Result` (or `None` where it failed) by its label in
+    /// `to_pandas()`'s index, as pandas' `.loc` finds it.
+    #[getter]
+    fn loc(slf: &Bound<'_, Self>) -> Loc {
+        Loc { batch: slf.clone().unbind() }
     }
 
     /// Which path scored the batch: "records" (mappings), "typed columns" (a table's columns
@@ -826,5 +854,65 @@ mod tests {
             number.append_to(&mut text, i);
             assert_eq!(text, i.to_string().as_bytes());
         }
+    }
+}
+
+impl Batch {
+    /// The positions of the `n` lowest totals, lowest first.
+    fn lowest_rows(&self, py: Python<'_>, n: usize) -> Vec<usize> {
+        py.detach(|| {
+            let units = self.batch.total_units();
+            let mut scored: Vec<(Decimal, usize)> = units
+                .iter()
+                .enumerate()
+                .filter_map(|(i, u)| match u {
+                    Some(u) => Some((Decimal::new(*u, self.rb.scale()), i)),
+                    None => self.batch.row(i).total().map(|t| (t, i)),
+                })
+                .collect();
+            let n = n.min(scored.len());
+            if n == 0 {
+                return Vec::new();
+            }
+            scored.select_nth_unstable(n - 1);
+            scored.truncate(n);
+            scored.sort_unstable();
+            scored.into_iter().map(|(_, i)| i).collect()
+        })
+    }
+
+    /// Row `i`'s label in `to_pandas()`'s index.
+    fn label_at<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
+        match &self.index {
+            Some(index) => index.bind(py).get_item(i),
+            None => Ok(i.into_pyobject(py)?.into_any()),
+        }
+    }
+
+    /// A row's error as a Python exception, with `index` (its label) set.
+    fn error_value<'py>(
+        &self,
+        py: Python<'py>,
+        i: usize,
+        e: &kaoping::RecordError,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let exc = errors::record_error_value(py, e)?;
+        exc.setattr("index", self.label_at(py, i)?)?;
+        Ok(exc)
+    }
+}
+
+/// `Batch.loc`: rows by their label in `to_pandas()`'s index.
+#[pyclass(frozen, module = "kaoping")]
+pub struct Loc {
+    batch: Py<Batch>,
+}
+
+#[pymethods]
+impl Loc {
+    fn __getitem__(&self, py: Python<'_>, label: &Bound<'_, PyAny>) -> PyResult<Option<ScoreResult>> {
+        let b = self.batch.get();
+        let at = b.positions(py, pyo3::types::PyList::new(py, [label])?.as_any())?;
+        b.result(py, at[0] as isize)
     }
 }

@@ -84,8 +84,8 @@ fn kind_doc(kind: ErrorKind) -> &'static str {
 
 /// Instance attributes every kaoping exception has, with their class-level defaults (so that an
 /// attribute of another group reads as `None` rather than raising `AttributeError`).
-const NONE_ATTRS: [&str; 9] =
-    ["rulebook", "row", "key", "field", "value", "indicator", "cause", "kind", "code"];
+const NONE_ATTRS: [&str; 10] =
+    ["rulebook", "row", "index", "key", "field", "value", "indicator", "cause", "kind", "code"];
 
 fn make_class<'py>(
     py: Python<'py>,
@@ -120,13 +120,16 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             "Base class of every kaoping error. `kind` is the spec's error kind (e.g. \"MissingInput\"), `code` its stable number.",
             None,
         )?;
-        let warning = make_class(
-            py,
-            "KaopingWarning",
-            vec![py.get_type::<pyo3::exceptions::PyUserWarning>().into_any()],
-            "Something kaoping did not use but will not hide: a column or field that is no input of the rulebook (with what it probably meant). `unknown=\"error\"` refuses instead.",
-            None,
-        )?;
+        let warning = {
+            let ns = PyDict::new(py);
+            ns.set_item("__module__", "kaoping")?;
+            ns.set_item(
+                "__doc__",
+                "Something kaoping did not use but will not hide: a column or field that is no input of the rulebook (with what it probably meant). `unknown=\"error\"` refuses instead.",
+            )?;
+            let bases = PyTuple::new(py, [py.get_type::<pyo3::exceptions::PyUserWarning>()])?;
+            py.get_type::<PyType>().call1(("KaopingWarning", bases, ns))?.cast_into::<PyType>()?
+        };
         let group = |name: &str, doc: &str| make_class(py, name, vec![base.clone().into_any()], doc, None);
         let rulebook = group(
             "RulebookError",
@@ -228,8 +231,8 @@ impl UnknownArg {
 
 /// The error for columns refused under `unknown="error"`.
 pub fn unknown_columns_error(py: Python<'_>, columns: &[kaoping::NotAnInput]) -> PyErr {
-    let each: Vec<String> = columns.iter().map(|c| c.column_warning(kaoping::Lang::En)).collect();
-    let message = format!("refused (unknown=\"error\"): {}", each.join("; "));
+    let all = kaoping::NotAnInput::warning_for(columns, false, kaoping::Lang::En);
+    let message = format!("refused (unknown=\"error\"): {}", all.replace("(ignored)", "(refused)"));
     let build = || -> PyResult<PyErr> {
         let cls = class_of(py, ErrorKind::UnknownName)?;
         let e = cls.call1((message.clone(),))?;

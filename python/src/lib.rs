@@ -68,6 +68,7 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<result::ScoreResult>()?;
     m.add_class::<batch::Batch>()?;
     m.add_class::<batch::Results>()?;
+    m.add_class::<batch::Loc>()?;
     m.add_class::<rulebook::Indicator>()?;
     m.add_class::<rulebook::Input>()?;
     m.add_class::<rulebook::TestFailure>()?;

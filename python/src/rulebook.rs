@@ -265,12 +265,9 @@ impl PyRulebook {
             unknown: unknown.core(),
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
-            let each: Vec<String> = rec
-                .unknown_fields()
-                .iter()
-                .map(|f| kaoping::NotAnInput::of(&self.rb, f).field_warning(kaoping::Lang::En))
-                .collect();
-            errors::warn(py, &each.join("; "))?;
+            let all: Vec<kaoping::NotAnInput> =
+                rec.unknown_fields().iter().map(|f| kaoping::NotAnInput::of(&self.rb, f)).collect();
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&all, true, kaoping::Lang::En))?;
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
@@ -339,11 +336,32 @@ impl PyRulebook {
         // A table's columns were matched here; records' keys by the core.
         let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
         if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
-            let each: Vec<String> = not_inputs.iter().map(|c| c.column_warning(kaoping::Lang::En)).collect();
-            errors::warn(py, &each.join("; "))?;
+            let fields = matches!(batch_source_is_records(&source), true);
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, kaoping::Lang::En))?;
         }
         let names = not_inputs.into_iter().map(|c| c.name).collect();
         Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names))
+    }
+
+    /// The names among `columns` that fill no input of this rulebook, checked as `score_many`
+    /// checks a table's header: with `unknown="warn"` one `KaopingWarning` names each and what it
+    /// probably meant, `"error"` raises `UnknownNameError`, `"ignore"` says nothing. For callers
+    /// that score a table in pieces (Spark, Dask): check the header once, then score the pieces
+    /// with `unknown="ignore"`.
+    #[pyo3(signature = (columns, *, unknown = "warn"))]
+    fn check_columns(&self, py: Python<'_>, columns: Vec<String>, unknown: &str) -> PyResult<Vec<String>> {
+        let unknown = errors::UnknownArg::parse(unknown)?;
+        let (_, not_inputs) = map_columns(&self.rb, py, &columns)?;
+        match unknown {
+            errors::UnknownArg::Error if !not_inputs.is_empty() => {
+                return Err(errors::unknown_columns_error(py, &not_inputs));
+            }
+            errors::UnknownArg::Warn if !not_inputs.is_empty() => {
+                errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, false, kaoping::Lang::En))?;
+            }
+            _ => {}
+        }
+        Ok(not_inputs.into_iter().map(|c| c.name).collect())
     }
 
     /// Whether the rulebook has relative rules (以最高值为满分): a row's points then depend on the
@@ -398,6 +416,11 @@ struct Gathered {
     index: Option<Py<PyAny>>,
     /// Columns that fill no input, with what each probably meant.
     unknown: Vec<kaoping::NotAnInput>,
+}
+
+/// Whether what was scored were records (mappings: their keys are fields) rather than a table.
+fn batch_source_is_records(source: &Source) -> bool {
+    matches!(source, Source::Records(_))
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> (String, String) {

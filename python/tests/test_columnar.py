@@ -484,7 +484,9 @@ def test_duplicate_column_names(small: kaoping.Rulebook) -> None:
         small.score_many(df)
     # Duplicate names of columns that fill nothing are no one's business.
     t = pa.Table.from_arrays([pa.array([10]), pa.array(["a"]), pa.array(["b"])], names=["n", "note", "note"])
-    b = small.score_many(t)
+    with pytest.warns(kaoping.KaopingWarning) as w:
+        b = small.score_many(t)
+    assert len(w) == 1 and str(w[0].message).count('"note"') == 1  # named once
     assert b._path == TYPED and outcomes(b)[0][0] == Decimal("50.00")
 
 

@@ -50,7 +50,8 @@ def frame() -> Any:
 
 
 def one_process(rb: kaoping.Rulebook, df: Any, points: bool = True) -> Any:
-    return rb.score_many(df, parallel=False).to_pandas(points=points, ranks=False)
+    # row_id is carried, not scored (the helpers leave kept columns out of the check).
+    return rb.score_many(df, parallel=False, unknown="ignore").to_pandas(points=points, ranks=False)
 
 
 ROW = r"^record row (\d+)\b"
@@ -77,7 +78,7 @@ def same(got: Any, want: Any, ddf: Any, keyed: bool = False) -> None:
 @pytest.mark.parametrize("points", [True, False])
 def test_dask_scores_like_one_process(client: Any, cab: kaoping.Rulebook, frame: Any, points: bool) -> None:
     ddf = dd.from_pandas(frame, npartitions=8)
-    got = kaoping.dask.score(ddf, cab, points=points).compute()
+    got = kaoping.dask.score(ddf, cab, points=points, unknown="ignore").compute()
     same(got, one_process(cab, frame, points=points), ddf)
     # Each row keeps its slot: the failed rows are the ones made bad, with their error.
     assert got.index[got["error_kind"].notna()].tolist() == BAD
@@ -99,10 +100,10 @@ def test_keys_of_another_column_and_rows_by_index(client: Any, cab: kaoping.Rule
 
 
 def test_ranks_afterwards_as_the_readme_says(client: Any, cab: kaoping.Rulebook, frame: Any) -> None:
-    got = kaoping.dask.score(dd.from_pandas(frame, npartitions=4), cab, points=False).compute()
+    got = kaoping.dask.score(dd.from_pandas(frame, npartitions=4), cab, points=False, unknown="ignore").compute()
     rank = got["total"].rank(method="min", ascending=False).astype("Int64")
     profile_rank = got["total"].astype(object).groupby(got["profile"], observed=True).rank(method="min", ascending=False)
-    want = cab.score_many(frame).to_pandas(points=False)
+    want = cab.score_many(frame, unknown="ignore").to_pandas(points=False)
     pd.testing.assert_series_equal(rank, want["rank"], check_names=False)
     pd.testing.assert_series_equal(profile_rank.astype("Int64"), want["profile_rank"], check_names=False)
     assert want["rank"].isna().sum() == len(BAD)
@@ -114,10 +115,10 @@ def test_pyarrow_dtypes_in(client: Any, cab: kaoping.Rulebook) -> None:
     df = table.to_pandas(types_mapper=pd.ArrowDtype)
     ddf = dd.from_pandas(df, npartitions=3)
     assert all(isinstance(t, pd.ArrowDtype) for t in ddf.dtypes)
-    got = kaoping.dask.score(ddf, cab).compute()
+    got = kaoping.dask.score(ddf, cab, unknown="ignore").compute()
     same(got, one_process(cab, table), ddf)
     strings = dd.from_pandas(cab_pandas(cab_columns(500, 3)).astype({"region": object}), npartitions=2)
-    got = kaoping.dask.score(strings, cab).compute()
+    got = kaoping.dask.score(strings, cab, unknown="ignore").compute()
     same(got, one_process(cab, strings.compute()), strings)
 
 
@@ -128,7 +129,7 @@ def test_components_travel_to_the_workers(client: Any) -> None:
     # Its marks are lists in an object column, which Dask would otherwise turn into text.
     with dask.config.set({"dataframe.convert-string": False}):
         ddf = dd.from_pandas(frame, npartitions=2)
-    got = kaoping.dask.score(ddf, rb).compute()
+    got = kaoping.dask.score(ddf, rb, unknown="ignore").compute()
     assert rb.key_field and got["error"].notna().sum() == 2
     same(got, one_process(rb, frame), ddf, keyed=True)
 
@@ -141,7 +142,7 @@ def test_meta_is_what_a_partition_gives(name: str) -> None:
     index = pd.RangeIndex(0)
     for points in (True, False):
         meta = kaoping.dask.result_meta(rb, points=points, index=index)
-        for batch in (rb.score_many(records), rb.score_many([])):
+        for batch in (rb.score_many(records, unknown="ignore"), rb.score_many([])):
             part = batch.to_pandas(points=points, ranks=False)
             assert len(meta) == 0
             pd.testing.assert_frame_equal(meta, part.iloc[:0], check_index_type=False)
@@ -160,3 +161,14 @@ def test_whole_table_work_is_refused(cab: kaoping.Rulebook, frame: Any) -> None:
         kaoping.dask.score(ddf, cab, keep=["county"])
     with pytest.raises(ValueError, match="clash"):
         kaoping.dask.score(ddf.rename(columns={"row_id": "total"}), cab, keep=["total"])
+
+
+def test_columns_that_are_no_input_are_checked_once_on_the_client(client: Any, cab: kaoping.Rulebook, frame: Any) -> None:
+    ddf = dd.from_pandas(frame, npartitions=4)
+    with pytest.warns(kaoping.KaopingWarning, match='"row_id"') as w:
+        lazy = kaoping.dask.score(ddf, cab, points=False)
+    assert len(w) == 1, "one warning for the whole table, not one per partition"
+    lazy.compute()  # the partitions say nothing more (warnings are errors in these tests)
+    kaoping.dask.score(ddf, cab, keep=["row_id"], points=False)  # a kept column is not checked
+    with pytest.raises(kaoping.UnknownNameError, match="row_id"):
+        kaoping.dask.score(ddf, cab, unknown="error")

@@ -192,3 +192,32 @@ def test_a_misspelt_field_is_a_warning_or_refused() -> None:
     b = rb.score_many([record, COUNTY], unknown="error")
     assert b.result(0) is None and b.result(1) is not None
     assert [None if e is None else e.kind for e in b.errors] == ["UnknownName", None]
+
+
+def test_lowest_and_error_rows_speak_the_index_of_the_input() -> None:
+    import pandas as pd
+
+    rb = kaoping.builtin("example.county-assessment")
+    rows = [
+        {**COUNTY, "county": "甲县", "satisfied": 290},
+        {**COUNTY, "county": "乙县", "satisfied": 240},
+        {**COUNTY, "county": "丙县", "satisfied": 250, "population": 0},  # fails: below the minimum
+        {**COUNTY, "county": "丁县", "satisfied": 270},
+    ]
+    df = pd.DataFrame(rows).sort_values("satisfied")  # index 1, 2, 3, 0: positions are not labels
+    b = rb.score_many(df)
+    res = b.to_pandas()
+    assert list(res.index) == [1, 2, 3, 0]
+    lowest = b.lowest(2)
+    assert lowest == [1, 3]
+    assert list(res.loc[lowest, "key"]) == ["乙县", "丁县"]
+    assert b.loc[3].key == "丁县" and b.loc[2] is None
+    [err] = [e for e in b.errors if e is not None]
+    assert (err.row, err.index, err.key) == (2, 2, "丙县")  # the 2nd row counting from 1; label 2
+    assert res.loc[err.index, "key"] == "丙县"
+    # Labels of any kind, and positions where the input had no index.
+    b2 = rb.score_many(df.set_index(pd.Index(["a", "b", "c", "d"])))
+    assert b2.lowest(1) == ["a"] and b2.loc["a"].key == "乙县"
+    b3 = rb.score_many(rows)
+    assert b3.lowest(1) == [1] and b3.to_pandas().loc[1, "key"] == "乙县"
+    assert b3.errors[2].index == 2 and b3.errors[2].row == 3
