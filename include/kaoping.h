@@ -741,9 +741,16 @@ typedef struct kp_next_grade {
    */
   bool strict;
   /**
-   * The points the total lacks, as decimal text.
+   * The points the total lacks, as decimal text; NULL when the grade is held whatever the
+   * points (see `blocked_by`).
    */
   const char *gap;
+  /**
+   * What holds the grade where it is, whatever the points — the labels of the vetoes that set
+   * the total or cap the grade, and of the grade rules that cap it, joined by "、" — or NULL
+   * when points alone decide.
+   */
+  const char *blocked_by;
 } kp_next_grade;
 
 /**

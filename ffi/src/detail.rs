@@ -110,8 +110,13 @@ pub struct kp_next_grade {
     pub bound: *const c_char,
     /// Whether the bound is strict (the total must be above it, not at least it).
     pub strict: bool,
-    /// The points the total lacks, as decimal text.
+    /// The points the total lacks, as decimal text; NULL when the grade is held whatever the
+    /// points (see `blocked_by`).
     pub gap: *const c_char,
+    /// What holds the grade where it is, whatever the points — the labels of the vetoes that set
+    /// the total or cap the grade, and of the grade rules that cap it, joined by "、" — or NULL
+    /// when points alone decide.
+    pub blocked_by: *const c_char,
 }
 
 /// A result's strings, and the structs that borrow them.
@@ -218,7 +223,12 @@ impl Details {
                 grade: s.put(&g.grade),
                 bound: s.put(&g.bound.to_string()),
                 strict: g.strict,
-                gap: s.put(&g.gap.to_string()),
+                gap: s.opt(g.gap.map(|d| d.to_string()).as_deref()),
+                blocked_by: s.opt(
+                    (!g.blocked_by.is_empty())
+                        .then(|| g.blocked_by.iter().map(|h| h.label.as_str()).collect::<Vec<_>>().join("、"))
+                        .as_deref(),
+                ),
             }])
         });
         Details {

@@ -156,6 +156,33 @@ static void test_ids_are_names_not_paths(const char *tmp) {
     kp_rulebook_free(rb);
 }
 
+/* A county held at 较差 by the falsification veto is not told it is 60 points short of 一般:
+ * no number of points lifts it. The next grade has no gap and names what holds it. */
+static void test_a_veto_holding_the_grade(void) {
+    static const char RECORD[] =
+        "{\"county\": \"甲县\", \"region\": \"秦巴山区\", \"rural_population\": 200000, \"poor_remaining\": 3000,"
+        " \"poor_reduction_plan\": 5000, \"poor_reduced\": 5000, \"village_exit_plan\": 20, \"villages_exited\": 20,"
+        " \"income_growth\": 9, \"sampled_exited\": 500, \"sampled_wrongly_exited\": 0, \"sampled_non_registered\": 1000,"
+        " \"sampled_missed\": 0, \"poor_villages\": 40, \"villages_with_leader\": 40, \"villages_with_unit\": 40,"
+        " \"villages_with_team\": 40, \"villages_with_secretary\": 40, \"villages_with_technician\": 40,"
+        " \"help_surveyed\": 400, \"help_satisfied\": 380, \"funds_allocated\": 10000, \"funds_spent\": 9500,"
+        " \"fund_performance\": \"优秀\", \"falsified\": true}";
+    kp_rulebook *rb = NULL;
+    kp_result *res = NULL;
+    CHECK_STATUS(kp_rulebook_builtin("sc.poverty.county-assessment", &rb, NULL), KP_OK);
+    CHECK_STATUS(kp_score_json(rb, RECORD, strlen(RECORD), NULL, &res, NULL), KP_OK);
+    if (res) {
+        kp_next_grade next;
+        CHECK_STATUS(kp_result_next_grade(res, &next), KP_OK);
+        CHECK(next.grade && strcmp(next.grade, "一般") == 0, "the next grade is 一般");
+        CHECK(next.gap == NULL, "no gap: points cannot reach it");
+        CHECK(next.blocked_by && strcmp(next.blocked_by, "弄虚作假、搞“数字脱贫”") == 0, "held by %s",
+              next.blocked_by ? next.blocked_by : "(null)");
+    }
+    kp_result_free(res);
+    kp_rulebook_free(rb);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s TMPDIR\n", argv[0]);
@@ -164,6 +191,7 @@ int main(int argc, char **argv) {
     test_ids_are_names_not_paths(argv[1]);
     test_component_reading_no_data();
     test_list_defaults();
+    test_a_veto_holding_the_grade();
     kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_regressions");
 }
