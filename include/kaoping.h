@@ -1615,10 +1615,12 @@ kp_status kp_batch_row_line(const struct kp_batch *batch, size_t index, size_t *
 /**
  * The batch summary as JSON: `{"rows", "ok", "failed", "grades": [{"grade", "count", "share"}],
  * "passed", "errors": [["InputType", 3], …]}` (shares are decimal text, count / scored rows at 4
- * places); CSV batches add `"table": {"encoding", "ignored_columns", "unfilled_inputs"}`.
+ * places); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
  * `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
  */
-kp_status kp_batch_summary_json(const struct kp_batch *batch, char **out, size_t *out_len);
+kp_status kp_batch_summary_json(const struct kp_batch *batch,
+                                char **out,
+                                size_t *out_len);
 
 /**
  * The batch as a JSON array, one element per row in order: `{"row": 1, "ok": true, "rank": 1,

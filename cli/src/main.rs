@@ -5,6 +5,7 @@
 //! the output with their error), or a check or test failed; 2 unusable arguments, files or
 //! rulebook.
 
+mod cell_formats;
 mod data;
 mod fail;
 mod output;

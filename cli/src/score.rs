@@ -142,6 +142,13 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             );
         }
     }
+    for column in &data.percent_columns {
+        eprintln!(
+            "提示：列「{column}」含百分比格式的单元格，按显示的百分数读取（存为 0.089 的单元格读作 8.9%） / \
+             note: column \"{column}\" has cells formatted as percentages, read as the percentage shown \
+             (a cell holding 0.089 reads as 8.9%)"
+        );
+    }
     if data.encoding == Some(Encoding::Gb18030) {
         eprintln!("提示：{} 按 GB18030/GBK 编码读取 / note: reading {} as GB18030/GBK", data.path, data.path);
     }

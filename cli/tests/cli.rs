@@ -1086,3 +1086,44 @@ fn misspelt_columns_are_loud_and_strict_refuses_them() {
     assert!(s.stdout.is_empty(), "nothing scored: {}", s.stdout);
     assert!(s.stderr.contains("refused by --strict") && s.stderr.contains("是否弄虚作假"), "{}", s.stderr);
 }
+
+/// An .xlsx cell shown as 8.90% holds 0.089. For an input measured in % it is read as the
+/// percentage shown (exactly), and the run says so; for any other input it is that row's error,
+/// saying what it saw — never a number a hundred times off.
+#[test]
+fn percent_formatted_cells_read_as_the_percentage_shown() {
+    let csv = std::fs::read_to_string(root().join("cli/tests/data/example.county-assessment.csv")).unwrap();
+    let rows = read_csv_rows(&csv);
+    let growth = rows[0].iter().position(|h| h == "income_growth").unwrap();
+    let sampled = rows[0].iter().position(|h| h == "抽样户数").unwrap();
+    let path = tmp("percent.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.00%");
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().take(3).enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                // 示例县 and 乙县 grew 6%: written as 0.06 shown as 6.00%.
+                Ok(x) if r > 0 && c as usize == growth => {
+                    sheet.write_number_with_format(r, c, x / 100.0, &percent)
+                }
+                // 乙县's sample count formatted as a percentage by mistake.
+                Ok(x) if r == 2 && c as usize == sampled => sheet.write_number_with_format(r, c, x, &percent),
+                Ok(x) if !cell.contains(';') => sheet.write_number(r, c, x),
+                _ => sheet.write_string(r, c, cell),
+            }
+            .unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let r = kaoping(&["score", "builtin:example.county-assessment", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "乙县 fails: {}", r.stderr);
+    let out = read_csv_rows(&r.stdout);
+    // 示例县 as the spec's test says with growth 6: 80.13.
+    assert_eq!(column(&out, "total")[0], "80.13");
+    assert_eq!(column(&out, "error_kind")[1], "InputType");
+    let error = column(&out, "error")[1];
+    assert!(error.contains("\"32000%\" is a percentage, but this input is not measured in %"), "{error}");
+    assert!(r.stderr.contains("列「income_growth」含百分比格式的单元格"), "{}", r.stderr);
+}

@@ -265,3 +265,43 @@ panel = { input = "marks", method = "mean", scale_max = 10 }
         assert_eq!(err.problems[0].kind, ErrorKind::Schema, "{msg}");
     }
 }
+
+/// A cell written as a percentage (`8.9%`, also full-width `８．９％`) is the percentage shown for
+/// an input measured in % (`unit = "%"`); for any other numeric input it is an error that says
+/// what it saw — never a share a hundred times off.
+#[test]
+fn percent_cells_fit_inputs_measured_in_percent() {
+    let text = r#"
+[rulebook]
+id = "t.percent"
+title = "percent"
+version = "1"
+[inputs]
+rate = { type = "decimal", unit = "%" }
+count = { type = "integer", required = false }
+[[indicator]]
+id = "r"
+label = "R"
+points = 100
+linear = { input = "rate", from = [0, 0], to = [100, 100] }
+"#;
+    let rb = Rulebook::from_str(text, kaoping::Format::Toml).unwrap();
+    for (cell, want) in [("8.9%", "8.90"), (" 8.90 % ", "8.90"), ("８．９％", "8.90"), ("8.9", "8.90")] {
+        let mut r = rb.record();
+        r.set_cell("rate", cell);
+        let out = rb.score(&r, &kaoping::ScoreOptions::default()).unwrap();
+        assert_eq!(out.total.unwrap().to_string(), want, "{cell:?}");
+    }
+    let mut r = rb.record();
+    r.set_cell("rate", "8.9");
+    r.set_cell("count", "5%");
+    let err = rb.score(&r, &kaoping::ScoreOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InputType);
+    assert!(
+        err.to_string()
+            .contains("\"5%\" is a percentage, but this input is not measured in % (it has no unit)"),
+        "{err}"
+    );
+    let b = rb.score_batch(&[r], &Default::default());
+    assert_eq!(b.row(0).error().unwrap().kind(), ErrorKind::InputType, "the batch path agrees");
+}

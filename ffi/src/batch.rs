@@ -162,7 +162,14 @@ impl KpBatch {
                 "table".into(),
                 json!({
                     "encoding": t.encoding.map(|e| e.to_string()),
-                    "ignored_columns": t.columns.unknown,
+                    "ignored_columns": t.columns.unknown.iter().map(|c| &c.name).collect::<Vec<_>>(),
+                    // What a misspelt or decorated header probably meant (its input's name or label).
+                    "did_you_mean": t
+                        .columns
+                        .unknown
+                        .iter()
+                        .filter_map(|c| Some((c.name.clone(), J::from(c.suggestion.as_ref()?.1.clone()))))
+                        .collect::<serde_json::Map<_, _>>(),
                     "unfilled_inputs": t.columns.missing,
                 }),
             );
@@ -464,7 +471,7 @@ pub extern "C" fn kp_batch_row_line(batch: *const kp_batch, index: usize, out: *
 
 /// The batch summary as JSON: `{"rows", "ok", "failed", "grades": [{"grade", "count", "share"}],
 /// "passed", "errors": [["InputType", 3], …]}` (shares are decimal text, count / scored rows at 4
-/// places); CSV batches add `"table": {"encoding", "ignored_columns", "unfilled_inputs"}`.
+/// places); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
 /// `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_summary_json(

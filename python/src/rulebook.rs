@@ -336,7 +336,7 @@ impl PyRulebook {
         // A table's columns were matched here; records' keys by the core.
         let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
         if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
-            let fields = matches!(batch_source_is_records(&source), true);
+            let fields = batch_source_is_records(&source);
             errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, kaoping::Lang::En))?;
         }
         let names = not_inputs.into_iter().map(|c| c.name).collect();
