@@ -107,11 +107,12 @@ fn sheet_part(workbook: &[u8], rels: &[u8], sheet: &str) -> Result<Option<String
     let mut buf = Vec::new();
     loop {
         match reader.read_event_into(&mut buf).map_err(|e| format!("xl/workbook.xml: {e}"))? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
-                if attr(&e, b"name", reader.decoder()).as_deref() == Some(sheet) {
-                    rid = attr(&e, b"id", reader.decoder());
-                    break;
-                }
+            Event::Start(e) | Event::Empty(e)
+                if e.local_name().as_ref() == b"sheet"
+                    && attr(&e, b"name", reader.decoder()).as_deref() == Some(sheet) =>
+            {
+                rid = attr(&e, b"id", reader.decoder());
+                break;
             }
             Event::Eof => break,
             _ => {}
@@ -123,14 +124,15 @@ fn sheet_part(workbook: &[u8], rels: &[u8], sheet: &str) -> Result<Option<String
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf).map_err(|e| format!("xl/_rels/workbook.xml.rels: {e}"))? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                if attr(&e, b"Id", reader.decoder()).as_deref() == Some(rid.as_str()) {
-                    let target = attr(&e, b"Target", reader.decoder()).unwrap_or_default();
-                    return Ok(Some(match target.strip_prefix('/') {
-                        Some(absolute) => absolute.to_owned(),
-                        None => format!("xl/{target}"),
-                    }));
-                }
+            Event::Start(e) | Event::Empty(e)
+                if e.local_name().as_ref() == b"Relationship"
+                    && attr(&e, b"Id", reader.decoder()).as_deref() == Some(rid.as_str()) =>
+            {
+                let target = attr(&e, b"Target", reader.decoder()).unwrap_or_default();
+                return Ok(Some(match target.strip_prefix('/') {
+                    Some(absolute) => absolute.to_owned(),
+                    None => format!("xl/{target}"),
+                }));
             }
             Event::Eof => return Ok(None),
             _ => {}
