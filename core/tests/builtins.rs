@@ -168,7 +168,7 @@ fn score_table(table_name: &str, id: &str) -> Scored {
     // The 备注 column is not an input of any rulebook: read it from the raw table.
     let (header, raw) = table::parse_csv(std::str::from_utf8(&bytes).unwrap()).unwrap();
     let note_col = header.iter().position(|h| h == "备注").expect("a 备注 column");
-    assert!(t.columns.unknown.iter().any(|c| c == "备注"), "{id} reads 备注 as an input");
+    assert!(t.columns.unknown.iter().any(|c| c.name == "备注"), "{id} reads 备注 as an input");
     let notes: Vec<&str> = raw.iter().map(|r| r.cells[note_col].as_str()).collect();
     assert_eq!(notes.len(), t.records.len());
 
