@@ -1406,7 +1406,7 @@ kp_status kp_result_profile(const struct kp_result *result, char **out);
 kp_status kp_result_points(const struct kp_result *result, const char *id, char **out);
 
 /**
- * The result as JSON (schema `kaoping.result/1`: every node's points and how they were reached,
+ * The result as JSON (schema `kaoping.result/2`: every node's points and how they were reached,
  * vetoes, criteria, lost points, the next grade; decimals as strings). `*out` is freed with
  * `kp_string_free`; `out_len` (may be NULL) gets its length in bytes.
  */
@@ -1624,7 +1624,7 @@ kp_status kp_batch_summary_json(const struct kp_batch *batch,
 
 /**
  * The batch as a JSON array, one element per row in order: `{"row": 1, "ok": true, "rank": 1,
- * "profile_rank": null, "result": {…kaoping.result/1…}}` or `{"row": 2, "ok": false, "error":
+ * "profile_rank": null, "result": {…kaoping.result/2…}}` or `{"row": 2, "ok": false, "error":
  * {…as kp_error_to_json…}}`; CSV rows also carry `"line"`. Builds every row's explanation.
  * `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
  */

@@ -8,9 +8,9 @@ use std::io::BufReader;
 use std::path::Path;
 
 use calamine::{Data as Cell, Reader};
-use kaoping::csv_stream::CsvStream;
-use kaoping::table::{self, Columns, CsvRow, Encoding};
-use kaoping::table_columns::{ColumnReader, TableColumns};
+use kaoping::table::CsvStream;
+use kaoping::table::{self, ColumnMatch, CsvRow, Encoding};
+use kaoping::table::{ColumnReader, TableColumns};
 use kaoping::{Record, RecordError, Rulebook};
 
 use crate::fail::Fail;
@@ -71,7 +71,7 @@ pub struct Data {
     /// Header as used for matching (after `--profile-column`), for tables.
     pub header: Vec<String>,
     /// How the columns matched the inputs, for tables.
-    pub columns: Option<Columns>,
+    pub columns: Option<ColumnMatch>,
     /// The CSV encoding.
     pub encoding: Option<Encoding>,
     key_col: Option<usize>,

@@ -132,7 +132,7 @@ enum Command {
         /// Language of the explanation: zh (default) or en.
         #[arg(long, default_value = "zh")]
         lang: String,
-        /// Print the result as JSON (schema kaoping.result/1) instead of text.
+        /// Print the result as JSON (schema kaoping.result/2) instead of text.
         #[arg(long)]
         json: bool,
         #[command(flatten)]

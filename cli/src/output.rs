@@ -305,7 +305,7 @@ impl JsonSink {
     }
 }
 
-/// A result row as JSON (decimals as strings, like `kaoping.result/1`).
+/// A result row as JSON (decimals as strings, like `kaoping.result/2`).
 pub fn row_json(layout: &Layout, r: &ResultRow) -> serde_json::Value {
     let s = |d: &Option<Decimal>| d.map(|d| d.to_string());
     let points: serde_json::Map<String, serde_json::Value> =

@@ -36,7 +36,7 @@ pub struct BatchOptions {
     pub parallel: bool,
     /// Columns or fields that are not inputs: reported (default), or refused — a table with such
     /// a column is not scored, a record with such a field fails.
-    pub unknown: crate::table::Unknown,
+    pub unknown: crate::input::Unknown,
 }
 
 impl Default for BatchOptions {
@@ -46,7 +46,7 @@ impl Default for BatchOptions {
             as_of: None,
             explain: false,
             parallel: true,
-            unknown: crate::table::Unknown::Warn,
+            unknown: crate::input::Unknown::Warn,
         }
     }
 }
@@ -106,7 +106,7 @@ pub struct Batch {
     figures: Option<Figures>,
     options: BatchOptions,
     /// Columns (of a table) or fields (of any record) that are not inputs.
-    not_inputs: Vec<crate::table::NotAnInput>,
+    not_inputs: Vec<crate::input::NotAnInput>,
 }
 
 /// Ranks per row: overall, and within the row's profile.
@@ -123,7 +123,7 @@ pub struct Row<'a> {
 /// that cannot be a decimal at the rulebook's scale is the Overflow the outcome would have given
 /// (else the row would have neither a total nor an error).
 fn unpublished(book: &Compiled, t: &Trace, row: usize) -> Option<RecordError> {
-    let over = |n: &Num, at: &str| crate::outcome::decimal(book, n, at).err();
+    let over = |n: &Num, at: &str| crate::eval::decimal(book, n, at).err();
     let points = book.points.get(t.profile)?;
     let issue = book
         .nodes
@@ -144,7 +144,7 @@ impl Batch {
     /// Columns of the table, or fields of the records, that are no input of the rulebook (each
     /// once, in the order met), with the input each was probably meant for. They were ignored:
     /// a misspelt header leaves its input at its default, so show these to whoever gave the data.
-    pub fn not_inputs(&self) -> &[crate::table::NotAnInput] {
+    pub fn not_inputs(&self) -> &[crate::input::NotAnInput] {
         &self.not_inputs
     }
 
@@ -477,7 +477,7 @@ impl<'a> Row<'a> {
                 .component_vetoes
                 .iter()
                 .map(|hit| {
-                    let inner = hit.rulebook.compiled();
+                    let inner: &Compiled = &hit.rulebook;
                     (
                         book.nodes[hit.node as usize].id.as_str(),
                         inner.meta.id.as_str(),
@@ -756,14 +756,14 @@ impl Rulebook {
         batch
     }
 
-    /// Under [`Unknown::Error`](crate::table::Unknown::Error), each row's refusal for fields
+    /// Under [`Unknown::Error`](crate::input::Unknown::Error), each row's refusal for fields
     /// that are not inputs (empty: none refused).
     fn refused_rows<'a>(
         &self,
         records: impl Iterator<Item = &'a Record>,
         opts: &BatchOptions,
     ) -> Vec<Option<RecordError>> {
-        if opts.unknown != crate::table::Unknown::Error {
+        if opts.unknown != crate::input::Unknown::Error {
             return Vec::new();
         }
         records.enumerate().map(|(i, r)| self.refused_fields(r, opts.unknown, Some(i + 1))).collect()
@@ -773,13 +773,13 @@ impl Rulebook {
     fn fields_not_inputs<'a>(
         &self,
         records: impl Iterator<Item = &'a Record>,
-    ) -> Vec<crate::table::NotAnInput> {
+    ) -> Vec<crate::input::NotAnInput> {
         let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
         let mut out = Vec::new();
         for r in records {
             for f in r.unknown_fields() {
                 if seen.insert(f.as_str()) {
-                    out.push(crate::table::NotAnInput::of(self, f));
+                    out.push(crate::input::NotAnInput::of(&self.compiled().schema, f));
                 }
             }
         }
@@ -822,6 +822,17 @@ impl Rulebook {
         batch
     }
 
+    /// For each input, the column of `columns` that fills it (matched by name, then by label):
+    /// what [`Rulebook::record_of_row`] reads. Two columns filling one input is an error.
+    pub fn bind_columns(&self, columns: &Columns) -> Result<Vec<Option<usize>>, ColumnsError> {
+        columns.bind(&self.compiled().schema)
+    }
+
+    /// Row `i` of `columns` as a record (for explaining a row of a scored table).
+    pub fn record_of_row(&self, columns: &Columns, binding: &[Option<usize>], i: usize) -> Record {
+        columns.record(&self.compiled().schema, binding, i)
+    }
+
     /// Score a table given by columns (a DataFrame, an Arrow table, a CSV parsed into columns)
     /// without building a record per row: columns match inputs by name or label. Rows that need
     /// the per-record interpreter are turned into records one by one. Equal to scoring
@@ -842,10 +853,11 @@ impl Rulebook {
     /// assert_eq!(batch.row(1).points("help.satisfaction").unwrap().to_string(), "3.13");
     /// ```
     pub fn score_columns(&self, columns: &Columns, opts: &BatchOptions) -> Result<Batch, ColumnsError> {
-        let binding = columns.bind(self)?;
-        let not_inputs = columns.not_inputs(self, &binding);
-        if opts.unknown == crate::table::Unknown::Error && !not_inputs.is_empty() {
-            let all = crate::table::NotAnInput::warning_for(&not_inputs, false, crate::Lang::En);
+        let schema = &self.compiled().schema;
+        let binding = columns.bind(schema)?;
+        let not_inputs = columns.not_inputs(schema, &binding);
+        if opts.unknown == crate::input::Unknown::Error && !not_inputs.is_empty() {
+            let all = crate::input::NotAnInput::warning_for(&not_inputs, false, crate::Lang::En);
             return Err(ColumnsError {
                 message: format!("refused (strict mode): {}", all.replace("(ignored)", "(refused)")),
             });
@@ -853,7 +865,7 @@ impl Rulebook {
         let src = columnar::ColumnSource { columns, binding: &binding };
         let mut batch = self.score_source(
             &src,
-            |i| std::borrow::Cow::Owned(columns.record(self, &binding, i)),
+            |i| std::borrow::Cow::Owned(columns.record(schema, &binding, i)),
             &[],
             opts,
         );
@@ -877,10 +889,10 @@ impl Rulebook {
         let figures =
             (!book.relatives.is_empty()).then(|| cohort(book, n, &record, &|i| failed_at(i).is_some(), opts));
         // (Every profile's max can be published: a rulebook whose max cannot does not load.)
-        let fast = book.plan.unsupported.is_none() && !opts.explain;
+        let fast = self.plan().unsupported.is_none() && !opts.explain;
         let setup = columnar::Setup {
             book,
-            plan: &book.plan,
+            plan: self.plan(),
             profile: opts.profile.as_deref(),
             as_of: opts.as_of.or(book.meta.as_of),
             figures: figures.as_ref(),
@@ -896,7 +908,7 @@ impl Rulebook {
         let mut passed = filled(0u8, n, par);
         let mut vetoes = filled(0u64, n, par);
         let mut points = match fast {
-            true => Published::new(book.nodes.len(), n, book.plan.most_node_units(), par),
+            true => Published::new(book.nodes.len(), n, self.plan().most_node_units(), par),
             false => Published::empty(n),
         };
         let outs: Vec<(usize, columnar::Out<'_>)> = slow

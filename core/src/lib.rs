@@ -68,43 +68,45 @@
 
 mod batch;
 mod builtin;
-pub mod columns;
 mod compile;
-pub mod csv_stream;
 pub mod date;
 mod error;
 mod eval;
 pub mod expr;
+mod input;
+mod lang;
 mod model;
 pub mod num;
 mod outcome;
-mod record;
+mod read;
 mod render;
 mod rulebook;
 mod rules;
 pub mod schema;
+mod scope;
 pub mod syntax;
 pub mod table;
-pub mod table_columns;
 mod testcases;
-mod unreadable;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
-pub use columns::{Column, ColumnData, Columns, ColumnsError, Piece, Values};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
-pub use eval::Status;
+pub use input::{
+    Column, ColumnData, Columns, ColumnsError, Item, NotAnInput, Piece, Record, Unknown, Value, Values,
+};
+pub use lang::{Lang, ParseLangError};
 pub use num::Rounding;
+pub use outcome::Status;
 pub use outcome::{
     AdjustOutcome, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind, Lost, NextGrade,
     NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
 };
-pub use record::{Item, Record, Value};
-pub use render::{Lang, explain};
-pub use rulebook::{Cohort, IndicatorInfo, InputInfo, Loader, Rulebook, ScoreOptions};
+pub use render::explain;
+pub use rulebook::{
+    Cohort, GradeInfo, IndicatorInfo, InputInfo, Loader, ProfileInfo, Rulebook, ScoreOptions,
+};
 pub use rules::Note;
 pub use syntax::Format;
-pub use table::{NotAnInput, Unknown};
 pub use testcases::{TestFailure, TestReport};
 
 /// Rule notes (how each rule kind explains itself), for consumers of [`Outcome`].

@@ -6,29 +6,9 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use crate::eval::Status;
+pub use crate::lang::Lang;
+use crate::outcome::Status;
 use crate::outcome::{NodeOutcome, Outcome, Read};
-
-/// The language of explanations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// 中文 (default).
-    #[default]
-    Zh,
-    /// English.
-    En,
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" | "chinese" | "中文" => Ok(Lang::Zh),
-            "en" | "english" => Ok(Lang::En),
-            other => Err(format!("unknown language `{other}`; expected zh or en")),
-        }
-    }
-}
 
 struct Words {
     unit: &'static str,
@@ -359,7 +339,7 @@ fn write_node(s: &mut String, n: &NodeOutcome, lang: Lang, w: &Words, indent: &s
     }
     let _ = writeln!(s, "{line}");
     let _ = w.points;
-    if let Some(inner) = n.note.as_ref().and_then(|nt| nt.component_outcome()) {
+    if let Some(inner) = n.component.as_deref() {
         let deeper = format!("{indent}{pad}    ");
         write_outcome(s, inner, lang, &deeper);
     }

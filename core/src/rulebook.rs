@@ -11,17 +11,37 @@ use rust_decimal::Decimal;
 use crate::compile::{self, Compiled, ComponentSource, NotFound};
 use crate::date::Date;
 use crate::error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
+use crate::eval::columnar::Plan;
 use crate::eval::{self, Figures, ProfileChoice, Request, View};
-use crate::model::{self, InputType, read::Reader};
+use crate::input::InputType;
+use crate::input::Record;
+use crate::model;
 use crate::num::Num;
 use crate::outcome::Outcome;
-use crate::record::Record;
+use crate::read::Reader;
 use crate::syntax::{self, Format};
 
 /// A loaded, validated, compiled rulebook. Cheap to clone (shared), immutable, `Send + Sync`:
 /// one rulebook can score on many threads at once.
-#[derive(Clone, Debug)]
-pub struct Rulebook(Arc<Compiled>);
+///
+/// It holds the compiled rulebook and, beside it, the batch executor's plan for it (made once,
+/// at load): the compiled form knows nothing of how batches are run.
+#[derive(Clone)]
+pub struct Rulebook {
+    compiled: Arc<Compiled>,
+    plan: Arc<Plan>,
+}
+
+impl std::fmt::Debug for Rulebook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Short enough for a log line: what it is, not its 28 KB of compiled tables.
+        f.debug_struct("Rulebook")
+            .field("id", &self.id())
+            .field("version", &self.version())
+            .field("fingerprint", &&self.fingerprint()[..self.fingerprint().len().min(12)])
+            .finish_non_exhaustive()
+    }
+}
 
 /// Options for scoring one record.
 #[derive(Clone, Debug, Default)]
@@ -33,7 +53,7 @@ pub struct ScoreOptions {
     /// Cohort figures for relative rules (needed when scoring one record alone).
     pub cohort: Option<Cohort>,
     /// Fields that are not inputs: reported as warnings (default), or refused.
-    pub unknown: crate::table::Unknown,
+    pub unknown: crate::input::Unknown,
 }
 
 /// Cohort figures for relative rules when a record is scored alone: the best value of each
@@ -108,6 +128,33 @@ pub struct IndicatorInfo {
     pub source: Option<String>,
     /// Whether it has children.
     pub is_leaf: bool,
+    /// What it measures, in the rulebook's words.
+    pub description: Option<String>,
+}
+
+/// A declared profile (片区/类别).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileInfo {
+    /// Name (as records give it).
+    pub name: String,
+    /// Label, if any.
+    pub label: Option<String>,
+    /// Description, if any.
+    pub description: Option<String>,
+}
+
+/// A grade (等次) and the bound a total must meet for it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct GradeInfo {
+    /// Label.
+    pub label: String,
+    /// The bound in the base profile (`None`: the last grade, which catches the rest; or a
+    /// parameter with no value on the rulebook's date).
+    pub bound: Option<Decimal>,
+    /// Whether the total must be above the bound (`above`) rather than at least it.
+    pub strict: bool,
+    /// Description, if any.
+    pub description: Option<String>,
 }
 
 /// A description of one input.
@@ -235,7 +282,7 @@ impl Loader {
         match compile::compile(&doc, &root, &source, &mut r) {
             Some(mut c) if r.problems.is_empty() => {
                 c.text = Some((text.to_owned(), format));
-                Ok(Rulebook(Arc::new(c)))
+                Ok(Rulebook::of(Arc::new(c)))
             }
             _ => {
                 if r.problems.is_empty() {
@@ -264,7 +311,7 @@ struct Components<'a> {
 }
 
 impl ComponentSource for Components<'_> {
-    fn find(&self, id: &str) -> Result<Rulebook, NotFound> {
+    fn find(&self, id: &str) -> Result<Arc<Compiled>, NotFound> {
         if self.own_id.as_deref() == Some(id) || self.loader.loading.iter().any(|l| l == id) {
             let mut chain: Vec<&str> = self.loader.loading.iter().map(String::as_str).collect();
             chain.extend(self.own_id.as_deref());
@@ -275,16 +322,16 @@ impl ComponentSource for Components<'_> {
             ));
         }
         if let Some(rb) = self.loader.extra.iter().find(|r| r.id() == id) {
-            return Ok(rb.clone());
+            return Ok(rb.compiled.clone());
         }
         if self.loader.file_lookup {
             for dir in &self.loader.search {
                 if let Some(found) = self.file(dir, id)? {
-                    return Ok(found);
+                    return Ok(found.compiled);
                 }
             }
         }
-        Rulebook::builtin(id).map_err(|_| NotFound::Missing)
+        Rulebook::builtin(id).map(|rb| rb.compiled).map_err(|_| NotFound::Missing)
     }
 }
 
@@ -406,71 +453,82 @@ impl Rulebook {
         BUILTINS.iter().map(|(k, _)| *k).collect()
     }
 
+    /// A rulebook of a compiled one, with its batch plan made now.
+    pub(crate) fn of(compiled: Arc<Compiled>) -> Rulebook {
+        let plan = Arc::new(crate::eval::columnar::plan(&compiled));
+        Rulebook { compiled, plan }
+    }
+
     pub(crate) fn compiled(&self) -> &Compiled {
-        &self.0
+        &self.compiled
+    }
+
+    /// The batch executor's plan.
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
     }
 
     /// Id.
     pub fn id(&self) -> &str {
-        &self.0.meta.id
+        &self.compiled.meta.id
     }
 
     /// Title.
     pub fn title(&self) -> &str {
-        &self.0.meta.title
+        &self.compiled.meta.title
     }
 
     /// Version.
     pub fn version(&self) -> &str {
-        &self.0.meta.version
+        &self.compiled.meta.version
     }
 
     /// SHA-256 of the canonical form (independent of whitespace, comments and key order).
     pub fn fingerprint(&self) -> &str {
-        &self.0.fingerprint
+        &self.compiled.fingerprint
     }
 
     /// Decimal places of published points.
     pub fn scale(&self) -> u32 {
-        self.0.meta.scale
+        self.compiled.meta.scale
     }
 
     /// Whether the rulebook says it is an illustrative example (示例方案).
     pub fn is_illustrative(&self) -> bool {
-        self.0.meta.illustrative
+        self.compiled.meta.illustrative
     }
 
     /// The rulebook's description and notes.
     pub fn description(&self) -> (Option<&str>, Option<&str>) {
-        (self.0.meta.description.as_deref(), self.0.meta.notes.as_deref())
+        (self.compiled.meta.description.as_deref(), self.compiled.meta.notes.as_deref())
     }
 
     /// The document it implements.
     pub fn source(&self) -> Option<&str> {
-        self.0.meta.source.as_deref()
+        self.compiled.meta.source.as_deref()
     }
 
     /// The text it was loaded from.
     pub fn text(&self) -> Option<&str> {
-        self.0.text.as_ref().map(|(t, _)| t.as_str())
+        self.compiled.text.as_ref().map(|(t, _)| t.as_str())
     }
 
     /// The format of the text it was loaded from ([`text`](Self::text)).
     pub fn text_format(&self) -> Option<Format> {
-        self.0.text.as_ref().map(|(_, f)| *f)
+        self.compiled.text.as_ref().map(|(_, f)| *f)
     }
 
     /// The rulebooks its `component` rules name, each once, in the order they are first named.
     /// With [`text`](Self::text) and [`text_format`](Self::text_format) this is what loading the
     /// same rulebook again elsewhere needs (another process, another machine): a [`Loader`]
     /// `with` each of them (each rebuilt the same way), then `load_str`.
-    pub fn components(&self) -> Vec<&Rulebook> {
-        self.0.components.iter().map(|link| &link.book).collect()
+    pub fn components(&self) -> Vec<Rulebook> {
+        self.compiled.components.iter().map(|link| Rulebook::of(link.book.clone())).collect()
     }
 
     /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook.
     pub fn max(&self, profile: Option<&str>) -> Option<Decimal> {
-        let c = &self.0;
+        let c = &self.compiled;
         if !c.has_total() {
             return None;
         }
@@ -483,38 +541,38 @@ impl Rulebook {
 
     /// Declared profiles.
     pub fn profiles(&self) -> Vec<&str> {
-        self.0.profiles[1..].iter().map(|p| p.name.as_str()).collect()
+        self.compiled.profiles[1..].iter().map(|p| p.name.as_str()).collect()
     }
 
     /// Whether the rulebook has relative rules (a batch then gathers the cohort first; one record
     /// alone needs cohort figures).
     pub fn has_relative_rules(&self) -> bool {
-        !self.0.relatives.is_empty()
+        !self.compiled.relatives.is_empty()
     }
 
     /// Whether the rulebook has a total (it has indicators), or only criteria.
     pub fn has_total(&self) -> bool {
-        self.0.has_total()
+        self.compiled.has_total()
     }
 
     /// Criteria as (id, label), in file order.
     pub fn criteria(&self) -> Vec<(&str, &str)> {
-        self.0.criteria.iter().map(|c| (c.id.as_str(), c.label.as_str())).collect()
+        self.compiled.criteria.iter().map(|c| (c.id.as_str(), c.label.as_str())).collect()
     }
 
     /// Vetoes as (id, label), in file order.
     pub fn vetoes(&self) -> Vec<(&str, &str)> {
-        self.0.vetoes.iter().map(|v| (v.id.as_str(), v.label.as_str())).collect()
+        self.compiled.vetoes.iter().map(|v| (v.id.as_str(), v.label.as_str())).collect()
     }
 
     /// Grade labels, best first.
     pub fn grades(&self) -> Vec<&str> {
-        self.0.grades.iter().map(|g| g.label.as_str()).collect()
+        self.compiled.grades.iter().map(|g| g.label.as_str()).collect()
     }
 
     /// Indicators in file order.
     pub fn indicators(&self) -> Vec<IndicatorInfo> {
-        let c = &self.0;
+        let c = &self.compiled;
         c.nodes
             .iter()
             .enumerate()
@@ -527,6 +585,44 @@ impl Rulebook {
                 rule: n.rule.as_ref().map(|r| rule_kind(r).to_owned()),
                 source: n.source.clone(),
                 is_leaf: n.children.is_empty(),
+                description: n.description.clone(),
+            })
+            .collect()
+    }
+
+    /// `name` as a column or field that is no input of this rulebook, with the input it probably
+    /// meant (a misspelling of its name or label), for warnings.
+    pub fn not_an_input(&self, name: &str) -> crate::input::NotAnInput {
+        crate::input::NotAnInput::of(&self.compiled.schema, name)
+    }
+
+    /// Profiles with their labels and descriptions, in file order.
+    pub fn profile_info(&self) -> Vec<ProfileInfo> {
+        self.compiled.profiles[1..]
+            .iter()
+            .map(|p| ProfileInfo {
+                name: p.name.clone(),
+                label: p.label.clone(),
+                description: p.description.clone(),
+            })
+            .collect()
+    }
+
+    /// Grades, best first, with the bound each needs (in the base profile, on the rulebook's date).
+    pub fn grade_info(&self) -> Vec<GradeInfo> {
+        let c = &self.compiled;
+        c.grades
+            .iter()
+            .map(|g| {
+                let (op, strict) = match &g.bound {
+                    Some(crate::compile::Bound::AtLeast(op)) => (Some(op), false),
+                    Some(crate::compile::Bound::Above(op)) => (Some(op), true),
+                    None => (None, false),
+                };
+                let bound = op
+                    .and_then(|op| c.operand_value(op, 0, c.meta.as_of))
+                    .and_then(|n| n.to_decimal_at(c.meta.scale, c.meta.rounding));
+                GradeInfo { label: g.label.clone(), bound, strict, description: g.description.clone() }
             })
             .collect()
     }
@@ -535,7 +631,7 @@ impl Rulebook {
     /// order as [`Rulebook::indicators`] lists them; `None` for a profile the rulebook does not
     /// declare. Profiles may give an indicator other points than the base (`[profiles."X".points]`).
     pub fn indicator_points(&self, profile: Option<&str>) -> Option<Vec<Decimal>> {
-        let c = &self.0;
+        let c = &self.compiled;
         let p = match profile {
             None => 0,
             Some(name) => *c.profile_index.get(name)? as usize,
@@ -550,7 +646,7 @@ impl Rulebook {
 
     /// Inputs in declaration order (including those only components declare).
     pub fn inputs(&self) -> Vec<InputInfo> {
-        self.0
+        self.compiled
             .schema
             .inputs
             .iter()
@@ -570,34 +666,38 @@ impl Rulebook {
 
     /// The index of an input (for [`Record::set_at`]).
     pub fn input_index(&self, name: &str) -> Option<usize> {
-        self.0.schema.index.get(name).map(|&i| i as usize)
+        self.compiled.schema.index.get(name).map(|&i| i as usize)
     }
 
     /// The index of an input by its name or its label (e.g. a Chinese column header).
     pub fn input_by_name_or_label(&self, name: &str) -> Option<usize> {
         let name = name.trim();
         self.input_index(name)
-            .or_else(|| self.0.schema.inputs.iter().position(|i| i.label.as_deref() == Some(name)))
+            .or_else(|| self.compiled.schema.inputs.iter().position(|i| i.label.as_deref() == Some(name)))
     }
 
     /// Whether an input is a list (`numbers` or `items`).
     pub fn input_is_list(&self, index: usize) -> bool {
-        self.0.schema.inputs.get(index).is_some_and(|i| matches!(i.ty, InputType::Numbers | InputType::Items))
+        self.compiled
+            .schema
+            .inputs
+            .get(index)
+            .is_some_and(|i| matches!(i.ty, InputType::Numbers | InputType::Items))
     }
 
     /// The name of the input that names records (`key_field`), if any.
     pub fn key_field_name(&self) -> Option<String> {
-        self.0.key_field.map(|k| self.0.schema.inputs[k as usize].name.clone())
+        self.compiled.key_field.map(|k| self.compiled.schema.inputs[k as usize].name.clone())
     }
 
     /// The name of the input that names a record's profile (`profile_field`), if any.
     pub fn profile_field_name(&self) -> Option<String> {
-        self.0.profile_field.map(|k| self.0.schema.inputs[k as usize].name.clone())
+        self.compiled.profile_field.map(|k| self.compiled.schema.inputs[k as usize].name.clone())
     }
 
     /// An empty record for this rulebook.
     pub fn record(&self) -> Record {
-        Record::new(self.0.schema.clone())
+        Record::new(self.compiled.schema.clone())
     }
 
     /// A record from a JSON object (`null` = missing). Decimals may be JSON numbers (read from
@@ -660,7 +760,7 @@ impl Rulebook {
     /// The record as this rulebook sees it: itself, or re-bound by name if it was made for
     /// another rulebook.
     pub(crate) fn bind<'a>(&self, record: &'a Record) -> Cow<'a, Record> {
-        if Arc::ptr_eq(&record.schema, &self.0.schema) {
+        if Arc::ptr_eq(&record.schema, &self.compiled.schema) {
             return Cow::Borrowed(record);
         }
         let mut out = self.record();
@@ -673,7 +773,7 @@ impl Rulebook {
             out.set(u, crate::Value::Bool(false));
         }
         for (slot, issue) in &record.decode {
-            if let Some(&mine) = self.0.schema.index.get(&record.schema.inputs[*slot as usize].name) {
+            if let Some(&mine) = self.compiled.schema.index.get(&record.schema.inputs[*slot as usize].name) {
                 out.decode.push((mine, issue.clone()));
             }
         }
@@ -701,7 +801,7 @@ impl Rulebook {
     /// assert!(text.contains("群众认可度 3.13"));
     /// ```
     pub fn score(&self, record: &Record, opts: &ScoreOptions) -> Result<Outcome, RecordError> {
-        let c = &self.0;
+        let c = &self.compiled;
         let figures = opts.cohort.as_ref().map(|k| k.figures(c));
         let record = self.bind(record);
         if let Some(e) = self.refused_fields(&record, opts.unknown, None) {
@@ -719,23 +819,23 @@ impl Rulebook {
         })
     }
 
-    /// Under [`Unknown::Error`](crate::table::Unknown::Error), the error of a record with fields
+    /// Under [`Unknown::Error`](crate::input::Unknown::Error), the error of a record with fields
     /// that are not inputs (one `UnknownName` issue each, with what was probably meant).
     pub(crate) fn refused_fields(
         &self,
         record: &Record,
-        unknown: crate::table::Unknown,
+        unknown: crate::input::Unknown,
         row: Option<usize>,
     ) -> Option<RecordError> {
-        if unknown != crate::table::Unknown::Error || record.unknown_fields().is_empty() {
+        if unknown != crate::input::Unknown::Error || record.unknown_fields().is_empty() {
             return None;
         }
         let issues = record
             .unknown_fields()
             .iter()
-            .map(|f| crate::table::NotAnInput::of(self, f).field_issue())
+            .map(|f| crate::input::NotAnInput::of(&self.compiled.schema, f).field_issue())
             .collect();
-        Some(RecordError { row, key: eval::key_of(&self.0, &View::of(record)), issues })
+        Some(RecordError { row, key: eval::key_of(&self.compiled, &View::of(record)), issues })
     }
 
     /// Score a record given as JSON.

@@ -4,9 +4,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::eval::Status;
 use crate::num::Num;
 use crate::outcome::Outcome;
+use crate::outcome::Status;
 use crate::syntax::{Node, Value};
 use crate::{Cohort, Rulebook, ScoreOptions};
 
@@ -15,6 +15,8 @@ use crate::{Cohort, Rulebook, ScoreOptions};
 pub struct TestFailure {
     /// The test's name.
     pub test: String,
+    /// The line of its `[[test]]` in the rulebook's file.
+    pub line: u32,
     /// What was compared (`total`, `grade`, `points.reduction.income`, `error`…).
     pub field: String,
     /// What the test expects.
@@ -73,6 +75,7 @@ fn show_dec(d: Option<Decimal>) -> String {
 
 struct Checker<'a> {
     test: &'a str,
+    line: u32,
     failures: Vec<TestFailure>,
 }
 
@@ -80,6 +83,7 @@ impl Checker<'_> {
     fn fail(&mut self, field: &str, expected: impl Into<String>, got: impl Into<String>) {
         self.failures.push(TestFailure {
             test: self.test.to_owned(),
+            line: self.line,
             field: field.to_owned(),
             expected: expected.into(),
             got: got.into(),
@@ -113,7 +117,7 @@ impl Rulebook {
         let mut report = TestReport { rulebook: c.meta.id.clone(), ..TestReport::default() };
         for t in &c.tests {
             report.run += 1;
-            let mut ck = Checker { test: &t.name, failures: Vec::new() };
+            let mut ck = Checker { test: &t.name, line: t.pos.line, failures: Vec::new() };
             let mut cohort = Cohort::new();
             for (id, v) in &t.cohort {
                 match v.value.to_decimal() {
@@ -130,7 +134,7 @@ impl Rulebook {
                 as_of: t.as_of,
                 cohort: (!t.cohort.is_empty()).then_some(cohort),
                 // A misspelt field in a test's record would test the default instead: refused.
-                unknown: crate::table::Unknown::Error,
+                unknown: crate::input::Unknown::Error,
             };
             let result = self.record_from_node(&t.record).and_then(|r| self.score(&r, &opts));
             let Value::Table(expect) = &t.expect.value else { continue };

@@ -311,7 +311,7 @@ fn every_builtin_rebuilds_from_its_text_and_components() {
     fn rebuild(rb: &Rulebook) -> Rulebook {
         let mut loader = kaoping::Loader::new();
         for c in rb.components() {
-            loader = loader.with(rebuild(c));
+            loader = loader.with(rebuild(&c));
         }
         let (text, format) = (rb.text().expect("text kept"), rb.text_format().expect("format kept"));
         loader.load_str(text, format).unwrap_or_else(|e| panic!("{} does not rebuild: {e}", rb.id()))

@@ -4,8 +4,8 @@
 //! vetoes, every indicator's points — and the unit columns agree. Small batches (the property
 //! tests, the golden vectors) never cross a chunk boundary; these do, several times.
 
+use kaoping::table::ColumnReader;
 use kaoping::table::{self, CsvRow};
-use kaoping::table_columns::ColumnReader;
 use kaoping::{Batch, BatchOptions, Codes, Rulebook, ScoreOptions, Units};
 use rust_decimal::Decimal;
 

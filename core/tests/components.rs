@@ -62,7 +62,7 @@ fn a_component_reading_no_data_scores_instead_of_panicking() {
     assert_eq!(out.total.unwrap().to_string(), "1.50");
     let k = out.nodes.iter().find(|n| n.id == "k").unwrap();
     assert_eq!(k.points.unwrap().to_string(), "0.00");
-    let inner = k.note.as_ref().and_then(|n| n.component_outcome()).expect("the component's result");
+    let inner = k.component.as_deref().expect("the component's result");
     let x = inner.nodes.iter().find(|n| n.id == "x").unwrap();
     assert_eq!(x.status, Status::NoData);
 

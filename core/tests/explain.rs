@@ -57,7 +57,7 @@ fn json_is_versioned_traceable_and_exact() {
     let (rb, out) = example();
     let json = out.to_json();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["schema"], "kaoping.result/1");
+    assert_eq!(v["schema"], "kaoping.result/2");
     assert_eq!(v["rulebook"]["fingerprint"], rb.fingerprint());
     assert_eq!(v["rulebook"]["id"], "example.county-assessment");
     assert_eq!(v["total"], "80.13", "decimals are strings");

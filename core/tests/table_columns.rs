@@ -5,8 +5,8 @@
 //! rows seeded with the cells staff actually send (blanks, 十万, 1,000, full-width digits, 是/否,
 //! out-of-range values, unknown regions, ragged rows), whatever the chunking.
 
+use kaoping::table::ColumnReader;
 use kaoping::table::{self, CsvRow};
-use kaoping::table_columns::ColumnReader;
 use kaoping::{BatchOptions, ColumnData, Format, RecordError, Rulebook};
 use rust_decimal::Decimal;
 
@@ -253,7 +253,7 @@ fn committed_benchmark_rows_match_the_exact_reference_through_columns() {
     let (ref_header, ref_rows) = table::parse_csv(&reference).unwrap();
     let total_at = ref_header.iter().position(|h| h == "total").unwrap();
     let grade_at = ref_header.iter().position(|h| h == "grade").unwrap();
-    let t = kaoping::table_columns::columns_from_rows(&rb, &header, rows).unwrap();
+    let t = kaoping::table::columns_from_rows(&rb, &header, rows).unwrap();
     let batch = rb.score_columns(&t.columns, &BatchOptions::default()).unwrap();
     assert_eq!(batch.len(), 50);
     for (row, want) in batch.rows().zip(&ref_rows) {

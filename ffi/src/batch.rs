@@ -7,7 +7,7 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use kaoping_core::table::{self, Columns, Encoding};
+use kaoping_core::table::{self, ColumnMatch, Encoding};
 use kaoping_core::{Batch, ErrorKind, Item, Outcome, Record, RecordError, Summary, Value};
 use serde_json::{Value as J, json};
 
@@ -33,7 +33,7 @@ pub struct kp_batch {
 #[derive(Debug)]
 struct TableInfo {
     lines: Vec<usize>,
-    columns: Columns,
+    columns: ColumnMatch,
     encoding: Option<Encoding>,
 }
 
@@ -488,7 +488,7 @@ pub extern "C" fn kp_batch_summary_json(
 }
 
 /// The batch as a JSON array, one element per row in order: `{"row": 1, "ok": true, "rank": 1,
-/// "profile_rank": null, "result": {…kaoping.result/1…}}` or `{"row": 2, "ok": false, "error":
+/// "profile_rank": null, "result": {…kaoping.result/2…}}` or `{"row": 2, "ok": false, "error":
 /// {…as kp_error_to_json…}}`; CSV rows also carry `"line"`. Builds every row's explanation.
 /// `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
 #[unsafe(no_mangle)]

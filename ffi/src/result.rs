@@ -1,6 +1,6 @@
 //! Scoring one record (`kp_score` for typed records, `kp_score_json` for JSON) and `kp_result`, the
 //! fully explained result: typed accessors for the figures a caller stores (total, grade, points
-//! of an indicator…), the versioned JSON (`kaoping.result/1`), and the explanation in words.
+//! of an indicator…), the versioned JSON (`kaoping.result/2`), and the explanation in words.
 //! Decimals leave as text exactly as the core publishes them ("93.50"), never as doubles.
 
 use std::ffi::c_char;
@@ -213,7 +213,7 @@ pub extern "C" fn kp_result_points(
     })
 }
 
-/// The result as JSON (schema `kaoping.result/1`: every node's points and how they were reached,
+/// The result as JSON (schema `kaoping.result/2`: every node's points and how they were reached,
 /// vetoes, criteria, lost points, the next grade; decimals as strings). `*out` is freed with
 /// `kp_string_free`; `out_len` (may be NULL) gets its length in bytes.
 #[unsafe(no_mangle)]

@@ -98,7 +98,7 @@ impl Batch {
                 &rebuilt
             }
             Source::Typed { columns, binding } => {
-                rebuilt = columns.record(&self.rb, binding, i);
+                rebuilt = self.rb.record_of_row(columns, binding, i);
                 &rebuilt
             }
         };

@@ -41,7 +41,7 @@ pub fn state<'py>(py: Python<'py>, rb: &Rulebook) -> PyResult<Bound<'py, PyTuple
     let components = rb
         .components()
         .into_iter()
-        .map(|c| Ok(state(py, c)?.into_any().unbind()))
+        .map(|c| Ok(state(py, &c)?.into_any().unbind()))
         .collect::<PyResult<Vec<_>>>()?;
     (STATE_VERSION, kaoping::VERSION, text, format, rb.fingerprint(), components).into_pyobject(py)
 }

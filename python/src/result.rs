@@ -173,7 +173,7 @@ impl ScoreResult {
             .collect()
     }
 
-    /// The result as a dict in the JSON schema "kaoping.result/1", with published values as
+    /// The result as a dict in the JSON schema "kaoping.result/2", with published values as
     /// `Decimal` and the scoring date as `datetime.date`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let json = serde_json::to_value(&self.outcome).map_err(|e| crate::errors::internal(e.to_string()))?;
@@ -205,7 +205,7 @@ impl ScoreResult {
         Ok(out)
     }
 
-    /// The result as JSON (schema "kaoping.result/1"; decimals as strings).
+    /// The result as JSON (schema "kaoping.result/2"; decimals as strings).
     #[pyo3(signature = (*, pretty = false))]
     fn to_json(&self, pretty: bool) -> String {
         if pretty { self.outcome.to_json_pretty() } else { self.outcome.to_json() }

@@ -266,7 +266,7 @@ impl PyRulebook {
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =
-                rec.unknown_fields().iter().map(|f| kaoping::NotAnInput::of(&self.rb, f)).collect();
+                rec.unknown_fields().iter().map(|f| self.rb.not_an_input(f)).collect();
             errors::warn(py, &kaoping::NotAnInput::warning_for(&all, true, kaoping::Lang::En))?;
         }
         let rb = &self.rb;
@@ -318,7 +318,7 @@ impl PyRulebook {
                     // A table goes to the core as typed columns, unless a column needs records.
                     Source::Columns(cols) => match typed::typed_columns(&cols, shape, opts.parallel) {
                         Some(columns) => {
-                            let binding = columns.bind(rb)?;
+                            let binding = rb.bind_columns(&columns)?;
                             (rb.score_columns(&columns, &opts)?, Source::Typed { columns, binding })
                         }
                         None => (
@@ -503,7 +503,7 @@ fn map_columns(
             }
             None => {
                 if !n.starts_with("__index_level_") && !n.trim().is_empty() {
-                    unknown.push(kaoping::NotAnInput::of(rb, n));
+                    unknown.push(rb.not_an_input(n));
                 }
                 map.push(None);
             }

@@ -31,7 +31,7 @@ def test_result(county: kaoping.Rulebook, county_record: dict[str, Any]) -> None
 def test_dict_and_json(county: kaoping.Rulebook, county_record: dict[str, Any]) -> None:
     r = county.score(county_record)
     d = r.to_dict()
-    assert d["schema"] == "kaoping.result/1" and d["total"] == Decimal("80.13")
+    assert d["schema"] == "kaoping.result/2" and d["total"] == Decimal("80.13")
     node = next(n for n in d["nodes"] if n["id"] == "help.satisfaction")
     assert node["points"] == Decimal("3.13") and node["max"] == Decimal("15.00")
     assert d["lost"][0]["lost"] == Decimal("11.87") and d["next_grade"]["gap"] == Decimal("9.87")

@@ -369,7 +369,7 @@ static void test_scoring(void) {
     CHECK_STATUS(kp_result_explain(res, 0, &text, NULL), KP_INVALID_ARGUMENT);
     CHECK(text == NULL, "output written on failure");
     CHECK_STATUS(kp_result_to_json(res, &text, &len), KP_OK);
-    CHECK(text && strstr(text, "\"schema\":\"kaoping.result/1\"") && len == strlen(text), "result JSON");
+    CHECK(text && strstr(text, "\"schema\":\"kaoping.result/2\"") && len == strlen(text), "result JSON");
     char *typed_json = text;
 
     /* The same record as JSON, and as cells, gives the same result. */

@@ -153,7 +153,7 @@ static void compare_outcome(const jval *e, const kp_result *res) {
         compare_accessor(what, &points->items[i], st, s);
     }
 
-    /* The rest through the result's JSON (kaoping.result/1). */
+    /* The rest through the result's JSON (kaoping.result/2). */
     char *text = NULL;
     size_t len = 0;
     CHECK_STATUS(kp_result_to_json(res, &text, &len), KP_OK);

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use super::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::error::ErrorKind;
-use crate::model::read::Reader;
 use crate::model::{Aggregate, Doc};
 use crate::num::Num;
+use crate::read::Reader;
 use crate::rules::{Rule, show};
 
 /// Run every profile- and date-dependent check, fill in `max`, and record problems in `r`.

@@ -4,21 +4,20 @@
 //! problems instead of stopping at the first.
 
 mod checks;
-mod symbols;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-pub use symbols::{Expression, Operand, RuleCx};
-use symbols::{Sym, Symbols};
+pub use crate::scope::{Expression, Operand, RelativeSite, RuleCx};
+use crate::scope::{Sym, Symbols};
 
-use crate::Rulebook;
 use crate::date::Date;
 use crate::error::ErrorKind;
 use crate::expr::{self, Type};
-use crate::model::read::{NumLit, OperandDoc, Reader, Text};
-use crate::model::{Aggregate, DefaultDoc, Doc, InputType, ParamValueDoc};
+use crate::input::{DefaultDoc, Input, InputSchema, InputType};
+use crate::model::{Aggregate, Doc, ParamValueDoc};
 use crate::num::{Num, Rounding};
+use crate::read::{NumLit, OperandDoc, Reader, Text};
 use crate::rules::{self, Rule};
 use crate::syntax::Pos;
 
@@ -47,46 +46,6 @@ pub struct Meta {
     pub rounding: Rounding,
     /// Round the total only.
     pub total_only: bool,
-}
-
-/// One declared input.
-#[derive(Clone, Debug)]
-pub struct Input {
-    /// Name.
-    pub name: String,
-    /// Declared type.
-    pub ty: InputType,
-    /// Label.
-    pub label: Option<String>,
-    /// Unit.
-    pub unit: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Inclusive lower bound.
-    pub min: Option<Num>,
-    /// Inclusive upper bound.
-    pub max: Option<Num>,
-    /// Allowed values (text).
-    pub values: Option<Vec<String>>,
-    /// Default.
-    pub default: Option<DefaultDoc>,
-    /// A list input's default as a value (`numbers`: its marks; `items`: no items).
-    pub list_default: Option<crate::record::Value>,
-    /// Whether a missing value is an error.
-    pub required: bool,
-    /// Fields of an items input.
-    pub fields: Vec<(String, InputType)>,
-    /// The component rulebook that declared it, when the parent did not.
-    pub from_component: Option<String>,
-}
-
-/// The inputs of a rulebook: shared by every [`crate::Record`] built for it.
-#[derive(Debug)]
-pub struct InputSchema {
-    /// Inputs in declaration order (the rulebook's own, then those only its components declare).
-    pub inputs: Vec<Input>,
-    /// Name → index.
-    pub index: HashMap<String, u32>,
 }
 
 /// A parameter value: fixed or dated (sorted by date).
@@ -120,8 +79,6 @@ pub struct Param {
     pub name: String,
     /// Label.
     pub label: Option<String>,
-    /// Unit.
-    pub unit: Option<String>,
     /// Value per profile index (0 = base; other entries are the base unless overridden).
     pub values: Vec<ParamValue>,
 }
@@ -133,14 +90,10 @@ pub struct Derived {
     pub name: String,
     /// Label.
     pub label: Option<String>,
-    /// Unit.
-    pub unit: Option<String>,
     /// The expression.
     pub expr: Expression,
     /// Its slot.
     pub slot: u32,
-    /// Its type.
-    pub ty: Type,
 }
 
 /// A profile (index 0 is the base, named "").
@@ -194,8 +147,6 @@ pub struct AdjustItem {
     pub source: Option<String>,
     /// The rule.
     pub rule: Rule,
-    /// Slots read.
-    pub reads: Vec<u32>,
 }
 
 /// A veto.
@@ -265,18 +216,11 @@ pub struct GradeRule {
 #[derive(Clone, Debug)]
 pub struct ComponentLink {
     /// The component.
-    pub book: Rulebook,
+    pub book: Arc<Compiled>,
     /// Component input index → parent input index.
     pub input_map: Vec<u32>,
     /// Parent profile index → component profile index.
     pub profile_map: Vec<u32>,
-}
-
-/// Where a relative rule sits (its index is its position in [`Compiled::relatives`]).
-#[derive(Clone, Debug)]
-pub struct RelativeSite {
-    /// The indicator.
-    pub node: u32,
 }
 
 /// A compiled rulebook: immutable, `Send + Sync`, shared through [`Rulebook`].
@@ -342,8 +286,6 @@ pub struct Compiled {
     pub components: Vec<ComponentLink>,
     /// Relative rules.
     pub relatives: Vec<RelativeSite>,
-    /// The columnar fast path's preparation.
-    pub plan: crate::eval::columnar::Plan,
 }
 
 impl Compiled {
@@ -411,7 +353,7 @@ impl Compiled {
 /// Where to find component rulebooks by id while compiling.
 pub trait ComponentSource {
     /// The rulebook with this id.
-    fn find(&self, id: &str) -> Result<Rulebook, NotFound>;
+    fn find(&self, id: &str) -> Result<Arc<Compiled>, NotFound>;
 }
 
 /// Why a component rulebook could not be had.
@@ -445,16 +387,6 @@ pub fn compile(
 struct Compiler<'a> {
     r: &'a mut Reader,
     doc: &'a Doc,
-}
-
-/// Position of character `offset` inside an expression written at `pos`: exact for one-line
-/// expressions (the opening quote is one column before the text), else the string's start.
-pub fn expr_pos(src: &Text, offset: usize) -> Pos {
-    if src.value.contains('\n') {
-        src.pos
-    } else {
-        Pos { line: src.pos.line, column: src.pos.column + 1 + offset as u32 }
-    }
 }
 
 /// Whether `name` is declared for the first time (kept in `seen`); else a `DuplicateId` problem
@@ -586,9 +518,9 @@ impl Compiler<'_> {
                 default: i.default.as_ref().map(|(d, _)| d.clone()),
                 list_default: match (&i.default, i.ty) {
                     (Some((DefaultDoc::List(marks), _)), InputType::Numbers) => {
-                        Some(crate::record::Value::Numbers(marks.clone()))
+                        Some(crate::input::Value::Numbers(marks.clone()))
                     }
-                    (Some((DefaultDoc::List(_), _)), _) => Some(crate::record::Value::Items(Vec::new())),
+                    (Some((DefaultDoc::List(_), _)), _) => Some(crate::input::Value::Items(Vec::new())),
                     _ => None,
                 },
                 required: i.required,
@@ -634,12 +566,7 @@ impl Compiler<'_> {
             }
             let slot = n_inputs + params.len() as u32;
             names.insert(p.name.value.clone(), Sym::Param { slot, index: params.len() as u32 });
-            params.push(Param {
-                name: p.name.value.clone(),
-                label: p.label.clone(),
-                unit: p.unit.clone(),
-                values,
-            });
+            params.push(Param { name: p.name.value.clone(), label: p.label.clone(), values });
         }
 
         // Derived values, compiled in dependency order.
@@ -650,7 +577,7 @@ impl Compiler<'_> {
         // Indicators.
         let mut tree = self.tree(&profile_index, np);
         let mut relatives = Vec::new();
-        let mut link_ids: Vec<String> = links.iter().map(|l| l.book.id().to_owned()).collect();
+        let link_ids: Vec<String> = links.iter().map(|l| l.book.meta.id.clone()).collect();
         for (ni, ind) in doc.indicators.iter().enumerate() {
             if ni >= tree.nodes.len() || tree.nodes[ni].id != ind.id.value {
                 continue; // dropped as a duplicate
@@ -662,21 +589,13 @@ impl Compiler<'_> {
             }
             let is_leaf = tree.nodes[ni].children.is_empty();
             match (&ind.rule, is_leaf) {
-                (Some((rule, pos)), true) => {
-                    let mut cx = RuleCx::new(
-                        self.r,
-                        &symbols,
-                        path.clone(),
-                        &mut relatives,
-                        ni as u32,
-                        &links,
-                        &mut link_ids,
-                    );
+                (Some((rule, _)), true) => {
+                    let mut cx =
+                        RuleCx::new(self.r, &symbols, path.clone(), &mut relatives, ni as u32, &link_ids);
                     if let Some(compiled) = rules::compile(rule, &mut cx) {
                         tree.nodes[ni].reads = reads_of(&compiled);
                         tree.nodes[ni].rule = Some(compiled);
                     }
-                    let _ = pos;
                 }
                 (None, true) => self.problem(
                     ErrorKind::Schema,
@@ -695,8 +614,8 @@ impl Compiler<'_> {
         }
 
         // Bonus and penalty items.
-        let bonus = self.adjust_items(&doc.bonus, "bonus", &symbols, &links);
-        let penalty = self.adjust_items(&doc.penalty, "penalty", &symbols, &links);
+        let bonus = self.adjust_items(&doc.bonus, "bonus", &symbols);
+        let penalty = self.adjust_items(&doc.penalty, "penalty", &symbols);
         let sum_points = |items: &[AdjustItem]| items.iter().fold(Num::ZERO, |a, i| a.add(&i.points));
         let bonus_cap = doc.adjust.bonus_cap.as_ref().map_or_else(|| sum_points(&bonus), |n| n.value.clone());
         let penalty_cap =
@@ -758,12 +677,8 @@ impl Compiler<'_> {
             tests: doc.tests.clone(),
             components: links,
             relatives,
-            plan: Default::default(),
         };
         checks::run(&mut compiled, doc, self.r);
-        if self.r.problems.is_empty() {
-            compiled.plan = crate::eval::columnar::plan(&compiled);
-        }
         if self.r.problems.is_empty() { Some(compiled) } else { None }
     }
 
@@ -850,8 +765,8 @@ impl Compiler<'_> {
                 continue;
             }
             let path = format!("indicator \"{}\" component", ind.id.value);
-            if !crate::model::read::is_rulebook_id(&id.value) {
-                let why = crate::model::read::not_a_rulebook_id(&id.value);
+            if !crate::read::is_rulebook_id(&id.value) {
+                let why = crate::read::not_a_rulebook_id(&id.value);
                 self.problem(ErrorKind::Schema, Some(id.pos), &path, why);
                 continue;
             }
@@ -888,7 +803,7 @@ impl Compiler<'_> {
                     continue;
                 }
             };
-            let inner = book.compiled();
+            let inner: &Compiled = &book;
             if !inner.has_total() {
                 self.problem(
                     ErrorKind::Schema,
@@ -983,7 +898,7 @@ impl Compiler<'_> {
                 continue;
             }
             let path = format!("derived \"{}\"", d.name.value);
-            match symbols::parse_expr(self.r, &path, &d.expr) {
+            match crate::scope::parse_expr(self.r, &path, &d.expr) {
                 Some(e) => {
                     symbols.declare_derived(&d.name.value, first_slot + parsed.len() as u32);
                     parsed.push((i, e));
@@ -1004,10 +919,8 @@ impl Compiler<'_> {
                     out.push(Derived {
                         name: d.name.value.clone(),
                         label: d.label.clone(),
-                        unit: d.unit.clone(),
                         expr: Expression { expr: c, text: d.expr.value.clone() },
                         slot,
-                        ty,
                     });
                 }
                 None => symbols.declare_broken(&d.name.value),
@@ -1107,7 +1020,6 @@ impl Compiler<'_> {
         docs: &[crate::model::AdjustItemDoc],
         key: &str,
         symbols: &Symbols,
-        links: &[ComponentLink],
     ) -> Vec<AdjustItem> {
         let mut out: Vec<AdjustItem> = Vec::new();
         let mut seen = HashSet::default();
@@ -1131,16 +1043,13 @@ impl Compiler<'_> {
                 self.problem(ErrorKind::Schema, Some(points.pos), &path, "points cannot be negative");
             }
             let mut no_relatives = Vec::new();
-            let mut no_ids = Vec::new();
-            let mut cx =
-                RuleCx::new(self.r, symbols, path.clone(), &mut no_relatives, u32::MAX, links, &mut no_ids);
+            let mut cx = RuleCx::new(self.r, symbols, path.clone(), &mut no_relatives, u32::MAX, &[]);
             if let Some(rule) = rules::compile(rule, &mut cx) {
                 out.push(AdjustItem {
                     id: d.id.value.clone(),
                     label: d.label.clone(),
                     points: points.value.clone(),
                     source: d.source.clone(),
-                    reads: reads_of(&rule),
                     rule,
                 });
             }

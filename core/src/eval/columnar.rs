@@ -18,13 +18,14 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use crate::columns::Values;
 use crate::compile::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::expr::{CExpr, Const, cmp_holds};
-use crate::model::{Aggregate, DefaultDoc, InputType};
+use crate::input::Values;
+use crate::input::{DefaultDoc, InputType};
+use crate::input::{Record, Value};
+use crate::model::Aggregate;
 use crate::num::{self, Num, Rounding, round_div_i64, round_div_i128};
-use crate::record::{Record, Value};
 
 use crate::rules::{Rule, bands::Cmp as BandsCmp, relative::Best};
 
@@ -605,7 +606,7 @@ pub trait Source: Sync {
     /// Whether input `ix` of row `row` had a decoding problem (the interpreter reports it).
     fn broken(&self, ix: usize, row: usize) -> bool;
     /// The whole column of input `ix`, when the source holds columns (loaded with typed loops).
-    fn column(&self, _ix: usize) -> Option<Option<&crate::columns::Column>> {
+    fn column(&self, _ix: usize) -> Option<Option<&crate::input::Column>> {
         None
     }
 }
@@ -639,7 +640,7 @@ impl Source for Records<'_> {
 /// Columns bound to a rulebook's inputs, as a source.
 pub struct ColumnSource<'a> {
     /// The columns.
-    pub columns: &'a crate::columns::Columns,
+    pub columns: &'a crate::input::Columns,
     /// For each input, the column that fills it.
     pub binding: &'a [Option<usize>],
 }
@@ -651,7 +652,7 @@ impl Source for ColumnSource<'_> {
 
     #[inline]
     fn cell(&self, ix: usize, row: usize) -> Cell<'_> {
-        use crate::columns::ColumnData as D;
+        use crate::input::ColumnData as D;
         let Some(ci) = self.binding[ix] else { return Cell::Missing };
         let col = &self.columns.columns()[ci].1;
         if col.is_null(row) {
@@ -673,7 +674,7 @@ impl Source for ColumnSource<'_> {
         false
     }
 
-    fn column(&self, ix: usize) -> Option<Option<&crate::columns::Column>> {
+    fn column(&self, ix: usize) -> Option<Option<&crate::input::Column>> {
         Some(self.binding[ix].map(|ci| &self.columns.columns()[ci].1))
     }
 }
@@ -682,12 +683,12 @@ impl Source for ColumnSource<'_> {
 /// path (text read as numbers, mixed types…).
 fn load_typed<'s>(
     plan: &Plan,
-    input: &crate::compile::Input,
-    col: &'s crate::columns::Column,
+    input: &crate::input::Input,
+    col: &'s crate::input::Column,
     rows: &[usize],
     slow: &mut [bool],
 ) -> Option<Col<'s>> {
-    use crate::columns::ColumnData as D;
+    use crate::input::ColumnData as D;
     let null = |row: usize| col.nulls.as_ref().is_some_and(|m| m[row]);
     // A missing value needs the default or the interpreter: leave those to the per-cell path.
     if col.nulls.is_some() && rows.iter().any(|&r| null(r)) {
@@ -922,7 +923,7 @@ pub fn run_chunk<S: Source>(s: &Setup<'_>, src: &S, rows: std::ops::Range<usize>
     // A dictionary-encoded profile column: resolve each distinct value once.
     let dict_profiles = match (call_profile, book.profile_field.and_then(|f| src.column(f as usize))) {
         (None, Some(Some(col))) if col.nulls.is_none() => match &col.data {
-            crate::columns::ColumnData::Dict { codes, dict } => {
+            crate::input::ColumnData::Dict { codes, dict } => {
                 Some((codes, dict.iter().map(|d| resolve(d)).collect::<Vec<Option<u16>>>()))
             }
             _ => None,
@@ -1274,7 +1275,7 @@ fn cell_q(cell: &Cell<'_>, integer: bool) -> Option<Option<Q>> {
 /// Loads one input's values cell by cell into a column, checking type, range and allowed
 /// values; a cell it cannot take leaves a placeholder and says so (the row goes slow).
 struct Loader<'a> {
-    input: &'a crate::compile::Input,
+    input: &'a crate::input::Input,
     plan: &'a Plan,
     integer: bool,
     default_q: Option<Q>,
@@ -1285,7 +1286,7 @@ struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn new(plan: &'a Plan, input: &'a crate::compile::Input, cap: usize) -> Loader<'a> {
+    fn new(plan: &'a Plan, input: &'a crate::input::Input, cap: usize) -> Loader<'a> {
         let bound = |b: &Option<Num>| b.as_ref().map(|m| Q::of(m).ok_or(()));
         let sink = match input.ty {
             InputType::Decimal | InputType::Integer => Col::Q(Vec::with_capacity(cap)),

@@ -3,6 +3,8 @@
 //! naming its place. With `explain`, the same pass records how every number was reached.
 
 pub mod columnar;
+mod explain;
+pub(crate) use explain::decimal;
 pub mod published;
 mod validate;
 
@@ -16,11 +18,11 @@ use crate::date::Date;
 use crate::error::{ErrorKind, Issue, RecordError};
 use crate::expr::{CExpr, eval};
 pub use crate::expr::{Env, Fault, Val};
+use crate::input::{Item, Value};
 use crate::model::Aggregate;
 use crate::num::{Num, Rounding};
-use crate::outcome::{self, Outcome};
-use crate::record::{Item, Value};
-use crate::rules::{Leaf, Note, relative::Relative};
+use crate::outcome::{Outcome, Status};
+use crate::rules::{ComponentTotal, Leaf, Note, RecordEnv};
 
 /// A record's values as a rulebook (or a component of it) sees them.
 #[derive(Clone)]
@@ -103,18 +105,6 @@ pub struct Request<'a> {
     pub row: Option<usize>,
 }
 
-/// A node's status in a result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Scored normally.
-    Scored,
-    /// A rule read no data: 0 points.
-    NoData,
-    /// Left out (`applies` false): scored out of the applicable maximum.
-    NotApplicable,
-}
-
 /// The compact result of scoring a record: what batches keep for every row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
@@ -159,7 +149,7 @@ pub struct ComponentVetoHit {
     /// The parent's component indicator.
     pub node: u32,
     /// The rulebook whose veto fired (the innermost, through nested components).
-    pub rulebook: crate::Rulebook,
+    pub rulebook: std::sync::Arc<Compiled>,
     /// The veto's index in that rulebook.
     pub veto: u16,
     /// The total it set there, published.
@@ -169,7 +159,7 @@ pub struct ComponentVetoHit {
 impl PartialEq for ComponentVetoHit {
     fn eq(&self, other: &Self) -> bool {
         (self.node, self.veto, &self.score) == (other.node, other.veto, &other.score)
-            && self.rulebook.fingerprint() == other.rulebook.fingerprint()
+            && self.rulebook.fingerprint == other.rulebook.fingerprint
     }
 }
 
@@ -184,6 +174,8 @@ pub struct NodeWhy {
     pub clamped: Option<Num>,
     /// (obtained, applicable max, left-out children) when rescaled.
     pub rescale: Option<(Num, Num, Vec<u32>)>,
+    /// A component indicator's full result.
+    pub component: Option<Box<Outcome>>,
 }
 
 /// Explanation material gathered while scoring.
@@ -222,8 +214,12 @@ pub struct Run<'r> {
     figures: Option<&'r Figures>,
     /// 1-based row in a batch.
     pub row: Option<usize>,
+    /// Whether explanations are built (components explain themselves too).
+    explain: bool,
     /// Vetoes fired by components scored for the current indicator, not yet placed.
     component_vetoes: RefCell<Vec<ComponentVetoHit>>,
+    /// The full result of the component scored for the current indicator (when explaining).
+    component_outcome: RefCell<Option<Box<Outcome>>>,
 }
 
 impl<'r> Env<'r> for Run<'r> {
@@ -244,82 +240,48 @@ impl<'r> Env<'r> for Run<'r> {
     }
 }
 
-/// A component's result as its parent uses it.
-pub struct ComponentScore<'b> {
-    /// Its id.
-    pub id: &'b str,
-    /// Its title.
-    pub title: &'b str,
-    /// Its published total.
-    pub total: Num,
-    /// Its max in the profile used.
-    pub max: Num,
-    /// Its full result, when explaining.
-    pub outcome: Option<Outcome>,
+impl<'r> Run<'r> {
+    /// A list input's value: the record's, else the input's default (`None`: missing).
+    fn list(&self, slot: u32) -> Option<&'r Value> {
+        let book: &'r Compiled = self.book;
+        self.view.get(slot).or_else(|| book.schema.inputs.get(slot as usize)?.list_default.as_ref())
+    }
 }
 
-impl<'r> Run<'r> {
-    /// Evaluate an expression.
-    pub fn eval(&self, e: &'r CExpr) -> Result<Val<'r>, Fault> {
+impl<'r> RecordEnv<'r> for Run<'r> {
+    fn eval(&self, e: &'r CExpr) -> Result<Val<'r>, Fault> {
         eval(e, self)
     }
 
-    /// Evaluate a numeric expression (`None`: no data).
-    pub fn num(&self, e: &'r CExpr) -> Result<Option<Num>, Fault> {
-        Ok(match self.eval(e)? {
-            Val::Num(n) => Some(n),
-            _ => None,
-        })
-    }
-
-    /// Evaluate a condition (`None`: no data).
-    pub fn truth(&self, e: &'r CExpr) -> Result<Option<bool>, Fault> {
-        Ok(match self.eval(e)? {
-            Val::Bool(b) => Some(b),
-            _ => None,
-        })
-    }
-
-    /// An operand's value (parameters are always resolved numbers).
-    pub fn operand(&self, op: &Operand) -> Num {
+    fn operand(&self, op: &Operand) -> Num {
         match op {
             Operand::Const(n) => n.clone(),
             Operand::Param(slot) => self.slots[*slot as usize].as_num().cloned().unwrap_or(Num::ZERO),
         }
     }
 
-    /// The parameter's name, if the operand is one.
-    pub fn param_name(&self, op: &Operand) -> Option<String> {
+    fn param_name(&self, op: &Operand) -> Option<String> {
         match op {
             Operand::Param(slot) => Some(self.book.slot_name(*slot).to_owned()),
             Operand::Const(_) => None,
         }
     }
 
-    /// A list input's value: the record's, else the input's default (`None`: missing).
-    fn list(&self, slot: u32) -> Option<&'r Value> {
-        let book: &'r Compiled = self.book;
-        self.view.get(slot).or_else(|| book.schema.inputs.get(slot as usize)?.list_default.as_ref())
-    }
-
-    /// The marks of a `numbers` input (`None`: missing).
-    pub fn numbers(&self, slot: u32) -> Option<&'r [Decimal]> {
+    fn numbers(&self, slot: u32) -> Option<&'r [Decimal]> {
         match self.list(slot)? {
             Value::Numbers(v) => Some(v),
             _ => None,
         }
     }
 
-    /// The items of an `items` input (`None`: missing).
-    pub fn items(&self, slot: u32) -> Option<&'r [Item]> {
+    fn items(&self, slot: u32) -> Option<&'r [Item]> {
         match self.list(slot)? {
             Value::Items(v) => Some(v),
             _ => None,
         }
     }
 
-    /// The length of a list input (`None`: missing).
-    pub fn list_len(&self, slot: u32) -> Option<Num> {
+    fn list_len(&self, slot: u32) -> Option<Num> {
         match self.list(slot)? {
             Value::Numbers(v) => Some(Num::from_i64(v.len() as i64)),
             Value::Items(v) => Some(Num::from_i64(v.len() as i64)),
@@ -327,26 +289,26 @@ impl<'r> Run<'r> {
         }
     }
 
-    /// The cohort's best value for a relative rule.
-    pub fn cohort_best(&self, rule: &Relative) -> Result<Num, Fault> {
-        let group = if rule.per_profile { self.profile } else { 0 };
+    fn cohort_best(&self, index: u32, per_profile: bool) -> Result<Num, Fault> {
+        let group = if per_profile { self.profile } else { 0 };
         self.figures
-            .and_then(|f| f.best.get(rule.index as usize))
+            .and_then(|f| f.best.get(index as usize))
             .and_then(|g| g.get(group))
             .cloned()
             .flatten()
             .ok_or_else(|| Fault::new(ErrorKind::CohortRequired, "a relative rule needs the cohort's best value: score the record in a batch, or pass cohort figures"))
     }
 
-    /// Score component `index` on the same record.
-    pub fn component(&self, index: u32, explain: bool) -> Result<ComponentScore<'r>, Fault> {
+    /// Score component `index` on the same record. Its firing vetoes and (when explaining) its
+    /// full result are kept for the indicator being scored.
+    fn component(&self, index: u32) -> Result<ComponentTotal<'r>, Fault> {
         let link = &self.book.components[index as usize];
-        let inner = link.book.compiled();
+        let inner: &'r Compiled = &link.book;
         let view = self.view.through(&link.input_map);
         let profile = link.profile_map[self.profile] as usize;
         let req =
             Request { profile: ProfileChoice::Index(profile), as_of: self.as_of, figures: None, row: None };
-        match score(inner, view, &req, explain) {
+        match score(inner, view, &req, self.explain) {
             Ok((trace, outcome)) => {
                 if !(trace.vetoes.is_empty() && trace.component_vetoes.is_empty()) {
                     let mut hits = self.component_vetoes.borrow_mut();
@@ -360,12 +322,14 @@ impl<'r> Run<'r> {
                     }
                     hits.extend(trace.component_vetoes);
                 }
-                Ok(ComponentScore {
+                if let Some(o) = outcome {
+                    *self.component_outcome.borrow_mut() = Some(Box::new(o));
+                }
+                Ok(ComponentTotal {
                     id: &inner.meta.id,
                     title: &inner.meta.title,
                     total: trace.total.unwrap_or(Num::ZERO),
                     max: inner.max[profile].clone(),
-                    outcome,
                 })
             }
             Err(e) => {
@@ -469,7 +433,9 @@ pub fn score<'r>(
         points: vec![None; book.nodes.len()],
         figures: req.figures,
         row: req.row,
+        explain,
         component_vetoes: RefCell::new(Vec::new()),
+        component_outcome: RefCell::new(None),
     };
     let result = run_stages(&mut run, key.clone(), explain).map_err(fail);
     let slots = recycle(std::mem::take(&mut run.slots));
@@ -531,7 +497,9 @@ pub fn cohort_values(
         points: Vec::new(),
         figures: None,
         row: req.row,
+        explain: false,
         component_vetoes: RefCell::new(Vec::new()),
+        component_outcome: RefCell::new(None),
     };
     if let Err(issues) = prepare(&mut run) {
         // Input errors exclude the row; other faults leave it out of the figures too.
@@ -586,6 +554,7 @@ fn run_stages<'r>(
             hit.node = i as u32;
             component_vetoes.push(hit);
         }
+        let component = run.component_outcome.get_mut().take();
         let (raw, published) = match leaf {
             Leaf::Value(v) => {
                 let p = book.publish(&clamp(&v, max));
@@ -604,6 +573,7 @@ fn run_stages<'r>(
             nw.clamped = raw.as_ref().map(|r| clamp(r, max));
             nw.raw = raw;
             nw.note = note;
+            nw.component = component;
         }
         run.points[i] = Some(published);
     }
@@ -766,7 +736,7 @@ fn run_stages<'r>(
         criteria,
     };
     let outcome = match why {
-        Some(w) => Some(outcome::build(run, &trace, w).map_err(|e| vec![e])?),
+        Some(w) => Some(explain::build(run, &trace, w).map_err(|e| vec![e])?),
         None => None,
     };
     Ok((trace, outcome))

@@ -5,12 +5,13 @@
 use rust_decimal::Decimal;
 
 use super::View;
-use crate::compile::{Compiled, Input};
+use crate::compile::Compiled;
 use crate::error::{ErrorKind, Issue};
 use crate::expr::Val;
-use crate::model::{DefaultDoc, InputType};
+use crate::input::Input;
+use crate::input::{DefaultDoc, InputType};
+use crate::input::{Value, number_issue};
 use crate::num::{self, Num};
-use crate::record::{Value, number_issue};
 use crate::rules::show;
 
 /// Fill `slots[..inputs]` from the record; push every problem to `issues`.

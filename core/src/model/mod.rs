@@ -2,13 +2,12 @@
 //! structs that remember where each piece was written. [`read_document`] turns the document tree
 //! into a [`Doc`], recording schema problems as it goes; `compile` then checks and resolves it.
 
-pub mod read;
-
 use crate::date::Date;
-use crate::num::{Num, Rounding};
+use crate::input::{DefaultDoc, InputType};
+use crate::num::Rounding;
+use crate::read::{self, NumLit, OperandDoc, Reader, Table, Text, date_of, number_of, string_of};
 use crate::rules::{self, RuleDoc};
 use crate::syntax::{Node, Pos, Value};
-use read::{NumLit, OperandDoc, Reader, Table, Text, date_of, number_of, operand_of, string_of};
 
 /// An expression as written, with its position.
 pub type Source = Text;
@@ -61,68 +60,6 @@ pub struct ProfileDoc {
     pub weights: Vec<(Text, NumLit)>,
 }
 
-/// The declared type of an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum InputType {
-    /// A decimal.
-    Decimal,
-    /// A whole number (i64).
-    Integer,
-    /// true/false.
-    Boolean,
-    /// Text.
-    Text,
-    /// A list of decimals (a panel's marks).
-    Numbers,
-    /// A list of sub-records.
-    Items,
-}
-
-impl InputType {
-    /// The name used in rulebooks.
-    pub fn name(self) -> &'static str {
-        match self {
-            InputType::Decimal => "decimal",
-            InputType::Integer => "integer",
-            InputType::Boolean => "boolean",
-            InputType::Text => "text",
-            InputType::Numbers => "numbers",
-            InputType::Items => "items",
-        }
-    }
-
-    /// Parse a rulebook type name.
-    pub fn from_name(s: &str) -> Option<InputType> {
-        Some(match s {
-            "decimal" => InputType::Decimal,
-            "integer" => InputType::Integer,
-            "boolean" => InputType::Boolean,
-            "text" => InputType::Text,
-            "numbers" => InputType::Numbers,
-            "items" => InputType::Items,
-            _ => return None,
-        })
-    }
-
-    /// Whether values of this type are scalars (usable in expressions).
-    pub fn is_scalar(self) -> bool {
-        !matches!(self, InputType::Numbers | InputType::Items)
-    }
-}
-
-/// A literal default value of an input.
-#[derive(Clone, Debug, PartialEq)]
-pub enum DefaultDoc {
-    /// A number.
-    Num(Num),
-    /// A boolean.
-    Bool(bool),
-    /// Text.
-    Text(String),
-    /// A list: the marks of a `numbers` input, or no items (`[]`) for an `items` input.
-    List(Vec<rust_decimal::Decimal>),
-}
-
 /// One entry of `[inputs]`.
 #[derive(Clone, Debug)]
 pub struct InputDoc {
@@ -166,8 +103,6 @@ pub struct ParamDoc {
     pub name: Text,
     /// Label.
     pub label: Option<String>,
-    /// Unit.
-    pub unit: Option<String>,
     /// The base value.
     pub base: Option<ParamValueDoc>,
     /// Per-profile replacements.
@@ -183,8 +118,6 @@ pub struct DerivedDoc {
     pub expr: Source,
     /// Label.
     pub label: Option<String>,
-    /// Unit.
-    pub unit: Option<String>,
 }
 
 /// How an inner indicator combines its children (§7).
@@ -860,11 +793,12 @@ fn read_param(e: &crate::syntax::Entry, r: &mut Reader) -> Option<ParamDoc> {
     let name = Text { value: e.key.clone(), pos: e.key_pos };
     if !matches!(e.value.value, Value::Table(_)) {
         let base = number_of(&e.value, &path, r).map(ParamValueDoc::Fixed);
-        return Some(ParamDoc { name, label: None, unit: None, base, profiles: Vec::new() });
+        return Some(ParamDoc { name, label: None, base, profiles: Vec::new() });
     }
     let mut t = Table::of(&e.value, path.clone(), r)?;
     let label = t.string(r, "label").map(|s| s.value);
-    let unit = t.string(r, "unit").map(|s| s.value);
+    // A unit documents the parameter in the file; scoring has no use for it.
+    let _ = t.string(r, "unit");
     let _ = t.string(r, "description");
     let mut profiles = Vec::new();
     if let Some(mut pt) = t.table(r, "profiles") {
@@ -896,7 +830,7 @@ fn read_param(e: &crate::syntax::Entry, r: &mut Reader) -> Option<ParamDoc> {
             "a parameter needs a base `value` or `dated` table (profiles only replace it)",
         );
     }
-    Some(ParamDoc { name, label, unit, base, profiles })
+    Some(ParamDoc { name, label, base, profiles })
 }
 
 fn read_derived(e: &crate::syntax::Entry, r: &mut Reader) -> Option<DerivedDoc> {
@@ -910,22 +844,13 @@ fn read_derived(e: &crate::syntax::Entry, r: &mut Reader) -> Option<DerivedDoc> 
     }
     let name = Text { value: e.key.clone(), pos: e.key_pos };
     if let Value::String(s) = &e.value.value {
-        return Some(DerivedDoc {
-            name,
-            expr: Text { value: s.clone(), pos: e.value.pos },
-            label: None,
-            unit: None,
-        });
+        return Some(DerivedDoc { name, expr: Text { value: s.clone(), pos: e.value.pos }, label: None });
     }
     let mut t = Table::of(&e.value, path, r)?;
     let expr = t.req_string(r, "expr", "the expression");
-    let d = DerivedDoc {
-        name,
-        expr: expr?,
-        label: t.string(r, "label").map(|s| s.value),
-        unit: t.string(r, "unit").map(|s| s.value),
-    };
-    let _ = t.string(r, "description");
+    let d = DerivedDoc { name, expr: expr?, label: t.string(r, "label").map(|s| s.value) };
+    // A unit and a description document the value in the file; scoring has no use for them.
+    let _ = (t.string(r, "unit"), t.string(r, "description"));
     t.finish(r, &["expr", "label", "unit", "description"]);
     Some(d)
 }
@@ -1030,34 +955,4 @@ fn read_test(node: &Node, i: usize, r: &mut Reader) -> Option<TestDoc> {
         expect: expect?.clone(),
         pos: node.pos,
     })
-}
-
-/// A string list from a node (e.g. `keys = ["level", "prize"]`).
-pub fn string_list(node: &Node, path: &str, r: &mut Reader) -> Option<Vec<Text>> {
-    match &node.value {
-        Value::Array(items) => Some(items.iter().filter_map(|n| string_of(n, path, r)).collect()),
-        _ => {
-            r.schema(
-                Some(node.pos),
-                path,
-                format!("expected an array of strings, found {}", node.type_name()),
-            );
-            None
-        }
-    }
-}
-
-/// A pair `[a, b]` of operands (e.g. `from = [80, 0]`).
-pub fn operand_pair(node: &Node, path: &str, r: &mut Reader) -> Option<(OperandDoc, OperandDoc)> {
-    match &node.value {
-        Value::Array(items) if items.len() == 2 => {
-            let a = operand_of(&items[0], path, r);
-            let b = operand_of(&items[1], path, r);
-            Some((a?, b?))
-        }
-        _ => {
-            r.schema(Some(node.pos), path, "expected a pair [x, points]");
-            None
-        }
-    }
 }

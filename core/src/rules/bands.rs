@@ -5,15 +5,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show, value_or_no_data};
 use crate::ErrorKind;
-use crate::compile::{Expression, Operand, RuleCx};
-use crate::eval::{Fault, Run};
+use crate::expr::Fault;
 use crate::expr::Type;
-use crate::model::operand_pair;
-use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::operand_pair;
+use crate::read::{OperandDoc, Reader, Table, Text};
+use crate::scope::{Expression, Operand, RuleCx};
 use crate::syntax::{Node, Pos};
 
 /// Which test the thresholds use.
@@ -144,7 +145,11 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Bands> {
 
 impl Bands {
     /// Score.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.input.expr)?);
         for (i, (t, p)) in self.bands.iter().enumerate() {
             let t = run.operand(t);

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show};
-use crate::compile::{Expression, Operand, RuleCx};
-use crate::eval::{Fault, Run};
+use crate::expr::Fault;
 use crate::expr::Type;
-use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{OperandDoc, Reader, Table, Text};
+use crate::scope::{Expression, Operand, RuleCx};
 use crate::syntax::Node;
 
 /// `check` as read.
@@ -60,7 +61,7 @@ impl Check {
     /// Score.
     pub fn eval<'r>(
         &'r self,
-        run: &Run<'r>,
+        run: &impl RecordEnv<'r>,
         max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {

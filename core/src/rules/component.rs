@@ -1,16 +1,18 @@
 //! `component`: another rulebook scores the same record; its published total over its max, times
-//! this indicator's points, is the leaf's value (spec §6, §16). This is how a combined evaluation
-//! (provincial acceptance + third-party assessment + department evaluation) is one rulebook.
+//! this indicator's points, is the leaf's value (spec §6, §16). The component's own explanation
+//! is kept by the evaluator beside the indicator's (`NodeOutcome::component`). This is how a
+//! combined evaluation (provincial acceptance + third-party assessment + department evaluation) is
+//! one rulebook.
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show};
-use crate::compile::RuleCx;
-use crate::eval::{Fault, Run};
-use crate::model::read::{Reader, Table, Text};
+use crate::expr::Fault;
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::outcome::Outcome;
-use crate::render::Lang;
+use crate::read::{Reader, Table, Text};
+use crate::scope::RuleCx;
 use crate::syntax::Node;
 
 /// `component` as read.
@@ -43,12 +45,11 @@ impl Component {
     /// Score.
     pub fn eval<'r>(
         &'r self,
-        run: &Run<'r>,
+        run: &impl RecordEnv<'r>,
         max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
-        let explain = note.is_some();
-        let scored = run.component(self.index, explain)?;
+        let scored = run.component(self.index)?;
         let value = scored.total.checked_div(&scored.max).ok_or_else(Fault::division_by_zero)?.mul(max);
         put(note, || {
             super::Note::Component(Note {
@@ -57,7 +58,6 @@ impl Component {
                 total: show(&scored.total),
                 max: show(&scored.max),
                 result: show(&value),
-                outcome: scored.outcome.map(Box::new),
             })
         });
         Ok(Leaf::Value(value))
@@ -77,9 +77,6 @@ pub struct Note {
     pub max: String,
     /// total / max × points.
     pub result: String,
-    /// The component's full result (one explanation tree from top to leaves).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Box<Outcome>>,
 }
 
 impl Note {

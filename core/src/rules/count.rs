@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, Quantity, put, show, value_or_no_data};
-use crate::compile::{Operand, RuleCx};
-use crate::eval::{Fault, Run};
-use crate::model::read::{OperandDoc, Reader, Table, Text};
-use crate::render::Lang;
+use crate::expr::Fault;
+use crate::lang::Lang;
+use crate::read::{OperandDoc, Reader, Table, Text};
+use crate::scope::{Operand, RuleCx};
 use crate::syntax::Node;
 
 /// `count` as read.
@@ -46,7 +47,11 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Count> {
 
 impl Count {
     /// Score.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
         let n = value_or_no_data!(self.input.eval(run)?);
         let input = self.input.text();
         let each = run.operand(&self.each);

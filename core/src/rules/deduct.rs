@@ -3,12 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, Quantity, put, show, value_or_no_data};
-use crate::compile::{Operand, RuleCx};
-use crate::eval::{Fault, Run};
-use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::expr::Fault;
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{OperandDoc, Reader, Table, Text};
+use crate::scope::{Operand, RuleCx};
 use crate::syntax::Node;
 
 /// `deduct` as read.
@@ -57,7 +58,7 @@ impl Deduct {
     /// Score.
     pub fn eval<'r>(
         &'r self,
-        run: &Run<'r>,
+        run: &impl RecordEnv<'r>,
         max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show, value_or_no_data};
-use crate::compile::{Expression, RuleCx};
-use crate::eval::{Fault, Run};
+use crate::expr::Fault;
 use crate::expr::Type;
-use crate::model::read::{Reader, Text, string_of};
-use crate::render::Lang;
+use crate::lang::Lang;
+use crate::read::{Reader, Text, string_of};
+use crate::scope::{Expression, RuleCx};
 use crate::syntax::Node;
 
 /// `formula` as read.
@@ -35,7 +36,11 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Formula> {
 
 impl Formula {
     /// Score.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.formula.expr)?);
         put(note, || super::Note::Formula(Note { formula: self.formula.text.clone(), result: show(&v) }));
         Ok(Leaf::Value(v))

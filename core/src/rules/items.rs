@@ -6,15 +6,17 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 
+use super::RecordEnv;
 use super::{Leaf, put, show};
 use crate::ErrorKind;
-use crate::compile::{Operand, RuleCx};
-use crate::eval::{Fault, Run};
-use crate::model::read::{OperandDoc, Reader, Table, Text, operand_of};
-use crate::model::{InputType, string_list};
+use crate::expr::Fault;
+use crate::input::InputType;
+use crate::input::Item;
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::record::Item;
-use crate::render::Lang;
+use crate::read::string_list;
+use crate::read::{OperandDoc, Reader, Table, Text, operand_of};
+use crate::scope::{Operand, RuleCx};
 use crate::syntax::{Node, Value};
 
 /// `items` as read.
@@ -200,7 +202,11 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
 impl Items {
     /// Score. Every pass over the list is linear in its length: lookups, `best_per` and
     /// `cap_per` go through hash maps keyed by the item's key text.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
         let Some(items) = run.items(self.slot) else {
             return Ok(Leaf::NoData);
         };

@@ -3,15 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show, value_or_no_data};
 use crate::ErrorKind;
-use crate::compile::{Expression, Operand, RuleCx};
-use crate::eval::{Fault, Run};
+use crate::expr::Fault;
 use crate::expr::Type;
-use crate::model::operand_pair;
-use crate::model::read::{OperandDoc, Reader, Table, Text};
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::operand_pair;
+use crate::read::{OperandDoc, Reader, Table, Text};
+use crate::scope::{Expression, Operand, RuleCx};
 use crate::syntax::Node;
 
 /// `linear` as read.
@@ -71,7 +72,11 @@ pub fn along(v: &Num, x0: &Num, p0: &Num, x1: &Num, p1: &Num) -> Option<Num> {
 
 impl Linear {
     /// Score.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.input.expr)?);
         let (x0, p0, x1, p1) =
             (run.operand(&self.x0), run.operand(&self.p0), run.operand(&self.x1), run.operand(&self.p1));

@@ -2,14 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show};
 use crate::ErrorKind;
-use crate::compile::{Expression, Operand, RuleCx};
-use crate::eval::{Fault, Run, Val};
 use crate::expr::Type;
-use crate::model::read::{OperandDoc, Reader, Table, Text, operand_of};
+use crate::expr::{Fault, Val};
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{OperandDoc, Reader, Table, Text, operand_of};
+use crate::scope::{Expression, Operand, RuleCx};
 use crate::syntax::Node;
 
 /// `lookup` as read.
@@ -115,7 +116,11 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Lookup> {
 
 impl Lookup {
     /// Score.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        note: Option<&mut super::Note>,
+    ) -> Result<Leaf, Fault> {
         let v = run.eval(&self.input.expr)?;
         if v == Val::NoData {
             return Ok(Leaf::NoData);

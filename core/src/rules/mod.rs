@@ -16,12 +16,14 @@ pub mod relative;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compile::{Operand, RuleCx};
-use crate::eval::{Fault, Run};
-use crate::expr::CExpr;
-use crate::model::read::{Reader, Table};
+use rust_decimal::Decimal;
+
+use crate::expr::{CExpr, Fault, Val};
+use crate::input::Item;
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{Reader, Table};
+use crate::scope::{Operand, RuleCx};
 use crate::syntax::Pos;
 
 /// The keys that introduce a rule inside an indicator, bonus or penalty item.
@@ -166,6 +168,65 @@ pub fn compile(doc: &RuleDoc, cx: &mut RuleCx<'_>) -> Option<Rule> {
     })
 }
 
+/// What a rule reads while one record is scored. The per-record interpreter implements it; the
+/// rules module only says what it needs, so that rules do not depend on the evaluator that runs
+/// them. `'r` is the life of the record and the rulebook being scored.
+pub trait RecordEnv<'r> {
+    /// Evaluate an expression.
+    fn eval(&self, e: &'r CExpr) -> Result<Val<'r>, Fault>;
+
+    /// Evaluate a numeric expression (`None`: no data).
+    fn num(&self, e: &'r CExpr) -> Result<Option<Num>, Fault> {
+        Ok(match self.eval(e)? {
+            Val::Num(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// Evaluate a condition (`None`: no data).
+    fn truth(&self, e: &'r CExpr) -> Result<Option<bool>, Fault> {
+        Ok(match self.eval(e)? {
+            Val::Bool(b) => Some(b),
+            _ => None,
+        })
+    }
+
+    /// An operand's value (a parameter in the record's profile, on its date).
+    fn operand(&self, op: &Operand) -> Num;
+
+    /// The parameter's name, if the operand is one.
+    fn param_name(&self, op: &Operand) -> Option<String>;
+
+    /// The marks of a `numbers` input (`None`: missing).
+    fn numbers(&self, slot: u32) -> Option<&'r [Decimal]>;
+
+    /// The items of an `items` input (`None`: missing).
+    fn items(&self, slot: u32) -> Option<&'r [Item]>;
+
+    /// The length of a list input (`None`: missing).
+    fn list_len(&self, slot: u32) -> Option<Num>;
+
+    /// The cohort's best value for relative rule `index` (in the record's profile group when
+    /// `per_profile`).
+    fn cohort_best(&self, index: u32, per_profile: bool) -> Result<Num, Fault>;
+
+    /// Component `index` scored on the same record: its published total and its max.
+    fn component(&self, index: u32) -> Result<ComponentTotal<'r>, Fault>;
+}
+
+/// A component rulebook's result as its parent's rule uses it.
+#[derive(Clone, Debug)]
+pub struct ComponentTotal<'r> {
+    /// Its id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// Its published total.
+    pub total: Num,
+    /// Its max in the profile used.
+    pub max: Num,
+}
+
 /// What a rule gives before the leaf clamp: a value, or no data (0 points, status `no_data`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Leaf {
@@ -189,7 +250,12 @@ pub(crate) use value_or_no_data;
 impl Rule {
     /// Score the rule for the record in `run`; `max` is the indicator's points in the record's
     /// profile. When `note` is given, the rule records how it reached its value.
-    pub fn eval<'r>(&'r self, run: &Run<'r>, max: &Num, note: Option<&mut Note>) -> Result<Leaf, Fault> {
+    pub fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        max: &Num,
+        note: Option<&mut Note>,
+    ) -> Result<Leaf, Fault> {
         match self {
             Rule::Bands(r) => r.eval(run, note),
             Rule::Linear(r) => r.eval(run, note),
@@ -241,11 +307,6 @@ impl Rule {
             Rule::Deduct(r) => r.input.list_slot(),
             _ => None,
         }
-    }
-
-    /// Whether this is a relative rule (needs a cohort).
-    pub fn is_relative(&self) -> bool {
-        matches!(self, Rule::Relative(_))
     }
 
     /// Every threshold, target and points operand the rule uses (to know on which dates its
@@ -329,14 +390,6 @@ impl Note {
             },
         }
     }
-
-    /// A component's full explanation, when the rule is a component.
-    pub fn component_outcome(&self) -> Option<&crate::outcome::Outcome> {
-        match self {
-            Note::Component(c) => c.outcome.as_deref(),
-            _ => None,
-        }
-    }
 }
 
 /// A quantity a rule multiplies: a number (an expression), or the length of a `numbers` or
@@ -344,7 +397,7 @@ impl Note {
 #[derive(Clone, Debug)]
 pub enum Quantity {
     /// A number.
-    Number(crate::compile::Expression),
+    Number(crate::scope::Expression),
     /// The length of a list input.
     Length {
         /// The input's slot.
@@ -356,9 +409,9 @@ pub enum Quantity {
 
 impl Quantity {
     /// Compile `src`: a list input's name means its length, anything else is a numeric expression.
-    pub fn compile(src: &crate::model::read::Text, cx: &mut RuleCx<'_>, what: &str) -> Option<Quantity> {
+    pub fn compile(src: &crate::read::Text, cx: &mut RuleCx<'_>, what: &str) -> Option<Quantity> {
         match cx.list_input_kind(&src.value) {
-            Some((slot, crate::model::InputType::Numbers | crate::model::InputType::Items)) => {
+            Some((slot, crate::input::InputType::Numbers | crate::input::InputType::Items)) => {
                 Some(Quantity::Length { slot, name: src.value.clone() })
             }
             _ => Some(Quantity::Number(cx.expression(src, crate::expr::Type::Num, what)?)),
@@ -366,7 +419,7 @@ impl Quantity {
     }
 
     /// The value (`None`: no data).
-    pub fn eval<'r>(&'r self, run: &Run<'r>) -> Result<Option<Num>, Fault> {
+    pub fn eval<'r>(&'r self, run: &impl RecordEnv<'r>) -> Result<Option<Num>, Fault> {
         match self {
             Quantity::Number(e) => run.num(&e.expr),
             Quantity::Length { slot, .. } => Ok(run.list_len(*slot)),

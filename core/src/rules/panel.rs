@@ -3,14 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show};
 use crate::ErrorKind;
-use crate::compile::RuleCx;
-use crate::eval::{Fault, Run};
-use crate::model::InputType;
-use crate::model::read::{NumLit, Reader, Table, Text};
+use crate::expr::Fault;
+use crate::input::InputType;
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{NumLit, Reader, Table, Text};
+use crate::scope::RuleCx;
 use crate::syntax::{Node, Pos};
 
 /// How marks are combined.
@@ -118,7 +119,7 @@ impl Panel {
     /// Score.
     pub fn eval<'r>(
         &'r self,
-        run: &Run<'r>,
+        run: &impl RecordEnv<'r>,
         max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {

@@ -2,13 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show, value_or_no_data};
-use crate::compile::{Expression, RuleCx};
-use crate::eval::{Fault, Run};
+use crate::expr::Fault;
 use crate::expr::Type;
-use crate::model::read::{Reader, Table, Text};
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{Reader, Table, Text};
+use crate::scope::{Expression, RuleCx};
 use crate::syntax::{Node, Value};
 
 /// `ratio` as read.
@@ -61,7 +62,7 @@ impl Ratio {
     /// Score.
     pub fn eval<'r>(
         &'r self,
-        run: &Run<'r>,
+        run: &impl RecordEnv<'r>,
         max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {

@@ -6,13 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RecordEnv;
 use super::{Leaf, put, show, value_or_no_data};
-use crate::compile::{Expression, RuleCx};
-use crate::eval::{Fault, Run};
+use crate::expr::Fault;
 use crate::expr::Type;
-use crate::model::read::{Reader, Table, Text};
+use crate::lang::Lang;
 use crate::num::Num;
-use crate::render::Lang;
+use crate::read::{Reader, Table, Text};
+use crate::scope::{Expression, RuleCx};
 use crate::syntax::Node;
 
 /// Which end of the cohort is best.
@@ -93,12 +94,12 @@ impl Relative {
     /// Score.
     pub fn eval<'r>(
         &'r self,
-        run: &Run<'r>,
+        run: &impl RecordEnv<'r>,
         max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.input.expr)?);
-        let best = run.cohort_best(self)?;
+        let best = run.cohort_best(self.index, self.per_profile)?;
         let value = against(self.best, &v, &best, max)?;
         put(note, || {
             super::Note::Relative(Note {

@@ -12,12 +12,13 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use crate::record::{Record, Value};
-use crate::{Rulebook, num};
+use crate::input::{Record, Value};
+use std::sync::Arc;
 
-mod values;
+use super::{InputSchema, NotAnInput};
+use crate::num;
 
-pub use values::{Piece, Values};
+use super::values::Values;
 
 /// The values of one column. Numbers are [`Values`]: a vector (`vec.into()`) or memory shared
 /// with whoever filled it (an Arrow buffer), read in place.
@@ -134,7 +135,7 @@ impl Column {
 }
 
 /// An exact decimal text for a fixed-point value.
-fn fixed_text(m: i128, scale: u32) -> String {
+pub(crate) fn fixed_text(m: i128, scale: u32) -> String {
     let neg = m < 0;
     let digits = m.unsigned_abs().to_string();
     let s = scale as usize;
@@ -219,18 +220,17 @@ impl Columns {
         &self.columns
     }
 
-    /// For each input of `rb`, the column that fills it (matched by name, then by label).
+    /// For each input of `schema`, the column that fills it (matched by name, then by label).
     /// Two columns filling one input is an error; columns that are no input are ignored.
-    pub fn bind(&self, rb: &Rulebook) -> Result<Vec<Option<usize>>, ColumnsError> {
-        let mut map: Vec<Option<usize>> = vec![None; rb.inputs().len()];
+    pub(crate) fn bind(&self, schema: &InputSchema) -> Result<Vec<Option<usize>>, ColumnsError> {
+        let mut map: Vec<Option<usize>> = vec![None; schema.inputs.len()];
         for (ci, (name, _)) in self.columns.iter().enumerate() {
-            if let Some(ix) = rb.input_by_name_or_label(name) {
+            if let Some(ix) = schema.by_name_or_label(name) {
                 if let Some(prev) = map[ix] {
                     return Err(ColumnsError {
                         message: format!(
                             "columns `{}` and `{name}` both fill input `{}`",
-                            self.columns[prev].0,
-                            rb.inputs()[ix].name
+                            self.columns[prev].0, schema.inputs[ix].name
                         ),
                     });
                 }
@@ -242,7 +242,7 @@ impl Columns {
 
     /// The columns that fill no input of `rb` under `binding` (from [`Columns::bind`]), with the
     /// input each was probably meant for.
-    pub fn not_inputs(&self, rb: &Rulebook, binding: &[Option<usize>]) -> Vec<crate::table::NotAnInput> {
+    pub(crate) fn not_inputs(&self, schema: &InputSchema, binding: &[Option<usize>]) -> Vec<NotAnInput> {
         let mut used = vec![false; self.columns.len()];
         for ci in binding.iter().flatten() {
             used[*ci] = true;
@@ -251,13 +251,14 @@ impl Columns {
             .iter()
             .zip(used)
             .filter(|((name, _), used)| !used && !name.trim().is_empty())
-            .map(|((name, _), _)| crate::table::NotAnInput::of(rb, name))
+            .map(|((name, _), _)| NotAnInput::of(schema, name))
             .collect()
     }
 
-    /// Row `i` as a record of `rb` (for the rows the interpreter scores, and for explanations).
-    pub fn record(&self, rb: &Rulebook, binding: &[Option<usize>], i: usize) -> Record {
-        let mut r = rb.record();
+    /// Row `i` as a record of `schema`'s rulebook (for the rows the interpreter scores, and for
+    /// explanations).
+    pub(crate) fn record(&self, schema: &Arc<InputSchema>, binding: &[Option<usize>], i: usize) -> Record {
+        let mut r = Record::new(schema.clone());
         for (ix, col) in binding.iter().enumerate() {
             if let Some(ci) = col
                 && let Some(v) = self.columns[*ci].1.value(i)

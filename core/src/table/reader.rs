@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::Rulebook;
-use crate::columns::{Column, ColumnData, Columns};
 use crate::error::{ErrorKind, Issue, RecordError};
-use crate::model::InputType;
+use crate::input::InputType;
+use crate::input::{Column, ColumnData, Columns};
 use crate::num::{self, Num};
 use crate::table::{self, CsvRow, TableError};
 
@@ -64,7 +64,7 @@ struct Field {
 ///
 /// ```
 /// use kaoping::table::parse_csv;
-/// use kaoping::table_columns::ColumnReader;
+/// use kaoping::table::ColumnReader;
 /// let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
 /// let (header, rows) = parse_csv("县名,片区,户籍人口,建档立卡贫困人口,income_growth,抽样户数,认可户数,专家评分\n\
 ///     甲县,凉山彝区,100000,3000,6,320,266,7;8;9;6;10\n").unwrap();
@@ -175,7 +175,7 @@ impl Field {
     }
 
     fn column(&self, cells: Vec<String>) -> Column {
-        let nulls: Vec<bool> = cells.iter().map(|c| crate::record::blank_cell(c)).collect();
+        let nulls: Vec<bool> = cells.iter().map(|c| crate::input::blank_cell(c)).collect();
         let typed = match self.storage {
             Storage::Integer => self.integers(&cells, &nulls),
             Storage::Decimal => self.decimals(&cells, &nulls),

@@ -5,7 +5,7 @@
 //! declaration order, in the record's own slot of a batch.
 
 use crate::error::{ErrorKind, Issue};
-use crate::record::Record;
+use crate::input::Record;
 
 impl Record {
     /// Mark input `index` as holding a value that could not be read: scoring this record reports

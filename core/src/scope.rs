@@ -3,13 +3,29 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{ComponentLink, RelativeSite, expr_pos};
 use crate::error::ErrorKind;
 use crate::expr::{self, CExpr, Resolved, Scope, Type};
-use crate::model::InputType;
-use crate::model::read::{OperandDoc, Reader, Text};
+use crate::input::InputType;
 use crate::num::Num;
+use crate::read::{OperandDoc, Reader, Text};
 use crate::syntax::Pos;
+
+/// Where a relative rule sits (its index is its position in the compiled rulebook's `relatives`).
+#[derive(Clone, Debug)]
+pub struct RelativeSite {
+    /// The indicator.
+    pub node: u32,
+}
+
+/// Position of character `offset` inside an expression written at `pos`: exact for one-line
+/// expressions (the opening quote is one column before the text), else the string's start.
+pub fn expr_pos(src: &Text, offset: usize) -> Pos {
+    if src.value.contains('\n') {
+        src.pos
+    } else {
+        Pos { line: src.pos.line, column: src.pos.column + 1 + offset as u32 }
+    }
+}
 
 /// A compiled expression and the text it was written as (for explanations).
 #[derive(Clone, Debug)]
@@ -234,8 +250,8 @@ pub struct RuleCx<'a> {
     pub path: String,
     relatives: &'a mut Vec<RelativeSite>,
     node: u32,
-    links: &'a [ComponentLink],
-    link_ids: &'a mut Vec<String>,
+    /// The ids of the linked component rulebooks, in link order.
+    components: &'a [String],
 }
 
 impl<'a> RuleCx<'a> {
@@ -246,10 +262,9 @@ impl<'a> RuleCx<'a> {
         path: String,
         relatives: &'a mut Vec<RelativeSite>,
         node: u32,
-        links: &'a [ComponentLink],
-        link_ids: &'a mut Vec<String>,
+        components: &'a [String],
     ) -> RuleCx<'a> {
-        RuleCx { r, symbols, path, relatives, node, links, link_ids }
+        RuleCx { r, symbols, path, relatives, node, components }
     }
 
     /// Report a problem at the rule.
@@ -299,7 +314,6 @@ impl<'a> RuleCx<'a> {
 
     /// The index of the linked component rulebook `id` (linking already reported failures).
     pub fn component(&mut self, id: &Text) -> Option<u32> {
-        let _ = &self.link_ids;
-        self.links.iter().position(|l| l.book.id() == id.value).map(|i| i as u32)
+        self.components.iter().position(|c| *c == id.value).map(|i| i as u32)
     }
 }

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::compile::InputSchema;
 use crate::error::{ErrorKind, Issue};
-use crate::model::InputType;
+use crate::input::InputSchema;
+use crate::input::InputType;
 use crate::num;
 use crate::syntax::{Node, Value as NodeValue};
 
@@ -235,7 +235,7 @@ impl Record {
         }
         let Some(input) = self.schema.inputs.get(index) else { return };
         match input.ty {
-            InputType::Numbers => match crate::table::parse_marks(&input.name, text) {
+            InputType::Numbers => match super::record::parse_marks(&input.name, text) {
                 Ok(marks) => self.set_at(index, Value::Numbers(marks)),
                 Err(issue) => {
                     self.unset_at(index);
@@ -480,4 +480,28 @@ pub(crate) fn number_issue(name: &str, text: &str, e: &num::TextNumberError) -> 
     };
     let shown: String = text.chars().take(60).collect();
     Issue::input(kind, name, Some(shown.clone()), format!("{name} = {shown:?}: {e}"))
+}
+
+/// Split a `numbers` cell into marks.
+pub(crate) fn split_marks(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(|c: char| matches!(c, ';' | '；' | '、' | '|') || c.is_whitespace() || c == '\u{3000}')
+        .filter(|s| !s.is_empty())
+}
+
+/// Parse a `numbers` cell (used by `Record::set_cell`).
+pub(crate) fn parse_marks(name: &str, cell: &str) -> Result<Vec<rust_decimal::Decimal>, Issue> {
+    split_marks(cell)
+        .map(|m| num::parse_decimal_text(m).map_err(|e| crate::input::number_issue(name, m, &e)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_split_on_common_separators() {
+        let m: Vec<&str> = split_marks("7;8；9、6 10|5").collect();
+        assert_eq!(m, ["7", "8", "9", "6", "10", "5"]);
+    }
 }

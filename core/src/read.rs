@@ -415,6 +415,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// A string list from a node (e.g. `keys = ["level", "prize"]`).
+pub fn string_list(node: &Node, path: &str, r: &mut Reader) -> Option<Vec<Text>> {
+    match &node.value {
+        Value::Array(items) => Some(items.iter().filter_map(|n| string_of(n, path, r)).collect()),
+        _ => {
+            r.schema(
+                Some(node.pos),
+                path,
+                format!("expected an array of strings, found {}", node.type_name()),
+            );
+            None
+        }
+    }
+}
+
+/// A pair `[a, b]` of operands (e.g. `from = [80, 0]`).
+pub fn operand_pair(node: &Node, path: &str, r: &mut Reader) -> Option<(OperandDoc, OperandDoc)> {
+    match &node.value {
+        Value::Array(items) if items.len() == 2 => {
+            let a = operand_of(&items[0], path, r);
+            let b = operand_of(&items[1], path, r);
+            Some((a?, b?))
+        }
+        _ => {
+            r.schema(Some(node.pos), path, "expected a pair [x, points]");
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

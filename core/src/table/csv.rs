@@ -26,7 +26,7 @@ const BLOCK: usize = 1 << 20;
 /// Reads CSV rows (RFC 4180, as [`crate::table::parse_csv`]) from a byte source, a block at a time.
 ///
 /// ```
-/// use kaoping::csv_stream::CsvStream;
+/// use kaoping::table::CsvStream;
 /// let bytes = "县名,片区\n甲县,凉山彝区\n\"乙县\",片区外\n".as_bytes();
 /// let mut csv = CsvStream::new(bytes, None).unwrap();
 /// assert_eq!(csv.header(), ["县名", "片区"]);

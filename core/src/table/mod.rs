@@ -9,9 +9,24 @@
 use std::collections::HashMap;
 use std::fmt;
 
+mod csv;
+mod reader;
+
+pub use csv::CsvStream;
+pub(crate) use csv::Parser;
+pub use reader::{ColumnReader, TableColumns, columns_from_rows};
+
+use crate::Rulebook;
 use crate::error::{ErrorKind, Issue, RecordError};
-use crate::record::{Item, Record, Value};
-use crate::{Rulebook, num};
+pub use crate::input::{ColumnMatch, DuplicateColumn, NotAnInput, Unknown};
+use crate::input::{Item, Record, Value};
+
+/// Match header names to the inputs of `rb`, by id or by label. Two columns for one input is an
+/// error of the table (its first line).
+pub fn map_columns(rb: &Rulebook, header: &[String]) -> Result<ColumnMatch, TableError> {
+    ColumnMatch::of(&rb.compiled().schema, header)
+        .map_err(|e| TableError::new(ErrorKind::Schema, Some(1), e.to_string()))
+}
 
 /// A text encoding of CSV bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -112,167 +127,9 @@ pub struct CsvRow {
 
 /// Split CSV text (RFC 4180: `,` separated, `"` quoted with `""` for a quote, CRLF or LF) into a
 /// header and rows. Blank lines are skipped. An unterminated quote is an error. (The same scanner
-/// reads large files block by block in `csv_stream`.)
+/// reads large files block by block in `table::csv`.)
 pub fn parse_csv(text: &str) -> Result<(Vec<String>, Vec<CsvRow>), TableError> {
-    crate::csv_stream::Parser::parse_all(text)
-}
-
-/// How a table's columns map onto a rulebook's inputs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Columns {
-    /// For each column: the input index it fills, or `None` (not an input).
-    pub inputs: Vec<Option<usize>>,
-    /// Columns that are not inputs (ignored, and reported: a misspelt header silently leaves its
-    /// input at its default).
-    pub unknown: Vec<NotAnInput>,
-    /// Inputs that no column fills.
-    pub missing: Vec<String>,
-}
-
-/// What to do with a column or field that is not an input of the rulebook.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Unknown {
-    /// Ignore it and report it (the batch's `not_inputs`, a result's warnings): the default.
-    #[default]
-    Warn,
-    /// Refuse it: a table with such a column is not scored; a record with such a field fails
-    /// (`UnknownName`, naming the field and what it probably meant).
-    Error,
-}
-
-impl NotAnInput {
-    /// The refusal of a record's field under [`Unknown::Error`].
-    pub fn field_issue(&self) -> Issue {
-        Issue {
-            kind: ErrorKind::UnknownName,
-            field: Some(self.name.clone()),
-            at: None,
-            value: None,
-            message: self.field_warning(crate::Lang::En).replace("(ignored)", "(refused: strict mode)"),
-        }
-    }
-}
-
-/// A column of a table, or a field of a record, that fills no input — and the input it was
-/// probably meant for. Never silent: a misspelt header leaves its input at its default, which can
-/// turn a veto off.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct NotAnInput {
-    /// The column's header or the field's name.
-    pub name: String,
-    /// The input it resembles (a misspelling of its name or label), if any: (input name, the
-    /// name or label the header resembles).
-    pub suggestion: Option<(String, String)>,
-}
-
-impl NotAnInput {
-    /// `name` as `rb` sees it, with a suggestion when an input's name or label is close.
-    pub fn of(rb: &Rulebook, name: &str) -> NotAnInput {
-        NotAnInput::in_book(rb.compiled(), name)
-    }
-
-    /// [`NotAnInput::of`] for a compiled rulebook.
-    pub(crate) fn in_book(book: &crate::compile::Compiled, name: &str) -> NotAnInput {
-        let inputs = &book.schema.inputs;
-        let words = inputs.iter().flat_map(|i| std::iter::once(i.name.as_str()).chain(i.label.as_deref()));
-        let suggestion = crate::model::read::closest(name, words).and_then(|w| {
-            let input = inputs.iter().find(|i| i.name == w || i.label.as_deref() == Some(w))?;
-            Some((input.name.clone(), w.to_owned()))
-        });
-        NotAnInput { name: name.to_owned(), suggestion }
-    }
-
-    /// "did you mean …", or nothing.
-    fn hint(&self, lang: crate::Lang) -> String {
-        match (&self.suggestion, lang) {
-            (None, _) => String::new(),
-            (Some((input, w)), crate::Lang::Zh) if input == w => format!("；是否应为「{w}」？"),
-            (Some((input, w)), crate::Lang::Zh) => format!("；是否应为「{w}」（输入 {input}）？"),
-            (Some((input, w)), crate::Lang::En) if input == w => format!("; did you mean \"{w}\"?"),
-            (Some((input, w)), crate::Lang::En) => format!("; did you mean \"{w}\" (input {input})?"),
-        }
-    }
-
-    /// The warning for a table's column: what was ignored and what was probably meant.
-    pub fn column_warning(&self, lang: crate::Lang) -> String {
-        match lang {
-            crate::Lang::Zh => format!("列「{}」不是考核方案的输入，已忽略{}", self.name, self.hint(lang)),
-            crate::Lang::En => {
-                format!(
-                    "column \"{}\" is not an input of this rulebook (ignored){}",
-                    self.name,
-                    self.hint(lang)
-                )
-            }
-        }
-    }
-
-    /// One warning for many columns (or fields, `fields = true`): each once, those with a
-    /// suggestion first, at most ten named and then how many more.
-    pub fn warning_for(all: &[NotAnInput], fields: bool, lang: crate::Lang) -> String {
-        const SHOWN: usize = 10;
-        let mut seen = std::collections::HashSet::new();
-        let mut unique: Vec<&NotAnInput> = all.iter().filter(|c| seen.insert(c.name.as_str())).collect();
-        unique.sort_by_key(|c| c.suggestion.is_none()); // stable: order met within each group
-        let mut parts: Vec<String> = unique
-            .iter()
-            .take(SHOWN)
-            .map(|c| if fields { c.field_warning(lang) } else { c.column_warning(lang) })
-            .collect();
-        if unique.len() > SHOWN {
-            let more = unique.len() - SHOWN;
-            parts.push(match lang {
-                crate::Lang::Zh => format!("另有 {more} 个"),
-                crate::Lang::En => format!("and {more} more"),
-            });
-        }
-        parts.join(if lang == crate::Lang::Zh { "；" } else { "; " })
-    }
-
-    /// The warning for a record's field.
-    pub fn field_warning(&self, lang: crate::Lang) -> String {
-        match lang {
-            crate::Lang::Zh => format!("字段「{}」不是考核方案的输入，已忽略{}", self.name, self.hint(lang)),
-            crate::Lang::En => {
-                format!("field `{}` is not an input of this rulebook (ignored){}", self.name, self.hint(lang))
-            }
-        }
-    }
-}
-
-/// Match header names to inputs, by id or by label. Two columns for one input is an error.
-pub fn map_columns(rb: &Rulebook, header: &[String]) -> Result<Columns, TableError> {
-    let mut inputs = Vec::with_capacity(header.len());
-    let mut unknown = Vec::new();
-    let mut taken: HashMap<usize, &str> = HashMap::new();
-    for h in header {
-        match rb.input_by_name_or_label(h) {
-            Some(i) => {
-                if let Some(first) = taken.insert(i, h) {
-                    return Err(TableError::new(
-                        ErrorKind::Schema,
-                        Some(1),
-                        format!("columns \"{first}\" and \"{h}\" both fill input `{}`", rb.inputs()[i].name),
-                    ));
-                }
-                inputs.push(Some(i));
-            }
-            None => {
-                if !h.trim().is_empty() {
-                    unknown.push(NotAnInput::of(rb, h));
-                }
-                inputs.push(None);
-            }
-        }
-    }
-    let missing = rb
-        .inputs()
-        .into_iter()
-        .enumerate()
-        .filter(|(i, input)| !taken.contains_key(i) && input.ty != "items")
-        .map(|(_, input)| input.name)
-        .collect();
-    Ok(Columns { inputs, unknown, missing })
+    Parser::parse_all(text)
 }
 
 /// Records read from a table: one slot per data row, in order.
@@ -283,7 +140,7 @@ pub struct Table {
     /// Each row's 1-based line in the source.
     pub lines: Vec<usize>,
     /// How the columns were matched.
-    pub columns: Columns,
+    pub columns: ColumnMatch,
     /// The encoding the bytes were read in (for CSV).
     pub encoding: Option<Encoding>,
 }
@@ -407,19 +264,6 @@ pub fn attach_items(
     Ok(total.saturating_sub(matched))
 }
 
-/// Split a `numbers` cell into marks.
-pub(crate) fn split_marks(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(|c: char| matches!(c, ';' | '；' | '、' | '|') || c.is_whitespace() || c == '\u{3000}')
-        .filter(|s| !s.is_empty())
-}
-
-/// Parse a `numbers` cell (used by `Record::set_cell`).
-pub(crate) fn parse_marks(name: &str, cell: &str) -> Result<Vec<rust_decimal::Decimal>, Issue> {
-    split_marks(cell)
-        .map(|m| num::parse_decimal_text(m).map_err(|e| crate::record::number_issue(name, m, &e)))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,11 +293,5 @@ mod tests {
         assert_eq!(decode(&bom, None).unwrap(), (text.to_owned(), Encoding::Utf8));
         let e = decode(&gbk, Some(Encoding::Utf8)).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Syntax);
-    }
-
-    #[test]
-    fn marks_split_on_common_separators() {
-        let m: Vec<&str> = split_marks("7;8；9、6 10|5").collect();
-        assert_eq!(m, ["7", "8", "9", "6", "10", "5"]);
     }
 }
