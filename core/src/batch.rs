@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::compile::Compiled;
 use crate::date::Date;
 use crate::error::{ErrorKind, RecordError};
+use crate::eval::columnar::published::{Column, Published, filled};
 use crate::eval::columnar::{self, NONE};
-use crate::eval::published::{Column, Published, filled};
 use crate::eval::{self, Figures, ProfileChoice, Request, Trace, View};
 use crate::num::{Num, Rounding};
 use crate::outcome::Outcome;
@@ -876,7 +876,7 @@ impl Rulebook {
     /// Score every row of a source: the columnar fast path by chunks, the interpreter for the rows
     /// it flags (and for all rows when explanations are wanted or the rulebook needs it). Rows
     /// with an error in `failed` (empty: none) keep it and are not scored.
-    fn score_source<'r, S: columnar::Source>(
+    fn score_source<'r, S: columnar::RowSource>(
         &self,
         src: &S,
         record: impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync,

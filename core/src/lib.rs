@@ -87,6 +87,7 @@ mod scope;
 pub mod syntax;
 pub mod table;
 mod testcases;
+mod vector;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
 pub use date::Date;

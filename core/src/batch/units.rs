@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::{Batch, Exceptions, units_of};
 use crate::compile::Compiled;
 use crate::eval::columnar::NONE;
-use crate::eval::published::Column;
+use crate::eval::columnar::published::Column;
 
 /// One value per row of a batch in units (`u / 10^scale`): a row's total or its published points
 /// at one indicator, `None` where the row has none (failed rows, indicators left out,

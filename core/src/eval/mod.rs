@@ -5,7 +5,6 @@
 pub mod columnar;
 mod explain;
 pub(crate) use explain::decimal;
-pub mod published;
 mod validate;
 
 use std::borrow::Cow;

@@ -57,6 +57,7 @@ mod big;
 mod format;
 mod rational;
 mod round;
+mod small;
 mod text;
 mod wide;
 
@@ -65,6 +66,7 @@ mod reference;
 
 pub use rational::Num;
 pub use round::{ParseRoundingError, Rounding, round_div_i64, round_div_i128};
+pub use small::{Fraction, POW10_I64, units_of};
 pub use text::{
     MAX_LITERAL_DIGITS, NumError, TextNumberError, decimal_from_f64, float_fixed, parse_bool_text,
     parse_decimal_text, parse_integer_text, percent_text,

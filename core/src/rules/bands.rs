@@ -3,6 +3,9 @@
 //! `at_most` v ≤ t and `below` v < t need strictly increasing thresholds; `at_least` v ≥ t and
 //! `above` v > t need strictly decreasing ones; no band → `else` (required).
 
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -202,6 +205,70 @@ impl Bands {
                 ));
                 return;
             }
+        }
+    }
+}
+
+/// A bands rule in one profile: each band's threshold and published points, and the points
+/// otherwise.
+type BandsTable = (Vec<(Fraction, i64)>, i64);
+
+impl Bands {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let r = self;
+        let n = env.rows();
+        let (pow, mode) = (env.pow(), env.rounding());
+        let profiles = 0..env.profile_count();
+        let units = |q: Fraction| publish_one(&q, max, pow, mode);
+        let v = env.nums(slow, &r.input.expr);
+        let bands: Vec<(NumCol<'_>, NumCol<'_>)> =
+            r.bands.iter().map(|(t, p)| (env.operand(t), env.operand(p))).collect();
+        let otherwise = env.operand(&r.otherwise);
+        // Per profile: each band's threshold and published points, then the points otherwise.
+        let table: Option<Vec<BandsTable>> = profiles
+            .map(|k| {
+                let bands = bands
+                    .iter()
+                    .map(|(t, p)| Some((t.fixed(k)?, units(p.fixed(k)?))))
+                    .collect::<Option<_>>()?;
+                Some((bands, units(otherwise.fixed(k)?)))
+            })
+            .collect();
+        let Some(table) = table else {
+            return not_fixed(slow, n);
+        };
+        // The first band that passes, found without an early exit: which band a row falls
+        // in is data (a jump on it would be mispredicted about as often as not). Each test
+        // x ? t (x = n/d, t = tn/td, both denominators positive) is decided on the cross
+        // products n·td ? tn·d, which cannot overflow i128; the operator is a constant of
+        // each loop.
+        // Whole thresholds (the usual case) save a multiply per test: td = 1.
+        let whole = table.iter().all(|(bands, _)| bands.iter().all(|(t, _)| t.d == 1));
+        macro_rules! bands_by {
+            ($op:tt, $whole:literal) => {{
+                let first = |x: Fraction, (bands, otherwise): &BandsTable| {
+                    let (xn, xd) = (i128::from(x.n), i128::from(x.d));
+                    bands.iter().rev().fold(*otherwise, |pts, &(t, p)| {
+                        let lhs = if $whole { xn } else { xn * i128::from(t.d) };
+                        if lhs $op i128::from(t.n) * xd { p } else { pts }
+                    })
+                };
+                match uniform(&table) {
+                    Some(one) => each_row(&v, n, slow, |_, x, _| first(x, one)),
+                    None => each_row(&v, n, slow, |i, x, _| first(x, &table[env.row_profiles()[i] as usize])),
+                }
+            }};
+            ($op:tt) => {
+                if whole { bands_by!($op, true) } else { bands_by!($op, false) }
+            };
+        }
+        match r.cmp {
+            Cmp::AtMost => bands_by!(<=),
+            Cmp::Below => bands_by!(<),
+            Cmp::AtLeast => bands_by!(>=),
+            Cmp::Above => bands_by!(>),
         }
     }
 }

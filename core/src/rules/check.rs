@@ -1,5 +1,8 @@
 //! `check`: fixed points when a condition holds (达标即得分), else the `else` points.
 
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{BoolCol, NumCol, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -75,6 +78,39 @@ impl Check {
         };
         put(note, || super::Note::Check(Note { when: self.when.text.clone(), holds, points: show(&p) }));
         Ok(Leaf::Value(p))
+    }
+}
+
+impl Check {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let r = self;
+        let n = env.rows();
+        let (pow, mode) = (env.pow(), env.rounding());
+        let profiles = 0..env.profile_count();
+        let units = |q: Fraction| publish_one(&q, max, pow, mode);
+        let max_q = Fraction { n: max, d: pow };
+        let pts = r.points.as_ref().map_or(NumCol::Const(max_q), |p| env.operand(p));
+        let otherwise = env.operand(&r.otherwise);
+        let table: Option<Vec<(i64, i64)>> =
+            profiles.map(|k| Some((units(pts.fixed(k)?), units(otherwise.fixed(k)?)))).collect();
+        let Some(table) = table else {
+            return not_fixed(slow, n);
+        };
+        let c = env.bools(slow, &r.when.expr);
+        let pick = |i: usize, c: bool| {
+            let (yes, no) = table[env.row_profiles()[i] as usize];
+            if c { yes } else { no }
+        };
+        match (&c, uniform(&table)) {
+            // The same points in every profile (the usual case): a select that vectorises.
+            (BoolCol::Column(c), Some(&(yes, no))) => {
+                c[..n].iter().map(|&c| if c { yes } else { no }).collect()
+            }
+            (BoolCol::Column(c), None) => c[..n].iter().enumerate().map(|(i, &c)| pick(i, c)).collect(),
+            (BoolCol::Const(c), _) => (0..n).map(|i| pick(i, *c)).collect(),
+        }
     }
 }
 

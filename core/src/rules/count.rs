@@ -1,6 +1,9 @@
 //! `count`: n × each, where n is a number or the length of a list input (计次得分); `each`
 //! defaults to 1.
 
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -65,6 +68,39 @@ impl Count {
             })
         });
         Ok(Leaf::Value(value))
+    }
+}
+
+impl Count {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let r = self;
+        let n = env.rows();
+        let (pow, mode) = (env.pow(), env.rounding());
+        let profiles = 0..env.profile_count();
+        let units = |q: Fraction| publish_one(&q, max, pow, mode);
+        let each = env.operand(&r.each);
+        let table = profiles.map(|k| each.fixed(k)).collect::<Option<Vec<_>>>();
+        let (Some(e), Some(table)) = (r.input.expr(), table) else {
+            return not_fixed(slow, n);
+        };
+        let v = env.nums(slow, e);
+        // As in `Deduct`: whole numbers times an `each` whole in units.
+        if let (NumCol::Whole(xs), Some(&each)) = (&v, uniform(&table))
+            && let Some(each) = each.units(pow)
+        {
+            return xs[..n].iter().map(|&x| x.saturating_mul(each).clamp(0, max)).collect();
+        }
+        each_row(&v, n, slow, |i, x, sl| {
+            match Fraction::checked_mul(x, table[env.row_profiles()[i] as usize]) {
+                Some(q) => units(q),
+                None => {
+                    *sl = true;
+                    0
+                }
+            }
+        })
     }
 }
 

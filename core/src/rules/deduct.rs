@@ -1,6 +1,11 @@
 //! `deduct`: start from the indicator's points and take `each` off per unit, down to `floor`
 //! (扣分制). `each` defaults to 1; n may be the length of a list input (findings).
 
+use std::cmp::Ordering;
+
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -77,6 +82,48 @@ impl Deduct {
             })
         });
         Ok(Leaf::Value(value))
+    }
+}
+
+impl Deduct {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let r = self;
+        let n = env.rows();
+        let (pow, mode) = (env.pow(), env.rounding());
+        let profiles = 0..env.profile_count();
+        let units = |q: Fraction| publish_one(&q, max, pow, mode);
+        let (each, floor) = (env.operand(&r.each), env.operand(&r.floor));
+        let table = profiles.map(|k| Some((each.fixed(k)?, floor.fixed(k)?))).collect::<Option<Vec<_>>>();
+        let (Some(e), Some(table)) = (r.input.expr(), table) else {
+            return not_fixed(slow, n);
+        };
+        let max_q = Fraction { n: max, d: pow };
+        let v = env.nums(slow, e);
+        // Whole numbers with `each` and `floor` whole in units (the usual case): integers
+        // only. Saturating where the exact value is far outside [0, max] anyway: the clamp
+        // gives what rounding the exact value would.
+        if let (NumCol::Whole(xs), Some(&(each, floor))) = (&v, uniform(&table))
+            && let (Some(each), Some(floor)) = (each.units(pow), floor.units(pow))
+        {
+            return xs[..n]
+                .iter()
+                .map(|&x| max.saturating_sub(x.saturating_mul(each)).max(floor).clamp(0, max))
+                .collect();
+        }
+        each_row(&v, n, slow, |i, x, sl| {
+            let (each, floor) = &table[env.row_profiles()[i] as usize];
+            match Fraction::checked_mul(x, *each).and_then(|t| Fraction::checked_sub(max_q, t)) {
+                Some(left) => {
+                    units(if Fraction::cmp_value(left, *floor) == Ordering::Less { *floor } else { left })
+                }
+                None => {
+                    *sl = true;
+                    0
+                }
+            }
+        })
     }
 }
 

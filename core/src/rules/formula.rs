@@ -1,5 +1,8 @@
 //! `formula`: the value of an expression (公式计分); the leaf clamp then keeps it in [0, points].
 
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{publish, to_vec};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -44,6 +47,23 @@ impl Formula {
         let v = value_or_no_data!(run.num(&self.formula.expr)?);
         put(note, || super::Note::Formula(Note { formula: self.formula.text.clone(), result: show(&v) }));
         Ok(Leaf::Value(v))
+    }
+}
+
+impl Formula {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let raw = self.values(env, slow);
+        publish(&raw, max, env.pow(), env.rounding())
+    }
+
+    /// The rule's exact value for every row (before the leaf clamp).
+    fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool]) -> Vec<Fraction> {
+        let r = self;
+        let n = env.rows();
+        let v = env.nums(slow, &r.formula.expr);
+        to_vec(v, n)
     }
 }
 

@@ -1,6 +1,9 @@
 //! `linear`: points along the line through (x0, p0) and (x1, p1), clamped between p0 and p1
 //! (线性插值计分).
 
+use super::ChunkEnv;
+use crate::num::{Fraction, Rounding, round_div_i64};
+use crate::vector::{each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -101,6 +104,118 @@ impl Linear {
                 ErrorKind::DegenerateLinear,
                 format!("linear needs two different x values; both are {}", show(&x0)),
             ));
+        }
+    }
+}
+
+/// A linear rule's line in one profile, prepared to publish a value with one rounding division:
+/// published points = clamp(round((c1·d + c2·n) / (c3·d))) for x = n/d, where the line is
+/// p = a + s·x, c1 = 10^scale·a.n·s.d, c2 = 10^scale·s.n·a.d, c3 = a.d·s.d. Rounding is monotone,
+/// so rounding the line extended beyond [x0, x1] and clamping between the published end points
+/// equals publishing the clamped value.
+#[derive(Clone, Copy, PartialEq)]
+struct Line {
+    /// The published end points, lower first.
+    lo: i64,
+    hi: i64,
+    /// `None` when a constant does not fit 64 bits (every row takes the exact rational path).
+    c: Option<(i64, i64, i64)>,
+    /// The line as rationals, for that path: start, value there, slope.
+    x0: Fraction,
+    p0: Fraction,
+    slope: Fraction,
+    pow: i64,
+    max: i64,
+}
+
+impl Line {
+    /// `None`: a line the interpreter must judge (x0 = x1, or an overflow).
+    fn new(
+        x0: Fraction,
+        p0: Fraction,
+        x1: Fraction,
+        p1: Fraction,
+        pow: i64,
+        max: i64,
+        mode: Rounding,
+    ) -> Option<Line> {
+        let slope =
+            Fraction::checked_div(Fraction::checked_sub(p1, p0)?, Fraction::checked_sub(x1, x0)?)?.reduce();
+        let a = Fraction::checked_sub(p0, Fraction::checked_mul(x0, slope)?)?.reduce();
+        let (u0, u1) = (publish_one(&p0, max, pow, mode), publish_one(&p1, max, pow, mode));
+        let c = (|| {
+            let c1 = pow.checked_mul(a.n)?.checked_mul(slope.d)?;
+            let c2 = pow.checked_mul(slope.n)?.checked_mul(a.d)?;
+            Some((c1, c2, a.d.checked_mul(slope.d)?))
+        })();
+        Some(Line { lo: u0.min(u1), hi: u0.max(u1), c, x0, p0, slope, pow, max })
+    }
+
+    /// Published points at `x` (`None`: an overflow; the interpreter decides). Inlined into
+    /// the row loop, where the rounding mode becomes loop-invariant.
+    #[inline(always)]
+    fn units(&self, x: Fraction, mode: Rounding) -> Option<i64> {
+        if let Some((c1, c2, c3)) = self.c
+            && let Some(num) = c1.checked_mul(x.d).and_then(|t| t.checked_add(c2.checked_mul(x.n)?))
+            && let Some(den) = c3.checked_mul(x.d)
+        {
+            return Some((round_div_i64(num, den, mode) as i64).clamp(self.lo, self.hi));
+        }
+        let v = Fraction::checked_add(
+            self.p0,
+            Fraction::checked_mul(Fraction::checked_sub(x, self.x0)?, self.slope)?,
+        )?;
+        Some(publish_one(&v, self.max, self.pow, mode).clamp(self.lo, self.hi))
+    }
+}
+
+impl Linear {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let r = self;
+        let n = env.rows();
+        let (pow, mode) = (env.pow(), env.rounding());
+        let profiles = 0..env.profile_count();
+        let (x0, p0, x1, p1) =
+            (env.operand(&r.x0), env.operand(&r.p0), env.operand(&r.x1), env.operand(&r.p1));
+        let line = |k: usize| {
+            Some(Line::new(x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?, pow, max, mode))
+        };
+        let Some(table) = profiles.map(line).collect::<Option<Vec<_>>>() else {
+            return not_fixed(slow, n);
+        };
+        let v = env.nums(slow, &r.input.expr);
+        // One loop per rounding mode, so that rounding is straight-line code for its mode
+        // rather than a choice of mode in every row.
+        macro_rules! rows_rounding {
+            ($mode:expr) => {{
+                // (By reference: a `Line` is eleven words, too many to copy in every row.)
+                #[inline(always)]
+                fn at(line: &Option<Line>, x: Fraction, sl: &mut bool) -> i64 {
+                    match line.as_ref().and_then(|l| l.units(x, $mode)) {
+                        Some(u) => u,
+                        None => {
+                            *sl = true;
+                            0
+                        }
+                    }
+                }
+                match uniform(&table) {
+                    Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
+                    None => {
+                        each_row(&v, n, slow, |i, x, sl| at(&table[env.row_profiles()[i] as usize], x, sl))
+                    }
+                }
+            }};
+        }
+        match mode {
+            Rounding::HalfUp => rows_rounding!(Rounding::HalfUp),
+            Rounding::HalfEven => rows_rounding!(Rounding::HalfEven),
+            Rounding::Down => rows_rounding!(Rounding::Down),
+            Rounding::Up => rows_rounding!(Rounding::Up),
+            Rounding::Floor => rows_rounding!(Rounding::Floor),
+            Rounding::Ceiling => rows_rounding!(Rounding::Ceiling),
         }
     }
 }

@@ -1,5 +1,10 @@
 //! `lookup`: points from a table keyed by the input's value (对照表计分), e.g. an award level.
 
+use std::cmp::Ordering;
+
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{AnyCol, NumCol, publish};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -149,6 +154,46 @@ impl Lookup {
             super::Note::Lookup(Note { input: self.input.text.clone(), key, hit, points: show(&p) })
         });
         Ok(Leaf::Value(p))
+    }
+}
+
+impl Lookup {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let raw = self.values(env, slow);
+        publish(&raw, max, env.pow(), env.rounding())
+    }
+
+    /// The rule's exact value for every row (before the leaf clamp).
+    fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool]) -> Vec<Fraction> {
+        let r = self;
+        let n = env.rows();
+        let key = env.values(slow, &r.input.expr);
+        let table: Vec<(&crate::rules::lookup::Key, NumCol<'_>)> =
+            r.table.iter().map(|(k, v)| (k, env.operand(v))).collect();
+        let otherwise = r.otherwise.as_ref().map(|o| env.operand(o));
+        let mut out = Vec::with_capacity(n);
+        for (i, sl) in slow.iter_mut().enumerate().take(n) {
+            let hit = table.iter().find(|(k, _)| match (k, &key) {
+                (crate::rules::lookup::Key::Text(t), AnyCol::Text(col)) => {
+                    env.text_id(t).is_some_and(|id| id == col.at(i))
+                }
+                (crate::rules::lookup::Key::Num(x), AnyCol::Num(col)) => {
+                    Fraction::of(x).is_some_and(|x| Fraction::cmp_value(x, col.at(i)) == Ordering::Equal)
+                }
+                _ => false,
+            });
+            out.push(match (hit, &otherwise) {
+                (Some((_, v)), _) => v.at(i),
+                (None, Some(o)) => o.at(i),
+                (None, None) => {
+                    *sl = true;
+                    Fraction::ZERO
+                }
+            });
+        }
+        out
     }
 }
 

@@ -22,9 +22,11 @@ use crate::expr::{CExpr, Fault, Val};
 use crate::input::Item;
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::num::{Fraction, Rounding};
 use crate::read::{Reader, Table};
 use crate::scope::{Operand, RuleCx};
 use crate::syntax::Pos;
+use crate::vector::{AnyCol, BoolCol, NumCol, not_fixed};
 
 /// The keys that introduce a rule inside an indicator, bonus or penalty item.
 pub const KINDS: [&str; 12] = [
@@ -214,6 +216,34 @@ pub trait RecordEnv<'r> {
     fn component(&self, index: u32) -> Result<ComponentTotal<'r>, Fault>;
 }
 
+/// What a rule's batch kernel reads while a chunk of rows is scored. The columnar executor
+/// implements it; `'a` is the life of the chunk's columns.
+pub trait ChunkEnv<'a> {
+    /// Rows in the chunk.
+    fn rows(&self) -> usize;
+    /// How many profiles the rulebook has (the base included): operands are tabled per profile.
+    fn profile_count(&self) -> usize;
+    /// Each row's profile.
+    fn row_profiles(&self) -> &'a [u16];
+    /// 10^scale: published points are whole numbers of 10^−scale.
+    fn pow(&self) -> i64;
+    /// The rulebook's rounding mode.
+    fn rounding(&self) -> Rounding;
+    /// A numeric expression over the rows.
+    fn nums(&self, slow: &mut [bool], e: &CExpr) -> NumCol<'a>;
+    /// A condition over the rows.
+    fn bools(&self, slow: &mut [bool], e: &CExpr) -> BoolCol<'a>;
+    /// An expression of any type over the rows.
+    fn values(&self, slow: &mut [bool], e: &CExpr) -> AnyCol<'a>;
+    /// An operand (a constant, or a parameter: one value per profile).
+    fn operand(&self, op: &Operand) -> NumCol<'a>;
+    /// The id of a text constant (texts are compared by id on this path).
+    fn text_id(&self, text: &str) -> Option<u32>;
+    /// The cohort's best value for relative rule `index` in the chunk's profile group (`None`:
+    /// not known, or too large for this path).
+    fn cohort_best(&self, index: u32, per_profile: bool) -> Option<Fraction>;
+}
+
 /// A component rulebook's result as its parent's rule uses it.
 #[derive(Clone, Debug)]
 pub struct ComponentTotal<'r> {
@@ -269,6 +299,52 @@ impl Rule {
             Rule::Component(r) => r.eval(run, max, note),
             Rule::Panel(r) => r.eval(run, max, note),
             Rule::Items(r) => r.eval(run, note),
+        }
+    }
+
+    /// The batch kernel: published points (units) of every row of a chunk, the rows it cannot be
+    /// sure of flagged slow (the interpreter scores them). Kinds the batch path does not run
+    /// ([`Rule::batch_support`]) flag every row.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        match self {
+            Rule::Bands(r) => r.units(env, slow, max),
+            Rule::Linear(r) => r.units(env, slow, max),
+            Rule::Check(r) => r.units(env, slow, max),
+            Rule::Count(r) => r.units(env, slow, max),
+            Rule::Deduct(r) => r.units(env, slow, max),
+            Rule::Ratio(r) => r.units(env, slow, max),
+            Rule::Lookup(r) => r.units(env, slow, max),
+            Rule::Relative(r) => r.units(env, slow, max),
+            Rule::Formula(r) => r.units(env, slow, max),
+            Rule::Component(_) | Rule::Panel(_) | Rule::Items(_) => not_fixed(slow, env.rows()),
+        }
+    }
+
+    /// Whether the batch path runs this rule (`Err`: why not, for [`Plan`](crate)'s report).
+    pub fn batch_support(&self) -> Result<(), &'static str> {
+        match self {
+            Rule::Component(_) => Err("component rules"),
+            Rule::Panel(_) => Err("panel rules"),
+            Rule::Items(_) => Err("items rules"),
+            Rule::Count(r) if r.input.list_slot().is_some() => Err("count of a list"),
+            Rule::Deduct(r) if r.input.list_slot().is_some() => Err("deduct over a list"),
+            _ => Ok(()),
+        }
+    }
+
+    /// The text constants the rule compares with outside its expressions (lookup keys), which
+    /// the batch path interns.
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Rule::Lookup(l) => l
+                .table
+                .iter()
+                .filter_map(|(k, _)| match k {
+                    lookup::Key::Text(t) => Some(t.as_str()),
+                    lookup::Key::Num(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 

@@ -1,5 +1,10 @@
 //! `ratio`: the share of a target reached, capped at 1, times the indicator's points (完成率计分).
 
+use std::cmp::Ordering;
+
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::publish;
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -88,6 +93,42 @@ impl Ratio {
             })
         });
         Ok(Leaf::Value(value))
+    }
+}
+
+impl Ratio {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let raw = self.values(env, slow, max);
+        publish(&raw, max, env.pow(), env.rounding())
+    }
+
+    /// The rule's exact value for every row (before the leaf clamp).
+    fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<Fraction> {
+        let r = self;
+        let n = env.rows();
+        let max_q = Fraction { n: max, d: env.pow() };
+        let v = env.nums(slow, &r.input.expr);
+        let t = env.nums(slow, &r.target.expr);
+        let mut out = Vec::with_capacity(n);
+        for (i, sl) in slow.iter_mut().enumerate().take(n) {
+            let value = Fraction::checked_div(v.at(i), t.at(i)).and_then(|share| {
+                let share = if share.n < 0 {
+                    Fraction::ZERO
+                } else if Fraction::cmp_value(share, Fraction::ONE) == Ordering::Greater {
+                    Fraction::ONE
+                } else {
+                    share
+                };
+                Fraction::checked_mul(share, max_q)
+            });
+            out.push(value.unwrap_or_else(|| {
+                *sl = true;
+                Fraction::ZERO
+            }));
+        }
+        out
     }
 }
 

@@ -4,6 +4,11 @@
 //! batch's rows without input errors, optionally per profile; scoring one record alone needs the
 //! cohort figures passed in.
 
+use std::cmp::Ordering;
+
+use super::ChunkEnv;
+use crate::num::Fraction;
+use crate::vector::{all_slow, publish};
 use serde::{Deserialize, Serialize};
 
 use super::RecordEnv;
@@ -112,6 +117,43 @@ impl Relative {
             })
         });
         Ok(Leaf::Value(value))
+    }
+}
+
+impl Relative {
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let raw = self.values(env, slow, max);
+        publish(&raw, max, env.pow(), env.rounding())
+    }
+
+    /// The rule's exact value for every row (before the leaf clamp).
+    fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<Fraction> {
+        let r = self;
+        let n = env.rows();
+        let max_q = Fraction { n: max, d: env.pow() };
+        let v = env.nums(slow, &r.input.expr);
+        let best = env.cohort_best(r.index, r.per_profile);
+        let Some(best) = best else {
+            all_slow(slow);
+            return vec![Fraction::ZERO; n];
+        };
+        let mut out = Vec::with_capacity(n);
+        for (i, sl) in slow.iter_mut().enumerate().take(n) {
+            let x = v.at(i);
+            let value = match r.best {
+                Best::Max if best.n == 0 => Some(Fraction::ZERO),
+                Best::Max => Fraction::checked_div(x, best).and_then(|s| Fraction::checked_mul(s, max_q)),
+                Best::Min if Fraction::cmp_value(x, best) == Ordering::Equal => Some(max_q),
+                Best::Min => Fraction::checked_div(best, x).and_then(|s| Fraction::checked_mul(s, max_q)),
+            };
+            out.push(value.unwrap_or_else(|| {
+                *sl = true;
+                Fraction::ZERO
+            }));
+        }
+        out
     }
 }
 

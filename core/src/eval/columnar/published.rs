@@ -15,7 +15,7 @@
 
 use rayon::prelude::*;
 
-use super::columnar::NONE;
+use super::NONE;
 
 /// `n` copies of `value`, written by every core when `parallel`.
 ///
