@@ -88,12 +88,14 @@ pub mod table;
 pub mod table_columns;
 mod testcases;
 mod unreadable;
+pub mod variant;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
 pub use columns::{Column, ColumnData, Columns, ColumnsError, Piece, Values};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use eval::Status;
+pub use model::lineage::{Provenance, VariantOf};
 pub use num::Rounding;
 pub use outcome::{
     AdjustOutcome, Clamp, CriterionOutcome, GradeRuleOutcome, Lost, NextGrade, NodeOutcome, Outcome, Read,
@@ -105,6 +107,7 @@ pub use rulebook::{Cohort, IndicatorInfo, InputInfo, Loader, Rulebook, ScoreOpti
 pub use rules::Note;
 pub use syntax::Format;
 pub use testcases::{TestFailure, TestReport};
+pub use variant::{Change, Variant};
 
 /// Rule notes (how each rule kind explains itself), for consumers of [`Outcome`].
 pub mod notes {

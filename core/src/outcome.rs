@@ -27,6 +27,10 @@ pub struct RulebookRef {
     pub version: String,
     /// SHA-256 of the rulebook's canonical form.
     pub fingerprint: String,
+    /// When the rulebook is a variant of another (made by changes, spec §15 and issue #23): the
+    /// base rulebook's id, version and fingerprint, and the changes. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_of: Option<crate::model::lineage::VariantOf>,
 }
 
 /// A value an indicator, criterion or derived value read.
@@ -481,6 +485,7 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
             title: book.meta.title.clone(),
             version: book.meta.version.clone(),
             fingerprint: book.fingerprint.clone(),
+            variant_of: book.meta.variant_of.clone(),
         },
         key: t.key.clone().unwrap_or_else(|| run.row.unwrap_or(1).to_string()),
         profile: (profile > 0).then(|| book.profiles[profile].name.clone()),

@@ -21,7 +21,7 @@ use crate::syntax::{self, Format};
 /// A loaded, validated, compiled rulebook. Cheap to clone (shared), immutable, `Send + Sync`:
 /// one rulebook can score on many threads at once.
 #[derive(Clone, Debug)]
-pub struct Rulebook(Arc<Compiled>);
+pub struct Rulebook(pub(crate) Arc<Compiled>);
 
 /// Options for scoring one record.
 #[derive(Clone, Debug, Default)]
