@@ -72,6 +72,7 @@ pub mod columns;
 mod compile;
 pub mod csv_stream;
 pub mod date;
+pub mod design;
 mod error;
 mod eval;
 pub mod expr;
