@@ -196,8 +196,7 @@ fn set_param(root: &mut Node, name: &str, change: &Change, notes: &mut Vec<Strin
             {
                 let names: Vec<&str> = ps.iter().map(|e| e.key.as_str()).collect();
                 notes.push(format!(
-                    "`{}` changes the base value of `{name}`; profiles {} keep their own value",
-                    change.key(),
+                    "`{change}` changes the base value of `{name}`; profiles {} keep their own value",
                     names.join(", ")
                 ));
             }

@@ -84,6 +84,16 @@ impl Variant {
         self
     }
 
+    /// Add a change from its whole text (`"inc_good@高原藏区=3"`, as `--set` takes it); one that
+    /// cannot be read is reported by [`Variant::build`].
+    pub fn change_text(mut self, text: &str) -> Variant {
+        match text.parse::<Change>() {
+            Ok(c) => self.changes.push(c),
+            Err(e) => self.unreadable.push(e),
+        }
+        self
+    }
+
     /// Add a change.
     pub fn change(mut self, change: Change) -> Variant {
         self.changes.push(change);
