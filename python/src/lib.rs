@@ -7,6 +7,7 @@
 
 mod batch;
 mod columns;
+mod design;
 mod errors;
 mod frame;
 mod result;
@@ -73,5 +74,12 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(builtin, m)?)?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_class::<design::DesignResult>()?;
+    m.add_function(wrap_pyfunction!(design::design_ahp, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_ahp_hierarchy, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_entropy, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_cv, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_topsis, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_write, m)?)?;
     Ok(())
 }
