@@ -18,7 +18,7 @@ cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -DKP_TEST_PANIC -Iinclude -I
 native_libs=(-lpthread -ldl -lm)
 # test_boundary: every function with NULL for each pointer, zero lengths, exact-size buffers.
 # test_malformed: the malformed-input catalogue (tests/malformed/) through the C API.
-programs=(test_api test_vectors test_threads test_boundary test_malformed)
+programs=(test_api test_vectors test_threads test_boundary test_malformed test_variants)
 vectors=tests/vectors
 
 # The arguments each program takes.
@@ -75,6 +75,6 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 echo "-- valgrind memcheck (shared library)"
 # The malformed catalogue already ran under ASan+UBSan with LeakSanitizer (static and shared);
 # under valgrind it would add half a minute to the test command for no new kind of check.
-programs=(test_api test_vectors test_threads test_boundary)
+programs=(test_api test_vectors test_threads test_boundary test_variants)
 run_all shared valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=tests/c/valgrind.supp \
     --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
