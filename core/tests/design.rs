@@ -147,3 +147,27 @@ fn entropy_weights_written_as_top_level_points() {
     assert_eq!(v.provenance()[0].method, "entropy");
     assert_eq!(v.provenance()[0].input_fingerprint.as_deref(), Some(cohort.fingerprint().as_str()));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Any matrix cells — numbers, fractions, blanks, junk — give weights or an error naming the
+    /// problem, never a panic; weights, when given, are positive and sum to 1.
+    #[test]
+    fn any_matrix_gives_weights_or_an_error(
+        n in 1usize..7,
+        cells in proptest::collection::vec("(1|2|3|5|9|1/3|1/9|0\\.33|0|-1|10|x|1/0||０．５)", 49),
+    ) {
+        let labels: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+        let rows: Vec<Vec<Option<String>>> =
+            (0..n).map(|i| (0..n).map(|j| Some(cells[i * 7 + j].clone())).collect()).collect();
+        if let Ok(m) = PairwiseMatrix::from_text(labels, &rows) {
+            for accept in [false, true] {
+                if let Ok(r) = ahp(&m, &AhpOptions { accept_inconsistent: accept, ..AhpOptions::default() }) {
+                    proptest::prop_assert!(r.weights.iter().all(|w| *w > 0.0));
+                    proptest::prop_assert!((r.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                }
+            }
+        }
+    }
+}

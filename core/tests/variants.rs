@@ -355,3 +355,30 @@ proptest::proptest! {
         proptest::prop_assert_eq!(again.fingerprint(), v.fingerprint());
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any change text — real names and profiles, misspellings, odd characters, huge or strange
+    /// values — gives a variant or a load error, never a panic; a variant that loads reads back
+    /// from its text with its fingerprint.
+    #[test]
+    fn any_changes_give_a_variant_or_a_load_error(
+        changes in proptest::collection::vec(
+            (
+                "(inc_good|inc_mid|exit_limit|poverty_line|points\\.reduction|points\\.reduction\\.income|weight\\.help|points\\.|x|@|:|=|高原)[@:.=a-z0-9\\-高原藏区片区外 ]{0,14}",
+                "(-?[0-9]{1,30}(\\.[0-9]{0,30})?|[a-z=@:.]{0,5}|1e999|９９|)",
+            ),
+            0..5,
+        ),
+    ) {
+        let base = Rulebook::builtin("example.county-assessment").unwrap();
+        let pairs: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        if let Ok(v) = base.with_params(&pairs) {
+            let again = Rulebook::from_str(v.text().unwrap(), Format::Toml).unwrap();
+            proptest::prop_assert_eq!(again.fingerprint(), v.fingerprint());
+        }
+        let texts: Vec<String> = changes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = texts.iter().fold(base.variant(), |v, t| v.change_text(t)).build();
+    }
+}

@@ -46,13 +46,21 @@ pub fn apportion(weights: &[f64], total: Decimal, places: u32) -> Result<Vec<Dec
     if sum <= 0.0 {
         return Err(DesignError::new("every weight is 0"));
     }
-    let scale = Decimal::from(10i64.pow(places));
-    let units = (total * scale).trunc();
-    let units: i64 =
-        units.to_string().parse().map_err(|_| DesignError::new(format!("the total {total} is too large")))?;
+    if !sum.is_finite() {
+        return Err(DesignError::new("the weights are too large to add up"));
+    }
+    let too_large =
+        || DesignError::new(format!("the total {total} is too large to share at {places} places"));
+    let units = total.checked_mul(Decimal::from(10i64.pow(places))).ok_or_else(too_large)?.trunc();
+    // Below 2^53 every unit count is exact as an f64, so the quotas are within rounding of it.
+    let units: i64 = units.to_string().parse().ok().filter(|u: &i64| *u < 1 << 53).ok_or_else(too_large)?;
     let quotas: Vec<f64> = weights.iter().map(|w| w / sum * units as f64).collect();
     let mut shares: Vec<i64> = quotas.iter().map(|q| q.floor() as i64).collect();
     let mut left = units - shares.iter().sum::<i64>();
+    // The floors lose less than one unit each; more means the quotas were not what they seem.
+    if left.unsigned_abs() > weights.len() as u64 {
+        return Err(DesignError::new("the shares could not be fixed: the weights are not usable numbers"));
+    }
     let mut order: Vec<usize> = (0..weights.len()).collect();
     let remainder = |i: usize| quotas[i] - quotas[i].floor();
     // Largest remainders first; stable, so ties go to the earlier indicator.
@@ -105,6 +113,8 @@ mod tests {
         assert!(apportion(&[1.0], d("33.333"), 2).unwrap_err().message.contains("more decimal places"));
         assert!(apportion(&[f64::NAN], d("1"), 2).is_err());
         assert!(apportion(&[0.0, 0.0], d("1"), 2).is_err());
+        assert!(apportion(&[f64::MAX, f64::MAX], d("1"), 2).unwrap_err().message.contains("too large"));
+        assert!(apportion(&[1.0], Decimal::MAX, 10).unwrap_err().message.contains("too large"));
     }
 
     proptest::proptest! {
