@@ -156,13 +156,30 @@ impl CohortTable {
         &self.rows
     }
 
-    /// SHA-256 of the table's canonical text: labels, keys and values (each `f64` in its
-    /// shortest text), as compact JSON.
+    /// SHA-256 of the table's canonical text: compact JSON with the keys `keys`, `labels` and
+    /// `values` in that order, each value the string of its `f64`'s shortest text.
     pub fn fingerprint(&self) -> String {
-        let values: Vec<Vec<String>> =
-            self.rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect()).collect();
-        let canonical = serde_json::json!({ "labels": self.labels, "keys": self.keys, "values": values });
-        sha256_hex(&canonical.to_string())
+        use std::fmt::Write as _;
+        // Written directly rather than through a JSON tree: a cohort has as many values as a
+        // batch has cells, and a `Value` per cell cost more than the weights themselves (and a
+        // tree's key order would depend on serde_json's features).
+        let quoted = |items: &[String]| serde_json::to_string(items).unwrap_or_default();
+        let mut text = String::with_capacity(self.rows.len() * self.labels.len() * 12 + 64);
+        let _ = write!(
+            text,
+            "{{\"keys\":{},\"labels\":{},\"values\":[",
+            quoted(&self.keys),
+            quoted(&self.labels)
+        );
+        for (i, row) in self.rows.iter().enumerate() {
+            text.push_str(if i == 0 { "[" } else { ",[" });
+            for (j, v) in row.iter().enumerate() {
+                let _ = write!(text, "{}\"{v}\"", if j == 0 { "" } else { "," });
+            }
+            text.push(']');
+        }
+        text.push_str("]}");
+        sha256_hex(&text)
     }
 
     fn column(&self, j: usize) -> impl Iterator<Item = f64> + '_ {
@@ -373,6 +390,16 @@ mod tests {
         assert!(entropy(&flat, &[]).unwrap_err().message.contains("every indicator is constant"));
         assert!(CohortTable::new(vec!["a".into()], Vec::new(), vec![vec![f64::NAN]]).is_err());
         assert!(entropy(&flat, &[Direction::Cost]).unwrap_err().message.contains("1 directions for 2"));
+    }
+
+    /// The canonical text is the compact JSON of keys, labels and values as strings.
+    #[test]
+    fn fingerprint_of_the_canonical_json() {
+        let t = table(&["a", "高"], &[&[1.5, 0.1], &[2.0, -3e-7]]);
+        let want = r#"{"keys":["1","2"],"labels":["a","高"],"values":[["1.5","0.1"],["2","-0.0000003"]]}"#;
+        assert_eq!(t.fingerprint(), sha256_hex(want));
+        let other = table(&["a", "高"], &[&[1.5, 0.1], &[2.0, -3e-6]]);
+        assert_ne!(other.fingerprint(), t.fingerprint());
     }
 
     #[test]

@@ -276,10 +276,14 @@ impl PairwiseMatrix {
     /// fractions (`{"labels":["a","b"],"cells":[["1","3"],["1/3","1"]]}`), so `0.5` and `1/2`
     /// give one fingerprint.
     pub fn fingerprint(&self) -> String {
-        let cells: Vec<Vec<String>> =
-            self.cells.iter().map(|r| r.iter().map(Num::to_ratio_string).collect()).collect();
-        let canonical = serde_json::json!({ "labels": self.labels, "cells": cells });
-        sha256_hex(&canonical.to_string())
+        let quoted = |items: &[String]| serde_json::to_string(items).unwrap_or_default();
+        let cells: Vec<String> = self
+            .cells
+            .iter()
+            .map(|r| quoted(&r.iter().map(Num::to_ratio_string).collect::<Vec<_>>()))
+            .collect();
+        // Written directly, so the key order does not depend on serde_json's features.
+        sha256_hex(&format!("{{\"labels\":{},\"cells\":[{}]}}", quoted(&self.labels), cells.join(",")))
     }
 }
 
@@ -317,6 +321,9 @@ mod tests {
         .unwrap();
         assert_ne!(m.fingerprint(), other.fingerprint());
         assert!((other.to_f64()[1][0] - 0.333).abs() < 1e-15);
+        let two = PairwiseMatrix::from_text(vec!["a".into(), "高".into()], &text(&[&["1", "3"], &["", "1"]]))
+            .unwrap();
+        assert_eq!(two.fingerprint(), sha256_hex(r#"{"labels":["a","高"],"cells":[["1","3"],["1/3","1"]]}"#));
     }
 
     #[test]

@@ -127,8 +127,12 @@ pub fn topsis(t: &CohortTable, weights: &[f64], directions: &[Direction]) -> Res
             rank: 0,
         });
     }
-    for i in 0..m {
-        rows[i].rank = 1 + rows.iter().filter(|r| r.closeness > rows[i].closeness).count();
+    // Competition ranks: closest first; a unit's rank is 1 + the number of units strictly closer.
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| rows[b].closeness.total_cmp(&rows[a].closeness));
+    for (k, &i) in order.iter().enumerate() {
+        let tied_with_previous = k > 0 && rows[order[k - 1]].closeness == rows[i].closeness;
+        rows[i].rank = if tied_with_previous { rows[order[k - 1]].rank } else { k + 1 };
     }
     Ok(Topsis {
         labels: t.labels().to_vec(),
