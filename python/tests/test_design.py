@@ -280,3 +280,25 @@ def test_design_results_written_into_a_variant() -> None:
         design.write(county, design.ahp([[1, 1], [None, 1]], labels=["a", "b"]), node="reduction")
     with pytest.raises(kaoping.PointsMismatchError):
         design.write(county, design.ahp([[1, 1, 1], [None, 1, 1], [None, None, 1]], labels=["reduction", "help", "funds"]))
+
+
+def test_cohorts_from_polars_and_from_a_batch() -> None:
+    pl = pytest.importorskip("polars")
+    data = {"A": [1.0, 2.0, 3.0], "B": [5.0, 7.0, 7.0]}
+    want = design.entropy(data)
+    got = design.entropy(pl.DataFrame(data))
+    assert got.weights == want.weights and got.cohort_fingerprint == want.cohort_fingerprint
+    # A batch's indicator points: rows that failed are left out, and said so.
+    pytest.importorskip("pandas")
+    rb = kaoping.builtin("example.county-assessment")
+    rows = [
+        {"county": k, "region": "片区外", "population": 100000, "poor_population": p, "income_growth": g,
+         "sampled": 100, "satisfied": s}
+        for k, p, g, s in [("甲", 1000, 8, 90), ("乙", 3000, 5, 95), ("丙", 2500, 9, 85)]
+    ] + [{"county": "丁"}]
+    batch = rb.score_many(rows)
+    w = design.entropy(batch, columns=["reduction.incidence", "reduction.income", "help.satisfaction"])
+    assert w.units == 3
+    assert w.warnings[0] == "1 rows that failed were left out"
+    with pytest.raises(TypeError, match="columns"):
+        design.entropy(batch)
