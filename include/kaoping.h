@@ -10,19 +10,33 @@
  *     if (kp_rulebook_builtin("example.county-assessment", &rb, &err) != KP_OK) { ... }
  *     kp_record *rec = NULL; kp_record_new(rb, &rec);
  *     kp_record_set_int(rec, "sampled", 320);
- *     kp_record_set_decimal(rec, "income_growth", "9.5");
+ *     kp_record_set_decimal(rec, "income_growth", "6");
  *     kp_result *res = NULL; char *total = NULL;
  *     if (kp_score(rb, rec, NULL, &res, &err) == KP_OK && kp_result_total(res, &total) == KP_OK)
  *         printf("%s\n", total);                        // "80.13", never a double
  *     kp_string_free(total); kp_result_free(res); kp_record_free(rec); kp_rulebook_free(rb);
+ *     kp_shutdown();                                      // optional, at exit: see Shutdown
  *
- * Build and link: `cc app.c $(pkg-config --cflags --libs kaoping)` after `scripts/install-c.sh
- * PREFIX` (add `--static` to pkg-config to link libkaoping.a).
+ * Build and link, after `scripts/install-c.sh PREFIX`, with PKG_CONFIG_PATH=PREFIX/lib/pkgconfig:
+ *
+ *     cc app.c $(pkg-config --cflags --libs kaoping-static) -o app
+ *     cc app.c $(pkg-config --cflags --libs kaoping) \
+ *         -Wl,-rpath,"$(pkg-config --variable=libdir kaoping)" -o app
+ *
+ * The first links libkaoping.a: the program needs nothing of kaoping at run time. The second
+ * links the shared library, whose SONAME is libkaoping.so.0 (installed as
+ * libkaoping.so.KAOPING_VERSION, with the links libkaoping.so.0 and libkaoping.so): the program
+ * looks for libkaoping.so.0 when it starts, through the rpath given here, else LD_LIBRARY_PATH,
+ * else the loader's own directories (/usr/local/lib after ldconfig), and does not start if none
+ * holds it. `pkg-config --static kaoping` still links the shared library (the linker prefers the
+ * .so): kaoping-static is what links libkaoping.a.
  *
  * CONVENTIONS (after rustls-ffi)
  *
  * Names.      kp_<object>_<verb>. Handles are opaque structs (kp_rulebook, kp_record, kp_item,
  *             kp_options, kp_result, kp_batch, kp_loader, kp_error), used only through pointers.
+ *             Record setters take an input's name or its label (`population` or `户籍人口`), as
+ *             CSV headers do.
  *
  * Status.     Every function that can fail returns a kp_status: KP_OK (0) or a failure code. The
  *             numbers are stable: they never change and new codes get new numbers.
@@ -49,12 +63,32 @@
  * Strings.    Names, ids and short values are NUL-terminated UTF-8 (`const char *`). Whole
  *             documents (rulebook text, record JSON, CSV) are a pointer and a length in bytes and
  *             need no NUL. Text that is not UTF-8 gives KP_INVALID_UTF8. File paths are
- *             NUL-terminated bytes, used as they are.
+ *             NUL-terminated bytes, used as they are. GBK / GB18030 text: CSV is detected or
+ *             named (kp_options_set_encoding); a record's or item's setters read it after
+ *             kp_record_set_encoding / kp_item_set_encoding(KP_ENCODING_GB18030). Everything
+ *             kaoping returns is UTF-8.
  *
  * Decimals.   Numbers cross as decimal text, never as double: "93.50" goes in and comes out
  *             exactly, at the scale the rulebook publishes. kp_record_set_double exists for data
  *             that only exists as double; it reads the double's shortest round-trip text and
  *             refuses NaN and infinities (KP_INVALID_NUMBER).
+ *
+ * Lists.      What a rulebook declares and what a result holds are read without JSON through
+ *             counted, indexed accessors: kp_<object>_<thing>_count(handle) says how many (0 for
+ *             NULL), and kp_<object>_<thing>_at(handle, index, &out) fills a struct (or a
+ *             `const char *`) whose strings are borrowed from the handle, valid until it is
+ *             freed; an index not below the count gives KP_NOT_FOUND.
+ *
+ * Rows.       A batch's rows are named three ways, with the same names as Python and the command:
+ *               index  0-based position in the batch: the `index` argument of kp_batch_row and
+ *                      kp_batch_row_* (Python: `batch.result(i)`, `batch.error(i)`).
+ *               row    1-based, index + 1: kp_error_row, `"row"` in kp_batch_to_json (Python:
+ *                      `KaopingError.row`; the command: its `row` column). A row's key is its row
+ *                      when the rulebook has no key_field.
+ *               line   1-based line of a CSV batch's source where the row starts:
+ *                      kp_batch_row_line, `"line"` in kp_batch_to_json (the command: its `line`
+ *                      column and its file:line messages). The header is line 1 and quoted
+ *                      cells may span lines, so a line is not a row + 1 in general.
  *
  * Memory.     Rust frees what Rust allocates. Every `char **` output is a new string for the
  *             caller, freed with kp_string_free; every handle given through a `kp_<object> **`
@@ -71,7 +105,15 @@
  *             the caller: use each from one thread at a time (results, batches and errors may be
  *             read from several threads at once). kp_rulebook_free only after the last use; records
  *             and results stay valid after their rulebook is freed. Batches use every core unless
- *             kp_options_set_parallel(options, false).
+ *             kp_options_set_parallel(options, false), on threads of kaoping's own, started by the
+ *             first parallel batch.
+ *
+ * Shutdown.   kaoping keeps two things for the life of the process: those threads, and the
+ *             compiled built-in rulebooks (kp_rulebook_builtin loads each once). kp_shutdown(),
+ *             optional, at the end of a program, ends the threads (joining them) and drops the
+ *             cache, so that `valgrind --leak-check=full --error-exitcode=1` reports nothing. A
+ *             program that does not call it can pass valgrind the installed suppressions instead:
+ *             --suppressions=PREFIX/share/kaoping/valgrind.supp.
  */
 
 #ifndef KAOPING_H
@@ -246,7 +288,8 @@ enum kp_status
    */
   KP_NULL_ARGUMENT = 1,
   /**
-   * A string argument is not valid UTF-8.
+   * A string argument is not valid UTF-8 (or not valid GB18030, given to a record or item set
+   * to `KP_ENCODING_GB18030`).
    */
   KP_INVALID_UTF8 = 2,
   /**
@@ -260,19 +303,20 @@ enum kp_status
    */
   KP_INVALID_NUMBER = 4,
   /**
-   * The field is not an input of the rulebook: the value was ignored, and the record remembers
-   * the name, so the result warns about it (spec §3), as in Rust and Python. Check for it to
-   * catch misspelt field names.
+   * The field is neither the name nor the label of an input of the rulebook: the value was
+   * ignored, and the record remembers the name, so the result warns about it (spec §3), as in
+   * Rust and Python. Check for it to catch misspelt field names.
    */
   KP_UNKNOWN_FIELD = 5,
   /**
-   * The input's declared type does not take this kind of value (e.g. an item added to an input
-   * that is not a list of items).
+   * The input's declared type never takes this kind of value (a boolean for an integer input,
+   * 2.5 for an integer, a number for a text input, an item for an input that is not a list of
+   * items): nothing was set. Reported by the setter, not later when the record is scored.
    */
   KP_WRONG_TYPE = 6,
   /**
-   * No such thing: an indicator id not in the result, an input not in the rulebook, a row
-   * index beyond the batch.
+   * No such thing: an indicator id not in the result, an input or profile not in the rulebook,
+   * a row index beyond the batch, an index beyond a list (`kp_*_at`).
    */
   KP_NOT_FOUND = 7,
   /**
@@ -414,8 +458,130 @@ typedef int32_t kp_format;
 typedef int32_t kp_input_type;
 
 /**
- * The text encoding of a CSV table: `KP_ENCODING_AUTO`, `KP_ENCODING_UTF8` or
- * `KP_ENCODING_GB18030`.
+ * One field of an items input (an award's `level`, `year`…): its name and declared type.
+ * Borrowed from the rulebook.
+ */
+typedef struct kp_item_field {
+  /**
+   * The field's name.
+   */
+  const char *name;
+  /**
+   * Its declared type (a `KP_INPUT_*` code).
+   */
+  kp_input_type ty;
+} kp_item_field;
+
+/**
+ * One input of a rulebook, as `kp_rulebook_input_at` fills it in. Every pointer is borrowed from
+ * the rulebook and stays valid until `kp_rulebook_free`; fields that do not apply are NULL or 0.
+ */
+typedef struct kp_input_info {
+  /**
+   * The input's name (`population`), what records and JSON use.
+   */
+  const char *name;
+  /**
+   * Its label (`户籍人口`), what CSV headers and the setters may use instead, or NULL.
+   */
+  const char *label;
+  /**
+   * Its declared type (a `KP_INPUT_*` code).
+   */
+  kp_input_type ty;
+  /**
+   * Its unit (`%`, `元`), or NULL.
+   */
+  const char *unit;
+  /**
+   * Whether a record must give it (false when it is optional or has a default).
+   */
+  bool required;
+  /**
+   * The smallest value allowed, as decimal text, or NULL.
+   */
+  const char *min;
+  /**
+   * The largest value allowed, as decimal text, or NULL.
+   */
+  const char *max;
+  /**
+   * Text inputs with a closed list: the `value_count` values allowed; NULL when any text is.
+   */
+  const char *const *values;
+  /**
+   * The number of allowed values (0 when any text is).
+   */
+  size_t value_count;
+  /**
+   * Items inputs: the `field_count` fields of each item; NULL for other inputs.
+   */
+  const struct kp_item_field *fields;
+  /**
+   * The number of item fields (0 for other inputs).
+   */
+  size_t field_count;
+} kp_input_info;
+
+/**
+ * One indicator (指标) of a rulebook, in file order, as `kp_rulebook_indicator_at` fills it in.
+ * Borrowed from the rulebook; fields that do not apply are NULL.
+ */
+typedef struct kp_indicator_info {
+  /**
+   * The dotted id (`reduction.income`).
+   */
+  const char *id;
+  /**
+   * The label (`收入增幅`).
+   */
+  const char *label;
+  /**
+   * The parent's id, or NULL at the top level.
+   */
+  const char *parent;
+  /**
+   * 0 at the top level, 1 below it, and so on.
+   */
+  uint32_t depth;
+  /**
+   * Whether it is a leaf (scored by a rule) rather than the sum of its children.
+   */
+  bool is_leaf;
+  /**
+   * Its points (maximum) with the base values, as decimal text. A profile may give other
+   * points: see `kp_rulebook_indicator_points`.
+   */
+  const char *points;
+  /**
+   * A leaf's rule kind (`bands`, `linear`, `ratio`…), or NULL for an inner indicator.
+   */
+  const char *rule;
+  /**
+   * The clause of the source document it implements, or NULL.
+   */
+  const char *source;
+} kp_indicator_info;
+
+/**
+ * A criterion (达标条件) or a veto (一票否决) of a rulebook, as `kp_rulebook_criterion_at` and
+ * `kp_rulebook_veto_at` fill it in. Borrowed from the rulebook.
+ */
+typedef struct kp_check_info {
+  /**
+   * The id.
+   */
+  const char *id;
+  /**
+   * The label.
+   */
+  const char *label;
+} kp_check_info;
+
+/**
+ * A text encoding, of a CSV table (`kp_options_set_encoding`) or of the strings given to a
+ * record's or item's setters (`kp_record_set_encoding`, `kp_item_set_encoding`):
+ * `KP_ENCODING_AUTO`, `KP_ENCODING_UTF8` or `KP_ENCODING_GB18030`.
  */
 typedef int32_t kp_encoding;
 
@@ -423,6 +589,169 @@ typedef int32_t kp_encoding;
  * The language of an explanation: `KP_LANG_ZH` or `KP_LANG_EN`.
  */
 typedef int32_t kp_lang;
+
+/**
+ * How an indicator was scored: one of the `KP_NODE_*` codes.
+ */
+typedef int32_t kp_node_status;
+
+/**
+ * One indicator of a result, in file order, as `kp_result_node_at` fills it in. Borrowed from
+ * the result; fields that do not apply are NULL.
+ */
+typedef struct kp_result_node {
+  /**
+   * The dotted id.
+   */
+  const char *id;
+  /**
+   * The label.
+   */
+  const char *label;
+  /**
+   * The parent's id, or NULL at the top level.
+   */
+  const char *parent;
+  /**
+   * 0 at the top level.
+   */
+  uint32_t depth;
+  /**
+   * The published points as decimal text ("18.75"), or NULL when the indicator was left out.
+   */
+  const char *points;
+  /**
+   * The maximum in the record's profile, as decimal text.
+   */
+  const char *max;
+  /**
+   * How it was scored (a `KP_NODE_*` code).
+   */
+  kp_node_status status;
+  /**
+   * The exact value before rounding, when rounding changed it ("18.745"; "≈13.333333" when it
+   * has more than 6 places, the explanation's form); else NULL.
+   */
+  const char *exact;
+  /**
+   * The clause of the source document it implements, or NULL.
+   */
+  const char *source;
+} kp_result_node;
+
+/**
+ * A veto (一票否决) that fired, as `kp_result_veto_at` fills it in. Borrowed from the result.
+ */
+typedef struct kp_result_veto {
+  /**
+   * The id.
+   */
+  const char *id;
+  /**
+   * The label.
+   */
+  const char *label;
+  /**
+   * Its condition, as written in the rulebook.
+   */
+  const char *when;
+  /**
+   * The total it sets, as decimal text, or NULL when it sets none.
+   */
+  const char *score;
+  /**
+   * The best grade it allows, or NULL when it caps none.
+   */
+  const char *grade;
+  /**
+   * The clause of the source document it implements, or NULL.
+   */
+  const char *source;
+} kp_result_veto;
+
+/**
+ * A criterion's (达标条件) verdict, as `kp_result_criterion_at` fills it in. Borrowed from the
+ * result.
+ */
+typedef struct kp_result_criterion {
+  /**
+   * The id.
+   */
+  const char *id;
+  /**
+   * The label.
+   */
+  const char *label;
+  /**
+   * Its condition, as written in the rulebook.
+   */
+  const char *when;
+  /**
+   * Whether it holds.
+   */
+  bool holds;
+  /**
+   * Whether it failed for lack of data (a value it reads was missing).
+   */
+  bool no_data;
+  /**
+   * The clause of the source document it implements, or NULL.
+   */
+  const char *source;
+} kp_result_criterion;
+
+/**
+ * A grade rule (`[[grade_rule]]`) that fired and capped the grade, as `kp_result_grade_rule_at`
+ * fills it in. Borrowed from the result.
+ */
+typedef struct kp_result_grade_rule {
+  /**
+   * Its 0-based position among the rulebook's grade rules.
+   */
+  size_t index;
+  /**
+   * Its label, or NULL.
+   */
+  const char *label;
+  /**
+   * Its condition, as written in the rulebook.
+   */
+  const char *when;
+  /**
+   * The best grade it allows.
+   */
+  const char *grade_at_most;
+} kp_result_grade_rule;
+
+/**
+ * The next better grade and the points needed to reach it, as `kp_result_next_grade` fills it
+ * in. Borrowed from the result.
+ */
+typedef struct kp_next_grade {
+  /**
+   * The grade.
+   */
+  const char *grade;
+  /**
+   * Its bound, as decimal text at the rulebook's scale ("30.00").
+   */
+  const char *bound;
+  /**
+   * Whether the bound is strict (the total must be above it, not at least it).
+   */
+  bool strict;
+  /**
+   * The points the total lacks, as decimal text; NULL when the grade is held whatever the
+   * points (see `blocked_by`).
+   */
+  const char *gap;
+  /**
+   * What holds the grade where it is, whatever the points — the labels of the vetoes that set
+   * the total or cap the grade, and of the grade rules that cap it, joined by "、" — or NULL
+   * when points alone decide.
+   */
+  const char *blocked_by;
+} kp_next_grade;
 
 /**
  * A rulebook written in TOML.
@@ -465,17 +794,18 @@ typedef int32_t kp_lang;
 #define KP_INPUT_ITEMS 6
 
 /**
- * Detect: a UTF-8 BOM or valid UTF-8 is UTF-8, anything else GB18030 (the default).
+ * Detect: a UTF-8 BOM or valid UTF-8 is UTF-8, anything else GB18030 (the default for CSV).
  */
 #define KP_ENCODING_AUTO 0
 
 /**
- * UTF-8 (a leading BOM is skipped).
+ * UTF-8 (the default for records and items; a CSV's leading BOM is skipped).
  */
 #define KP_ENCODING_UTF8 1
 
 /**
- * GB18030 (a superset of GBK and GB2312), as Chinese spreadsheets often save CSV.
+ * GB18030 (a superset of GBK and GB2312), as Chinese spreadsheets often save CSV and legacy
+ * databases hold text.
  */
 #define KP_ENCODING_GB18030 2
 
@@ -488,6 +818,22 @@ typedef int32_t kp_lang;
  * English.
  */
 #define KP_LANG_EN 2
+
+/**
+ * Scored by its rule (or, for an inner indicator, from its children).
+ */
+#define KP_NODE_SCORED 1
+
+/**
+ * Its rule read no data: 0 points.
+ */
+#define KP_NODE_NO_DATA 2
+
+/**
+ * Left out for this record (`applies` was false): no points; its parent is scored out of the
+ * applicable maximum.
+ */
+#define KP_NODE_NOT_APPLICABLE 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -540,7 +886,8 @@ size_t kp_error_count(const struct kp_error *err);
 kp_status kp_error_problem(const struct kp_error *err, size_t index, struct kp_problem *out);
 
 /**
- * A record error's 1-based row in its batch (or table), or 0 when it has none (or `err` is NULL).
+ * A record error's row: 1-based, its batch index + 1 (see Rows at the top), or 0 when it has none
+ * (a record scored alone) or `err` is NULL.
  */
 size_t kp_error_row(const struct kp_error *err);
 
@@ -654,16 +1001,16 @@ const char *kp_rulebook_version(const struct kp_rulebook *rb);
 const char *kp_rulebook_fingerprint(const struct kp_rulebook *rb);
 
 /**
- * The declared type of input `input` (a `KP_INPUT_*` code). `KP_NOT_FOUND` when the rulebook has
- * no such input.
+ * The declared type of input `input` (its name or its label; a `KP_INPUT_*` code). `KP_NOT_FOUND`
+ * when the rulebook has no such input.
  */
 kp_status kp_rulebook_input_type(const struct kp_rulebook *rb,
                                  const char *input,
                                  kp_input_type *out);
 
 /**
- * The declared type of field `field` of the items input `input`. `KP_NOT_FOUND` when there is
- * no such input or field.
+ * The declared type of field `field` of the items input `input` (its name or its label).
+ * `KP_NOT_FOUND` when there is no such input or field.
  */
 kp_status kp_rulebook_item_field_type(const struct kp_rulebook *rb,
                                       const char *input,
@@ -699,6 +1046,14 @@ kp_status kp_loader_add(struct kp_loader *loader, const struct kp_rulebook *comp
 kp_status kp_loader_search(struct kp_loader *loader, const char *dir);
 
 /**
+ * Whether the loader may look for components in files (default: yes). With `false`, only the
+ * rulebooks given with `kp_loader_add` and the built-ins are used, and `kp_loader_from_file`
+ * reads no file but the one named (for rulebooks uploaded by users). Either way a component's
+ * id is a name, never a path, and a file that is a link leading out of its folder is refused.
+ */
+kp_status kp_loader_set_file_lookup(struct kp_loader *loader, bool on);
+
+/**
  * `kp_rulebook_from_str` through a loader (its components available).
  */
 kp_status kp_loader_from_str(const struct kp_loader *loader,
@@ -720,6 +1075,98 @@ kp_status kp_loader_from_file(const struct kp_loader *loader,
  * Free a loader. NULL is a no-op. Rulebooks it loaded stay valid.
  */
 void kp_loader_free(struct kp_loader *loader);
+
+/**
+ * The number of inputs (0 for NULL), including those only component rulebooks declare.
+ */
+size_t kp_rulebook_input_count(const struct kp_rulebook *rb);
+
+/**
+ * Input `index` (0-based, below `kp_rulebook_input_count`, in declaration order). Its strings
+ * and arrays are borrowed from `rb`. `KP_NOT_FOUND` for an index beyond the inputs.
+ */
+kp_status kp_rulebook_input_at(const struct kp_rulebook *rb,
+                               size_t index,
+                               struct kp_input_info *out);
+
+/**
+ * The number of indicators, at every level (0 for NULL).
+ */
+size_t kp_rulebook_indicator_count(const struct kp_rulebook *rb);
+
+/**
+ * Indicator `index` (0-based, below `kp_rulebook_indicator_count`, in file order: a parent
+ * before its children). Its strings are borrowed from `rb`. `KP_NOT_FOUND` for an index beyond
+ * the indicators.
+ */
+kp_status kp_rulebook_indicator_at(const struct kp_rulebook *rb,
+                                   size_t index,
+                                   struct kp_indicator_info *out);
+
+/**
+ * The points (maximum) of indicator `index` in profile `profile` (NUL-terminated; NULL for the
+ * base values), as decimal text borrowed from `rb`. `KP_NOT_FOUND` for an index beyond the
+ * indicators or a profile the rulebook does not declare.
+ */
+kp_status kp_rulebook_indicator_points(const struct kp_rulebook *rb,
+                                       size_t index,
+                                       const char *profile,
+                                       const char **out);
+
+/**
+ * The maximum total in profile `profile` (NUL-terminated; NULL for the base values), as decimal
+ * text borrowed from `rb` ("100.00"). `KP_NO_VALUE` for a criteria-only rulebook, `KP_NOT_FOUND`
+ * for a profile the rulebook does not declare.
+ */
+kp_status kp_rulebook_max(const struct kp_rulebook *rb, const char *profile, const char **out);
+
+/**
+ * The number of profiles (0 for NULL, and for a rulebook that declares none).
+ */
+size_t kp_rulebook_profile_count(const struct kp_rulebook *rb);
+
+/**
+ * The name of profile `index` (0-based, in declaration order), borrowed from `rb`.
+ * `KP_NOT_FOUND` for an index beyond the profiles.
+ */
+kp_status kp_rulebook_profile_at(const struct kp_rulebook *rb, size_t index, const char **out);
+
+/**
+ * The number of grades (等次; 0 for NULL, and for a rulebook without grades).
+ */
+size_t kp_rulebook_grade_count(const struct kp_rulebook *rb);
+
+/**
+ * The label of grade `index` (0-based, best first), borrowed from `rb`. `KP_NOT_FOUND` for an
+ * index beyond the grades.
+ */
+kp_status kp_rulebook_grade_at(const struct kp_rulebook *rb, size_t index, const char **out);
+
+/**
+ * The number of criteria (达标条件; 0 for NULL, and for a rulebook without criteria).
+ */
+size_t kp_rulebook_criterion_count(const struct kp_rulebook *rb);
+
+/**
+ * Criterion `index` (0-based, in file order). Its strings are borrowed from `rb`.
+ * `KP_NOT_FOUND` for an index beyond the criteria.
+ */
+kp_status kp_rulebook_criterion_at(const struct kp_rulebook *rb,
+                                   size_t index,
+                                   struct kp_check_info *out);
+
+/**
+ * The number of vetoes (一票否决; 0 for NULL, and for a rulebook without vetoes).
+ */
+size_t kp_rulebook_veto_count(const struct kp_rulebook *rb);
+
+/**
+ * Veto `index` (0-based, in file order). Its strings are borrowed from `rb`. `KP_NOT_FOUND` for
+ * an index beyond the vetoes.
+ */
+kp_status kp_rulebook_veto_at(const struct kp_rulebook *rb,
+                              size_t index,
+                              struct kp_check_info *out);
 
 /**
  * New options with the defaults: the record's own profile, the rulebook's `as_of`, no cohort
@@ -778,9 +1225,25 @@ void kp_options_free(struct kp_options *options);
 kp_status kp_record_new(const struct kp_rulebook *rb, struct kp_record **out);
 
 /**
+ * How the strings given to this record's setters are encoded, field names and values alike:
+ * `KP_ENCODING_UTF8` (the default), `KP_ENCODING_GB18030` (GBK and GB2312 text is GB18030 too:
+ * what legacy Chinese databases hold), or `KP_ENCODING_AUTO` (each string read as UTF-8 when it
+ * is valid UTF-8, else as GB18030; a short GBK string can happen to be valid UTF-8, so name the
+ * encoding when it is known). Text that is not valid in the encoding is `KP_INVALID_UTF8`.
+ * `kp_record_clear` keeps the encoding. Everything kaoping gives back is UTF-8.
+ * `KP_INVALID_ARGUMENT` for another code.
+ */
+kp_status kp_record_set_encoding(struct kp_record *rec, kp_encoding encoding);
+
+/**
  * Set a decimal input from its text (NUL-terminated, e.g. "12.5"): exact, never through a double.
- * `KP_INVALID_NUMBER` when the text is not a decimal kaoping can hold (nothing is set);
+ * `KP_INVALID_NUMBER` when the text is not a decimal kaoping can hold, `KP_WRONG_TYPE` when the
+ * input does not take it (a boolean or text input, or 2.5 for an integer input): nothing is set.
  * `KP_UNKNOWN_FIELD` when `field` is not an input.
+ *
+ * Every setter takes an input's name or its label as `field` (`"population"` or `"户籍人口"`),
+ * as CSV headers do, and refuses a value the input's declared type can never take with
+ * `KP_WRONG_TYPE`, leaving the record as it was.
  */
 kp_status kp_record_set_decimal(struct kp_record *rec, const char *field, const char *value);
 
@@ -792,30 +1255,31 @@ kp_status kp_record_set_decimal(struct kp_record *rec, const char *field, const 
 kp_status kp_record_set_double(struct kp_record *rec, const char *field, double value);
 
 /**
- * Set an integer input (or a decimal one: whole numbers are decimals too).
+ * Set an integer input (or a decimal one: whole numbers are decimals too). `KP_WRONG_TYPE` for
+ * a boolean, text or list input.
  */
 kp_status kp_record_set_int(struct kp_record *rec, const char *field, int64_t value);
 
 /**
- * Set a boolean input.
+ * Set a boolean input. `KP_WRONG_TYPE` for any other input.
  */
 kp_status kp_record_set_bool(struct kp_record *rec, const char *field, bool value);
 
 /**
- * Set an input to text (NUL-terminated, UTF-8). For a text input this is its value; for a
- * number or boolean input the text is read by the input's type when the record is scored, as a
- * spreadsheet cell would be ("１２．５", "是").
+ * Set an input to text (NUL-terminated). For a text input this is its value; for a number or
+ * boolean input the text is read by the input's type when the record is scored, as a
+ * spreadsheet cell would be ("１２．５", "是"). `KP_WRONG_TYPE` for a list input (use
+ * `kp_record_set_cell` for marks written in one cell).
  */
 kp_status kp_record_set_text(struct kp_record *rec, const char *field, const char *value);
 
 /**
- * Set an input from a spreadsheet cell (NUL-terminated, UTF-8), as CSV import does: a blank cell
- * is missing; a numbers cell holds several marks separated by `;`, `；`, `、`, `|` or spaces; other
- * cells are read by the input's type when the record is scored.
+ * Set an input from a spreadsheet cell (NUL-terminated), as CSV import does: a blank cell is
+ * missing; a numbers cell holds several marks separated by `;`, `；`, `、`, `|` or spaces; other
+ * cells are read by the input's type when the record is scored. `KP_WRONG_TYPE` for an items
+ * input (items come from `kp_record_add_item`).
  */
-kp_status kp_record_set_cell(struct kp_record *rec,
-                             const char *field,
-                             const char *cell);
+kp_status kp_record_set_cell(struct kp_record *rec, const char *field, const char *cell);
 
 /**
  * Set a list input (numbers or items) to the empty list, replacing what it held: a panel that
@@ -834,18 +1298,20 @@ kp_status kp_record_add_number(struct kp_record *rec, const char *field, const c
 
 /**
  * Append a copy of `item` to an items input; the first call starts the list. `item` stays the
- * caller's (free it, or reuse it). `KP_WRONG_TYPE` when the input is not a list of items.
+ * caller's (free it, or reuse it). `KP_WRONG_TYPE` when the input is not a list of items, or when
+ * one of the item's fields holds a value its declared type can never take (nothing is added).
  */
 kp_status kp_record_add_item(struct kp_record *rec, const char *field, const struct kp_item *item);
 
 /**
- * Remove an input's value: it becomes missing. `KP_UNKNOWN_FIELD` when `field` is not an input.
+ * Remove an input's value (by name or label): it becomes missing. `KP_UNKNOWN_FIELD` when `field`
+ * is not an input.
  */
 kp_status kp_record_unset(struct kp_record *rec, const char *field);
 
 /**
  * Remove every value (and remembered unknown field), so the record can be filled again for the
- * next unit without a new allocation per record.
+ * next unit without a new allocation per record. The record keeps its encoding.
  */
 kp_status kp_record_clear(struct kp_record *rec);
 
@@ -860,7 +1326,13 @@ void kp_record_free(struct kp_record *rec);
 kp_status kp_item_new(struct kp_item **out);
 
 /**
- * Set an item field to a decimal given as text. `KP_INVALID_NUMBER` when it does not read.
+ * How the strings given to this item's setters are encoded, as `kp_record_set_encoding`.
+ */
+kp_status kp_item_set_encoding(struct kp_item *item, kp_encoding encoding);
+
+/**
+ * Set an item field to a decimal given as text. `KP_INVALID_NUMBER` when it does not read. An
+ * item does not know its input, so its fields' types are checked by `kp_record_add_item`.
  */
 kp_status kp_item_set_decimal(struct kp_item *item, const char *field, const char *value);
 
@@ -979,6 +1451,78 @@ kp_status kp_result_explain(const struct kp_result *result,
 void kp_result_free(struct kp_result *result);
 
 /**
+ * The number of indicators in the result, at every level (0 for NULL): the rulebook's, in
+ * file order.
+ */
+size_t kp_result_node_count(const struct kp_result *result);
+
+/**
+ * Indicator `index` of the result (0-based, below `kp_result_node_count`, in file order: a parent
+ * before its children). Its strings are borrowed from `result`. `KP_NOT_FOUND` for an index
+ * beyond the indicators.
+ */
+kp_status kp_result_node_at(const struct kp_result *result,
+                            size_t index,
+                            struct kp_result_node *out);
+
+/**
+ * The number of vetoes that fired (0 for NULL, and when none did).
+ */
+size_t kp_result_veto_count(const struct kp_result *result);
+
+/**
+ * Veto `index` of those that fired (0-based, in file order). Its strings are borrowed from
+ * `result`. `KP_NOT_FOUND` for an index beyond them.
+ */
+kp_status kp_result_veto_at(const struct kp_result *result,
+                            size_t index,
+                            struct kp_result_veto *out);
+
+/**
+ * The number of criteria judged: every criterion of the rulebook (0 for NULL, and for a
+ * rulebook without criteria).
+ */
+size_t kp_result_criterion_count(const struct kp_result *result);
+
+/**
+ * Criterion `index`'s verdict (0-based, in file order). Its strings are borrowed from `result`.
+ * `KP_NOT_FOUND` for an index beyond the criteria.
+ */
+kp_status kp_result_criterion_at(const struct kp_result *result,
+                                 size_t index,
+                                 struct kp_result_criterion *out);
+
+/**
+ * The number of grade rules that fired (0 for NULL, and when none did).
+ */
+size_t kp_result_grade_rule_count(const struct kp_result *result);
+
+/**
+ * Grade rule `index` of those that fired (0-based). Its strings are borrowed from `result`.
+ * `KP_NOT_FOUND` for an index beyond them.
+ */
+kp_status kp_result_grade_rule_at(const struct kp_result *result,
+                                  size_t index,
+                                  struct kp_result_grade_rule *out);
+
+/**
+ * The number of warnings (0 for NULL, and when there are none): fields the record set that are
+ * not inputs of the rulebook, and the like.
+ */
+size_t kp_result_warning_count(const struct kp_result *result);
+
+/**
+ * Warning `index` (0-based), borrowed from `result`. `KP_NOT_FOUND` for an index beyond them.
+ */
+kp_status kp_result_warning_at(const struct kp_result *result, size_t index, const char **out);
+
+/**
+ * The next better grade and the points needed to reach it. Its strings are borrowed from
+ * `result`. `KP_NO_VALUE` when there is none (the best grade already, no grades, or no total).
+ */
+kp_status kp_result_next_grade(const struct kp_result *result, struct kp_next_grade *out);
+
+/**
  * Score `count` typed records as one batch. `records` is an array of `count` record pointers (none
  * NULL); the batch keeps its own copies, so the records stay the caller's. `options` may be NULL
  * (profile, as_of, parallel, explain apply; batches work out cohort figures themselves).
@@ -1032,9 +1576,9 @@ size_t kp_batch_len(const struct kp_batch *batch);
 kp_status kp_batch_counts(const struct kp_batch *batch, size_t *ok, size_t *failed);
 
 /**
- * Row `index` (0-based): `KP_OK` and its full result in `*result` (freed with `kp_result_free`),
- * or `KP_RECORD_ERROR` and, when `err` is not NULL, its error in `*err`. `KP_NOT_FOUND` when
- * `index` is not below `kp_batch_len`.
+ * Row `index` (0-based; its row is index + 1): `KP_OK` and its full result in `*result` (freed
+ * with `kp_result_free`), or `KP_RECORD_ERROR` and, when `err` is not NULL, its error in `*err`.
+ * `KP_NOT_FOUND` when `index` is not below `kp_batch_len`.
  */
 kp_status kp_batch_row(const struct kp_batch *batch,
                        size_t index,
@@ -1063,7 +1607,7 @@ kp_status kp_batch_row_points(const struct kp_batch *batch,
                               char **out);
 
 /**
- * Row `index`'s key: its `key_field` value, else its 1-based row number (also for failed rows).
+ * Row `index`'s key: its `key_field` value, else its row (index + 1; also for failed rows).
  * `*out` is freed with `kp_string_free`.
  */
 kp_status kp_batch_row_key(const struct kp_batch *batch, size_t index, char **out);
@@ -1085,18 +1629,20 @@ kp_status kp_batch_row_rank(const struct kp_batch *batch, size_t index, uint32_t
 kp_status kp_batch_row_profile_rank(const struct kp_batch *batch, size_t index, uint32_t *out);
 
 /**
- * Row `index`'s 1-based line in its CSV source (failed rows too). `KP_NO_VALUE` for batches not
- * read from CSV.
+ * Row `index`'s line: the 1-based line of its CSV source where it starts (failed rows too; see
+ * Rows at the top). `KP_NO_VALUE` for batches not read from CSV.
  */
 kp_status kp_batch_row_line(const struct kp_batch *batch, size_t index, size_t *out);
 
 /**
  * The batch summary as JSON: `{"rows", "ok", "failed", "grades": [{"grade", "count", "share"}],
  * "passed", "errors": [["InputType", 3], …]}` (shares are decimal text, count / scored rows at 4
- * places); CSV batches add `"table": {"encoding", "ignored_columns", "unfilled_inputs"}`.
+ * places); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
  * `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
  */
-kp_status kp_batch_summary_json(const struct kp_batch *batch, char **out, size_t *out_len);
+kp_status kp_batch_summary_json(const struct kp_batch *batch,
+                                char **out,
+                                size_t *out_len);
 
 /**
  * The batch as a JSON array, one element per row in order: `{"row": 1, "ok": true, "rank": 1,
@@ -1110,6 +1656,18 @@ kp_status kp_batch_to_json(const struct kp_batch *batch, char **out, size_t *out
  * Free a batch. NULL is a no-op.
  */
 void kp_batch_free(struct kp_batch *batch);
+
+/**
+ * Optional, at the end of a program: release what kaoping keeps for the life of the process, so
+ * that a leak checker (valgrind `--leak-check=full`) has nothing to report. It waits for batches
+ * being scored on other threads to finish, ends the threads batches run on (joining them), and
+ * drops the cache of compiled built-in rulebooks. Handles still held stay valid, and kaoping may
+ * be used again afterwards: the threads and the cache come back when needed.
+ *
+ * Call it from one thread, after every other call has returned; a program that does not call it
+ * loses nothing (the operating system reclaims all at exit).
+ */
+void kp_shutdown(void);
 
 /**
  * Free a string this library returned (through a `char **` out-parameter). NULL is a no-op.

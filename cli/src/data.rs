@@ -79,6 +79,8 @@ pub struct Data {
     /// Reads table rows into typed columns for the rulebook (tables only).
     reader: Option<ColumnReader>,
     size: u64,
+    /// Headers of .xlsx columns holding percent-formatted cells (read as the percentage shown).
+    pub percent_columns: Vec<String>,
 }
 
 /// The kind of a data file, from its extension.
@@ -128,11 +130,14 @@ impl Data {
                     key_field: None,
                     reader: None,
                     size,
+                    percent_columns: Vec::new(),
                 }
             }
             Kind::Xlsx => {
-                let (header, rows) = read_sheet(path, opts.sheet.as_deref())?;
+                let Sheet { header, rows, percent } = read_sheet(path, opts.sheet.as_deref())?;
+                let percent_columns = percent.iter().filter_map(|&c| header.get(c).cloned()).collect();
                 Data {
+                    percent_columns,
                     header,
                     encoding: None,
                     source: Source::Rows(rows.into_iter()),
@@ -169,6 +174,7 @@ impl Data {
                     key_field: rb.key_field_name(),
                     reader: None,
                     size,
+                    percent_columns: Vec::new(),
                 });
             }
         };
@@ -357,9 +363,31 @@ pub fn cell_text(c: &Cell) -> String {
     }
 }
 
+/// A workbook's sheet as text cells.
+pub struct Sheet {
+    /// The header (the first non-empty row).
+    pub header: Vec<String>,
+    /// Data rows, with their Excel row numbers as lines.
+    pub rows: Vec<CsvRow>,
+    /// Columns (0-based) where a data cell is formatted as a percentage.
+    pub percent: Vec<usize>,
+}
+
+/// The text of a percent-formatted cell: the percentage it shows, exactly (0.089 → `8.9%`), so
+/// that the core reads it for an input measured in % and refuses it, saying so, for any other.
+fn percent_text(cell: &Cell) -> Option<String> {
+    let value = match cell {
+        Cell::Float(f) => rust_decimal::Decimal::from_str_exact(&format!("{f}")).ok()?,
+        Cell::Int(i) => rust_decimal::Decimal::from(*i),
+        _ => return None,
+    };
+    let shown = value.checked_mul(rust_decimal::Decimal::ONE_HUNDRED)?.normalize();
+    Some(format!("{shown}%"))
+}
+
 /// Open a workbook's sheet: its header (first non-empty row) and data rows, with their Excel
-/// row numbers as lines.
-pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<(Vec<String>, Vec<CsvRow>), Fail> {
+/// row numbers as lines. A number cell formatted as a percentage reads as the percentage shown.
+pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| Fail::file(path, "工作簿", "workbook", e))?;
     let names = wb.sheet_names();
     let name = match sheet {
@@ -375,13 +403,33 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<(Vec<String>, Vec<C
             .ok_or_else(|| Fail::unusable(format!("{path} 中没有工作表"), format!("{path} has no sheets")))?,
     };
     let range = wb.worksheet_range(&name).map_err(|e| Fail::file(path, "工作表", "sheet", e))?;
+    let percent_cells = crate::cell_formats::percent_cells(path, &name).map_err(|e| {
+        Fail::unusable(
+            format!("{path} 的单元格格式无法读取：{e}"),
+            format!("the cell formats of {path} cannot be read: {e}"),
+        )
+    })?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    let mut percent: Vec<usize> = Vec::new();
     let mut rows = range.rows().enumerate().map(|(i, cells)| {
+        let line = first_row + i + 1;
         // Cells left of the used range are empty: keep columns aligned with the sheet.
         let mut texts = vec![String::new(); first_col];
-        texts.extend(cells.iter().map(cell_text));
-        CsvRow { line: first_row + i + 1, cells: texts }
+        for (k, cell) in cells.iter().enumerate() {
+            let col = first_col + k;
+            let shown = percent_cells.contains(&(line, col)).then(|| percent_text(cell)).flatten();
+            texts.push(match shown {
+                Some(t) => {
+                    if !percent.contains(&col) {
+                        percent.push(col);
+                    }
+                    t
+                }
+                None => cell_text(cell),
+            });
+        }
+        CsvRow { line, cells: texts }
     });
     let header = rows.by_ref().find(|r| r.cells.iter().any(|c| !c.trim().is_empty())).ok_or_else(|| {
         Fail::unusable(
@@ -398,12 +446,14 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<(Vec<String>, Vec<C
             r
         })
         .collect();
-    Ok((header, data))
+    // A percent-formatted header cell is not a data cell.
+    percent.retain(|&c| c < width);
+    Ok(Sheet { header, rows: data, percent })
 }
 
 /// The CSV text of a sheet (for items tables, which `kaoping::table::attach_items` reads as CSV).
 pub fn sheet_as_csv(path: &str, sheet: Option<&str>) -> Result<String, Fail> {
-    let (header, rows) = read_sheet(path, sheet)?;
+    let Sheet { header, rows, .. } = read_sheet(path, sheet)?;
     let mut out = String::new();
     crate::output::csv_line(&mut out, header.iter().map(String::as_str));
     for r in rows {

@@ -5,6 +5,7 @@
 //! the output with their error), or a check or test failed; 2 unusable arguments, files or
 //! rulebook.
 
+mod cell_formats;
 mod data;
 mod fail;
 mod output;
@@ -81,7 +82,8 @@ enum Command {
         the rulebook has no relative rules and none of --ranks, --report or --items is given. \
         Relative rules (the cohort), ranks (every total), the report and items tables need every \
         row first: then the whole file is gathered before scoring.\n\n\
-        Exit: 0 all rows scored, 1 some rows failed, 2 unusable arguments, files or rulebook.")]
+        Exit: 0 all rows scored, 1 some rows failed (0 with --exit-zero), 2 unusable arguments, \
+        files or rulebook.")]
     Score {
         /// A rulebook file (.toml, .json) or builtin:<id>.
         rulebook: String,
@@ -104,6 +106,15 @@ enum Command {
         /// Worker threads for scoring (default: every core).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// Exit 0 even when some rows failed: they are still in the output, on stderr and in the
+        /// report with their errors (for scripts that read the results rather than the status).
+        #[arg(long)]
+        exit_zero: bool,
+        /// Refuse a table with a column that is no input of the rulebook (exit 2, naming what each
+        /// column probably meant) instead of ignoring it: a misspelt header leaves its input at its
+        /// default, which can turn a veto off.
+        #[arg(long)]
+        strict: bool,
         #[arg(long = "set", value_name = "NAME=VALUE", help = variant::SET_HELP)]
         set: Vec<String>,
     },
@@ -175,7 +186,19 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, Fail> {
     match command {
-        Command::Score { rulebook, data, table, out, report, report_units, ranks, jobs, set } => {
+        Command::Score {
+            rulebook,
+            data,
+            table,
+            out,
+            report,
+            report_units,
+            ranks,
+            jobs,
+            exit_zero,
+            strict,
+            set,
+        } => {
             if let Some(n) = jobs {
                 set_jobs(n)?;
             }
@@ -191,8 +214,10 @@ fn run(command: Command) -> Result<u8, Fail> {
                 report,
                 ranks,
                 report_units,
+                strict,
             };
-            score::run(&rb, &req)
+            let code = score::run(&rb, &req)?;
+            Ok(if exit_zero && code == SOME_FAILED { 0 } else { code })
         }
         Command::Explain { rulebook, data, record, row, lang, json, table, set } => {
             let rb = load(&rulebook, &set)?;
@@ -316,7 +341,7 @@ fn explain(
     json: bool,
     table: &TableArgs,
 ) -> Result<u8, Fail> {
-    let opts = ScoreOptions { profile: profile(rb, table)?, as_of: as_of(table)?, cohort: None };
+    let opts = ScoreOptions { profile: profile(rb, table)?, as_of: as_of(table)?, ..ScoreOptions::default() };
     let outcome = match (data, record) {
         (None, Some(rec)) => {
             if score::has_relative(rb) {
@@ -380,6 +405,7 @@ fn explain(
                 as_of: opts.as_of,
                 explain: false,
                 parallel: true,
+                ..Default::default()
             };
             let line = all.lines[at];
             let scored = score::Scored::new(rb, all, &batch_opts);

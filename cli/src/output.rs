@@ -22,6 +22,8 @@ pub struct Layout {
     pub passed: bool,
     /// Whether ranks are written.
     pub ranks: bool,
+    /// Whether the rulebook has component rules (a `component_vetoes` column follows `vetoes`).
+    pub components: bool,
     /// Indicator ids, file order.
     pub indicators: Vec<String>,
     /// Decimal places of points.
@@ -46,6 +48,9 @@ impl Layout {
             }
         }
         h.push("vetoes".into());
+        if self.components {
+            h.push("component_vetoes".into());
+        }
         h.extend(self.indicators.iter().cloned());
         h.extend(["error_kind".into(), "error".into()]);
         h
@@ -77,6 +82,8 @@ pub struct ResultRow {
     pub profile_rank: Option<u32>,
     /// Vetoes that fired.
     pub vetoes: Vec<String>,
+    /// Vetoes that fired inside components, as `indicator/veto` (that part vetoed, not the row).
+    pub component_vetoes: Vec<String>,
     /// Points per indicator.
     pub points: Vec<Option<Decimal>>,
     /// The error kind of a failed row.
@@ -260,6 +267,10 @@ impl Sink for CsvSink {
         }
         push_cell(b, &r.vetoes.join(";"));
         b.push(',');
+        if layout.components {
+            push_cell(b, &r.component_vetoes.join(";"));
+            b.push(',');
+        }
         for p in &r.points {
             dec(b, p);
         }
@@ -315,6 +326,9 @@ pub fn row_json(layout: &Layout, r: &ResultRow) -> serde_json::Value {
     }
     if layout.passed {
         m.insert("passed".into(), json!(r.passed));
+    }
+    if layout.components {
+        m.insert("component_vetoes".into(), json!(r.component_vetoes));
     }
     if layout.ranks {
         m.insert("rank".into(), json!(r.rank));
@@ -431,6 +445,9 @@ impl Sink for XlsxSink {
             }
         }
         put_text(sheet, &mut col, &r.vetoes.join(";")).map_err(fail)?;
+        if self.layout.components {
+            put_text(sheet, &mut col, &r.component_vetoes.join(";")).map_err(fail)?;
+        }
         for p in &r.points {
             put_num(sheet, &mut col, f64_of(p), Some(&number)).map_err(fail)?;
         }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use kaoping::table::Encoding;
-use kaoping::{BatchOptions, Date, Record, RecordError, Rulebook};
+use kaoping::{BatchOptions, Date, Lang, Record, RecordError, Rulebook};
 
 use crate::data::{Chunk, ColumnChunk, Data, DataOptions, Streamed};
 use crate::fail::{Fail, SOME_FAILED};
@@ -47,6 +47,8 @@ pub struct Request {
     pub report_units: usize,
     /// CSV encoding of items tables.
     pub encoding: Option<Encoding>,
+    /// Refuse columns that are no input (exit 2) instead of ignoring them.
+    pub strict: bool,
 }
 
 /// Whether the rulebook has a relative rule (which needs the whole cohort).
@@ -62,6 +64,7 @@ pub fn layout(rb: &Rulebook, ranks: bool) -> Layout {
         profile: !rb.profiles().is_empty(),
         passed: criteria,
         ranks,
+        components: rb.indicators().iter().any(|i| i.rule.as_deref() == Some("component")),
         indicators: rb.indicators().into_iter().map(|i| i.id).collect(),
         scale: rb.scale(),
     }
@@ -92,14 +95,30 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             .filter(|m| rb.inputs().iter().any(|i| &i.name == *m && i.required))
             .cloned()
             .collect();
+        if req.strict && !cols.unknown.is_empty() {
+            let all = |lang| kaoping::NotAnInput::warning_for(&cols.unknown, false, lang);
+            return Err(Fail::unusable(
+                format!("{}：--strict 拒绝：{}", data.path, all(Lang::Zh).replace("已忽略", "已拒绝")),
+                format!(
+                    "{}: refused by --strict: {}",
+                    data.path,
+                    all(Lang::En).replace("(ignored)", "(refused)")
+                ),
+            ));
+        }
         if !cols.unknown.is_empty() {
+            let names: Vec<&str> = cols.unknown.iter().map(|c| c.name.as_str()).collect();
             eprintln!(
                 "提示：{} 的列 {} 不是考核方案的输入，已忽略 / note: column(s) {} of {} are not inputs (ignored)",
                 data.path,
-                cols.unknown.join("，"),
-                cols.unknown.join(", "),
+                names.join("，"),
+                names.join(", "),
                 data.path
             );
+            // A header close to an input's name or label is most likely a misspelling of it.
+            for c in cols.unknown.iter().filter(|c| c.suggestion.is_some()) {
+                eprintln!("警告：{} / warning: {}", c.column_warning(Lang::Zh), c.column_warning(Lang::En));
+            }
         }
         if !missing.is_empty() {
             eprintln!(
@@ -123,14 +142,25 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
             );
         }
     }
+    for column in &data.percent_columns {
+        eprintln!(
+            "提示：列「{column}」含百分比格式的单元格，按显示的百分数读取（存为 0.089 的单元格读作 8.9%） / \
+             note: column \"{column}\" has cells formatted as percentages, read as the percentage shown \
+             (a cell holding 0.089 reads as 8.9%)"
+        );
+    }
     if data.encoding == Some(Encoding::Gb18030) {
         eprintln!("提示：{} 按 GB18030/GBK 编码读取 / note: reading {} as GB18030/GBK", data.path, data.path);
     }
     let gather = has_relative(rb) || req.ranks || req.report.is_some() || !req.items.is_empty();
     let layout = layout(rb, req.ranks);
     let mut sink = output::open(req.out.as_deref(), layout.clone())?;
-    let opts =
-        BatchOptions { profile: req.profile.clone(), as_of: req.as_of, explain: false, parallel: true };
+    let opts = BatchOptions {
+        profile: req.profile.clone(),
+        as_of: req.as_of,
+        parallel: true,
+        ..BatchOptions::default()
+    };
     let mut tally = Tally {
         path: data.path.clone(),
         columns: rb
@@ -165,7 +195,8 @@ pub fn run(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
         }
         sink.finish()?;
         if let Some(path) = &req.report {
-            let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of);
+            let ignored = data.columns.as_ref().map_or(&[][..], |c| &c.unknown[..]);
+            let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of, ignored);
             std::fs::write(path, html).map_err(|e| {
                 Fail::unusable(
                     format!("无法写入报告 {path}：{e}"),
@@ -380,6 +411,11 @@ impl Scored {
                             r.profile_rank = row.profile_rank();
                         }
                         r.vetoes = row.vetoes().into_iter().map(str::to_owned).collect();
+                        r.component_vetoes = row
+                            .component_vetoes()
+                            .into_iter()
+                            .map(|(indicator, _, veto)| format!("{indicator}/{veto}"))
+                            .collect();
                         for (k, p) in r.points.iter_mut().enumerate() {
                             *p = row.points_at(k);
                         }

@@ -151,7 +151,9 @@ fn design_fail(e: DesignError) -> Fail {
 /// Read a table file (CSV in any supported encoding, or a sheet) as header and rows.
 fn read_table(path: &str, read: &ReadArgs) -> Result<(Vec<String>, Vec<CsvRow>), Fail> {
     match crate::data::Kind::of(path)? {
-        crate::data::Kind::Xlsx => crate::data::read_sheet(path, read.sheet.as_deref()),
+        crate::data::Kind::Xlsx => {
+            crate::data::read_sheet(path, read.sheet.as_deref()).map(|s| (s.header, s.rows))
+        }
         crate::data::Kind::Json => Err(Fail::unusable(
             format!("{path}：请用 .csv 或 .xlsx 表格"),
             format!("{path}: give a .csv or .xlsx table"),

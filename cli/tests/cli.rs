@@ -975,3 +975,155 @@ fn report_of_a_criteria_only_rulebook_shows_the_criteria() {
         );
     }
 }
+
+/// A component's firing veto shows in the results table (its own column, as indicator/veto) and in
+/// the report, next to the part it zeroed: the school's total alone would not say why.
+#[test]
+fn a_components_veto_shows_in_the_table_and_report() {
+    let samples = std::fs::read_to_string(root().join("core/rulebooks/samples/schools.csv")).unwrap();
+    let mut lines = samples.lines();
+    let header = lines.next().unwrap();
+    let col = header.split(',').position(|h| h == "获奖或申报材料弄虚作假").unwrap();
+    let row: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .enumerate()
+        .map(|(i, c)| if i == col { "是".to_owned() } else { c.to_owned() })
+        .collect();
+    let data = tmp("falsified.csv");
+    std::fs::write(&data, format!("{header}\n{}\n", row.join(","))).unwrap();
+    let report = tmp("falsified.html");
+    let r = kaoping(&[
+        "score",
+        "builtin:cd.school.target",
+        data.to_str().unwrap(),
+        "--items",
+        "awards=core/rulebooks/samples/awards.csv",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = read_csv_rows(&r.stdout);
+    assert_eq!(column(&rows, "vetoes"), [""]);
+    assert_eq!(column(&rows, "component_vetoes"), ["target.science/falsified_awards"]);
+    assert_eq!(column(&rows, "target.science"), ["0.00"]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("获奖或申报材料弄虚作假（科技教育）"), "the report names the vetoed part");
+}
+
+/// The README's first command succeeds as written (exit 0, results in a file, the closing summary
+/// on stderr), while its three bad sample rows are still named on stderr and in the report.
+#[test]
+fn the_readmes_first_command_succeeds() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let line =
+        readme.lines().find(|l| l.starts_with("./scripts/setup.sh && cargo run")).expect("the first command");
+    let command = line.split("   #").next().unwrap();
+    let args: Vec<String> = command
+        .split(" -- ")
+        .nth(1)
+        .expect("kaoping's arguments")
+        .split_whitespace()
+        .map(|a| {
+            // Write into the test's own folder, not /tmp.
+            match a.strip_prefix("/tmp/") {
+                Some(name) => tmp(name).to_str().unwrap().to_owned(),
+                None => a.to_owned(),
+            }
+        })
+        .collect();
+    let r = run_args(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "results go to the file: {}", r.stdout);
+    assert!(r.stderr.contains("191 行，评分 188 行，失败 3 行"), "{}", r.stderr);
+    assert!(r.stderr.contains("错误县1"), "bad rows named on stderr: {}", r.stderr);
+    let out = args.iter().skip_while(|a| *a != "--out").nth(1).unwrap();
+    assert!(Path::new(out).exists());
+    let report_path = args.iter().skip_while(|a| *a != "--report").nth(1).unwrap();
+    let html = std::fs::read_to_string(report_path).unwrap();
+    for bad in ["错误县1", "错误县2", "错误县3"] {
+        assert!(html.contains(bad), "{bad} in the report");
+    }
+    // Without --exit-zero the same run still says some rows failed.
+    let strict: Vec<String> = args.iter().filter(|a| *a != "--exit-zero").cloned().collect();
+    assert_eq!(run_args(&strict).code, 1);
+}
+
+/// A misspelt or decorated header never passes silently: stderr names the column and what it
+/// probably meant, the report lists it, and --strict refuses the table (exit 2) before scoring.
+#[test]
+fn misspelt_columns_are_loud_and_strict_refuses_them() {
+    let text = std::fs::read_to_string(root().join("cli/tests/data/example.county-assessment.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = format!("{},是否弄虚作假", lines.next().unwrap());
+    let rows: Vec<String> = lines.map(|l| format!("{l},是")).collect();
+    let data = tmp("decorated.csv");
+    std::fs::write(&data, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let report = tmp("decorated.html");
+    let args = [
+        "score",
+        "builtin:example.county-assessment",
+        data.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ];
+    let r = kaoping(&args);
+    assert!(
+        r.stderr.contains(
+            "警告：列「是否弄虚作假」不是考核方案的输入，已忽略；是否应为「弄虚作假」（输入 falsified）？"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean \"弄虚作假\" (input falsified)?"), "{}", r.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("id=\"ignored-columns\"") && html.contains("是否应为「弄虚作假」"));
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let s = kaoping(&strict);
+    assert_eq!(s.code, 2, "{}", s.stderr);
+    assert!(s.stdout.is_empty(), "nothing scored: {}", s.stdout);
+    assert!(s.stderr.contains("refused by --strict") && s.stderr.contains("是否弄虚作假"), "{}", s.stderr);
+}
+
+/// An .xlsx cell shown as 8.90% holds 0.089. For an input measured in % it is read as the
+/// percentage shown (exactly), and the run says so; for any other input it is that row's error,
+/// saying what it saw — never a number a hundred times off.
+#[test]
+fn percent_formatted_cells_read_as_the_percentage_shown() {
+    let csv = std::fs::read_to_string(root().join("cli/tests/data/example.county-assessment.csv")).unwrap();
+    let rows = read_csv_rows(&csv);
+    let growth = rows[0].iter().position(|h| h == "income_growth").unwrap();
+    let sampled = rows[0].iter().position(|h| h == "抽样户数").unwrap();
+    let path = tmp("percent.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.00%");
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().take(3).enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                // 示例县 and 乙县 grew 6%: written as 0.06 shown as 6.00%.
+                Ok(x) if r > 0 && c as usize == growth => {
+                    sheet.write_number_with_format(r, c, x / 100.0, &percent)
+                }
+                // 乙县's sample count formatted as a percentage by mistake.
+                Ok(x) if r == 2 && c as usize == sampled => sheet.write_number_with_format(r, c, x, &percent),
+                Ok(x) if !cell.contains(';') => sheet.write_number(r, c, x),
+                _ => sheet.write_string(r, c, cell),
+            }
+            .unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let r = kaoping(&["score", "builtin:example.county-assessment", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "乙县 fails: {}", r.stderr);
+    let out = read_csv_rows(&r.stdout);
+    // 示例县 as the spec's test says with growth 6: 80.13.
+    assert_eq!(column(&out, "total")[0], "80.13");
+    assert_eq!(column(&out, "error_kind")[1], "InputType");
+    let error = column(&out, "error")[1];
+    assert!(error.contains("\"32000%\" is a percentage, but this input is not measured in %"), "{error}");
+    assert!(r.stderr.contains("列「income_growth」含百分比格式的单元格"), "{}", r.stderr);
+}

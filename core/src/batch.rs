@@ -34,11 +34,20 @@ pub struct BatchOptions {
     pub explain: bool,
     /// Use every core (rayon). Results are identical either way.
     pub parallel: bool,
+    /// Columns or fields that are not inputs: reported (default), or refused — a table with such
+    /// a column is not scored, a record with such a field fails.
+    pub unknown: crate::table::Unknown,
 }
 
 impl Default for BatchOptions {
     fn default() -> BatchOptions {
-        BatchOptions { profile: None, as_of: None, explain: false, parallel: true }
+        BatchOptions {
+            profile: None,
+            as_of: None,
+            explain: false,
+            parallel: true,
+            unknown: crate::table::Unknown::Warn,
+        }
     }
 }
 
@@ -96,6 +105,8 @@ pub struct Batch {
     summary: Summary,
     figures: Option<Figures>,
     options: BatchOptions,
+    /// Columns (of a table) or fields (of any record) that are not inputs.
+    not_inputs: Vec<crate::table::NotAnInput>,
 }
 
 /// Ranks per row: overall, and within the row's profile.
@@ -130,6 +141,13 @@ fn unpublished(book: &Compiled, t: &Trace, row: usize) -> Option<RecordError> {
 }
 
 impl Batch {
+    /// Columns of the table, or fields of the records, that are no input of the rulebook (each
+    /// once, in the order met), with the input each was probably meant for. They were ignored:
+    /// a misspelt header leaves its input at its default, so show these to whoever gave the data.
+    pub fn not_inputs(&self) -> &[crate::table::NotAnInput] {
+        &self.not_inputs
+    }
+
     /// Rows in the batch.
     pub fn len(&self) -> usize {
         self.n
@@ -450,6 +468,28 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// Vetoes that fired inside component rulebooks, as (component indicator id, component
+    /// rulebook id, veto id). They scored that part as they say; the row itself is not vetoed.
+    pub fn component_vetoes(&self) -> Vec<(&'a str, &'a str, &'a str)> {
+        let book = self.book();
+        match self.exception() {
+            Some(Ok(t)) => t
+                .component_vetoes
+                .iter()
+                .map(|hit| {
+                    let inner = hit.rulebook.compiled();
+                    (
+                        book.nodes[hit.node as usize].id.as_str(),
+                        inner.meta.id.as_str(),
+                        inner.vetoes[hit.veto as usize].id.as_str(),
+                    )
+                })
+                .collect(),
+            // The fast path scores no component rules.
+            _ => Vec::new(),
+        }
+    }
+
     /// Rank among scored rows by total (1, 2, 2, 4).
     pub fn rank(&self) -> Option<u32> {
         self.batch.ranks().0[self.index]
@@ -708,8 +748,42 @@ impl Rulebook {
     /// ```
     pub fn score_batch(&self, records: &[Record], opts: &BatchOptions) -> Batch {
         let bound: Vec<std::borrow::Cow<'_, Record>> = records.iter().map(|r| self.bind(r)).collect();
+        let failed = self.refused_rows(bound.iter().map(|r| r.as_ref()), opts);
         let src = columnar::Records(&bound);
-        self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &[], opts)
+        let mut batch =
+            self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts);
+        batch.not_inputs = self.fields_not_inputs(bound.iter().map(|r| r.as_ref()));
+        batch
+    }
+
+    /// Under [`Unknown::Error`](crate::table::Unknown::Error), each row's refusal for fields
+    /// that are not inputs (empty: none refused).
+    fn refused_rows<'a>(
+        &self,
+        records: impl Iterator<Item = &'a Record>,
+        opts: &BatchOptions,
+    ) -> Vec<Option<RecordError>> {
+        if opts.unknown != crate::table::Unknown::Error {
+            return Vec::new();
+        }
+        records.enumerate().map(|(i, r)| self.refused_fields(r, opts.unknown, Some(i + 1))).collect()
+    }
+
+    /// Every field of `records` that is not an input, once each, in the order met.
+    fn fields_not_inputs<'a>(
+        &self,
+        records: impl Iterator<Item = &'a Record>,
+    ) -> Vec<crate::table::NotAnInput> {
+        let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
+        let mut out = Vec::new();
+        for r in records {
+            for f in r.unknown_fields() {
+                if seen.insert(f.as_str()) {
+                    out.push(crate::table::NotAnInput::of(self, f));
+                }
+            }
+        }
+        out
     }
 
     /// Score rows some of which already failed before scoring (a JSON array or a CSV file whose
@@ -730,7 +804,7 @@ impl Rulebook {
         for (i, r) in rows.into_iter().enumerate() {
             match r {
                 Ok(r) => {
-                    failed.push(None);
+                    failed.push(self.refused_fields(&r, opts.unknown, Some(i + 1)));
                     records.push(r);
                 }
                 Err(mut e) => {
@@ -742,7 +816,10 @@ impl Rulebook {
         }
         let bound: Vec<std::borrow::Cow<'_, Record>> = records.iter().map(|r| self.bind(r)).collect();
         let src = columnar::Records(&bound);
-        self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts)
+        let mut batch =
+            self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts);
+        batch.not_inputs = self.fields_not_inputs(bound.iter().map(|r| r.as_ref()));
+        batch
     }
 
     /// Score a table given by columns (a DataFrame, an Arrow table, a CSV parsed into columns)
@@ -766,8 +843,22 @@ impl Rulebook {
     /// ```
     pub fn score_columns(&self, columns: &Columns, opts: &BatchOptions) -> Result<Batch, ColumnsError> {
         let binding = columns.bind(self)?;
+        let not_inputs = columns.not_inputs(self, &binding);
+        if opts.unknown == crate::table::Unknown::Error && !not_inputs.is_empty() {
+            let all = crate::table::NotAnInput::warning_for(&not_inputs, false, crate::Lang::En);
+            return Err(ColumnsError {
+                message: format!("refused (strict mode): {}", all.replace("(ignored)", "(refused)")),
+            });
+        }
         let src = columnar::ColumnSource { columns, binding: &binding };
-        Ok(self.score_source(&src, |i| std::borrow::Cow::Owned(columns.record(self, &binding, i)), &[], opts))
+        let mut batch = self.score_source(
+            &src,
+            |i| std::borrow::Cow::Owned(columns.record(self, &binding, i)),
+            &[],
+            opts,
+        );
+        batch.not_inputs = not_inputs;
+        Ok(batch)
     }
 
     /// Score every row of a source: the columnar fast path by chunks, the interpreter for the rows
@@ -926,6 +1017,7 @@ impl Rulebook {
             },
             figures,
             options: opts.clone(),
+            not_inputs: Vec::new(),
         };
         let mut counts = Counts::new(book.grades.len());
         for p in parts {

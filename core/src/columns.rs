@@ -240,6 +240,21 @@ impl Columns {
         Ok(map)
     }
 
+    /// The columns that fill no input of `rb` under `binding` (from [`Columns::bind`]), with the
+    /// input each was probably meant for.
+    pub fn not_inputs(&self, rb: &Rulebook, binding: &[Option<usize>]) -> Vec<crate::table::NotAnInput> {
+        let mut used = vec![false; self.columns.len()];
+        for ci in binding.iter().flatten() {
+            used[*ci] = true;
+        }
+        self.columns
+            .iter()
+            .zip(used)
+            .filter(|((name, _), used)| !used && !name.trim().is_empty())
+            .map(|((name, _), _)| crate::table::NotAnInput::of(rb, name))
+            .collect()
+    }
+
     /// Row `i` as a record of `rb` (for the rows the interpreter scores, and for explanations).
     pub fn record(&self, rb: &Rulebook, binding: &[Option<usize>], i: usize) -> Record {
         let mut r = rb.record();

@@ -99,14 +99,15 @@ pub use eval::Status;
 pub use model::lineage::{Provenance, VariantOf};
 pub use num::Rounding;
 pub use outcome::{
-    AdjustOutcome, Clamp, CriterionOutcome, GradeRuleOutcome, Lost, NextGrade, NodeOutcome, Outcome, Read,
-    Rescale, RulebookRef, SCHEMA,
+    AdjustOutcome, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind, Lost, NextGrade,
+    NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
 };
 pub use record::{Item, Record, Value};
 pub use render::{Lang, explain};
 pub use rulebook::{Cohort, IndicatorInfo, InputInfo, Loader, Rulebook, ScoreOptions};
 pub use rules::Note;
 pub use syntax::Format;
+pub use table::{NotAnInput, Unknown};
 pub use testcases::{TestFailure, TestReport};
 pub use variant::{Change, Variant};
 

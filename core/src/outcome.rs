@@ -140,6 +140,57 @@ pub struct VetoOutcome {
     pub source: Option<String>,
 }
 
+/// A veto that fired inside a component rulebook: that part is scored as the component's veto
+/// says (its total set, its grade capped), while the parent's own total and grade are not vetoed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentVeto {
+    /// The parent's component indicator.
+    pub indicator: String,
+    /// Its label.
+    pub indicator_label: String,
+    /// The rulebook whose veto fired (the innermost, through nested components).
+    pub rulebook: String,
+    /// That rulebook's title.
+    pub rulebook_title: String,
+    /// The veto's id.
+    pub id: String,
+    /// Its label.
+    pub label: String,
+    /// The condition.
+    pub when: String,
+    /// The component's total it set.
+    pub score: Option<Decimal>,
+    /// The component's grade ceiling.
+    pub grade: Option<String>,
+    /// The clause it implements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl ComponentVeto {
+    /// Describe a carried-up veto hit of `book`'s record.
+    pub(crate) fn of(book: &Compiled, hit: &crate::eval::ComponentVetoHit) -> Result<ComponentVeto, Issue> {
+        let node = &book.nodes[hit.node as usize];
+        let inner = hit.rulebook.compiled();
+        let v = &inner.vetoes[hit.veto as usize];
+        Ok(ComponentVeto {
+            indicator: node.id.clone(),
+            indicator_label: node.label.clone(),
+            rulebook: inner.meta.id.clone(),
+            rulebook_title: inner.meta.title.clone(),
+            id: v.id.clone(),
+            label: v.label.clone(),
+            when: v.when.text.clone(),
+            score: match &hit.score {
+                Some(n) => Some(decimal(inner, n, &v.id)?),
+                None => None,
+            },
+            grade: v.grade.map(|g| inner.grades[g as usize].label.clone()),
+            source: v.source.clone(),
+        })
+    }
+}
+
 /// A criterion's verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionOutcome {
@@ -186,7 +237,7 @@ pub struct Lost {
     pub lost: Decimal,
 }
 
-/// The next better grade and how far away it is.
+/// The next better grade and how far away it is — or what holds the grade where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextGrade {
     /// The grade.
@@ -195,8 +246,34 @@ pub struct NextGrade {
     pub bound: Decimal,
     /// Whether the bound is strict (`above`).
     pub strict: bool,
-    /// Points needed.
-    pub gap: Decimal,
+    /// Points needed (`None` when the grade is held: no number of points reaches it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Decimal>,
+    /// What holds the grade where it is whatever the points: vetoes that fired with a score (the
+    /// total is set) or a grade ceiling, and grade rules that fired, capping at this grade or worse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked_by: Vec<Hold>,
+}
+
+/// A veto or grade rule that holds a result's grade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    /// `veto` or `grade_rule`.
+    pub kind: HoldKind,
+    /// The veto's id, or the grade rule's 1-based number (`#2`).
+    pub id: String,
+    /// The label (a grade rule without one: its condition).
+    pub label: String,
+}
+
+/// What kind of rule holds a grade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldKind {
+    /// A veto (一票否决).
+    Veto,
+    /// A grade rule.
+    GradeRule,
 }
 
 /// A scored record, fully explained.
@@ -243,6 +320,9 @@ pub struct Outcome {
     pub penalty_items: Vec<AdjustOutcome>,
     /// Vetoes that fired.
     pub vetoes: Vec<VetoOutcome>,
+    /// Vetoes that fired inside component rulebooks (the parent is not vetoed by them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub component_vetoes: Vec<ComponentVeto>,
     /// Criteria.
     pub criteria: Vec<CriterionOutcome>,
     /// Grade rules that fired.
@@ -297,8 +377,9 @@ fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
         Val::Num(n) => Some(show(n)),
         Val::Bool(b) => Some(b.to_string()),
         Val::Text(t) => Some((*t).to_owned()),
-        // List inputs are read by their rules: show the marks, or how many items.
-        Val::NoData => match run.view.get(slot) {
+        // List inputs are read by their rules: show the marks, or how many items. (Only an
+        // input's slot is in the record; a parameter or derived value with no data shows none.)
+        Val::NoData if (slot as usize) < book.schema.inputs.len() => match run.view.get(slot) {
             Some(crate::record::Value::Numbers(v)) => Some(format!(
                 "[{}]",
                 v.iter().map(|d| d.normalize().to_string()).collect::<Vec<_>>().join(", ")
@@ -306,6 +387,7 @@ fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
             Some(crate::record::Value::Items(v)) => Some(format!("×{}", v.len())),
             _ => None,
         },
+        Val::NoData => None,
     };
     Read { name: book.slot_name(slot).to_owned(), label: book.slot_label(slot).map(str::to_owned), value }
 }
@@ -436,27 +518,38 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
         None => None,
     };
     let next_grade = match (t.grade, &t.total) {
-        (Some(g), Some(total)) if g > 0 && !t.capped => {
+        (Some(g), Some(total)) if g > 0 => {
             let better = &book.grades[g as usize - 1];
-            match &better.bound {
-                Some(Bound::AtLeast(op)) => {
-                    let b = run.operand(op);
-                    Some(NextGrade {
-                        grade: better.label.clone(),
-                        bound: decimal(book, &b, "grade")?,
-                        strict: false,
-                        gap: decimal(book, &b.sub(total), "grade")?,
-                    })
-                }
-                Some(Bound::Above(op)) => {
-                    let b = run.operand(op);
-                    let need = b.add(&scale_unit).sub(total);
-                    Some(NextGrade {
-                        grade: better.label.clone(),
-                        bound: decimal(book, &b, "grade")?,
-                        strict: true,
-                        gap: decimal(book, &need, "grade")?,
-                    })
+            // Vetoes that set the total, and ceilings at this grade or worse, hold it here.
+            let mut blocked_by: Vec<Hold> = t
+                .vetoes
+                .iter()
+                .map(|&v| &book.vetoes[v as usize])
+                .filter(|v| v.score.is_some() || v.grade.is_some_and(|c| c >= g))
+                .map(|v| Hold { kind: HoldKind::Veto, id: v.id.clone(), label: v.label.clone() })
+                .collect();
+            blocked_by.extend(
+                t.grade_rules.iter().filter(|&&r| book.grade_rules[r as usize].at_most >= g).map(|&r| {
+                    let rule = &book.grade_rules[r as usize];
+                    Hold {
+                        kind: HoldKind::GradeRule,
+                        id: format!("#{}", r + 1),
+                        label: rule.label.clone().unwrap_or_else(|| rule.when.text.clone()),
+                    }
+                }),
+            );
+            // Only the last grade has no bound, and a better grade is never the last.
+            let bound = match &better.bound {
+                Some(Bound::AtLeast(op)) => Some((run.operand(op), false)),
+                Some(Bound::Above(op)) => Some((run.operand(op), true)),
+                None => None,
+            };
+            match bound {
+                Some((b, strict)) => {
+                    let need = if strict { b.add(&scale_unit).sub(total) } else { b.sub(total) };
+                    let gap = if blocked_by.is_empty() { Some(decimal(book, &need, "grade")?) } else { None };
+                    let bound = decimal(book, &b, "grade")?;
+                    Some(NextGrade { grade: better.label.clone(), bound, strict, gap, blocked_by })
                 }
                 None => None,
             }
@@ -508,6 +601,11 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
         bonus_items,
         penalty_items,
         vetoes,
+        component_vetoes: t
+            .component_vetoes
+            .iter()
+            .map(|hit| ComponentVeto::of(book, hit))
+            .collect::<Result<Vec<_>, Issue>>()?,
         criteria,
         grade_rules,
         lost,
@@ -517,7 +615,7 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
             .view
             .unknown
             .iter()
-            .map(|u| format!("field `{u}` is not an input of this rulebook (ignored)"))
+            .map(|u| crate::table::NotAnInput::in_book(book, u).field_warning(crate::Lang::En))
             .collect(),
     })
 }

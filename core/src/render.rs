@@ -43,6 +43,7 @@ struct Words {
     bonus: &'static str,
     penalty: &'static str,
     vetoes: &'static str,
+    component_vetoes: &'static str,
     criteria: &'static str,
     grade_rules: &'static str,
     lost: &'static str,
@@ -68,6 +69,7 @@ const ZH: Words = Words {
     bonus: "加分",
     penalty: "扣分",
     vetoes: "一票否决",
+    component_vetoes: "子方案一票否决（仅作用于该部分）",
     criteria: "达标条件",
     grade_rules: "等次规则",
     lost: "失分（从多到少）",
@@ -93,6 +95,7 @@ const EN: Words = Words {
     bonus: "bonus",
     penalty: "penalty",
     vetoes: "vetoes",
+    component_vetoes: "vetoes inside components (acting on that part only)",
     criteria: "criteria",
     grade_rules: "grade rules",
     lost: "points lost (largest first)",
@@ -155,9 +158,21 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
             let _ = write!(line, " · {} {g}", w.grade);
         }
         if let Some(n) = &o.next_grade {
-            let _ = match lang {
-                Lang::Zh => write!(line, " · 距「{}」还差 {} 分", n.grade, n.gap),
-                Lang::En => write!(line, " · {} points short of {}", n.gap, n.grade),
+            let holds: Vec<&str> = n.blocked_by.iter().map(|h| h.label.as_str()).collect();
+            let _ = match (lang, n.gap) {
+                (Lang::Zh, Some(gap)) => write!(line, " · 距「{}」还差 {gap} 分", n.grade),
+                (Lang::En, Some(gap)) => write!(line, " · {gap} points short of {}", n.grade),
+                (Lang::Zh, None) => {
+                    write!(line, " · 受「{}」限制，得分再高也达不到「{}」", holds.join("」「"), n.grade)
+                }
+                (Lang::En, None) => {
+                    write!(
+                        line,
+                        " · {} is out of reach whatever the points: held by {}",
+                        n.grade,
+                        holds.join(", ")
+                    )
+                }
             };
         }
         let _ = writeln!(s, "{line}");
@@ -229,6 +244,29 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
             }
             if let Some(src) = &v.source {
                 let _ = write!(line, " 〔{} {src}〕", w.source);
+            }
+            let _ = writeln!(s, "{line}");
+        }
+    }
+    if !o.component_vetoes.is_empty() {
+        let _ = writeln!(s, "{indent}{}", w.component_vetoes);
+        for v in &o.component_vetoes {
+            let (part, title, id) = (&v.indicator_label, &v.rulebook_title, &v.rulebook);
+            let mut line = match lang {
+                Lang::Zh => format!("{indent}  {part} ← {title}（{id}）：{} ({})", v.label, v.when),
+                Lang::En => format!("{indent}  {part} ← {title} ({id}): {} ({})", v.label, v.when),
+            };
+            if let Some(sc) = &v.score {
+                let _ = match lang {
+                    Lang::Zh => write!(line, " → 该部分总分 {sc}"),
+                    Lang::En => write!(line, " → that part's total {sc}"),
+                };
+            }
+            if let Some(g) = &v.grade {
+                let _ = match lang {
+                    Lang::Zh => write!(line, "，该部分等次不高于「{g}」"),
+                    Lang::En => write!(line, ", that part's grade at most {g}"),
+                };
             }
             let _ = writeln!(s, "{line}");
         }

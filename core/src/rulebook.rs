@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rust_decimal::Decimal;
 
-use crate::compile::{self, Compiled, ComponentSource};
+use crate::compile::{self, Compiled, ComponentSource, NotFound};
 use crate::date::Date;
 use crate::error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 use crate::eval::{self, Figures, ProfileChoice, Request, View};
@@ -32,6 +32,8 @@ pub struct ScoreOptions {
     pub as_of: Option<Date>,
     /// Cohort figures for relative rules (needed when scoring one record alone).
     pub cohort: Option<Cohort>,
+    /// Fields that are not inputs: reported as warnings (default), or refused.
+    pub unknown: crate::table::Unknown,
 }
 
 /// Cohort figures for relative rules when a record is scored alone: the best value of each
@@ -132,16 +134,39 @@ pub struct InputInfo {
 }
 
 /// Loads rulebooks, resolving `component` references against built-ins and any rulebooks given.
-#[derive(Clone, Debug, Default)]
+///
+/// A referenced id is a name (see the format reference), never a path: it is looked for among
+/// the rulebooks given with [`Loader::with`], then as `<id>.toml` / `<id>.json` inside the folders
+/// named with [`Loader::search`] and the folder of a file loaded with [`Loader::load_file`] (a link
+/// there that leads out of that folder is refused), then among the built-ins.
+/// [`Loader::file_lookup`]`(false)` turns the file lookup off, for rulebooks uploaded by users.
+#[derive(Clone, Debug)]
 pub struct Loader {
     extra: Vec<Rulebook>,
     search: Vec<PathBuf>,
+    file_lookup: bool,
+    /// Ids of the rulebooks whose loading led to this one (a cycle through files is refused).
+    loading: Vec<String>,
+}
+
+impl Default for Loader {
+    fn default() -> Loader {
+        Loader { extra: Vec::new(), search: Vec::new(), file_lookup: true, loading: Vec::new() }
+    }
 }
 
 impl Loader {
     /// A loader that knows the built-in rulebooks.
     pub fn new() -> Loader {
         Loader::default()
+    }
+
+    /// Whether components may be looked for in files (default: yes). Off, only the rulebooks
+    /// given with [`Loader::with`] and the built-ins are used, and no file is opened but the one
+    /// loaded.
+    pub fn file_lookup(mut self, on: bool) -> Loader {
+        self.file_lookup = on;
+        self
     }
 
     /// Make `rb` available as a component by its id.
@@ -180,7 +205,9 @@ impl Loader {
         })?;
         let format = Format::from_path_extension(path).unwrap_or(Format::Toml);
         let mut me = self.clone();
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent()
+            && me.file_lookup
+        {
             me.search.push(if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_path_buf() });
         }
         me.load(&text, format, Some(shown))
@@ -237,24 +264,68 @@ struct Components<'a> {
 }
 
 impl ComponentSource for Components<'_> {
-    fn find(&self, id: &str) -> Option<Rulebook> {
-        if self.own_id.as_deref() == Some(id) {
-            return None; // a rulebook cannot be its own component
+    fn find(&self, id: &str) -> Result<Rulebook, NotFound> {
+        if self.own_id.as_deref() == Some(id) || self.loader.loading.iter().any(|l| l == id) {
+            let mut chain: Vec<&str> = self.loader.loading.iter().map(String::as_str).collect();
+            chain.extend(self.own_id.as_deref());
+            chain.push(id);
+            return Err(NotFound::Refused(
+                ErrorKind::Cycle,
+                format!("rulebook `{id}` reaches itself through components: {}", chain.join(" → ")),
+            ));
         }
         if let Some(rb) = self.loader.extra.iter().find(|r| r.id() == id) {
-            return Some(rb.clone());
+            return Ok(rb.clone());
         }
-        for dir in &self.loader.search {
-            for ext in ["toml", "json"] {
-                let p = dir.join(format!("{id}.{ext}"));
-                if p.is_file() {
-                    return Loader { extra: self.loader.extra.clone(), search: self.loader.search.clone() }
-                        .load_file(&p)
-                        .ok();
+        if self.loader.file_lookup {
+            for dir in &self.loader.search {
+                if let Some(found) = self.file(dir, id)? {
+                    return Ok(found);
                 }
             }
         }
-        Rulebook::builtin(id).ok()
+        Rulebook::builtin(id).map_err(|_| NotFound::Missing)
+    }
+}
+
+impl Components<'_> {
+    /// `<id>.toml` or `<id>.json` in `dir`, loaded; a file that resolves (through links) to a place
+    /// outside `dir` is refused rather than read.
+    fn file(&self, dir: &Path, id: &str) -> Result<Option<Rulebook>, NotFound> {
+        for ext in ["toml", "json"] {
+            let candidate = dir.join(format!("{id}.{ext}"));
+            if !candidate.is_file() {
+                continue;
+            }
+            let (Ok(folder), Ok(real)) = (dir.canonicalize(), candidate.canonicalize()) else { continue };
+            if real.parent() != Some(folder.as_path()) {
+                return Err(NotFound::Refused(
+                    ErrorKind::Schema,
+                    format!(
+                        "component `{id}`: {} leads outside {} (a link); it is not read",
+                        candidate.display(),
+                        dir.display()
+                    ),
+                ));
+            }
+            let mut inner = self.loader.clone();
+            inner.loading.extend(self.own_id.clone());
+            let rb = inner.load_file(&candidate).map_err(|e| {
+                match e.problems.iter().find(|p| p.kind == ErrorKind::Cycle) {
+                    // A cycle found deeper is this reference's problem too.
+                    Some(cycle) => NotFound::Refused(ErrorKind::Cycle, cycle.message.clone()),
+                    None => NotFound::Broken(e.problems),
+                }
+            })?;
+            if rb.id() != id {
+                return Err(NotFound::Refused(
+                    ErrorKind::Schema,
+                    format!("{} declares the id `{}`, not `{id}`", candidate.display(), rb.id()),
+                ));
+            }
+            return Ok(Some(rb));
+        }
+        Ok(None)
     }
 }
 
@@ -320,6 +391,16 @@ impl Rulebook {
         Ok(rb)
     }
 
+    /// Drop the compiled built-in rulebooks [`Rulebook::builtin`] keeps for reuse. Rulebooks
+    /// already handed out stay valid; the next `builtin` call compiles its rulebook again. For a
+    /// long-running process that wants the memory back, and for leak checkers (valgrind): the cache
+    /// otherwise lives until the process exits.
+    pub fn clear_builtin_cache() {
+        let mut cache = builtin_cache().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A new map, not `clear()`: `clear` keeps the table's allocation.
+        *cache = HashMap::new();
+    }
+
     /// The ids of the built-in rulebooks.
     pub fn builtin_ids() -> Vec<&'static str> {
         BUILTINS.iter().map(|(k, _)| *k).collect()
@@ -372,6 +453,19 @@ impl Rulebook {
     /// The text it was loaded from.
     pub fn text(&self) -> Option<&str> {
         self.0.text.as_ref().map(|(t, _)| t.as_str())
+    }
+
+    /// The format of the text it was loaded from ([`text`](Self::text)).
+    pub fn text_format(&self) -> Option<Format> {
+        self.0.text.as_ref().map(|(_, f)| *f)
+    }
+
+    /// The rulebooks its `component` rules name, each once, in the order they are first named.
+    /// With [`text`](Self::text) and [`text_format`](Self::text_format) this is what loading the
+    /// same rulebook again elsewhere needs (another process, another machine): a [`Loader`]
+    /// `with` each of them (each rebuilt the same way), then `load_str`.
+    pub fn components(&self) -> Vec<&Rulebook> {
+        self.0.components.iter().map(|link| &link.book).collect()
     }
 
     /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook.
@@ -435,6 +529,23 @@ impl Rulebook {
                 is_leaf: n.children.is_empty(),
             })
             .collect()
+    }
+
+    /// Every indicator's points (its maximum) in `profile` (`None`: the base values), in file
+    /// order as [`Rulebook::indicators`] lists them; `None` for a profile the rulebook does not
+    /// declare. Profiles may give an indicator other points than the base (`[profiles."X".points]`).
+    pub fn indicator_points(&self, profile: Option<&str>) -> Option<Vec<Decimal>> {
+        let c = &self.0;
+        let p = match profile {
+            None => 0,
+            Some(name) => *c.profile_index.get(name)? as usize,
+        };
+        Some(
+            c.points[p]
+                .iter()
+                .map(|n| n.to_decimal_at(c.meta.scale, c.meta.rounding).unwrap_or_default())
+                .collect(),
+        )
     }
 
     /// Inputs in declaration order (including those only components declare).
@@ -593,6 +704,9 @@ impl Rulebook {
         let c = &self.0;
         let figures = opts.cohort.as_ref().map(|k| k.figures(c));
         let record = self.bind(record);
+        if let Some(e) = self.refused_fields(&record, opts.unknown, None) {
+            return Err(e);
+        }
         let req = Request {
             profile: opts.profile.as_deref().map_or(ProfileChoice::FromRecord, ProfileChoice::Named),
             as_of: opts.as_of,
@@ -603,6 +717,25 @@ impl Rulebook {
         outcome.ok_or_else(|| {
             RecordError::one(Issue::at(ErrorKind::Overflow, "outcome", "no explanation was built".into()))
         })
+    }
+
+    /// Under [`Unknown::Error`](crate::table::Unknown::Error), the error of a record with fields
+    /// that are not inputs (one `UnknownName` issue each, with what was probably meant).
+    pub(crate) fn refused_fields(
+        &self,
+        record: &Record,
+        unknown: crate::table::Unknown,
+        row: Option<usize>,
+    ) -> Option<RecordError> {
+        if unknown != crate::table::Unknown::Error || record.unknown_fields().is_empty() {
+            return None;
+        }
+        let issues = record
+            .unknown_fields()
+            .iter()
+            .map(|f| crate::table::NotAnInput::of(self, f).field_issue())
+            .collect();
+        Some(RecordError { row, key: eval::key_of(&self.0, &View::of(record)), issues })
     }
 
     /// Score a record given as JSON.

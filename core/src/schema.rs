@@ -336,7 +336,7 @@ fn schema() -> Value {
                 "min": number("Inclusive lower bound (per mark for numbers)."),
                 "max": number("Inclusive upper bound."),
                 "values": text_list("Allowed values (text inputs)."),
-                "default": { "type": ["number", "string", "boolean"], "description": "Value when missing." },
+                "default": { "type": ["number", "string", "boolean", "array"], "items": { "type": ["number", "string"] }, "description": "Value when missing: a number, text or boolean; for a numbers input a list of marks; for an items input only [] (no items)." },
                 "required": { "type": "boolean", "description": "Whether a missing value is an error (default true); else no data." },
                 "fields": {
                     "type": "object",

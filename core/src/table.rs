@@ -122,10 +122,122 @@ pub fn parse_csv(text: &str) -> Result<(Vec<String>, Vec<CsvRow>), TableError> {
 pub struct Columns {
     /// For each column: the input index it fills, or `None` (not an input).
     pub inputs: Vec<Option<usize>>,
-    /// Columns that are not inputs (reported as warnings).
-    pub unknown: Vec<String>,
+    /// Columns that are not inputs (ignored, and reported: a misspelt header silently leaves its
+    /// input at its default).
+    pub unknown: Vec<NotAnInput>,
     /// Inputs that no column fills.
     pub missing: Vec<String>,
+}
+
+/// What to do with a column or field that is not an input of the rulebook.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Unknown {
+    /// Ignore it and report it (the batch's `not_inputs`, a result's warnings): the default.
+    #[default]
+    Warn,
+    /// Refuse it: a table with such a column is not scored; a record with such a field fails
+    /// (`UnknownName`, naming the field and what it probably meant).
+    Error,
+}
+
+impl NotAnInput {
+    /// The refusal of a record's field under [`Unknown::Error`].
+    pub fn field_issue(&self) -> Issue {
+        Issue {
+            kind: ErrorKind::UnknownName,
+            field: Some(self.name.clone()),
+            at: None,
+            value: None,
+            message: self.field_warning(crate::Lang::En).replace("(ignored)", "(refused: strict mode)"),
+        }
+    }
+}
+
+/// A column of a table, or a field of a record, that fills no input — and the input it was
+/// probably meant for. Never silent: a misspelt header leaves its input at its default, which can
+/// turn a veto off.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NotAnInput {
+    /// The column's header or the field's name.
+    pub name: String,
+    /// The input it resembles (a misspelling of its name or label), if any: (input name, the
+    /// name or label the header resembles).
+    pub suggestion: Option<(String, String)>,
+}
+
+impl NotAnInput {
+    /// `name` as `rb` sees it, with a suggestion when an input's name or label is close.
+    pub fn of(rb: &Rulebook, name: &str) -> NotAnInput {
+        NotAnInput::in_book(rb.compiled(), name)
+    }
+
+    /// [`NotAnInput::of`] for a compiled rulebook.
+    pub(crate) fn in_book(book: &crate::compile::Compiled, name: &str) -> NotAnInput {
+        let inputs = &book.schema.inputs;
+        let words = inputs.iter().flat_map(|i| std::iter::once(i.name.as_str()).chain(i.label.as_deref()));
+        let suggestion = crate::model::read::closest(name, words).and_then(|w| {
+            let input = inputs.iter().find(|i| i.name == w || i.label.as_deref() == Some(w))?;
+            Some((input.name.clone(), w.to_owned()))
+        });
+        NotAnInput { name: name.to_owned(), suggestion }
+    }
+
+    /// "did you mean …", or nothing.
+    fn hint(&self, lang: crate::Lang) -> String {
+        match (&self.suggestion, lang) {
+            (None, _) => String::new(),
+            (Some((input, w)), crate::Lang::Zh) if input == w => format!("；是否应为「{w}」？"),
+            (Some((input, w)), crate::Lang::Zh) => format!("；是否应为「{w}」（输入 {input}）？"),
+            (Some((input, w)), crate::Lang::En) if input == w => format!("; did you mean \"{w}\"?"),
+            (Some((input, w)), crate::Lang::En) => format!("; did you mean \"{w}\" (input {input})?"),
+        }
+    }
+
+    /// The warning for a table's column: what was ignored and what was probably meant.
+    pub fn column_warning(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Zh => format!("列「{}」不是考核方案的输入，已忽略{}", self.name, self.hint(lang)),
+            crate::Lang::En => {
+                format!(
+                    "column \"{}\" is not an input of this rulebook (ignored){}",
+                    self.name,
+                    self.hint(lang)
+                )
+            }
+        }
+    }
+
+    /// One warning for many columns (or fields, `fields = true`): each once, those with a
+    /// suggestion first, at most ten named and then how many more.
+    pub fn warning_for(all: &[NotAnInput], fields: bool, lang: crate::Lang) -> String {
+        const SHOWN: usize = 10;
+        let mut seen = std::collections::HashSet::new();
+        let mut unique: Vec<&NotAnInput> = all.iter().filter(|c| seen.insert(c.name.as_str())).collect();
+        unique.sort_by_key(|c| c.suggestion.is_none()); // stable: order met within each group
+        let mut parts: Vec<String> = unique
+            .iter()
+            .take(SHOWN)
+            .map(|c| if fields { c.field_warning(lang) } else { c.column_warning(lang) })
+            .collect();
+        if unique.len() > SHOWN {
+            let more = unique.len() - SHOWN;
+            parts.push(match lang {
+                crate::Lang::Zh => format!("另有 {more} 个"),
+                crate::Lang::En => format!("and {more} more"),
+            });
+        }
+        parts.join(if lang == crate::Lang::Zh { "；" } else { "; " })
+    }
+
+    /// The warning for a record's field.
+    pub fn field_warning(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Zh => format!("字段「{}」不是考核方案的输入，已忽略{}", self.name, self.hint(lang)),
+            crate::Lang::En => {
+                format!("field `{}` is not an input of this rulebook (ignored){}", self.name, self.hint(lang))
+            }
+        }
+    }
 }
 
 /// Match header names to inputs, by id or by label. Two columns for one input is an error.
@@ -146,8 +258,8 @@ pub fn map_columns(rb: &Rulebook, header: &[String]) -> Result<Columns, TableErr
                 inputs.push(Some(i));
             }
             None => {
-                if !h.is_empty() {
-                    unknown.push(h.clone());
+                if !h.trim().is_empty() {
+                    unknown.push(NotAnInput::of(rb, h));
                 }
                 inputs.push(None);
             }

@@ -129,6 +129,8 @@ impl Rulebook {
                 profile: t.profile.clone(),
                 as_of: t.as_of,
                 cohort: (!t.cohort.is_empty()).then_some(cohort),
+                // A misspelt field in a test's record would test the default instead: refused.
+                unknown: crate::table::Unknown::Error,
             };
             let result = self.record_from_node(&t.record).and_then(|r| self.score(&r, &opts));
             let Value::Table(expect) = &t.expect.value else { continue };

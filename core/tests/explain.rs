@@ -170,3 +170,33 @@ relative = { input = "x", best = "max" }
     assert_eq!(batch.row(0).total().unwrap().to_string(), "5.00");
     assert_eq!(batch.row(1).rank(), Some(1));
 }
+
+/// A county held at 较差 by the falsification veto (total set to 0) is not told it is 60 points
+/// short of 一般: no number of points lifts it. The next grade names what holds it, with no gap.
+#[test]
+fn a_veto_that_holds_the_grade_is_named_instead_of_a_gap() {
+    let rb = Rulebook::builtin("sc.poverty.county-assessment").unwrap();
+    let record = r#"{"county": "甲县", "region": "秦巴山区", "rural_population": 200000, "poor_remaining": 3000,
+        "poor_reduction_plan": 5000, "poor_reduced": 5000, "village_exit_plan": 20, "villages_exited": 20,
+        "income_growth": 9, "sampled_exited": 500, "sampled_wrongly_exited": 0, "sampled_non_registered": 1000,
+        "sampled_missed": 0, "poor_villages": 40, "villages_with_leader": 40, "villages_with_unit": 40,
+        "villages_with_team": 40, "villages_with_secretary": 40, "villages_with_technician": 40,
+        "help_surveyed": 400, "help_satisfied": 380, "funds_allocated": 10000, "funds_spent": 9500,
+        "fund_performance": "优秀", "falsified": true}"#;
+    let out = rb.score_json(record, &ScoreOptions::default()).unwrap();
+    assert_eq!((out.total.unwrap().to_string().as_str(), out.grade.as_deref()), ("0.00", Some("较差")));
+    let next = out.next_grade.as_ref().expect("a better grade exists");
+    assert_eq!(next.grade, "一般");
+    assert_eq!(next.gap, None, "no number of points reaches it");
+    let held: Vec<(&kaoping::HoldKind, &str)> =
+        next.blocked_by.iter().map(|h| (&h.kind, h.id.as_str())).collect();
+    assert_eq!(held, [(&kaoping::HoldKind::Veto, "falsified")]);
+    let zh = kaoping::explain(&out, Lang::Zh);
+    assert!(zh.contains("受「弄虚作假、搞“数字脱贫”」限制，得分再高也达不到「一般」"), "{zh}");
+    assert!(!zh.contains("还差"), "{zh}");
+    let en = kaoping::explain(&out, Lang::En);
+    assert!(en.contains("一般 is out of reach whatever the points: held by"), "{en}");
+    let json: serde_json::Value = serde_json::from_str(&out.to_json()).unwrap();
+    assert_eq!(json["next_grade"]["blocked_by"][0]["id"], "falsified");
+    assert!(json["next_grade"].get("gap").is_none());
+}

@@ -107,6 +107,7 @@ fn options(case: &Value) -> ScoreOptions {
         profile: o.and_then(|o| s(o, "profile")).map(str::to_owned),
         as_of: o.and_then(|o| s(o, "as_of")).map(|d| d.parse::<Date>().expect("a date")),
         cohort: None,
+        ..ScoreOptions::default()
     }
 }
 

@@ -208,3 +208,100 @@ formula = "back + tiny * a * a * a - c + 3.1416"
     let batch = rb.score_batch(&[r], &BatchOptions::default());
     assert_eq!(batch.row(0).points("exact").unwrap().to_string(), "3.1416");
 }
+
+/// A list input may default to the empty list (spec §18.3), a `numbers` input to a list of marks:
+/// "no patents" is the natural default of a list. What does not fit the type is refused at load in
+/// plain words.
+#[test]
+fn lists_default_to_empty_or_to_marks() {
+    let text = r#"
+[rulebook]
+id = "t.lists"
+title = "lists"
+version = "1"
+[inputs]
+patents = { type = "items", fields = { title = "text" }, default = [], label = "学生专利" }
+marks = { type = "numbers", min = 0, max = 10, default = [6, "7.5"] }
+[[indicator]]
+id = "p"
+label = "专利"
+points = 4
+count = { input = "patents", each = 2 }
+[[indicator]]
+id = "m"
+label = "评分"
+points = 10
+panel = { input = "marks", method = "mean", scale_max = 10 }
+"#;
+    let rb = Rulebook::from_str(text, kaoping::Format::Toml).unwrap();
+    let out = rb.score(&rb.record(), &kaoping::ScoreOptions::default()).unwrap();
+    // No patents → 0; marks 6 and 7.5 → mean 6.75 of 10.
+    assert_eq!(out.total.unwrap().to_string(), "6.75");
+    let batch = rb.score_batch(&[rb.record()], &Default::default());
+    assert_eq!(batch.row(0).total().unwrap().to_string(), "6.75");
+
+    for (default, want) in [
+        (
+            r#"patents = { type = "items", fields = { title = "text" }, default = [{ title = "x" }] }"#,
+            "the default of an items input can only be the empty list []",
+        ),
+        (
+            r#"patents = { type = "items", fields = { title = "text" }, default = "none" }"#,
+            "the default of an items input can only be the empty list [] (no items), not a string",
+        ),
+        (r#"patents = { type = "numbers", default = ["a"] }"#, "a number"),
+        (r#"patents = { type = "numbers", max = 5, default = [6] }"#, "above the maximum 5"),
+        (
+            r#"patents = { type = "integer", default = [] }"#,
+            "the default of an integer input must be a whole number, not an array",
+        ),
+    ] {
+        let text = format!(
+            "[rulebook]\nid = \"t\"\ntitle = \"t\"\nversion = \"1\"\n[inputs]\n{default}\n[[criterion]]\nid = \"c\"\nlabel = \"c\"\nwhen = \"true\"\n"
+        );
+        let err = Rulebook::from_str(&text, kaoping::Format::Toml).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(want), "{default}: `{want}` not in {msg}");
+        assert_eq!(err.problems[0].kind, ErrorKind::Schema, "{msg}");
+    }
+}
+
+/// A cell written as a percentage (`8.9%`, also full-width `８．９％`) is the percentage shown for
+/// an input measured in % (`unit = "%"`); for any other numeric input it is an error that says
+/// what it saw — never a share a hundred times off.
+#[test]
+fn percent_cells_fit_inputs_measured_in_percent() {
+    let text = r#"
+[rulebook]
+id = "t.percent"
+title = "percent"
+version = "1"
+[inputs]
+rate = { type = "decimal", unit = "%" }
+count = { type = "integer", required = false }
+[[indicator]]
+id = "r"
+label = "R"
+points = 100
+linear = { input = "rate", from = [0, 0], to = [100, 100] }
+"#;
+    let rb = Rulebook::from_str(text, kaoping::Format::Toml).unwrap();
+    for (cell, want) in [("8.9%", "8.90"), (" 8.90 % ", "8.90"), ("８．９％", "8.90"), ("8.9", "8.90")] {
+        let mut r = rb.record();
+        r.set_cell("rate", cell);
+        let out = rb.score(&r, &kaoping::ScoreOptions::default()).unwrap();
+        assert_eq!(out.total.unwrap().to_string(), want, "{cell:?}");
+    }
+    let mut r = rb.record();
+    r.set_cell("rate", "8.9");
+    r.set_cell("count", "5%");
+    let err = rb.score(&r, &kaoping::ScoreOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InputType);
+    assert!(
+        err.to_string()
+            .contains("\"5%\" is a percentage, but this input is not measured in % (it has no unit)"),
+        "{err}"
+    );
+    let b = rb.score_batch(&[r], &Default::default());
+    assert_eq!(b.row(0).error().unwrap().kind(), ErrorKind::InputType, "the batch path agrees");
+}

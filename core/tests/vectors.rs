@@ -170,10 +170,13 @@ fn compare_outcome(expect: &J, o: &Outcome) -> Vec<String> {
         eq("lost", w, J::Array(got));
     }
     if let Some(w) = e.get("next_grade") {
-        let got = o
-            .next_grade
-            .as_ref()
-            .map_or(J::Null, |n| serde_json::json!({"grade": n.grade, "gap": n.gap.to_string()}));
+        let got = o.next_grade.as_ref().map_or(J::Null, |n| match n.gap {
+            Some(gap) => serde_json::json!({"grade": n.grade, "gap": gap.to_string()}),
+            None => serde_json::json!({
+                "grade": n.grade,
+                "blocked_by": n.blocked_by.iter().map(|h| h.id.clone()).collect::<Vec<_>>(),
+            }),
+        });
         eq("next_grade", w, got);
     }
     bad
@@ -469,6 +472,7 @@ fn run_vector(path: &PathBuf) -> Vec<String> {
                 profile: opt_str(&c["profile"]),
                 as_of: c["as_of"].as_str().map(|d| d.parse::<Date>().unwrap()),
                 cohort: None,
+                ..ScoreOptions::default()
             };
             let e = &c["expect"];
             let typed = rb.score(&typed_record(&rb, &c["record"]), &opts);

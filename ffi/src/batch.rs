@@ -93,7 +93,7 @@ impl KpBatch {
                 }
             }
         }
-        let batch = book.rb.score_batch(&records, &opts.batch());
+        let batch = crate::shutdown::run(opts.parallel, || book.rb.score_batch(&records, &opts.batch()));
         let mut summary = batch.summary().clone();
         if early.iter().any(Option::is_some) {
             // The stand-ins were counted under their own error kind: count the real ones.
@@ -162,7 +162,14 @@ impl KpBatch {
                 "table".into(),
                 json!({
                     "encoding": t.encoding.map(|e| e.to_string()),
-                    "ignored_columns": t.columns.unknown,
+                    "ignored_columns": t.columns.unknown.iter().map(|c| &c.name).collect::<Vec<_>>(),
+                    // What a misspelt or decorated header probably meant (its input's name or label).
+                    "did_you_mean": t
+                        .columns
+                        .unknown
+                        .iter()
+                        .filter_map(|c| Some((c.name.clone(), J::from(c.suggestion.as_ref()?.1.clone()))))
+                        .collect::<serde_json::Map<_, _>>(),
                     "unfilled_inputs": t.columns.missing,
                 }),
             );
@@ -307,9 +314,9 @@ pub extern "C" fn kp_batch_counts(batch: *const kp_batch, ok: *mut usize, failed
     })
 }
 
-/// Row `index` (0-based): `KP_OK` and its full result in `*result` (freed with `kp_result_free`),
-/// or `KP_RECORD_ERROR` and, when `err` is not NULL, its error in `*err`. `KP_NOT_FOUND` when
-/// `index` is not below `kp_batch_len`.
+/// Row `index` (0-based; its row is index + 1): `KP_OK` and its full result in `*result` (freed
+/// with `kp_result_free`), or `KP_RECORD_ERROR` and, when `err` is not NULL, its error in `*err`.
+/// `KP_NOT_FOUND` when `index` is not below `kp_batch_len`.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_row(
     batch: *const kp_batch,
@@ -393,7 +400,7 @@ pub extern "C" fn kp_batch_row_points(
     })
 }
 
-/// Row `index`'s key: its `key_field` value, else its 1-based row number (also for failed rows).
+/// Row `index`'s key: its `key_field` value, else its row (index + 1; also for failed rows).
 /// `*out` is freed with `kp_string_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_row_key(batch: *const kp_batch, index: usize, out: *mut *mut c_char) -> kp_status {
@@ -448,8 +455,8 @@ pub extern "C" fn kp_batch_row_profile_rank(
     })
 }
 
-/// Row `index`'s 1-based line in its CSV source (failed rows too). `KP_NO_VALUE` for batches not
-/// read from CSV.
+/// Row `index`'s line: the 1-based line of its CSV source where it starts (failed rows too; see
+/// Rows at the top). `KP_NO_VALUE` for batches not read from CSV.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_row_line(batch: *const kp_batch, index: usize, out: *mut usize) -> kp_status {
     status_only(|| {
@@ -464,7 +471,7 @@ pub extern "C" fn kp_batch_row_line(batch: *const kp_batch, index: usize, out: *
 
 /// The batch summary as JSON: `{"rows", "ok", "failed", "grades": [{"grade", "count", "share"}],
 /// "passed", "errors": [["InputType", 3], …]}` (shares are decimal text, count / scored rows at 4
-/// places); CSV batches add `"table": {"encoding", "ignored_columns", "unfilled_inputs"}`.
+/// places); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
 /// `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_summary_json(

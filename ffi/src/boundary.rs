@@ -7,11 +7,12 @@
 //! `Result<(), Failure>`; [`boundary`] turns the failure into its status and, when the caller
 //! passed `kp_error **err`, into a `kp_error`.
 
+use std::borrow::Cow;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
-use kaoping_core::table::TableError;
+use kaoping_core::table::{Encoding, TableError};
 use kaoping_core::{LoadError, RecordError};
 
 use crate::error::{KpError, kp_error};
@@ -217,6 +218,35 @@ pub fn c_str<'a>(p: *const c_char, arg: &str) -> Result<&'a str, Failure> {
     utf8(bytes, arg)
 }
 
+/// A NUL-terminated string argument in `encoding` (`None`: UTF-8 when the bytes are valid UTF-8,
+/// else GB18030), as UTF-8. Text that is not valid in its encoding is `KP_INVALID_UTF8`.
+pub fn c_str_in<'a>(
+    p: *const c_char,
+    arg: &str,
+    encoding: Option<Encoding>,
+) -> Result<Cow<'a, str>, Failure> {
+    if p.is_null() {
+        return Err(Failure::null(arg));
+    }
+    // SAFETY: not NULL; the caller passes a NUL-terminated string (the header's contract).
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    match encoding {
+        Some(Encoding::Utf8) => utf8(bytes, arg).map(Cow::Borrowed),
+        _ if encoding.is_none() && std::str::from_utf8(bytes).is_ok() => utf8(bytes, arg).map(Cow::Borrowed),
+        _ => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                let at = text.find('\u{FFFD}').map_or(0, |i| text[..i].chars().count());
+                return Err(Failure::new(
+                    kp_status::KP_INVALID_UTF8,
+                    format!("`{arg}` is not valid GB18030 (at character {at})"),
+                ));
+            }
+            Ok(Cow::Owned(text.into_owned()))
+        }
+    }
+}
+
 /// An optional NUL-terminated UTF-8 string argument (NULL is `None`).
 pub fn c_str_opt<'a>(p: *const c_char, arg: &str) -> Result<Option<&'a str>, Failure> {
     if p.is_null() { Ok(None) } else { c_str(p, arg).map(Some) }
@@ -257,6 +287,33 @@ pub fn to_c_string(s: String) -> CString {
             let s = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\u{FFFD}");
             CString::new(s).unwrap_or_default()
         }
+    }
+}
+
+/// A C string made from text (see [`to_c_string`]).
+pub fn c_string(s: &str) -> CString {
+    to_c_string(s.to_owned())
+}
+
+/// A pointer to a string the caller borrows, or NULL for none.
+pub fn opt_ptr(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(ptr::null(), |c| c.as_ptr())
+}
+
+/// Values holding pointers into strings their owner keeps (the arrays and structs lent to C by
+/// the `*_at` accessors). Raw pointers are neither `Send` nor `Sync`; these may be shared.
+#[derive(Debug, Default)]
+pub struct Lent<T>(pub Vec<T>);
+
+// SAFETY: a `Lent` is built once, next to the strings its pointers point into, and neither it nor
+// those strings change until both are dropped together: reading it from any thread is safe.
+unsafe impl<T> Send for Lent<T> {}
+unsafe impl<T> Sync for Lent<T> {}
+
+impl<T> Lent<T> {
+    /// The pointer to the first element, as lent to C (valid while `self` lives, even when empty).
+    pub fn as_ptr(&self) -> *const T {
+        self.0.as_ptr()
     }
 }
 

@@ -10,7 +10,7 @@ use std::ptr;
 use kaoping_core::ErrorKind;
 use serde_json::Value as J;
 
-use crate::boundary::{Detail, Failure, Handle, Out, borrow, free, give_string, guard, to_c_string};
+use crate::boundary::{Detail, Failure, Handle, Out, borrow, free, give_string, guard, opt_ptr, to_c_string};
 use crate::status::kp_status;
 
 /// A rich error: a status, the core's error kind, a message and every problem. Made by the
@@ -229,10 +229,6 @@ fn kind_name(code: i32) -> Option<&'static str> {
     ErrorKind::ALL.into_iter().find(|k| k.code() == code).map(ErrorKind::name)
 }
 
-fn c_ptr(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(ptr::null(), |c| c.as_ptr())
-}
-
 // The core's error kinds (spec §17), as `kp_error_kind` and `kp_problem.kind` give them. The codes
 // are the core's `ErrorKind::code()`: stable, and the same in every binding.
 
@@ -341,19 +337,20 @@ pub extern "C" fn kp_error_problem(err: *const kp_error, index: usize, out: *mut
         out.set(kp_problem {
             kind: p.kind,
             message: p.message.as_ptr(),
-            file: c_ptr(&p.file),
+            file: opt_ptr(&p.file),
             line: p.line,
             column: p.column,
-            path: c_ptr(&p.path),
-            field: c_ptr(&p.field),
-            at: c_ptr(&p.at),
-            value: c_ptr(&p.value),
+            path: opt_ptr(&p.path),
+            field: opt_ptr(&p.field),
+            at: opt_ptr(&p.at),
+            value: opt_ptr(&p.value),
         });
         Ok(())
     })
 }
 
-/// A record error's 1-based row in its batch (or table), or 0 when it has none (or `err` is NULL).
+/// A record error's row: 1-based, its batch index + 1 (see Rows at the top), or 0 when it has none
+/// (a record scored alone) or `err` is NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_error_row(err: *const kp_error) -> usize {
     guard(|| borrow::<kp_error>(err, "err").map_or(0, |e| e.row))
@@ -363,14 +360,14 @@ pub extern "C" fn kp_error_row(err: *const kp_error) -> usize {
 /// `err`.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_error_key(err: *const kp_error) -> *const c_char {
-    guard(|| borrow::<kp_error>(err, "err").map_or(ptr::null(), |e| c_ptr(&e.key)))
+    guard(|| borrow::<kp_error>(err, "err").map_or(ptr::null(), |e| opt_ptr(&e.key)))
 }
 
 /// A load error's rulebook id, when the rulebook got far enough to have one; else NULL. Borrowed
 /// from `err`.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_error_rulebook(err: *const kp_error) -> *const c_char {
-    guard(|| borrow::<kp_error>(err, "err").map_or(ptr::null(), |e| c_ptr(&e.rulebook)))
+    guard(|| borrow::<kp_error>(err, "err").map_or(ptr::null(), |e| opt_ptr(&e.rulebook)))
 }
 
 /// The error as JSON: `{"status": 10, "status_name": "KP_RECORD_ERROR", "kind": "InputType",

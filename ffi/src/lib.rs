@@ -11,6 +11,11 @@
 //! - [`status`]: `kp_status`, the stable return codes, and `kp_status_str`.
 //! - [`error`]: `kp_error`, the optional rich error with every load problem or record issue.
 //! - [`rulebook`], [`options`], [`record`], [`result`], [`batch`]: one module per handle type.
+//! - [`declared`]: what a rulebook declares (inputs, indicators, profiles, grades, criteria,
+//!   vetoes) and [`detail`]: what a result holds (every indicator's points, vetoes that fired,
+//!   criteria, grade rules, warnings), listed by counted, indexed accessors, without JSON.
+//! - [`shutdown`]: the batch threads (a pool of the library's own) and `kp_shutdown`, which ends
+//!   them and drops the core's cache of built-in rulebooks.
 //!
 //! The exported functions are safe `extern "C"` functions taking raw pointers, as in rustls-ffi:
 //! Rust cannot check a C caller's pointers, so each function checks what it can (NULL, UTF-8,
@@ -30,13 +35,19 @@ pub mod error;
 
 pub mod rulebook;
 
+pub mod declared;
+
 pub mod options;
 
 pub mod record;
 
 pub mod result;
 
+pub mod detail;
+
 pub mod batch;
+
+pub mod shutdown;
 
 pub mod boundary;
 

@@ -19,15 +19,28 @@ pub struct kp_options {
     _private: [u8; 0],
 }
 
-/// The text encoding of a CSV table: `KP_ENCODING_AUTO`, `KP_ENCODING_UTF8` or
-/// `KP_ENCODING_GB18030`.
+/// A text encoding, of a CSV table (`kp_options_set_encoding`) or of the strings given to a
+/// record's or item's setters (`kp_record_set_encoding`, `kp_item_set_encoding`):
+/// `KP_ENCODING_AUTO`, `KP_ENCODING_UTF8` or `KP_ENCODING_GB18030`.
 pub type kp_encoding = i32;
-/// Detect: a UTF-8 BOM or valid UTF-8 is UTF-8, anything else GB18030 (the default).
+/// Detect: a UTF-8 BOM or valid UTF-8 is UTF-8, anything else GB18030 (the default for CSV).
 pub const KP_ENCODING_AUTO: kp_encoding = 0;
-/// UTF-8 (a leading BOM is skipped).
+/// UTF-8 (the default for records and items; a CSV's leading BOM is skipped).
 pub const KP_ENCODING_UTF8: kp_encoding = 1;
-/// GB18030 (a superset of GBK and GB2312), as Chinese spreadsheets often save CSV.
+/// GB18030 (a superset of GBK and GB2312), as Chinese spreadsheets often save CSV and legacy
+/// databases hold text.
 pub const KP_ENCODING_GB18030: kp_encoding = 2;
+
+/// The encoding a `KP_ENCODING_*` code names (`None`: detect); `KP_INVALID_ARGUMENT` for another
+/// code.
+pub fn encoding_of(code: kp_encoding) -> Result<Option<Encoding>, Failure> {
+    match code {
+        KP_ENCODING_AUTO => Ok(None),
+        KP_ENCODING_UTF8 => Ok(Some(Encoding::Utf8)),
+        KP_ENCODING_GB18030 => Ok(Some(Encoding::Gb18030)),
+        other => Err(Failure::invalid(format!("encoding {other} is not a KP_ENCODING_* code"))),
+    }
+}
 
 /// The value behind a `kp_options`.
 #[derive(Clone, Debug)]
@@ -56,6 +69,7 @@ impl KpOptions {
             as_of: self.score.as_of,
             explain: self.explain,
             parallel: self.parallel,
+            ..BatchOptions::default()
         }
     }
 }
@@ -158,12 +172,7 @@ pub extern "C" fn kp_options_set_explain(options: *mut kp_options, explain: bool
 pub extern "C" fn kp_options_set_encoding(options: *mut kp_options, encoding: kp_encoding) -> kp_status {
     status_only(|| {
         let o = borrow_mut::<kp_options>(options, "options")?;
-        o.encoding = match encoding {
-            KP_ENCODING_AUTO => None,
-            KP_ENCODING_UTF8 => Some(Encoding::Utf8),
-            KP_ENCODING_GB18030 => Some(Encoding::Gb18030),
-            other => return Err(Failure::invalid(format!("encoding {other} is not a KP_ENCODING_* code"))),
-        };
+        o.encoding = encoding_of(encoding)?;
         Ok(())
     })
 }

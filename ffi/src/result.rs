@@ -4,6 +4,7 @@
 //! Decimals leave as text exactly as the core publishes them ("93.50"), never as doubles.
 
 use std::ffi::c_char;
+use std::sync::OnceLock;
 
 use kaoping_core::{Lang, Outcome};
 use rust_decimal::Decimal;
@@ -11,6 +12,7 @@ use rust_decimal::Decimal;
 use crate::boundary::{
     Failure, Handle, Out, borrow, boundary, c_str, free, give_string, guard, into_raw, status_only, text_buf,
 };
+use crate::detail::Details;
 use crate::error::kp_error;
 use crate::options::{kp_options, options_or_default};
 use crate::record::kp_record;
@@ -23,8 +25,24 @@ pub struct kp_result {
     _private: [u8; 0],
 }
 
+/// The value behind a `kp_result`: the outcome, and its strings for the `kp_result_*_at`
+/// accessors once one is asked for.
+#[derive(Debug)]
+pub struct KpResult {
+    /// The scored record, explained.
+    pub outcome: Outcome,
+    details: OnceLock<Details>,
+}
+
+impl KpResult {
+    /// The result's lists as C strings (made on first use; safe from several threads at once).
+    pub fn details(&self) -> &Details {
+        self.details.get_or_init(|| Details::new(&self.outcome))
+    }
+}
+
 impl Handle for kp_result {
-    type Inner = Outcome;
+    type Inner = KpResult;
 }
 
 /// The language of an explanation: `KP_LANG_ZH` or `KP_LANG_EN`.
@@ -36,7 +54,7 @@ pub const KP_LANG_EN: kp_lang = 2;
 
 /// Give an outcome to C.
 pub fn give_result(out: Out<*mut kp_result>, outcome: Outcome) {
-    out.set(into_raw::<kp_result>(outcome));
+    out.set(into_raw::<kp_result>(KpResult { outcome, details: OnceLock::new() }));
 }
 
 /// Score a typed record with `rb` (the record may have been made for another rulebook: its
@@ -102,7 +120,7 @@ fn give_decimal(
     what: &str,
 ) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(r, "result")?;
+        let o = &borrow::<kp_result>(r, "result")?.outcome;
         let out = Out::new(out, "out")?;
         let d = value(o).ok_or_else(|| no_value(what))?;
         give_string(out, std::ptr::null_mut(), d.to_string());
@@ -129,7 +147,7 @@ pub extern "C" fn kp_result_max(result: *const kp_result, out: *mut *mut c_char)
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_result_grade(result: *const kp_result, out: *mut *mut c_char) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let out = Out::new(out, "out")?;
         let grade = o.grade.clone().ok_or_else(|| no_value("grade"))?;
         give_string(out, std::ptr::null_mut(), grade);
@@ -141,7 +159,7 @@ pub extern "C" fn kp_result_grade(result: *const kp_result, out: *mut *mut c_cha
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_result_passed(result: *const kp_result, out: *mut bool) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let out = Out::new(out, "out")?;
         out.set(o.passed.ok_or_else(|| no_value("criteria"))?);
         Ok(())
@@ -153,7 +171,7 @@ pub extern "C" fn kp_result_passed(result: *const kp_result, out: *mut bool) -> 
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_result_key(result: *const kp_result, out: *mut *mut c_char) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let out = Out::new(out, "out")?;
         give_string(out, std::ptr::null_mut(), o.key.clone());
         Ok(())
@@ -165,7 +183,7 @@ pub extern "C" fn kp_result_key(result: *const kp_result, out: *mut *mut c_char)
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_result_profile(result: *const kp_result, out: *mut *mut c_char) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let out = Out::new(out, "out")?;
         let p = o.profile.clone().ok_or_else(|| no_value("profile"))?;
         give_string(out, std::ptr::null_mut(), p);
@@ -183,7 +201,7 @@ pub extern "C" fn kp_result_points(
     out: *mut *mut c_char,
 ) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let id = c_str(id, "id")?;
         let out = Out::new(out, "out")?;
         let node = o.node(id).ok_or_else(|| {
@@ -205,7 +223,7 @@ pub extern "C" fn kp_result_to_json(
     out_len: *mut usize,
 ) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let out = Out::new(out, "out")?;
         give_string(out, out_len, o.to_json());
         Ok(())
@@ -224,7 +242,7 @@ pub extern "C" fn kp_result_explain(
     out_len: *mut usize,
 ) -> kp_status {
     status_only(|| {
-        let o = borrow::<kp_result>(result, "result")?;
+        let o = &borrow::<kp_result>(result, "result")?.outcome;
         let out = Out::new(out, "out")?;
         let lang = match lang {
             KP_LANG_ZH => Lang::Zh,

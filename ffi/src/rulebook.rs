@@ -15,6 +15,7 @@ use crate::boundary::{
     Failure, Handle, Out, borrow, borrow_mut, boundary, c_str, free, give_string, guard, into_raw,
     status_only, text_buf, to_c_string,
 };
+use crate::declared::Declared;
 use crate::error::kp_error;
 use crate::status::kp_status;
 
@@ -53,7 +54,8 @@ pub const KP_INPUT_NUMBERS: kp_input_type = 5;
 /// A list of items, each with named fields.
 pub const KP_INPUT_ITEMS: kp_input_type = 6;
 
-fn input_type_code(name: &str) -> kp_input_type {
+/// The `KP_INPUT_*` code of a type name (`"decimal"`…), 0 for another name.
+pub fn input_type_code(name: &str) -> kp_input_type {
     match name {
         "decimal" => KP_INPUT_DECIMAL,
         "integer" => KP_INPUT_INTEGER,
@@ -75,10 +77,21 @@ pub struct Book {
     title: CString,
     version: CString,
     fingerprint: CString,
-    /// For each input (by index): its type code and its item fields with theirs.
-    inputs: Vec<(kp_input_type, Vec<(String, kp_input_type)>)>,
+    /// Each input (by index): its name, type code, and item fields with theirs.
+    inputs: Vec<InputSlot>,
     /// Indicator ids and their index in file order.
     indicators: HashMap<String, usize>,
+    /// Everything the rulebook declares, as C strings: made the first time a `kp_rulebook_*_at`
+    /// accessor asks (a rulebook only scored never pays for it).
+    declared: OnceLock<Declared>,
+}
+
+/// One input as the setters need it.
+#[derive(Debug)]
+struct InputSlot {
+    name: String,
+    ty: kp_input_type,
+    fields: Vec<(String, kp_input_type)>,
 }
 
 impl Book {
@@ -87,9 +100,10 @@ impl Book {
         let inputs = rb
             .inputs()
             .into_iter()
-            .map(|i| {
-                let fields = i.fields.iter().map(|(n, t)| (n.clone(), input_type_code(t))).collect();
-                (input_type_code(&i.ty), fields)
+            .map(|i| InputSlot {
+                fields: i.fields.iter().map(|(n, t)| (n.clone(), input_type_code(t))).collect(),
+                ty: input_type_code(&i.ty),
+                name: i.name,
             })
             .collect();
         let indicators = rb.indicators().into_iter().enumerate().map(|(i, n)| (n.id, i)).collect();
@@ -100,13 +114,24 @@ impl Book {
             version: to_c_string(rb.version().to_owned()),
             fingerprint: to_c_string(rb.fingerprint().to_owned()),
             inputs,
+            declared: OnceLock::new(),
             rb,
         })
     }
 
     /// The type code of input `index`.
     pub fn input_type(&self, index: usize) -> kp_input_type {
-        self.inputs.get(index).map_or(0, |i| i.0)
+        self.inputs.get(index).map_or(0, |i| i.ty)
+    }
+
+    /// The number of inputs.
+    pub fn input_count(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// The name of input `index`.
+    pub fn input_name(&self, index: usize) -> &str {
+        self.inputs.get(index).map_or("", |i| i.name.as_str())
     }
 
     /// The index (file order) of indicator `id`.
@@ -116,7 +141,12 @@ impl Book {
 
     /// The type code of field `field` of items input `index`.
     pub fn item_field_type(&self, index: usize, field: &str) -> Option<kp_input_type> {
-        self.inputs.get(index)?.1.iter().find(|(n, _)| n == field).map(|(_, t)| *t)
+        self.inputs.get(index)?.fields.iter().find(|(n, _)| n == field).map(|(_, t)| *t)
+    }
+
+    /// What the rulebook declares, as C strings (made on first use).
+    pub fn declared(&self) -> &Declared {
+        self.declared.get_or_init(|| Declared::new(&self.rb))
     }
 }
 
@@ -331,8 +361,8 @@ pub extern "C" fn kp_rulebook_fingerprint(rb: *const kp_rulebook) -> *const c_ch
     guard(|| borrow::<kp_rulebook>(rb, "rb").map_or(ptr::null(), |b| b.fingerprint.as_ptr()))
 }
 
-/// The declared type of input `input` (a `KP_INPUT_*` code). `KP_NOT_FOUND` when the rulebook has
-/// no such input.
+/// The declared type of input `input` (its name or its label; a `KP_INPUT_*` code). `KP_NOT_FOUND`
+/// when the rulebook has no such input.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_rulebook_input_type(
     rb: *const kp_rulebook,
@@ -349,8 +379,8 @@ pub extern "C" fn kp_rulebook_input_type(
     })
 }
 
-/// The declared type of field `field` of the items input `input`. `KP_NOT_FOUND` when there is
-/// no such input or field.
+/// The declared type of field `field` of the items input `input` (its name or its label).
+/// `KP_NOT_FOUND` when there is no such input or field.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_rulebook_item_field_type(
     rb: *const kp_rulebook,
@@ -372,8 +402,9 @@ pub extern "C" fn kp_rulebook_item_field_type(
     })
 }
 
+/// Input `input` of the rulebook, by its name or its label.
 fn input_index(book: &Book, input: &str) -> Result<usize, Failure> {
-    book.rb.input_index(input).ok_or_else(|| {
+    book.rb.input_by_name_or_label(input).ok_or_else(|| {
         Failure::new(kp_status::KP_NOT_FOUND, format!("`{input}` is not an input of the rulebook"))
     })
 }
@@ -448,6 +479,19 @@ pub extern "C" fn kp_loader_search(loader: *mut kp_loader, dir: *const c_char) -
         let loader = borrow_mut::<kp_loader>(loader, "loader")?;
         let dir = path_arg(dir, "dir")?;
         *loader = std::mem::take(loader).search(dir);
+        Ok(())
+    })
+}
+
+/// Whether the loader may look for components in files (default: yes). With `false`, only the
+/// rulebooks given with `kp_loader_add` and the built-ins are used, and `kp_loader_from_file`
+/// reads no file but the one named (for rulebooks uploaded by users). Either way a component's
+/// id is a name, never a path, and a file that is a link leading out of its folder is refused.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_loader_set_file_lookup(loader: *mut kp_loader, on: bool) -> kp_status {
+    status_only(|| {
+        let loader = borrow_mut::<kp_loader>(loader, "loader")?;
+        *loader = std::mem::take(loader).file_lookup(on);
         Ok(())
     })
 }

@@ -14,7 +14,8 @@ pub enum kp_status {
     KP_OK = 0,
     /// A pointer argument that must not be NULL was NULL.
     KP_NULL_ARGUMENT = 1,
-    /// A string argument is not valid UTF-8.
+    /// A string argument is not valid UTF-8 (or not valid GB18030, given to a record or item set
+    /// to `KP_ENCODING_GB18030`).
     KP_INVALID_UTF8 = 2,
     /// An argument is outside what the function accepts: an unknown format, language, input type
     /// or encoding code, a date that is not YYYY-MM-DD, a length beyond the address space.
@@ -22,15 +23,16 @@ pub enum kp_status {
     /// A number given as text is not a decimal kaoping can hold exactly (or a double is NaN or
     /// infinite).
     KP_INVALID_NUMBER = 4,
-    /// The field is not an input of the rulebook: the value was ignored, and the record remembers
-    /// the name, so the result warns about it (spec §3), as in Rust and Python. Check for it to
-    /// catch misspelt field names.
+    /// The field is neither the name nor the label of an input of the rulebook: the value was
+    /// ignored, and the record remembers the name, so the result warns about it (spec §3), as in
+    /// Rust and Python. Check for it to catch misspelt field names.
     KP_UNKNOWN_FIELD = 5,
-    /// The input's declared type does not take this kind of value (e.g. an item added to an input
-    /// that is not a list of items).
+    /// The input's declared type never takes this kind of value (a boolean for an integer input,
+    /// 2.5 for an integer, a number for a text input, an item for an input that is not a list of
+    /// items): nothing was set. Reported by the setter, not later when the record is scored.
     KP_WRONG_TYPE = 6,
-    /// No such thing: an indicator id not in the result, an input not in the rulebook, a row
-    /// index beyond the batch.
+    /// No such thing: an indicator id not in the result, an input or profile not in the rulebook,
+    /// a row index beyond the batch, an index beyond a list (`kp_*_at`).
     KP_NOT_FOUND = 7,
     /// The value exists but is null in this result (a criteria-only rulebook has no total, a
     /// left-out indicator has no points, a rulebook without criteria has no `passed`).
@@ -72,16 +74,24 @@ impl kp_status {
         match self {
             kp_status::KP_OK => "KP_OK: success\0",
             kp_status::KP_NULL_ARGUMENT => "KP_NULL_ARGUMENT: a required pointer argument is NULL\0",
-            kp_status::KP_INVALID_UTF8 => "KP_INVALID_UTF8: a string argument is not valid UTF-8\0",
+            kp_status::KP_INVALID_UTF8 => {
+                "KP_INVALID_UTF8: a string argument is not valid UTF-8 (or not in its declared encoding)\0"
+            }
             kp_status::KP_INVALID_ARGUMENT => {
                 "KP_INVALID_ARGUMENT: an argument is outside what the function accepts\0"
             }
             kp_status::KP_INVALID_NUMBER => {
                 "KP_INVALID_NUMBER: not a decimal number kaoping can hold exactly\0"
             }
-            kp_status::KP_UNKNOWN_FIELD => "KP_UNKNOWN_FIELD: the field is not an input of the rulebook\0",
-            kp_status::KP_WRONG_TYPE => "KP_WRONG_TYPE: the input's declared type does not take this value\0",
-            kp_status::KP_NOT_FOUND => "KP_NOT_FOUND: no such indicator, input or row\0",
+            kp_status::KP_UNKNOWN_FIELD => {
+                "KP_UNKNOWN_FIELD: the field is not an input (name or label) of the rulebook\0"
+            }
+            kp_status::KP_WRONG_TYPE => {
+                "KP_WRONG_TYPE: the input's declared type never takes this kind of value\0"
+            }
+            kp_status::KP_NOT_FOUND => {
+                "KP_NOT_FOUND: no such indicator, input, profile, row or list element\0"
+            }
             kp_status::KP_NO_VALUE => "KP_NO_VALUE: the value is null in this result\0",
             kp_status::KP_LOAD_ERROR => "KP_LOAD_ERROR: the rulebook did not load\0",
             kp_status::KP_RECORD_ERROR => "KP_RECORD_ERROR: the record could not be scored\0",

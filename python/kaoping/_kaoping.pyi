@@ -13,6 +13,7 @@ __version__: str
 __all__ = [
     "__version__",
     "KaopingError",
+    "KaopingWarning",
     "RulebookError",
     "InputError",
     "EvaluationError",
@@ -47,12 +48,15 @@ __all__ = [
     "Result",
     "Batch",
     "Results",
+    "Loc",
     "Indicator",
     "Input",
     "TestFailure",
     "builtin",
     "builtins",
     "error_kinds",
+    "_restore_rulebook",
+    "_unpickle_compilations",
     "DesignResult",
     "design_ahp",
     "design_ahp_hierarchy",
@@ -82,6 +86,15 @@ def builtins() -> list[str]:
 def error_kinds() -> list[tuple[int, str, str]]:
     """Every error kind of the core: (code, name, exception class name), in code order."""
 
+def _restore_rulebook(state: tuple[Any, ...]) -> Rulebook:
+    """Rebuild a pickled `Rulebook` from its state (what `Rulebook.__reduce__` names)."""
+
+def _unpickle_compilations() -> int:
+    """How many times this process has compiled a rulebook from a pickled state."""
+
+class KaopingWarning(UserWarning):
+    """A column or field kaoping did not use but will not hide (with what it probably meant)."""
+
 class KaopingError(Exception):
     """Base class of every kaoping error."""
 
@@ -91,6 +104,9 @@ class KaopingError(Exception):
     issues: Sequence[Issue]
     rulebook: Optional[str]
     row: Optional[int]
+    """The row's number counting from 1, as in messages (not an index label)."""
+    index: Any
+    """In a batch: the row's label in `Batch.to_pandas()`'s index (for `res.loc[e.index]`)."""
     key: Optional[str]
     field: Optional[str]
     value: Optional[str]
@@ -232,6 +248,7 @@ class Rulebook:
         *,
         components: Optional[Iterable[Rulebook]] = None,
         search: Optional[Iterable[Union[str, os.PathLike[str]]]] = None,
+        file_lookup: bool = True,
     ) -> Rulebook: ...
     @staticmethod
     def from_file(
@@ -239,6 +256,7 @@ class Rulebook:
         *,
         components: Optional[Iterable[Rulebook]] = None,
         search: Optional[Iterable[Union[str, os.PathLike[str]]]] = None,
+        file_lookup: bool = True,
     ) -> Rulebook: ...
     @property
     def id(self) -> str: ...
@@ -270,6 +288,11 @@ class Rulebook:
     def indicators(self) -> list[Indicator]: ...
     @property
     def inputs(self) -> list[Input]: ...
+    @property
+    def has_relative_rules(self) -> bool: ...
+    def result_schema(self, *, points: bool = True, ranks: bool = True) -> Any:
+        """The `pyarrow.Schema` of `score_many(...).to_arrow(points=…, ranks=…)`."""
+    def __reduce__(self) -> tuple[Any, tuple[tuple[Any, ...]]]: ...
     def max(self, profile: Optional[str] = None) -> Optional[Decimal]: ...
     def score(
         self,
@@ -278,6 +301,7 @@ class Rulebook:
         profile: Optional[str] = None,
         as_of: Optional[_DateLike] = None,
         cohort: Optional[Mapping[Union[str, tuple[str, Optional[str]]], _Number]] = None,
+        unknown: Literal["warn", "error", "ignore"] = "warn",
     ) -> Result: ...
     def score_many(
         self,
@@ -287,7 +311,11 @@ class Rulebook:
         as_of: Optional[_DateLike] = None,
         parallel: bool = True,
         explain: bool = False,
+        unknown: Literal["warn", "error", "ignore"] = "warn",
     ) -> Batch: ...
+    def check_columns(
+        self, columns: Sequence[str], *, unknown: Literal["warn", "error", "ignore"] = "warn"
+    ) -> list[str]: ...
     def with_params(self, params: Mapping[str, _Number]) -> Rulebook: ...
     def with_changes(self, changes: Sequence[str]) -> Rulebook: ...
     @property
@@ -323,7 +351,11 @@ class Result:
     @property
     def vetoes(self) -> list[str]: ...
     @property
-    def next_grade(self) -> Optional[tuple[str, Decimal]]: ...
+    def component_vetoes(self) -> list[tuple[str, str, str]]: ...
+    @property
+    def next_grade(self) -> Optional[tuple[str, Optional[Decimal]]]: ...
+    @property
+    def next_grade_blocked_by(self) -> list[tuple[str, str, str]]: ...
     @property
     def warnings(self) -> list[str]: ...
     @property
@@ -347,6 +379,12 @@ class Results:
     def __iter__(self) -> Iterator[Optional[Result]]: ...
 
 @final
+class Loc:
+    """`Batch.loc[label]`: a row's `Result` (or `None` where it failed) by its index label."""
+
+    def __getitem__(self, key: Any, /) -> Optional[Result]: ...
+
+@final
 class Batch:
     """A scored batch: every input row has a slot, in input order."""
 
@@ -366,7 +404,12 @@ class Batch:
     def to_pandas(
         self, *, dtype_backend: Optional[Literal["pyarrow"]] = None, points: bool = True, ranks: bool = True
     ) -> Any: ...
-    def lowest(self, n: int = 20) -> list[int]: ...
+    def lowest(self, n: int = 20) -> list[Any]:
+        """Labels of `to_pandas()`'s index (the input DataFrame's labels, else positions from 0)."""
+    def label(self, i: int) -> Any: ...
+    def positions(self, labels: Iterable[Any]) -> list[int]: ...
+    @property
+    def loc(self) -> Loc: ...
     @property
     def _path(self) -> str: ...
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...

@@ -13,7 +13,7 @@ use arrow_array::{
 use arrow_buffer::{
     ArrowNativeType, BooleanBuffer, BooleanBufferBuilder, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer,
 };
-use arrow_schema::{Field, Schema};
+use arrow_schema::{DataType, Field, Schema};
 use kaoping::{Codes, Record, Rulebook};
 use pyo3::exceptions::{PyImportError, PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -115,53 +115,18 @@ impl Batch {
         }
     }
 
-    /// The compact table's columns, in order: key, profile, total, max, grade, passed, ranks
-    /// (unless `ranks` is false: they rank the whole batch first), the points of every indicator
-    /// (unless `points` is false), error kind and error.
-    fn specs(&self, points: bool, ranks: bool) -> Vec<(String, Col)> {
-        let mut specs: Vec<(String, Col)> = vec![
-            ("key".into(), Col::Key),
-            ("profile".into(), Col::Profile),
-            ("total".into(), Col::Total),
-            ("max".into(), Col::Max),
-            ("grade".into(), Col::Grade),
-            ("passed".into(), Col::Passed),
-        ];
-        if ranks {
-            specs.push(("rank".into(), Col::Rank));
-            specs.push(("profile_rank".into(), Col::ProfileRank));
-        }
-        if points {
-            for (i, ind) in self.rb.indicators().iter().enumerate() {
-                let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
-                    format!("points.{}", ind.id)
-                } else {
-                    ind.id.clone()
-                };
-                specs.push((name, Col::Points(i)));
-            }
-        }
-        specs.push(("error_kind".into(), Col::ErrorKind));
-        specs.push(("error".into(), Col::Error));
-        specs
-    }
-
-    /// The compact table ([`specs`](Self::specs)). Columns are built on every core; profile and
-    /// grade are dictionaries (small codes per row, no text).
+    /// The compact table ([`result_schema`]). Columns are built on every core; profile and grade
+    /// are dictionaries (small codes per row, no text).
     fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
-        let specs = self.specs(points, ranks);
+        let specs = specs(&self.rb, points, ranks);
         // Profile, maximum, grade and criteria all read the rows' codes, made once.
         let codes = self.batch.codes();
         let cols = specs
             .par_iter()
             .map(|(_, c)| self.column::<i32>(*c, &codes))
             .collect::<Result<Vec<ArrayRef>, String>>()?;
-        // Each field takes its type from its column (the dictionaries' key types depend on how
-        // many labels there are); only `key` is never null.
-        let fields = specs.into_iter().zip(&cols).map(|((name, col), array)| {
-            Field::new(name, array.data_type().clone(), !matches!(col, Col::Key))
-        });
-        let schema = Schema::new(fields.collect::<Vec<_>>());
+        // Arrow checks every column against its field: the schema told in advance is the one made.
+        let schema = result_schema(&self.rb, points, ranks);
         RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
     }
 
@@ -173,7 +138,7 @@ impl Batch {
             (c != Codes::NONE).then(|| index(c)).flatten().map(usize::from)
         };
         let rank_part = |ranks: &[Option<u32>]| Part::integers(ranks.iter().map(|r| r.map(i64::from)));
-        self.specs(points, ranks)
+        specs(&self.rb, points, ranks)
             .into_par_iter()
             .map(|(name, col)| {
                 let part = match col {
@@ -328,6 +293,72 @@ impl Batch {
         let table = py.detach(|| self.table(points, ranks)).map_err(errors::internal)?;
         let schema = table.schema();
         Ok(Bound::new(py, PyTable::try_new(vec![table], schema)?)?.into_any())
+    }
+}
+
+/// The compact table's columns, in order: key, profile, total, max, grade, passed, ranks (unless
+/// `ranks` is false: they rank the whole batch first), the points of every indicator (unless
+/// `points` is false), error kind and error. They depend on the rulebook alone.
+fn specs(rb: &Rulebook, points: bool, ranks: bool) -> Vec<(String, Col)> {
+    let mut specs: Vec<(String, Col)> = vec![
+        ("key".into(), Col::Key),
+        ("profile".into(), Col::Profile),
+        ("total".into(), Col::Total),
+        ("max".into(), Col::Max),
+        ("grade".into(), Col::Grade),
+        ("passed".into(), Col::Passed),
+    ];
+    if ranks {
+        specs.push(("rank".into(), Col::Rank));
+        specs.push(("profile_rank".into(), Col::ProfileRank));
+    }
+    if points {
+        for (i, ind) in rb.indicators().iter().enumerate() {
+            let name = if FIXED_COLUMNS.contains(&ind.id.as_str()) {
+                format!("points.{}", ind.id)
+            } else {
+                ind.id.clone()
+            };
+            specs.push((name, Col::Points(i)));
+        }
+    }
+    specs.push(("error_kind".into(), Col::ErrorKind));
+    specs.push(("error".into(), Col::Error));
+    specs
+}
+
+/// The schema of the compact table `to_arrow` makes of any batch scored by `rb`: every type
+/// follows from the rulebook (its scale, how many profiles and grades it has), none from the rows,
+/// so Spark and Dask can be told it before any row is scored. `Batch::table` builds its columns
+/// under this schema, and Arrow checks each column against its field there.
+pub fn result_schema(rb: &Rulebook, points: bool, ranks: bool) -> Schema {
+    let decimal = DataType::Decimal128(38, rb.scale() as i8);
+    let dictionary =
+        |labels: usize| DataType::Dictionary(Box::new(dictionary_key(labels)), Box::new(DataType::Utf8));
+    let fields = specs(rb, points, ranks).into_iter().map(|(name, col)| {
+        let ty = match col {
+            Col::Key | Col::ErrorKind | Col::Error => DataType::Utf8,
+            Col::Profile => dictionary(rb.profiles().len()),
+            Col::Grade => dictionary(rb.grades().len()),
+            Col::Total | Col::Max | Col::Points(_) => decimal.clone(),
+            Col::Passed => DataType::Boolean,
+            Col::Rank | Col::ProfileRank => DataType::Int64,
+        };
+        // Only `key` is never null: every row has its own key or its row number.
+        Field::new(name, ty, !matches!(col, Col::Key))
+    });
+    Schema::new(fields.collect::<Vec<_>>())
+}
+
+/// The key type of a dictionary of `labels` labels: the narrowest signed type that indexes them
+/// all, as pandas' categorical codes are (int8 up to 128 labels).
+fn dictionary_key(labels: usize) -> DataType {
+    if labels <= i8::MAX as usize + 1 {
+        DataType::Int8
+    } else if labels <= i16::MAX as usize + 1 {
+        DataType::Int16
+    } else {
+        DataType::Int32
     }
 }
 
@@ -518,14 +549,12 @@ fn categorical(
         let array = DictionaryArray::<K>::try_new(keys, labels).map_err(|e| e.to_string())?;
         Ok(Arc::new(array))
     }
-    let count = labels.len();
+    let key_type = dictionary_key(labels.len());
     let labels: ArrayRef = Arc::new(StringArray::from(labels));
-    if count <= i8::MAX as usize + 1 {
-        keyed::<Int8Type>(codes, key, labels)
-    } else if count <= i16::MAX as usize + 1 {
-        keyed::<Int16Type>(codes, key, labels)
-    } else {
-        keyed::<Int32Type>(codes, key, labels)
+    match key_type {
+        DataType::Int8 => keyed::<Int8Type>(codes, key, labels),
+        DataType::Int16 => keyed::<Int16Type>(codes, key, labels),
+        _ => keyed::<Int32Type>(codes, key, labels),
     }
 }
 
@@ -588,14 +617,17 @@ impl Batch {
     }
 
     /// Every row's error (an `InputError` or `EvaluationError` subclass), `None` where the row
-    /// scored. One slot per input row.
+    /// scored. One slot per input row. Each error's `row` is the row's number counting from 1 (as
+    /// in messages); its `index` is the label of `to_pandas()`'s index for that row (the input
+    /// DataFrame's index label, or the position from 0 where the input had no index), so that
+    /// `res.loc[e.index]` is the failed row whatever order the input was in.
     #[getter]
     fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = self.errors.get_or_try_init(py, || {
             let l = PyList::empty(py);
             for row in self.batch.rows() {
                 match row.error() {
-                    Some(e) => l.append(errors::record_error_value(py, e)?)?,
+                    Some(e) => l.append(self.error_value(py, row.index(), e)?)?,
                     None => l.append(py.None())?,
                 }
             }
@@ -604,17 +636,50 @@ impl Batch {
         Ok(list.bind(py).clone())
     }
 
+    /// The label of row `i` in `to_pandas()`'s index: the input DataFrame's label, or `i`.
+    fn label<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
+        let i = self.check(i)?;
+        self.label_at(py, i)
+    }
+
+    /// The rows of these labels of `to_pandas()`'s index (see `label`), as positions from 0.
+    fn positions(&self, py: Python<'_>, labels: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+        match &self.index {
+            None => labels.try_iter()?.map(|l| self.check(l?.extract::<isize>()?)).collect(),
+            Some(index) => {
+                let idx = index.bind(py);
+                let mut out = Vec::new();
+                for l in labels.try_iter()? {
+                    let l = l?;
+                    let at = idx.call_method1("get_loc", (&l,)).map_err(|_| {
+                        pyo3::exceptions::PyKeyError::new_err(format!(
+                            "{} is not a label of the input's index",
+                            l.repr().map(|r| r.to_string()).unwrap_or_default()
+                        ))
+                    })?;
+                    out.push(at.extract::<usize>().map_err(|_| {
+                        PyValueError::new_err(format!(
+                            "the label {} is not unique in the input's index",
+                            l.repr().map(|r| r.to_string()).unwrap_or_default()
+                        ))
+                    })?);
+                }
+                Ok(out)
+            }
+        }
+    }
+
     /// Row `i`'s `Result`, or `None` if it failed.
     fn result(&self, py: Python<'_>, i: isize) -> PyResult<Option<ScoreResult>> {
         let i = self.check(i)?;
         Ok(py.detach(|| self.outcome(i)).map(ScoreResult::new))
     }
 
-    /// Row `i`'s error, or `None` if it scored.
+    /// Row `i`'s error (`i` a position from 0), or `None` if it scored.
     fn error<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
         let i = self.check(i)?;
         match self.batch.row(i).error() {
-            Some(e) => errors::record_error_value(py, e),
+            Some(e) => self.error_value(py, i, e),
             None => Ok(py.None().into_bound(py)),
         }
     }
@@ -645,7 +710,8 @@ impl Batch {
         Ok(d)
     }
 
-    /// Columns of the input table that fill no input (ignored).
+    /// Columns of the input table (or keys of its records) that fill no input: ignored, and
+    /// warned about unless `unknown="ignore"`.
     #[getter]
     fn unknown_columns(&self) -> Vec<String> {
         self.unknown.clone()
@@ -716,30 +782,22 @@ impl Batch {
         Ok(df)
     }
 
-    /// The `n` rows with the lowest totals (row numbers from 0, lowest first; ties in row order;
-    /// failed rows left out): the ones to look at first. `batch.result(i)` explains one of them
-    /// from its own values, without scoring the batch again.
+    /// The `n` rows with the lowest totals, lowest first (ties in row order; failed rows left
+    /// out): the ones to look at first. Given as labels of `to_pandas()`'s index — the input
+    /// DataFrame's index labels, or positions from 0 where the input had no index — so
+    /// `res.loc[batch.lowest(3)]` is those rows even after `df.sort_values(...)`.
+    /// `batch.loc[label]` explains one of them from its own values, without scoring again.
     #[pyo3(signature = (n = 20))]
-    fn lowest(&self, py: Python<'_>, n: usize) -> Vec<usize> {
-        py.detach(|| {
-            let units = self.batch.total_units();
-            let mut scored: Vec<(Decimal, usize)> = units
-                .iter()
-                .enumerate()
-                .filter_map(|(i, u)| match u {
-                    Some(u) => Some((Decimal::new(*u, self.rb.scale()), i)),
-                    None => self.batch.row(i).total().map(|t| (t, i)),
-                })
-                .collect();
-            let n = n.min(scored.len());
-            if n == 0 {
-                return Vec::new();
-            }
-            scored.select_nth_unstable(n - 1);
-            scored.truncate(n);
-            scored.sort_unstable();
-            scored.into_iter().map(|(_, i)| i).collect()
-        })
+    fn lowest<'py>(&self, py: Python<'py>, n: usize) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let rows = self.lowest_rows(py, n);
+        rows.into_iter().map(|i| self.label_at(py, i)).collect()
+    }
+
+    /// `batch.loc[label]`: a row's `Result` (or `None` where it failed) by its label in
+    /// `to_pandas()`'s index, as pandas' `.loc` finds it.
+    #[getter]
+    fn loc(slf: &Bound<'_, Self>) -> Loc {
+        Loc { batch: slf.clone().unbind() }
     }
 
     /// Which path scored the batch: "records" (mappings), "typed columns" (a table's columns
@@ -796,5 +854,65 @@ mod tests {
             number.append_to(&mut text, i);
             assert_eq!(text, i.to_string().as_bytes());
         }
+    }
+}
+
+impl Batch {
+    /// The positions of the `n` lowest totals, lowest first.
+    fn lowest_rows(&self, py: Python<'_>, n: usize) -> Vec<usize> {
+        py.detach(|| {
+            let units = self.batch.total_units();
+            let mut scored: Vec<(Decimal, usize)> = units
+                .iter()
+                .enumerate()
+                .filter_map(|(i, u)| match u {
+                    Some(u) => Some((Decimal::new(*u, self.rb.scale()), i)),
+                    None => self.batch.row(i).total().map(|t| (t, i)),
+                })
+                .collect();
+            let n = n.min(scored.len());
+            if n == 0 {
+                return Vec::new();
+            }
+            scored.select_nth_unstable(n - 1);
+            scored.truncate(n);
+            scored.sort_unstable();
+            scored.into_iter().map(|(_, i)| i).collect()
+        })
+    }
+
+    /// Row `i`'s label in `to_pandas()`'s index.
+    fn label_at<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
+        match &self.index {
+            Some(index) => index.bind(py).get_item(i),
+            None => Ok(i.into_pyobject(py)?.into_any()),
+        }
+    }
+
+    /// A row's error as a Python exception, with `index` (its label) set.
+    fn error_value<'py>(
+        &self,
+        py: Python<'py>,
+        i: usize,
+        e: &kaoping::RecordError,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let exc = errors::record_error_value(py, e)?;
+        exc.setattr("index", self.label_at(py, i)?)?;
+        Ok(exc)
+    }
+}
+
+/// `Batch.loc`: rows by their label in `to_pandas()`'s index.
+#[pyclass(frozen, module = "kaoping")]
+pub struct Loc {
+    batch: Py<Batch>,
+}
+
+#[pymethods]
+impl Loc {
+    fn __getitem__(&self, py: Python<'_>, label: &Bound<'_, PyAny>) -> PyResult<Option<ScoreResult>> {
+        let b = self.batch.get();
+        let at = b.positions(py, pyo3::types::PyList::new(py, [label])?.as_any())?;
+        b.result(py, at[0] as isize)
     }
 }

@@ -16,6 +16,7 @@ use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 /// The exception classes, made once per process.
 struct Classes {
     base: Py<PyType>,
+    warning: Py<PyType>,
     rulebook: Py<PyType>,
     input: Py<PyType>,
     evaluation: Py<PyType>,
@@ -83,8 +84,8 @@ fn kind_doc(kind: ErrorKind) -> &'static str {
 
 /// Instance attributes every kaoping exception has, with their class-level defaults (so that an
 /// attribute of another group reads as `None` rather than raising `AttributeError`).
-const NONE_ATTRS: [&str; 9] =
-    ["rulebook", "row", "key", "field", "value", "indicator", "cause", "kind", "code"];
+const NONE_ATTRS: [&str; 10] =
+    ["rulebook", "row", "index", "key", "field", "value", "indicator", "cause", "kind", "code"];
 
 fn make_class<'py>(
     py: Python<'py>,
@@ -119,6 +120,16 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             "Base class of every kaoping error. `kind` is the spec's error kind (e.g. \"MissingInput\"), `code` its stable number.",
             None,
         )?;
+        let warning = {
+            let ns = PyDict::new(py);
+            ns.set_item("__module__", "kaoping")?;
+            ns.set_item(
+                "__doc__",
+                "Something kaoping did not use but will not hide: a column or field that is no input of the rulebook (with what it probably meant). `unknown=\"error\"` refuses instead.",
+            )?;
+            let bases = PyTuple::new(py, [py.get_type::<pyo3::exceptions::PyUserWarning>()])?;
+            py.get_type::<PyType>().call1(("KaopingWarning", bases, ns))?.cast_into::<PyType>()?
+        };
         let group = |name: &str, doc: &str| make_class(py, name, vec![base.clone().into_any()], doc, None);
         let rulebook = group(
             "RulebookError",
@@ -152,6 +163,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         }
         Ok::<_, PyErr>(Classes {
             base: base.unbind(),
+            warning: warning.unbind(),
             rulebook: rulebook.unbind(),
             input: input.unbind(),
             evaluation: evaluation.unbind(),
@@ -165,6 +177,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let c = classes(py)?;
     m.add("KaopingError", c.base.bind(py))?;
+    m.add("KaopingWarning", c.warning.bind(py))?;
     m.add("RulebookError", c.rulebook.bind(py))?;
     m.add("InputError", c.input.bind(py))?;
     m.add("EvaluationError", c.evaluation.bind(py))?;
@@ -174,6 +187,59 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Problem>()?;
     m.add_class::<Issue>()?;
     Ok(())
+}
+
+/// Issue a `KaopingWarning` (shown at the caller's line).
+pub fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
+    let cls = classes(py)?.warning.bind(py).clone();
+    let msg = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
+    PyErr::warn(py, &cls, &msg, 2)
+}
+
+/// How `unknown=` is given: "warn" (default), "error" or "ignore".
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum UnknownArg {
+    /// Warn (`KaopingWarning`), then score.
+    Warn,
+    /// Refuse (`UnknownNameError`).
+    Error,
+    /// Say nothing (still listed in `Batch.unknown_columns` and a result's warnings).
+    Ignore,
+}
+
+impl UnknownArg {
+    /// Parse the keyword's value.
+    pub fn parse(s: &str) -> PyResult<UnknownArg> {
+        match s {
+            "warn" => Ok(UnknownArg::Warn),
+            "error" => Ok(UnknownArg::Error),
+            "ignore" => Ok(UnknownArg::Ignore),
+            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown= takes \"warn\", \"error\" or \"ignore\", not {other:?}"
+            ))),
+        }
+    }
+
+    /// The core's policy.
+    pub fn core(self) -> kaoping::Unknown {
+        match self {
+            UnknownArg::Error => kaoping::Unknown::Error,
+            UnknownArg::Warn | UnknownArg::Ignore => kaoping::Unknown::Warn,
+        }
+    }
+}
+
+/// The error for columns refused under `unknown="error"`.
+pub fn unknown_columns_error(py: Python<'_>, columns: &[kaoping::NotAnInput]) -> PyErr {
+    let all = kaoping::NotAnInput::warning_for(columns, false, kaoping::Lang::En);
+    let message = format!("refused (unknown=\"error\"): {}", all.replace("(ignored)", "(refused)"));
+    let build = || -> PyResult<PyErr> {
+        let cls = class_of(py, ErrorKind::UnknownName)?;
+        let e = cls.call1((message.clone(),))?;
+        e.setattr("field", columns.first().map(|c| c.name.clone()))?;
+        Ok(PyErr::from_value(e))
+    };
+    build().unwrap_or_else(|e| e)
 }
 
 /// The class of a kind.

@@ -103,10 +103,41 @@ impl ScoreResult {
         self.outcome.vetoes.iter().map(|v| v.id.clone()).collect()
     }
 
-    /// The next better grade and the points still needed, or `None`.
+    /// Vetoes that fired inside component rulebooks, as `(indicator, rulebook, veto)` ids: that
+    /// part scored as its veto says; the result itself is not vetoed by them.
+    #[getter]
+    fn component_vetoes(&self) -> Vec<(String, String, String)> {
+        self.outcome
+            .component_vetoes
+            .iter()
+            .map(|v| (v.indicator.clone(), v.rulebook.clone(), v.id.clone()))
+            .collect()
+    }
+
+    /// The next better grade and the points still needed, or `None` at the best grade. The gap is
+    /// `None` when the grade is held whatever the points (see `next_grade_blocked_by`).
     #[getter]
     fn next_grade<'py>(&self, py: Python<'py>) -> PyResult<Option<(String, Bound<'py, PyAny>)>> {
-        self.outcome.next_grade.as_ref().map(|n| Ok((n.grade.clone(), decimal_to_py(py, n.gap)?))).transpose()
+        self.outcome.next_grade.as_ref().map(|n| Ok((n.grade.clone(), opt_decimal(py, n.gap)?))).transpose()
+    }
+
+    /// What holds the grade where it is whatever the points, as `(kind, id, label)`: vetoes
+    /// (`"veto"`, their id) that set the total or cap the grade, and grade rules (`"grade_rule"`,
+    /// `"#1"`…) that cap it. Empty when points alone decide.
+    #[getter]
+    fn next_grade_blocked_by(&self) -> Vec<(String, String, String)> {
+        self.outcome
+            .next_grade
+            .iter()
+            .flat_map(|n| &n.blocked_by)
+            .map(|h| {
+                let kind = match h.kind {
+                    kaoping::HoldKind::Veto => "veto",
+                    kaoping::HoldKind::GradeRule => "grade_rule",
+                };
+                (kind.to_owned(), h.id.clone(), h.label.clone())
+            })
+            .collect()
     }
 
     /// Warnings (fields that are not inputs…).
@@ -154,6 +185,7 @@ impl ScoreResult {
             ("bonus_items", &["points", "max"]),
             ("penalty_items", &["points", "max"]),
             ("vetoes", &["score"]),
+            ("component_vetoes", &["score"]),
             ("lost", &["lost"]),
         ] {
             if let Some(l) = d.get_item(list)? {
@@ -310,6 +342,14 @@ fn html(o: &Outcome) -> String {
     if !o.vetoes.is_empty() {
         let v: Vec<String> = o.vetoes.iter().map(|v| esc(&v.label)).collect();
         s.push_str(&format!("<p>一票否决 vetoes: {}</p>", v.join("、")));
+    }
+    if !o.component_vetoes.is_empty() {
+        let v: Vec<String> = o
+            .component_vetoes
+            .iter()
+            .map(|v| format!("{}：{}", esc(&v.indicator_label), esc(&v.label)))
+            .collect();
+        s.push_str(&format!("<p>子方案一票否决 vetoes inside components: {}</p>", v.join("、")));
     }
     s.push_str("</div>");
     s

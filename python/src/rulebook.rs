@@ -9,9 +9,10 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::UInt8Type;
 use arrow_array::{ArrayRef, BooleanArray};
 use kaoping::{BatchOptions, Cohort, ErrorKind, Format, Loader, RecordError, ScoreOptions};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
+use pyo3_arrow::PySchema;
 use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 
 use crate::batch::{Batch, Source};
@@ -35,8 +36,12 @@ impl PyRulebook {
     }
 }
 
-fn loader(components: Option<&Bound<'_, PyAny>>, search: Option<&Bound<'_, PyAny>>) -> PyResult<Loader> {
-    let mut loader = Loader::new();
+fn loader(
+    components: Option<&Bound<'_, PyAny>>,
+    search: Option<&Bound<'_, PyAny>>,
+    file_lookup: bool,
+) -> PyResult<Loader> {
+    let mut loader = Loader::new().file_lookup(file_lookup);
     if let Some(cs) = components {
         for c in cs.try_iter()? {
             let c = c?;
@@ -105,17 +110,19 @@ fn cohort_of(obj: &Bound<'_, PyAny>) -> PyResult<Cohort> {
 impl PyRulebook {
     /// Load a rulebook from TOML or JSON text. `components` are rulebooks a `component` rule may
     /// name (built-ins are always available); `search` are folders holding `<id>.toml` components.
+    /// `file_lookup=False` opens no file at all (for rulebooks uploaded by users).
     #[staticmethod]
-    #[pyo3(signature = (text, format = "toml", *, components = None, search = None))]
+    #[pyo3(signature = (text, format = "toml", *, components = None, search = None, file_lookup = true))]
     fn from_str(
         py: Python<'_>,
         text: &str,
         format: &str,
         components: Option<&Bound<'_, PyAny>>,
         search: Option<&Bound<'_, PyAny>>,
+        file_lookup: bool,
     ) -> PyResult<PyRulebook> {
         let format = format_of(format)?;
-        let loader = loader(components, search)?;
+        let loader = loader(components, search, file_lookup)?;
         let text = text.to_owned();
         py.detach(|| loader.load_str(&text, format))
             .map(PyRulebook::new)
@@ -123,16 +130,18 @@ impl PyRulebook {
     }
 
     /// Load a rulebook from a file (`.json` is JSON, anything else TOML). Components are also
-    /// looked for next to it.
+    /// looked for next to it, as `<id>.toml` (an id is a name, never a path; a link leading out of
+    /// the folder is refused); `file_lookup=False` reads no other file than `path`.
     #[staticmethod]
-    #[pyo3(signature = (path, *, components = None, search = None))]
+    #[pyo3(signature = (path, *, components = None, search = None, file_lookup = true))]
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
         components: Option<&Bound<'_, PyAny>>,
         search: Option<&Bound<'_, PyAny>>,
+        file_lookup: bool,
     ) -> PyResult<PyRulebook> {
-        let loader = loader(components, search)?;
+        let loader = loader(components, search, file_lookup)?;
         py.detach(|| loader.load_file(&path)).map(PyRulebook::new).map_err(|e| errors::load_error(py, &e))
     }
 
@@ -233,8 +242,11 @@ impl PyRulebook {
         values::opt_decimal(py, self.rb.max(profile))
     }
 
-    /// Score one record (a mapping of input names to values), with its full explanation.
-    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None))]
+    /// Score one record (a mapping of input names to values), with its full explanation. A key
+    /// that is no input is ignored with a `KaopingWarning` naming what it probably meant
+    /// (`unknown="warn"`), refused with `UnknownNameError` (`"error"`), or only listed in the
+    /// result's warnings (`"ignore"`).
+    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn"))]
     fn score(
         &self,
         py: Python<'_>,
@@ -242,13 +254,21 @@ impl PyRulebook {
         profile: Option<String>,
         as_of: Option<&Bound<'_, PyAny>>,
         cohort: Option<&Bound<'_, PyAny>>,
+        unknown: &str,
     ) -> PyResult<ScoreResult> {
+        let unknown = errors::UnknownArg::parse(unknown)?;
         let rec = values::record_from_mapping(&self.rb, &self.shape, record)?;
         let opts = ScoreOptions {
             profile,
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
+            unknown: unknown.core(),
         };
+        if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
+            let all: Vec<kaoping::NotAnInput> =
+                rec.unknown_fields().iter().map(|f| kaoping::NotAnInput::of(&self.rb, f)).collect();
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&all, true, kaoping::Lang::En))?;
+        }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
             Ok(outcome) => Ok(ScoreResult::new(outcome)),
@@ -260,7 +280,13 @@ impl PyRulebook {
     /// the Arrow PyCapsule interface (a pyarrow Table or RecordBatch, a polars DataFrame). Every
     /// row gets a slot, in order; a bad row's slot holds its error. Columns match inputs by name or
     /// by label. The GIL is released while the rows are converted and scored.
-    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false))]
+    ///
+    /// Columns (or keys) that fill no input are ignored with one `KaopingWarning` naming what each
+    /// probably meant (`unknown="warn"`); `unknown="error"` refuses a table with such a column
+    /// (`UnknownNameError`, nothing scored) and fails each record with such a key; `"ignore"` only
+    /// lists them in `Batch.unknown_columns`.
+    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn"))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score_many(
         &self,
         py: Python<'_>,
@@ -269,11 +295,21 @@ impl PyRulebook {
         as_of: Option<&Bound<'_, PyAny>>,
         parallel: bool,
         explain: bool,
+        unknown: &str,
     ) -> PyResult<Batch> {
+        let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
-        let opts =
-            BatchOptions { profile, as_of: as_of.map(values::date_from_py).transpose()?, explain, parallel };
+        let opts = BatchOptions {
+            profile,
+            as_of: as_of.map(values::date_from_py).transpose()?,
+            explain,
+            parallel,
+            unknown: unknown.core(),
+        };
         let input = gather(&self.rb, &self.shape, records)?;
+        if unknown == errors::UnknownArg::Error && !input.unknown.is_empty() {
+            return Err(errors::unknown_columns_error(py, &input.unknown));
+        }
         let (rb, shape) = (&self.rb, &self.shape);
         let (batch, source) = py
             .detach(|| -> Result<_, kaoping::ColumnsError> {
@@ -297,7 +333,64 @@ impl PyRulebook {
                 })
             })
             .map_err(|e| errors::internal(e.to_string()))?;
-        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, input.unknown))
+        // A table's columns were matched here; records' keys by the core.
+        let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
+        if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
+            let fields = batch_source_is_records(&source);
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, kaoping::Lang::En))?;
+        }
+        let names = not_inputs.into_iter().map(|c| c.name).collect();
+        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names))
+    }
+
+    /// The names among `columns` that fill no input of this rulebook, checked as `score_many`
+    /// checks a table's header: with `unknown="warn"` one `KaopingWarning` names each and what it
+    /// probably meant, `"error"` raises `UnknownNameError`, `"ignore"` says nothing. For callers
+    /// that score a table in pieces (Spark, Dask): check the header once, then score the pieces
+    /// with `unknown="ignore"`.
+    #[pyo3(signature = (columns, *, unknown = "warn"))]
+    fn check_columns(&self, py: Python<'_>, columns: Vec<String>, unknown: &str) -> PyResult<Vec<String>> {
+        let unknown = errors::UnknownArg::parse(unknown)?;
+        let (_, not_inputs) = map_columns(&self.rb, py, &columns)?;
+        match unknown {
+            errors::UnknownArg::Error if !not_inputs.is_empty() => {
+                return Err(errors::unknown_columns_error(py, &not_inputs));
+            }
+            errors::UnknownArg::Warn if !not_inputs.is_empty() => {
+                errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, false, kaoping::Lang::En))?;
+            }
+            _ => {}
+        }
+        Ok(not_inputs.into_iter().map(|c| c.name).collect())
+    }
+
+    /// Whether the rulebook has relative rules (以最高值为满分): a row's points then depend on the
+    /// whole batch (its cohort), so a batch cannot be scored in independent pieces.
+    #[getter]
+    fn has_relative_rules(&self) -> bool {
+        self.rb.has_relative_rules()
+    }
+
+    /// The `pyarrow.Schema` of the table `score_many(...).to_arrow(points=…, ranks=…)` returns
+    /// for any batch this rulebook scores, known before any row is scored (for Spark's
+    /// `mapInArrow` and Dask's `meta`). Needs pyarrow.
+    #[pyo3(signature = (*, points = true, ranks = true))]
+    fn result_schema<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+        py.import("pyarrow").map_err(|_| {
+            PyImportError::new_err(
+                "Rulebook.result_schema() needs pyarrow, which is not installed: pip install pyarrow",
+            )
+        })?;
+        let schema = crate::batch::result_schema(&self.rb, points, ranks);
+        PySchema::new(Arc::new(schema)).into_pyarrow(py)
+    }
+
+    /// Pickling (Spark, Dask, multiprocessing): the rulebook travels as its text, format,
+    /// fingerprint and components, and each process compiles it once (`_restore_rulebook`).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let restore = py.import("kaoping._kaoping")?.getattr("_restore_rulebook")?;
+        let state = crate::pickle::state(py, &self.rb)?;
+        Ok((restore, PyTuple::new(py, [state])?))
     }
 
     /// This rulebook with parameters (and indicator points or weights) changed: a new rulebook,
@@ -391,8 +484,13 @@ struct Gathered {
     source: Source,
     /// A pandas DataFrame's index, for `Batch.to_pandas`.
     index: Option<Py<PyAny>>,
-    /// Columns that fill no input.
-    unknown: Vec<String>,
+    /// Columns that fill no input, with what each probably meant.
+    unknown: Vec<kaoping::NotAnInput>,
+}
+
+/// Whether what was scored were records (mappings: their keys are fields) rather than a table.
+fn batch_source_is_records(source: &Source) -> bool {
+    matches!(source, Source::Records(_))
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> (String, String) {
@@ -455,7 +553,7 @@ fn map_columns(
     rb: &kaoping::Rulebook,
     py: Python<'_>,
     names: &[String],
-) -> PyResult<(Vec<Option<usize>>, Vec<String>)> {
+) -> PyResult<(Vec<Option<usize>>, Vec<kaoping::NotAnInput>)> {
     let mut taken: Vec<(usize, &str)> = Vec::new();
     let mut unknown = Vec::new();
     let mut map = Vec::with_capacity(names.len());
@@ -474,8 +572,8 @@ fn map_columns(
                 map.push(Some(i));
             }
             None => {
-                if !n.starts_with("__index_level_") && !n.is_empty() {
-                    unknown.push(n.clone());
+                if !n.starts_with("__index_level_") && !n.trim().is_empty() {
+                    unknown.push(kaoping::NotAnInput::of(rb, n));
                 }
                 map.push(None);
             }

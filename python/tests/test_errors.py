@@ -46,7 +46,10 @@ def test_mapping_is_exhaustive() -> None:
         n for n in kaoping.__all__
         if isinstance(getattr(kaoping, n), type) and issubclass(getattr(kaoping, n), BaseException)
     }
-    assert exported == {c for _, _, c in kinds} | {"KaopingError", "RulebookError", "InputError", "EvaluationError"}
+    assert exported == {c for _, _, c in kinds} | {
+        "KaopingError", "RulebookError", "InputError", "EvaluationError", "KaopingWarning"
+    }
+    assert issubclass(kaoping.KaopingWarning, UserWarning) and not issubclass(kaoping.KaopingWarning, kaoping.KaopingError)
     # No class shadows a Python builtin.
     import builtins
     assert not any(hasattr(builtins, c) for _, _, c in kinds)

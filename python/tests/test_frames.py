@@ -105,7 +105,8 @@ def test_pandas_types(rb: kaoping.Rulebook) -> None:
         },
         index=["a", "b", "c", "d"],
     )
-    b = rb.score_many(df)
+    with pytest.warns(kaoping.KaopingWarning, match='"note"'):
+        b = rb.score_many(df)
     assert summary(b) == expected(rb)
     assert b.unknown_columns == ["note"]
     out = b.to_pandas()

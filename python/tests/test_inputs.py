@@ -142,7 +142,8 @@ def test_text_inputs_and_dates() -> None:
 
 
 def test_unknown_fields_are_warnings() -> None:
-    r = score(a=0, b=Decimal("0.3"), colour="red")
+    with pytest.warns(kaoping.KaopingWarning, match="colour"):
+        r = score(a=0, b=Decimal("0.3"), colour="red")
     assert any("colour" in w for w in r.warnings)
 
 

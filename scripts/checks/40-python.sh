@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# check: Python — build the module into .venv (maturin develop --release), then pytest: golden vectors from native values, every exception, inputs, DataFrames/Arrow/polars, threads, the README example, stubtest
+# check: Python — build the module into .venv (maturin develop --release), then pytest: golden vectors from native values, every exception, inputs, DataFrames/Arrow/polars, threads, pickling, Dask (two worker processes) and Spark (local[2]), the README example, stubtest
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/setup.d/40-python.sh
+bash scripts/setup.d/45-spark-dask.sh
 export VIRTUAL_ENV="$PWD/.venv"
 export PATH="$VIRTUAL_ENV/bin:$PATH"
 # Clippy checks the crate in the workspace run (10-rust.sh); here it is built once, as the extension,

@@ -1122,5 +1122,6 @@ int main(int argc, char **argv) {
     test_invalid_utf8();
     test_free_null();
     test_panic();
+    kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_api");
 }

@@ -435,6 +435,143 @@ static void test_scoring(void) {
     kp_rulebook_free(rb);
 }
 
+/* The functions added for C integrators: encodings, the counted lists of a rulebook and of a
+ * result, and kp_shutdown. NULL handles give 0 counts; NULL arguments KP_NULL_ARGUMENT with the
+ * output untouched; an index at or beyond the count KP_NOT_FOUND. */
+static void test_lists_and_encodings(void) {
+    kp_rulebook *rb = load();
+    kp_record *rec = NULL;
+    kp_item *item = NULL;
+    CHECK_STATUS(kp_record_new(rb, &rec), KP_OK);
+    CHECK_STATUS(kp_item_new(&item), KP_OK);
+    NULLARG(kp_record_set_encoding(NULL, KP_ENCODING_GB18030));
+    NULLARG(kp_item_set_encoding(NULL, KP_ENCODING_GB18030));
+    CHECK_STATUS(kp_record_set_encoding(rec, -1), KP_INVALID_ARGUMENT);
+    CHECK_STATUS(kp_item_set_encoding(item, 3), KP_INVALID_ARGUMENT);
+    CHECK_STATUS(kp_record_set_encoding(rec, KP_ENCODING_GB18030), KP_OK);
+    CHECK_STATUS(kp_item_set_encoding(item, KP_ENCODING_AUTO), KP_OK);
+    /* An empty string and a lone lead byte, in GB18030. */
+    CHECK_STATUS(kp_record_set_text(rec, "", "x"), KP_UNKNOWN_FIELD);
+    const char lead[] = {(char)0x81, 0};
+    CHECK_STATUS(kp_record_set_text(rec, "name", lead), KP_INVALID_UTF8);
+    CHECK_STATUS(kp_record_set_text(rec, lead, "x"), KP_INVALID_UTF8);
+    CHECK_STATUS(kp_item_set_text(item, "title", lead), KP_INVALID_UTF8);
+    NULLARG(kp_record_set_text(rec, NULL, "x"));
+    NULLARG(kp_record_set_text(rec, "name", NULL));
+    NULLARG(kp_item_set_text(item, NULL, "x"));
+
+    /* Counts of NULL are 0. */
+    CHECK(kp_rulebook_input_count(NULL) == 0 && kp_rulebook_indicator_count(NULL) == 0 &&
+              kp_rulebook_profile_count(NULL) == 0 && kp_rulebook_grade_count(NULL) == 0 &&
+              kp_rulebook_criterion_count(NULL) == 0 && kp_rulebook_veto_count(NULL) == 0,
+          "rulebook counts of NULL are 0");
+    CHECK(kp_result_node_count(NULL) == 0 && kp_result_veto_count(NULL) == 0 &&
+              kp_result_criterion_count(NULL) == 0 && kp_result_grade_rule_count(NULL) == 0 &&
+              kp_result_warning_count(NULL) == 0,
+          "result counts of NULL are 0");
+
+    /* The rulebook's lists. */
+    kp_input_info in;
+    kp_indicator_info ind;
+    kp_check_info chk;
+    memset(&in, 0x5a, sizeof in);
+    kp_input_info in0 = in;
+    memset(&ind, 0x5a, sizeof ind);
+    kp_indicator_info ind0 = ind;
+    memset(&chk, 0x5a, sizeof chk);
+    kp_check_info chk0 = chk;
+    const char *str = SENT;
+    NULLARG(kp_rulebook_input_at(NULL, 0, &in));
+    NULLARG(kp_rulebook_input_at(rb, 0, NULL));
+    CHECK_STATUS(kp_rulebook_input_at(rb, kp_rulebook_input_count(rb), &in), KP_NOT_FOUND);
+    CHECK_STATUS(kp_rulebook_input_at(rb, SIZE_MAX, &in), KP_NOT_FOUND);
+    NULLARG(kp_rulebook_indicator_at(NULL, 0, &ind));
+    NULLARG(kp_rulebook_indicator_at(rb, 0, NULL));
+    CHECK_STATUS(kp_rulebook_indicator_at(rb, kp_rulebook_indicator_count(rb), &ind), KP_NOT_FOUND);
+    NULLARG(kp_rulebook_indicator_points(NULL, 0, NULL, &str));
+    NULLARG(kp_rulebook_indicator_points(rb, 0, NULL, NULL));
+    CHECK_STATUS(kp_rulebook_indicator_points(rb, SIZE_MAX, NULL, &str), KP_NOT_FOUND);
+    CHECK_STATUS(kp_rulebook_indicator_points(rb, 0, "", &str), KP_NOT_FOUND);
+    NULLARG(kp_rulebook_max(NULL, NULL, &str));
+    NULLARG(kp_rulebook_max(rb, NULL, NULL));
+    CHECK_STATUS(kp_rulebook_max(rb, "", &str), KP_NOT_FOUND);
+    NULLARG(kp_rulebook_profile_at(NULL, 0, &str));
+    NULLARG(kp_rulebook_profile_at(rb, 0, NULL));
+    CHECK_STATUS(kp_rulebook_profile_at(rb, 0, &str), KP_NOT_FOUND); /* no profiles */
+    NULLARG(kp_rulebook_grade_at(NULL, 0, &str));
+    NULLARG(kp_rulebook_grade_at(rb, 0, NULL));
+    CHECK_STATUS(kp_rulebook_grade_at(rb, 2, &str), KP_NOT_FOUND);
+    NULLARG(kp_rulebook_criterion_at(NULL, 0, &chk));
+    NULLARG(kp_rulebook_criterion_at(rb, 0, NULL));
+    CHECK_STATUS(kp_rulebook_criterion_at(rb, 0, &chk), KP_NOT_FOUND);
+    NULLARG(kp_rulebook_veto_at(NULL, 0, &chk));
+    NULLARG(kp_rulebook_veto_at(rb, 0, NULL));
+    CHECK_STATUS(kp_rulebook_veto_at(rb, 0, &chk), KP_NOT_FOUND);
+    CHECK(memcmp(&in, &in0, sizeof in) == 0 && memcmp(&ind, &ind0, sizeof ind) == 0 &&
+              memcmp(&chk, &chk0, sizeof chk) == 0 && str == SENT,
+          "rulebook list outputs written on failure");
+    CHECK_STATUS(kp_rulebook_grade_at(rb, 1, &str), KP_OK);
+    CHECK(str && strcmp(str, "差") == 0, "grade 1");
+
+    /* The result's lists. */
+    CHECK_STATUS(kp_record_set_encoding(rec, KP_ENCODING_UTF8), KP_OK);
+    CHECK_STATUS(kp_record_clear(rec), KP_OK); /* forgets the unknown field "" (no warning) */
+    CHECK_STATUS(kp_record_set_text(rec, "name", "甲"), KP_OK);
+    CHECK_STATUS(kp_record_set_decimal(rec, "rate", "50"), KP_OK);
+    kp_result *res = NULL;
+    CHECK_STATUS(kp_score(rb, rec, NULL, &res, NULL), KP_OK);
+    kp_result_node node;
+    kp_result_veto veto;
+    kp_result_criterion crit;
+    kp_result_grade_rule rule;
+    kp_next_grade next;
+    memset(&node, 0x5a, sizeof node);
+    kp_result_node node0 = node;
+    memset(&next, 0x5a, sizeof next);
+    kp_next_grade next0 = next;
+    str = SENT;
+    NULLARG(kp_result_node_at(NULL, 0, &node));
+    NULLARG(kp_result_node_at(res, 0, NULL));
+    CHECK_STATUS(kp_result_node_at(res, kp_result_node_count(res), &node), KP_NOT_FOUND);
+    CHECK_STATUS(kp_result_node_at(res, SIZE_MAX, &node), KP_NOT_FOUND);
+    NULLARG(kp_result_veto_at(NULL, 0, &veto));
+    NULLARG(kp_result_veto_at(res, 0, NULL));
+    CHECK_STATUS(kp_result_veto_at(res, 0, &veto), KP_NOT_FOUND);
+    NULLARG(kp_result_criterion_at(NULL, 0, &crit));
+    NULLARG(kp_result_criterion_at(res, 0, NULL));
+    CHECK_STATUS(kp_result_criterion_at(res, 0, &crit), KP_NOT_FOUND);
+    NULLARG(kp_result_grade_rule_at(NULL, 0, &rule));
+    NULLARG(kp_result_grade_rule_at(res, 0, NULL));
+    CHECK_STATUS(kp_result_grade_rule_at(res, 0, &rule), KP_NOT_FOUND);
+    NULLARG(kp_result_warning_at(NULL, 0, &str));
+    NULLARG(kp_result_warning_at(res, 0, NULL));
+    CHECK_STATUS(kp_result_warning_at(res, 0, &str), KP_NOT_FOUND);
+    NULLARG(kp_result_next_grade(NULL, &next));
+    NULLARG(kp_result_next_grade(res, NULL));
+    CHECK(memcmp(&node, &node0, sizeof node) == 0 && memcmp(&next, &next0, sizeof next) == 0 && str == SENT,
+          "result list outputs written on failure");
+    CHECK(kp_result_node_count(res) == 1, "one node");
+    CHECK_STATUS(kp_result_node_at(res, 0, &node), KP_OK);
+    CHECK(node.points && strcmp(node.points, "50.00") == 0, "its points");
+    CHECK_STATUS(kp_result_next_grade(res, &next), KP_OK);
+    CHECK(next.gap && strcmp(next.gap, "10.00") == 0, "10 points to 好");
+    kp_result_free(res);
+    kp_item_free(item);
+    kp_record_free(rec);
+    kp_rulebook_free(rb);
+
+    /* kp_shutdown before anything else, twice, then kaoping used again. */
+    kp_shutdown();
+    kp_shutdown();
+    rb = load();
+    kp_batch *batch = NULL;
+    const char *csv = "name,rate\n甲,50\n乙,70\n";
+    CHECK_STATUS(kp_score_csv(rb, csv, strlen(csv), NULL, &batch, NULL), KP_OK);
+    CHECK(kp_batch_len(batch) == 2, "a batch after kp_shutdown");
+    kp_batch_free(batch);
+    kp_rulebook_free(rb);
+}
+
 int main(void) {
     test_statics();
     test_error_functions();
@@ -443,5 +580,7 @@ int main(void) {
     test_options();
     test_records_and_items();
     test_scoring();
+    test_lists_and_encodings();
+    kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_boundary");
 }

@@ -340,5 +340,6 @@ int main(int argc, char **argv) {
     free(books);
     json_free(cat);
     free(text);
+    kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_malformed");
 }

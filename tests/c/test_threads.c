@@ -1,7 +1,8 @@
 /* One rulebook shared by 8 threads that score at the same time, without locks: every thread
  * scores every row of the CAB golden vector (54 counties) through typed records and through JSON,
  * again and again, and scores the whole vector as a parallel batch, and every total and error
- * kind must be the vector's.
+ * kind must be the vector's. The threads also read the rulebook's and the results' counted lists
+ * at once (their strings are made on first use).
  *
  * Usage: test_threads VECTORS_DIR */
 #define _POSIX_C_SOURCE 200809L
@@ -67,6 +68,23 @@ static kp_record *typed(const row *r) {
     return rec;
 }
 
+/* The rulebook's indicators and a result's nodes, read through the counted lists: the same
+ * ids in the same order. Their strings are made on first use, here by 8 threads at once on the
+ * shared rulebook (and by a batch row read from several threads), and must come out whole. */
+static int walk(const kp_result *res) {
+    if (!res) return 1;
+    size_t n = kp_rulebook_indicator_count(shared_book);
+    if (kp_result_node_count(res) != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        kp_indicator_info ind;
+        kp_result_node node;
+        if (kp_rulebook_indicator_at(shared_book, i, &ind) != KP_OK || kp_result_node_at(res, i, &node) != KP_OK ||
+            strcmp(ind.id, node.id) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 static void *score_all(void *arg) {
     work *w = arg;
     kp_options *sequential = NULL;
@@ -88,6 +106,7 @@ static void *score_all(void *arg) {
             err = NULL;
             st = kp_score_json(shared_book, r->json, strlen(r->json), NULL, &res, &err);
             w->wrong += !same(r, st, res, err);
+            w->wrong += !walk(res);
             kp_result_free(res);
             kp_error_free(err);
             w->scored += 2;
@@ -177,5 +196,6 @@ int main(int argc, char **argv) {
     kp_rulebook_free(rb);
     json_free(v);
     free(text);
+    kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_threads");
 }

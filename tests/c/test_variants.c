@@ -149,5 +149,6 @@ int main(int argc, char **argv) {
     (void)argv;
     test_exit_limit();
     test_refusals();
+    kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_variants");
 }

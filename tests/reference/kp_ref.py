@@ -1193,18 +1193,27 @@ def _score_one(rb, record, profile_arg, as_of, cohorts, force_profile=False, for
                 break
         final = max([gi] + ceilings)
         grade = rb.grade_labels[final]
-        if final == gi and gi > 0:
-            g = rb.grades[gi - 1]
-            unit = Fraction(1, 10 ** rb.scale)
-            if "at_least" in g:
-                b = ctx.slot(g["at_least"])
-                need = b - total
-                steps = -((-need * 10 ** rb.scale).__floor__())  # ceil
+        if final > 0:
+            g = rb.grades[final - 1]
+            # What holds the grade whatever the points: a firing veto that sets the total or caps
+            # at this grade or worse, a firing grade rule capping at this grade or worse.
+            held = [v["id"] for v in rb.vetoes if v["id"] in fired
+                    and ("score" in v or ("grade" in v and rb.grade_labels.index(v["grade"]) >= final))]
+            held += [f"#{i + 1}" for i in gr_fired
+                     if rb.grade_labels.index(rb.grade_rules[i]["grade_at_most"]) >= final]
+            if held:
+                next_grade = {"grade": g["label"], "blocked_by": held}
             else:
-                b = ctx.slot(g["above"])
-                need = b - total
-                steps = (need * 10 ** rb.scale).__floor__() + 1
-            next_grade = {"grade": g["label"], "gap": fmt(steps * unit, rb.scale)}
+                unit = Fraction(1, 10 ** rb.scale)
+                if "at_least" in g:
+                    b = ctx.slot(g["at_least"])
+                    need = b - total
+                    steps = -((-need * 10 ** rb.scale).__floor__())  # ceil
+                else:
+                    b = ctx.slot(g["above"])
+                    need = b - total
+                    steps = (need * 10 ** rb.scale).__floor__() + 1
+                next_grade = {"grade": g["label"], "gap": fmt(steps * unit, rb.scale)}
 
     lost = []
     for ind in leaves_order:

@@ -61,7 +61,14 @@ fn opt(d: &Option<Decimal>) -> String {
 }
 
 /// Render the report.
-pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_of: Option<Date>) -> String {
+pub fn render(
+    rb: &Rulebook,
+    scored: &Scored,
+    data_path: &str,
+    units: usize,
+    as_of: Option<Date>,
+    ignored: &[kaoping::NotAnInput],
+) -> String {
     let layout = layout(rb, true);
     let rows: Vec<ResultRow> = (0..scored.len()).map(|i| scored.result_row(i, &layout)).collect();
     let indicators = rb.indicators();
@@ -155,6 +162,14 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
     let _ = write!(h, " · 数据 <code>{}</code></p>", esc(data_path));
     if rb.is_illustrative() {
         h.push_str("<p class=\"notice\">示例方案：分值与阈值为说明用的示例数字，非官方分值表。</p>");
+    }
+    if !ignored.is_empty() {
+        // A misspelt header leaves its input at its default: never hidden from the reader.
+        h.push_str("<div class=\"notice\" id=\"ignored-columns\"><p>以下列不是考核方案的输入，评分时已忽略：</p><ul>");
+        for c in ignored {
+            let _ = write!(h, "<li>{}</li>", esc(&c.column_warning(kaoping::Lang::Zh)));
+        }
+        h.push_str("</ul></div>");
     }
     h.push_str("</header>\n");
 
@@ -363,9 +378,16 @@ pub fn render(rb: &Rulebook, scored: &Scored, data_path: &str, units: usize, as_
                 esc(&r.points[k].map(|d| d.to_string()).unwrap_or_default())
             );
         }
+        // A component's veto acts on that part only: named with the part it zeroed.
         let vetoes = match outcomes.get(&i) {
-            Some(o) => o.vetoes.iter().map(|v| v.label.clone()).collect::<Vec<_>>().join("、"),
-            None => r.vetoes.join("、"),
+            Some(o) => o
+                .vetoes
+                .iter()
+                .map(|v| v.label.clone())
+                .chain(o.component_vetoes.iter().map(|v| format!("{}（{}）", v.label, v.indicator_label)))
+                .collect::<Vec<_>>()
+                .join("、"),
+            None => r.vetoes.iter().chain(&r.component_vetoes).cloned().collect::<Vec<_>>().join("、"),
         };
         let _ = write!(h, "<td>{}</td>", esc(&vetoes));
         let _ = writeln!(h, "<td class=\"error\">{}</td></tr>", esc(r.error.as_deref().unwrap_or("")));

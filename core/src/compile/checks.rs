@@ -2,6 +2,7 @@
 //! weights under weighted nodes, band order and linear x values and grade bounds on every date a
 //! parameter changes, in every profile.
 
+use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeSet;
 
 use super::{Bound, Compiled, Operand};
@@ -14,7 +15,10 @@ use crate::rules::{Rule, show};
 
 /// Run every profile- and date-dependent check, fill in `max`, and record problems in `r`.
 pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
-    let pos_of = |id: &str| doc.indicators.iter().find(|i| i.id.value == id).map(|i| i.pos);
+    // Positions by id, found once (a search per indicator would be quadratic in their number).
+    let positions: rustc_hash::FxHashMap<&str, crate::syntax::Pos> =
+        doc.indicators.iter().rev().map(|i| (i.id.value.as_str(), i.pos)).collect();
+    let pos_of = |id: &str| positions.get(id).copied();
     let np = c.profiles.len();
 
     // The max per profile.
@@ -155,94 +159,131 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
         }
     }
 
-    // Parameter-dependent checks on every date a parameter changes, in every profile.
-    let dates: Vec<Option<Date>> = {
-        let mut set = BTreeSet::new();
-        for p in &c.params {
-            for v in &p.values {
-                if let super::ParamValue::Dated(list) = v {
-                    set.extend(list.iter().map(|(d, _)| *d));
+    // Parameter-dependent checks on every date a parameter changes, in every profile — but each
+    // set of operands only once per distinct setting of the parameters it reads: profiles that
+    // give those parameters the same values are one case, and only the dates on which one of
+    // them changes are visited. The work is then bounded by what the file writes down, not by
+    // profiles × dates × rules.
+    let dated = c.params.iter().any(|p| p.values.iter().any(|v| matches!(v, super::ParamValue::Dated(_))));
+    let variants = variants(c);
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut check = |operands: &[&Operand],
+                     path: String,
+                     pos,
+                     run: &mut dyn FnMut(&Resolve<'_>) -> Vec<(ErrorKind, String)>| {
+        for (p, date) in cases(c, &variants, operands) {
+            let resolve = |op: &Operand| -> Option<Num> { c.operand_value(op, p, date) };
+            if operands.iter().any(|o| resolve(o).is_none()) {
+                continue; // a parameter has no value on this date: scoring would say NoDatedValue
+            }
+            for (kind, msg) in run(&resolve) {
+                if seen.insert((path.clone(), msg.clone())) {
+                    r.problem(kind, pos, &path, format!("{msg}{}", where_words(c, p, date, dated)));
                 }
             }
         }
-        if set.is_empty() { vec![None] } else { set.into_iter().map(Some).collect() }
     };
-    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-    for p in 0..np {
-        for &date in &dates {
-            let resolve = |op: &Operand| -> Option<Num> {
-                match op {
-                    Operand::Const(n) => Some(n.clone()),
-                    Operand::Param(slot) => {
-                        let ix = (*slot - c.param_base()) as usize;
-                        c.params.get(ix)?.values[p].at(date).cloned()
-                    }
-                }
-            };
-            let mut check_rule = |rule: &Rule, path: String, pos| {
-                if rule.operands().iter().any(|o| resolve(o).is_none()) {
-                    return; // a parameter has no value on this date: scoring would say NoDatedValue
-                }
-                let mut problems = Vec::new();
-                rule.check(&|o| resolve(o).unwrap_or(Num::ZERO), &mut problems);
-                for (kind, msg) in problems {
-                    if seen.insert((path.clone(), msg.clone())) {
-                        r.problem(
-                            kind,
-                            pos,
-                            &path,
-                            format!("{msg}{}", where_words(c, p, date, dates.len() > 1)),
-                        );
-                    }
-                }
-            };
-            for node in &c.nodes {
-                if let Some(rule) = &node.rule {
-                    check_rule(rule, format!("indicator \"{}\"", node.id), pos_of(&node.id));
-                }
-            }
-            for (items, key, docs) in [(&c.bonus, "bonus", &doc.bonus), (&c.penalty, "penalty", &doc.penalty)]
-            {
-                for it in items.iter() {
-                    let pos = docs.iter().find(|d| d.id.value == it.id).map(|d| d.pos);
-                    check_rule(&it.rule, format!("{key} \"{}\"", it.id), pos);
-                }
-            }
-            // Grade bounds strictly decrease.
-            let bounds: Vec<(usize, Option<Num>)> = c
-                .grades
-                .iter()
-                .enumerate()
-                .filter_map(|(i, g)| {
-                    g.bound.as_ref().map(|b| match b {
-                        Bound::AtLeast(o) | Bound::Above(o) => (i, resolve(o)),
-                    })
-                })
-                .collect();
-            for w in bounds.windows(2) {
-                if let ((_, Some(a)), (j, Some(b))) = (&w[0], &w[1])
-                    && b >= a
-                {
-                    let label = &c.grades[*j].label;
-                    let msg = format!(
-                        "grade bounds must strictly decrease: \"{label}\" has {} after {}",
-                        show(b),
-                        show(a)
-                    );
-                    if seen.insert(("[[grade]]".into(), msg.clone())) {
-                        let pos = doc.grades.iter().find(|g| g.label.value == *label).map(|g| g.pos);
-                        r.problem(
-                            ErrorKind::GradeOrder,
-                            pos,
-                            &format!("grade \"{label}\""),
-                            format!("{msg}{}", where_words(c, p, date, dates.len() > 1)),
-                        );
-                    }
-                }
-            }
+    let mut rule_checks = |rule: &Rule, path: String, pos| {
+        let operands = rule.operands();
+        check(&operands, path, pos, &mut |resolve| {
+            let mut problems = Vec::new();
+            rule.check(&|o| resolve(o).unwrap_or(Num::ZERO), &mut problems);
+            problems
+        });
+    };
+    for node in &c.nodes {
+        if let Some(rule) = &node.rule {
+            rule_checks(rule, format!("indicator \"{}\"", node.id), pos_of(&node.id));
         }
     }
+    for (items, key, docs) in [(&c.bonus, "bonus", &doc.bonus), (&c.penalty, "penalty", &doc.penalty)] {
+        for it in items.iter() {
+            let pos = docs.iter().find(|d| d.id.value == it.id).map(|d| d.pos);
+            rule_checks(&it.rule, format!("{key} \"{}\"", it.id), pos);
+        }
+    }
+    // Grade bounds strictly decrease.
+    let bounds: Vec<(usize, &Operand)> = c
+        .grades
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| g.bound.as_ref().map(|(Bound::AtLeast(o) | Bound::Above(o))| (i, o)))
+        .collect();
+    for w in bounds.windows(2) {
+        let ((_, a), (j, b)) = (w[0], w[1]);
+        let label = &c.grades[j].label;
+        let pos = doc.grades.iter().find(|g| g.label.value == *label).map(|g| g.pos);
+        check(&[a, b], format!("grade \"{label}\""), pos, &mut |resolve| match (resolve(a), resolve(b)) {
+            (Some(a), Some(b)) if b >= a => vec![(
+                ErrorKind::GradeOrder,
+                format!(
+                    "grade bounds must strictly decrease: \"{label}\" has {} after {}",
+                    show(&b),
+                    show(&a)
+                ),
+            )],
+            _ => Vec::new(),
+        });
+    }
 }
+
+/// For each parameter, each profile's variant: profiles that give the parameter the same value
+/// (dated or not) share a number, the base's being 0.
+fn variants(c: &Compiled) -> Vec<Vec<u32>> {
+    c.params
+        .iter()
+        .map(|par| {
+            let mut distinct: Vec<&super::ParamValue> = Vec::new();
+            par.values
+                .iter()
+                .map(|v| match distinct.iter().position(|d| *d == v) {
+                    Some(i) => i as u32,
+                    None => {
+                        distinct.push(v);
+                        (distinct.len() - 1) as u32
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The (profile, date) cases in which `operands` must be checked: one profile for each distinct
+/// setting of the parameters they read (the base first), and for each, every date on which one
+/// of those parameters changes (or no date when none is dated).
+fn cases(c: &Compiled, variants: &[Vec<u32>], operands: &[&Operand]) -> Vec<(usize, Option<Date>)> {
+    let params: Vec<usize> = operands
+        .iter()
+        .filter_map(|o| match o {
+            Operand::Param(slot) => Some((*slot - c.param_base()) as usize),
+            Operand::Const(_) => None,
+        })
+        .filter(|&i| i < c.params.len())
+        .collect();
+    let mut out = Vec::new();
+    let mut settings: HashSet<Vec<u32>> = HashSet::default();
+    #[allow(clippy::needless_range_loop)] // `p` indexes every parameter's variants, not one slice
+    for p in 0..c.profiles.len() {
+        if !settings.insert(params.iter().map(|&i| variants[i][p]).collect()) {
+            continue;
+        }
+        let mut dates: BTreeSet<Date> = BTreeSet::new();
+        for &i in &params {
+            if let super::ParamValue::Dated(list) = &c.params[i].values[p] {
+                dates.extend(list.iter().map(|(d, _)| *d));
+            }
+        }
+        if dates.is_empty() {
+            out.push((p, None));
+        } else {
+            out.extend(dates.into_iter().map(|d| (p, Some(d))));
+        }
+    }
+    out
+}
+
+/// An operand's value in the case being checked (`None`: a dated parameter with no value yet).
+type Resolve<'a> = dyn Fn(&Operand) -> Option<Num> + 'a;
 
 fn profile_words(c: &Compiled, p: usize) -> String {
     if p == 0 { String::new() } else { format!(" in profile \"{}\"", c.profiles[p].name) }

@@ -74,6 +74,8 @@ pub struct Input {
     pub values: Option<Vec<String>>,
     /// Default.
     pub default: Option<DefaultDoc>,
+    /// A list input's default as a value (`numbers`: its marks; `items`: no items).
+    pub list_default: Option<crate::record::Value>,
     /// Whether a missing value is an error.
     pub required: bool,
     /// Fields of an items input.
@@ -92,7 +94,7 @@ pub struct InputSchema {
 }
 
 /// A parameter value: fixed or dated (sorted by date).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     /// One value.
     Fixed(Num),
@@ -382,6 +384,18 @@ impl Compiled {
         }
     }
 
+    /// An operand's value in a profile on a date, outside a record's evaluation (`None`: a dated
+    /// parameter with no value then).
+    pub fn operand_value(&self, op: &Operand, profile: usize, as_of: Option<Date>) -> Option<Num> {
+        match op {
+            Operand::Const(n) => Some(n.clone()),
+            Operand::Param(slot) => {
+                let param = self.params.get((*slot - self.param_base()) as usize)?;
+                param.values.get(profile)?.at(as_of).cloned()
+            }
+        }
+    }
+
     /// The first slot of parameters.
     pub fn param_base(&self) -> u32 {
         self.schema.inputs.len() as u32
@@ -400,8 +414,19 @@ impl Compiled {
 
 /// Where to find component rulebooks by id while compiling.
 pub trait ComponentSource {
-    /// The rulebook with this id, if available.
-    fn find(&self, id: &str) -> Option<Rulebook>;
+    /// The rulebook with this id.
+    fn find(&self, id: &str) -> Result<Rulebook, NotFound>;
+}
+
+/// Why a component rulebook could not be had.
+#[derive(Debug)]
+pub enum NotFound {
+    /// No rulebook has the id.
+    Missing,
+    /// One was found but may not be used (a link out of the caller's folders, a cycle).
+    Refused(ErrorKind, String),
+    /// Its file was found but did not load: its own problems, at their own places.
+    Broken(Vec<crate::error::Problem>),
 }
 
 /// The most profiles, grades, vetoes or grade rules one rulebook declares. A batch names a row's
@@ -565,6 +590,13 @@ impl Compiler<'_> {
                 max: i.max.as_ref().map(|n| n.value.clone()),
                 values: i.values.as_ref().map(|v| v.iter().map(|t| t.value.clone()).collect()),
                 default: i.default.as_ref().map(|(d, _)| d.clone()),
+                list_default: match (&i.default, i.ty) {
+                    (Some((DefaultDoc::List(marks), _)), InputType::Numbers) => {
+                        Some(crate::record::Value::Numbers(marks.clone()))
+                    }
+                    (Some((DefaultDoc::List(_), _)), _) => Some(crate::record::Value::Items(Vec::new())),
+                    _ => None,
+                },
                 required: i.required,
                 fields: i.fields.iter().map(|(n, t)| (n.value.clone(), *t)).collect(),
                 from_component: None,
@@ -824,17 +856,43 @@ impl Compiler<'_> {
                 continue;
             }
             let path = format!("indicator \"{}\" component", ind.id.value);
-            let Some(book) = source.find(&id.value) else {
-                self.problem(
-                    ErrorKind::UnknownName,
-                    Some(id.pos),
-                    &path,
-                    format!(
-                        "no rulebook with id `{}` is available (built-in, or loaded alongside)",
-                        id.value
-                    ),
-                );
+            if !crate::model::read::is_rulebook_id(&id.value) {
+                let why = crate::model::read::not_a_rulebook_id(&id.value);
+                self.problem(ErrorKind::Schema, Some(id.pos), &path, why);
                 continue;
+            }
+            let book = match source.find(&id.value) {
+                Ok(book) => book,
+                Err(NotFound::Missing) => {
+                    self.problem(
+                        ErrorKind::UnknownName,
+                        Some(id.pos),
+                        &path,
+                        format!(
+                            "no rulebook with id `{}` is available (built-in, or loaded alongside)",
+                            id.value
+                        ),
+                    );
+                    continue;
+                }
+                Err(NotFound::Refused(kind, why)) => {
+                    self.problem(kind, Some(id.pos), &path, why);
+                    continue;
+                }
+                Err(NotFound::Broken(problems)) => {
+                    let n = problems.len();
+                    self.problem(
+                        ErrorKind::Schema,
+                        Some(id.pos),
+                        &path,
+                        format!(
+                            "component `{}` did not load ({n} problem(s), listed after this one)",
+                            id.value
+                        ),
+                    );
+                    self.r.problems.extend(problems);
+                    continue;
+                }
             };
             let inner = book.compiled();
             if !inner.has_total() {

@@ -39,28 +39,34 @@ impl<'r> View<'r> {
         View { values: &record.values, decode: &record.decode, unknown: record.unknown_fields(), map: None }
     }
 
-    fn slot(&self, i: u32) -> u32 {
+    /// The record's slot holding this rulebook's input `i` (`None`: `i` is not one of its inputs —
+    /// a parameter's or derived value's slot, which no record holds).
+    fn slot(&self, i: u32) -> Option<u32> {
         match &self.map {
-            Some(m) => m[i as usize],
-            None => i,
+            Some(m) => m.get(i as usize).copied(),
+            None => Some(i),
         }
     }
 
-    /// The value of input `i`.
+    /// The value of input `i` (`None`: missing, or `i` is not an input).
     pub fn get(&self, i: u32) -> Option<&'r Value> {
-        self.values.get(self.slot(i) as usize)?.as_ref()
+        self.values.get(self.slot(i)? as usize)?.as_ref()
     }
 
     /// A problem found when input `i` was decoded.
     pub fn decode_issue(&self, i: u32) -> Option<&'r Issue> {
-        let s = self.slot(i);
+        let s = self.slot(i)?;
         self.decode.iter().find(|(slot, _)| *slot == s).map(|(_, issue)| issue)
     }
 
     fn through(&self, map: &'r [u32]) -> View<'r> {
         let map = match &self.map {
             None => Cow::Borrowed(map),
-            Some(outer) => Cow::Owned(map.iter().map(|&i| outer[i as usize]).collect()),
+            // A component's inputs are all the parent's (linked at load), so every index is in
+            // the outer map; `u32::MAX` would only ever read as missing.
+            Some(outer) => {
+                Cow::Owned(map.iter().map(|&i| outer.get(i as usize).copied().unwrap_or(u32::MAX)).collect())
+            }
         };
         View { values: self.values, decode: self.decode, unknown: &[], map: Some(map) }
     }
@@ -138,10 +144,33 @@ pub struct Trace {
     pub passed: Option<bool>,
     /// Firing vetoes.
     pub vetoes: Vec<u16>,
+    /// Vetoes that fired inside component rulebooks (their part is scored as they say; the
+    /// parent's total and grade are not vetoed by them).
+    pub component_vetoes: Vec<ComponentVetoHit>,
     /// Firing grade rules.
     pub grade_rules: Vec<u16>,
     /// Whether each criterion holds.
     pub criteria: Vec<bool>,
+}
+
+/// A veto that fired inside a component rulebook (at any depth), as its parent carries it up.
+#[derive(Clone, Debug)]
+pub struct ComponentVetoHit {
+    /// The parent's component indicator.
+    pub node: u32,
+    /// The rulebook whose veto fired (the innermost, through nested components).
+    pub rulebook: crate::Rulebook,
+    /// The veto's index in that rulebook.
+    pub veto: u16,
+    /// The total it set there, published.
+    pub score: Option<Num>,
+}
+
+impl PartialEq for ComponentVetoHit {
+    fn eq(&self, other: &Self) -> bool {
+        (self.node, self.veto, &self.score) == (other.node, other.veto, &other.score)
+            && self.rulebook.fingerprint() == other.rulebook.fingerprint()
+    }
 }
 
 /// What the evaluation of one node recorded for explanations.
@@ -193,6 +222,8 @@ pub struct Run<'r> {
     figures: Option<&'r Figures>,
     /// 1-based row in a batch.
     pub row: Option<usize>,
+    /// Vetoes fired by components scored for the current indicator, not yet placed.
+    component_vetoes: RefCell<Vec<ComponentVetoHit>>,
 }
 
 impl<'r> Env<'r> for Run<'r> {
@@ -265,9 +296,15 @@ impl<'r> Run<'r> {
         }
     }
 
+    /// A list input's value: the record's, else the input's default (`None`: missing).
+    fn list(&self, slot: u32) -> Option<&'r Value> {
+        let book: &'r Compiled = self.book;
+        self.view.get(slot).or_else(|| book.schema.inputs.get(slot as usize)?.list_default.as_ref())
+    }
+
     /// The marks of a `numbers` input (`None`: missing).
     pub fn numbers(&self, slot: u32) -> Option<&'r [Decimal]> {
-        match self.view.get(slot)? {
+        match self.list(slot)? {
             Value::Numbers(v) => Some(v),
             _ => None,
         }
@@ -275,7 +312,7 @@ impl<'r> Run<'r> {
 
     /// The items of an `items` input (`None`: missing).
     pub fn items(&self, slot: u32) -> Option<&'r [Item]> {
-        match self.view.get(slot)? {
+        match self.list(slot)? {
             Value::Items(v) => Some(v),
             _ => None,
         }
@@ -283,7 +320,7 @@ impl<'r> Run<'r> {
 
     /// The length of a list input (`None`: missing).
     pub fn list_len(&self, slot: u32) -> Option<Num> {
-        match self.view.get(slot)? {
+        match self.list(slot)? {
             Value::Numbers(v) => Some(Num::from_i64(v.len() as i64)),
             Value::Items(v) => Some(Num::from_i64(v.len() as i64)),
             _ => None,
@@ -310,13 +347,27 @@ impl<'r> Run<'r> {
         let req =
             Request { profile: ProfileChoice::Index(profile), as_of: self.as_of, figures: None, row: None };
         match score(inner, view, &req, explain) {
-            Ok((trace, outcome)) => Ok(ComponentScore {
-                id: &inner.meta.id,
-                title: &inner.meta.title,
-                total: trace.total.unwrap_or(Num::ZERO),
-                max: inner.max[profile].clone(),
-                outcome,
-            }),
+            Ok((trace, outcome)) => {
+                if !(trace.vetoes.is_empty() && trace.component_vetoes.is_empty()) {
+                    let mut hits = self.component_vetoes.borrow_mut();
+                    for &v in &trace.vetoes {
+                        let score = inner.vetoes[v as usize]
+                            .score
+                            .as_ref()
+                            .and_then(|op| inner.operand_value(op, profile, self.as_of))
+                            .map(|n| inner.round(&n));
+                        hits.push(ComponentVetoHit { node: 0, rulebook: link.book.clone(), veto: v, score });
+                    }
+                    hits.extend(trace.component_vetoes);
+                }
+                Ok(ComponentScore {
+                    id: &inner.meta.id,
+                    title: &inner.meta.title,
+                    total: trace.total.unwrap_or(Num::ZERO),
+                    max: inner.max[profile].clone(),
+                    outcome,
+                })
+            }
             Err(e) => {
                 let first = e.first();
                 Err(Fault {
@@ -418,6 +469,7 @@ pub fn score<'r>(
         points: vec![None; book.nodes.len()],
         figures: req.figures,
         row: req.row,
+        component_vetoes: RefCell::new(Vec::new()),
     };
     let result = run_stages(&mut run, key.clone(), explain).map_err(fail);
     let slots = recycle(std::mem::take(&mut run.slots));
@@ -470,7 +522,17 @@ pub fn cohort_values(
     let profile = resolve_profile(book, &view, req.profile).ok()?;
     let as_of = req.as_of.or(book.meta.as_of);
     let slots = vec![Val::NoData; book.slot_count];
-    let mut run = Run { book, view, profile, as_of, slots, points: Vec::new(), figures: None, row: req.row };
+    let mut run = Run {
+        book,
+        view,
+        profile,
+        as_of,
+        slots,
+        points: Vec::new(),
+        figures: None,
+        row: req.row,
+        component_vetoes: RefCell::new(Vec::new()),
+    };
     if let Err(issues) = prepare(&mut run) {
         // Input errors exclude the row; other faults leave it out of the figures too.
         let _ = issues;
@@ -502,6 +564,7 @@ fn run_stages<'r>(
     // fault stops the record, so this order decides which place an error names.
     let mut applicable = vec![false; n];
     let mut status = vec![Status::NotApplicable; n];
+    let mut component_vetoes = Vec::new();
     for &i in &book.preorder {
         let i = i as usize;
         let node = &book.nodes[i];
@@ -519,6 +582,10 @@ fn run_stages<'r>(
         let max = &book.points[profile][i];
         let mut note = why.as_ref().map(|_| Note::NoData { input: String::new() });
         let leaf = rule.eval(run, max, note.as_mut()).map_err(|f| vec![fault_at(f, &node.id)])?;
+        for mut hit in run.component_vetoes.get_mut().drain(..) {
+            hit.node = i as u32;
+            component_vetoes.push(hit);
+        }
         let (raw, published) = match leaf {
             Leaf::Value(v) => {
                 let p = book.publish(&clamp(&v, max));
@@ -694,6 +761,7 @@ fn run_stages<'r>(
         capped,
         passed,
         vetoes,
+        component_vetoes,
         grade_rules,
         criteria,
     };

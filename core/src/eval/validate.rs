@@ -25,6 +25,8 @@ pub fn inputs<'r>(book: &'r Compiled, view: &View<'r>, slots: &mut [Val<'r>], is
                 Some(DefaultDoc::Num(n)) => Val::Num(n.clone()),
                 Some(DefaultDoc::Bool(b)) => Val::Bool(*b),
                 Some(DefaultDoc::Text(t)) => Val::Text(t.as_str()),
+                // Lists are read by their rules and aggregates, not through slots.
+                Some(DefaultDoc::List(_)) => Val::NoData,
                 None if input.required => {
                     issues.push(Issue::input(
                         ErrorKind::MissingInput,
@@ -67,6 +69,35 @@ fn describe(input: &Input) -> String {
     }
 }
 
+/// Whether an input is measured in percent (its `unit` is `%`).
+pub fn is_percent(input: &Input) -> bool {
+    matches!(input.unit.as_deref().map(str::trim), Some("%" | "％"))
+}
+
+/// A cell written as a percentage (`8.9%`): for an input measured in percent, the number shown
+/// (8.9); for any other numeric input an error that says what it saw — a share typed as 8.9% read
+/// as 8.9 would be a hundred times too large, and as 0.089 a hundred times too small.
+fn percent_cell<'t>(input: &Input, t: &'t str) -> Result<&'t str, Issue> {
+    match num::percent_text(t) {
+        None => Ok(t),
+        Some(number) if is_percent(input) => Ok(number),
+        Some(_) => Err(Issue::input(
+            ErrorKind::InputType,
+            &input.name,
+            Some(t.trim().to_owned()),
+            format!(
+                "{} = {:?} is a percentage, but this input is not measured in % ({}): give the number itself",
+                describe(input),
+                t.trim(),
+                match input.unit.as_deref() {
+                    Some(u) => format!("its unit is {u}"),
+                    None => "it has no unit".to_owned(),
+                }
+            ),
+        )),
+    }
+}
+
 fn type_error(input: &Input, v: &Value, expected: &str) -> Issue {
     Issue::input(
         ErrorKind::InputType,
@@ -83,10 +114,13 @@ fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
             let n = match v {
                 Value::Decimal(d) => Num::from_decimal(*d),
                 Value::Integer(i) => Num::from_i64(*i),
-                Value::Text(t) => Num::from_decimal(
-                    num::parse_decimal_text(t)
-                        .map_err(|e| labelled(input, number_issue(&input.name, t, &e)))?,
-                ),
+                Value::Text(t) => {
+                    let t = percent_cell(input, t)?;
+                    Num::from_decimal(
+                        num::parse_decimal_text(t)
+                            .map_err(|e| labelled(input, number_issue(&input.name, t, &e)))?,
+                    )
+                }
                 _ => return Err(type_error(input, v, "a decimal number")),
             };
             range(input, &n, v)?;
@@ -107,10 +141,13 @@ fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
                     }
                     n
                 }
-                Value::Text(t) => Num::from_i64(
-                    num::parse_integer_text(t)
-                        .map_err(|e| labelled(input, number_issue(&input.name, t, &e)))?,
-                ),
+                Value::Text(t) => {
+                    let t = percent_cell(input, t)?;
+                    Num::from_i64(
+                        num::parse_integer_text(t)
+                            .map_err(|e| labelled(input, number_issue(&input.name, t, &e)))?,
+                    )
+                }
                 _ => return Err(type_error(input, v, "a whole number")),
             };
             range(input, &n, v)?;

@@ -124,6 +124,8 @@ pub enum DefaultDoc {
     Bool(bool),
     /// Text.
     Text(String),
+    /// A list: the marks of a `numbers` input, or no items (`[]`) for an `items` input.
+    List(Vec<rust_decimal::Decimal>),
 }
 
 /// One entry of `[inputs]`.
@@ -553,8 +555,8 @@ fn read_meta(mut t: Table<'_>, r: &mut Reader) -> MetaDoc {
     t.path = "[rulebook]".into();
     let mut m = MetaDoc { scale: 2, ..MetaDoc::default() };
     if let Some(id) = t.req_string(r, "id", "the rulebook's stable id") {
-        if id.value.trim().is_empty() || id.value.chars().any(char::is_whitespace) {
-            r.schema(Some(id.pos), &t.path, "the rulebook id must be non-empty and contain no spaces");
+        if !read::is_rulebook_id(&id.value) {
+            r.schema(Some(id.pos), &t.path, read::not_a_rulebook_id(&id.value));
         }
         m.id = id.value;
     }
@@ -727,23 +729,39 @@ fn read_input(e: &crate::syntax::Entry, r: &mut Reader) -> Option<InputDoc> {
         let d = match (&node.value, ty) {
             (Value::Bool(b), InputType::Boolean) => Some(DefaultDoc::Bool(*b)),
             (Value::String(s), InputType::Text) => Some(DefaultDoc::Text(s.clone())),
-            (_, InputType::Decimal | InputType::Integer) => {
-                number_of(node, &format!("{path} default"), r).map(|n| DefaultDoc::Num(n.value))
-            }
-            _ => {
+            (
+                Value::Integer(_) | Value::Float(_) | Value::String(_),
+                InputType::Decimal | InputType::Integer,
+            ) => number_of(node, &format!("{path} default"), r).map(|n| DefaultDoc::Num(n.value)),
+            (Value::Array(items), InputType::Items) if items.is_empty() => Some(DefaultDoc::List(Vec::new())),
+            (Value::Array(marks), InputType::Numbers) => list_default(marks, &input, &path, r),
+            (found, _) => {
+                let found = match found {
+                    Value::Array(a) if !a.is_empty() && ty == InputType::Items => {
+                        "a list of items".to_owned()
+                    }
+                    _ => format!("{} {}", article(node.type_name()), node.type_name()),
+                };
                 r.schema(
                     Some(node.pos),
                     &path,
-                    format!("a default for a {} input cannot be {}", ty.name(), node.type_name()),
+                    format!(
+                        "the default of {} {} input {}, not {found}",
+                        article(ty.name()),
+                        ty.name(),
+                        match ty {
+                            InputType::Decimal => "must be a number",
+                            InputType::Integer => "must be a whole number",
+                            InputType::Boolean => "must be true or false",
+                            InputType::Text => "must be a string",
+                            InputType::Numbers => "must be a list of numbers",
+                            InputType::Items => "can only be the empty list [] (no items)",
+                        }
+                    ),
                 );
                 None
             }
         };
-        if let (Some(DefaultDoc::Num(n)), InputType::Integer) = (&d, ty)
-            && !n.is_integer()
-        {
-            r.schema(Some(node.pos), &path, "the default of an integer input must be a whole number");
-        }
         input.default = d.map(|d| (d, node.pos));
     }
     if let Some(mut f) = t.table(r, "fields") {
@@ -773,6 +791,40 @@ fn read_input(e: &crate::syntax::Entry, r: &mut Reader) -> Option<InputDoc> {
         &["type", "label", "unit", "description", "min", "max", "values", "default", "required", "fields"],
     );
     Some(input)
+}
+
+/// "a" or "an" before a word (for messages).
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+/// The marks of a `numbers` input's default: each a number within the input's bounds.
+fn list_default(marks: &[Node], input: &InputDoc, path: &str, r: &mut Reader) -> Option<DefaultDoc> {
+    let mut out = Vec::with_capacity(marks.len());
+    let mut ok = true;
+    for (i, m) in marks.iter().enumerate() {
+        let Some(n) = number_of(m, &format!("{path} default[{}]", i + 1), r) else {
+            ok = false;
+            continue;
+        };
+        let outside = match (&input.min, &input.max) {
+            (Some(lo), _) if n.value < lo.value => Some(format!("below the minimum {}", lo.value)),
+            (_, Some(hi)) if n.value > hi.value => Some(format!("above the maximum {}", hi.value)),
+            _ => None,
+        };
+        match (outside, n.value.to_decimal()) {
+            (Some(why), _) => {
+                r.schema(Some(m.pos), path, format!("default mark {} = {} is {why}", i + 1, n.value));
+                ok = false;
+            }
+            (None, Some(d)) => out.push(d),
+            (None, None) => {
+                r.schema(Some(m.pos), path, format!("default mark {} = {} is not a decimal", i + 1, n.value));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(DefaultDoc::List(out))
 }
 
 fn read_param_value(node: &Node, path: &str, r: &mut Reader) -> Option<ParamValueDoc> {

@@ -345,6 +345,26 @@ pub fn is_name(s: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// Whether `s` is a rulebook id: a name, never a path. Letters (any script) and digits, with `.`,
+/// `_` and `-` between them; it starts with a letter or digit, has no `..`, and at most 128
+/// characters. Components and items rulebooks are looked for as `<id>.toml` inside the folders a
+/// caller names, so an id must not be able to say "another folder".
+pub fn is_rulebook_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphanumeric())
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !s.contains("..")
+        && s.chars().count() <= 128
+}
+
+/// The message for an id that [`is_rulebook_id`] refuses.
+pub fn not_a_rulebook_id(s: &str) -> String {
+    format!(
+        "`{s}` is not a rulebook id: an id is a name (letters and digits, with `.`, `_` or `-` between \
+         them, starting with a letter or digit, no `..`, at most 128 characters), never a path"
+    )
+}
+
 /// The known key closest to `key`, for "did you mean" hints.
 fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
@@ -353,6 +373,33 @@ fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
         .filter(|(d, k)| *d <= 2.max(k.len() / 4) && *d > 0)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
+}
+
+/// The candidate a misspelt or decorated name most likely meant: the nearest by edit distance
+/// (within a third of the longer length, at least 1, never every character), or one the name
+/// contains or is contained in (a header `是否弄虚作假` for the label `弄虚作假`,
+/// `audit_issues_count` for `audit_issues`).
+/// Case and surrounding spaces are ignored. `None` when nothing is close.
+pub fn closest<'k>(name: &str, candidates: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    let name = name.trim().to_lowercase();
+    let len = name.chars().count();
+    candidates
+        .into_iter()
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let clen = lower.chars().count();
+            if lower == name || clen == 0 {
+                return None;
+            }
+            let d = edit_distance(&name, &lower);
+            // Near: a few edits for the length, and never every character replaced (`备注` is
+            // not a misspelling of `县名`).
+            let near = d <= 1.max(clen.max(len) / 3) && d < clen.min(len);
+            let contained = clen >= 2 && len >= 2 && (name.contains(&lower) || lower.contains(&name));
+            (near || contained).then_some((d, c))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -371,6 +418,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_names_and_labels() {
+        let known = ["falsified", "弄虚作假", "audit_issues", "审计发现问题数"];
+        assert_eq!(closest("是否弄虚作假", known), Some("弄虚作假"));
+        assert_eq!(closest("audit_isues", known), Some("audit_issues"));
+        assert_eq!(closest("Audit_Issues ", known), None, "the same name is no suggestion");
+        assert_eq!(closest("审计问题数", known), Some("审计发现问题数"));
+        assert_eq!(closest("备注", known), None);
+        assert_eq!(closest("备注", ["县名"]), None, "two characters replaced of two is no misspelling");
+        assert_eq!(closest("x", known), None);
+    }
 
     #[test]
     fn suggests_near_keys() {

@@ -67,5 +67,5 @@ pub use rational::Num;
 pub use round::{ParseRoundingError, Rounding, round_div_i64, round_div_i128};
 pub use text::{
     MAX_LITERAL_DIGITS, NumError, TextNumberError, decimal_from_f64, float_fixed, parse_bool_text,
-    parse_decimal_text, parse_integer_text,
+    parse_decimal_text, parse_integer_text, percent_text,
 };

@@ -362,6 +362,14 @@ fn classify(t: &str) -> Result<Literal<'_>, TextNumberError> {
     scan(b).ok_or(TextNumberError::Invalid)
 }
 
+/// The number part of a cell written as a percentage (`8.9%`, `８．９％`): the text before a
+/// trailing `%` or `％`, trimmed. `None` when the cell is not one. Whether a percentage fits
+/// an input is the input's business (its `unit`).
+pub fn percent_text(s: &str) -> Option<&str> {
+    let t = s.trim();
+    t.strip_suffix('%').or_else(|| t.strip_suffix('％')).map(str::trim_end)
+}
+
 /// Reads a decimal from a record cell (spec §3).
 ///
 /// Trims whitespace (including U+3000), reads full-width digits, `．`, `－`

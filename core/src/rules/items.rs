@@ -2,7 +2,9 @@
 //! fields; per `best_per` group only the highest-valued item counts (one work counted once, at its
 //! highest level); each `cap_per` group's sum is capped; the leaf's value is the sum.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 
 use super::{Leaf, put, show};
 use crate::ErrorKind;
@@ -97,6 +99,8 @@ pub struct Items {
     pub keys: Vec<String>,
     /// (key values, points).
     pub table: Vec<(Vec<String>, Operand)>,
+    /// Key values → position in `table` (the first, when a key is written twice).
+    lookup: HashMap<Vec<String>, usize>,
     /// Points of an item not in the table; without it, `LookupMiss`.
     pub otherwise: Option<Operand>,
     /// Keep only the best item per value of this field.
@@ -177,8 +181,13 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
         Some((f, c)) => Some((f.value.clone(), cx.operand(c)?)),
         None => None,
     };
+    let mut lookup = HashMap::default();
+    for (i, (k, _)) in table.iter().enumerate() {
+        lookup.entry(k.clone()).or_insert(i);
+    }
     ok.then(|| Items {
         slot,
+        lookup,
         name: input.value.clone(),
         keys: d.keys.iter().map(|k| k.value.clone()).collect(),
         table,
@@ -189,18 +198,22 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
 }
 
 impl Items {
-    /// Score.
+    /// Score. Every pass over the list is linear in its length: lookups, `best_per` and
+    /// `cap_per` go through hash maps keyed by the item's key text.
     pub fn eval<'r>(&'r self, run: &Run<'r>, note: Option<&mut super::Note>) -> Result<Leaf, Fault> {
         let Some(items) = run.items(self.slot) else {
             return Ok(Leaf::NoData);
         };
+        let explain = note.is_some();
         // 1. Look every item up.
-        let mut looked: Vec<ItemNote> = Vec::with_capacity(items.len());
         let mut values: Vec<Num> = Vec::with_capacity(items.len());
+        let mut looked: Vec<ItemNote> = Vec::with_capacity(if explain { items.len() } else { 0 });
+        let mut key: Vec<String> = Vec::with_capacity(self.keys.len());
         for (i, item) in items.iter().enumerate() {
-            let key: Vec<String> = self.keys.iter().map(|k| item.key_text(k)).collect();
-            let (hit, v) = match self.table.iter().find(|(k, _)| *k == key) {
-                Some((_, op)) => (true, run.operand(op)),
+            key.clear();
+            key.extend(self.keys.iter().map(|k| item.key_text(k)));
+            let (hit, v) = match self.lookup.get(&key[..]) {
+                Some(&at) => (true, run.operand(&self.table[at].1)),
                 None => match &self.otherwise {
                     Some(op) => (false, run.operand(op)),
                     None => {
@@ -216,57 +229,75 @@ impl Items {
                     }
                 },
             };
-            looked.push(ItemNote { key, value: show(&v), hit, kept: true, group: None });
+            if explain {
+                looked.push(ItemNote { key: key.clone(), value: show(&v), hit, kept: true, group: None });
+            }
             values.push(v);
         }
         // 2. Per best_per group keep only the highest-valued item (ties: the first in input order).
+        let mut kept = vec![true; items.len()];
         if let Some(field) = &self.best_per {
-            let groups: Vec<String> = items.iter().map(|it| it.key_text(field)).collect();
-            for i in 0..items.len() {
-                let better_elsewhere = (0..items.len()).any(|j| {
-                    j != i
-                        && groups[j] == groups[i]
-                        && (values[j] > values[i] || (values[j] == values[i] && j < i))
-                });
-                if better_elsewhere {
-                    looked[i].kept = false;
+            let mut best: HashMap<String, usize> = HashMap::default();
+            for (i, item) in items.iter().enumerate() {
+                match best.entry(item.key_text(field)) {
+                    Entry::Vacant(e) => {
+                        e.insert(i);
+                    }
+                    Entry::Occupied(mut e) => {
+                        let b = *e.get();
+                        if values[i] > values[b] {
+                            kept[b] = false;
+                            e.insert(i);
+                        } else {
+                            kept[i] = false;
+                        }
+                    }
                 }
             }
         }
-        // 3. Cap each cap_per group's sum; 4. add up.
+        // 3. Cap each cap_per group's sum (groups in order of their first kept item); 4. add up.
         let mut caps: Vec<GroupNote> = Vec::new();
         let mut total = Num::ZERO;
         match &self.cap_per {
             None => {
-                for (n, v) in looked.iter().zip(&values) {
-                    if n.kept {
-                        total = total.add(v);
-                    }
+                for (v, _) in values.iter().zip(&kept).filter(|(_, k)| **k) {
+                    total = total.add(v);
                 }
             }
             Some((field, cap)) => {
                 let cap = run.operand(cap);
-                let mut order: Vec<String> = Vec::new();
+                let mut order: Vec<(String, Num)> = Vec::new();
+                let mut index: HashMap<String, usize> = HashMap::default();
                 for (i, it) in items.iter().enumerate() {
                     let g = it.key_text(field);
-                    looked[i].group = Some(g.clone());
-                    if looked[i].kept && !order.contains(&g) {
-                        order.push(g);
+                    if kept[i] {
+                        let at = match index.get(&g) {
+                            Some(&at) => at,
+                            None => {
+                                index.insert(g.clone(), order.len());
+                                order.push((g.clone(), Num::ZERO));
+                                order.len() - 1
+                            }
+                        };
+                        order[at].1 = order[at].1.add(&values[i]);
+                    }
+                    if explain {
+                        looked[i].group = Some(g);
                     }
                 }
-                for g in order {
-                    let sum = looked
-                        .iter()
-                        .zip(&values)
-                        .filter(|(n, _)| n.kept && n.group.as_deref() == Some(g.as_str()))
-                        .fold(Num::ZERO, |a, (_, v)| a.add(v));
+                for (g, sum) in order {
                     let capped = sum > cap;
                     total = total.add(if capped { &cap } else { &sum });
-                    caps.push(GroupNote { group: g, sum: show(&sum), cap: show(&cap), capped });
+                    if explain {
+                        caps.push(GroupNote { group: g, sum: show(&sum), cap: show(&cap), capped });
+                    }
                 }
             }
         }
         put(note, || {
+            for (n, k) in looked.iter_mut().zip(&kept) {
+                n.kept = *k;
+            }
             super::Note::Items(Note {
                 input: self.name.clone(),
                 items: looked,

@@ -236,8 +236,9 @@ fn change_problem(kind: ErrorKind, change: &str, message: String) -> Problem {
 struct BaseComponents<'a>(&'a Rulebook);
 
 impl ComponentSource for BaseComponents<'_> {
-    fn find(&self, id: &str) -> Option<Rulebook> {
-        self.0.compiled().components.iter().find(|l| l.book.id() == id).map(|l| l.book.clone())
+    fn find(&self, id: &str) -> Result<Rulebook, compile::NotFound> {
+        let links = &self.0.compiled().components;
+        links.iter().find(|l| l.book.id() == id).map(|l| l.book.clone()).ok_or(compile::NotFound::Missing)
     }
 }
 

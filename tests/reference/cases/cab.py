@@ -270,7 +270,9 @@ CASES = [
     # bonus: awards count, item points 3, cap 3
     case("90 + 5 awards -> bonus capped at 3 -> 93.00", total("93.00", "好", base="90.00", bonus="3.00", bonus_items={"awards": "3.00"}), misexited=31, awards=5),
     case("100 + 2 awards -> clamped to max 100.00", total("100.00", base="100.00", bonus="2.00"), awards=2),
-    case("falsified: veto sets 0, grade 较差", total("0.00", "较差", vetoes=["falsified"], base="100.00"), falsified=True),
+    # The veto holds the grade: no number of points lifts it to 一般 (not "60.00 points short").
+    case("falsified: veto sets 0, grade 较差", total("0.00", "较差", vetoes=["falsified"], base="100.00",
+                                                   next_grade={"grade": "一般", "blocked_by": ["falsified"]}), falsified=True),
     # grade boundaries: income 9.99 -> 14.985 -> 14.99 loses 0.01
     case("89.99 -> 较好", total("89.99", "较好", next_grade={"grade": "好", "gap": "0.01"}), misexited=31, income_growth="9.99"),
     case("79.99 -> 一般", total("79.99", "一般"), poor_population=5001, income_growth="9.99"),
