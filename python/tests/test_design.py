@@ -302,3 +302,15 @@ def test_cohorts_from_polars_and_from_a_batch() -> None:
     assert w.warnings[0] == "1 rows that failed were left out"
     with pytest.raises(TypeError, match="columns"):
         design.entropy(batch)
+
+
+def test_a_variant_travels_by_pickle() -> None:
+    import pickle
+
+    v = kaoping.builtin("sc.poverty.county-combined").with_params(
+        {"points.process": 50, "points.process.departments": 50, "points.result": 50,
+         "points.result.acceptance": 25, "points.result.third_party": 25}
+    )
+    w = pickle.loads(pickle.dumps(v))
+    assert (w.fingerprint, w.version, w.variant_of) == (v.fingerprint, v.version, v.variant_of)
+    assert w.max() == Decimal("100.00")
