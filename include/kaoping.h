@@ -955,6 +955,26 @@ kp_status kp_rulebook_builtin(const char *id, struct kp_rulebook **out, struct k
 kp_status kp_builtin_ids(const char *const **ids, size_t *count);
 
 /**
+ * A variant of `rb`: a new rulebook with `count` changes, validated like one loaded from a file
+ * (spec §15; issue #23). `keys[i]` names what changes — `NAME` (a parameter's base value),
+ * `NAME@PROFILE`, `NAME:YYYY-MM-DD` (a dated parameter from that date on), `points.ID`,
+ * `weight.ID` (each with `@PROFILE` too) — and `values[i]` is its new value as decimal text
+ * (`"2.5"`); both arrays hold `count` NUL-terminated UTF-8 strings. The variant's version ends in
+ * `+variant`, and `kp_rulebook_describe_json` shows its `variant_of` (the base's id, version and
+ * fingerprint, and the changes). `rb` stays as it was; free the variant with `kp_rulebook_free`.
+ *
+ * `KP_LOAD_ERROR` when a change cannot be read or applied (an unknown parameter, profile or
+ * indicator: the problem's path names the change) or the changed rulebook does not load (points
+ * that no longer add up…): `*err` lists every problem.
+ */
+kp_status kp_rulebook_with_params(const struct kp_rulebook *rb,
+                                  const char *const *keys,
+                                  const char *const *values,
+                                  size_t count,
+                                  struct kp_rulebook **out,
+                                  struct kp_error **err);
+
+/**
  * Free a rulebook. NULL is a no-op. Records and results made from it stay valid.
  */
 void kp_rulebook_free(struct kp_rulebook *rb);
@@ -1002,8 +1022,10 @@ kp_status kp_rulebook_item_field_type(const struct kp_rulebook *rb,
  * "fingerprint", "scale", "illustrative", "source", "key_field", "profile_field", "max",
  * "profiles": [..], "grades": [..], "inputs": [{"name", "ty", "label", "unit", "required",
  * "values", "min", "max", "fields"}], "indicators": [{"id", "label", "depth", "parent", "points",
- * "rule", "source", "is_leaf"}]}`, decimals as strings. `*out` is freed with `kp_string_free`;
- * `out_len` (may be NULL) gets its length.
+ * "rule", "source", "is_leaf"}], "variant_of": null or {"id", "version", "fingerprint",
+ * "changes": [..]}, "provenance": [{"method", "node", "written_as", "date", "input_fingerprint",
+ * "settings"}]}`, decimals as strings. `*out` is freed with `kp_string_free`; `out_len` (may be
+ * NULL) gets its length.
  */
 kp_status kp_rulebook_describe_json(const struct kp_rulebook *rb, char **out, size_t *out_len);
 

@@ -12,6 +12,8 @@ mod output;
 mod progress;
 mod report;
 mod score;
+mod variant;
+mod weights;
 
 use std::process::ExitCode;
 
@@ -113,6 +115,8 @@ enum Command {
         /// default, which can turn a veto off.
         #[arg(long)]
         strict: bool,
+        #[arg(long = "set", value_name = "NAME=VALUE", help = variant::SET_HELP)]
+        set: Vec<String>,
     },
     /// Explain one unit in full: every indicator's points, the rule in words, the values read, vetoes, criteria, lost points.
     #[command(long_about = "Explain one unit in full. Either give the record as JSON \
@@ -137,12 +141,16 @@ enum Command {
         json: bool,
         #[command(flatten)]
         table: TableArgs,
+        #[arg(long = "set", value_name = "NAME=VALUE", help = variant::SET_HELP)]
+        set: Vec<String>,
     },
     /// Load rulebooks and print every problem as file:line:column; exit 1 if any.
     Check {
         /// Rulebook files or builtin:<id>.
         #[arg(required = true)]
         rulebooks: Vec<String>,
+        #[arg(long = "set", value_name = "NAME=VALUE", help = variant::SET_HELP)]
+        set: Vec<String>,
     },
     /// Run rulebooks' embedded tests and print `N passed, M failed`; exit 1 if any failed.
     Test {
@@ -152,13 +160,17 @@ enum Command {
     },
     /// List the built-in rulebooks with their titles.
     Builtins,
-    /// Print a built-in rulebook's TOML, to copy and adapt.
+    /// Print a built-in rulebook's TOML, to copy and adapt (with --set: the variant's text).
     Show {
-        /// builtin:<id> (or the bare id).
+        /// builtin:<id> (or the bare id), or a rulebook file.
         rulebook: String,
+        #[arg(long = "set", value_name = "NAME=VALUE", help = variant::SET_HELP)]
+        set: Vec<String>,
     },
     /// Print the JSON Schema of the rulebook format (for editors).
     Schema,
+    /// Derive weights (AHP, entropy, coefficient of variation) or rank by TOPSIS; write them into a rulebook variant.
+    Weights(weights::Args),
 }
 
 fn main() -> ExitCode {
@@ -185,11 +197,12 @@ fn run(command: Command) -> Result<u8, Fail> {
             jobs,
             exit_zero,
             strict,
+            set,
         } => {
             if let Some(n) = jobs {
                 set_jobs(n)?;
             }
-            let rb = load(&rulebook)?;
+            let rb = load(&rulebook, &set)?;
             let req = score::Request {
                 data,
                 data_options: data_options(&table)?,
@@ -206,13 +219,13 @@ fn run(command: Command) -> Result<u8, Fail> {
             let code = score::run(&rb, &req)?;
             Ok(if exit_zero && code == SOME_FAILED { 0 } else { code })
         }
-        Command::Explain { rulebook, data, record, row, lang, json, table } => {
-            let rb = load(&rulebook)?;
+        Command::Explain { rulebook, data, record, row, lang, json, table, set } => {
+            let rb = load(&rulebook, &set)?;
             let lang: Lang =
                 lang.parse().map_err(|e| Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")))?;
             explain(&rb, data, record, row, lang, json, &table)
         }
-        Command::Check { rulebooks } => Ok(check(&rulebooks)),
+        Command::Check { rulebooks, set } => Ok(check(&rulebooks, &set)),
         Command::Test { rulebooks } => test(&rulebooks),
         Command::Builtins => {
             for id in Rulebook::builtin_ids() {
@@ -222,9 +235,15 @@ fn run(command: Command) -> Result<u8, Fail> {
             }
             Ok(0)
         }
-        Command::Show { rulebook } => {
-            let id = rulebook.strip_prefix("builtin:").unwrap_or(&rulebook);
-            let rb = Rulebook::builtin(id).map_err(|e| Fail::rulebook(&e))?;
+        Command::Show { rulebook, set } => {
+            let path = std::path::Path::new(&rulebook);
+            let rb = if !rulebook.starts_with("builtin:") && path.is_file() {
+                load(&rulebook, &set)?
+            } else {
+                let id = rulebook.strip_prefix("builtin:").unwrap_or(&rulebook);
+                let rb = Rulebook::builtin(id).map_err(|e| Fail::rulebook(&e))?;
+                variant::with_sets(rb, &set).map_err(|e| Fail::rulebook(&located(e, &rulebook)))?
+            };
             print!("{}", rb.text().unwrap_or_default());
             Ok(0)
         }
@@ -232,6 +251,7 @@ fn run(command: Command) -> Result<u8, Fail> {
             println!("{}", kaoping::schema::rulebook_json_schema());
             Ok(0)
         }
+        Command::Weights(args) => weights::run(args),
     }
 }
 
@@ -245,16 +265,28 @@ fn set_jobs(n: usize) -> Result<(), Fail> {
         .map_err(|e| Fail::unusable(format!("--jobs：{e}"), format!("--jobs: {e}")))
 }
 
-/// Load a rulebook from a path or `builtin:<id>` (exit 2 with every problem if it does not load).
-fn load(arg: &str) -> Result<Rulebook, Fail> {
-    load_quiet(arg).map_err(|e| Fail::rulebook(&e))
+/// Load a rulebook from a path or `builtin:<id>`, as a variant when `--set` changes are given
+/// (exit 2 with every problem if it does not load).
+fn load(arg: &str, sets: &[String]) -> Result<Rulebook, Fail> {
+    load_quiet(arg, sets).map_err(|e| Fail::rulebook(&located(e, arg)))
 }
 
-fn load_quiet(arg: &str) -> Result<Rulebook, kaoping::LoadError> {
-    match arg.strip_prefix("builtin:") {
+fn load_quiet(arg: &str, sets: &[String]) -> Result<Rulebook, kaoping::LoadError> {
+    let rb = match arg.strip_prefix("builtin:") {
         Some(id) => Rulebook::builtin(id),
         None => Loader::new().load_file(arg),
+    }?;
+    variant::with_sets(rb, sets)
+}
+
+/// A variant's problems are placed in the base rulebook's text: name its file.
+fn located(mut e: kaoping::LoadError, arg: &str) -> kaoping::LoadError {
+    for p in &mut e.problems {
+        if p.location.line.is_some() {
+            p.location.file.get_or_insert_with(|| arg.to_owned());
+        }
     }
+    e
 }
 
 fn encoding(t: &TableArgs) -> Result<Option<Encoding>, Fail> {
@@ -410,17 +442,34 @@ fn explain(
     }
 }
 
-fn check(rulebooks: &[String]) -> u8 {
+fn check(rulebooks: &[String], sets: &[String]) -> u8 {
     let mut problems = 0usize;
     for arg in rulebooks {
-        match load_quiet(arg) {
-            Ok(rb) => println!(
-                "{arg}: ok — {} {}（{} 个指标 indicators，满分 max {}）",
-                rb.id(),
-                rb.version(),
-                rb.indicators().len(),
-                rb.max(None).map_or_else(|| "—".to_owned(), |m| m.to_string())
-            ),
+        match load_quiet(arg, sets) {
+            Ok(rb) => {
+                println!(
+                    "{arg}: ok — {} {}（{} 个指标 indicators，满分 max {}）",
+                    rb.id(),
+                    rb.version(),
+                    rb.indicators().len(),
+                    rb.max(None).map_or_else(|| "—".to_owned(), |m| m.to_string())
+                );
+                if let Some(of) = rb.variant_of() {
+                    println!(
+                        "  变体 variant of {} {} ({}…): {}",
+                        of.id,
+                        of.version,
+                        &of.fingerprint[..of.fingerprint.len().min(12)],
+                        of.changes.join(", ")
+                    );
+                }
+                for p in rb.provenance() {
+                    let node = p.node.as_deref().map(|n| format!(" of {n}")).unwrap_or_default();
+                    let what = p.written_as.as_deref().unwrap_or("values");
+                    let settings: Vec<String> = p.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    println!("  来源 provenance: {what}{node} by {} ({})", p.method, settings.join(", "));
+                }
+            }
             Err(e) => {
                 problems += e.problems.len();
                 for p in &e.problems {
@@ -442,7 +491,7 @@ fn check(rulebooks: &[String]) -> u8 {
 fn test(rulebooks: &[String]) -> Result<u8, Fail> {
     let (mut passed, mut failed, mut unusable) = (0usize, 0usize, false);
     for arg in rulebooks {
-        let rb = match load_quiet(arg) {
+        let rb = match load_quiet(arg, &[]) {
             Ok(rb) => rb,
             Err(e) => {
                 eprintln!("kaoping: {}", Fail::rulebook(&e).lines.join("\n         "));

@@ -70,6 +70,7 @@ mod batch;
 mod builtin;
 mod compile;
 pub mod date;
+pub mod design;
 mod error;
 mod eval;
 pub mod expr;
@@ -87,6 +88,7 @@ mod scope;
 pub mod syntax;
 pub mod table;
 mod testcases;
+pub mod variant;
 mod vector;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
@@ -96,6 +98,7 @@ pub use input::{
     Column, ColumnData, Columns, ColumnsError, Item, NotAnInput, Piece, Record, Unknown, Value, Values,
 };
 pub use lang::{Lang, ParseLangError};
+pub use model::lineage::{Provenance, VariantOf};
 pub use num::Rounding;
 pub use outcome::Status;
 pub use outcome::{
@@ -109,6 +112,7 @@ pub use rulebook::{
 pub use rules::Note;
 pub use syntax::Format;
 pub use testcases::{TestFailure, TestReport};
+pub use variant::{Change, Variant};
 
 /// Rule notes (how each rule kind explains itself), for consumers of [`Outcome`].
 pub mod notes {

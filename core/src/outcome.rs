@@ -34,6 +34,10 @@ pub struct RulebookRef {
     pub version: String,
     /// SHA-256 of the rulebook's canonical form.
     pub fingerprint: String,
+    /// When the rulebook is a variant of another (made by changes, spec §15 and issue #23): the
+    /// base rulebook's id, version and fingerprint, and the changes. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant_of: Option<crate::model::lineage::VariantOf>,
 }
 
 /// A value an indicator, criterion or derived value read.

@@ -274,7 +274,36 @@ fn schema() -> Value {
             "round": { "enum": ["each", "total_only"], "description": "Round every step (default) or only the total." },
             "profile_field": string("The text input that names a record's profile."),
             "key_field": string("The input that names a record in results and errors."),
-            "max": number("The declared maximum; must equal the sum of the top-level indicators.")
+            "max": number("The declared maximum; must equal the sum of the top-level indicators."),
+            "variant_of": {
+                "type": "object",
+                "description": "This rulebook is a variant of another, made by changes (kaoping --set, Rulebook::with_params).",
+                "properties": {
+                    "id": string("The base rulebook's id."),
+                    "version": string("The base rulebook's version."),
+                    "fingerprint": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "The base rulebook's fingerprint (SHA-256)." },
+                    "changes": text_list("The changes in order: NAME=VALUE, NAME@PROFILE=VALUE, NAME:DATE=VALUE, points.ID=VALUE, weight.ID=VALUE.")
+                },
+                "required": ["id", "version", "fingerprint", "changes"],
+                "additionalProperties": false
+            },
+            "provenance": {
+                "type": "array",
+                "description": "How values written into the rulebook were obtained (AHP, entropy… weights).",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "method": string("How the values were obtained: ahp, entropy, cv…"),
+                        "node": string("The indicator whose children received the values (absent: the top level)."),
+                        "written_as": { "enum": ["points", "weights"], "description": "What the values were written as." },
+                        "date": { "$ref": "#/$defs/date", "description": "When they were derived." },
+                        "input_fingerprint": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the pairwise matrix or cohort." },
+                        "settings": { "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] }, "description": "The method's settings and figures." }
+                    },
+                    "required": ["method"],
+                    "additionalProperties": false
+                }
+            }
         },
         "required": ["id"],
         "additionalProperties": false
@@ -769,6 +798,28 @@ mod tests {
         for (id, text) in crate::builtin::BUILTINS {
             assert_eq!(validate(text, Format::Toml), Vec::<String>::new(), "builtin:{id}");
         }
+    }
+
+    /// A variant's text, with its `variant_of` and `provenance` records, validates; a malformed
+    /// record does not.
+    #[test]
+    fn a_variant_with_provenance_validates() {
+        let base = crate::Rulebook::builtin("example.county-assessment").unwrap();
+        let record = crate::Provenance {
+            method: "ahp".into(),
+            node: Some("reduction".into()),
+            written_as: Some("points".into()),
+            date: crate::Date::new(2026, 12, 1),
+            input_fingerprint: Some("0f".repeat(32)),
+            settings: [("cr".to_owned(), "0.0158".to_owned())].into_iter().collect(),
+        };
+        let v = base.variant().set("inc_good", "1.5").provenance(record).build().unwrap();
+        let text = v.text().unwrap();
+        assert_eq!(validate(text, Format::Toml), Vec::<String>::new());
+        let bad = text.replace("written_as = \"points\"", "written_as = \"score\"");
+        assert!(!validate(&bad, Format::Toml).is_empty());
+        let bad = text.replace("changes = [", "change = [");
+        assert!(!validate(&bad, Format::Toml).is_empty());
     }
 
     #[test]

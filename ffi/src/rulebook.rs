@@ -283,6 +283,53 @@ pub extern "C" fn kp_builtin_ids(ids: *mut *const *const c_char, count: *mut usi
     })
 }
 
+/// A variant of `rb`: a new rulebook with `count` changes, validated like one loaded from a file
+/// (spec §15; issue #23). `keys[i]` names what changes — `NAME` (a parameter's base value),
+/// `NAME@PROFILE`, `NAME:YYYY-MM-DD` (a dated parameter from that date on), `points.ID`,
+/// `weight.ID` (each with `@PROFILE` too) — and `values[i]` is its new value as decimal text
+/// (`"2.5"`); both arrays hold `count` NUL-terminated UTF-8 strings. The variant's version ends in
+/// `+variant`, and `kp_rulebook_describe_json` shows its `variant_of` (the base's id, version and
+/// fingerprint, and the changes). `rb` stays as it was; free the variant with `kp_rulebook_free`.
+///
+/// `KP_LOAD_ERROR` when a change cannot be read or applied (an unknown parameter, profile or
+/// indicator: the problem's path names the change) or the changed rulebook does not load (points
+/// that no longer add up…): `*err` lists every problem.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_rulebook_with_params(
+    rb: *const kp_rulebook,
+    keys: *const *const c_char,
+    values: *const *const c_char,
+    count: usize,
+    out: *mut *mut kp_rulebook,
+    err: *mut *mut kp_error,
+) -> kp_status {
+    boundary(err, || {
+        let book = borrow::<kp_rulebook>(rb, "rb")?;
+        let out = Out::new(out, "out")?;
+        let keys = string_array(keys, count, "keys")?;
+        let values = string_array(values, count, "values")?;
+        let variant = keys.iter().zip(&values).fold(book.rb.variant(), |v, (k, x)| v.set(k, x));
+        give_book(out, variant.build().map_err(Failure::load)?);
+        Ok(())
+    })
+}
+
+/// `count` NUL-terminated UTF-8 strings from an array of pointers (none NULL).
+fn string_array<'a>(p: *const *const c_char, count: usize, arg: &str) -> Result<Vec<&'a str>, Failure> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() {
+        return Err(Failure::null(arg));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Failure::invalid(format!("`count` {count} is beyond the address space")));
+    }
+    // SAFETY: not NULL; the caller passes `count` string pointers (the header's contract).
+    let ptrs = unsafe { std::slice::from_raw_parts(p, count) };
+    ptrs.iter().enumerate().map(|(i, s)| c_str(*s, &format!("{arg}[{i}]"))).collect()
+}
+
 /// Free a rulebook. NULL is a no-op. Records and results made from it stay valid.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_rulebook_free(rb: *mut kp_rulebook) {
@@ -366,8 +413,10 @@ fn input_index(book: &Book, input: &str) -> Result<usize, Failure> {
 /// "fingerprint", "scale", "illustrative", "source", "key_field", "profile_field", "max",
 /// "profiles": [..], "grades": [..], "inputs": [{"name", "ty", "label", "unit", "required",
 /// "values", "min", "max", "fields"}], "indicators": [{"id", "label", "depth", "parent", "points",
-/// "rule", "source", "is_leaf"}]}`, decimals as strings. `*out` is freed with `kp_string_free`;
-/// `out_len` (may be NULL) gets its length.
+/// "rule", "source", "is_leaf"}], "variant_of": null or {"id", "version", "fingerprint",
+/// "changes": [..]}, "provenance": [{"method", "node", "written_as", "date", "input_fingerprint",
+/// "settings"}]}`, decimals as strings. `*out` is freed with `kp_string_free`; `out_len` (may be
+/// NULL) gets its length.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_rulebook_describe_json(
     rb: *const kp_rulebook,
@@ -393,6 +442,8 @@ pub extern "C" fn kp_rulebook_describe_json(
             "grades": rb.grades(),
             "inputs": rb.inputs(),
             "indicators": rb.indicators(),
+            "variant_of": rb.variant_of(),
+            "provenance": rb.provenance(),
         });
         give_string(out, out_len, doc.to_string());
         Ok(())

@@ -70,6 +70,8 @@ from kaoping._kaoping import (
 # A batch's results behave as a read-only sequence (explained when read).
 _abc.Sequence.register(Results)
 
+from kaoping import design  # noqa: E402  (designing weights: AHP, entropy, TOPSIS; spec §15)
+
 __all__ = [
     "Batch",
     "BandOrderError",
@@ -114,5 +116,6 @@ __all__ = [
     "__version__",
     "builtin",
     "builtins",
+    "design",
     "error_kinds",
 ]

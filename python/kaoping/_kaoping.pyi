@@ -57,6 +57,13 @@ __all__ = [
     "error_kinds",
     "_restore_rulebook",
     "_unpickle_compilations",
+    "DesignResult",
+    "design_ahp",
+    "design_ahp_hierarchy",
+    "design_entropy",
+    "design_cv",
+    "design_topsis",
+    "design_write",
 ]
 
 _Number = Union[Decimal, int, float, str]
@@ -309,6 +316,12 @@ class Rulebook:
     def check_columns(
         self, columns: Sequence[str], *, unknown: Literal["warn", "error", "ignore"] = "warn"
     ) -> list[str]: ...
+    def with_params(self, params: Mapping[str, _Number]) -> Rulebook: ...
+    def with_changes(self, changes: Sequence[str]) -> Rulebook: ...
+    @property
+    def variant_of(self) -> Optional[dict[str, Any]]: ...
+    @property
+    def provenance(self) -> list[dict[str, Any]]: ...
     def run_tests(self) -> list[TestFailure]: ...
 
 @final
@@ -400,3 +413,44 @@ class Batch:
     @property
     def _path(self) -> str: ...
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+
+# The native half of `kaoping.design` (use that module: it converts DataFrames and returns
+# dataclasses).
+
+@final
+class DesignResult:
+    """A design result that can be written into a rulebook (AHP or cohort weights)."""
+
+    def to_json(self) -> str: ...
+
+def design_ahp(
+    labels: Sequence[str],
+    rows: Sequence[Sequence[Optional[str]]],
+    method: str,
+    ri: str,
+    accept_inconsistent: bool,
+) -> DesignResult: ...
+def design_ahp_hierarchy(
+    nodes: Sequence[tuple[Optional[str], Sequence[str], Sequence[Sequence[Optional[str]]]]],
+    method: str,
+    ri: str,
+    accept_inconsistent: bool,
+) -> tuple[list[tuple[Optional[str], DesignResult]], str]: ...
+def design_entropy(
+    labels: Sequence[str], keys: Sequence[str], rows: Sequence[Sequence[float]], directions: Sequence[str]
+) -> DesignResult: ...
+def design_cv(labels: Sequence[str], keys: Sequence[str], rows: Sequence[Sequence[float]]) -> DesignResult: ...
+def design_topsis(
+    labels: Sequence[str],
+    keys: Sequence[str],
+    rows: Sequence[Sequence[float]],
+    weights: Sequence[float],
+    directions: Sequence[str],
+) -> str: ...
+def design_write(
+    rulebook: Rulebook,
+    parts: Sequence[tuple[Optional[str], DesignResult]],
+    written_as: Optional[str],
+    places: Optional[int],
+    date: _DateLike,
+) -> Rulebook: ...

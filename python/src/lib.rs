@@ -7,6 +7,7 @@
 
 mod batch;
 mod columns;
+mod design;
 mod errors;
 mod frame;
 mod pickle;
@@ -77,5 +78,12 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_restore_rulebook, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_unpickle_compilations, m)?)?;
+    m.add_class::<design::DesignResult>()?;
+    m.add_function(wrap_pyfunction!(design::design_ahp, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_ahp_hierarchy, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_entropy, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_cv, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_topsis, m)?)?;
+    m.add_function(wrap_pyfunction!(design::design_write, m)?)?;
     Ok(())
 }

@@ -393,6 +393,76 @@ impl PyRulebook {
         Ok((restore, PyTuple::new(py, [state])?))
     }
 
+    /// This rulebook with parameters (and indicator points or weights) changed: a new rulebook,
+    /// validated like one loaded from a file, whose version ends in `+variant` and whose
+    /// `variant_of` names this one and the changes. Keys: `NAME` (a parameter's base value),
+    /// `NAME@PROFILE`, `NAME:YYYY-MM-DD` (a dated parameter from that date on), `points.ID`,
+    /// `weight.ID` (each with `@PROFILE` too). Values: Decimal, int, str, or float (by its repr).
+    fn with_params(&self, py: Python<'_>, params: &Bound<'_, PyAny>) -> PyResult<PyRulebook> {
+        let d = params.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(
+                "with_params takes a dict of changes: {\"exit_limit\": \"2.5\", \"inc_good@高原藏区\": 3}",
+            )
+        })?;
+        let mut changes = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key: String = k.extract().map_err(|_| PyTypeError::new_err("with_params keys are str"))?;
+            let value = values::decimal_arg(&v, &format!("with_params[{key:?}]"))?;
+            changes.push((key, value.to_string()));
+        }
+        let rb = &self.rb;
+        py.detach(|| changes.iter().fold(rb.variant(), |v, (k, x)| v.set(k, x)).build())
+            .map(PyRulebook::new)
+            .map_err(|e| errors::load_error(py, &e))
+    }
+
+    /// This rulebook with changes given as text (`"exit_limit=2.5"`, `"inc_good@高原藏区=3"`), as
+    /// `kaoping --set` takes them; see `with_params`.
+    fn with_changes(&self, py: Python<'_>, changes: Vec<String>) -> PyResult<PyRulebook> {
+        let rb = &self.rb;
+        py.detach(|| changes.iter().fold(rb.variant(), |v, c| v.change_text(c)).build())
+            .map(PyRulebook::new)
+            .map_err(|e| errors::load_error(py, &e))
+    }
+
+    /// When this rulebook is a variant: `{"id", "version", "fingerprint", "changes"}` of the
+    /// rulebook it was made from and the changes; else `None`.
+    #[getter]
+    fn variant_of<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(v) = self.rb.variant_of() else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("id", &v.id)?;
+        d.set_item("version", &v.version)?;
+        d.set_item("fingerprint", &v.fingerprint)?;
+        d.set_item("changes", PyList::new(py, &v.changes)?)?;
+        Ok(Some(d))
+    }
+
+    /// How values written into the rulebook were obtained (`[[rulebook.provenance]]`): a list of
+    /// `{"method", "node", "written_as", "date", "input_fingerprint", "settings"}`.
+    #[getter]
+    fn provenance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for p in self.rb.provenance() {
+            let d = PyDict::new(py);
+            d.set_item("method", &p.method)?;
+            d.set_item("node", p.node.as_deref())?;
+            d.set_item("written_as", p.written_as.as_deref())?;
+            match p.date {
+                Some(date) => d.set_item("date", values::date_to_py(py, date)?)?,
+                None => d.set_item("date", py.None())?,
+            }
+            d.set_item("input_fingerprint", p.input_fingerprint.as_deref())?;
+            let settings = PyDict::new(py);
+            for (k, v) in &p.settings {
+                settings.set_item(k, v)?;
+            }
+            d.set_item("settings", settings)?;
+            out.append(d)?;
+        }
+        Ok(out)
+    }
+
     /// Run the rulebook's embedded tests (`[[test]]`): every expectation that did not hold.
     fn run_tests(&self, py: Python<'_>) -> Vec<TestFailure> {
         let rb = &self.rb;

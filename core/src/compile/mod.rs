@@ -46,6 +46,10 @@ pub struct Meta {
     pub rounding: Rounding,
     /// Round the total only.
     pub total_only: bool,
+    /// The rulebook this one is a variant of (`[rulebook.variant_of]`).
+    pub variant_of: Option<crate::model::lineage::VariantOf>,
+    /// How values written into it were obtained (`[[rulebook.provenance]]`).
+    pub provenance: Vec<crate::model::lineage::Provenance>,
 }
 
 /// A parameter value: fixed or dated (sorted by date).
@@ -457,6 +461,8 @@ impl Compiler<'_> {
             scale: doc.meta.scale,
             rounding: doc.meta.rounding,
             total_only: doc.meta.total_only,
+            variant_of: doc.meta.variant_of.clone(),
+            provenance: doc.meta.provenance.clone(),
         };
 
         // Profiles (index 0 = base).

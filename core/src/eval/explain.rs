@@ -228,6 +228,7 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
             title: book.meta.title.clone(),
             version: book.meta.version.clone(),
             fingerprint: book.fingerprint.clone(),
+            variant_of: book.meta.variant_of.clone(),
         },
         key: t.key.clone().unwrap_or_else(|| run.row.unwrap_or(1).to_string()),
         profile: (profile > 0).then(|| book.profiles[profile].name.clone()),

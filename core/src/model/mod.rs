@@ -2,6 +2,9 @@
 //! structs that remember where each piece was written. [`read_document`] turns the document tree
 //! into a [`Doc`], recording schema problems as it goes; `compile` then checks and resolves it.
 
+pub mod change;
+pub mod lineage;
+
 use crate::date::Date;
 use crate::input::{DefaultDoc, InputType};
 use crate::num::Rounding;
@@ -43,6 +46,10 @@ pub struct MetaDoc {
     pub key_field: Option<Text>,
     /// The declared maximum, checked against the indicators.
     pub max: Option<NumLit>,
+    /// `[rulebook.variant_of]`: the rulebook this one is a variant of.
+    pub variant_of: Option<lineage::VariantOf>,
+    /// `[[rulebook.provenance]]`: how values written into it were obtained.
+    pub provenance: Vec<lineage::Provenance>,
 }
 
 /// `[profiles."X"]`.
@@ -542,6 +549,8 @@ fn read_meta(mut t: Table<'_>, r: &mut Reader) -> MetaDoc {
     m.profile_field = t.string(r, "profile_field");
     m.key_field = t.string(r, "key_field");
     m.max = t.number(r, "max");
+    m.variant_of = lineage::read_variant_of(&mut t, r);
+    m.provenance = lineage::read_provenance(&mut t, r);
     t.finish(
         r,
         &[
@@ -559,6 +568,8 @@ fn read_meta(mut t: Table<'_>, r: &mut Reader) -> MetaDoc {
             "profile_field",
             "key_field",
             "max",
+            "variant_of",
+            "provenance",
         ],
     );
     m

@@ -15,6 +15,7 @@ mod canon;
 mod json;
 mod toml;
 mod tree;
+mod write;
 
 use std::fmt;
 use std::path::Path;
@@ -22,6 +23,7 @@ use std::str::FromStr;
 
 pub use canon::{canonical, fingerprint};
 pub use tree::{Entry, LineIndex, Node, Pos, Value};
+pub use write::{to_json, to_toml, write, written_reads_back};
 
 /// Deepest allowed nesting of tables and arrays (the document's top-level table or array is
 /// depth 1).
