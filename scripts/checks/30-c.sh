@@ -22,7 +22,7 @@ version=$(sed -n 's/^#define KAOPING_VERSION "\(.*\)"$/\1/p' include/kaoping.h)
 test -f "$prefix/lib/libkaoping.so.$version" && test ! -L "$prefix/lib/libkaoping.so.$version"
 test "$(readlink "$prefix/lib/libkaoping.so.0")" = "libkaoping.so.$version"
 test "$(readlink "$prefix/lib/libkaoping.so")" = libkaoping.so.0
-readelf -d "$prefix/lib/libkaoping.so.$version" | grep -q 'Library soname: \[libkaoping.so.0\]'
+grep -q 'Library soname: \[libkaoping.so.0\]' <<<"$(readelf -d "$prefix/lib/libkaoping.so.$version")"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 test "$(pkg-config --variable=suppressions kaoping)" = "$prefix/share/kaoping/valgrind.supp"
 test -f "$prefix/share/kaoping/valgrind.supp"
@@ -41,11 +41,11 @@ test "$(wc -l <<<"$links")" -eq 2
 test "$("$app/app")" = 80.13
 test "$(env -u LD_LIBRARY_PATH "$app/app-shared")" = 80.13
 # Static: nothing of kaoping to load. Shared: libkaoping.so.0, found through the rpath.
-if ldd "$app/app" | grep -q kaoping; then
+if grep -q kaoping <<<"$(ldd "$app/app")"; then
     echo "the static program loads a kaoping library" >&2
     exit 1
 fi
-ldd "$app/app-shared" | grep -q "libkaoping.so.0 => $prefix/lib/libkaoping.so.0 "
+grep -q "libkaoping.so.0 => $prefix/lib/libkaoping.so.0 " <<<"$(ldd "$app/app-shared")"
 # Without an rpath the program does not start, unless LD_LIBRARY_PATH names the directory.
 cc "$app/app.c" $(pkg-config --cflags --libs kaoping) -o "$app/app-plain"
 if env -u LD_LIBRARY_PATH "$app/app-plain" 2>/dev/null; then
