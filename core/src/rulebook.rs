@@ -582,7 +582,7 @@ impl Rulebook {
                 depth: n.depth,
                 parent: n.parent.map(|p| c.nodes[p as usize].id.clone()),
                 points: c.points[0][i].to_decimal_at(c.meta.scale, c.meta.rounding).unwrap_or_default(),
-                rule: n.rule.as_ref().map(|r| rule_kind(r).to_owned()),
+                rule: n.rule.as_ref().map(|r| r.kind().to_owned()),
                 source: n.source.clone(),
                 is_leaf: n.children.is_empty(),
                 description: n.description.clone(),
@@ -841,23 +841,5 @@ impl Rulebook {
     /// Score a record given as JSON.
     pub fn score_json(&self, json: &str, opts: &ScoreOptions) -> Result<Outcome, RecordError> {
         self.score(&self.record_from_json(json)?, opts)
-    }
-}
-
-fn rule_kind(r: &crate::rules::Rule) -> &'static str {
-    use crate::rules::Rule;
-    match r {
-        Rule::Bands(_) => "bands",
-        Rule::Linear(_) => "linear",
-        Rule::Check(_) => "check",
-        Rule::Count(_) => "count",
-        Rule::Deduct(_) => "deduct",
-        Rule::Ratio(_) => "ratio",
-        Rule::Lookup(_) => "lookup",
-        Rule::Relative(_) => "relative",
-        Rule::Formula(_) => "formula",
-        Rule::Component(_) => "component",
-        Rule::Panel(_) => "panel",
-        Rule::Items(_) => "items",
     }
 }

@@ -3,16 +3,15 @@
 //! `at_most` v ≤ t and `below` v < t need strictly increasing thresholds; `at_least` v ≥ t and
 //! `above` v > t need strictly decreasing ones; no band → `else` (required).
 
-use super::ChunkEnv;
 use crate::num::Fraction;
 use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::ErrorKind;
-use crate::expr::Fault;
 use crate::expr::Type;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::operand_pair;
@@ -146,11 +145,23 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Bands> {
     Some(Bands { input: input?, cmp: d.cmp, bands, otherwise: otherwise? })
 }
 
-impl Bands {
+impl Kind for Bands {
+    type Doc = Doc;
+    const KEY: &'static str = "bands";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Bands> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
+        _max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.input.expr)?);
@@ -188,7 +199,7 @@ impl Bands {
     }
 
     /// Thresholds strictly monotonic in the comparator's direction.
-    pub fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(ErrorKind, String)>) {
+    fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(ErrorKind, String)>) {
         let ts: Vec<Num> = self.bands.iter().map(|(t, _)| get(t)).collect();
         for w in ts.windows(2) {
             let ok = if self.cmp.increasing() { w[0] < w[1] } else { w[0] > w[1] };
@@ -207,16 +218,10 @@ impl Bands {
             }
         }
     }
-}
 
-/// A bands rule in one profile: each band's threshold and published points, and the points
-/// otherwise.
-type BandsTable = (Vec<(Fraction, i64)>, i64);
-
-impl Bands {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let r = self;
         let n = env.rows();
         let (pow, mode) = (env.pow(), env.rounding());
@@ -271,7 +276,18 @@ impl Bands {
             Cmp::Above => bands_by!(>),
         }
     }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.input.expr]
+    }
+
+    fn operands(&self) -> Vec<&Operand> {
+        self.bands.iter().flat_map(|(t, p)| [t, p]).chain([&self.otherwise]).collect()
+    }
 }
+
+/// A bands rule in one profile: each band's threshold and published points, and the points
+/// otherwise.
+type BandsTable = (Vec<(Fraction, i64)>, i64);
 
 /// How a band was chosen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,14 +1,13 @@
 //! `check`: fixed points when a condition holds (达标即得分), else the `else` points.
 
-use super::ChunkEnv;
 use crate::num::Fraction;
 use crate::vector::{BoolCol, NumCol, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show};
-use crate::expr::Fault;
 use crate::expr::Type;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::{OperandDoc, Reader, Table, Text};
@@ -60,9 +59,20 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Check> {
     Some(Check { when: when?, points, otherwise })
 }
 
-impl Check {
+impl Kind for Check {
+    type Doc = Doc;
+    const KEY: &'static str = "check";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Check> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
         max: &Num,
@@ -79,12 +89,10 @@ impl Check {
         put(note, || super::Note::Check(Note { when: self.when.text.clone(), holds, points: show(&p) }));
         Ok(Leaf::Value(p))
     }
-}
 
-impl Check {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let r = self;
         let n = env.rows();
         let (pow, mode) = (env.pow(), env.rounding());
@@ -111,6 +119,13 @@ impl Check {
             (BoolCol::Column(c), None) => c[..n].iter().enumerate().map(|(i, &c)| pick(i, c)).collect(),
             (BoolCol::Const(c), _) => (0..n).map(|i| pick(i, *c)).collect(),
         }
+    }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.when.expr]
+    }
+
+    fn operands(&self) -> Vec<&Operand> {
+        self.points.iter().chain([&self.otherwise]).collect()
     }
 }
 

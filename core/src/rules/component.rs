@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{Kind, RecordEnv};
 use super::{Leaf, put, show};
 use crate::expr::Fault;
 use crate::lang::Lang;
@@ -41,9 +41,20 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Component> {
     Some(Component { index: cx.component(d.rulebook.as_ref()?)? })
 }
 
-impl Component {
+impl Kind for Component {
+    type Doc = Doc;
+    const KEY: &'static str = "component";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Component> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
         max: &Num,
@@ -61,6 +72,9 @@ impl Component {
             })
         });
         Ok(Leaf::Value(value))
+    }
+    fn batch_support(&self) -> Result<(), &'static str> {
+        Err("component rules")
     }
 }
 

@@ -1,14 +1,13 @@
 //! `count`: n × each, where n is a number or the length of a list input (计次得分); `each`
 //! defaults to 1.
 
-use super::ChunkEnv;
-use crate::num::Fraction;
+use crate::num::{Fraction, Num};
 use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, Quantity, put, show, value_or_no_data};
-use crate::expr::Fault;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::read::{OperandDoc, Reader, Table, Text};
 use crate::scope::{Operand, RuleCx};
@@ -48,11 +47,23 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Count> {
     Some(Count { input, each })
 }
 
-impl Count {
+impl Kind for Count {
+    type Doc = Doc;
+    const KEY: &'static str = "count";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Count> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
+        _max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let n = value_or_no_data!(self.input.eval(run)?);
@@ -69,12 +80,10 @@ impl Count {
         });
         Ok(Leaf::Value(value))
     }
-}
 
-impl Count {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let r = self;
         let n = env.rows();
         let (pow, mode) = (env.pow(), env.rounding());
@@ -101,6 +110,21 @@ impl Count {
                 }
             }
         })
+    }
+    fn exprs(&self) -> Vec<&CExpr> {
+        self.input.expr().into_iter().collect()
+    }
+
+    fn operands(&self) -> Vec<&Operand> {
+        vec![&self.each]
+    }
+
+    fn list_slot(&self) -> Option<u32> {
+        self.input.list_slot()
+    }
+
+    fn batch_support(&self) -> Result<(), &'static str> {
+        if self.input.list_slot().is_some() { Err("count of a list") } else { Ok(()) }
     }
 }
 

@@ -3,14 +3,13 @@
 
 use std::cmp::Ordering;
 
-use super::ChunkEnv;
 use crate::num::Fraction;
 use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, Quantity, put, show, value_or_no_data};
-use crate::expr::Fault;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::{OperandDoc, Reader, Table, Text};
@@ -59,9 +58,20 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Deduct> {
     Some(Deduct { input: input?, each: each?, floor: floor? })
 }
 
-impl Deduct {
+impl Kind for Deduct {
+    type Doc = Doc;
+    const KEY: &'static str = "deduct";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Deduct> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
         max: &Num,
@@ -83,12 +93,10 @@ impl Deduct {
         });
         Ok(Leaf::Value(value))
     }
-}
 
-impl Deduct {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let r = self;
         let n = env.rows();
         let (pow, mode) = (env.pow(), env.rounding());
@@ -124,6 +132,21 @@ impl Deduct {
                 }
             }
         })
+    }
+    fn exprs(&self) -> Vec<&CExpr> {
+        self.input.expr().into_iter().collect()
+    }
+
+    fn operands(&self) -> Vec<&Operand> {
+        vec![&self.each, &self.floor]
+    }
+
+    fn list_slot(&self) -> Option<u32> {
+        self.input.list_slot()
+    }
+
+    fn batch_support(&self) -> Result<(), &'static str> {
+        if self.input.list_slot().is_some() { Err("deduct over a list") } else { Ok(()) }
     }
 }
 

@@ -1,14 +1,13 @@
 //! `formula`: the value of an expression (公式计分); the leaf clamp then keeps it in [0, points].
 
-use super::ChunkEnv;
-use crate::num::Fraction;
+use crate::num::{Fraction, Num};
 use crate::vector::{publish, to_vec};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
-use crate::expr::Fault;
 use crate::expr::Type;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::read::{Reader, Text, string_of};
 use crate::scope::{Expression, RuleCx};
@@ -37,27 +36,42 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Formula> {
     Some(Formula { formula: cx.expression(&d.formula, Type::Num, "a formula")? })
 }
 
-impl Formula {
+impl Kind for Formula {
+    type Doc = Doc;
+    const KEY: &'static str = "formula";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Formula> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
+        _max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.formula.expr)?);
         put(note, || super::Note::Formula(Note { formula: self.formula.text.clone(), result: show(&v) }));
         Ok(Leaf::Value(v))
     }
-}
 
-impl Formula {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let raw = self.values(env, slow);
         publish(&raw, max, env.pow(), env.rounding())
     }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.formula.expr]
+    }
+}
 
+impl Formula {
     /// The rule's exact value for every row (before the leaf clamp).
     fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool]) -> Vec<Fraction> {
         let r = self;

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 
-use super::RecordEnv;
+use super::{Kind, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
 use crate::expr::Fault;
@@ -199,12 +199,24 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
     })
 }
 
-impl Items {
+impl Kind for Items {
+    type Doc = Doc;
+    const KEY: &'static str = "items";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
+        compile(d, cx)
+    }
+
     /// Score. Every pass over the list is linear in its length: lookups, `best_per` and
     /// `cap_per` go through hash maps keyed by the item's key text.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
+        _max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let Some(items) = run.items(self.slot) else {
@@ -312,6 +324,22 @@ impl Items {
             })
         });
         Ok(Leaf::Value(total))
+    }
+    fn operands(&self) -> Vec<&Operand> {
+        self.table
+            .iter()
+            .map(|(_, v)| v)
+            .chain(self.otherwise.iter())
+            .chain(self.cap_per.iter().map(|(_, c)| c))
+            .collect()
+    }
+
+    fn list_slot(&self) -> Option<u32> {
+        Some(self.slot)
+    }
+
+    fn batch_support(&self) -> Result<(), &'static str> {
+        Err("items rules")
     }
 }
 

@@ -1,16 +1,15 @@
 //! `linear`: points along the line through (x0, p0) and (x1, p1), clamped between p0 and p1
 //! (线性插值计分).
 
-use super::ChunkEnv;
 use crate::num::{Fraction, Rounding, round_div_i64};
 use crate::vector::{each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::ErrorKind;
-use crate::expr::Fault;
 use crate::expr::Type;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::operand_pair;
@@ -73,11 +72,23 @@ pub fn along(v: &Num, x0: &Num, p0: &Num, x1: &Num, p1: &Num) -> Option<Num> {
     })
 }
 
-impl Linear {
+impl Kind for Linear {
+    type Doc = Doc;
+    const KEY: &'static str = "linear";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Linear> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
+        _max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let v = value_or_no_data!(run.num(&self.input.expr)?);
@@ -97,7 +108,7 @@ impl Linear {
     }
 
     /// x0 ≠ x1.
-    pub fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(ErrorKind, String)>) {
+    fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(ErrorKind, String)>) {
         let (x0, x1) = (get(&self.x0), get(&self.x1));
         if x0 == x1 {
             problems.push((
@@ -105,6 +116,62 @@ impl Linear {
                 format!("linear needs two different x values; both are {}", show(&x0)),
             ));
         }
+    }
+
+    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
+    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+        let r = self;
+        let n = env.rows();
+        let (pow, mode) = (env.pow(), env.rounding());
+        let profiles = 0..env.profile_count();
+        let (x0, p0, x1, p1) =
+            (env.operand(&r.x0), env.operand(&r.p0), env.operand(&r.x1), env.operand(&r.p1));
+        let line = |k: usize| {
+            Some(Line::new(x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?, pow, max, mode))
+        };
+        let Some(table) = profiles.map(line).collect::<Option<Vec<_>>>() else {
+            return not_fixed(slow, n);
+        };
+        let v = env.nums(slow, &r.input.expr);
+        // One loop per rounding mode, so that rounding is straight-line code for its mode
+        // rather than a choice of mode in every row.
+        macro_rules! rows_rounding {
+            ($mode:expr) => {{
+                // (By reference: a `Line` is eleven words, too many to copy in every row.)
+                #[inline(always)]
+                fn at(line: &Option<Line>, x: Fraction, sl: &mut bool) -> i64 {
+                    match line.as_ref().and_then(|l| l.units(x, $mode)) {
+                        Some(u) => u,
+                        None => {
+                            *sl = true;
+                            0
+                        }
+                    }
+                }
+                match uniform(&table) {
+                    Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
+                    None => {
+                        each_row(&v, n, slow, |i, x, sl| at(&table[env.row_profiles()[i] as usize], x, sl))
+                    }
+                }
+            }};
+        }
+        match mode {
+            Rounding::HalfUp => rows_rounding!(Rounding::HalfUp),
+            Rounding::HalfEven => rows_rounding!(Rounding::HalfEven),
+            Rounding::Down => rows_rounding!(Rounding::Down),
+            Rounding::Up => rows_rounding!(Rounding::Up),
+            Rounding::Floor => rows_rounding!(Rounding::Floor),
+            Rounding::Ceiling => rows_rounding!(Rounding::Ceiling),
+        }
+    }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.input.expr]
+    }
+
+    fn operands(&self) -> Vec<&Operand> {
+        vec![&self.x0, &self.p0, &self.x1, &self.p1]
     }
 }
 
@@ -166,57 +233,6 @@ impl Line {
             Fraction::checked_mul(Fraction::checked_sub(x, self.x0)?, self.slope)?,
         )?;
         Some(publish_one(&v, self.max, self.pow, mode).clamp(self.lo, self.hi))
-    }
-}
-
-impl Linear {
-    /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
-    /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
-        let r = self;
-        let n = env.rows();
-        let (pow, mode) = (env.pow(), env.rounding());
-        let profiles = 0..env.profile_count();
-        let (x0, p0, x1, p1) =
-            (env.operand(&r.x0), env.operand(&r.p0), env.operand(&r.x1), env.operand(&r.p1));
-        let line = |k: usize| {
-            Some(Line::new(x0.fixed(k)?, p0.fixed(k)?, x1.fixed(k)?, p1.fixed(k)?, pow, max, mode))
-        };
-        let Some(table) = profiles.map(line).collect::<Option<Vec<_>>>() else {
-            return not_fixed(slow, n);
-        };
-        let v = env.nums(slow, &r.input.expr);
-        // One loop per rounding mode, so that rounding is straight-line code for its mode
-        // rather than a choice of mode in every row.
-        macro_rules! rows_rounding {
-            ($mode:expr) => {{
-                // (By reference: a `Line` is eleven words, too many to copy in every row.)
-                #[inline(always)]
-                fn at(line: &Option<Line>, x: Fraction, sl: &mut bool) -> i64 {
-                    match line.as_ref().and_then(|l| l.units(x, $mode)) {
-                        Some(u) => u,
-                        None => {
-                            *sl = true;
-                            0
-                        }
-                    }
-                }
-                match uniform(&table) {
-                    Some(line) => each_row(&v, n, slow, |_, x, sl| at(line, x, sl)),
-                    None => {
-                        each_row(&v, n, slow, |i, x, sl| at(&table[env.row_profiles()[i] as usize], x, sl))
-                    }
-                }
-            }};
-        }
-        match mode {
-            Rounding::HalfUp => rows_rounding!(Rounding::HalfUp),
-            Rounding::HalfEven => rows_rounding!(Rounding::HalfEven),
-            Rounding::Down => rows_rounding!(Rounding::Down),
-            Rounding::Up => rows_rounding!(Rounding::Up),
-            Rounding::Floor => rows_rounding!(Rounding::Floor),
-            Rounding::Ceiling => rows_rounding!(Rounding::Ceiling),
-        }
     }
 }
 

@@ -2,16 +2,15 @@
 
 use std::cmp::Ordering;
 
-use super::ChunkEnv;
 use crate::num::Fraction;
 use crate::vector::{AnyCol, NumCol, publish};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
 use crate::expr::Type;
-use crate::expr::{Fault, Val};
+use crate::expr::{CExpr, Fault, Val};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::{OperandDoc, Reader, Table, Text, operand_of};
@@ -119,11 +118,23 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Lookup> {
     ok.then_some(Lookup { input, table, otherwise })
 }
 
-impl Lookup {
+impl Kind for Lookup {
+    type Doc = Doc;
+    const KEY: &'static str = "lookup";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Lookup> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
+        _max: &Num,
         note: Option<&mut super::Note>,
     ) -> Result<Leaf, Fault> {
         let v = run.eval(&self.input.expr)?;
@@ -155,16 +166,33 @@ impl Lookup {
         });
         Ok(Leaf::Value(p))
     }
-}
 
-impl Lookup {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let raw = self.values(env, slow);
         publish(&raw, max, env.pow(), env.rounding())
     }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.input.expr]
+    }
 
+    fn operands(&self) -> Vec<&Operand> {
+        self.table.iter().map(|(_, v)| v).chain(self.otherwise.iter()).collect()
+    }
+
+    fn texts(&self) -> Vec<&str> {
+        self.table
+            .iter()
+            .filter_map(|(k, _)| match k {
+                Key::Text(t) => Some(t.as_str()),
+                Key::Num(_) => None,
+            })
+            .collect()
+    }
+}
+
+impl Lookup {
     /// The rule's exact value for every row (before the leaf clamp).
     fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool]) -> Vec<Fraction> {
         let r = self;

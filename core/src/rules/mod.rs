@@ -25,52 +25,229 @@ use crate::num::Num;
 use crate::num::{Fraction, Rounding};
 use crate::read::{Reader, Table};
 use crate::scope::{Operand, RuleCx};
-use crate::syntax::Pos;
+use crate::syntax::{Node, Pos};
 use crate::vector::{AnyCol, BoolCol, NumCol, not_fixed};
 
-/// The keys that introduce a rule inside an indicator, bonus or penalty item.
-pub const KINDS: [&str; 12] = [
-    "bands",
-    "linear",
-    "check",
-    "count",
-    "deduct",
-    "ratio",
-    "lookup",
-    "relative",
-    "formula",
-    "component",
-    "panel",
-    "items",
-];
+/// One rule kind. Each kind's file implements it for its compiled rule: how the rule is read
+/// (`Doc`), compiled, checked for every profile and date, scored for one record (the interpreter)
+/// and for a chunk of rows (the batch kernel), and what it reads. Its note says it in words.
+/// Adding a kind is its file and one line of [`kinds!`].
+pub trait Kind: Sized {
+    /// The rule as read from the file.
+    type Doc;
+    /// The key that introduces it inside an indicator (`bands = {…}`).
+    const KEY: &'static str;
 
-/// A rule as read from the file.
-#[derive(Clone, Debug)]
-pub enum RuleDoc {
-    /// `bands = {…}`
-    Bands(bands::Doc),
-    /// `linear = {…}`
-    Linear(linear::Doc),
-    /// `check = {…}`
-    Check(check::Doc),
-    /// `count = {…}`
-    Count(count::Doc),
-    /// `deduct = {…}`
-    Deduct(deduct::Doc),
-    /// `ratio = {…}`
-    Ratio(ratio::Doc),
-    /// `lookup = {…}`
-    Lookup(lookup::Doc),
-    /// `relative = {…}`
-    Relative(relative::Doc),
-    /// `formula = "…"`
-    Formula(formula::Doc),
-    /// `component = {…}`
-    Component(component::Doc),
-    /// `panel = {…}`
-    Panel(panel::Doc),
-    /// `items = {…}`
-    Items(items::Doc),
+    /// Read `KEY = {…}`, recording every problem in `r`.
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Self::Doc>;
+
+    /// Resolve names, compile expressions and operands.
+    fn compile(doc: &Self::Doc, cx: &mut RuleCx<'_>) -> Option<Self>;
+
+    /// Score one record; `max` is the indicator's points in the record's profile. When `note`
+    /// is given, say how the value was reached.
+    fn eval<'r>(
+        &'r self,
+        run: &impl RecordEnv<'r>,
+        max: &Num,
+        note: Option<&mut Note>,
+    ) -> Result<Leaf, Fault>;
+
+    /// The batch kernel: published points (units) of every row of a chunk, the rows it cannot be
+    /// sure of flagged slow. Kinds the batch path does not run flag every row.
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], _max: i64) -> Vec<i64> {
+        not_fixed(slow, env.rows())
+    }
+
+    /// Whether the batch path runs it (`Err`: why not, shown by the batch plan).
+    fn batch_support(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+
+    /// Load-time checks that depend on parameter values, run for each distinct setting of the
+    /// parameters its operands read; `get` resolves an operand; problems are (kind, message).
+    fn check(&self, _get: &dyn Fn(&Operand) -> Num, _problems: &mut Vec<(crate::ErrorKind, String)>) {}
+
+    /// The expressions it evaluates (to list the values it read in explanations).
+    fn exprs(&self) -> Vec<&CExpr> {
+        Vec::new()
+    }
+
+    /// Every threshold, target and points operand it uses.
+    fn operands(&self) -> Vec<&Operand> {
+        Vec::new()
+    }
+
+    /// The slot of a list input it reads directly.
+    fn list_slot(&self) -> Option<u32> {
+        None
+    }
+
+    /// The text constants it compares with outside its expressions (the batch path interns them).
+    fn texts(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+/// The rule kinds, each as `Variant => module`: the one list that makes the enums of rules as
+/// read ([`RuleDoc`]), compiled ([`Rule`]) and explained ([`Note`]), and every dispatch over them.
+macro_rules! kinds {
+    ($($kind:ident => $module:ident),* $(,)?) => {
+        /// The keys that introduce a rule inside an indicator, bonus or penalty item.
+        pub const KINDS: &[&str] = &[$(<$module::$kind as Kind>::KEY),*];
+
+        /// A rule as read from the file.
+        #[derive(Clone, Debug)]
+        pub enum RuleDoc {
+            $(
+                #[doc = concat!("`", stringify!($module), " = {…}`")]
+                $kind($module::Doc),
+            )*
+        }
+
+        /// A compiled rule.
+        #[derive(Clone, Debug)]
+        pub enum Rule {
+            $(
+                #[doc = concat!("A compiled `", stringify!($module), "` rule.")]
+                $kind($module::$kind),
+            )*
+        }
+
+        /// How a rule reached its value, for explanations (serialised in results).
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum Note {
+            $(
+                #[doc = concat!("How a `", stringify!($module), "` rule reached its value.")]
+                $kind($module::Note),
+            )*
+            /// The rule's input had no data.
+            NoData {
+                /// The input read.
+                input: String,
+            },
+        }
+
+        fn read_kind(kind: &str, node: &Node, path: &str, r: &mut Reader) -> Option<RuleDoc> {
+            $(
+                if kind == <$module::$kind as Kind>::KEY {
+                    return Some(RuleDoc::$kind(<$module::$kind as Kind>::read(node, path, r)?));
+                }
+            )*
+            None
+        }
+
+        impl RuleDoc {
+            /// The rule's key.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(RuleDoc::$kind(_) => <$module::$kind as Kind>::KEY,)*
+                }
+            }
+        }
+
+        /// Compile a rule.
+        pub fn compile(doc: &RuleDoc, cx: &mut RuleCx<'_>) -> Option<Rule> {
+            Some(match doc {
+                $(RuleDoc::$kind(d) => Rule::$kind(<$module::$kind as Kind>::compile(d, cx)?),)*
+            })
+        }
+
+        impl Rule {
+            /// The rule's key.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Rule::$kind(_) => <$module::$kind as Kind>::KEY,)*
+                }
+            }
+
+            /// See [`Kind::eval`].
+            pub fn eval<'r>(&'r self, run: &impl RecordEnv<'r>, max: &Num, note: Option<&mut Note>) -> Result<Leaf, Fault> {
+                match self {
+                    $(Rule::$kind(r) => r.eval(run, max, note),)*
+                }
+            }
+
+            /// See [`Kind::units`].
+            pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+                match self {
+                    $(Rule::$kind(r) => r.units(env, slow, max),)*
+                }
+            }
+
+            /// See [`Kind::batch_support`].
+            pub fn batch_support(&self) -> Result<(), &'static str> {
+                match self {
+                    $(Rule::$kind(r) => r.batch_support(),)*
+                }
+            }
+
+            /// See [`Kind::check`].
+            pub fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(crate::ErrorKind, String)>) {
+                match self {
+                    $(Rule::$kind(r) => r.check(get, problems),)*
+                }
+            }
+
+            /// See [`Kind::exprs`].
+            pub fn exprs(&self) -> Vec<&CExpr> {
+                match self {
+                    $(Rule::$kind(r) => r.exprs(),)*
+                }
+            }
+
+            /// See [`Kind::operands`].
+            pub fn operands(&self) -> Vec<&Operand> {
+                match self {
+                    $(Rule::$kind(r) => r.operands(),)*
+                }
+            }
+
+            /// See [`Kind::list_slot`].
+            pub fn list_slot(&self) -> Option<u32> {
+                match self {
+                    $(Rule::$kind(r) => r.list_slot(),)*
+                }
+            }
+
+            /// See [`Kind::texts`].
+            pub fn texts(&self) -> Vec<&str> {
+                match self {
+                    $(Rule::$kind(r) => r.texts(),)*
+                }
+            }
+        }
+
+        impl Note {
+            /// The note in words.
+            pub fn words(&self, lang: Lang) -> String {
+                match self {
+                    $(Note::$kind(n) => n.words(lang),)*
+                    Note::NoData { input } => match lang {
+                        Lang::Zh => format!("{input} 无数据 → 0 分"),
+                        Lang::En => format!("no data for {input} → 0 points"),
+                    },
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Bands => bands,
+    Linear => linear,
+    Check => check,
+    Count => count,
+    Deduct => deduct,
+    Ratio => ratio,
+    Lookup => lookup,
+    Relative => relative,
+    Formula => formula,
+    Component => component,
+    Panel => panel,
+    Items => items,
 }
 
 /// Read the one rule of an indicator or adjustment item, if it has one. Two rules are a problem.
@@ -86,88 +263,8 @@ pub fn read_rule(t: &mut Table<'_>, r: &mut Reader) -> Option<(RuleDoc, Pos)> {
     let kind = *present.first()?;
     let node = t.take(kind)?;
     let path = format!("{} {kind}", t.path);
-    let doc = match kind {
-        "bands" => RuleDoc::Bands(bands::read(node, &path, r)?),
-        "linear" => RuleDoc::Linear(linear::read(node, &path, r)?),
-        "check" => RuleDoc::Check(check::read(node, &path, r)?),
-        "count" => RuleDoc::Count(count::read(node, &path, r)?),
-        "deduct" => RuleDoc::Deduct(deduct::read(node, &path, r)?),
-        "ratio" => RuleDoc::Ratio(ratio::read(node, &path, r)?),
-        "lookup" => RuleDoc::Lookup(lookup::read(node, &path, r)?),
-        "relative" => RuleDoc::Relative(relative::read(node, &path, r)?),
-        "formula" => RuleDoc::Formula(formula::read(node, &path, r)?),
-        "component" => RuleDoc::Component(component::read(node, &path, r)?),
-        "panel" => RuleDoc::Panel(panel::read(node, &path, r)?),
-        _ => RuleDoc::Items(items::read(node, &path, r)?),
-    };
+    let doc = read_kind(kind, node, &path, r)?;
     Some((doc, node.pos))
-}
-
-impl RuleDoc {
-    /// The rule's key.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            RuleDoc::Bands(_) => "bands",
-            RuleDoc::Linear(_) => "linear",
-            RuleDoc::Check(_) => "check",
-            RuleDoc::Count(_) => "count",
-            RuleDoc::Deduct(_) => "deduct",
-            RuleDoc::Ratio(_) => "ratio",
-            RuleDoc::Lookup(_) => "lookup",
-            RuleDoc::Relative(_) => "relative",
-            RuleDoc::Formula(_) => "formula",
-            RuleDoc::Component(_) => "component",
-            RuleDoc::Panel(_) => "panel",
-            RuleDoc::Items(_) => "items",
-        }
-    }
-}
-
-/// A compiled rule.
-#[derive(Clone, Debug)]
-pub enum Rule {
-    /// Bands.
-    Bands(bands::Bands),
-    /// Linear.
-    Linear(linear::Linear),
-    /// Check.
-    Check(check::Check),
-    /// Count.
-    Count(count::Count),
-    /// Deduct.
-    Deduct(deduct::Deduct),
-    /// Ratio.
-    Ratio(ratio::Ratio),
-    /// Lookup.
-    Lookup(lookup::Lookup),
-    /// Relative.
-    Relative(relative::Relative),
-    /// Formula.
-    Formula(formula::Formula),
-    /// Component.
-    Component(component::Component),
-    /// Panel.
-    Panel(panel::Panel),
-    /// Items.
-    Items(items::Items),
-}
-
-/// Compile a rule.
-pub fn compile(doc: &RuleDoc, cx: &mut RuleCx<'_>) -> Option<Rule> {
-    Some(match doc {
-        RuleDoc::Bands(d) => Rule::Bands(bands::compile(d, cx)?),
-        RuleDoc::Linear(d) => Rule::Linear(linear::compile(d, cx)?),
-        RuleDoc::Check(d) => Rule::Check(check::compile(d, cx)?),
-        RuleDoc::Count(d) => Rule::Count(count::compile(d, cx)?),
-        RuleDoc::Deduct(d) => Rule::Deduct(deduct::compile(d, cx)?),
-        RuleDoc::Ratio(d) => Rule::Ratio(ratio::compile(d, cx)?),
-        RuleDoc::Lookup(d) => Rule::Lookup(lookup::compile(d, cx)?),
-        RuleDoc::Relative(d) => Rule::Relative(relative::compile(d, cx)?),
-        RuleDoc::Formula(d) => Rule::Formula(formula::compile(d, cx)?),
-        RuleDoc::Component(d) => Rule::Component(component::compile(d, cx)?),
-        RuleDoc::Panel(d) => Rule::Panel(panel::compile(d, cx)?),
-        RuleDoc::Items(d) => Rule::Items(items::compile(d, cx)?),
-    })
 }
 
 /// What a rule reads while one record is scored. The per-record interpreter implements it; the
@@ -276,197 +373,6 @@ macro_rules! value_or_no_data {
     };
 }
 pub(crate) use value_or_no_data;
-
-impl Rule {
-    /// Score the rule for the record in `run`; `max` is the indicator's points in the record's
-    /// profile. When `note` is given, the rule records how it reached its value.
-    pub fn eval<'r>(
-        &'r self,
-        run: &impl RecordEnv<'r>,
-        max: &Num,
-        note: Option<&mut Note>,
-    ) -> Result<Leaf, Fault> {
-        match self {
-            Rule::Bands(r) => r.eval(run, note),
-            Rule::Linear(r) => r.eval(run, note),
-            Rule::Check(r) => r.eval(run, max, note),
-            Rule::Count(r) => r.eval(run, note),
-            Rule::Deduct(r) => r.eval(run, max, note),
-            Rule::Ratio(r) => r.eval(run, max, note),
-            Rule::Lookup(r) => r.eval(run, note),
-            Rule::Relative(r) => r.eval(run, max, note),
-            Rule::Formula(r) => r.eval(run, note),
-            Rule::Component(r) => r.eval(run, max, note),
-            Rule::Panel(r) => r.eval(run, max, note),
-            Rule::Items(r) => r.eval(run, note),
-        }
-    }
-
-    /// The batch kernel: published points (units) of every row of a chunk, the rows it cannot be
-    /// sure of flagged slow (the interpreter scores them). Kinds the batch path does not run
-    /// ([`Rule::batch_support`]) flag every row.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
-        match self {
-            Rule::Bands(r) => r.units(env, slow, max),
-            Rule::Linear(r) => r.units(env, slow, max),
-            Rule::Check(r) => r.units(env, slow, max),
-            Rule::Count(r) => r.units(env, slow, max),
-            Rule::Deduct(r) => r.units(env, slow, max),
-            Rule::Ratio(r) => r.units(env, slow, max),
-            Rule::Lookup(r) => r.units(env, slow, max),
-            Rule::Relative(r) => r.units(env, slow, max),
-            Rule::Formula(r) => r.units(env, slow, max),
-            Rule::Component(_) | Rule::Panel(_) | Rule::Items(_) => not_fixed(slow, env.rows()),
-        }
-    }
-
-    /// Whether the batch path runs this rule (`Err`: why not, for [`Plan`](crate)'s report).
-    pub fn batch_support(&self) -> Result<(), &'static str> {
-        match self {
-            Rule::Component(_) => Err("component rules"),
-            Rule::Panel(_) => Err("panel rules"),
-            Rule::Items(_) => Err("items rules"),
-            Rule::Count(r) if r.input.list_slot().is_some() => Err("count of a list"),
-            Rule::Deduct(r) if r.input.list_slot().is_some() => Err("deduct over a list"),
-            _ => Ok(()),
-        }
-    }
-
-    /// The text constants the rule compares with outside its expressions (lookup keys), which
-    /// the batch path interns.
-    pub fn texts(&self) -> Vec<&str> {
-        match self {
-            Rule::Lookup(l) => l
-                .table
-                .iter()
-                .filter_map(|(k, _)| match k {
-                    lookup::Key::Text(t) => Some(t.as_str()),
-                    lookup::Key::Num(_) => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Load-time checks that depend on parameter values: run for every profile and every date on
-    /// which a parameter changes. `get` resolves an operand; problems are (kind, message).
-    pub fn check(&self, get: &dyn Fn(&Operand) -> Num, problems: &mut Vec<(crate::ErrorKind, String)>) {
-        match self {
-            Rule::Bands(r) => r.check(get, problems),
-            Rule::Linear(r) => r.check(get, problems),
-            _ => {}
-        }
-    }
-
-    /// The expressions the rule evaluates (to list the values it read in explanations).
-    pub fn exprs(&self) -> Vec<&CExpr> {
-        match self {
-            Rule::Bands(r) => vec![&r.input.expr],
-            Rule::Linear(r) => vec![&r.input.expr],
-            Rule::Check(r) => vec![&r.when.expr],
-            Rule::Count(r) => r.input.expr().into_iter().collect(),
-            Rule::Deduct(r) => r.input.expr().into_iter().collect(),
-            Rule::Ratio(r) => vec![&r.input.expr, &r.target.expr],
-            Rule::Lookup(r) => vec![&r.input.expr],
-            Rule::Relative(r) => vec![&r.input.expr],
-            Rule::Formula(r) => vec![&r.formula.expr],
-            Rule::Component(_) | Rule::Panel(_) | Rule::Items(_) => Vec::new(),
-        }
-    }
-
-    /// Slots of list inputs the rule reads directly.
-    pub fn list_slot(&self) -> Option<u32> {
-        match self {
-            Rule::Panel(r) => Some(r.slot),
-            Rule::Items(r) => Some(r.slot),
-            Rule::Count(r) => r.input.list_slot(),
-            Rule::Deduct(r) => r.input.list_slot(),
-            _ => None,
-        }
-    }
-
-    /// Every threshold, target and points operand the rule uses (to know on which dates its
-    /// checks must run, and whether the columnar path can hold its constants).
-    pub fn operands(&self) -> Vec<&Operand> {
-        match self {
-            Rule::Bands(r) => r.bands.iter().flat_map(|(t, p)| [t, p]).chain([&r.otherwise]).collect(),
-            Rule::Linear(r) => vec![&r.x0, &r.p0, &r.x1, &r.p1],
-            Rule::Check(r) => r.points.iter().chain([&r.otherwise]).collect(),
-            Rule::Count(r) => vec![&r.each],
-            Rule::Deduct(r) => vec![&r.each, &r.floor],
-            Rule::Lookup(r) => r.table.iter().map(|(_, v)| v).chain(r.otherwise.iter()).collect(),
-            Rule::Items(r) => r
-                .table
-                .iter()
-                .map(|(_, v)| v)
-                .chain(r.otherwise.iter())
-                .chain(r.cap_per.iter().map(|(_, c)| c))
-                .collect(),
-            Rule::Ratio(_) | Rule::Relative(_) | Rule::Formula(_) | Rule::Component(_) | Rule::Panel(_) => {
-                Vec::new()
-            }
-        }
-    }
-}
-
-/// How a rule reached its value, for explanations (serialised in results).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Note {
-    /// Bands.
-    Bands(bands::Note),
-    /// Linear.
-    Linear(linear::Note),
-    /// Check.
-    Check(check::Note),
-    /// Count.
-    Count(count::Note),
-    /// Deduct.
-    Deduct(deduct::Note),
-    /// Ratio.
-    Ratio(ratio::Note),
-    /// Lookup.
-    Lookup(lookup::Note),
-    /// Relative.
-    Relative(relative::Note),
-    /// Formula.
-    Formula(formula::Note),
-    /// Component.
-    Component(component::Note),
-    /// Panel.
-    Panel(panel::Note),
-    /// Items.
-    Items(items::Note),
-    /// The rule's input had no data.
-    NoData {
-        /// The input read.
-        input: String,
-    },
-}
-
-impl Note {
-    /// The note in words.
-    pub fn words(&self, lang: Lang) -> String {
-        match self {
-            Note::Bands(n) => n.words(lang),
-            Note::Linear(n) => n.words(lang),
-            Note::Check(n) => n.words(lang),
-            Note::Count(n) => n.words(lang),
-            Note::Deduct(n) => n.words(lang),
-            Note::Ratio(n) => n.words(lang),
-            Note::Lookup(n) => n.words(lang),
-            Note::Relative(n) => n.words(lang),
-            Note::Formula(n) => n.words(lang),
-            Note::Component(n) => n.words(lang),
-            Note::Panel(n) => n.words(lang),
-            Note::Items(n) => n.words(lang),
-            Note::NoData { input } => match lang {
-                Lang::Zh => format!("{input} 无数据 → 0 分"),
-                Lang::En => format!("no data for {input} → 0 points"),
-            },
-        }
-    }
-}
 
 /// A quantity a rule multiplies: a number (an expression), or the length of a `numbers` or
 /// `items` input (count of awards, of audit findings…).

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{Kind, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
 use crate::expr::Fault;
@@ -115,9 +115,20 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Panel> {
     })
 }
 
-impl Panel {
+impl Kind for Panel {
+    type Doc = Doc;
+    const KEY: &'static str = "panel";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Panel> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
         max: &Num,
@@ -173,6 +184,13 @@ impl Panel {
             })
         });
         Ok(Leaf::Value(value))
+    }
+    fn list_slot(&self) -> Option<u32> {
+        Some(self.slot)
+    }
+
+    fn batch_support(&self) -> Result<(), &'static str> {
+        Err("panel rules")
     }
 }
 

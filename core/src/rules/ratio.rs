@@ -2,15 +2,14 @@
 
 use std::cmp::Ordering;
 
-use super::ChunkEnv;
 use crate::num::Fraction;
 use crate::vector::publish;
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
-use crate::expr::Fault;
 use crate::expr::Type;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::{Reader, Table, Text};
@@ -63,9 +62,20 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Ratio> {
     Some(Ratio { input: input?, target: target? })
 }
 
-impl Ratio {
+impl Kind for Ratio {
+    type Doc = Doc;
+    const KEY: &'static str = "ratio";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Ratio> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
         max: &Num,
@@ -94,16 +104,19 @@ impl Ratio {
         });
         Ok(Leaf::Value(value))
     }
-}
 
-impl Ratio {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let raw = self.values(env, slow, max);
         publish(&raw, max, env.pow(), env.rounding())
     }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.input.expr, &self.target.expr]
+    }
+}
 
+impl Ratio {
     /// The rule's exact value for every row (before the leaf clamp).
     fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<Fraction> {
         let r = self;

@@ -6,15 +6,14 @@
 
 use std::cmp::Ordering;
 
-use super::ChunkEnv;
 use crate::num::Fraction;
 use crate::vector::{all_slow, publish};
 use serde::{Deserialize, Serialize};
 
-use super::RecordEnv;
+use super::{ChunkEnv, Kind, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
-use crate::expr::Fault;
 use crate::expr::Type;
+use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::read::{Reader, Table, Text};
@@ -95,9 +94,20 @@ pub fn against(best_kind: Best, v: &Num, best: &Num, max: &Num) -> Result<Num, F
     })
 }
 
-impl Relative {
+impl Kind for Relative {
+    type Doc = Doc;
+    const KEY: &'static str = "relative";
+
+    fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
+        read(node, path, r)
+    }
+
+    fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Relative> {
+        compile(d, cx)
+    }
+
     /// Score.
-    pub fn eval<'r>(
+    fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,
         max: &Num,
@@ -118,16 +128,19 @@ impl Relative {
         });
         Ok(Leaf::Value(value))
     }
-}
 
-impl Relative {
     /// The batch kernel: this rule's published points (units of 10^−scale, clamped to
     /// [0, `max`]) for every row of a chunk; a row it cannot be sure of is flagged slow.
-    pub fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
+    fn units<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<i64> {
         let raw = self.values(env, slow, max);
         publish(&raw, max, env.pow(), env.rounding())
     }
+    fn exprs(&self) -> Vec<&CExpr> {
+        vec![&self.input.expr]
+    }
+}
 
+impl Relative {
     /// The rule's exact value for every row (before the leaf clamp).
     fn values<'a>(&self, env: &impl ChunkEnv<'a>, slow: &mut [bool], max: i64) -> Vec<Fraction> {
         let r = self;
