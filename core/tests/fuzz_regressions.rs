@@ -3,6 +3,7 @@
 //! `<target>-<first 8 hex digits of the artifact's name>`.
 
 use kaoping::expr::{MAX_TREE_DEPTH, parse};
+use kaoping::{ErrorKind, Format, Rulebook, ScoreOptions};
 
 /// The `expression` target's promise: a text either fails to parse, or parses to a tree within
 /// `MAX_TREE_DEPTH` that prints as canonical text parsing back to the same print.
@@ -63,4 +64,83 @@ fn long_in_arithmetic_chains_are_refused_not_misprinted() {
     let text = vec![r#"x in ["a"]"#; 100].join(" - ");
     expression_promise(&text);
     assert!(parse(&text).is_err());
+}
+
+/// The rulebook a `load_score` finding built, by name in `tests/fuzz_regressions/`.
+fn finding(name: &str) -> String {
+    let path = format!("{}/tests/fuzz_regressions/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The load error's problems of `kind` whose path names `place`.
+fn problems_at(e: &kaoping::LoadError, kind: ErrorKind, place: &str) -> Vec<String> {
+    e.problems
+        .iter()
+        .filter(|p| p.kind == kind && p.location.path.as_deref().is_some_and(|at| at.contains(place)))
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// Found after about 400 CPU-seconds of `load_score` (once it built component rulebooks): a veto
+/// with `score = -115` loaded, and a record it fired on scored a total of -115.000, below the 0
+/// that every total is clamped to (§8). A veto's score sets the total (§9), so a negative one
+/// can only give a total that cannot be: it is refused at load, naming the veto, as `Schema`.
+#[test]
+fn load_score_90b78c37_a_negative_veto_score_is_refused_at_load() {
+    let e = Rulebook::from_str(&finding("load_score-90b78c37.toml"), Format::Toml)
+        .expect_err("a veto that would set a total of -115 must not load");
+    let found = problems_at(&e, ErrorKind::Schema, "veto \"cv\"");
+    assert_eq!(found.len(), 1, "{e}");
+    assert!(found[0].starts_with("28:9 ") && found[0].contains("-115"), "{}", found[0]);
+}
+
+/// The same through a parameter: its value in every profile, on every date it changes, is checked;
+/// the refusal says which profile and date. A score of 0 (the usual 一票否决) still loads.
+#[test]
+fn a_veto_score_from_a_parameter_is_checked_in_every_profile_and_on_every_date() {
+    let book = |score: &str| {
+        format!(
+            r#"
+[rulebook]
+id = "veto-score"
+title = "veto score"
+version = "1"
+as_of = 2020-01-01
+profile_field = "area"
+[profiles."东"]
+[inputs]
+area = {{ type = "text", required = false }}
+falsified = {{ type = "boolean", default = false }}
+[params]
+floor_score = {score}
+[[indicator]]
+id = "x"
+label = "x"
+points = 10
+check = {{ when = "not falsified" }}
+[[veto]]
+id = "falsified"
+label = "弄虚作假"
+when = "falsified"
+score = "floor_score"
+"#
+        )
+    };
+    for (score, words) in [
+        ("{ value = -1 }", "-1"),
+        (r#"{ value = 0, profiles = { "东" = -2 } }"#, "profile \"东\""),
+        ("{ dated = { 2019-01-01 = 0, 2021-01-01 = -3 } }", "from 2021-01-01"),
+    ] {
+        let e = Rulebook::from_str(&book(score), Format::Toml).expect_err(score);
+        let found = problems_at(&e, ErrorKind::Schema, "veto \"falsified\"");
+        assert_eq!(found.len(), 1, "{score}: {e}");
+        assert!(found[0].contains(words), "{score}: {}", found[0]);
+    }
+    for score in ["{ value = 0 }", r#"{ value = 0, profiles = { "东" = 1.5 } }"#] {
+        let rb = Rulebook::from_str(&book(score), Format::Toml).unwrap_or_else(|e| panic!("{score}: {e}"));
+        let mut r = rb.record();
+        r.set("falsified", true);
+        let out = rb.score(&r, &ScoreOptions::default()).unwrap();
+        assert_eq!(out.total.unwrap().to_string(), "0.00");
+    }
 }

@@ -208,6 +208,24 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
                     check_rule(&it.rule, format!("{key} \"{}\"", it.id), pos);
                 }
             }
+            // A veto's score sets the total (§9), which is never below 0 (§8).
+            for v in &c.vetoes {
+                if let Some(score) = v.score.as_ref().and_then(&resolve)
+                    && score.is_negative()
+                {
+                    let msg = format!(
+                        "a veto's score sets the total, which cannot be below 0; this one is {}",
+                        show(&score)
+                    );
+                    let path = format!("veto \"{}\"", v.id);
+                    if seen.insert((path.clone(), msg.clone())) {
+                        let doc = doc.vetoes.iter().find(|d| d.id.value == v.id);
+                        let pos = doc.and_then(|d| d.score.as_ref()).map(|s| s.pos());
+                        let whence = where_words(c, p, date, dates.len() > 1);
+                        r.problem(ErrorKind::Schema, pos, &path, format!("{msg}{whence}"));
+                    }
+                }
+            }
             // Grade bounds strictly decrease.
             let bounds: Vec<(usize, Option<Num>)> = c
                 .grades
