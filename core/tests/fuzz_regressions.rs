@@ -1,6 +1,8 @@
 //! Inputs found by `scripts/fuzz.sh` (cargo-fuzz), each kept as a regression test with the
 //! promise its fuzz target checks. The inputs live in `tests/fuzz_regressions/`, named
-//! `<target>-<first 8 hex digits of the artifact's name>`.
+//! `<target>-<first 8 hex digits of the artifact's name>`. A `load_score` artifact is bytes that
+//! only that day's `arbitrary` structures decode, so what is kept is the rulebook it built
+//! (printed by running the target on the artifact with `KAOPING_FUZZ_SHOW=1`).
 
 use kaoping::expr::{MAX_TREE_DEPTH, parse};
 use kaoping::{ErrorKind, Format, Rulebook, ScoreOptions};
