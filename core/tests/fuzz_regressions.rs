@@ -146,3 +146,76 @@ score = "floor_score"
         assert_eq!(out.total.unwrap().to_string(), "0.00");
     }
 }
+
+/// Found after about 1,400 CPU-seconds of `load_score`: a grade bound of 26 digits (written as a
+/// string) in a rulebook of scale 5 loaded; a batch scored the record (its compact rows publish no
+/// bound), but scoring it alone failed with `Overflow` at "grade", since the explanation's gap to
+/// the next grade publishes the bound, and 26 digits and 5 places is more than a decimal holds.
+/// A rulebook that loads must score (§14): a bound that cannot be published at the rulebook's
+/// scale is refused at load, like points that cannot (`Schema`, naming the grade).
+#[test]
+fn load_score_93df5f39_a_grade_bound_too_large_to_publish_is_refused_at_load() {
+    let component = Rulebook::from_str(&finding("load_score-93df5f39.fz.c0.toml"), Format::Toml).unwrap();
+    let e = kaoping::Loader::new()
+        .with(component)
+        .load_str(&finding("load_score-93df5f39.toml"), Format::Toml)
+        .expect_err("a bound of 26 digits at 5 places must not load");
+    let found = problems_at(&e, ErrorKind::Schema, "grade \"好\"");
+    assert_eq!(found.len(), 1, "{e}");
+    assert!(
+        found[0].contains("66666666666666666666666666") && found[0].contains("5 decimal places"),
+        "{}",
+        found[0]
+    );
+}
+
+/// Where the bound fits (the same 26 digits at 0 places, 28 in all) it loads, and a record scores
+/// alike alone (explained, with the gap to the bound) and in a batch. A bound from a dated
+/// parameter is checked on every date: too large from a date, it is refused naming the date.
+#[test]
+fn grade_bounds_are_checked_for_publishing_at_the_rulebook_scale() {
+    let book = |scale: u32, bound: &str| {
+        format!(
+            r#"
+[rulebook]
+id = "bounds"
+title = "bounds"
+version = "1"
+scale = {scale}
+as_of = 2022-01-01
+[inputs]
+x = {{ type = "decimal" }}
+[params]
+top = {bound}
+[[indicator]]
+id = "i"
+label = "i"
+points = 10
+formula = "x"
+[[grade]]
+label = "好"
+above = "top"
+[[grade]]
+label = "一般"
+"#
+        )
+    };
+    let big = "\"66666666666666666666666666\"";
+    let rb = Rulebook::from_str(&book(0, &format!("{{ value = {big} }}")), Format::Toml).unwrap();
+    let mut r = rb.record();
+    r.set("x", 4);
+    let alone = rb.score(&r, &ScoreOptions::default()).expect("scores alone");
+    let next = alone.next_grade.as_ref().expect("a better grade");
+    assert_eq!(next.bound.to_string(), "66666666666666666666666666");
+    assert_eq!(next.gap.to_string(), "66666666666666666666666663");
+    let batch = rb.score_batch(std::slice::from_ref(&r), &kaoping::BatchOptions::default());
+    assert_eq!(batch.row(0).total(), alone.total);
+
+    let e = Rulebook::from_str(&book(5, &format!("{{ value = {big} }}")), Format::Toml).expect_err("scale 5");
+    assert_eq!(problems_at(&e, ErrorKind::Schema, "grade \"好\"").len(), 1, "{e}");
+    let dated = format!("{{ dated = {{ 2020-01-01 = 90, 2021-01-01 = {big} }} }}");
+    let e = Rulebook::from_str(&book(5, &dated), Format::Toml).expect_err("too large from 2021");
+    let found = problems_at(&e, ErrorKind::Schema, "grade \"好\"");
+    assert_eq!(found.len(), 1, "{e}");
+    assert!(found[0].contains("from 2021-01-01"), "{}", found[0]);
+}

@@ -237,6 +237,28 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
                     })
                 })
                 .collect();
+            // The gap to the next grade publishes the bound (and, for `above`, the bound plus
+            // one unit at the scale): a bound no decimal can hold there would fail every
+            // explained record that falls short of it.
+            let unit = Num::from_ratio(1, 10i128.pow(scale)).unwrap_or(Num::ONE);
+            for (i, b) in &bounds {
+                let g = &c.grades[*i];
+                let Some(b) = b else { continue };
+                let above = matches!(g.bound, Some(Bound::Above(_)));
+                if unpublishable(b) || (above && unpublishable(&b.add(&unit))) {
+                    let msg = too_large("its bound", "is", b, 0);
+                    if seen.insert((format!("grade \"{}\"", g.label), msg.clone())) {
+                        let pos = doc.grades.iter().find(|d| d.label.value == g.label).map(|d| d.pos);
+                        let whence = where_words(c, p, date, dates.len() > 1);
+                        r.problem(
+                            ErrorKind::Schema,
+                            pos,
+                            &format!("grade \"{}\"", g.label),
+                            format!("{msg}{whence}"),
+                        );
+                    }
+                }
+            }
             for w in bounds.windows(2) {
                 if let ((_, Some(a)), (j, Some(b))) = (&w[0], &w[1])
                     && b >= a
