@@ -5,6 +5,10 @@
 //! Properties: points within [0, max] at every node; a batch (the columnar fast path) equals
 //! scoring each record alone (the interpreter); parallel equals serial; typed columns equal
 //! records; results survive a JSON round trip.
+//!
+//! A second generator builds families of rulebooks — a top rulebook over a component that may use
+//! a component of its own, each with optional inputs, derived values and rules over lists — and
+//! records that leave inputs and lists out (see "Families" below).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -628,4 +632,383 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Families of rulebooks: a top rulebook over a component rulebook (spec §6, §16), which may itself
+// use another (a component of a component), each with its own optional inputs, derived
+// values reading them, and rules over lists (`panel` over marks, `items`, `count` and `deduct`
+// over awards). Records leave optional inputs and lists out, or give empty lists.
+//
+// Properties: every record scores or fails with a typed error (never a panic); points stay in
+// [0, max] in the result and in every component's result inside it; batches (serial, parallel,
+// explained or not) equal scoring each record alone; a component's result inside its parent's
+// equals scoring the component alone on the same values in the parent's profile (its view of the
+// parent's record reads what the record holds, and no data where it holds nothing).
+
+/// The inputs every rulebook of a family may declare, each with the same type everywhere (merged
+/// inputs must agree on it): name, type and the rest of the declaration.
+const POOL: [(&str, &str); 5] = [
+    ("x", "type = \"decimal\""),
+    ("o1", "type = \"decimal\""),
+    ("o2", "type = \"integer\", min = 0"),
+    ("marks", "type = \"numbers\", min = 0, max = 10"),
+    ("awards", "type = \"items\", fields = { level = \"text\", work = \"text\" }"),
+];
+
+/// One rulebook of a family.
+#[derive(Clone, Debug)]
+struct Part {
+    scale: u32,
+    rounding: &'static str,
+    /// Per input of `POOL`: `required = false`?
+    optional: [bool; 5],
+    /// `d0` (over inputs and the parameter `t`) and `d1` (also over `d0`).
+    derived: [String; 2],
+    /// Top-level indicators: points and rule. `COMPONENT` stands for the component rule.
+    leaves: Vec<(u32, String)>,
+    bonus: Option<String>,
+    veto: Option<String>,
+}
+
+/// In a leaf's rule: replaced by the rule naming the part's component, if it has one.
+const COMPONENT: &str = "@component";
+
+/// A scalar expression over a part's names (no lists: they are read by rules).
+fn part_expr() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        4 => prop::sample::select(vec!["x", "o1", "o2", "t", "d0", "d1"]).prop_map(str::to_owned),
+        2 => prop::sample::select(vec!["0", "1", "2", "3", "5", "0.5", "10", "100"]).prop_map(str::to_owned),
+    ];
+    atom.prop_recursive(2, 6, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/"]), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("max({a}, {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("(if {c} > 2 then {a} else {b})")),
+        ]
+    })
+}
+
+/// A leaf's rule: over expressions (derived values among them), over the lists, or the component.
+fn part_rule(with_component: bool) -> impl Strategy<Value = String> {
+    let rules = prop_oneof![
+        2 => (part_expr(), -2i32..2, 1i32..12).prop_map(|(e, x0, span)| {
+            format!("linear = {{ input = \"{e}\", from = [{x0}, 0], to = [{}, 10] }}", x0 + span)
+        }),
+        1 => part_expr().prop_map(|e| format!("bands = {{ input = \"{e}\", at_least = [[5, 10], [1, 4]], else = 0 }}")),
+        1 => part_expr().prop_map(|e| format!("check = {{ when = \"{e} > 1\", else = 1 }}")),
+        1 => part_expr().prop_map(|e| format!("formula = \"{e}\"")),
+        1 => (part_expr(), part_expr()).prop_map(|(a, b)| format!("ratio = {{ input = \"{a}\", target = \"{b}\" }}")),
+        2 => (prop::sample::select(vec!["mean", "median", "trimmed_mean"]), prop::bool::ANY).prop_map(|(m, spread)| {
+            let spread = if spread { ", max_spread = 3" } else { "" };
+            format!("panel = {{ input = \"marks\", method = \"{m}\", scale_max = 10{spread} }}")
+        }),
+        2 => (prop::bool::ANY, prop::bool::ANY, prop::bool::ANY).prop_map(|(els, best, cap)| {
+            let mut s = "items = { input = \"awards\", keys = [\"level\"], table = { \"国家级\" = 6, \"省级\" = \"t\" }".to_owned();
+            if els {
+                s.push_str(", else = 1");
+            }
+            if best {
+                s.push_str(", best_per = \"work\"");
+            }
+            if cap {
+                s.push_str(", cap_per = { field = \"level\", cap = 7 }");
+            }
+            s + " }"
+        }),
+        1 => prop::sample::select(vec!["awards", "marks"]).prop_map(|l| format!("count = {{ input = \"{l}\", each = 2 }}")),
+        1 => Just("deduct = { input = \"awards\", each = 1.5 }".to_owned()),
+    ];
+    let component = if with_component { 3 } else { 0 };
+    prop_oneof![6 => rules, component => Just(COMPONENT.to_owned())]
+}
+
+fn part(with_component: bool) -> impl Strategy<Value = Part> {
+    (
+        0u32..4,
+        prop::sample::select(vec!["half_up", "half_even", "down", "up", "floor", "ceiling"]),
+        // `x` mostly required, the others mostly optional (what a component reads as no data).
+        (prop::bool::weighted(0.3), prop::array::uniform4(prop::bool::weighted(0.9)))
+            .prop_map(|(x, rest)| [x, rest[0], rest[1], rest[2], rest[3]]),
+        [part_expr(), part_expr()],
+        prop::collection::vec((1u32..15, part_rule(with_component)), 1..5),
+        prop::option::weighted(0.3, part_rule(false)),
+        prop::option::weighted(0.3, part_expr()),
+    )
+        .prop_map(|(scale, rounding, optional, derived, leaves, bonus, veto)| Part {
+            scale,
+            rounding,
+            optional,
+            derived,
+            leaves,
+            bonus,
+            veto,
+        })
+}
+
+/// A top rulebook, the component it uses, and possibly a component of that component.
+#[derive(Clone, Debug)]
+struct Family {
+    top: Part,
+    middle: Part,
+    inner: Option<Part>,
+}
+
+fn family() -> impl Strategy<Value = Family> {
+    (part(true), part(true), prop::option::weighted(0.6, part(false)))
+        .prop_map(|(top, middle, inner)| Family { top, middle, inner })
+}
+
+impl Part {
+    /// The rulebook's text. `component`: the id its component rules name (none: those leaves
+    /// read `x` instead); a rulebook with a component uses it at least once. Every rulebook declares the profiles 东 and 西 (a component must declare
+    /// its parent's), and the parameter `t`, whose value differs by profile.
+    fn toml(&self, id: &str, component: Option<&str>, top: bool) -> String {
+        let mut s = format!(
+            "[rulebook]\nid = \"{id}\"\ntitle = \"{id}\"\nversion = \"1\"\nscale = {}\nrounding = \"{}\"\n",
+            self.scale, self.rounding
+        );
+        if top {
+            s.push_str("profile_field = \"area\"\n");
+        }
+        s.push_str("[profiles.\"东\"]\n[profiles.\"西\"]\n[inputs]\n");
+        if top {
+            s.push_str("area = { type = \"text\", required = false }\n");
+        }
+        for ((name, decl), optional) in POOL.iter().zip(self.optional) {
+            let required = if optional { ", required = false" } else { "" };
+            let _ = writeln!(s, "{name} = {{ {decl}{required} }}");
+        }
+        s.push_str("flag = { type = \"boolean\", default = false }\n");
+        s.push_str("[params]\nt = { value = 3, profiles = { \"西\" = 4 } }\n");
+        let _ = write!(
+            s,
+            "[derived]\nd0 = \"{}\"\nd1 = \"{}\"\n",
+            self.derived[0].replace("d0", "x").replace("d1", "t"),
+            self.derived[1].replace("d1", "d0")
+        );
+        for (k, (points, rule)) in self.leaves.iter().enumerate() {
+            let rule = match (rule.as_str(), component) {
+                (COMPONENT, Some(c)) => format!("component = {{ rulebook = \"{c}\" }}"),
+                (COMPONENT, None) => "formula = \"x\"".to_owned(),
+                (r, _) => r.to_owned(),
+            };
+            let _ = write!(s, "[[indicator]]\nid = \"l{k}\"\nlabel = \"项{k}\"\npoints = {points}\n{rule}\n");
+        }
+        if let (Some(c), false) = (component, self.leaves.iter().any(|(_, r)| r == COMPONENT)) {
+            let _ = write!(
+                s,
+                "[[indicator]]\nid = \"lc\"\nlabel = \"部件\"\npoints = 10\ncomponent = {{ rulebook = \"{c}\" }}\n"
+            );
+        }
+        if let Some(b) = &self.bonus {
+            let _ = write!(s, "[[bonus]]\nid = \"b\"\nlabel = \"加分\"\npoints = 2\n{b}\n");
+        }
+        if let Some(v) = &self.veto {
+            let _ =
+                write!(s, "[[veto]]\nid = \"v\"\nlabel = \"否决\"\nwhen = \"flag or {v} > 50\"\nscore = 1\n");
+        }
+        if top {
+            s.push_str("[[grade]]\nlabel = \"好\"\nat_least = 20\n[[grade]]\nlabel = \"中\"\nabove = 5\n[[grade]]\nlabel = \"差\"\n");
+        }
+        s
+    }
+}
+
+impl Family {
+    /// The rulebooks, innermost first, each loaded with the ones before it; the last is the top.
+    fn load(&self) -> Result<Vec<Rulebook>, String> {
+        let mut texts = Vec::new();
+        if let Some(inner) = &self.inner {
+            texts.push(inner.toml("fam.inner", None, false));
+        }
+        let inner_id = self.inner.as_ref().map(|_| "fam.inner");
+        texts.push(self.middle.toml("fam.middle", inner_id, false));
+        texts.push(self.top.toml("fam.top", Some("fam.middle"), true));
+        let mut loader = kaoping::Loader::new();
+        let mut books = Vec::new();
+        for text in &texts {
+            let rb = loader.load_str(text, Format::Toml).map_err(|e| format!("{e}\n{text}"))?;
+            loader = loader.with(rb.clone());
+            books.push(rb);
+        }
+        Ok(books)
+    }
+}
+
+/// A record's values: each scalar present or not; marks and awards absent, empty or given.
+#[derive(Clone, Debug)]
+struct FamilyRec {
+    area: Option<&'static str>,
+    x: Option<Decimal>,
+    o1: Option<Decimal>,
+    o2: Option<i64>,
+    marks: Option<Vec<Decimal>>,
+    awards: Option<Vec<(&'static str, &'static str)>>,
+    flag: bool,
+}
+
+fn family_rec() -> impl Strategy<Value = FamilyRec> {
+    let dec = prop_oneof![
+        (-20i64..200).prop_map(Decimal::from),
+        (-2000i64..20000).prop_map(|k| Decimal::new(k, 2)),
+        (-2000i64..2000).prop_map(|k| Decimal::new(k * 10 + 5, 3)),
+    ];
+    let awards = prop::collection::vec(
+        (prop::sample::select(vec!["国家级", "省级", "市级"]), prop::sample::select(vec!["w1", "w2", "w3"])),
+        0..6,
+    );
+    (
+        prop::option::weighted(0.8, prop::sample::select(vec!["东", "西"])),
+        prop::option::weighted(0.95, dec.clone()),
+        prop::option::weighted(0.7, dec),
+        prop::option::weighted(0.7, prop_oneof![0i64..4, 0i64..300]),
+        prop::option::weighted(
+            0.7,
+            prop::collection::vec((0i64..=100).prop_map(|k| Decimal::new(k, 1)), 0..7),
+        ),
+        prop::option::weighted(0.7, awards),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(area, x, o1, o2, marks, awards, flag)| FamilyRec {
+            area,
+            x,
+            o1,
+            o2,
+            marks,
+            awards,
+            flag,
+        })
+}
+
+impl FamilyRec {
+    /// The record for any rulebook of the family (a name it does not declare is ignored).
+    fn record(&self, rb: &Rulebook) -> kaoping::Record {
+        let mut r = rb.record();
+        if let Some(a) = self.area {
+            r.set("area", a);
+        }
+        if let Some(x) = self.x {
+            r.set("x", x);
+        }
+        if let Some(o) = self.o1 {
+            r.set("o1", o);
+        }
+        if let Some(o) = self.o2 {
+            r.set("o2", o);
+        }
+        if let Some(m) = &self.marks {
+            r.set("marks", m.clone());
+        }
+        if let Some(a) = &self.awards {
+            let items: Vec<kaoping::Item> = a
+                .iter()
+                .map(|(level, work)| kaoping::Item::new().with("level", *level).with("work", *work))
+                .collect();
+            r.set("awards", Value::Items(items));
+        }
+        r.set("flag", Value::Bool(self.flag));
+        r
+    }
+}
+
+/// Points within [0, max] at every node, in the outcome and in every component's outcome in it.
+fn check_family_bounds(o: &Outcome) -> Result<(), TestCaseError> {
+    for n in &o.nodes {
+        if let Some(p) = n.points {
+            prop_assert!(p >= Decimal::ZERO && p <= n.max, "{} = {p} outside [0, {}]", n.id, n.max);
+        }
+        if let Some(inner) = n.component.as_deref() {
+            check_family_bounds(inner)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each component's result inside `o` equals scoring that component alone on the same values in
+/// the same profile, at every depth. `books` are the family's rulebooks by id.
+fn check_components_alone(o: &Outcome, rec: &FamilyRec, books: &[Rulebook]) -> Result<(), TestCaseError> {
+    for n in &o.nodes {
+        let Some(inner) = n.component.as_deref() else { continue };
+        let rb = books.iter().find(|b| b.id() == inner.rulebook.id).expect("a component of the family");
+        let opts = ScoreOptions { profile: o.profile.clone(), as_of: o.as_of, ..ScoreOptions::default() };
+        let alone = rb.score(&rec.record(rb), &opts);
+        prop_assert!(alone.is_ok(), "{} alone: {:?}", rb.id(), alone.as_ref().err());
+        let alone = alone.unwrap();
+        prop_assert_eq!(alone.total, inner.total, "{} total", rb.id());
+        prop_assert_eq!(alone.max, inner.max, "{} max", rb.id());
+        for (a, b) in alone.nodes.iter().zip(&inner.nodes) {
+            prop_assert_eq!((&a.id, a.points, a.status), (&b.id, b.points, b.status), "{} node", rb.id());
+        }
+        let vetoes = |o: &Outcome| o.vetoes.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(vetoes(&alone), vetoes(inner), "{} vetoes", rb.id());
+        check_components_alone(inner, rec, books)?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn families_with_components_and_lists_score_alike_every_way(f in family(), recs in prop::collection::vec(family_rec(), 1..12)) {
+        let books = match f.load() {
+            Ok(b) => b,
+            Err(e) => return Err(TestCaseError::fail(format!("a family's rulebook does not load: {e}"))),
+        };
+        let top = books.last().unwrap();
+        let records: Vec<_> = recs.iter().map(|r| r.record(top)).collect();
+        let alone: Vec<_> = records.iter().map(|r| top.score(r, &ScoreOptions::default())).collect();
+        for (i, a) in alone.iter().enumerate() {
+            if let Ok(o) = a {
+                check_family_bounds(o)?;
+                check_components_alone(o, &recs[i], &books)?;
+                prop_assert_eq!(&Outcome::from_json(&o.to_json()).unwrap(), o);
+            }
+        }
+        if std::env::var_os("KAOPING_PROP_STATS").is_some() {
+            let no_data_inside = |o: &Outcome| {
+                o.nodes.iter().filter_map(|n| n.component.as_deref()).any(|c| {
+                    c.nodes.iter().any(|n| n.status == kaoping::Status::NoData)
+                })
+            };
+            let kinds: Vec<String> = alone.iter().filter_map(|a| a.as_ref().err()).map(|e| e.kind().to_string()).collect();
+            eprintln!(
+                "family: {} books, rows {} ok {} no data inside a component {} errors {:?}",
+                books.len(),
+                alone.len(),
+                alone.iter().filter(|a| a.is_ok()).count(),
+                alone.iter().filter(|a| a.as_ref().is_ok_and(no_data_inside)).count(),
+                kinds
+            );
+        }
+        for (parallel, explain) in [(false, false), (true, false), (false, true), (true, true)] {
+            let batch = top.score_batch(&records, &BatchOptions { parallel, explain, ..BatchOptions::default() });
+            prop_assert_eq!(batch.len(), records.len());
+            for (i, a) in alone.iter().enumerate() {
+                let row = batch.row(i);
+                match a {
+                    Ok(o) => {
+                        prop_assert!(row.error().is_none(), "row {} (explain {}): {:?}", i, explain, row.error());
+                        prop_assert_eq!(row.total(), o.total, "row {} total", i);
+                        prop_assert_eq!(row.grade(), o.grade.as_deref(), "row {} grade", i);
+                        for n in &o.nodes {
+                            prop_assert_eq!(row.points(&n.id), n.points, "row {} {}", i, &n.id);
+                        }
+                        if let Some(explained) = row.outcome() {
+                            // A batch names a record without a key by its row number.
+                            let explained = Outcome { key: o.key.clone(), ..explained.clone() };
+                            prop_assert_eq!(&explained, o, "row {} explained", i);
+                        }
+                    }
+                    Err(e) => {
+                        let got = row.error().map(|e| (e.kind(), e.first().field.clone(), e.first().at.clone()));
+                        prop_assert_eq!(got, Some((e.kind(), e.first().field.clone(), e.first().at.clone())), "row {}", i);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -14,10 +14,12 @@ fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
 }
 
+/// The vector's rulebook with its components, which are listed innermost first: each is loaded
+/// with the ones before it (a component of a component).
 fn load(v: &J) -> Result<Rulebook, kaoping::LoadError> {
     let mut loader = Loader::new();
     for c in v["components"].as_array().into_iter().flatten() {
-        let rb = Loader::new().load_str(c.as_str().unwrap(), Format::Toml).expect("component loads");
+        let rb = loader.load_str(c.as_str().unwrap(), Format::Toml).expect("component loads");
         loader = loader.with(rb);
     }
     loader.load_str(v["rulebook"].as_str().unwrap(), Format::Toml)

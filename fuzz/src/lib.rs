@@ -1,12 +1,16 @@
 //! Shared pieces of the fuzz targets: what to do with a rulebook that loaded (use every read-only
 //! entry point, score an empty and a filled record), the invariants every scored outcome keeps,
 //! and `arbitrary` structures that become well-formed-looking rulebooks and records, so that the
-//! fuzzer reaches the compiler and the evaluator instead of stopping at the TOML parser.
+//! fuzzer reaches the compiler and the evaluator instead of stopping at the TOML parser. A
+//! generated rulebook may use generated component rulebooks (spec §6, §16), which may use earlier
+//! ones (a component of a component); every rulebook of a family declares its inputs from one
+//! pool of names, each with one type, so that their inputs merge (same name, same type) while
+//! each may declare its own bounds, default and `required`.
 
 use std::fmt::Write as _;
 
 use arbitrary::Arbitrary;
-use kaoping::{BatchOptions, Outcome, Record, Rulebook, ScoreOptions};
+use kaoping::{BatchOptions, Format, LoadError, Loader, Outcome, Record, Rulebook, ScoreOptions};
 
 /// Use every read-only entry point of a loaded rulebook, and score an empty record. None may
 /// panic; scoring an empty record may fail (inputs are missing) but only with a typed error.
@@ -30,20 +34,29 @@ pub fn exercise(rb: &Rulebook) {
 /// published points lie in [0, its max]; the total is at least 0; and the outcome's JSON reads
 /// back to the same outcome.
 pub fn check_outcome(rb: &Rulebook, out: &Outcome) {
-    for n in &out.nodes {
-        if let Some(p) = n.points {
-            assert!(p >= rust_decimal::Decimal::ZERO, "node {} below 0: {p}", n.id);
-            assert!(p <= n.max, "node {} above its max {}: {p}", n.id, n.max);
-        }
-    }
-    if let Some(t) = out.total {
-        assert!(t >= rust_decimal::Decimal::ZERO, "total below 0: {t}");
-    }
+    check_points(out);
     let json = out.to_json();
     let back = Outcome::from_json(&json).expect("an outcome's JSON reads back");
     assert_eq!(back.to_json(), json, "JSON round trip of an outcome of {}", rb.id());
     let _ = kaoping::explain(out, kaoping::Lang::Zh);
     let _ = kaoping::explain(out, kaoping::Lang::En);
+}
+
+/// Every node's published points lie in [0, its max] and the total is at least 0, here and in
+/// the result of every component the outcome explains (at any depth).
+fn check_points(out: &Outcome) {
+    for n in &out.nodes {
+        if let Some(p) = n.points {
+            assert!(p >= rust_decimal::Decimal::ZERO, "node {} below 0: {p}", n.id);
+            assert!(p <= n.max, "node {} above its max {}: {p}", n.id, n.max);
+        }
+        if let Some(inner) = n.component.as_deref() {
+            check_points(inner);
+        }
+    }
+    if let Some(t) = out.total {
+        assert!(t >= rust_decimal::Decimal::ZERO, "total below 0: {t}");
+    }
 }
 
 /// Score `records` one by one and as a batch (in parallel and not): a rulebook without relative
@@ -53,8 +66,9 @@ pub fn score_all(rb: &Rulebook, records: &[Record]) {
     for out in alone.iter().flatten() {
         check_outcome(rb, out);
     }
-    for parallel in [false, true] {
-        let batch = rb.score_batch(records, &BatchOptions { parallel, ..BatchOptions::default() });
+    // Without explanations (the compact rows, the columnar path where it applies) and with them.
+    for (parallel, explain) in [(false, false), (true, false), (false, true)] {
+        let batch = rb.score_batch(records, &BatchOptions { parallel, explain, ..BatchOptions::default() });
         assert_eq!(batch.len(), records.len(), "one slot per row");
         let _ = batch.summary();
         if rb.has_relative_rules() {
@@ -67,6 +81,10 @@ pub fn score_all(rb: &Rulebook, records: &[Record]) {
                     assert!(row.is_ok(), "row {i} failed in the batch only: {:?}", row.error());
                     assert_eq!(row.total(), o.total, "row {i} total");
                     assert_eq!(row.grade(), o.grade.as_deref(), "row {i} grade");
+                    if let Some(explained) = row.outcome() {
+                        assert_eq!(explained.total, o.total, "row {i} explained total");
+                        check_points(explained);
+                    }
                 }
                 Err(e) => {
                     let be = row.error().expect("row fails in the batch too");
@@ -213,12 +231,23 @@ pub enum RuleSpec {
     Relative(Ex, bool, bool),
     /// `items` over one key.
     Items(u8, Vec<(String, Num)>, Option<Num>, bool),
+    /// `component`: one of the component rulebooks the rulebook may use, by index.
+    Component(u8),
 }
 
 impl RuleSpec {
-    fn toml(&self) -> String {
+    /// The rule as a TOML line; `components` are the ids a `component` rule may name (none: it
+    /// names a rulebook that does not exist, a load error).
+    fn toml(&self, components: &[String]) -> String {
         let name = |i: &u8| NAMES[usize::from(*i) % NAMES.len()];
         match self {
+            RuleSpec::Component(i) => {
+                let id = match components.len() {
+                    0 => "fz.none",
+                    n => components[usize::from(*i) % n].as_str(),
+                };
+                format!("component = {{ rulebook = \"{id}\" }}")
+            }
             RuleSpec::Bands(cmp, input, bands, els) => {
                 let cmp = ["at_most", "below", "at_least", "above"][usize::from(*cmp) % 4];
                 let bands: Vec<String> =
@@ -334,6 +363,9 @@ pub struct RulebookSpec {
     pub profiles: u8,
     /// Inputs: a type index per name slot, with optional min/max/default/required.
     pub inputs: Vec<InputSpec>,
+    /// Component rulebooks (`fz.c0`, `fz.c1`, `fz.c2`) that a `component` rule may name; each
+    /// may name the ones before it. (Early in the structure, so that short inputs have some.)
+    pub components: Vec<ComponentSpec>,
     /// Parameters `p`, `q`: plain, per profile, dated.
     pub params: Vec<ParamSpec>,
     /// Derived values `d1`, `d2`.
@@ -352,20 +384,173 @@ pub struct RulebookSpec {
     pub grade_rules: Vec<(Ex, u8)>,
 }
 
+/// A component rulebook: a few top-level indicators over its own inputs (taken from the family's
+/// names, with the family's types), derived values, and an optional bonus and veto.
+#[derive(Arbitrary, Debug, Clone)]
+pub struct ComponentSpec {
+    /// Scale (mod 6).
+    pub scale: u8,
+    /// Rounding mode index (mod 6).
+    pub rounding: u8,
+    /// Its inputs: the first names of the family, each with min, default and `required = false`
+    /// (optional inputs are what a component reads as no data, spec §16).
+    pub inputs: Vec<(Option<Num>, Option<Num>, bool)>,
+    /// Derived values `d1`, `d2`.
+    pub derived: Vec<Ex>,
+    /// Top-level indicators: points (1 to 20) and rule; a `component` rule names an earlier
+    /// component (a component of a component).
+    pub indicators: Vec<(u8, RuleSpec)>,
+    /// A bonus item: rule and points.
+    pub bonus: Option<(RuleSpec, Num)>,
+    /// A veto: condition and optional score.
+    pub veto: Option<(Ex, Option<Num>)>,
+    /// Use the component before it (a component of a component) in an indicator of its own,
+    /// beside any `component` rule among its indicators.
+    pub nest: bool,
+}
+
 const PROFILES: [&str; 3] = ["甲区", "乙区", "片区外"];
 const GRADES: [&str; 5] = ["好", "较好", "一般", "较差", "差"];
+const MODES: [&str; 7] = ["half_up", "half_even", "down", "up", "floor", "ceiling", "bankers"];
+/// The input names of a family of rulebooks (the first names of `NAMES`).
+const INPUTS: usize = 3;
+/// The type of input `k` when the top rulebook does not declare it.
+const FALLBACK_TYPES: [usize; INPUTS] = [0, 4, 5];
+
+/// An input declaration line.
+fn input_line(name: &str, ty: &str, bounds: [(&str, &Option<Num>); 3], optional: bool) -> String {
+    let mut line = format!("{name} = {{ type = \"{ty}\"");
+    if ty == "items" {
+        line.push_str(", fields = { k = \"text\" }");
+    }
+    for (key, v) in bounds {
+        if let Some(v) = v {
+            let _ = write!(line, ", {key} = {}", v.toml());
+        }
+    }
+    if optional {
+        line.push_str(", required = false");
+    }
+    line + " }\n"
+}
 
 impl RulebookSpec {
+    /// The type of each input name in this family of rulebooks: the top rulebook's declaration,
+    /// else a fixed one, so that a component's inputs merge with its parent's.
+    fn types(&self) -> [&'static str; INPUTS] {
+        std::array::from_fn(|k| match self.inputs.get(k) {
+            Some((ty, ..)) => TYPES[usize::from(*ty) % TYPES.len()],
+            None => TYPES[FALLBACK_TYPES[k]],
+        })
+    }
+
+    /// The profiles declared (a prefix of `PROFILES`; with any, `region` is the profile field).
+    fn profile_count(&self) -> usize {
+        usize::from(self.profiles % 4)
+    }
+
+    /// The ids of the components, in order (at most three).
+    pub fn component_ids(&self) -> Vec<String> {
+        (0..self.components.len().min(3)).map(|j| format!("fz.c{j}")).collect()
+    }
+
+    /// The TOML text of component `j`: it declares every profile of the top rulebook (a component
+    /// must, §16) and may name the components before it.
+    pub fn component_toml(&self, j: usize) -> String {
+        let c = &self.components[j];
+        let earlier = &self.component_ids()[..j];
+        let mut s = format!("[rulebook]\nid = \"fz.c{j}\"\ntitle = \"c{j}\"\nversion = \"1\"\n");
+        let _ = writeln!(s, "scale = {}", c.scale % 6);
+        let _ = writeln!(s, "rounding = \"{}\"", MODES[usize::from(c.rounding) % 6]);
+        let nprof = self.profile_count();
+        if nprof > 0 {
+            s.push_str("profile_field = \"region\"\n");
+        }
+        for p in PROFILES.iter().take(nprof) {
+            let _ = writeln!(s, "[profiles.\"{p}\"]");
+        }
+        s.push_str("[inputs]\n");
+        if nprof > 0 {
+            s.push_str("region = { type = \"text\" }\n");
+        }
+        let types = self.types();
+        for (k, (min, default, optional)) in c.inputs.iter().take(INPUTS).enumerate() {
+            s.push_str(&input_line(
+                NAMES[k],
+                types[k],
+                [("min", min), ("default", default), ("max", &None)],
+                *optional,
+            ));
+        }
+        s.push_str("flag = { type = \"boolean\", default = false }\n");
+        // The parameter names expressions may read, so that they load.
+        s.push_str("[params]\np = { value = 3 }\nq = { value = \"0.5\" }\n");
+        if !c.derived.is_empty() {
+            s.push_str("[derived]\n");
+        }
+        for (k, d) in c.derived.iter().take(2).enumerate() {
+            let _ = writeln!(s, "{} = {}", ["d1", "d2"][k], d.toml());
+        }
+        // At least one indicator: a component without a total is refused.
+        let fallback = [(10u8, RuleSpec::Formula(Ex::Lit(Num::Small(5))))];
+        let indicators = if c.indicators.is_empty() { &fallback[..] } else { &c.indicators[..] };
+        for (k, (points, rule)) in indicators.iter().take(4).enumerate() {
+            let _ = writeln!(
+                s,
+                "[[indicator]]\nid = \"x{k}\"\nlabel = \"x{k}\"\npoints = {}\n{}",
+                points % 20 + 1,
+                rule.toml(earlier)
+            );
+        }
+        if let (true, Some(inner)) = (c.nest, earlier.last()) {
+            let _ = writeln!(
+                s,
+                "[[indicator]]\nid = \"xc\"\nlabel = \"xc\"\npoints = 5\ncomponent = {{ rulebook = \"{inner}\" }}"
+            );
+        }
+        if let Some((rule, points)) = &c.bonus {
+            let _ = writeln!(
+                s,
+                "[[bonus]]\nid = \"b\"\nlabel = \"b\"\npoints = {}\n{}",
+                points.toml(),
+                rule.toml(earlier)
+            );
+        }
+        if let Some((when, score)) = &c.veto {
+            let _ = writeln!(s, "[[veto]]\nid = \"cv\"\nlabel = \"cv\"\nwhen = {}", when.toml());
+            if let Some(sc) = score {
+                let _ = writeln!(s, "score = {}", sc.toml());
+            }
+        }
+        s
+    }
+
+    /// Load the family: each component with the ones before it, then the top rulebook with all
+    /// that loaded. A component that does not load is left out (a rule naming it is then an
+    /// unknown name). Every rulebook that loads is exercised.
+    pub fn load(&self) -> Result<Rulebook, LoadError> {
+        let mut loader = Loader::new();
+        for j in 0..self.component_ids().len() {
+            match loader.load_str(&self.component_toml(j), Format::Toml) {
+                Ok(rb) => {
+                    exercise(&rb);
+                    loader = loader.with(rb);
+                }
+                Err(e) => assert!(!e.problems.is_empty(), "a load error lists its problems"),
+            }
+        }
+        loader.load_str(&self.toml(), Format::Toml)
+    }
+
     /// The TOML text of the rulebook.
     pub fn toml(&self) -> String {
         let mut s = String::from("[rulebook]\nid = \"fuzz\"\ntitle = \"fuzz\"\nversion = \"1\"\n");
         let _ = writeln!(s, "scale = {}", self.scale % 6);
-        let modes = ["half_up", "half_even", "down", "up", "floor", "ceiling", "bankers"];
-        let _ = writeln!(s, "rounding = \"{}\"", modes[usize::from(self.rounding) % modes.len()]);
+        let _ = writeln!(s, "rounding = \"{}\"", MODES[usize::from(self.rounding) % MODES.len()]);
         if self.total_only {
             s.push_str("round = \"total_only\"\n");
         }
-        let nprof = usize::from(self.profiles % 4);
+        let nprof = self.profile_count();
         let has_region = nprof > 0;
         if has_region {
             s.push_str("profile_field = \"region\"\n");
@@ -378,21 +563,14 @@ impl RulebookSpec {
         if has_region {
             s.push_str("region = { type = \"text\" }\n");
         }
-        for (k, (ty, min, max, default, optional)) in self.inputs.iter().take(4).enumerate() {
-            let ty = TYPES[usize::from(*ty) % TYPES.len()];
-            let mut line = format!("{} = {{ type = \"{ty}\"", NAMES[k]);
-            if ty == "items" {
-                line.push_str(", fields = { k = \"text\" }");
-            }
-            for (key, v) in [("min", min), ("max", max), ("default", default)] {
-                if let Some(v) = v {
-                    let _ = write!(line, ", {key} = {}", v.toml());
-                }
-            }
-            if *optional {
-                line.push_str(", required = false");
-            }
-            let _ = writeln!(s, "{line} }}");
+        let types = self.types();
+        for (k, (_, min, max, default, optional)) in self.inputs.iter().take(INPUTS).enumerate() {
+            s.push_str(&input_line(
+                NAMES[k],
+                types[k],
+                [("min", min), ("max", max), ("default", default)],
+                *optional,
+            ));
         }
         // A boolean everyone can use in conditions.
         s.push_str("flag = { type = \"boolean\", default = false }\n");
@@ -421,6 +599,7 @@ impl RulebookSpec {
         for (k, d) in self.derived.iter().take(2).enumerate() {
             let _ = writeln!(s, "{} = {}", ["d1", "d2"][k], d.toml());
         }
+        let components = self.component_ids();
         let mut tops = 0usize;
         let mut last_top: Option<String> = None;
         let mut children = 0usize;
@@ -447,8 +626,16 @@ impl RulebookSpec {
                 let _ = writeln!(s, "weight = {}", w.toml());
             }
             if let Some(r) = &ind.rule {
-                let _ = writeln!(s, "{}", r.toml());
+                let _ = writeln!(s, "{}", r.toml(&components));
             }
+        }
+        // A rulebook with components uses the last one (which may use the others) in an indicator
+        // of its own, so that most families are scored through their components.
+        if let Some(last) = components.last() {
+            let _ = writeln!(
+                s,
+                "[[indicator]]\nid = \"ic\"\nlabel = \"ic\"\npoints = 10\ncomponent = {{ rulebook = \"{last}\" }}"
+            );
         }
         for (k, (rule, pts, penalty)) in self.adjust.iter().take(3).enumerate() {
             let table = if *penalty { "penalty" } else { "bonus" };
@@ -456,7 +643,7 @@ impl RulebookSpec {
                 s,
                 "[[{table}]]\nid = \"adj{k}\"\nlabel = \"adj{k}\"\npoints = {}\n{}",
                 pts.toml(),
-                rule.toml()
+                rule.toml(&components)
             );
         }
         for (k, (when, score, grade)) in self.vetoes.iter().take(2).enumerate() {

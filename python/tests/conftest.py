@@ -25,7 +25,11 @@ def vector_names() -> list[str]:
 
 
 def rulebook_of(v: dict[str, Any]) -> kaoping.Rulebook:
-    components = [kaoping.Rulebook.from_str(c) for c in v.get("components") or []]
+    """The vector's rulebook with its components, which are listed innermost first: each is
+    loaded with the ones before it (a component of a component)."""
+    components: list[kaoping.Rulebook] = []
+    for c in v.get("components") or []:
+        components.append(kaoping.Rulebook.from_str(c, components=list(components)))
     return kaoping.Rulebook.from_str(v["rulebook"], components=components)
 
 

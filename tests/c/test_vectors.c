@@ -542,6 +542,8 @@ static kp_options *case_options(const jval *c, bool parallel, bool explain) {
     return o;
 }
 
+/* The vector's rulebook with its components, which are listed innermost first: each is loaded
+ * with the ones before it (a component of a component). */
 static kp_status load(const jval *v, kp_rulebook **rb, kp_error **err) {
     const jval *text = json_get(v, "rulebook");
     const jval *components = json_get(v, "components");
@@ -552,7 +554,7 @@ static kp_status load(const jval *v, kp_rulebook **rb, kp_error **err) {
     for (size_t i = 0; i < components->count; i++) {
         const char *t = components->items[i].text;
         kp_rulebook *c = NULL;
-        CHECK_STATUS(kp_rulebook_from_str(t, strlen(t), KP_FORMAT_TOML, &c, NULL), KP_OK);
+        CHECK_STATUS(kp_loader_from_str(loader, t, strlen(t), KP_FORMAT_TOML, &c, NULL), KP_OK);
         CHECK_STATUS(kp_loader_add(loader, c), KP_OK);
         kp_rulebook_free(c); /* the loader keeps its own reference */
     }

@@ -8,7 +8,7 @@ next to this file.
 
 Library use:
 
-    rb = Rulebook(toml_text, components=[toml_text, ...])
+    rb = Rulebook(toml_text, components=[toml_text, ...])     # components innermost first
     res = score(rb, record, profile=None, as_of=None)        # one record, alone
     results, summary = score_batch(rb, [record, ...])        # one batch
 
@@ -586,9 +586,13 @@ class Rulebook:
         for g in self.grade_rules:
             g["_when"] = parse_expr(g["when"])
         self.grade_labels = [g["label"] for g in self.grades]
+        # Components are given innermost first: each may use the ones before it (a component of
+        # a component), as a loader given them in that order would find them.
         self.components = {}
+        built = []
         for c in components:
-            crb = c if isinstance(c, Rulebook) else Rulebook(c)
+            crb = c if isinstance(c, Rulebook) else Rulebook(c, built)
+            built.append(crb)
             self.components[crb.id] = crb
             self.components.update(crb.components)
         self.has_relative = any(i.rule_kind == "relative" for i in self.indicators)

@@ -209,6 +209,67 @@ class CaseFiles(unittest.TestCase):
         self.assertEqual(a, b)
 
 
+def _families():
+    """cases/_families.py, the random families' generator (a helper beside the case files)."""
+    spec = importlib.util.spec_from_file_location("families", os.path.join(HERE, "cases", "_families.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class RandomFamilies(unittest.TestCase):
+    """The random families (cases/random-<n>.py) are what the property tests and the fuzzer missed
+    before issue 30: a component reading no data. They must keep reaching it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.vectors = []
+        for fn in sorted(os.listdir(os.path.join(HERE, "cases"))):
+            if fn.startswith("random-") and fn.endswith(".py"):
+                spec = make_vectors.load_case_file(os.path.join(HERE, "cases", fn))
+                cls.vectors.append(spec)
+        cls.families = _families()
+
+    def test_the_same_seed_gives_the_same_family(self):
+        self.assertGreaterEqual(len(self.vectors), 6)
+        for n in (1, 2, 3):
+            self.assertEqual(self.families.vector(n), self.families.vector(n))
+        self.assertNotEqual(self.families.vector(1)["rulebook"], self.families.vector(2)["rulebook"])
+
+    def test_they_reach_no_data_inside_components_nested_components_and_lists(self):
+        seen = set()
+        for spec in self.vectors:
+            comps = spec["components"]
+            books = []
+            for c in comps:
+                books.append(Rulebook(c, list(books)))
+            if len(comps) > 1 and any(i.rule_kind == "component" for i in books[1].indicators):
+                seen.add("a component of a component")
+            for c in spec["cases"]:
+                r = score(Rulebook(spec["rulebook"], comps), c["record"])
+                if "error" in r:
+                    continue
+                rec = c["record"]
+                for name in ("marks", "awards"):
+                    seen.add(f"{name} {'missing' if name not in rec else 'empty' if rec[name] == [] else 'given'}")
+                for crb in books:
+                    ctx = kp_ref.make_ctx(crb, rec, force_profile=True, forced=r["profile"])
+                    optional_missing = [n for n, d in crb.inputs.items()
+                                        if d.get("required") is False and rec.get(n) is None]
+                    derived_no_data = [n for n, v in ctx.derived.items() if v is NODATA]
+                    inner = score(crb, rec, r["profile"])
+                    if optional_missing and derived_no_data and "no_data" in inner.get("status", {}).values():
+                        seen.add("a component's derived value reading a missing optional input, and a leaf "
+                                 "with no data")
+                    for kind in ("panel", "items", "count"):
+                        if any(i.rule_kind == kind for i in crb.indicators):
+                            seen.add(f"{kind} in a component")
+        want = {"a component of a component", "a component's derived value reading a missing optional input, "
+                "and a leaf with no data", "panel in a component", "items in a component", "count in a component",
+                "marks missing", "marks empty", "marks given", "awards missing", "awards empty", "awards given"}
+        self.assertEqual(want - seen, set())
+
+
 @unittest.skipUnless(BENCH, "shared/bench not found")
 class AgainstBenchReference(unittest.TestCase):
     """kp_ref reading cab.toml must agree with bench/reference.py, which hand-codes

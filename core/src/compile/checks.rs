@@ -202,13 +202,41 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
             rule_checks(&it.rule, format!("{key} \"{}\"", it.id), pos);
         }
     }
-    // Grade bounds strictly decrease.
+    // A veto's score sets the total (§9), which is never below 0 (§8).
+    for v in &c.vetoes {
+        let Some(score) = &v.score else { continue };
+        let d = doc.vetoes.iter().find(|d| d.id.value == v.id);
+        let pos = d.and_then(|d| d.score.as_ref()).map(|s| s.pos());
+        check(&[score], format!("veto \"{}\"", v.id), pos, &mut |resolve| match resolve(score) {
+            Some(s) if s.is_negative() => vec![(
+                ErrorKind::Schema,
+                format!("a veto's score sets the total, which cannot be below 0; this one is {}", show(&s)),
+            )],
+            _ => Vec::new(),
+        });
+    }
     let bounds: Vec<(usize, &Operand)> = c
         .grades
         .iter()
         .enumerate()
         .filter_map(|(i, g)| g.bound.as_ref().map(|(Bound::AtLeast(o) | Bound::Above(o))| (i, o)))
         .collect();
+    // The gap to the next grade publishes the bound (and, for `above`, the bound plus one unit at
+    // the scale): a bound no decimal can hold there would fail every explained record that falls
+    // short of it.
+    let unit = Num::from_ratio(1, 10i128.pow(scale)).unwrap_or(Num::ONE);
+    for &(i, b) in &bounds {
+        let g = &c.grades[i];
+        let pos = doc.grades.iter().find(|d| d.label.value == g.label).map(|d| d.pos);
+        let above = matches!(g.bound, Some(Bound::Above(_)));
+        check(&[b], format!("grade \"{}\"", g.label), pos, &mut |resolve| match resolve(b) {
+            Some(b) if unpublishable(&b) || (above && unpublishable(&b.add(&unit))) => {
+                vec![(ErrorKind::Schema, too_large("its bound", "is", &b, 0))]
+            }
+            _ => Vec::new(),
+        });
+    }
+    // Grade bounds strictly decrease.
     for w in bounds.windows(2) {
         let ((_, a), (j, b)) = (w[0], w[1]);
         let label = &c.grades[j].label;

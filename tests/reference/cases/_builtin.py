@@ -21,14 +21,15 @@ def text_of(rulebook_id):
 
 
 def components_of(text, seen=None):
-    """The texts of the rulebooks `text` uses as components, transitively, each once."""
+    """The ids of the rulebooks `text` uses as components, transitively, each once, innermost
+    first (each after the ones it uses), the order a vector lists them in."""
     seen = [] if seen is None else seen
     doc = tomllib.loads(text)
     for ind in doc.get("indicator", []):
         comp = ind.get("component", {}).get("rulebook")
         if comp and comp not in seen:
-            seen.append(comp)
             components_of(text_of(comp), seen)
+            seen.append(comp)
     return seen
 
 
