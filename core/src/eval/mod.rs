@@ -15,8 +15,8 @@ use rust_decimal::Decimal;
 use crate::compile::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::error::{ErrorKind, Issue, RecordError};
+pub use crate::expr::{Bindings, Fault, Val};
 use crate::expr::{CExpr, eval};
-pub use crate::expr::{Env, Fault, Val};
 use crate::input::{Item, Value};
 use crate::model::Aggregate;
 use crate::num::{Num, Rounding};
@@ -221,7 +221,7 @@ pub struct Run<'r> {
     component_outcome: RefCell<Option<Box<Outcome>>>,
 }
 
-impl<'r> Env<'r> for Run<'r> {
+impl<'r> Bindings<'r> for Run<'r> {
     fn slot(&self, slot: u32) -> &Val<'r> {
         &self.slots[slot as usize]
     }

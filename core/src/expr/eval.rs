@@ -63,7 +63,7 @@ impl Fault {
 }
 
 /// What an expression can read while a record is scored.
-pub trait Env<'a> {
+pub trait Bindings<'a> {
     /// The value in a slot.
     fn slot(&self, slot: u32) -> &Val<'a>;
     /// The published points of an indicator (`None`: not applicable or not yet scored).
@@ -95,7 +95,7 @@ macro_rules! bool_or_return {
 }
 
 /// Evaluate `e` against `env`.
-pub fn eval<'a>(e: &'a CExpr, env: &dyn Env<'a>) -> Result<Val<'a>, Fault> {
+pub fn eval<'a>(e: &'a CExpr, env: &dyn Bindings<'a>) -> Result<Val<'a>, Fault> {
     match e {
         CExpr::Const(c) => Ok(Val::from_const(c)),
         CExpr::Slot(s) => Ok(env.slot(*s).clone()),

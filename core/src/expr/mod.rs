@@ -28,7 +28,7 @@ mod print;
 
 pub use self::ast::{AddOp, CmpOp, Expr, ExprKind, MulOp, Span};
 pub use self::compile::{CExpr, CompileProblem, Const, Resolved, Scope, Type, compile};
-pub use self::eval::{Env, Fault, Val, cmp_holds, eval};
+pub use self::eval::{Bindings, Fault, Val, cmp_holds, eval};
 pub use self::parser::{ParseError, parse};
 
 /// How deeply constructs may nest before an expression is refused as too deep.
