@@ -259,22 +259,44 @@ pub struct Issue {
     pub value: Option<String>,
     /// What is wrong, in words.
     pub message: String,
+    /// The item of a list input the problem is in (spec §18.2): the list, the item's 1-based
+    /// position in input order and its key — `households[17] (5100000017)`, nested
+    /// `villages[3] (新村).households[17] (5100000017)`. `field` then names the item's field.
+    /// (Boxed: an issue is passed by value in many `Result`s, and most have no item.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<Box<str>>,
 }
 
 impl Issue {
     /// An input problem on `field`.
     pub fn input(kind: ErrorKind, field: &str, value: Option<String>, message: String) -> Issue {
-        Issue { kind, field: Some(field.to_owned()), at: None, value, message }
+        Issue { kind, field: Some(field.to_owned()), at: None, value, message, item: None }
     }
 
     /// An evaluation problem at `at` (an indicator id, or a derived/parameter name).
     pub fn at(kind: ErrorKind, at: &str, message: String) -> Issue {
-        Issue { kind, field: None, at: Some(at.to_owned()), value: None, message }
+        Issue { kind, field: None, at: Some(at.to_owned()), value: None, message, item: None }
+    }
+
+    /// The same problem, inside item `item` of a list (`households[17] (5100000017)`): the path
+    /// grows outwards as the problem is passed up through nested lists.
+    pub fn in_item(mut self, item: &str) -> Issue {
+        self.item = Some(
+            match self.item.take() {
+                Some(inner) => format!("{item}.{inner}"),
+                None => item.to_owned(),
+            }
+            .into(),
+        );
+        self
     }
 }
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(item) = &self.item {
+            write!(f, "{item}: ")?;
+        }
         write!(f, "{}", self.kind)?;
         if let Some(field) = &self.field {
             write!(f, " [field {field}]")?;

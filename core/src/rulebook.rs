@@ -54,6 +54,9 @@ pub struct ScoreOptions {
     pub cohort: Option<Cohort>,
     /// Fields that are not inputs: reported as warnings (default), or refused.
     pub unknown: crate::input::Unknown,
+    /// Keep the results of items scored by another rulebook in the outcome
+    /// ([`Outcome::items_of`], spec §18.6).
+    pub items: bool,
 }
 
 /// Cohort figures for relative rules when a record is scored alone: the best value of each
@@ -176,8 +179,11 @@ pub struct InputInfo {
     pub min: Option<String>,
     /// Upper bound.
     pub max: Option<String>,
-    /// Item fields (name, type).
+    /// Item fields (name, type): an `items` input's declared fields, or the inputs of the
+    /// rulebook scoring its items.
     pub fields: Vec<(String, String)>,
+    /// The rulebook scoring each item of an `items` input.
+    pub rulebook: Option<String>,
 }
 
 /// Loads rulebooks, resolving `component` references against built-ins and any rulebooks given.
@@ -659,7 +665,8 @@ impl Rulebook {
                 values: i.values.clone(),
                 min: i.min.as_ref().map(crate::rules::show),
                 max: i.max.as_ref().map(crate::rules::show),
-                fields: i.fields.iter().map(|(n, t)| (n.clone(), t.name().to_owned())).collect(),
+                fields: i.item_fields().map(|(n, t)| (n.to_owned(), t.name().to_owned())).collect(),
+                rulebook: i.rulebook.clone(),
             })
             .collect()
     }
@@ -710,6 +717,7 @@ impl Rulebook {
                 kind: ErrorKind::Syntax,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: format!("the record is not valid JSON{at}: {}", p.message),
             })
@@ -732,6 +740,7 @@ impl Rulebook {
                 kind: ErrorKind::Syntax,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: format!("not valid JSON{at}: {}", p.message),
             })
@@ -741,6 +750,7 @@ impl Rulebook {
                 kind: ErrorKind::InputType,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: "expected a JSON array of records".into(),
             }));
@@ -812,6 +822,7 @@ impl Rulebook {
             as_of: opts.as_of,
             figures: figures.as_ref(),
             row: None,
+            items: opts.items,
         };
         let (_, outcome) = eval::score(c, View::of(&record), &req, true)?;
         outcome.ok_or_else(|| {

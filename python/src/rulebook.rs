@@ -84,6 +84,7 @@ fn profile_check(py: Python<'_>, rb: &kaoping::Rulebook, profile: Option<&str>) 
         at: None,
         value: Some(p.to_owned()),
         message,
+        item: None,
     };
     Err(errors::record_error(py, &RecordError::one(issue)))
 }
@@ -263,6 +264,7 @@ impl PyRulebook {
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
             unknown: unknown.core(),
+            ..ScoreOptions::default()
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =

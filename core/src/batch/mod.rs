@@ -512,6 +512,7 @@ fn request<'a>(opts: &'a BatchOptions, figures: Option<&'a Figures>, row: Option
         as_of: opts.as_of,
         figures,
         row,
+        items: false,
     }
 }
 
