@@ -1514,6 +1514,13 @@ def _key(rb, record, row):
         if raw is None:
             return None
         if isinstance(raw, str):
+            if rb.inputs.get(rb.key_field, {}).get("type") == "integer":
+                try:  # an integer key written "1002.0" (a table cell) is the key 1002
+                    v = to_frac(raw)
+                    if v.denominator == 1:
+                        return str(v.numerator)
+                except (ValueError, TypeError):
+                    pass
             return raw.strip()
         if isinstance(raw, bool):
             return str(raw).lower()
