@@ -2183,6 +2183,18 @@ def validate_lists(doc, registry):
                     problems.append(("UnknownName", name, f"order_by {f!r} names no field"))
                 elif env[1][f] == "bool":
                     problems.append(("TypeMismatch", name, f"order_by {f!r} is a boolean field"))
+    # the items rule names fields of its list (§18.2: a scored item's fields)
+    for x in doc.get("indicator", []) + doc.get("bonus", []) + doc.get("penalty", []):
+        r = x.get("items")
+        if not isinstance(r, dict) or not is_list_input(inputs, r.get("input")) \
+                or inputs[r["input"]].get("type") != "items":
+            continue
+        env = types.item_env(r["input"])
+        named = list(r.get("keys", [])) + ([r["best_per"]] if "best_per" in r else []) + \
+            ([r["cap_per"]["field"]] if isinstance(r.get("cap_per"), dict) else [])
+        for f in named:
+            if env[0] == "fields" and f not in env[1]:
+                problems.append(("UnknownName", x["id"], f"the items rule names {f!r}, no field of {r['input']}"))
     # cycles through components and items
     state = {}
 
