@@ -19,8 +19,11 @@ CLI:
 
     kp_ref.py RULEBOOK.toml RECORDS.json [--component C.toml ...]
               [--profile P] [--as-of YYYY-MM-DD] [--batch]
+    kp_ref.py RULEBOOK.toml PARENT.csv [--items LIST=CHILD.csv ...] [--component C.toml ...]
 
-RECORDS.json is one JSON object (one record) or a list of records.
+RECORDS.json is one JSON object (one record) or a list of records; a .csv is a parent table
+scored as one batch with its child tables (§18.5: --items villages.households=households.csv).
+Components and the rulebooks that score items are given innermost first.
 """
 import collections
 import csv
@@ -2163,8 +2166,9 @@ def validate_lists(doc, registry):
             for sec in ("inputs", "derived"):
                 for n in sub.get(sec, {}):
                     if n in RESERVED_FIELDS:
-                        problems.append(("Schema", name, f"{rid} has {sec[:-1] if sec == 'inputs' else 'derived value'} "
-                                         f"{n}, a name items use for the result (§18.2)"))
+                        what = "input" if sec == "inputs" else "derived value"
+                        problems.append(("Schema", name, f"{rid} has {what} {n}, a name items use for "
+                                         "the result (§18.2)"))
             seen, stack = set(), [rid]
             while stack:
                 r = stack.pop()
@@ -2172,7 +2176,8 @@ def validate_lists(doc, registry):
                     continue
                 seen.add(r)
                 if _has_relative(registry[r]):
-                    problems.append(("Schema", name, f"{rid} reaches a relative rule through {r}: items have no cohort"))
+                    problems.append(("Schema", name, f"{rid} reaches a relative rule through {r}: "
+                                     "items have no cohort"))
                     break
                 stack += _uses(registry[r])
         if "order_by" in spec:
@@ -2232,6 +2237,7 @@ def main(argv):
     ap.add_argument("--profile")
     ap.add_argument("--as-of")
     ap.add_argument("--batch", action="store_true")
+    ap.add_argument("--items", action="append", default=[], metavar="LIST=CHILD.csv")
     a = ap.parse_args(argv)
     with open(a.rulebook, encoding="utf-8") as f:
         text = f.read()
@@ -2240,6 +2246,16 @@ def main(argv):
         with open(c, encoding="utf-8") as f:
             comps.append(f.read())
     rb = Rulebook(text, comps)
+    if a.records.endswith(".csv"):
+        children = {}
+        for spec in a.items:
+            path, _, fn = spec.partition("=")
+            with open(fn, encoding="utf-8-sig") as f:
+                children[path] = f.read()
+        with open(a.records, encoding="utf-8-sig") as f:
+            out = score_tables(rb, f.read(), children, a.profile, a.as_of)
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
     with open(a.records, encoding="utf-8") as f:
         recs = json.load(f)
     if isinstance(recs, dict):

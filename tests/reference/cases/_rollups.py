@@ -1,20 +1,20 @@
 """Random roll-up families (§18), for golden vectors (a helper, not a case file itself):
-`rollup-random-<n>.py` calls `vector(n)`, which draws everything from `random.Random(n)`, so a
-vector is the same on every machine and every run.
+`rollup-random-<n>.py` calls `vector(n)`, which draws everything from `random.Random(1000 + n)`,
+so a vector is the same on every machine and every run.
 
 A family has three levels: a top rulebook whose `mids` list is scored by a middle rulebook, whose
-`leaves` list is scored by a leaf rulebook (3 levels, §18.2). Beside the scored lists the top has
-a `numbers` input (`marks`) and a `fields` list (`reports`), the middle a `fields` list (`notes`).
-Each list is drawn required, optional (missing: no data) or `default = []`, and may carry
-`order_by` over a field whose values tie and go missing (§18.4). Derived values aggregate the
-lists with every function of §18.1 — over `fields` lists, marks and scored items (their inputs,
-derived values, total, max, grade, passed, vetoed) — with conditions that read the parent's own
-names (an input, a parameter, a derived value) and `known()`. Leaves read optional inputs (no-data
-items), divide (evaluation errors two levels down), and have their own profile, criteria, grades
-and vetoes, all drawn. Records leave lists and fields out, give lists empty, and every fourth record
-(and now and then another) carries an input error somewhere (an item's, a nested item's, or the record's own), so the vectors pin
-item paths and the order in which problems are reported. One family in three is a batch, and a
-batch's top may rank by a relative rule over an aggregate (the parent's cohort, §18.7).
+`leaves` list is scored by a leaf rulebook (§18.2). Beside the scored lists the top has a `numbers`
+input (`marks`) and a `fields` list (`reports`), the middle a `fields` list (`notes`). Each list is
+drawn required, optional (missing: no data) or `default = []`, and may carry `order_by` over a
+field whose values tie and go missing (§18.4). Derived values aggregate the lists with every
+function of §18.1 — over `fields` lists, marks and scored items (their inputs, derived values,
+total, max, grade, passed, vetoed) — with conditions that read the parent's own names (an input,
+a parameter, a derived value) and `known()`. Leaves read optional inputs (no-data items), divide
+(evaluation errors two levels down), and have their own profile, criteria, grades and vetoes, all
+drawn. Records leave lists and fields out and give lists empty; every fourth record (and now and
+then another) carries an input error somewhere (an item's, a nested item's, or the record's own),
+so the vectors pin item paths and the order in which problems are reported. One family in three
+is a batch, and a batch's top may rank by a relative rule over an aggregate (§18.7).
 
 Component texts are listed innermost first: the leaf, then the middle.
 """
@@ -113,7 +113,8 @@ def _leaf(rng, rid):
         pts = rng.randrange(2, 30)
         kind = rng.choice(["linear", "bands", "check", "formula"])
         if kind == "linear":
-            rule = f'linear = {{ input = "{rng.choice(["a", "da", "db"])}", from = [0, 0], to = [{rng.randrange(5, 100)}, {pts}] }}'
+            x = rng.choice(["a", "da", "db"])
+            rule = f'linear = {{ input = "{x}", from = [0, 0], to = [{rng.randrange(5, 100)}, {pts}] }}'
         elif kind == "bands":
             rule = f'bands = {{ input = "{rng.choice(["a", "b", "da"])}", at_least = [[50, {pts}], ["t", {pts // 2}]], else = 0 }}'
         elif kind == "check":
