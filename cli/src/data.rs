@@ -455,9 +455,9 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
 pub fn sheet_as_csv(path: &str, sheet: Option<&str>) -> Result<String, Fail> {
     let Sheet { header, rows, .. } = read_sheet(path, sheet)?;
     let mut out = String::new();
-    crate::output::csv_line(&mut out, header.iter().map(String::as_str));
+    crate::csv_text::csv_line(&mut out, header.iter().map(String::as_str));
     for r in rows {
-        crate::output::csv_line(&mut out, r.cells.iter().map(String::as_str));
+        crate::csv_text::csv_line(&mut out, r.cells.iter().map(String::as_str));
     }
     Ok(out)
 }

@@ -802,9 +802,10 @@ impl Rulebook {
     /// This is the meaning every surface gives an undeclared profile for a whole call: **the call
     /// is refused before any row is scored** (a single record and a batch alike), rather than
     /// every row failing with the same error. The name is read exactly as scoring reads it
-    /// (surrounding spaces ignored; an empty name is no profile), so a profile this accepts never
-    /// fails a row, and one it refuses would fail every row. [`Rulebook::score`] and the batch
-    /// functions still fail the rows of such a call one by one; a surface refuses the call first.
+    /// (surrounding spaces ignored; an empty name is no profile: the base values, for every row),
+    /// so a profile this accepts never fails a row, and one it refuses would fail every row.
+    /// [`Rulebook::score`] and the batch functions still fail the rows of such a call one by one;
+    /// a surface refuses the call first.
     ///
     /// ```
     /// use kaoping::{ErrorKind, Rulebook};
