@@ -426,7 +426,11 @@ fn fault_at(fault: Fault, at: &str) -> Issue {
 }
 
 /// Resolve the profile (spec §16: the call's, else the record's `profile_field`, else base).
-fn resolve_profile(book: &Compiled, view: &View<'_>, choice: ProfileChoice<'_>) -> Result<usize, Issue> {
+pub(crate) fn resolve_profile(
+    book: &Compiled,
+    view: &View<'_>,
+    choice: ProfileChoice<'_>,
+) -> Result<usize, Issue> {
     let name = match choice {
         ProfileChoice::Index(i) => return Ok(i),
         ProfileChoice::Named(n) => n.trim(),
