@@ -371,6 +371,9 @@ fn run_vector(path: &PathBuf) -> Vec<String> {
         (Err(e), None) => return vec![format!("{name}: did not load: {e}")],
         (Ok(rb), None) => rb,
     };
+    for t in v["tables"].as_array().into_iter().flatten() {
+        bad.extend(run_table(&name, &rb, t));
+    }
     let cases = v["cases"].as_array().unwrap();
     if v["batch"].as_bool() == Some(true) {
         for (path_name, records) in [
@@ -540,6 +543,93 @@ fn run_vector(path: &PathBuf) -> Vec<String> {
                 };
                 for m in mism {
                     bad.push(format!("{name} [{path_name}] ({}): {m}", c["name"]));
+                }
+            }
+        }
+    }
+    bad
+}
+
+/// A table case (§18.5): the parent CSV joined to its child CSVs, scored as one batch, with and
+/// without explanations, alone and in parallel.
+fn run_table(name: &str, rb: &Rulebook, t: &J) -> Vec<String> {
+    let mut bad = Vec::new();
+    let tname = t["name"].as_str().unwrap_or("?");
+    let mut table =
+        kaoping::table::read_csv(rb, t["parent"].as_str().unwrap().as_bytes(), None).expect("parent CSV");
+    let children: Vec<kaoping::table::ChildTable> = t["children"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(path, csv)| {
+            kaoping::table::ChildTable::from_csv(path, csv.as_str().unwrap().as_bytes(), None).unwrap()
+        })
+        .collect();
+    let joined = kaoping::table::join_items(rb, &mut table.records, children).expect("child tables join");
+    let expect = &t["expect"];
+    let unmatched: serde_json::Map<String, J> = joined
+        .iter()
+        .map(|u| (u.list.clone(), serde_json::json!({"count": u.count, "first": u.first})))
+        .collect();
+    let want_unmatched = expect.get("unmatched").cloned().unwrap_or(J::Object(Default::default()));
+    if want_unmatched != J::Object(unmatched.clone()) {
+        bad.push(format!(
+            "{name} table {tname}: unmatched expected {want_unmatched}, got {}",
+            J::Object(unmatched)
+        ));
+    }
+    for explain in [true, false] {
+        for parallel in [false, true] {
+            let opts = BatchOptions {
+                explain,
+                parallel,
+                profile: opt_str(&t["profile"]),
+                as_of: t["as_of"].as_str().map(|d| d.parse::<Date>().unwrap()),
+                ..BatchOptions::default()
+            };
+            let batch = rb.score_rows(&table.records, &opts).with_unmatched(joined.clone());
+            let rows = expect["rows"].as_array().unwrap();
+            if batch.len() != rows.len() {
+                bad.push(format!("{name} table {tname}: {} rows, expected {}", batch.len(), rows.len()));
+                continue;
+            }
+            for (i, e) in rows.iter().enumerate() {
+                let row = batch.row(i);
+                let mut mism = match (row.error(), e.get("error")) {
+                    (Some(err), Some(_)) => compare_error(e, err),
+                    (Some(err), None) => vec![format!("unexpected error {err}")],
+                    (None, Some(_)) => vec![format!("expected an error, scored {:?}", row.total())],
+                    (None, None) if explain => compare_outcome(e, row.outcome().unwrap()),
+                    (None, None) => compare_row(e, &row),
+                };
+                for (k, got) in [("rank", row.rank()), ("profile_rank", row.profile_rank())] {
+                    if let Some(w) = e.get(k)
+                        && *w != got.map_or(J::Null, J::from)
+                    {
+                        mism.push(format!("{k}: expected {w}, got {got:?}"));
+                    }
+                }
+                for m in mism {
+                    bad.push(format!(
+                        "{name} table {tname} [explain={explain}, parallel={parallel}] row {}: {m}",
+                        i + 1
+                    ));
+                }
+            }
+            if let Some(s) = expect.get("summary") {
+                let sum = batch.summary();
+                let grades: serde_json::Map<String, J> = sum
+                    .grades
+                    .iter()
+                    .filter(|g| g.count > 0)
+                    .map(|g| (g.grade.clone(), J::from(g.count)))
+                    .collect();
+                let got = serde_json::json!({"ok": sum.ok, "failed": sum.failed, "grades": grades});
+                if *s != got {
+                    bad.push(format!("{name} table {tname}: summary expected {s}, got {got}"));
+                }
+                if sum.unmatched != joined {
+                    bad.push(format!("{name} table {tname}: the summary's unmatched differ from the join's"));
                 }
             }
         }

@@ -93,6 +93,10 @@ pub(super) fn check_lists<'r>(
                     let iv = View::of_item(item, &sub.schema);
                     let key = key_of(sub, &iv);
                     let path = item_path(&def.name, i, key.as_deref());
+                    if let Some(issue) = &item.refused {
+                        issues.push((**issue).clone().in_item(&path));
+                        continue;
+                    }
                     let slots = vec![Val::NoData; sub.slot_count];
                     let mut mine = Vec::new();
                     if let Some(checked) =

@@ -129,6 +129,9 @@ pub struct Item {
     fields: Vec<(String, Value)>,
     /// Problems found while decoding a field (e.g. from JSON), reported when the item is checked.
     pub(crate) decode: Vec<(String, Issue)>,
+    /// The item refused whole (a table row whose key another row shares, §18.5): reported in
+    /// place of its own checks.
+    pub(crate) refused: Option<Box<Issue>>,
 }
 
 impl Item {
@@ -165,6 +168,26 @@ impl Item {
     /// The value of the field at `index` (in the order set).
     pub(crate) fn field_at(&self, index: usize) -> Option<&Value> {
         self.fields.get(index).map(|(_, v)| v)
+    }
+
+    /// Set a field from a table cell: blank is missing, a `numbers` cell holds several marks, any
+    /// other cell is read by the field's type when the item is checked.
+    pub(crate) fn set_cell(&mut self, input: &crate::input::Input, cell: &str) {
+        if blank_cell(cell) {
+            return;
+        }
+        match input.ty {
+            InputType::Numbers => match parse_marks(&input.name, cell) {
+                Ok(marks) => self.set(&input.name, Value::Numbers(marks)),
+                Err(issue) => self.decode.push((input.name.clone(), issue)),
+            },
+            _ => self.set(&input.name, Value::Text(cell.trim_matches(is_blank).to_owned())),
+        }
+    }
+
+    /// Refuse the item whole with `issue` (its own inputs are then not checked).
+    pub(crate) fn refuse(&mut self, issue: Issue) {
+        self.refused = Some(Box::new(issue));
     }
 
     /// The position of the field for `input` among this item's fields: by its name, else its label.
