@@ -6,7 +6,6 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::error::ErrorKind;
 use std::cell::RefCell;
 
-use crate::compile::{ListDef, ListShape};
 use crate::expr::{self, AggSite, CExpr, ListScope, Resolved, Scope, Type};
 use crate::input::InputType;
 use crate::num::Num;
@@ -88,20 +87,9 @@ pub struct Symbols {
 }
 
 impl Symbols {
-    /// Symbols for inputs and parameters, with the rulebook's list inputs.
-    pub fn new(names: HashMap<String, Sym>, lists: &[ListDef]) -> Symbols {
-        let lists = lists
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let scope = ListScope {
-                    index: i as u32,
-                    numbers: matches!(l.shape, ListShape::Numbers),
-                    fields: l.fields.clone(),
-                };
-                (l.name.clone(), scope)
-            })
-            .collect();
+    /// Symbols for inputs and parameters, with the rulebook's list inputs by name.
+    pub fn new(names: HashMap<String, Sym>, lists: impl IntoIterator<Item = (String, ListScope)>) -> Symbols {
+        let lists = lists.into_iter().collect();
         Symbols { names, lists, derived_base: u32::MAX, sites: RefCell::new(Vec::new()) }
     }
 

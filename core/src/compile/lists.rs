@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{Compiled, Compiler, ComponentLink, ComponentSource, NotFound};
 use crate::error::ErrorKind;
-use crate::expr::Type;
+use crate::expr::{ListScope, Type};
 use crate::input::{Input, InputType};
 
 /// The fields a scored item has beyond its rulebook's inputs and derived values (spec §18.2).
@@ -24,6 +24,13 @@ pub struct ListDef {
     pub shape: ListShape,
     /// The field (index into `fields`) the items are sorted by.
     pub order_by: Option<u32>,
+}
+
+impl ListDef {
+    /// The list as aggregate calls see it (`index`: its place among the rulebook's lists).
+    pub fn scope(&self, index: u32) -> ListScope {
+        ListScope { index, numbers: matches!(self.shape, ListShape::Numbers), fields: self.fields.clone() }
+    }
 }
 
 /// What the items of a list are.

@@ -593,7 +593,8 @@ impl Compiler<'_> {
         }
 
         // Derived values, compiled in dependency order.
-        let mut symbols = Symbols::new(names, &lists);
+        let mut symbols =
+            Symbols::new(names, lists.iter().enumerate().map(|(i, l)| (l.name.clone(), l.scope(i as u32))));
         let derived = self.derived(&mut symbols, n_inputs + params.len() as u32);
         let slot_count = (n_inputs as usize) + params.len() + derived.len();
 
