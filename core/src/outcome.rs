@@ -26,11 +26,11 @@ pub enum Status {
 /// Which rulebook produced a result: enough to trace a published score to its exact rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RulebookRef {
-    /// Id.
+    /// The rulebook's `id` (`sc.poverty.county-assessment`).
     pub id: String,
-    /// Title.
+    /// Its `title`, as published.
     pub title: String,
-    /// Version.
+    /// Its `version`, as written in the file.
     pub version: String,
     /// SHA-256 of the rulebook's canonical form.
     pub fingerprint: String,
@@ -43,7 +43,7 @@ pub struct RulebookRef {
 /// A value an indicator, criterion or derived value read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Read {
-    /// Name.
+    /// The input's, parameter's or derived value's name as the rulebook declares it.
     pub name: String,
     /// Label, if declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ pub struct Rescale {
 pub struct NodeOutcome {
     /// Dotted id.
     pub id: String,
-    /// Label.
+    /// The indicator's label, as reports show it.
     pub label: String,
     /// 0 for top level.
     pub depth: u32,
@@ -117,9 +117,9 @@ pub struct NodeOutcome {
 /// A bonus or penalty item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdjustOutcome {
-    /// Id.
+    /// The item's id.
     pub id: String,
-    /// Label.
+    /// The item's label, as reports show it.
     pub label: String,
     /// Published points.
     pub points: Decimal,
@@ -136,9 +136,7 @@ pub struct AdjustOutcome {
 /// A veto that fired.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VetoOutcome {
-    /// Id.
     pub id: String,
-    /// Label.
     pub label: String,
     /// The condition.
     pub when: String,
@@ -181,9 +179,9 @@ pub struct ComponentVeto {
 /// A criterion's verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionOutcome {
-    /// Id.
+    /// The criterion's id.
     pub id: String,
-    /// Label.
+    /// The criterion's label, as reports show it.
     pub label: String,
     /// The condition.
     pub when: String,
@@ -204,7 +202,7 @@ pub struct CriterionOutcome {
 pub struct GradeRuleOutcome {
     /// 0-based index among the rulebook's grade rules.
     pub index: usize,
-    /// Label.
+    /// The grade rule's label, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The condition.
@@ -218,7 +216,7 @@ pub struct GradeRuleOutcome {
 pub struct Lost {
     /// Indicator id.
     pub id: String,
-    /// Label.
+    /// The indicator's label.
     pub label: String,
     /// max − points.
     pub lost: Decimal,
@@ -272,15 +270,15 @@ pub struct Outcome {
     pub rulebook: RulebookRef,
     /// The record's key (or its 1-based row number).
     pub key: String,
-    /// Profile.
+    /// The profile the record was scored in (`None`: the base profile).
     pub profile: Option<String>,
     /// Scoring date.
     pub as_of: Option<Date>,
     /// Published total (`null` for criteria-only rulebooks).
     pub total: Option<Decimal>,
-    /// Maximum.
+    /// The most the total can be in the record's profile (`null` for criteria-only rulebooks).
     pub max: Option<Decimal>,
-    /// Grade.
+    /// The grade's label (`null` without grades or without a total).
     pub grade: Option<String>,
     /// Whether every criterion holds (`null` without criteria).
     pub passed: Option<bool>,
@@ -310,7 +308,7 @@ pub struct Outcome {
     /// Vetoes that fired inside component rulebooks (the parent is not vetoed by them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub component_vetoes: Vec<ComponentVeto>,
-    /// Criteria.
+    /// Every criterion's verdict, in file order.
     pub criteria: Vec<CriterionOutcome>,
     /// Grade rules that fired.
     pub grade_rules: Vec<GradeRuleOutcome>,

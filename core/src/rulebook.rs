@@ -117,7 +117,7 @@ impl Cohort {
 pub struct IndicatorInfo {
     /// Dotted id.
     pub id: String,
-    /// Label.
+    /// Its label, as reports show it.
     pub label: String,
     /// 0 for top level.
     pub depth: u32,
@@ -149,7 +149,7 @@ pub struct ProfileInfo {
 /// A grade (等次) and the bound a total must meet for it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct GradeInfo {
-    /// Label.
+    /// The grade's label (优秀, 较好…), as results give it.
     pub label: String,
     /// The bound in the base profile (`None`: the last grade, which catches the rest; or a
     /// parameter with no value on the rulebook's date).
@@ -163,13 +163,13 @@ pub struct GradeInfo {
 /// A description of one input.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct InputInfo {
-    /// Name.
+    /// The name records use for it.
     pub name: String,
     /// Type name (decimal, integer, boolean, text, numbers, items).
     pub ty: String,
-    /// Label.
+    /// Its label, if declared (a column may be headed by it instead of the name).
     pub label: Option<String>,
-    /// Unit.
+    /// The unit its values are in (万元, %…), if declared.
     pub unit: Option<String>,
     /// Whether required.
     pub required: bool,
@@ -474,17 +474,17 @@ impl Rulebook {
         &self.plan
     }
 
-    /// Id.
+    /// The rulebook's `id` (`sc.poverty.county-assessment`).
     pub fn id(&self) -> &str {
         &self.compiled.meta.id
     }
 
-    /// Title.
+    /// Its `title`, as published.
     pub fn title(&self) -> &str {
         &self.compiled.meta.title
     }
 
-    /// Version.
+    /// Its `version`, as written in the file.
     pub fn version(&self) -> &str {
         &self.compiled.meta.version
     }

@@ -277,11 +277,8 @@ pub fn compare(
 
 /// A column of any type.
 pub enum AnyCol<'a> {
-    /// Numbers.
     Num(NumCol<'a>),
-    /// Booleans.
     Bool(BoolCol<'a>),
-    /// Texts.
     Text(TextCol<'a>),
 }
 

@@ -437,7 +437,7 @@ impl<'a> Row<'a> {
         book.has_total().then(|| self.dec(&book.max[p])).flatten()
     }
 
-    /// Grade.
+    /// The grade's label (`None` for a failed row, or without grades or a total).
     pub fn grade(&self) -> Option<&'a str> {
         let g = self.batch.grade_of(self.index)?;
         Some(self.book().grades[g as usize].label.as_str())

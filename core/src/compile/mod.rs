@@ -29,13 +29,10 @@ use crate::syntax::Pos;
 pub struct Meta {
     /// Stable id.
     pub id: String,
-    /// Title.
     pub title: String,
-    /// Version.
     pub version: String,
     /// The document it implements.
     pub source: Option<String>,
-    /// Description.
     pub description: Option<String>,
     /// Notes (e.g. which parts are official).
     pub notes: Option<String>,
@@ -82,9 +79,7 @@ impl ParamValue {
 /// A parameter.
 #[derive(Clone, Debug)]
 pub struct Param {
-    /// Name.
     pub name: String,
-    /// Label.
     pub label: Option<String>,
     /// Value per profile index (0 = base; other entries are the base unless overridden).
     pub values: Vec<ParamValue>,
@@ -93,9 +88,7 @@ pub struct Param {
 /// A derived value.
 #[derive(Clone, Debug)]
 pub struct Derived {
-    /// Name.
     pub name: String,
-    /// Label.
     pub label: Option<String>,
     /// The expression.
     pub expr: Expression,
@@ -108,11 +101,8 @@ pub struct Derived {
 /// A profile (index 0 is the base, named "").
 #[derive(Clone, Debug)]
 pub struct Profile {
-    /// Name.
     pub name: String,
-    /// Label.
     pub label: Option<String>,
-    /// Description.
     pub description: Option<String>,
 }
 
@@ -121,7 +111,6 @@ pub struct Profile {
 pub struct NodeDef {
     /// Dotted id.
     pub id: String,
-    /// Label.
     pub label: String,
     /// Parent node, or none for a top-level indicator.
     pub parent: Option<u32>,
@@ -135,7 +124,6 @@ pub struct NodeDef {
     pub applies: Option<Expression>,
     /// The clause it implements.
     pub source: Option<String>,
-    /// Description.
     pub description: Option<String>,
     /// The rule (leaves).
     pub rule: Option<Rule>,
@@ -146,9 +134,7 @@ pub struct NodeDef {
 /// A bonus or penalty item.
 #[derive(Clone, Debug)]
 pub struct AdjustItem {
-    /// Id.
     pub id: String,
-    /// Label.
     pub label: String,
     /// Its maximum.
     pub points: Num,
@@ -161,11 +147,8 @@ pub struct AdjustItem {
 /// A veto.
 #[derive(Clone, Debug)]
 pub struct Veto {
-    /// Id.
     pub id: String,
-    /// Label.
     pub label: String,
-    /// Condition.
     pub when: Expression,
     /// The total it sets.
     pub score: Option<Operand>,
@@ -178,11 +161,8 @@ pub struct Veto {
 /// A criterion.
 #[derive(Clone, Debug)]
 pub struct Criterion {
-    /// Id.
     pub id: String,
-    /// Label.
     pub label: String,
-    /// Condition.
     pub when: Expression,
     /// The clause it implements.
     pub source: Option<String>,
@@ -202,20 +182,16 @@ pub enum Bound {
 /// A grade.
 #[derive(Clone, Debug)]
 pub struct Grade {
-    /// Label.
     pub label: String,
     /// Bound (none for the last).
     pub bound: Option<Bound>,
-    /// Description.
     pub description: Option<String>,
 }
 
 /// A grade rule.
 #[derive(Clone, Debug)]
 pub struct GradeRule {
-    /// Label.
     pub label: Option<String>,
-    /// Condition.
     pub when: Expression,
     /// Ceiling (index into grades).
     pub at_most: u16,
@@ -232,7 +208,7 @@ pub struct ComponentLink {
     pub profile_map: Vec<u32>,
 }
 
-/// A compiled rulebook: immutable, `Send + Sync`, shared through [`Rulebook`].
+/// A compiled rulebook: immutable, `Send + Sync`, shared through [`Rulebook`](crate::Rulebook).
 #[derive(Debug)]
 pub struct Compiled {
     /// Identity and settings.
@@ -241,7 +217,6 @@ pub struct Compiled {
     pub fingerprint: String,
     /// The text it was loaded from (for `show`), and its format.
     pub text: Option<(String, crate::syntax::Format)>,
-    /// Inputs.
     pub schema: Arc<InputSchema>,
     /// Parameters (slots after the inputs).
     pub params: Vec<Param>,
@@ -281,11 +256,8 @@ pub struct Compiled {
     pub penalty_cap: Num,
     /// Lift the upper clamp.
     pub allow_above_max: bool,
-    /// Vetoes.
     pub vetoes: Vec<Veto>,
-    /// Criteria.
     pub criteria: Vec<Criterion>,
-    /// Grades.
     pub grades: Vec<Grade>,
     /// Grade rules.
     pub grade_rules: Vec<GradeRule>,
@@ -1313,7 +1285,6 @@ impl Compiler<'_> {
         let mut top = Vec::new();
         let mut base_points: Vec<Num> = Vec::new();
         let mut base_weights: Vec<Option<Num>> = Vec::new();
-        let mut positions: Vec<Pos> = Vec::new();
         for ind in &doc.indicators {
             let id = ind.id.value.as_str();
             let path = format!("indicator \"{id}\"");
@@ -1371,7 +1342,6 @@ impl Compiler<'_> {
             }
             base_points.push(points);
             base_weights.push(ind.weight.as_ref().map(|w| w.value.clone()));
-            positions.push(ind.pos);
             nodes.push(NodeDef {
                 id: id.to_owned(),
                 label: ind.label.clone(),
@@ -1424,11 +1394,9 @@ impl Compiler<'_> {
                 }
             }
         }
-        let _ = positions;
-        // Align with doc.indicators: the caller matches by id, so pad dropped entries by index.
-        let mut aligned: Vec<NodeDef> = Vec::with_capacity(nodes.len());
-        aligned.extend(nodes);
-        Tree { nodes: aligned, top, points, weights }
+        // Indicators refused above are left out: the caller matches nodes to the file's
+        // indicators by id.
+        Tree { nodes, top, points, weights }
     }
 
     fn check_points(&mut self, p: &NumLit, path: &str) {

@@ -1,14 +1,14 @@
 //! Designing weights (spec §15): analysis tools for the people who write indicator systems, not
 //! part of scoring. Nothing here is read by `compile` or `eval`; a result reaches scoring only
-//! when a person writes it into a rulebook variant ([`write`]), where it is frozen, versioned and
+//! when a person writes it into a rulebook variant ([`write`](mod@write)), where it is frozen, versioned and
 //! validated like any rulebook, with a provenance record saying how it was obtained.
 //!
-//! - [`ahp`]: the analytic hierarchy process (层次分析法) — weights from a reciprocal pairwise
+//! - [`ahp`](mod@ahp): the analytic hierarchy process (层次分析法) — weights from a reciprocal pairwise
 //!   matrix by the principal eigenvector (default), the geometric mean or column normalisation;
 //!   λmax, CI, CR against a named table of random indices ([`RiTable`]); hierarchies.
 //! - [`cohort`]: the entropy method (熵权法) and the coefficient of variation (变异系数法) over a
 //!   cohort's values.
-//! - [`topsis`]: ranking a cohort by closeness to the ideal.
+//! - [`topsis`](mod@topsis): ranking a cohort by closeness to the ideal.
 //!
 //! # Floating point, and what is exact
 //!

@@ -134,7 +134,7 @@ pub struct Figures {
 /// What to score with.
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
-    /// Profile.
+    /// Which profile to score in.
     pub profile: ProfileChoice<'a>,
     /// Scoring date (else the rulebook's).
     pub as_of: Option<Date>,
@@ -726,7 +726,7 @@ fn run_stages<'r>(
 
     // The root, bonus, penalty and total.
     let has_total = book.has_total();
-    let (base, total_before) = if has_total {
+    let base = if has_total {
         let max = &book.max[profile];
         let base = match combine(run, &book.top, max, Aggregate::Sum, &run.points)
             .map_err(|f| vec![fault_at(f, "rulebook")])?
@@ -739,11 +739,10 @@ fn run_stages<'r>(
                 v
             }
         };
-        (Some(base), None::<Num>)
+        Some(base)
     } else {
-        (None, None)
+        None
     };
-    let _ = total_before;
     let adjust = |items: &'r [crate::compile::AdjustItem],
                   cap: &Num,
                   out: Option<&mut Vec<(Num, Option<Note>)>>|

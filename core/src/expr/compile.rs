@@ -12,7 +12,7 @@ pub enum Type {
     Num,
     /// true or false.
     Bool,
-    /// Text.
+    /// A text (compared with `==` and `!=` only).
     Text,
 }
 

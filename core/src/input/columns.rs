@@ -37,7 +37,7 @@ pub enum ColumnData {
         /// Decimal places.
         scale: u32,
     },
-    /// Decimals.
+    /// Decimals as they are (exact).
     Decimal(Vec<Decimal>),
     /// Floats, converted by their shortest round-trip text; NaN/inf are row errors.
     Float(Values<f64>),
@@ -175,7 +175,7 @@ impl Columns {
         Columns { len, columns: Vec::new() }
     }
 
-    /// Rows.
+    /// How many rows.
     pub fn len(&self) -> usize {
         self.len
     }

@@ -30,7 +30,7 @@ pub enum InputType {
     Integer,
     /// true/false.
     Boolean,
-    /// Text.
+    /// A text (`values` may list the allowed ones).
     Text,
     /// A list of decimals (a panel's marks).
     Numbers,
@@ -77,7 +77,7 @@ pub enum DefaultDoc {
     Num(Num),
     /// A boolean.
     Bool(bool),
-    /// Text.
+    /// A text.
     Text(String),
     /// A list: the marks of a `numbers` input, or no items (`[]`) for an `items` input.
     List(Vec<rust_decimal::Decimal>),
@@ -86,15 +86,15 @@ pub enum DefaultDoc {
 /// One declared input.
 #[derive(Clone, Debug)]
 pub struct Input {
-    /// Name.
+    /// The name records and expressions use.
     pub name: String,
     /// Declared type.
     pub ty: InputType,
-    /// Label.
+    /// Shown in forms and reports; a column may be headed by it instead of the name.
     pub label: Option<String>,
-    /// Unit.
+    /// The unit its values are in (万元, %…).
     pub unit: Option<String>,
-    /// Description.
+    /// What it is, in the rulebook's words.
     pub description: Option<String>,
     /// Inclusive lower bound.
     pub min: Option<Num>,
@@ -102,7 +102,7 @@ pub struct Input {
     pub max: Option<Num>,
     /// Allowed values (text).
     pub values: Option<Vec<String>>,
-    /// Default.
+    /// Its value when a record leaves it out.
     pub default: Option<DefaultDoc>,
     /// A list input's default as a value (`numbers`: its marks; `items`: no items).
     pub list_default: Option<crate::input::Value>,

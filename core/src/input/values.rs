@@ -44,7 +44,7 @@ impl<T: 'static> Values<T> {
         Values(Repr::Shared { pieces: kept, starts, len })
     }
 
-    /// Rows.
+    /// How many values.
     pub fn len(&self) -> usize {
         match &self.0 {
             Repr::Owned(v) => v.len(),

@@ -59,7 +59,6 @@ pub struct ProfileDoc {
     pub name: Text,
     /// Label, if different from the name.
     pub label: Option<String>,
-    /// Description.
     pub description: Option<String>,
     /// `[profiles."X".points]`: indicator id → points.
     pub points: Vec<(Text, NumLit)>,
@@ -76,9 +75,7 @@ pub struct InputDoc {
     pub ty: InputType,
     /// Label (e.g. the Chinese column name).
     pub label: Option<String>,
-    /// Unit.
     pub unit: Option<String>,
-    /// Description.
     pub description: Option<String>,
     /// Inclusive lower bound (per mark for `numbers`).
     pub min: Option<NumLit>,
@@ -125,7 +122,6 @@ pub enum ParamValueDoc {
 pub struct ParamDoc {
     /// The parameter's name.
     pub name: Text,
-    /// Label.
     pub label: Option<String>,
     /// The base value.
     pub base: Option<ParamValueDoc>,
@@ -140,7 +136,6 @@ pub struct DerivedDoc {
     pub name: Text,
     /// Its expression.
     pub expr: Source,
-    /// Label.
     pub label: Option<String>,
 }
 
@@ -159,7 +154,6 @@ pub enum Aggregate {
 pub struct IndicatorDoc {
     /// Dotted id.
     pub id: Text,
-    /// Label.
     pub label: String,
     /// Maximum points.
     pub points: Option<NumLit>,
@@ -171,7 +165,6 @@ pub struct IndicatorDoc {
     pub applies: Option<Source>,
     /// The clause it implements.
     pub source: Option<String>,
-    /// Description.
     pub description: Option<String>,
     /// The rule (leaves).
     pub rule: Option<(RuleDoc, Pos)>,
@@ -182,9 +175,7 @@ pub struct IndicatorDoc {
 /// One `[[bonus]]` or `[[penalty]]` item.
 #[derive(Clone, Debug)]
 pub struct AdjustItemDoc {
-    /// Id.
     pub id: Text,
-    /// Label.
     pub label: String,
     /// Maximum points of this item.
     pub points: Option<NumLit>,
@@ -210,11 +201,8 @@ pub struct AdjustDoc {
 /// One `[[veto]]`.
 #[derive(Clone, Debug)]
 pub struct VetoDoc {
-    /// Id.
     pub id: Text,
-    /// Label.
     pub label: String,
-    /// Condition.
     pub when: Option<Source>,
     /// The total it sets.
     pub score: Option<OperandDoc>,
@@ -227,9 +215,7 @@ pub struct VetoDoc {
 /// One `[[criterion]]`.
 #[derive(Clone, Debug)]
 pub struct CriterionDoc {
-    /// Id.
     pub id: Text,
-    /// Label.
     pub label: String,
     /// Condition that must hold.
     pub when: Option<Source>,
@@ -253,7 +239,6 @@ pub struct GradeDoc {
     pub label: Text,
     /// Its bound (the last grade has none).
     pub bound: Option<BoundDoc>,
-    /// Description.
     pub description: Option<String>,
     /// Where it starts.
     pub pos: Pos,
@@ -264,7 +249,6 @@ pub struct GradeDoc {
 pub struct GradeRuleDoc {
     /// Optional label.
     pub label: Option<String>,
-    /// Condition.
     pub when: Option<Source>,
     /// The ceiling it sets.
     pub grade_at_most: Option<Text>,
@@ -273,7 +257,6 @@ pub struct GradeRuleDoc {
 /// One `[[test]]`.
 #[derive(Clone, Debug)]
 pub struct TestDoc {
-    /// Name.
     pub name: String,
     /// The record (a table of field values).
     pub record: Node,

@@ -15,7 +15,7 @@ use super::wide::{POW10, gcd_u128};
 /// A small exact rational `n/d` with `d > 0` (not necessarily reduced).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fraction {
-    /// Numerator.
+    /// Numerator, carrying the sign.
     pub n: i64,
     /// Denominator, positive.
     pub d: i64,

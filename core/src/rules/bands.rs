@@ -132,7 +132,6 @@ pub struct Bands {
     pub otherwise: Operand,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Bands> {
     let input = cx.expression(d.input.as_ref()?, Type::Num, "the input of bands");
     let mut bands = Vec::with_capacity(d.bands.len());
@@ -157,7 +156,6 @@ impl Kind for Bands {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -45,7 +45,6 @@ pub struct Check {
     pub otherwise: Operand,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Check> {
     let when = cx.expression(d.when.as_ref()?, Type::Bool, "the condition of check");
     let points = match &d.points {
@@ -71,7 +70,6 @@ impl Kind for Check {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -36,7 +36,6 @@ pub struct Component {
     pub index: u32,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Component> {
     Some(Component { index: cx.component(d.rulebook.as_ref()?)? })
 }
@@ -53,7 +52,6 @@ impl Kind for Component {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -37,7 +37,6 @@ pub struct Count {
     pub each: Operand,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Count> {
     let input = Quantity::compile(d.input.as_ref()?, cx, "the input of count")?;
     let each = match &d.each {
@@ -59,7 +58,6 @@ impl Kind for Count {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -44,7 +44,6 @@ pub struct Deduct {
     pub floor: Operand,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Deduct> {
     let input = Quantity::compile(d.input.as_ref()?, cx, "the input of deduct");
     let each = match &d.each {
@@ -70,7 +69,6 @@ impl Kind for Deduct {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -31,7 +31,6 @@ pub struct Formula {
     pub formula: Expression,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Formula> {
     Some(Formula { formula: cx.expression(&d.formula, Type::Num, "a formula")? })
 }
@@ -48,7 +47,6 @@ impl Kind for Formula {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -112,7 +112,6 @@ pub struct Items {
     pub cap_per: Option<(u32, Operand)>,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
     let input = d.input.as_ref()?;
     let slot = match cx.list_input_kind(&input.value) {

@@ -50,7 +50,6 @@ pub struct Linear {
     pub p1: Operand,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Linear> {
     let input = cx.expression(d.input.as_ref()?, Type::Num, "the input of linear");
     let (from, to) = (d.from.as_ref()?, d.to.as_ref()?);
@@ -84,7 +83,6 @@ impl Kind for Linear {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -75,7 +75,6 @@ pub struct Lookup {
     pub otherwise: Option<Operand>,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Lookup> {
     let src = d.input.as_ref()?;
     let (input, ty) = cx.expression_any(src, "the input of lookup")?;
@@ -130,7 +129,6 @@ impl Kind for Lookup {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -30,7 +30,7 @@ use crate::vector::{AnyCol, BoolCol, NumCol, not_fixed};
 /// One rule kind. Each kind's file implements it for its compiled rule: how the rule is read
 /// (`Doc`), compiled, checked for every profile and date, scored for one record (the interpreter)
 /// and for a chunk of rows (the batch kernel), and what it reads. Its note says it in words.
-/// Adding a kind is its file and one line of [`kinds!`].
+/// Adding a kind is its file and one line of `kinds!` (below).
 pub trait Kind: Sized {
     /// The rule as read from the file.
     type Doc;

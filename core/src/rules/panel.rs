@@ -86,7 +86,6 @@ pub struct Panel {
     pub max_spread: Option<Num>,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Panel> {
     let input = d.input.as_ref()?;
     let slot = match cx.list_input_kind(&input.value) {
@@ -127,7 +126,6 @@ impl Kind for Panel {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

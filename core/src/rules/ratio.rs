@@ -55,7 +55,6 @@ pub struct Ratio {
     pub target: Expression,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Ratio> {
     let input = cx.expression(d.input.as_ref()?, Type::Num, "the input of ratio");
     let target = cx.expression(d.target.as_ref()?, Type::Num, "the target of ratio");
@@ -74,7 +73,6 @@ impl Kind for Ratio {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -77,7 +77,6 @@ pub struct Relative {
     pub index: u32,
 }
 
-/// Compile.
 pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Relative> {
     let input = cx.expression(d.input.as_ref()?, Type::Num, "the input of relative")?;
     let index = cx.relative_index(d.input.as_ref()?.pos)?;
@@ -106,7 +105,6 @@ impl Kind for Relative {
         compile(d, cx)
     }
 
-    /// Score.
     fn eval<'r>(
         &'r self,
         run: &impl RecordEnv<'r>,

@@ -122,7 +122,7 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encod
 pub struct CsvRow {
     /// The line the row starts on.
     pub line: usize,
-    /// Cells.
+    /// The row's cells as text, quotes undone.
     pub cells: Vec<String>,
 }
 

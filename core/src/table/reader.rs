@@ -29,7 +29,7 @@ pub struct TableColumns {
     /// (named by the input's id).
     pub columns: Columns,
     /// For each data row: its row in `columns`, or the error that kept it out (a ragged row),
-    /// exactly as [`table::records_from_rows`](crate::table::records_from_rows) reports it.
+    /// exactly as [`table::records_from_rows`] reports it.
     pub slots: Vec<Result<usize, RecordError>>,
     /// Each data row's 1-based line in the source.
     pub lines: Vec<usize>,

@@ -11,12 +11,12 @@
 //! optional input, an input error, an indicator left out, a lookup miss, an undeclared profile —
 //! is flagged *slow* and scored again by the per-record interpreter, which defines the semantics
 //! and produces the exact result or error. Rule kinds the fast path does not run say so
-//! ([`Rule::batch_support`]), and such rulebooks score every row through the interpreter. A
+//! ([`Rule::batch_support`](crate::rules::Rule::batch_support)), and such rulebooks score every row through the interpreter. A
 //! property test checks that both paths agree.
 //!
 //! The files, each with one job: this one the stage pipeline ([`run_chunk`], in the interpreter's
 //! order: profile, inputs, parameters, derived values, indicators leaves first then inner nodes,
-//! root, bonus and penalty, total, vetoes, criteria, grade rules, grade); [`plan`] what is
+//! root, bonus and penalty, total, vetoes, criteria, grade rules, grade); [`plan`](mod@plan) what is
 //! prepared at load; [`source`] reading inputs; [`expr`] expressions over columns; [`publish`]
 //! adding points up; [`published`] the batch's block of points. Each rule kind's kernel is in its
 //! own file under `rules/`.
