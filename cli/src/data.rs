@@ -1,6 +1,6 @@
 //! Data files — .xlsx (calamine), .csv (UTF-8 with or without BOM, or GB18030/GBK) and .json —
 //! read into records for a rulebook, a chunk of rows at a time. Columns match inputs by id or
-//! by label (中文列名) through `kaoping::table`; CSV is streamed (`kaoping::csv_stream`) so a large
+//! by label (中文列名) through `kaoping::table`; CSV is streamed (`kaoping::table::CsvStream`) so a large
 //! export is never held in memory when the scoring does not need it.
 
 use std::fs::File;
@@ -451,7 +451,7 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
     Ok(Sheet { header, rows: data, percent })
 }
 
-/// The CSV text of a sheet (for items tables, which `kaoping::table::attach_items` reads as CSV).
+/// The CSV text of a sheet (for items tables, which `kaoping::table::ChildTable::from_csv` reads as CSV).
 pub fn sheet_as_csv(path: &str, sheet: Option<&str>) -> Result<String, Fail> {
     let Sheet { header, rows, .. } = read_sheet(path, sheet)?;
     let mut out = String::new();

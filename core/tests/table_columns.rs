@@ -1,4 +1,4 @@
-//! Rows read into typed columns (`kaoping::table_columns`) score exactly as the same rows read into
+//! Rows read into typed columns (`kaoping::table::ColumnReader`) score exactly as the same rows read into
 //! records (`kaoping::table::records_from_rows`) and scored with `score_batch`: same keys,
 //! profiles, totals, grades, criteria, vetoes, every indicator's points and the same errors
 //! (kind, field, value and message) — on every built-in sample table and on generated benchmark

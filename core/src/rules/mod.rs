@@ -1,5 +1,7 @@
-//! The rule kinds of spec §6, one module each: how a rule is read from the file, compiled, scored,
-//! checked for every profile, and said in words. Adding a kind touches its module and the enums here.
+//! The rule kinds of spec §6, one file each: how a rule is read from the file, compiled, checked
+//! for every profile, scored for one record (the interpreter) and for a chunk of rows (the batch
+//! kernel), and said in words — the [`Kind`] trait. Adding a kind is its file and one line of the
+//! `kinds!` list below, which makes the enums and every dispatch over them.
 
 pub mod bands;
 pub mod check;
