@@ -61,8 +61,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let write_dir = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1)).cloned();
     let nums: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let (households, villages, rounds) =
-        (nums.first().copied().unwrap_or(1_000_000), nums.get(1).copied().unwrap_or(5_000), nums.get(2).copied().unwrap_or(5));
+    let (households, villages, rounds) = (
+        nums.first().copied().unwrap_or(1_000_000),
+        nums.get(1).copied().unwrap_or(5_000),
+        nums.get(2).copied().unwrap_or(5),
+    );
     let rb = rulebooks();
     let (v_csv, h_csv) = tables(households, villages);
     if let Some(dir) = &write_dir {
@@ -93,9 +96,10 @@ fn main() {
     }
     let total = median(totals);
     println!("roll-up: {households} households in {villages} villages, one core, median of {rounds} rounds");
-    for (name, times) in ["read both CSV tables", "join households to villages", "score (households and villages)"]
-        .iter()
-        .zip(phases)
+    for (name, times) in
+        ["read both CSV tables", "join households to villages", "score (households and villages)"]
+            .iter()
+            .zip(phases)
     {
         println!("  {name:<32} {:>8.3} s", median(times));
     }
