@@ -1283,4 +1283,12 @@ fn three_levels_of_tables_in_one_command() {
         );
         assert!(r.stderr.contains(&said), "{said}\n{}", r.stderr);
     }
+    // `explain` goes down to the items: each village, and under it each household with the
+    // criterion it failed.
+    args[0] = "explain".into();
+    args.extend(["--row".into(), "甲县".into()]);
+    let e = kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert!(e.stdout.contains("  villages[1] (510001)：总分 75.00，达标\n"), "{}", e.stdout);
+    assert!(e.stdout.contains("    households[2] (5100000018)：未达标："), "{}", e.stdout);
 }
