@@ -271,7 +271,18 @@ pub struct RecordError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The problems; never empty. Input problems come in input declaration order.
+    #[serde(deserialize_with = "non_empty_issues")]
     pub issues: Vec<Issue>,
+}
+
+/// A `RecordError` read back from JSON has at least one issue, so that [`RecordError::first`] and
+/// [`RecordError::kind`] cannot fail on it: an empty list is refused while deserialising.
+fn non_empty_issues<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Issue>, D::Error> {
+    let issues = Vec::<Issue>::deserialize(d)?;
+    if issues.is_empty() {
+        return Err(serde::de::Error::invalid_length(0, &"at least one issue"));
+    }
+    Ok(issues)
 }
 
 impl RecordError {
@@ -337,6 +348,19 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A record error read back from JSON without issues is refused, not a panic later in
+    /// `first()` or `kind()`.
+    #[test]
+    fn a_record_error_without_issues_does_not_deserialise() {
+        let e = serde_json::from_str::<RecordError>(r#"{"row": 3, "issues": []}"#).unwrap_err();
+        assert!(e.to_string().contains("at least one issue"), "{e}");
+        let ok: RecordError = serde_json::from_str(
+            r#"{"issues": [{"kind": "MissingInput", "field": "x", "message": "x is required but missing"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.kind(), ErrorKind::MissingInput);
+    }
 
     /// The list declares codes 1, 2, 3… in order (the C ABI and Python expose them), each kind
     /// named by its identifier and documented by one sentence.

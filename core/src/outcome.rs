@@ -136,7 +136,9 @@ pub struct AdjustOutcome {
 /// A veto that fired.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VetoOutcome {
+    /// The veto's id.
     pub id: String,
+    /// The veto's label, as reports show it.
     pub label: String,
     /// The condition.
     pub when: String,

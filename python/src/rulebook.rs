@@ -293,6 +293,7 @@ impl PyRulebook {
             explain,
             parallel,
             unknown: unknown.core(),
+            ..BatchOptions::default()
         };
         let input = gather(&self.rb, &self.shape, records)?;
         if unknown == errors::UnknownArg::Error && !input.unknown.is_empty() {

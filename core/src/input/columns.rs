@@ -41,7 +41,7 @@ pub enum ColumnData {
     Decimal(Vec<Decimal>),
     /// Floats, converted by their shortest round-trip text; NaN/inf are row errors.
     Float(Values<f64>),
-    /// Booleans.
+    /// Booleans as they are (a cell such as 是 or 否 comes as `Text`, read by the input's type).
     Bool(Vec<bool>),
     /// Text: for a text input its value; for other inputs a cell read by the input's type.
     Text(Vec<String>),
