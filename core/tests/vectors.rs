@@ -15,14 +15,35 @@ fn vectors_dir() -> PathBuf {
 }
 
 /// The vector's rulebook with its components, which are listed innermost first: each is loaded
-/// with the ones before it (a component of a component).
+/// with the ones before it (a component of a component). Components that reach one another (a
+/// cycle through items, which must be refused) cannot load one at a time: those are written as
+/// `<id>.toml` files into one folder, where the loader finds them beside the top rulebook.
 fn load(v: &J) -> Result<Rulebook, kaoping::LoadError> {
+    let components: Vec<&str> =
+        v["components"].as_array().into_iter().flatten().map(|c| c.as_str().unwrap()).collect();
+    let top = v["rulebook"].as_str().unwrap();
     let mut loader = Loader::new();
-    for c in v["components"].as_array().into_iter().flatten() {
-        let rb = loader.load_str(c.as_str().unwrap(), Format::Toml).expect("component loads");
-        loader = loader.with(rb);
+    for c in &components {
+        match loader.load_str(c, Format::Toml) {
+            Ok(rb) => loader = loader.with(rb),
+            Err(_) => return load_from_folder(&components, top),
+        }
     }
-    loader.load_str(v["rulebook"].as_str().unwrap(), Format::Toml)
+    loader.load_str(top, Format::Toml)
+}
+
+fn load_from_folder(components: &[&str], top: &str) -> Result<Rulebook, kaoping::LoadError> {
+    let id_line = regex::Regex::new(r#"(?m)^id\s*=\s*"([^"]+)""#).unwrap();
+    let dir = std::env::temp_dir().join(format!("kaoping-vector-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for text in components.iter().chain([&top]) {
+        let id = &id_line.captures(text).expect("a rulebook id")[1];
+        std::fs::write(dir.join(format!("{id}.toml")), text).unwrap();
+    }
+    let id = id_line.captures(top).unwrap()[1].to_owned();
+    let result = Loader::new().load_file(dir.join(format!("{id}.toml")));
+    std::fs::remove_dir_all(&dir).unwrap();
+    result
 }
 
 /// A record from native values, typed by the rulebook's declared inputs (not a JSON pass-through).
@@ -299,12 +320,22 @@ fn compare_error(expect: &J, err: &RecordError) -> Vec<String> {
     {
         bad.push(format!("error at: expected {a}, got {:?} ({err})", first.at));
     }
+    if let Some(item) = want.get("item")
+        && opt_str(item).as_deref() != first.item.as_deref()
+    {
+        bad.push(format!("error item: expected {item}, got {:?} ({err})", first.item));
+    }
     if let Some(all) = want.get("all") {
         let got: Vec<J> = err
             .issues
             .iter()
             .map(|i| {
-                J::Array(vec![J::String(i.kind.name().into()), i.field.clone().map_or(J::Null, J::String)])
+                let mut entry =
+                    vec![J::String(i.kind.name().into()), i.field.clone().map_or(J::Null, J::String)];
+                if let Some(path) = &i.item {
+                    entry.push(J::String(path.to_string()));
+                }
+                J::Array(entry)
             })
             .collect();
         if *all != J::Array(got.clone()) {

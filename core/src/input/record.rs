@@ -413,16 +413,18 @@ fn decode_value(node: &Node, input: &crate::input::Input, name: &str) -> Result<
         return Ok(Some(Value::Numbers(out)));
     }
     if let (NodeValue::Array(items), InputType::Items) = (&node.value, ty) {
+        // An element that is not an object makes the whole list unreadable: one problem on the
+        // list input, and none of its items checked (R34 of the reference).
+        if let Some((i, it)) =
+            items.iter().enumerate().find(|(_, it)| !matches!(it.value, NodeValue::Table(_)))
+        {
+            let here = format!("{name}[{}]", i + 1);
+            return Err(renamed(type_issue(&here, "an object of item fields", it), name));
+        }
         let mut out = Vec::with_capacity(items.len());
-        for (i, it) in items.iter().enumerate() {
+        for it in items {
             let mut item = Item::new();
-            let NodeValue::Table(entries) = &it.value else {
-                let here = format!("{name}[{}]", i + 1);
-                item.decode
-                    .push((String::new(), renamed(type_issue(&here, "an object of item fields", it), name)));
-                out.push(item);
-                continue;
-            };
+            let NodeValue::Table(entries) = &it.value else { continue };
             let schema = input.items.as_deref();
             for e in entries {
                 let field =
@@ -459,8 +461,13 @@ fn decode_scalar(node: &Node, ty: InputType, name: &str) -> Result<Option<Value>
         }
         (NodeValue::Bool(b), InputType::Boolean) => Ok(Some(Value::Bool(*b))),
         (NodeValue::String(s), _) => {
-            // Strings are cells: read by type when scored; blank means missing.
-            if blank_cell(s) { Ok(None) } else { Ok(Some(Value::Text(s.clone()))) }
+            // Strings are read by type when scored. A blank string is missing, except for a text
+            // input, where JSON can say "the empty text" (a table's empty cell is still missing).
+            match (blank_cell(s), ty) {
+                (true, InputType::Text) => Ok(Some(Value::Text(String::new()))),
+                (true, _) => Ok(None),
+                (false, _) => Ok(Some(Value::Text(s.clone()))),
+            }
         }
         (NodeValue::Date(d), InputType::Text) => Ok(Some(Value::Text(d.to_string()))),
         _ => Err(type_issue(name, expected_words(ty), node)),
