@@ -1,14 +1,7 @@
-//! Two gaps of the core that the roll-up built-ins (spec §18) run into; these tests fail until
-//! they are fixed there (written by the built-ins' work, which leaves core/src to the lead).
-//!
-//! A variant (`--set`, `Rulebook::with_params`) of a rulebook whose `items` input is scored by
-//! another rulebook (spec §18.2) must build like any variant. It does not yet: the variant is
-//! compiled against the base's component links only (`BaseComponents` in core/src/variant), which
-//! do not hold the rulebooks that score its lists, so the sub-rulebook is `UnknownName` and every
-//! aggregate over the list a `TypeMismatch`. These tests fail until that is fixed in the core; the
-//! roll-up built-ins (`kaoping score builtin:sc.poverty.village-exit.households … --set
-//! exit_limit=2.5`) need it, and core/tests/variants.rs `the_text_reloads_as_the_same_rulebook`
-//! fails on them for the same reason.
+//! Rulebooks that score sub-units (spec §18) as variants and in the JSON Schema: a variant
+//! (`--set`, `Rulebook::with_params`) of a rulebook whose `items` input is scored by another
+//! rulebook builds like any variant (the sub-rulebook is found among the rulebooks the base
+//! reached, as its components are), and the schema knows the keys §18 adds to an input.
 
 use kaoping::{Format, Loader, Rulebook};
 
