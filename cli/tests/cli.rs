@@ -1305,3 +1305,21 @@ fn three_levels_of_tables_in_one_command() {
     );
     assert!(html.contains("households[2] (5100000018)：未达标："), "no household in the report's units");
 }
+
+/// The README's three-level command (households → villages → counties, with the third-party
+/// survey) runs as written on the bundled samples: every county scored or failed where its 备注
+/// says, the deliberately unmatched survey row named.
+#[test]
+fn the_readmes_three_level_command_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("kaoping score builtin:sc.poverty.county-exit.villages")
+        .expect("the command in the README");
+    let command: String = readme[start..].lines().take(4).collect::<Vec<_>>().join(" ").replace('\\', " ");
+    let command = command.split('#').next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let r = kaoping(&args);
+    assert_eq!(r.code, 1, "two counties fail on purpose: {}", r.stderr);
+    assert!(r.stderr.contains("8 rows, 6 scored, 2 failed"), "{}", r.stderr);
+    assert!(r.stderr.contains("row(s) of `survey` match no unit"), "{}", r.stderr);
+}
