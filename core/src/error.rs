@@ -323,53 +323,9 @@ impl fmt::Display for RecordError {
     }
 }
 
-/// Any error of the library's public API.
-#[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// A rulebook did not load.
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    /// A record could not be scored.
-    #[error(transparent)]
-    Record(#[from] RecordError),
-    /// A table (CSV, a sheet, child tables) could not be read or joined at all.
-    #[error(transparent)]
-    Table(#[from] crate::table::TableError),
-    /// Typed columns that do not fit their table or the rulebook.
-    #[error(transparent)]
-    Columns(#[from] crate::input::ColumnsError),
-}
-
-impl Error {
-    /// The kind of the (first) problem. Columns that do not fit are `Schema`.
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Error::Load(e) => e.kind(),
-            Error::Record(e) => e.kind(),
-            Error::Table(e) => e.kind,
-            Error::Columns(_) => ErrorKind::Schema,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every error of the public API converts into `Error` with `?`, keeping its kind.
-    #[test]
-    fn errors_compose() {
-        fn read(bytes: &[u8]) -> Result<usize, Error> {
-            let rb = crate::Rulebook::builtin("example.county-assessment")?;
-            let t = crate::table::read_csv(&rb, bytes, Some(crate::table::Encoding::Utf8))?;
-            let mut c = crate::Columns::new(1);
-            c.push("x", crate::Column::new(crate::ColumnData::Int(vec![1, 2].into())))?;
-            Ok(t.records.len())
-        }
-        assert_eq!(read(b"a,b\n1,\"2\n").unwrap_err().kind(), ErrorKind::Syntax);
-        assert_eq!(read("县名\n甲县\n".as_bytes()).unwrap_err().kind(), ErrorKind::Schema);
-    }
 
     /// A record error read back from JSON without issues is refused, not a panic later in
     /// `first()` or `kind()`.
