@@ -221,6 +221,12 @@ impl PyRulebook {
         self.rb.inputs().into_iter().map(Input).collect()
     }
 
+    /// The rulebook that scores each item of list input `name` (`rulebook = "id"`, spec §18.2),
+    /// or `None` when `name` is no such list.
+    fn item_rulebook(&self, name: &str) -> Option<PyRulebook> {
+        self.rb.item_rulebook(name).map(PyRulebook::new)
+    }
+
     /// Maximum total in a profile (`None`: base values); `None` for a criteria-only rulebook.
     #[pyo3(signature = (profile = None))]
     fn max<'py>(&self, py: Python<'py>, profile: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
@@ -232,7 +238,12 @@ impl PyRulebook {
     /// that is no input is ignored with a `KaopingWarning` naming what it probably meant
     /// (`unknown="warn"`), refused with `UnknownNameError` (`"error"`), or only listed in the
     /// result's warnings (`"ignore"`).
-    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn"))]
+    ///
+    /// A list input whose items another rulebook scores (`households`, spec §18) takes a list of
+    /// mappings of that rulebook's inputs (lists inside them too: a village's households). With
+    /// `items=True` the items' own results are kept, explained, for `Result.items("households")`.
+    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn", items = false))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score(
         &self,
         py: Python<'_>,
@@ -241,6 +252,7 @@ impl PyRulebook {
         as_of: Option<&Bound<'_, PyAny>>,
         cohort: Option<&Bound<'_, PyAny>>,
         unknown: &str,
+        items: bool,
     ) -> PyResult<ScoreResult> {
         let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
@@ -250,7 +262,7 @@ impl PyRulebook {
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
             unknown: unknown.core(),
-            ..ScoreOptions::default()
+            items,
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =
@@ -259,6 +271,7 @@ impl PyRulebook {
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
+            Ok(outcome) if items => Ok(ScoreResult::with_items(outcome, self.shape.clone())),
             Ok(outcome) => Ok(ScoreResult::new(outcome)),
             Err(e) => Err(errors::record_error(py, &e)),
         }
@@ -809,10 +822,18 @@ impl Input {
         bound(py, &self.0.max)
     }
 
-    /// Item fields (name, type) of an items input.
+    /// Item fields (name, type) of an items input: its declared fields, or the inputs of the
+    /// rulebook that scores its items.
     #[getter]
     fn fields(&self) -> Vec<(String, String)> {
         self.0.fields.clone()
+    }
+
+    /// The id of the rulebook that scores each item of an items input (spec §18.2), else `None`
+    /// (`Rulebook.item_rulebook(name)` gives the rulebook itself).
+    #[getter]
+    fn rulebook(&self) -> Option<&str> {
+        self.0.rulebook.as_deref()
     }
 
     fn __repr__(&self) -> String {
