@@ -180,6 +180,18 @@ pub extern "C" fn kp_options_set_explain(options: *mut kp_options, explain: bool
     })
 }
 
+/// One record (`kp_score`, `kp_score_json`): keep the items' own results (`true`; `false` by
+/// default) — each item of a list input scored by another rulebook (spec §18.2: a village's
+/// households), explained, read with `kp_result_item_count`, `kp_result_item_at` and
+/// `kp_result_item_result`. Batches do not keep them: score a row alone to see its items.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_options_set_items(options: *mut kp_options, items: bool) -> kp_status {
+    status_only(|| {
+        borrow_mut::<kp_options>(options, "options")?.score.items = items;
+        Ok(())
+    })
+}
+
 /// CSV: the encoding of the bytes (`KP_ENCODING_*`). `KP_INVALID_ARGUMENT` for another code.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_options_set_encoding(options: *mut kp_options, encoding: kp_encoding) -> kp_status {

@@ -1,10 +1,13 @@
 /* The golden vectors (the JSON files in tests/vectors, worked out by an independent exact reference, never by
  * kaoping) reproduced from C, exactly, with the same decimal strings: every case through a record
- * built natively with the typed setters (kp_record_set_int, _set_decimal, _add_item…; a value a
- * setter refuses with KP_WRONG_TYPE must be one the vector fails with InputType) and through
- * the record's JSON text (kp_score_json); batch vectors through kp_score_batch and
- * kp_score_batch_json, in parallel and not, explained up front and on demand; load-error vectors
- * by kind and location. This mirrors core/tests/vectors.rs.
+ * built natively with the typed setters (kp_record_set_int, _set_decimal, _add_item, and for items
+ * holding lists kp_item_add_item, _add_number…; a value a setter refuses with KP_WRONG_TYPE must be
+ * one the vector fails with InputType) and through the record's JSON text (kp_score_json); batch
+ * vectors through kp_score_batch and kp_score_batch_json, in parallel and not, explained up front
+ * and on demand; load-error vectors by kind and location (those with components from files side
+ * by side, so that a component may name the top rulebook). Errors are compared with their item
+ * paths (spec §18.2). Table cases (`tables`, §18.5) are not read here yet. This mirrors
+ * core/tests/vectors.rs.
  *
  * Usage: test_vectors VECTORS_DIR */
 #define _POSIX_C_SOURCE 200809L
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "json.h"
@@ -104,6 +108,45 @@ static void compare_accessor(const char *what, const jval *want, kp_status st, c
     text_or_null(&b, st, value, what);
     compare_json(what, want, b.s);
     free(b.s);
+}
+
+/* ---- where the core and the reference disagree today ---- */
+
+/* Vectors (or one case on one path) on which the core and the reference disagree today, as
+ * python/tests/conftest.py lists them: their failures are expected, and one that passes fails the
+ * test until it leaves this list. */
+static const struct {
+    const char *vector, *case_name, *path; /* NULL: any */
+    const char *why;
+} core_disagrees[] = {
+    {"aggregates-functions", NULL, NULL, "the core refuses a veto with neither score nor grade (Schema)"},
+    {"load-aggregate-parenthesised", NULL, NULL, "the core accepts count((reports))"},
+    {"items-errors", "an item that is not an object: InputType on the list", "json",
+     "from JSON the core names the element (households[2]); R34: one InputType on the list, no path"},
+};
+
+static const char *disagreement(const char *vector, const char *case_at, const char *path) {
+    for (size_t i = 0; i < sizeof core_disagrees / sizeof *core_disagrees; i++) {
+        if (strcmp(vector, core_disagrees[i].vector) != 0) continue;
+        if (core_disagrees[i].case_name && (!case_at || strcmp(case_at, core_disagrees[i].case_name) != 0))
+            continue;
+        if (core_disagrees[i].path && (!path || strcmp(path, core_disagrees[i].path) != 0)) continue;
+        return core_disagrees[i].why;
+    }
+    return NULL;
+}
+
+/* After checking what `disagreement` names: its failures (counted since `before`) are expected. */
+static void settle(int before, const char *vector, const char *case_at, const char *path) {
+    const char *why = disagreement(vector, case_at, path);
+    if (!why) return;
+    if (failures > before) {
+        fprintf(stderr, "  (expected: %s)\n", why);
+        failures = before;
+    } else {
+        failf(vector, 0, "[%s] (%s) passes now: take it out of core_disagrees (%s)", path ? path : "",
+              case_at ? case_at : "", why);
+    }
 }
 
 /* ---- comparing a result with a vector's expectation ---- */
@@ -333,15 +376,22 @@ static void compare_error(const jval *e, const kp_error *err) {
     sb_str(&b, kind ? kind : "?");
     compare_json("error kind", json_get(want, "kind"), b.s);
     free(b.s);
-    const char *places[] = {"field", "at"};
-    const char *got[] = {p.field, p.at};
-    for (int i = 0; i < 2; i++) {
+    const char *places[] = {"field", "at", "item"};
+    const char *got[] = {p.field, p.at, p.item};
+    for (int i = 0; i < 3; i++) {
         const jval *w = json_get(want, places[i]);
-        if (!w) continue;
+        /* The item path is absent for a problem of the record itself: NULL then. */
+        if (!w && i < 2) continue;
         sb c = {0};
         if (got[i]) sb_str(&c, got[i]);
         else sb_add(&c, "null");
-        compare_json(places[i], w, c.s);
+        if (w) {
+            compare_json(places[i], w, c.s);
+        } else {
+            checks++;
+            if (got[i])
+                failf(vec_name, 0, "[%s] (%s): item: expected none, got %s", path_name, case_name, c.s);
+        }
         free(c.s);
     }
     if (json_get(want, "all")) {
@@ -356,6 +406,10 @@ static void compare_error(const jval *e, const kp_error *err) {
             sb_add(&c, ",");
             if (q.field) sb_str(&c, q.field);
             else sb_add(&c, "null");
+            if (q.item) {
+                sb_add(&c, ",");
+                sb_str(&c, q.item);
+            }
             sb_add(&c, "]");
         }
         sb_add(&c, "]");
@@ -399,8 +453,17 @@ static void set_ok(kp_status st, const char *field, kp_input_type ty) {
           case_name, field, kp_status_str(st));
 }
 
+/* Whether item path `path` lies inside list input `list` (`households[2] (h2)…`). */
+static int in_list(const char *path, const char *list) {
+    size_t k = strlen(list);
+    return strncmp(path, list, k) == 0 && path[k] == '[';
+}
+
 /* A record the setters refused at set time must be one the vector expects to fail with InputType
- * at the refused input (its first issue, or one of `all`). */
+ * at the refused input (its first issue, or one of `all`); an item kp_record_add_item refused
+ * (`refused_item`), with InputType inside an item of that list. */
+static int refused_item = 0;
+
 static void check_refused(const jval *e) {
     const jval *want = json_get(e, "error");
     checks++;
@@ -410,15 +473,48 @@ static void check_refused(const jval *e) {
         return;
     }
     const jval *kind = json_get(want, "kind"), *field = json_get(want, "field"), *all = json_get(want, "all");
-    int found = kind && strcmp(kind->text, "InputType") == 0 && field && strcmp(field->text, refused) == 0;
+    const jval *item = json_get(want, "item");
+    int found = kind && strcmp(kind->text, "InputType") == 0 && field &&
+                (refused_item ? item && in_list(item->text, refused) : !item && strcmp(field->text, refused) == 0);
     for (size_t i = 0; all && i < all->count; i++) {
         const jval *issue = &all->items[i];
-        found |= issue->count == 2 && strcmp(issue->items[0].text, "InputType") == 0 &&
-                 issue->items[1].type == J_STRING && strcmp(issue->items[1].text, refused) == 0;
+        if (strcmp(issue->items[0].text, "InputType") != 0) continue;
+        if (refused_item)
+            found |= issue->count == 3 && in_list(issue->items[2].text, refused);
+        else
+            found |= issue->count == 2 && issue->items[1].type == J_STRING &&
+                     strcmp(issue->items[1].text, refused) == 0;
     }
     if (!found)
         failf(vec_name, 0, "[%s] (%s): a setter refused %s, the vector expects no InputType there", path_name,
               case_name, refused);
+}
+
+static void set_item_field(kp_item *item, const char *field, const jval *v, kp_input_type ty);
+
+/* A list inside an item (a village's households, an item's marks): items for a list of objects,
+ * marks for a list of numbers; anything else is a value of the wrong type, which adding the item to
+ * the record refuses. The fields' types a level down are unknown here: the JSON's own decide. */
+static void set_item_list(kp_item *item, const char *field, const jval *v) {
+    int objects = 1, scalars = 1;
+    for (size_t k = 0; k < v->count; k++) {
+        objects &= v->items[k].type == J_OBJECT;
+        scalars &= v->items[k].type == J_NUMBER || v->items[k].type == J_STRING;
+    }
+    CHECK_STATUS(kp_item_start_list(item, field), KP_OK);
+    for (size_t k = 0; k < v->count; k++) {
+        const jval *el = &v->items[k];
+        if (objects) {
+            kp_item *sub = NULL;
+            CHECK_STATUS(kp_item_new(&sub), KP_OK);
+            for (size_t f = 0; f < el->count; f++) set_item_field(sub, el->keys[f], &el->items[f], 0);
+            CHECK_STATUS(kp_item_add_item(item, field, sub), KP_OK);
+            kp_item_free(sub);
+        } else if (!scalars || kp_item_add_number(item, field, el->text) != KP_OK) {
+            CHECK_STATUS(kp_item_set_bool(item, field, false), KP_OK);
+            return;
+        }
+    }
 }
 
 static void set_item_field(kp_item *item, const char *field, const jval *v, kp_input_type ty) {
@@ -435,7 +531,9 @@ static void set_item_field(kp_item *item, const char *field, const jval *v, kp_i
         if (ty != KP_INPUT_DECIMAL || kp_item_set_decimal(item, field, v->text) != KP_OK)
             CHECK_STATUS(kp_item_set_text(item, field, v->text), KP_OK);
         break;
-    default: break; /* null, or not a scalar: left out, as in vectors.rs */
+    case J_ARRAY: set_item_list(item, field, v); break;
+    case J_OBJECT: CHECK_STATUS(kp_item_set_bool(item, field, false), KP_OK); break;
+    default: break; /* null: left out */
     }
 }
 
@@ -505,8 +603,17 @@ static void set_native(const kp_rulebook *rb, kp_record *rec, const char *field,
                     if (kp_rulebook_item_field_type(rb, field, it->keys[f], &fty) != KP_OK) fty = 0;
                     set_item_field(item, it->keys[f], &it->items[f], fty);
                 }
-                CHECK_STATUS(kp_record_add_item(rec, field, item), KP_OK);
+                kp_status st = kp_record_add_item(rec, field, item);
                 kp_item_free(item);
+                if (st == KP_WRONG_TYPE) { /* a field inside it the field's type never takes */
+                    if (!refused[0]) {
+                        snprintf(refused, sizeof refused, "%s", field);
+                        refused_item = 1;
+                    }
+                    return;
+                }
+                CHECK(st == KP_OK, "%s (%s): adding an item to %s gave %s", vec_name, case_name, field,
+                      kp_status_str(st));
             }
             return;
         }
@@ -522,6 +629,7 @@ static void set_native(const kp_rulebook *rb, kp_record *rec, const char *field,
 
 static kp_record *typed_record(const kp_rulebook *rb, const jval *record) {
     refused[0] = 0;
+    refused_item = 0;
     kp_record *rec = NULL;
     CHECK_STATUS(kp_record_new(rb, &rec), KP_OK);
     for (size_t i = 0; record && i < record->count; i++) set_native(rb, rec, record->keys[i], &record->items[i]);
@@ -563,6 +671,49 @@ static kp_status load(const jval *v, kp_rulebook **rb, kp_error **err) {
     return st;
 }
 
+/* The id of a rulebook's TOML text (its first `id = "…"` line: the [rulebook] table comes first),
+ * into `out`; 0 when there is none. */
+static int rulebook_id(const char *text, char *out, size_t n) {
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, "id = \"", 6) != 0) continue;
+        const char *end = strchr(line + 6, '"');
+        if (!end || (size_t)(end - line - 6) >= n) return 0;
+        memcpy(out, line + 6, (size_t)(end - line - 6));
+        out[end - line - 6] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* A load-error vector with components, loaded from a file beside each component written as
+ * `<id>.toml` in a new temporary folder: all of them are available at once, as a component that
+ * names the top rulebook (a cycle through items) needs. */
+static kp_status load_from_folder(const jval *v, kp_rulebook **rb, kp_error **err) {
+    char dir[] = "/tmp/kp-vector-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+    const jval *components = json_get(v, "components");
+    size_t n = components->count + 1;
+    char (*paths)[512] = calloc(n, sizeof *paths);
+    kp_status st = KP_INVALID_ARGUMENT;
+    for (size_t i = 0; i < n; i++) {
+        const char *text = i + 1 < n ? components->items[i].text : json_get(v, "rulebook")->text;
+        char id[256];
+        CHECK(rulebook_id(text, id, sizeof id), "%s: a rulebook without an id", vec_name);
+        snprintf(paths[i], sizeof paths[i], "%s/%s.toml", dir, id);
+        FILE *f = fopen(paths[i], "wb");
+        CHECK(f != NULL, "cannot write %s", paths[i]);
+        if (f) {
+            fputs(text, f);
+            fclose(f);
+        }
+    }
+    st = kp_rulebook_from_file(paths[n - 1], rb, err);
+    for (size_t i = 0; i < n; i++) remove(paths[i]);
+    rmdir(dir);
+    free(paths);
+    return st;
+}
+
 static void check_one(const jval *e, kp_status st, kp_result *res, kp_error *err) {
     const jval *want_error = json_get(e, "error");
     checks++;
@@ -590,6 +741,7 @@ static void run_singles(const kp_rulebook *rb, const jval *cases) {
         kp_options *o = case_options(c, true, false);
 
         path_name = "typed";
+        int before = failures;
         kp_record *rec = typed_record(rb, record);
         kp_result *res = NULL;
         kp_error *err = NULL;
@@ -601,13 +753,16 @@ static void run_singles(const kp_rulebook *rb, const jval *cases) {
             check_one(e, st, res, err);
         }
         kp_record_free(rec);
+        settle(before, vec_name, case_name, path_name);
 
         path_name = "json";
+        before = failures;
         char *json = json_source(record);
         res = NULL;
         err = NULL;
         st = kp_score_json(rb, json, strlen(json), o, &res, &err);
         check_one(e, st, res, err);
+        settle(before, vec_name, case_name, path_name);
         free(json);
         kp_options_free(o);
         cases_run++;
@@ -756,12 +911,15 @@ static void run_vector(const char *path) {
         return;
     }
     vec_name = json_get(v, "name")->text;
+    int before = failures;
     path_name = "load";
     snprintf(case_name, sizeof case_name, "rulebook");
     kp_rulebook *rb = NULL;
     kp_error *err = NULL;
-    kp_status st = load(v, &rb, &err);
     const jval *load_error = json_get(v, "load_error");
+    const jval *components = json_get(v, "components");
+    kp_status st = load_error && components && components->count > 0 ? load_from_folder(v, &rb, &err)
+                                                                      : load(v, &rb, &err);
     if (load_error) {
         CHECK(st == KP_LOAD_ERROR, "%s: expected a load error, got %s", vec_name, kp_status_str(st));
         if (st == KP_LOAD_ERROR) {
@@ -787,11 +945,14 @@ static void run_vector(const char *path) {
     }
     kp_error_free(err);
     kp_rulebook_free(rb);
+    settle(before, vec_name, NULL, NULL);
     json_free(v);
     free(text);
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+
 
 int main(int argc, char **argv) {
     if (argc != 2) {
