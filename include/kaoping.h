@@ -278,6 +278,11 @@
 #define KP_KIND_IO 25
 
 /**
+ * Rows of a table that a child table joins on share a key (§18.5): they fail, and their items are given to no one.
+ */
+#define KP_KIND_DUPLICATE_KEY 26
+
+/**
  * The status a fallible function returns. `KP_OK` (0) is success; anything else is a failure, and
  * the function's outputs were not written (except `*err`, when the caller passed one).
  *

@@ -76,6 +76,7 @@ error_kinds! {
     PanelTooSmall = 23: "A panel with too few marks for its method.",
     CohortRequired = 24: "A relative rule scored without cohort figures.",
     Io = 25: "A file that could not be read.",
+    DuplicateKey = 26: "Rows of a table that a child table joins on share a key (§18.5): they fail, and their items are given to no one.",
 }
 
 impl ErrorKind {

@@ -430,7 +430,6 @@ fn schema() -> Value {
                 "description": string("Description.")
             },
             "required": ["id", "when"],
-            "anyOf": [ { "required": ["score"] }, { "required": ["grade"] } ],
             "additionalProperties": false
         }
     });
@@ -846,7 +845,6 @@ mod tests {
                 "deduct = { input = \"audit_issues\", per = 4 }",
             ),
             ("bands = { input = \"incidence\", at_most", "bands = { input = \"incidence\", at_mots"),
-            ("when = \"falsified\"\nscore = 0\ngrade = \"较差\"", "when = \"falsified\""),
         ];
         for (from, to) in cases {
             assert!(base.contains(from), "{from}");

@@ -307,10 +307,10 @@ fn score_table(table_name: &str, id: &str) -> Scored {
     let mut t = table::read_csv(&rb, &bytes, None).unwrap_or_else(|e| panic!("{table_name} for {id}: {e:?}"));
     assert_eq!(t.encoding, Some(Encoding::Utf8));
     if table_name == "schools.csv" {
-        let unmatched =
-            table::attach_items(&rb, &mut t.records, "awards", "学校", &sample("awards.csv"), None)
-                .unwrap_or_else(|e| panic!("awards.csv for {id}: {e:?}"));
-        assert_eq!(unmatched, 0, "award rows whose school is not in schools.csv");
+        let awards = table::ChildTable::from_csv("awards", &sample("awards.csv"), None).unwrap();
+        let unmatched = table::join_items(&rb, &mut t.records, vec![awards])
+            .unwrap_or_else(|e| panic!("awards.csv for {id}: {e:?}"));
+        assert_eq!(unmatched, [], "award rows whose school is not in schools.csv");
     }
     // The 备注 column is not an input of any rulebook: read it from the raw table.
     let (header, raw) = table::parse_csv(std::str::from_utf8(&bytes).unwrap()).unwrap();
@@ -416,8 +416,10 @@ fn components_score_as_their_own_rulebooks_do() {
     let awards = sample("awards.csv");
     let mut tp = table::read_csv(&parent, &bytes, None).unwrap();
     let mut tc = table::read_csv(&child, &bytes, None).unwrap();
-    table::attach_items(&parent, &mut tp.records, "awards", "学校", &awards, None).unwrap();
-    table::attach_items(&child, &mut tc.records, "awards", "学校", &awards, None).unwrap();
+    for (rb, t) in [(&parent, &mut tp), (&child, &mut tc)] {
+        let child_table = table::ChildTable::from_csv("awards", &awards, None).unwrap();
+        assert_eq!(table::join_items(rb, &mut t.records, vec![child_table]).unwrap(), []);
+    }
     let opts = kaoping::ScoreOptions::default();
     let mut compared = 0;
     for (p, c) in tp.records.iter().zip(&tc.records) {

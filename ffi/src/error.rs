@@ -292,6 +292,8 @@ pub const KP_KIND_PANEL_TOO_SMALL: i32 = 23;
 pub const KP_KIND_COHORT_REQUIRED: i32 = 24;
 /// A file that could not be read.
 pub const KP_KIND_IO: i32 = 25;
+/// Rows of a table that a child table joins on share a key (§18.5): they fail, and their items are given to no one.
+pub const KP_KIND_DUPLICATE_KEY: i32 = 26;
 
 /// The status of the call that made the error. NULL gives `KP_NULL_ARGUMENT`.
 #[unsafe(no_mangle)]
@@ -440,6 +442,7 @@ mod tests {
             (KP_KIND_PANEL_TOO_SMALL, "PanelTooSmall"),
             (KP_KIND_COHORT_REQUIRED, "CohortRequired"),
             (KP_KIND_IO, "Io"),
+            (KP_KIND_DUPLICATE_KEY, "DuplicateKey"),
         ];
         assert_eq!(constants.len(), ErrorKind::ALL.len());
         for ((code, name), kind) in constants.iter().zip(ErrorKind::ALL) {
@@ -449,7 +452,7 @@ mod tests {
             assert_eq!(c.to_str().unwrap(), *name);
         }
         assert!(kp_error_kind_name(0).is_null());
-        assert!(kp_error_kind_name(26).is_null());
+        assert!(kp_error_kind_name(27).is_null());
     }
 
     /// The header's comment on each `KP_KIND_*` is the core's `ErrorKind::doc()`: one text, read

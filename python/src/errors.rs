@@ -34,6 +34,7 @@ fn is_input_kind(kind: ErrorKind) -> bool {
             | ErrorKind::InputType
             | ErrorKind::InputOutOfRange
             | ErrorKind::UnknownProfile
+            | ErrorKind::DuplicateKey
     )
 }
 

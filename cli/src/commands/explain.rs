@@ -6,7 +6,7 @@
 use kaoping::{BatchOptions, Lang, Outcome, RecordError, Rulebook, ScoreOptions};
 
 use crate::args::TableArgs;
-use crate::data::{Data, attach_items};
+use crate::data::{Data, join_items, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
 use crate::scored::{Scored, issues_text};
@@ -119,10 +119,8 @@ fn of_row(
 ) -> Result<Option<Result<Outcome, RecordError>>, Fail> {
     let mut data = Data::open(rb, path, &table.data_options()?)?;
     let mut all = data.read_all(rb, |_, _| {})?;
-    for spec in &table.items {
-        for w in attach_items(rb, &mut all.records, spec, table.key.as_deref(), table.encoding()?)? {
-            eprintln!("提示 note: {w}");
-        }
+    for u in join_items(rb, &mut all.records, &table.items, table.encoding()?)? {
+        eprintln!("提示 note: {}", unmatched_warning(&u));
     }
     let at = all
         .keys

@@ -88,6 +88,10 @@ pub struct Summary {
     /// The highest published total among the scored rows (`None` as for the mean).
     #[serde(default)]
     pub highest_total: Option<Decimal>,
+    /// Child rows that matched no parent row, per list path (a table joined with child tables,
+    /// spec §18.5); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<crate::table::Unmatched>,
 }
 
 /// A scored batch: one slot per input row, in input order.
@@ -187,6 +191,14 @@ impl Batch {
     /// The summary.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// This batch with the child rows that matched no parent row in its summary (what
+    /// [`crate::table::join_items`] returned for the rows scored): a table joined to child tables
+    /// scores exactly as the same records with their lists (§18.7), and what it left out is said.
+    pub fn with_unmatched(mut self, unmatched: Vec<crate::table::Unmatched>) -> Batch {
+        self.summary.unmatched = unmatched;
+        self
     }
 
     /// The rulebook that scored the batch.
@@ -811,6 +823,7 @@ impl Counts {
             mean_total,
             lowest_total,
             highest_total,
+            unmatched: Vec::new(),
         }
     }
 }
@@ -1245,6 +1258,7 @@ impl Rulebook {
                 mean_total: None,
                 lowest_total: None,
                 highest_total: None,
+                unmatched: Vec::new(),
             },
             figures,
             options: opts.clone(),

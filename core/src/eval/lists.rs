@@ -10,7 +10,7 @@ use crate::compile::{Compiled, ItemField, ListDef, ListShape};
 use crate::date::Date;
 use crate::error::Issue;
 use crate::expr::{ItemRows, Val};
-use crate::input::{Item, Value};
+use crate::input::Value;
 use crate::num::Num;
 use crate::outcome::{ItemResult, ItemResults};
 
@@ -77,10 +77,6 @@ pub(super) fn check_lists<'r>(
                 let mut values = vec![Val::NoData; schema.inputs.len()];
                 for (i, item) in items.iter().enumerate() {
                     let path = item_path(&def.name, i, None);
-                    if let Some(issue) = not_an_object(item) {
-                        issues.push(issue.in_item(&path));
-                        continue;
-                    }
                     let iv = View::of_item(item, schema);
                     let mut mine = Vec::new();
                     values.iter_mut().for_each(|v| *v = Val::NoData);
@@ -94,13 +90,13 @@ pub(super) fn check_lists<'r>(
                 let sub: &'r Compiled = sub;
                 let mut scored = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(issue) = not_an_object(item) {
-                        issues.push(issue.in_item(&item_path(&def.name, i, None)));
-                        continue;
-                    }
                     let iv = View::of_item(item, &sub.schema);
                     let key = key_of(sub, &iv);
                     let path = item_path(&def.name, i, key.as_deref());
+                    if let Some(issue) = &item.refused {
+                        issues.push((**issue).clone().in_item(&path));
+                        continue;
+                    }
                     let slots = vec![Val::NoData; sub.slot_count];
                     let mut mine = Vec::new();
                     if let Some(checked) =
@@ -117,11 +113,6 @@ pub(super) fn check_lists<'r>(
         out.push(state);
     }
     out
-}
-
-/// The problem of a list element that was not an object of fields (kept when it was decoded).
-fn not_an_object(item: &Item) -> Option<Issue> {
-    item.decode.iter().find(|(name, _)| name.is_empty()).map(|(_, issue)| issue.clone())
 }
 
 /// The scored lists of a record: every list as rows, and (when `keep`) each scored item's result.
@@ -167,7 +158,7 @@ pub(super) fn score_lists<'r>(
                         ItemField::Total => trace.total.clone().map_or(Val::NoData, Val::Num),
                         ItemField::Max => {
                             if sub.has_total() {
-                                Val::Num(sub.max[profile].clone())
+                                Val::Num(sub.round(&sub.max[profile]))
                             } else {
                                 Val::NoData
                             }
