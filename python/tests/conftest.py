@@ -25,22 +25,6 @@ def vector_names() -> list[str]:
     return sorted(p.stem for p in VECTORS.glob("*.json"))
 
 
-# Vectors on which the core and the reference disagree today: the core is to follow the reference
-# (strict: a fix makes these tests fail until the mark goes).
-CORE_DISAGREES = {
-    "aggregates-functions": "the core refuses a veto with neither `score` nor `grade` (Schema); §9 allows one",
-    "load-aggregate-parenthesised": "the core accepts `count((reports))`; §18.1 wants the list as a bare name",
-}
-
-
-def vector_params(names: list[str]) -> list[Any]:
-    """`names` as pytest parameters, the vectors the core disagrees with marked xfail."""
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=CORE_DISAGREES[n])) if n in CORE_DISAGREES else n
-        for n in names
-    ]
-
-
 def rulebook_of(v: dict[str, Any]) -> kaoping.Rulebook:
     """The vector's rulebook with its components, which are listed innermost first: each is
     loaded with the ones before it (a component of a component)."""

@@ -14,7 +14,7 @@ import pytest
 
 import kaoping
 from cabdata import CENTS, cab_arrow, cab_columns, cab_pandas, cab_records
-from conftest import CORE_DISAGREES, load_vector, native_record, rulebook_of, vector_names, vector_params
+from conftest import load_vector, native_record, rulebook_of, vector_names
 from test_vectors import check_batch
 
 pa = pytest.importorskip("pyarrow")
@@ -145,7 +145,7 @@ def scoring_groups(v: dict[str, Any]) -> dict[tuple[Any, Any], list[int]]:
 TABLE_VECTORS = [n for n in vector_names() if "load_error" not in load_vector(n)]
 
 
-@pytest.mark.parametrize("name", vector_params(TABLE_VECTORS))
+@pytest.mark.parametrize("name", TABLE_VECTORS)
 def test_golden_vector_as_tables(name: str) -> None:
     v = load_vector(name)
     rb = rulebook_of(v)
@@ -183,8 +183,6 @@ def test_golden_vector_as_tables(name: str) -> None:
 def test_enough_vectors_go_through_tables() -> None:
     typed = 0
     for name in TABLE_VECTORS:
-        if name in CORE_DISAGREES:
-            continue
         v = load_vector(name)
         rb = rulebook_of(v)
         if vector_tables(rb, [native_record(rb, c["record"]) for c in v["cases"]]) is not None:

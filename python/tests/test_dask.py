@@ -12,7 +12,7 @@ import kaoping
 import kaoping.dask
 from kaoping import _kaoping
 from cabdata import cab_arrow, cab_columns, cab_pandas
-from conftest import load_vector, native_record, rulebook_of, vector_names, vector_params
+from conftest import load_vector, native_record, rulebook_of, vector_names
 
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
@@ -134,7 +134,7 @@ def test_components_travel_to_the_workers(client: Any) -> None:
     same(got, one_process(rb, frame), ddf, keyed=True)
 
 
-@pytest.mark.parametrize("name", vector_params([n for n in vector_names() if "load_error" not in load_vector(n)]))
+@pytest.mark.parametrize("name", [n for n in vector_names() if "load_error" not in load_vector(n)])
 def test_meta_is_what_a_partition_gives(name: str) -> None:
     v = load_vector(name)
     rb = rulebook_of(v)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import kaoping
-from conftest import load_vector, native_record, rulebook_of, vector_names, vector_params
+from conftest import load_vector, native_record, rulebook_of, vector_names
 
 pa = pytest.importorskip("pyarrow")
 
@@ -36,7 +36,7 @@ def test_every_builtin(id: str) -> None:
     check(rb, [rb.score_many(records), rb.score_many([]), rb.score_many([{}])])
 
 
-@pytest.mark.parametrize("name", vector_params(SCORED_VECTORS))
+@pytest.mark.parametrize("name", SCORED_VECTORS)
 def test_every_vector_rulebook(name: str) -> None:
     v = load_vector(name)
     rb = rulebook_of(v)

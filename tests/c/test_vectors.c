@@ -110,45 +110,6 @@ static void compare_accessor(const char *what, const jval *want, kp_status st, c
     free(b.s);
 }
 
-/* ---- where the core and the reference disagree today ---- */
-
-/* Vectors (or one case on one path) on which the core and the reference disagree today, as
- * python/tests/conftest.py lists them: their failures are expected, and one that passes fails the
- * test until it leaves this list. */
-static const struct {
-    const char *vector, *case_name, *path; /* NULL: any */
-    const char *why;
-} core_disagrees[] = {
-    {"aggregates-functions", NULL, NULL, "the core refuses a veto with neither score nor grade (Schema)"},
-    {"load-aggregate-parenthesised", NULL, NULL, "the core accepts count((reports))"},
-    {"items-errors", "an item that is not an object: InputType on the list", "json",
-     "from JSON the core names the element (households[2]); R34: one InputType on the list, no path"},
-};
-
-static const char *disagreement(const char *vector, const char *case_at, const char *path) {
-    for (size_t i = 0; i < sizeof core_disagrees / sizeof *core_disagrees; i++) {
-        if (strcmp(vector, core_disagrees[i].vector) != 0) continue;
-        if (core_disagrees[i].case_name && (!case_at || strcmp(case_at, core_disagrees[i].case_name) != 0))
-            continue;
-        if (core_disagrees[i].path && (!path || strcmp(path, core_disagrees[i].path) != 0)) continue;
-        return core_disagrees[i].why;
-    }
-    return NULL;
-}
-
-/* After checking what `disagreement` names: its failures (counted since `before`) are expected. */
-static void settle(int before, const char *vector, const char *case_at, const char *path) {
-    const char *why = disagreement(vector, case_at, path);
-    if (!why) return;
-    if (failures > before) {
-        fprintf(stderr, "  (expected: %s)\n", why);
-        failures = before;
-    } else {
-        failf(vector, 0, "[%s] (%s) passes now: take it out of core_disagrees (%s)", path ? path : "",
-              case_at ? case_at : "", why);
-    }
-}
-
 /* ---- comparing a result with a vector's expectation ---- */
 
 static const jval *node_note(const jval *node) { return json_get(node, "note"); }
@@ -741,7 +702,6 @@ static void run_singles(const kp_rulebook *rb, const jval *cases) {
         kp_options *o = case_options(c, true, false);
 
         path_name = "typed";
-        int before = failures;
         kp_record *rec = typed_record(rb, record);
         kp_result *res = NULL;
         kp_error *err = NULL;
@@ -753,16 +713,13 @@ static void run_singles(const kp_rulebook *rb, const jval *cases) {
             check_one(e, st, res, err);
         }
         kp_record_free(rec);
-        settle(before, vec_name, case_name, path_name);
 
         path_name = "json";
-        before = failures;
         char *json = json_source(record);
         res = NULL;
         err = NULL;
         st = kp_score_json(rb, json, strlen(json), o, &res, &err);
         check_one(e, st, res, err);
-        settle(before, vec_name, case_name, path_name);
         free(json);
         kp_options_free(o);
         cases_run++;
@@ -911,7 +868,6 @@ static void run_vector(const char *path) {
         return;
     }
     vec_name = json_get(v, "name")->text;
-    int before = failures;
     path_name = "load";
     snprintf(case_name, sizeof case_name, "rulebook");
     kp_rulebook *rb = NULL;
@@ -945,7 +901,6 @@ static void run_vector(const char *path) {
     }
     kp_error_free(err);
     kp_rulebook_free(rb);
-    settle(before, vec_name, NULL, NULL);
     json_free(v);
     free(text);
 }
