@@ -1283,4 +1283,43 @@ fn three_levels_of_tables_in_one_command() {
         );
         assert!(r.stderr.contains(&said), "{said}\n{}", r.stderr);
     }
+    // `explain` goes down to the items: each village, and under it each household with the
+    // criterion it failed.
+    args[0] = "explain".into();
+    args.extend(["--row".into(), "甲县".into()]);
+    let e = kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert!(e.stdout.contains("  villages[1] (510001)：总分 75.00，达标\n"), "{}", e.stdout);
+    assert!(e.stdout.contains("    households[2] (5100000018)：未达标："), "{}", e.stdout);
+    // The report says what matched no unit, and its units explained in full list their items.
+    let report = dir.join("report.html");
+    args[0] = "score".into();
+    args.truncate(args.len() - 2);
+    args.extend(["--report".into(), report.display().to_string()]);
+    let r = kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("data-list=\"villages.households\" data-count=\"2\""),
+        "no unmatched line in the report"
+    );
+    assert!(html.contains("households[2] (5100000018)：未达标："), "no household in the report's units");
+}
+
+/// The README's three-level command (households → villages → counties, with the third-party
+/// survey) runs as written on the bundled samples: every county scored or failed where its 备注
+/// says, the deliberately unmatched survey row named.
+#[test]
+fn the_readmes_three_level_command_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("kaoping score builtin:sc.poverty.county-exit.villages")
+        .expect("the command in the README");
+    let command: String = readme[start..].lines().take(4).collect::<Vec<_>>().join(" ").replace('\\', " ");
+    let command = command.split('#').next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let r = kaoping(&args);
+    assert_eq!(r.code, 1, "two counties fail on purpose: {}", r.stderr);
+    assert!(r.stderr.contains("8 rows, 6 scored, 2 failed"), "{}", r.stderr);
+    assert!(r.stderr.contains("row(s) of `survey` match no unit"), "{}", r.stderr);
 }

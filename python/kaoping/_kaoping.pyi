@@ -324,6 +324,7 @@ class Rulebook:
         parallel: bool = True,
         explain: bool = False,
         unknown: Literal["warn", "error", "ignore"] = "warn",
+        items: Optional[Mapping[str, Any]] = None,
     ) -> Batch: ...
     def check_columns(
         self, columns: Sequence[str], *, unknown: Literal["warn", "error", "ignore"] = "warn"

@@ -707,6 +707,15 @@ impl Batch {
             errs.set_item(k.name(), c)?;
         }
         d.set_item("errors", errs)?;
+        // Child rows that matched no parent row (spec §18.5), per list path: count and first key.
+        let unmatched = PyDict::new(py);
+        for u in &s.unmatched {
+            let entry = PyDict::new(py);
+            entry.set_item("count", u.count)?;
+            entry.set_item("first", &u.first)?;
+            unmatched.set_item(&u.list, entry)?;
+        }
+        d.set_item("unmatched", unmatched)?;
         Ok(d)
     }
 

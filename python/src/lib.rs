@@ -6,6 +6,7 @@
 //! works.
 
 mod batch;
+mod child_tables;
 mod columns;
 mod design;
 mod errors;

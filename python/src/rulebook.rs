@@ -286,7 +286,14 @@ impl PyRulebook {
     /// probably meant (`unknown="warn"`); `unknown="error"` refuses a table with such a column
     /// (`UnknownNameError`, nothing scored) and fails each record with such a key; `"ignore"` only
     /// lists them in `Batch.unknown_columns`.
-    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn"))]
+    ///
+    /// `items` gives child tables (spec §18.5) for list inputs, by list path:
+    /// `items={"households": households_df}`, nested levels as `"villages.households"`. Each is a
+    /// DataFrame, an Arrow table, a list of mappings or CSV text; its rows join the parent row
+    /// whose key they hold (the column `join` names, else the one named like the parent's
+    /// `key_field` or its label). Parent rows sharing a key fail with `DuplicateKeyError`; child
+    /// rows matching no parent are counted in `summary["unmatched"]` and warned about.
+    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn", items = None))]
     #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score_many(
         &self,
@@ -297,6 +304,7 @@ impl PyRulebook {
         parallel: bool,
         explain: bool,
         unknown: &str,
+        items: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Batch> {
         let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
@@ -306,10 +314,14 @@ impl PyRulebook {
             explain,
             parallel,
             unknown: unknown.core(),
+            ..BatchOptions::default()
         };
         let input = gather(&self.rb, &self.shape, records)?;
         if unknown == errors::UnknownArg::Error && !input.unknown.is_empty() {
             return Err(errors::unknown_columns_error(py, &input.unknown));
+        }
+        if let Some(items) = items {
+            return self.score_with_items(py, input, items, &opts, unknown);
         }
         let (rb, shape) = (&self.rb, &self.shape);
         let (batch, source) = py
@@ -880,5 +892,48 @@ impl TestFailure {
 
     fn __str__(&self) -> String {
         self.0.to_string()
+    }
+}
+
+impl PyRulebook {
+    /// `score_many` with child tables: the parent rows as records, the child tables joined to
+    /// them by the core, every row scored in place (a row that failed the join keeps its error).
+    fn score_with_items(
+        &self,
+        py: Python<'_>,
+        input: Gathered,
+        items: &Bound<'_, PyDict>,
+        opts: &BatchOptions,
+        unknown: errors::UnknownArg,
+    ) -> PyResult<Batch> {
+        let children = crate::child_tables::child_tables(py, items)?;
+        let (rb, shape) = (&self.rb, &self.shape);
+        let records = match input.source {
+            Source::Records(recs) => recs,
+            Source::Columns(cols) => cols.records(rb, shape, opts.parallel),
+            Source::Typed { .. } => return Err(errors::internal("typed columns before scoring")),
+        };
+        let (rows, unmatched) = py
+            .detach(|| crate::child_tables::join(rb, records, children))
+            .map_err(|e| errors::input_error(py, format!("items tables: {e}"), None))?;
+        let batch = py.detach(|| rb.score_rows(&rows, opts).with_unmatched(unmatched));
+        let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
+        if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, true, kaoping::Lang::En))?;
+        }
+        for u in &batch.summary().unmatched {
+            errors::warn(py, &u.to_string())?;
+        }
+        // A row that failed before scoring keeps a blank record: it is never explained.
+        let records = rows.into_iter().map(|r| r.unwrap_or_else(|_| rb.record())).collect();
+        let names = not_inputs.into_iter().map(|c| c.name).collect();
+        Ok(Batch::new(
+            self.rb.clone(),
+            self.shape.clone(),
+            batch,
+            Source::Records(records),
+            input.index,
+            names,
+        ))
     }
 }

@@ -43,7 +43,8 @@ pub fn run(args: Args) -> Result<u8, Fail> {
         args.lang.parse().map_err(|e| Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")))?;
     let table = &args.table;
     let opts =
-        ScoreOptions { profile: table.profile(&rb)?, as_of: table.as_of()?, ..ScoreOptions::default() };
+        // The items of each list scored by another rulebook explain themselves too (§18.6).
+        ScoreOptions { profile: table.profile(&rb)?, as_of: table.as_of()?, items: true, ..ScoreOptions::default() };
     let outcome = match (args.data, args.record) {
         (None, Some(record)) => of_record(&rb, record, &opts)?,
         (Some(path), None) => {
@@ -140,6 +141,7 @@ fn of_row(
         as_of: opts.as_of,
         explain: false,
         parallel: true,
+        items: true,
         ..Default::default()
     };
     let scored = Scored::new(rb, all, &batch_opts);

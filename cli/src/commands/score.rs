@@ -143,6 +143,8 @@ fn score(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
         profile: req.profile.clone(),
         as_of: req.as_of,
         parallel: true,
+        // The report's units explained in full list their items (which household failed what).
+        items: true,
         ..BatchOptions::default()
     };
     let mut tally = Tally::new(rb, &data);

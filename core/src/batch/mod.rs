@@ -37,6 +37,9 @@ pub struct BatchOptions {
     /// Columns or fields that are not inputs: reported (default), or refused — a table with such
     /// a column is not scored, a record with such a field fails.
     pub unknown: crate::input::Unknown,
+    /// Keep the results of items scored by another rulebook in explanations (full outcomes and
+    /// [`Batch::explain`]), each explaining itself (spec §18.6).
+    pub items: bool,
 }
 
 impl Default for BatchOptions {
@@ -47,6 +50,7 @@ impl Default for BatchOptions {
             explain: false,
             parallel: true,
             unknown: crate::input::Unknown::Warn,
+            items: false,
         }
     }
 }
@@ -535,7 +539,7 @@ fn request<'a>(opts: &'a BatchOptions, figures: Option<&'a Figures>, row: Option
         as_of: opts.as_of,
         figures,
         row,
-        items: false,
+        items: opts.items,
     }
 }
 
