@@ -50,7 +50,12 @@ def test_components_travel_with_their_parent() -> None:
     v = load_vector("cd.school.target")
     rb = kaoping.builtin("cd.school.target")
     state = rb.__reduce__()[1][0]
-    assert [c[4] for c in state[5]] == [kaoping.builtin("cd.school.science-education").fingerprint]
+    # Its component, then the rulebook that scores the items of its `terms` list (spec §18.2).
+    assert rb.item_rulebook("terms") is not None
+    assert [c[4] for c in state[5]] == [
+        kaoping.builtin("cd.school.science-education").fingerprint,
+        kaoping.builtin("cd.school.science-term").fingerprint,
+    ]
     back = pickle.loads(pickle.dumps(rb))
     same_scores(rb, back, [native_record(rb, c["record"]) for c in v["cases"]])
 
