@@ -83,10 +83,11 @@
  * Sub-units.  A list input whose items another rulebook scores (a village's households, spec §18)
  *             is filled with kp_item_* and kp_record_add_item; an item holds lists of its own
  *             (kp_item_add_item, kp_item_add_number, kp_item_start_list: a county's villages with
- *             their households). With kp_options_set_items(options, true), kp_score keeps each
- *             item's own result: kp_result_item_count / _at (position, key) and
- *             kp_result_item_result (a new kp_result, read like any). Every aggregate call is a
- *             line of kp_result_aggregate_count / _at and of the explanation.
+ *             their households). With kp_options_set_keep_items(options, true), a result (of
+ *             kp_score, kp_score_json, kp_batch_row) keeps each item's own result:
+ *             kp_result_item_count / _at (position, key) and kp_result_item_result (a new
+ *             kp_result, read like any). Every aggregate call is a line of
+ *             kp_result_aggregate_count / _at and of the explanation.
  *
  * Rows.       A batch's rows are named three ways, with the same names as Python and the command:
  *               index  0-based position in the batch: the `index` argument of kp_batch_row and
@@ -1311,12 +1312,12 @@ kp_status kp_options_set_parallel(struct kp_options *options, bool parallel);
 kp_status kp_options_set_explain(struct kp_options *options, bool explain);
 
 /**
- * One record (`kp_score`, `kp_score_json`): keep the items' own results (`true`; `false` by
- * default) — each item of a list input scored by another rulebook (spec §18.2: a village's
- * households), explained, read with `kp_result_item_count`, `kp_result_item_at` and
- * `kp_result_item_result`. Batches do not keep them: score a row alone to see its items.
+ * Keep the items' own results (`true`; `false` by default): each item of a list input scored by
+ * another rulebook (spec §18.2: a village's households), explained, in the result of `kp_score`
+ * and `kp_score_json` and in each batch row's (`kp_batch_row`), read with `kp_result_item_count`,
+ * `kp_result_item_at` and `kp_result_item_result`.
  */
-kp_status kp_options_set_items(struct kp_options *options, bool items);
+kp_status kp_options_set_keep_items(struct kp_options *options, bool keep);
 
 /**
  * CSV: the encoding of the bytes (`KP_ENCODING_*`). `KP_INVALID_ARGUMENT` for another code.
@@ -1673,9 +1674,9 @@ kp_status kp_result_aggregate_at(const struct kp_result *result,
 
 /**
  * The items of list input `list` (NUL-terminated name) whose own results the result kept: only
- * when it was scored with `kp_options_set_items(options, true)` and the list's items are scored
- * by another rulebook (spec §18.2). 0 for NULL arguments, for a list the record left out, and for
- * any other name.
+ * when it was scored with `kp_options_set_keep_items(options, true)` and the list's items are
+ * scored by another rulebook (spec §18.2). 0 for NULL arguments, for a list the record left out,
+ * and for any other name.
  */
 size_t kp_result_item_count(const struct kp_result *result, const char *list);
 

@@ -480,9 +480,9 @@ pub extern "C" fn kp_result_aggregate_at(
 }
 
 /// The items of list input `list` (NUL-terminated name) whose own results the result kept: only
-/// when it was scored with `kp_options_set_items(options, true)` and the list's items are scored
-/// by another rulebook (spec §18.2). 0 for NULL arguments, for a list the record left out, and for
-/// any other name.
+/// when it was scored with `kp_options_set_keep_items(options, true)` and the list's items are
+/// scored by another rulebook (spec §18.2). 0 for NULL arguments, for a list the record left out,
+/// and for any other name.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_result_item_count(result: *const kp_result, list: *const c_char) -> usize {
     guard(|| {
@@ -539,7 +539,7 @@ fn not_kept(list: &str) -> Failure {
         kp_status::KP_NOT_FOUND,
         format!(
             "no kept items of list `{list}` (only lists scored by another rulebook keep them, when scored \
-             with kp_options_set_items(options, true))"
+             with kp_options_set_keep_items(options, true))"
         ),
     )
 }

@@ -313,7 +313,7 @@ class Rulebook:
         as_of: Optional[_DateLike] = None,
         cohort: Optional[Mapping[Union[str, tuple[str, Optional[str]]], _Number]] = None,
         unknown: Literal["warn", "error", "ignore"] = "warn",
-        items: bool = False,
+        keep_items: bool = False,
     ) -> Result: ...
     def score_many(
         self,
@@ -325,6 +325,7 @@ class Rulebook:
         explain: bool = False,
         unknown: Literal["warn", "error", "ignore"] = "warn",
         items: Optional[Mapping[str, Any]] = None,
+        keep_items: bool = False,
     ) -> Batch: ...
     def check_columns(
         self, columns: Sequence[str], *, unknown: Literal["warn", "error", "ignore"] = "warn"

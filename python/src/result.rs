@@ -17,7 +17,7 @@ pub struct ScoreResult {
     pub outcome: Outcome,
     /// For an item's own result (`Result.items`): its 1-based position in its list's input.
     position: Option<usize>,
-    /// When the items' own results were kept (`score(…, items=True)`): the inputs of the rulebook
+    /// When the items' own results were kept (`score(…, keep_items=True)`): the inputs of the rulebook
     /// that scored this result, to tell a scored list whose items are missing from a name that
     /// is no such list.
     kept: Option<Arc<Shape>>,
@@ -181,12 +181,12 @@ impl ScoreResult {
 
     /// The items' own results of list input `name` (items scored by another rulebook, spec
     /// §18.2), in list order (after `order_by`), each a `Result` with its `position`: kept only
-    /// when the record was scored with `items=True`, else `ValueError`. A list the record left
+    /// when the record was scored with `keep_items=True`, else `ValueError`. A list the record left
     /// out gives `[]`; a name that is no list of scored items, `KeyError`.
     fn items(&self, name: &str) -> PyResult<Vec<ScoreResult>> {
         let Some(shape) = &self.kept else {
             return Err(PyValueError::new_err(format!(
-                "the items' own results were not kept for {}: score the record with items=True",
+                "the items' own results were not kept for {}: score with keep_items=True",
                 self.outcome.key
             )));
         };

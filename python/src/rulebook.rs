@@ -241,8 +241,9 @@ impl PyRulebook {
     ///
     /// A list input whose items another rulebook scores (`households`, spec §18) takes a list of
     /// mappings of that rulebook's inputs (lists inside them too: a village's households). With
-    /// `items=True` the items' own results are kept, explained, for `Result.items("households")`.
-    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn", items = false))]
+    /// `keep_items=True` the items' own results are kept, explained, for
+    /// `Result.items("households")`.
+    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn", keep_items = false))]
     #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score(
         &self,
@@ -252,7 +253,7 @@ impl PyRulebook {
         as_of: Option<&Bound<'_, PyAny>>,
         cohort: Option<&Bound<'_, PyAny>>,
         unknown: &str,
-        items: bool,
+        keep_items: bool,
     ) -> PyResult<ScoreResult> {
         let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
@@ -262,7 +263,7 @@ impl PyRulebook {
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
             unknown: unknown.core(),
-            items,
+            items: keep_items,
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =
@@ -271,7 +272,7 @@ impl PyRulebook {
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
-            Ok(outcome) if items => Ok(ScoreResult::with_items(outcome, self.shape.clone())),
+            Ok(outcome) if keep_items => Ok(ScoreResult::with_items(outcome, self.shape.clone())),
             Ok(outcome) => Ok(ScoreResult::new(outcome)),
             Err(e) => Err(errors::record_error(py, &e)),
         }
@@ -293,7 +294,10 @@ impl PyRulebook {
     /// whose key they hold (the column `join` names, else the one named like the parent's
     /// `key_field` or its label). Parent rows sharing a key fail with `DuplicateKeyError`; child
     /// rows matching no parent are counted in `summary["unmatched"]` and warned about.
-    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn", items = None))]
+    ///
+    /// `keep_items=True`: each row's `Result` keeps its items' own results (`Result.items`), as
+    /// `score(..., keep_items=True)` does.
+    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn", items = None, keep_items = false))]
     #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score_many(
         &self,
@@ -305,6 +309,7 @@ impl PyRulebook {
         explain: bool,
         unknown: &str,
         items: Option<&Bound<'_, PyDict>>,
+        keep_items: bool,
     ) -> PyResult<Batch> {
         let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
@@ -314,7 +319,7 @@ impl PyRulebook {
             explain,
             parallel,
             unknown: unknown.core(),
-            ..BatchOptions::default()
+            items: keep_items,
         };
         let input = gather(&self.rb, &self.shape, records)?;
         if unknown == errors::UnknownArg::Error && !input.unknown.is_empty() {
@@ -353,7 +358,8 @@ impl PyRulebook {
             errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, kaoping::Lang::En))?;
         }
         let names = not_inputs.into_iter().map(|c| c.name).collect();
-        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names))
+        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names)
+            .keeping_items(keep_items))
     }
 
     /// The names among `columns` that fill no input of this rulebook, checked as `score_many`
@@ -934,6 +940,7 @@ impl PyRulebook {
             Source::Records(records),
             input.index,
             names,
-        ))
+        )
+        .keeping_items(opts.items))
     }
 }

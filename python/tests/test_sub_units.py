@@ -1,6 +1,6 @@
 """Spec §18 from Python: records whose list inputs hold items scored by another rulebook (a
 village's households, a county's villages' households), the items' own results
-(`score(..., items=True)`, `Result.items`), aggregate lines in explanations (`Result.aggregates`),
+(`score(..., keep_items=True)`, `Result.items`), aggregate lines in explanations (`Result.aggregates`),
 and item paths on errors (`KaopingError.item`, `Issue.item`)."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def new_village(name: str = "新村", population: int = 200, households: Any = N
 
 
 def test_items_own_results_in_list_order_with_their_positions(village: kaoping.Rulebook) -> None:
-    r = village.score(new_village(), items=True)
+    r = village.score(new_village(), keep_items=True)
     # h2: 9000 / 3 = 3000 is not above the line: 3 remaining poor of 200 = 1.5%.
     assert r.points("incidence") == Decimal("1.5000")
     items = sorted(r.items("households"), key=lambda i: i.position or 0)
@@ -140,22 +140,35 @@ def test_items_own_results_in_list_order_with_their_positions(village: kaoping.R
     reason="core: Outcome.items keeps the items in input order; spec §18.6 (and ItemResults' doc) say list order, after order_by",
 )
 def test_items_own_results_follow_order_by(village: kaoping.Rulebook) -> None:
-    items = village.score(new_village(), items=True).items("households")
+    items = village.score(new_village(), keep_items=True).items("households")
     assert [(i.key, i.position) for i in items] == [("h1", 2), ("h2", 3), ("h3", 1)]
 
 
 def test_items_are_kept_only_when_asked_for(village: kaoping.Rulebook) -> None:
     r = village.score(new_village())
-    with pytest.raises(ValueError, match="items=True"):
+    with pytest.raises(ValueError, match="keep_items=True"):
         r.items("households")
     assert "items" not in r.to_dict()
     b = village.score_many([new_village()], explain=True)
-    with pytest.raises(ValueError, match="items=True"):
+    with pytest.raises(ValueError, match="keep_items=True"):
         b.results[0].items("households")
 
 
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_batch_keeps_the_items_when_asked(village: kaoping.Rulebook, explain: bool) -> None:
+    # Explained up front or on demand, from dicts and from a table.
+    pa = pytest.importorskip("pyarrow")
+    records = [new_village(), new_village("旧村", 10, [hh("o1", 2, 100)])]
+    for source in (records, pa.Table.from_pylist(records)):
+        b = village.score_many(source, explain=explain, keep_items=True)
+        got = [[(h.key, h.position, h.passed) for h in r.items("households")] for r in b.results]
+        assert sorted(got[0], key=lambda h: h[1]) == [("h3", 1, True), ("h1", 2, True), ("h2", 3, False)]
+        assert got[1] == [("o1", 1, False)]
+        assert [h.key for h in b.result(1).items("households")] == ["o1"]
+
+
 def test_a_name_that_is_no_scored_list(village: kaoping.Rulebook) -> None:
-    r = village.score(new_village(), items=True)
+    r = village.score(new_village(), keep_items=True)
     for name in ("reports", "population", "nope"):
         with pytest.raises(KeyError, match="households"):
             r.items(name)
@@ -164,9 +177,9 @@ def test_a_name_that_is_no_scored_list(village: kaoping.Rulebook) -> None:
 def test_an_empty_list_and_a_list_left_out(household: kaoping.Rulebook) -> None:
     optional = VILLAGE.replace('label = "建档立卡贫困户" }', 'label = "建档立卡贫困户", required = false }')
     rb = kaoping.Rulebook.from_str(optional, components=[household])
-    assert rb.score(new_village(households=[]), items=True).items("households") == []
+    assert rb.score(new_village(households=[]), keep_items=True).items("households") == []
     left_out = {"village": "空村", "population": 10}
-    r = rb.score(left_out, items=True)
+    r = rb.score(left_out, keep_items=True)
     assert r.items("households") == []
     assert r.points("incidence") == Decimal("0")  # sum over a missing list has no data: 0 points
 
@@ -178,7 +191,7 @@ def test_three_levels_down(county: kaoping.Rulebook) -> None:
             new_village("乙村", 100, [hh("b1", 5, "100000")]),
         ]
     }
-    r = county.score(record, items=True)
+    r = county.score(record, keep_items=True)
     assert r.points("share_low") == Decimal("100.0000")
     villages = r.items("villages")
     assert [v.key for v in villages] == ["甲村", "乙村"]

@@ -218,7 +218,7 @@ static void test_options(void) {
                  KP_INVALID_NUMBER);
     NULLARG(kp_options_set_parallel(NULL, true));
     NULLARG(kp_options_set_explain(NULL, true));
-    NULLARG(kp_options_set_items(NULL, true));
+    NULLARG(kp_options_set_keep_items(NULL, true));
     NULLARG(kp_options_set_encoding(NULL, KP_ENCODING_UTF8));
     CHECK_STATUS(kp_options_set_encoding(o, 3), KP_INVALID_ARGUMENT);
     CHECK_STATUS(kp_options_set_encoding(o, -1), KP_INVALID_ARGUMENT);

@@ -1,6 +1,6 @@
 /* Spec §18 from C: items scored by another rulebook through the item setters (a county's villages,
  * each holding its households: kp_item_add_item, kp_item_start_list, kp_item_add_number), the
- * items' own results (kp_options_set_items, kp_result_item_count / _at / _result), aggregate lines
+ * items' own results (kp_options_set_keep_items, kp_result_item_count / _at / _result), aggregate lines
  * (kp_result_aggregate_count / _at) and the explanation, and the item an error is in
  * (kp_problem.item, kp_error_to_json).
  *
@@ -106,7 +106,7 @@ static void test_items_results(void) {
     kp_result_free(res);
     res = NULL;
 
-    CHECK_STATUS(kp_options_set_items(o, true), KP_OK);
+    CHECK_STATUS(kp_options_set_keep_items(o, true), KP_OK);
     CHECK_STATUS(kp_score(village, rec, o, &res, NULL), KP_OK);
     CHECK_STATUS(kp_result_points(res, "incidence", &s), KP_OK);
     CHECK_STR(s, "1.5000", "3 remaining poor of 200");
@@ -165,6 +165,50 @@ static void test_items_results(void) {
     kp_record_free(rec);
 }
 
+/* A batch keeps its rows' items too, explained up front or on demand, typed and from JSON. */
+static void test_batch_items(void) {
+    kp_record *recs[2] = {new_village(), NULL};
+    CHECK_STATUS(kp_record_new(village, &recs[1]), KP_OK);
+    CHECK_STATUS(kp_record_set_text(recs[1], "village", "旧村"), KP_OK);
+    CHECK_STATUS(kp_record_set_int(recs[1], "population", 10), KP_OK);
+    CHECK_STATUS(kp_record_start_list(recs[1], "households"), KP_OK);
+    const char *json = "[{\"village\": \"甲\", \"population\": 5, \"households\": [{\"hh\": \"j1\", \"members\": 1}]},"
+                       " {\"village\": \"乙\", \"population\": 5, \"households\": []}]";
+    for (int explain = 0; explain < 2; explain++) {
+        kp_options *o = NULL;
+        CHECK_STATUS(kp_options_new(&o), KP_OK);
+        CHECK_STATUS(kp_options_set_explain(o, explain), KP_OK);
+        kp_batch *b = NULL;
+        kp_result *res = NULL;
+        /* Without keep_items: none kept. */
+        CHECK_STATUS(kp_score_batch(village, (const kp_record *const *)recs, 2, o, &b, NULL), KP_OK);
+        CHECK_STATUS(kp_batch_row(b, 0, &res, NULL), KP_OK);
+        CHECK(kp_result_item_count(res, "households") == 0, "not kept by default");
+        kp_result_free(res);
+        kp_batch_free(b);
+        CHECK_STATUS(kp_options_set_keep_items(o, true), KP_OK);
+        CHECK_STATUS(kp_score_batch(village, (const kp_record *const *)recs, 2, o, &b, NULL), KP_OK);
+        CHECK_STATUS(kp_batch_row(b, 0, &res, NULL), KP_OK);
+        CHECK(kp_result_item_count(res, "households") == 3, "3 kept (explain %d)", explain);
+        kp_result_item it;
+        CHECK_STATUS(kp_result_item_at(res, "households", 1, &it), KP_OK);
+        CHECK(it.position == 2 && eq(it.key, "h2"), "the second household");
+        kp_result_free(res);
+        CHECK_STATUS(kp_batch_row(b, 1, &res, NULL), KP_OK);
+        CHECK(kp_result_item_count(res, "households") == 0, "旧村 has none");
+        kp_result_free(res);
+        kp_batch_free(b);
+        CHECK_STATUS(kp_score_batch_json(village, json, strlen(json), o, &b, NULL), KP_OK);
+        CHECK_STATUS(kp_batch_row(b, 0, &res, NULL), KP_OK);
+        CHECK(kp_result_item_count(res, "households") == 1, "甲's household kept");
+        kp_result_free(res);
+        kp_batch_free(b);
+        kp_options_free(o);
+    }
+    kp_record_free(recs[0]);
+    kp_record_free(recs[1]);
+}
+
 static void test_aggregates(void) {
     kp_record *rec = new_village();
     kp_item *h4 = household("h4", 2, NULL); /* no income: its per_capita has no data */
@@ -221,7 +265,7 @@ static void test_three_levels(void) {
     CHECK_STATUS(kp_record_add_item(rec, "villages", v3), KP_OK);
     kp_options *o = NULL;
     CHECK_STATUS(kp_options_new(&o), KP_OK);
-    CHECK_STATUS(kp_options_set_items(o, true), KP_OK);
+    CHECK_STATUS(kp_options_set_keep_items(o, true), KP_OK);
     kp_result *res = NULL;
     kp_error *err = NULL;
     CHECK_STATUS(kp_score(county, rec, o, &res, &err), KP_OK);
@@ -362,6 +406,7 @@ static void test_setters(void) {
 int main(void) {
     load_all();
     test_items_results();
+    test_batch_items();
     test_aggregates();
     test_three_levels();
     test_error_items();
