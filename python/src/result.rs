@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kaoping::{Lang, Outcome, Status};
+use kaoping::{AggregateLine, Lang, Outcome, Status};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -176,7 +176,7 @@ impl ScoreResult {
     /// item.passed)`…), wherever it is written: what it read and what it found (spec §18.6).
     #[getter]
     fn aggregates(&self) -> Vec<Aggregate> {
-        Aggregate::of_outcome(&self.outcome)
+        self.outcome.aggregates.iter().cloned().map(Aggregate).collect()
     }
 
     /// The items' own results of list input `name` (items scored by another rulebook, spec
@@ -307,97 +307,63 @@ fn typed_outcome(d: &Bound<'_, PyDict>, o: &Outcome) -> PyResult<()> {
 /// One aggregate call in a result's explanation (spec §18.6): "remaining_poor = 87：建档立卡贫困户
 /// 311 户中 24 户满足 not item.passed，sum(item.members) = 87".
 #[pyclass(frozen, module = "kaoping", name = "AggregateLine")]
-pub struct Aggregate {
-    place: String,
-    call: String,
-    function: String,
-    list: String,
-    list_label: Option<String>,
-    x: Option<String>,
-    cond: Option<String>,
-    selected: u32,
-    of: Option<u32>,
-    value: Option<String>,
-    no_data_item: Option<usize>,
-}
-
-impl Aggregate {
-    /// The lines of an outcome.
-    fn of_outcome(o: &Outcome) -> Vec<Aggregate> {
-        o.aggregates
-            .iter()
-            .map(|a| Aggregate {
-                place: a.place.clone(),
-                call: a.call.clone(),
-                function: a.function.clone(),
-                list: a.list.clone(),
-                list_label: a.list_label.clone(),
-                x: a.x.clone(),
-                cond: a.cond.clone(),
-                selected: a.selected,
-                of: a.of,
-                value: a.value.clone(),
-                no_data_item: a.no_data_item,
-            })
-            .collect()
-    }
-}
+pub struct Aggregate(AggregateLine);
 
 #[pymethods]
 impl Aggregate {
     /// Where it is written: `derived "remaining_poor"`, `indicator "exit.rate"`…
     #[getter]
     fn place(&self) -> &str {
-        &self.place
+        &self.0.place
     }
 
     /// The call as written.
     #[getter]
     fn call(&self) -> &str {
-        &self.call
+        &self.0.call
     }
 
     /// The function: "count", "sum", "mean", "min", "max", "first", "last" or "share".
     #[getter]
     fn function(&self) -> &str {
-        &self.function
+        &self.0.function
     }
 
     /// The list input it reads.
     #[getter]
     fn list(&self) -> &str {
-        &self.list
+        &self.0.list
     }
 
     /// The list input's label, if it has one.
     #[getter]
     fn list_label(&self) -> Option<&str> {
-        self.list_label.as_deref()
+        self.0.list_label.as_deref()
     }
 
     /// The value taken per item, as written (`item.members`), if any.
     #[getter]
     fn x(&self) -> Option<&str> {
-        self.x.as_deref()
+        self.0.x.as_deref()
     }
 
     /// The condition selecting items, as written (`not item.passed`), if any.
     #[getter]
     fn cond(&self) -> Option<&str> {
-        self.cond.as_deref()
+        self.0.cond.as_deref()
     }
 
     /// How many items were selected.
     #[getter]
     fn selected(&self) -> u32 {
-        self.selected
+        self.0.selected
     }
 
     /// How many items the list has; `None` when the list is missing (or the call was never
     /// evaluated, in a branch not taken).
     #[getter]
     fn of(&self) -> Option<u32> {
-        self.of
+        self.0.of
     }
 
     /// The value as the explanation shows it (exact decimal text, `≈` and 6 places for a
@@ -405,17 +371,17 @@ impl Aggregate {
     /// data.
     #[getter]
     fn value(&self) -> Option<&str> {
-        self.value.as_deref()
+        self.0.value.as_deref()
     }
 
     /// The first item (1-based position in the input) whose condition or value had no data.
     #[getter]
     fn no_data_item(&self) -> Option<usize> {
-        self.no_data_item
+        self.0.no_data_item
     }
 
     fn __repr__(&self) -> String {
-        let a = self;
+        let a = &self.0;
         format!(
             "<kaoping.AggregateLine {} {} selected={} of={} value={}>",
             a.place,
