@@ -49,6 +49,11 @@ pub struct kp_problem {
     pub at: *const c_char,
     /// Record issues: the offending value as text, or NULL.
     pub value: *const c_char,
+    /// Record issues: the item of a list input the problem is in (spec §18.2) — the list, the
+    /// item's 1-based position as given and its key, `households[17] (5100000017)`, nested levels
+    /// joined by `.` (`villages[3] (510003).households[1] (5100000020)`) — `field` then naming the
+    /// item's field; NULL for a problem of the record itself.
+    pub item: *const c_char,
 }
 
 /// The C-side copy of one problem: owned strings, so `kp_problem` can borrow them.
@@ -63,6 +68,7 @@ struct ProblemText {
     field: Option<CString>,
     at: Option<CString>,
     value: Option<CString>,
+    item: Option<CString>,
 }
 
 impl ProblemText {
@@ -77,6 +83,7 @@ impl ProblemText {
             field: None,
             at: None,
             value: None,
+            item: None,
         }
     }
 
@@ -85,7 +92,7 @@ impl ProblemText {
         m.insert("kind".into(), kind_name(self.kind).map_or(J::Null, J::from));
         m.insert("message".into(), J::from(self.message.to_string_lossy()));
         let strings = [("file", &self.file), ("path", &self.path), ("field", &self.field), ("at", &self.at)];
-        for (k, v) in strings.into_iter().chain([("value", &self.value)]) {
+        for (k, v) in strings.into_iter().chain([("value", &self.value), ("item", &self.item)]) {
             if let Some(v) = v {
                 m.insert(k.into(), J::from(v.to_string_lossy()));
             }
@@ -153,6 +160,7 @@ impl KpError {
                         field: None,
                         at: None,
                         value: None,
+                        item: None,
                     })
                     .collect(),
             },
@@ -176,6 +184,7 @@ impl KpError {
                         field: opt(&i.field),
                         at: opt(&i.at),
                         value: opt(&i.value),
+                        item: i.item.as_deref().map(|p| to_c_string(p.to_owned())),
                     })
                     .collect(),
             },
@@ -347,6 +356,7 @@ pub extern "C" fn kp_error_problem(err: *const kp_error, index: usize, out: *mut
             field: opt_ptr(&p.field),
             at: opt_ptr(&p.at),
             value: opt_ptr(&p.value),
+            item: opt_ptr(&p.item),
         });
         Ok(())
     })
@@ -375,8 +385,9 @@ pub extern "C" fn kp_error_rulebook(err: *const kp_error) -> *const c_char {
 
 /// The error as JSON: `{"status": 10, "status_name": "KP_RECORD_ERROR", "kind": "InputType",
 /// "message": "…", "row": 3, "key": "…", "rulebook": "…", "problems": [{"kind", "message", "file",
-/// "line", "column", "path", "field", "at", "value"}]}` (absent fields left out; `kind` null for
-/// argument errors). `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
+/// "line", "column", "path", "field", "at", "value", "item"}]}` (absent fields left out; `kind`
+/// null for argument errors). `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets
+/// its length.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_error_to_json(
     err: *const kp_error,

@@ -21,6 +21,7 @@ pyarrow and polars are optional. Errors are ``KaopingError`` subclasses: ``Ruleb
 import collections.abc as _abc
 
 from kaoping._kaoping import (
+    AggregateLine,
     Batch,
     BandOrderError,
     CohortRequiredError,
@@ -74,6 +75,7 @@ _abc.Sequence.register(Results)
 from kaoping import design  # noqa: E402  (designing weights: AHP, entropy, TOPSIS; spec §15)
 
 __all__ = [
+    "AggregateLine",
     "Batch",
     "BandOrderError",
     "CohortRequiredError",

@@ -146,13 +146,47 @@ impl Item {
         self
     }
 
-    /// Set a field.
+    /// Set a field (clearing a mark left by [`Item::set_unreadable`]).
     pub fn set(&mut self, name: &str, value: impl Into<Value>) {
         let value = value.into();
+        if !self.decode.is_empty() {
+            self.decode.retain(|(n, _)| n != name);
+        }
         match self.fields.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = value,
             None => self.fields.push((name.to_owned(), value)),
         }
+    }
+
+    /// Mark field `name` as holding a value a binding could not read (a Python `nan`, a dict
+    /// where a number belongs), as [`Record::set_unreadable_at`] does for a record's input:
+    /// checking the item reports an issue of `kind` on the field, with the item's path, together
+    /// with every other problem of the record. `name` is the field's name (not its label).
+    /// Setting the field again clears the mark.
+    ///
+    /// ```
+    /// use kaoping::{ErrorKind, Format, Item, Rulebook, ScoreOptions};
+    /// let rb = Rulebook::from_str(
+    ///     "[rulebook]\nid = \"t\"\nversion = \"1\"\n[inputs]\n\
+    ///      xs = { type = \"items\", fields = { a = \"decimal\" } }\n[derived]\nn = \"count(xs)\"\n",
+    ///     Format::Toml,
+    /// )?;
+    /// let mut bad = Item::new();
+    /// bad.set_unreadable("a", ErrorKind::InputType, Some("nan".into()), "a = nan: not a finite number".into());
+    /// let mut r = rb.record();
+    /// r.set("xs", vec![Item::new().with("a", 1), bad.clone()]);
+    /// let e = rb.score(&r, &ScoreOptions::default()).unwrap_err();
+    /// let first = e.first();
+    /// assert_eq!((first.kind, first.field.as_deref(), first.item.as_deref()), (ErrorKind::InputType, Some("a"), Some("xs[2]")));
+    /// bad.set("a", 2);
+    /// r.set("xs", vec![bad]);
+    /// assert!(rb.score(&r, &ScoreOptions::default()).is_ok());
+    /// # Ok::<(), kaoping::LoadError>(())
+    /// ```
+    pub fn set_unreadable(&mut self, name: &str, kind: ErrorKind, value: Option<String>, message: String) {
+        self.fields.retain(|(n, _)| n != name);
+        self.decode.retain(|(n, _)| n != name);
+        self.decode.push((name.to_owned(), Issue::input(kind, name, value, message)));
     }
 
     /// A field's value.
