@@ -135,10 +135,6 @@ def test_items_own_results_in_list_order_with_their_positions(village: kaoping.R
     assert r.position is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: Outcome.items keeps the items in input order; spec §18.6 (and ItemResults' doc) say list order, after order_by",
-)
 def test_items_own_results_follow_order_by(village: kaoping.Rulebook) -> None:
     items = village.score(new_village(), keep_items=True).items("households")
     assert [(i.key, i.position) for i in items] == [("h1", 2), ("h2", 3), ("h3", 1)]

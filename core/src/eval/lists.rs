@@ -147,6 +147,8 @@ pub(super) fn score_lists<'r>(
                 let sub: &'r Compiled = sub;
                 let mut r = ItemRows::new(fields.len());
                 let mut kept = Vec::new();
+                // Positions run over the whole input list (failed items included).
+                let items_len = items.iter().map(|i| i.position as usize + 1).max().unwrap_or(0);
                 for item in items {
                     let profile = item.checked.profile;
                     let (trace, outcome, slots) =
@@ -179,10 +181,21 @@ pub(super) fn score_lists<'r>(
                         });
                     }
                 }
+                if let Some(f) = def.order_by {
+                    r.sort_by_field(f as usize);
+                }
                 if keep {
+                    // In list order (after order_by, §18.6), each with its input position.
+                    let mut by_position: Vec<Option<ItemResult>> = vec![None; items_len];
+                    for k in kept {
+                        let at = k.position - 1;
+                        by_position[at] = Some(k);
+                    }
+                    let kept = r.position.iter().filter_map(|&p| by_position[p as usize].take()).collect();
                     results.push(ItemResults { input: def.name.clone(), items: kept });
                 }
-                r
+                rows.push(Some(r));
+                continue;
             }
         };
         if let Some(f) = def.order_by {
