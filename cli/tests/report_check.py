@@ -60,6 +60,24 @@ def cases():
     for f in sorted(samples.glob("*.csv")):
         for rid in SAMPLE_TABLES.get(f.name, []):
             out.append((rid, f"builtin:{rid}", f, ITEMS.get(f.name, [])))
+    # The built-ins that read sub-units (spec §18), each on its sample with its child tables.
+    rollup = samples / "rollup"
+    for rid, data, items in [
+        ("cd.school.science-term", samples / "terms.csv", []),
+        ("cn.poverty.third-party.household", rollup / "survey.csv", []),
+        ("sc.poverty.village-exit.households", rollup / "villages.csv", [f"households={rollup / 'households.csv'}"]),
+        (
+            "sc.poverty.county-exit.villages",
+            rollup / "counties.csv",
+            [
+                f"villages={rollup / 'villages.csv'}",
+                f"villages.households={rollup / 'households.csv'}",
+                f"survey={rollup / 'survey.csv'}",
+            ],
+        ),
+        ("cn.science-literacy.district", samples / "districts.csv", [f"respondents={samples / 'respondents.csv'}"]),
+    ]:
+        out.append((rid, f"builtin:{rid}", data, items))
     return out
 
 
