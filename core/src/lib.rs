@@ -79,6 +79,7 @@ mod lang;
 mod model;
 pub mod num;
 mod outcome;
+pub mod range;
 mod read;
 mod render;
 mod rulebook;
