@@ -76,6 +76,7 @@ mod eval;
 pub mod expr;
 mod input;
 mod lang;
+pub mod lint;
 mod model;
 pub mod num;
 mod outcome;
@@ -99,6 +100,7 @@ pub use input::{
     Column, ColumnData, Columns, ColumnsError, Item, NotAnInput, Piece, Record, Unknown, Value, Values,
 };
 pub use lang::{Lang, ParseLangError};
+pub use lint::{Finding, Lint};
 pub use model::lineage::{Provenance, VariantOf};
 pub use num::Rounding;
 pub use outcome::Status;

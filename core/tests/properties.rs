@@ -1012,3 +1012,126 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lint (issue #23): its reachable ranges are proven from the rulebook alone, so no record may
+// fall outside them, and what it says never (or always) happens must not (or must) happen.
+
+/// The lint case a scored record was scored in: its profile, and the period holding its date.
+fn lint_case<'a>(lint: &'a kaoping::Lint, o: &Outcome) -> Option<&'a kaoping::lint::Ranges> {
+    lint.ranges.iter().find(|r| {
+        r.profile == o.profile
+            && r.from.is_none_or(|f| o.as_of.is_some_and(|d| f <= d))
+            && r.until.is_none_or(|u| o.as_of.is_some_and(|d| d < u))
+    })
+}
+
+/// Whether a finding holds for a record in `profile` (it holds everywhere unless it names where).
+fn finding_here(f: &kaoping::Finding, profile: Option<&str>) -> bool {
+    let words = match profile {
+        Some(p) => format!("profile {p}"),
+        None => "the base profile".to_owned(),
+    };
+    !f.en.contains(" (only in ") || f.en.split(" (only in ").nth(1).is_some_and(|w| w.contains(&words))
+}
+
+/// The name in a finding's path: `veto "v"` → `v`; `grade_rule #2` → `#2`.
+fn path_name(f: &kaoping::Finding) -> String {
+    let path = f.location.path.clone().unwrap_or_default();
+    match path.split_once('"') {
+        Some((_, rest)) => rest.trim_end_matches('"').to_owned(),
+        None => path.rsplit(' ').next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// A scored record lies within the lint's ranges for its case, and the lint's nevers and
+/// always hold for it.
+fn check_lint(lint: &kaoping::Lint, o: &Outcome, text: &str) -> Result<(), TestCaseError> {
+    let case = lint_case(lint, o);
+    prop_assert!(case.is_some(), "no lint case for profile {:?} on {:?}\n{}", o.profile, o.as_of, text);
+    let case = case.unwrap();
+    match (o.total, &case.total) {
+        (Some(t), Some(span)) => {
+            prop_assert!(span.contains(t), "total {} outside {}\n{}", t, span.text, text)
+        }
+        (Some(t), None) => prop_assert!(false, "total {} but the lint says there is none\n{}", t, text),
+        _ => {}
+    }
+    for (n, r) in o.nodes.iter().zip(&case.indicators) {
+        prop_assert_eq!(&n.id, &r.id);
+        match (n.points, &r.range) {
+            (Some(p), Some(span)) => {
+                prop_assert!(span.contains(p), "{} = {} outside {}\n{}", n.id, p, span.text, text)
+            }
+            (Some(p), None) => {
+                prop_assert!(false, "{} = {} but the lint says it never applies\n{}", n.id, p, text)
+            }
+            (None, _) => {
+                prop_assert!(r.may_be_left_out, "{} left out, the lint says it cannot be\n{}", n.id, text)
+            }
+        }
+    }
+    if let Some(g) = &o.grade {
+        let grades = case.grades.as_ref();
+        prop_assert!(grades.is_some_and(|gs| gs.contains(g)), "grade {} not among {:?}\n{}", g, grades, text);
+    }
+    if let Some(p) = o.passed {
+        prop_assert!(case.passed.contains(&p), "passed {} not among {:?}\n{}", p, case.passed, text);
+    }
+    let fired: Vec<&str> = o.vetoes.iter().map(|v| v.id.as_str()).collect();
+    let rules: Vec<String> = o.grade_rules.iter().map(|g| format!("#{}", g.index + 1)).collect();
+    for f in lint.findings.iter().filter(|f| finding_here(f, o.profile.as_deref())) {
+        let name = path_name(f);
+        let holds = match f.code.as_str() {
+            "veto-never-fires" => !fired.contains(&name.as_str()),
+            "veto-always-fires" => fired.contains(&name.as_str()),
+            "grade-rule-never-fires" => !rules.contains(&name),
+            "grade-rule-always-fires" => rules.contains(&name),
+            "criterion-never-holds" => o.criteria.iter().any(|c| c.id == name && !c.holds),
+            "criterion-always-holds" => o.criteria.iter().any(|c| c.id == name && c.holds),
+            "never-applies" => o.nodes.iter().any(|n| n.id == name && n.points.is_none()),
+            _ => true,
+        };
+        prop_assert!(holds, "the lint says `{}` but the record shows otherwise\n{:?}\n{}", f.en, o.key, text);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lint_ranges_contain_every_scored_record(
+        b in book(),
+        recs in prop::collection::vec(rec(), 1..16),
+        ordinary in prop::collection::vec(ordinary_rec(), 1..16),
+    ) {
+        let text = b.toml();
+        let Ok(rb) = Rulebook::from_str(&text, Format::Toml) else { return Ok(()) };
+        let lint = rb.lint();
+        let mut scored = 0;
+        for r in recs.iter().chain(&ordinary) {
+            if let Ok(o) = rb.score(&r.record(&rb), &ScoreOptions::default()) {
+                check_lint(&lint, &o, &text)?;
+                scored += 1;
+            }
+        }
+        if std::env::var_os("KAOPING_PROP_STATS").is_some() {
+            let codes: Vec<&str> = lint.findings.iter().map(|f| f.code.as_str()).collect();
+            eprintln!("lint: {} of {} scored; findings {:?}", scored, recs.len() + ordinary.len(), codes);
+        }
+    }
+
+    #[test]
+    fn lint_ranges_contain_every_scored_record_of_a_family(f in family(), recs in prop::collection::vec(family_rec(), 1..12)) {
+        let books = f.load().map_err(TestCaseError::fail)?;
+        let top = books.last().unwrap();
+        let text = top.text().unwrap_or_default().to_owned();
+        let lint = top.lint();
+        for r in &recs {
+            if let Ok(o) = top.score(&r.record(top), &ScoreOptions::default()) {
+                check_lint(&lint, &o, &text)?;
+            }
+        }
+    }
+}
