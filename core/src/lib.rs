@@ -68,6 +68,7 @@
 
 mod batch;
 mod builtin;
+pub mod compare;
 mod compile;
 pub mod date;
 pub mod design;
@@ -94,6 +95,7 @@ pub mod variant;
 mod vector;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
+pub use compare::{CompareOptions, Comparison};
 pub use date::Date;
 pub use error::{Error, ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use input::{

@@ -1135,3 +1135,93 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Compare (issue #23): over any two rulebooks and any records, each unit's change in total splits
+// exactly into its attribution, each side is what scoring the record alone gives, and the
+// summary counts every unit once.
+
+fn check_comparison(
+    old: &Rulebook,
+    new: &Rulebook,
+    records: &[kaoping::Record],
+    text: &str,
+) -> Result<(), TestCaseError> {
+    let c = kaoping::Comparison::records(old, new, records, &kaoping::CompareOptions::default());
+    prop_assert_eq!(c.units.len(), records.len());
+    let ids = c.indicator_ids();
+    for (i, u) in c.units.iter().enumerate() {
+        let a = old.score(&records[i], &ScoreOptions::default());
+        let b = new.score(&records[i], &ScoreOptions::default());
+        prop_assert_eq!(u.old.total, a.as_ref().ok().and_then(|o| o.total), "old total, row {}", i);
+        prop_assert_eq!(u.new.total, b.as_ref().ok().and_then(|o| o.total), "new total, row {}", i);
+        prop_assert_eq!(u.old.grade.as_deref(), a.as_ref().ok().and_then(|o| o.grade.as_deref()));
+        prop_assert_eq!(u.new.grade.as_deref(), b.as_ref().ok().and_then(|o| o.grade.as_deref()));
+        match (u.delta, &u.attribution) {
+            (Some(d), Some(at)) => {
+                // The parts add up to the change exactly.
+                prop_assert_eq!(at.sum(), d, "row {}: {:?}\n{}", i, at, text);
+                let parts: Decimal = at.parts().iter().map(|(_, v)| *v).sum();
+                prop_assert_eq!(parts, d);
+                // Each indicator's part is its published change, top-level indicators only.
+                for (id, part) in &at.indicators {
+                    let k = ids.iter().position(|x| x == id).unwrap();
+                    prop_assert!(c.indicators[k].top_level, "{} is not top-level", id);
+                    let (x, y) = u.points[k];
+                    prop_assert_eq!(*part, y.unwrap_or_default() - x.unwrap_or_default(), "row {} {}", i, id);
+                }
+                let (oa, ob) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+                prop_assert_eq!(at.bonus, ob.bonus.unwrap_or_default() - oa.bonus.unwrap_or_default());
+                prop_assert_eq!(at.penalty, oa.penalty.unwrap_or_default() - ob.penalty.unwrap_or_default());
+                if oa.vetoes.is_empty() && ob.vetoes.is_empty() {
+                    prop_assert_eq!(at.vetoes, Decimal::ZERO);
+                }
+            }
+            (None, None) => prop_assert!(u.old.total.is_none() || u.new.total.is_none()),
+            other => prop_assert!(false, "row {}: delta and attribution disagree: {:?}", i, other),
+        }
+    }
+    // Every unit is counted once, in the matrix and in the buckets.
+    let s = &c.summary.all;
+    let cells: usize = s.transitions.counts.iter().flatten().sum();
+    prop_assert_eq!(cells, c.units.len());
+    prop_assert_eq!(s.buckets.iter().map(|b| b.count).sum::<usize>(), s.compared);
+    prop_assert_eq!(s.up + s.down + s.unchanged, s.compared);
+    let per_profile: usize = c.summary.profiles.iter().map(|p| p.stats.units).sum();
+    prop_assert_eq!(per_profile, c.units.len());
+    let deltas: Decimal = c.units.iter().filter_map(|u| u.delta).sum();
+    prop_assert_eq!(c.summary.attribution.sum(), deltas);
+    prop_assert_eq!(s.delta_sum, deltas);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn attribution_adds_up_to_the_change_exactly(
+        a in book(),
+        b in book(),
+        recs in prop::collection::vec(rec(), 1..12),
+        ordinary in prop::collection::vec(ordinary_rec(), 1..12),
+    ) {
+        let (ta, tb) = (a.toml(), b.toml());
+        let (Ok(old), Ok(new)) = (Rulebook::from_str(&ta, Format::Toml), Rulebook::from_str(&tb, Format::Toml)) else {
+            return Ok(());
+        };
+        let records: Vec<_> = recs.iter().chain(&ordinary).map(|r| r.record(&old)).collect();
+        check_comparison(&old, &new, &records, &format!("{ta}\n----\n{tb}"))?;
+        // A variant of one rulebook (a parameter moved) against its base.
+        if let Ok(v) = old.with_params(&[("p1", "3")]) {
+            check_comparison(&old, &v, &records, &ta)?;
+        }
+    }
+
+    #[test]
+    fn attribution_adds_up_over_families(f in family(), g in family(), recs in prop::collection::vec(family_rec(), 1..10)) {
+        let (Ok(a), Ok(b)) = (f.load(), g.load()) else { return Ok(()) };
+        let (old, new) = (a.last().unwrap(), b.last().unwrap());
+        let records: Vec<_> = recs.iter().map(|r| r.record(old)).collect();
+        check_comparison(old, new, &records, "")?;
+    }
+}
