@@ -144,17 +144,17 @@
 #define KAOPING_VERSION_PATCH 0
 
 /**
- * Not valid TOML or JSON.
+ * The text is not valid TOML or JSON.
  */
 #define KP_KIND_SYNTAX 1
 
 /**
- * A key unknown, missing or of the wrong type.
+ * A key is unknown, missing or has the wrong type of value.
  */
 #define KP_KIND_SCHEMA 2
 
 /**
- * Two items share an id.
+ * Two items share an id (indicators, inputs, parameters, derived values, vetoes…).
  */
 #define KP_KIND_DUPLICATE_ID 3
 
@@ -164,12 +164,12 @@
 #define KP_KIND_ORPHAN_INDICATOR 4
 
 /**
- * Children's points do not add up to their parent's.
+ * Children's points do not add up to their parent's (or to the declared max).
  */
 #define KP_KIND_POINTS_MISMATCH 5
 
 /**
- * Band thresholds out of order.
+ * Band thresholds are not strictly monotonic in the direction their comparator needs.
  */
 #define KP_KIND_BAND_ORDER 6
 
@@ -184,7 +184,7 @@
 #define KP_KIND_DEGENERATE_LINEAR 8
 
 /**
- * A name that is not declared.
+ * A name (input, parameter, derived value, indicator, profile, rulebook) that is not declared.
  */
 #define KP_KIND_UNKNOWN_NAME 9
 
@@ -199,7 +199,7 @@
 #define KP_KIND_CYCLE 11
 
 /**
- * A profile that is not declared.
+ * A profile that is not declared (in a rulebook override, named by a record, or given for a whole call).
  */
 #define KP_KIND_UNKNOWN_PROFILE 12
 
@@ -209,12 +209,12 @@
 #define KP_KIND_GRADE_ORDER 13
 
 /**
- * A grade label that no `[[grade]]` declares.
+ * A grade label used by a veto or grade rule that no `[[grade]]` declares.
  */
 #define KP_KIND_UNKNOWN_GRADE 14
 
 /**
- * Nesting beyond what the loader accepts.
+ * Nesting beyond what the loader accepts (an expression or document nested too deep).
  */
 #define KP_KIND_TOO_DEEP 15
 
@@ -224,12 +224,12 @@
 #define KP_KIND_MISSING_INPUT 16
 
 /**
- * An input value of the wrong type.
+ * An input value of the wrong type (text where a number belongs, NaN, a non-integral integer…).
  */
 #define KP_KIND_INPUT_TYPE 17
 
 /**
- * An input outside its declared range or values.
+ * An input outside its declared `min`/`max`/`values`, or outside the decimal range.
  */
 #define KP_KIND_INPUT_OUT_OF_RANGE 18
 
@@ -249,7 +249,7 @@
 #define KP_KIND_OVERFLOW 21
 
 /**
- * A `lookup` or `items` key not in the table, and no `else`.
+ * A `lookup` or `items` key not in the table, where the rule has no `else`.
  */
 #define KP_KIND_LOOKUP_MISS 22
 
@@ -1176,8 +1176,13 @@ kp_status kp_options_new(struct kp_options **out);
 
 /**
  * Score in profile `profile` (NUL-terminated), whatever the record's `profile_field` says. NULL
- * goes back to the default: the record's own profile, else the base values. A profile the
- * rulebook does not declare fails each record with `KP_KIND_UNKNOWN_PROFILE`.
+ * goes back to the default: the record's own profile, else the base values. The name is read as
+ * scoring reads it (surrounding spaces ignored; an empty name: the base values for every row).
+ *
+ * A profile the rulebook does not declare refuses each call made with these options before any
+ * row is read or scored: `kp_score`, `kp_score_json`, `kp_score_batch`, `kp_score_batch_json` and
+ * `kp_score_csv` return `KP_RECORD_ERROR`, the error of kind `KP_KIND_UNKNOWN_PROFILE` naming the
+ * profile and the declared ones (no batch is made) — as Python raises and the command exits 2.
  */
 kp_status kp_options_set_profile(struct kp_options *options, const char *profile);
 
@@ -1376,7 +1381,8 @@ kp_status kp_score(const struct kp_rulebook *rb,
  * NULL.
  *
  * `KP_RECORD_ERROR` when the record cannot be scored (including JSON that does not parse, kind
- * `KP_KIND_SYNTAX`).
+ * `KP_KIND_SYNTAX`, and a profile in the options that the rulebook does not declare, kind
+ * `KP_KIND_UNKNOWN_PROFILE`, checked first).
  */
 kp_status kp_score_json(const struct kp_rulebook *rb,
                         const char *json,
@@ -1527,7 +1533,9 @@ kp_status kp_result_next_grade(const struct kp_result *result, struct kp_next_gr
  * NULL); the batch keeps its own copies, so the records stay the caller's. `options` may be NULL
  * (profile, as_of, parallel, explain apply; batches work out cohort figures themselves).
  *
- * Rows that cannot be scored hold their errors; this function fails only on its arguments.
+ * Rows that cannot be scored hold their errors; this function fails only on its arguments:
+ * `KP_RECORD_ERROR` (kind `KP_KIND_UNKNOWN_PROFILE`, no batch made) when the options name a
+ * profile the rulebook does not declare.
  */
 kp_status kp_score_batch(const struct kp_rulebook *rb,
                          const struct kp_record *const *records,
@@ -1540,7 +1548,9 @@ kp_status kp_score_batch(const struct kp_rulebook *rb,
  * Score a JSON array of record objects (`len` bytes of UTF-8) as one batch. An element that is
  * not an object fails its own row. `options` may be NULL.
  *
- * `KP_TABLE_ERROR` when the text is not JSON or not an array (nothing is scored).
+ * `KP_TABLE_ERROR` when the text is not JSON or not an array (nothing is scored);
+ * `KP_RECORD_ERROR` (kind `KP_KIND_UNKNOWN_PROFILE`) when the options name a profile the
+ * rulebook does not declare (checked first, nothing is read or scored).
  */
 kp_status kp_score_batch_json(const struct kp_rulebook *rb,
                               const char *json,
@@ -1556,7 +1566,8 @@ kp_status kp_score_batch_json(const struct kp_rulebook *rb,
  * own row. `options` may be NULL.
  *
  * `KP_TABLE_ERROR` when the table cannot be read at all (bad encoding, an unterminated quote, two
- * columns for one input).
+ * columns for one input); `KP_RECORD_ERROR` (kind `KP_KIND_UNKNOWN_PROFILE`) when the options
+ * name a profile the rulebook does not declare (checked first, nothing is read or scored).
  */
 kp_status kp_score_csv(const struct kp_rulebook *rb,
                        const char *csv,
@@ -1636,8 +1647,10 @@ kp_status kp_batch_row_line(const struct kp_batch *batch, size_t index, size_t *
 
 /**
  * The batch summary as JSON: `{"rows", "ok", "failed", "grades": [{"grade", "count", "share"}],
- * "passed", "errors": [["InputType", 3], …]}` (shares are decimal text, count / scored rows at 4
- * places); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
+ * "passed", "errors": [["InputType", 3], …], "mean_total", "lowest_total", "highest_total"}`
+ * (shares are decimal text, count / scored rows at 4 places; the mean of the scored rows'
+ * published totals is exact, rounded once half-up at the rulebook's scale; the three totals are
+ * decimal text, null without a scored total); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
  * `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
  */
 kp_status kp_batch_summary_json(const struct kp_batch *batch,

@@ -455,9 +455,9 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
 pub fn sheet_as_csv(path: &str, sheet: Option<&str>) -> Result<String, Fail> {
     let Sheet { header, rows, .. } = read_sheet(path, sheet)?;
     let mut out = String::new();
-    crate::output::csv_line(&mut out, header.iter().map(String::as_str));
+    crate::csv_text::csv_line(&mut out, header.iter().map(String::as_str));
     for r in rows {
-        crate::output::csv_line(&mut out, r.cells.iter().map(String::as_str));
+        crate::csv_text::csv_line(&mut out, r.cells.iter().map(String::as_str));
     }
     Ok(out)
 }
@@ -478,14 +478,14 @@ pub fn attach_items(
     };
     let input = rb
         .input_by_name_or_label(name)
+        .filter(|&i| rb.input_is_items(i))
         .map(|i| rb.inputs()[i].clone())
-        .filter(|i| i.ty == "items")
         .ok_or_else(|| {
-        Fail::unusable(
-            format!("“{name}”不是考核方案 {} 的明细（items）输入", rb.id()),
-            format!("\"{name}\" is not an items input of rulebook {}", rb.id()),
-        )
-    })?;
+            Fail::unusable(
+                format!("“{name}”不是考核方案 {} 的明细（items）输入", rb.id()),
+                format!("\"{name}\" is not an items input of rulebook {}", rb.id()),
+            )
+        })?;
     let Some(key_field) = rb.key_field_name() else {
         return Err(Fail::unusable(
             format!("明细表按单位名称连接，但考核方案 {} 没有 key_field", rb.id()),

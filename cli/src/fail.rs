@@ -46,6 +46,13 @@ impl Fail {
     }
 }
 
+impl Fail {
+    /// Print the failure on stderr, each line under the first.
+    pub fn eprint(&self) {
+        eprintln!("kaoping: {}", self.lines.join("\n         "));
+    }
+}
+
 /// `file:line:column: Kind: message [path]`, the form editors and compilers use.
 pub fn problem_line(p: &kaoping::Problem) -> String {
     let l = &p.location;

@@ -7,11 +7,14 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
+use kaoping::Rulebook;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::json;
 
+use crate::csv_text::{csv_line, push_cell};
 use crate::fail::Fail;
+use crate::scored::{Scored, issues_text};
 
 /// The columns of a result file.
 #[derive(Clone, Debug)]
@@ -31,6 +34,18 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The result file's columns for `rb`, with rank columns or not.
+    pub fn of(rb: &Rulebook, ranks: bool) -> Layout {
+        Layout {
+            profile: !rb.profiles().is_empty(),
+            passed: !rb.criteria().is_empty(),
+            ranks,
+            components: rb.has_component_rules(),
+            indicators: rb.indicators().into_iter().map(|i| i.id).collect(),
+            scale: rb.scale(),
+        }
+    }
+
     /// Header names.
     pub fn header(&self) -> Vec<String> {
         let mut h: Vec<String> = vec!["row".into(), "line".into(), "key".into()];
@@ -94,6 +109,45 @@ pub struct ResultRow {
     pub error_field: Option<String>,
 }
 
+impl ResultRow {
+    /// Row `i` of a scored table, with the columns of `layout`.
+    pub fn of(scored: &Scored, i: usize, layout: &Layout) -> ResultRow {
+        let mut r = ResultRow {
+            row: scored.number(i),
+            line: scored.line(i),
+            key: scored.key(i),
+            points: vec![None; layout.indicators.len()],
+            ..ResultRow::default()
+        };
+        let row = scored.row(i);
+        if let Some(e) = row.error() {
+            r.error_kind = Some(e.kind().to_string());
+            r.error = Some(issues_text(e));
+            r.error_field = e.first().field.clone();
+            return r;
+        }
+        r.profile = row.profile().map(str::to_owned);
+        r.total = row.total();
+        r.max = row.max();
+        r.grade = row.grade().map(str::to_owned);
+        r.passed = row.passed();
+        if layout.ranks {
+            r.rank = row.rank();
+            r.profile_rank = row.profile_rank();
+        }
+        r.vetoes = row.vetoes().into_iter().map(str::to_owned).collect();
+        r.component_vetoes = row
+            .component_vetoes()
+            .into_iter()
+            .map(|(indicator, _, veto)| format!("{indicator}/{veto}"))
+            .collect();
+        for (k, p) in r.points.iter_mut().enumerate() {
+            *p = row.points_at(k);
+        }
+        r
+    }
+}
+
 /// Where results go.
 pub trait Sink {
     /// Write one row.
@@ -123,28 +177,6 @@ pub fn open(out: Option<&str>, layout: Layout) -> Result<Box<dyn Sink>, Fail> {
 
 fn write_fail(path: &str, e: impl std::fmt::Display) -> Fail {
     Fail::unusable(format!("无法写入 {path}：{e}"), format!("cannot write {path}: {e}"))
-}
-
-/// Append one CSV line (RFC 4180 quoting) to `out`.
-pub fn csv_line<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
-    for (i, c) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_cell(out, c);
-    }
-    out.push('\n');
-}
-
-/// Append one CSV cell, quoted when it holds a separator, a quote, a line break or edge spaces.
-fn push_cell(out: &mut String, c: &str) {
-    if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
-        out.push('"');
-        out.push_str(&c.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(c);
-    }
 }
 
 /// Append a decimal exactly as its `Display` writes it ("93.50", "-0.25", "7"), without the

@@ -1127,3 +1127,111 @@ fn percent_formatted_cells_read_as_the_percentage_shown() {
     assert!(error.contains("\"32000%\" is a percentage, but this input is not measured in %"), "{error}");
     assert!(r.stderr.contains("列「income_growth」含百分比格式的单元格"), "{}", r.stderr);
 }
+
+/// A call's `--profile` is checked by the core (`Rulebook::check_profile`) before any row is read:
+/// an undeclared one refuses the command (exit 2, naming it and the declared ones; no result
+/// written, the data not even opened), for `score` and `explain` alike. A declared one with spaces
+/// around it is read as scoring reads it.
+#[test]
+fn an_undeclared_profile_refuses_the_call_before_any_row() {
+    let says = "rulebook example.county-assessment has no profile \"火星\" (profiles: 秦巴山区, 乌蒙山区, 高原藏区, 凉山彝区, 片区外)";
+    let score =
+        kaoping(&["score", "builtin:example.county-assessment", "no/such/table.csv", "--profile", "火星"]);
+    assert_eq!(score.code, 2, "{}", score.stderr);
+    assert!(score.stderr.contains(says), "{}", score.stderr);
+    assert!(
+        !score.stderr.contains("no/such/table.csv"),
+        "refused before the data is opened: {}",
+        score.stderr
+    );
+    assert!(score.stdout.is_empty());
+    let explain = kaoping(&[
+        "explain",
+        "builtin:example.county-assessment",
+        "--profile",
+        "火星",
+        "--record",
+        "{\"county\": \"甲县\"}",
+    ]);
+    assert_eq!(explain.code, 2, "{}", explain.stderr);
+    assert!(explain.stderr.contains(says), "{}", explain.stderr);
+    let data = "cli/tests/data/example.county-assessment.csv";
+    let spaced = kaoping(&["score", "builtin:example.county-assessment", data, "--profile", " 片区外 "]);
+    let plain = kaoping(&["score", "builtin:example.county-assessment", data, "--profile", "片区外"]);
+    assert_eq!(spaced.code, plain.code, "{}", spaced.stderr);
+    assert_eq!(spaced.stdout, plain.stdout);
+    assert!(column(&read_csv_rows(&plain.stdout), "profile").contains(&"片区外"));
+}
+
+/// A row after a line that could not be read (a ragged line) is explained under its own row
+/// number, in `explain --row` and in the report, with the same result as without that line.
+#[test]
+fn a_row_after_a_ragged_line_keeps_its_number_when_explained() {
+    // The benchmark rulebook has no key_field: units are named by their row number.
+    let cab = "core/src/syntax/testdata/cab.toml";
+    let text = read("cli/tests/data/cab-50.csv");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(2, "凉山彝区,1,2");
+    let ragged = tmp("cab-ragged.csv");
+    std::fs::write(&ragged, lines.join("\n") + "\n").unwrap();
+    let ragged = ragged.to_str().unwrap();
+    let json = |args: &[&str]| {
+        let r = kaoping(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        kaoping::Outcome::from_json(&r.stdout).unwrap()
+    };
+    let after = json(&["explain", cab, ragged, "--row", "5", "--json"]);
+    let before = json(&["explain", cab, "cli/tests/data/cab-50.csv", "--row", "4", "--json"]);
+    assert_eq!(after.key, "5");
+    assert_eq!((after.total, after.grade.clone()), (before.total, before.grade.clone()));
+    let report = tmp("cab-ragged.html");
+    let r = kaoping(&["score", cab, ragged, "--report", report.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let card = &html[html.find("id=\"u-5\"").unwrap()..];
+    let card = &card[..card.find("</article>").unwrap()];
+    assert!(card.contains("单位 5 ·"), "{card}");
+}
+
+/// The report's summary figures are the core's (`Batch::summary`): units, scored, failed, the
+/// grades, and the mean — exactly the mean of the totals in the result file, rounded once
+/// half-up (here 81.687… → 81.69) — with the highest and lowest total.
+#[test]
+fn the_reports_summary_is_the_cores() {
+    use rust_decimal::Decimal;
+    let report = tmp("summary.html");
+    let out = tmp("summary.csv");
+    let r = kaoping(&[
+        "score",
+        "builtin:cd.school.target",
+        "core/rulebooks/samples/schools.csv",
+        "--items",
+        "awards=core/rulebooks/samples/awards.csv",
+        "--report",
+        report.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = read_csv_rows(&std::fs::read_to_string(&out).unwrap());
+    let totals: Vec<Decimal> =
+        column(&rows, "total").into_iter().filter(|t| !t.is_empty()).map(|t| t.parse().unwrap()).collect();
+    let units: Vec<i128> = totals.iter().map(|t| t.mantissa() * 10i128.pow(2 - t.scale())).collect();
+    let (sum, n) = (units.iter().sum::<i128>(), units.len() as i128);
+    let mean = sum / n + i128::from(2 * (sum % n) >= n);
+    let html = std::fs::read_to_string(&report).unwrap();
+    let card = |attrs: &str, label: &str| {
+        let at = html.find(&format!("<div class=\"card\" {attrs}><div class=\"v\">")).unwrap();
+        let rest = &html[at..];
+        let v = &rest[rest.find("\"v\">").unwrap() + 4..rest.find("</div>").unwrap()];
+        assert!(rest[..rest.find("</div></div>").unwrap() + 12].contains(label));
+        v.to_owned()
+    };
+    assert_eq!(card("id=\"mean\"", "平均分"), Decimal::from_i128_with_scale(mean, 2).to_string());
+    assert_eq!(card("", "最高分"), totals.iter().max().unwrap().to_string());
+    assert_eq!(card("id=\"n-units\"", "单位数"), (rows.len() - 1).to_string());
+    assert_eq!(
+        card("id=\"n-failed\"", "未能评分"),
+        column(&rows, "error").iter().filter(|e| !e.is_empty()).count().to_string()
+    );
+}

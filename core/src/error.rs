@@ -8,125 +8,77 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The kind of an error, as listed in spec §17 (plus [`ErrorKind::Io`] for files that can't be read).
-///
-/// The numbering is stable: the C ABI and the Python module expose these codes.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ErrorKind {
-    /// The text is not valid TOML or JSON.
-    Syntax = 1,
-    /// A key is unknown, missing or has the wrong type of value.
-    Schema = 2,
-    /// Two items share an id (indicators, inputs, parameters, derived values, vetoes…).
-    DuplicateId = 3,
-    /// A dotted indicator id whose parent is not declared before it.
-    OrphanIndicator = 4,
-    /// Children's points do not add up to their parent's (or to the declared max).
-    PointsMismatch = 5,
-    /// Band thresholds are not strictly monotonic in the direction their comparator needs.
-    BandOrder = 6,
-    /// A `bands` rule without `else`.
-    MissingElse = 7,
-    /// A `linear` rule whose two x values are equal.
-    DegenerateLinear = 8,
-    /// A name (input, parameter, derived value, indicator, profile, rulebook) that is not declared.
-    UnknownName = 9,
-    /// An expression or value of the wrong type.
-    TypeMismatch = 10,
-    /// Derived values that depend on each other.
-    Cycle = 11,
-    /// A profile that is not declared (in a rulebook override, or named by a record).
-    UnknownProfile = 12,
-    /// Grade bounds that do not strictly decrease.
-    GradeOrder = 13,
-    /// A grade label used by a veto or grade rule that no `[[grade]]` declares.
-    UnknownGrade = 14,
-    /// Nesting beyond what the loader accepts (an expression or document nested too deep).
-    TooDeep = 15,
-    /// A required input is missing from a record.
-    MissingInput = 16,
-    /// An input value of the wrong type (text where a number belongs, NaN, a non-integral integer…).
-    InputType = 17,
-    /// An input outside its declared `min`/`max`/`values`, or outside the decimal range.
-    InputOutOfRange = 18,
-    /// A dated parameter has no value on or before the scoring date.
-    NoDatedValue = 19,
-    /// A division by zero while scoring.
-    DivisionByZero = 20,
-    /// A published value that cannot be represented as a decimal.
-    Overflow = 21,
-    /// A `lookup` or `items` key not in the table, where the rule has no `else`.
-    LookupMiss = 22,
-    /// A panel with too few marks for its method.
-    PanelTooSmall = 23,
-    /// A relative rule scored without cohort figures.
-    CohortRequired = 24,
-    /// A file that could not be read.
-    Io = 25,
+/// Declares [`ErrorKind`] from one list: each kind's code, and the sentence that is at once its
+/// Rust documentation and what [`ErrorKind::doc`] gives the bindings (Python exception docstrings,
+/// the C header's `KP_KIND_*` comments), so the words are written once.
+macro_rules! error_kinds {
+    ($($kind:ident = $code:literal: $doc:literal,)+) => {
+        /// The kind of an error, as listed in spec §17 (plus [`ErrorKind::Io`] for files that can't
+        /// be read).
+        ///
+        /// The numbering is stable: the C ABI and the Python module expose these codes.
+        #[non_exhaustive]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum ErrorKind {
+            $(#[doc = $doc] $kind = $code,)+
+        }
+
+        impl ErrorKind {
+            /// Every kind, in code order.
+            pub const ALL: [ErrorKind; [$($code),+].len()] = [$(ErrorKind::$kind),+];
+
+            /// The spec's name of the kind, e.g. `"MissingInput"`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => stringify!($kind),)+
+                }
+            }
+
+            /// What the kind means, in one sentence (the kind's documentation): the one text the
+            /// bindings show for it.
+            ///
+            /// ```
+            /// use kaoping::ErrorKind;
+            /// assert_eq!(ErrorKind::MissingElse.doc(), "A `bands` rule without `else`.");
+            /// ```
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $doc,)+
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
+    Syntax = 1: "The text is not valid TOML or JSON.",
+    Schema = 2: "A key is unknown, missing or has the wrong type of value.",
+    DuplicateId = 3: "Two items share an id (indicators, inputs, parameters, derived values, vetoes…).",
+    OrphanIndicator = 4: "A dotted indicator id whose parent is not declared before it.",
+    PointsMismatch = 5: "Children's points do not add up to their parent's (or to the declared max).",
+    BandOrder = 6: "Band thresholds are not strictly monotonic in the direction their comparator needs.",
+    MissingElse = 7: "A `bands` rule without `else`.",
+    DegenerateLinear = 8: "A `linear` rule whose two x values are equal.",
+    UnknownName = 9: "A name (input, parameter, derived value, indicator, profile, rulebook) that is not declared.",
+    TypeMismatch = 10: "An expression or value of the wrong type.",
+    Cycle = 11: "Derived values that depend on each other.",
+    UnknownProfile = 12: "A profile that is not declared (in a rulebook override, named by a record, or given for a whole call).",
+    GradeOrder = 13: "Grade bounds that do not strictly decrease.",
+    UnknownGrade = 14: "A grade label used by a veto or grade rule that no `[[grade]]` declares.",
+    TooDeep = 15: "Nesting beyond what the loader accepts (an expression or document nested too deep).",
+    MissingInput = 16: "A required input is missing from a record.",
+    InputType = 17: "An input value of the wrong type (text where a number belongs, NaN, a non-integral integer…).",
+    InputOutOfRange = 18: "An input outside its declared `min`/`max`/`values`, or outside the decimal range.",
+    NoDatedValue = 19: "A dated parameter has no value on or before the scoring date.",
+    DivisionByZero = 20: "A division by zero while scoring.",
+    Overflow = 21: "A published value that cannot be represented as a decimal.",
+    LookupMiss = 22: "A `lookup` or `items` key not in the table, where the rule has no `else`.",
+    PanelTooSmall = 23: "A panel with too few marks for its method.",
+    CohortRequired = 24: "A relative rule scored without cohort figures.",
+    Io = 25: "A file that could not be read.",
 }
 
 impl ErrorKind {
-    /// Every kind, in code order.
-    pub const ALL: [ErrorKind; 25] = [
-        ErrorKind::Syntax,
-        ErrorKind::Schema,
-        ErrorKind::DuplicateId,
-        ErrorKind::OrphanIndicator,
-        ErrorKind::PointsMismatch,
-        ErrorKind::BandOrder,
-        ErrorKind::MissingElse,
-        ErrorKind::DegenerateLinear,
-        ErrorKind::UnknownName,
-        ErrorKind::TypeMismatch,
-        ErrorKind::Cycle,
-        ErrorKind::UnknownProfile,
-        ErrorKind::GradeOrder,
-        ErrorKind::UnknownGrade,
-        ErrorKind::TooDeep,
-        ErrorKind::MissingInput,
-        ErrorKind::InputType,
-        ErrorKind::InputOutOfRange,
-        ErrorKind::NoDatedValue,
-        ErrorKind::DivisionByZero,
-        ErrorKind::Overflow,
-        ErrorKind::LookupMiss,
-        ErrorKind::PanelTooSmall,
-        ErrorKind::CohortRequired,
-        ErrorKind::Io,
-    ];
-
-    /// The spec's name of the kind, e.g. `"MissingInput"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::Syntax => "Syntax",
-            ErrorKind::Schema => "Schema",
-            ErrorKind::DuplicateId => "DuplicateId",
-            ErrorKind::OrphanIndicator => "OrphanIndicator",
-            ErrorKind::PointsMismatch => "PointsMismatch",
-            ErrorKind::BandOrder => "BandOrder",
-            ErrorKind::MissingElse => "MissingElse",
-            ErrorKind::DegenerateLinear => "DegenerateLinear",
-            ErrorKind::UnknownName => "UnknownName",
-            ErrorKind::TypeMismatch => "TypeMismatch",
-            ErrorKind::Cycle => "Cycle",
-            ErrorKind::UnknownProfile => "UnknownProfile",
-            ErrorKind::GradeOrder => "GradeOrder",
-            ErrorKind::UnknownGrade => "UnknownGrade",
-            ErrorKind::TooDeep => "TooDeep",
-            ErrorKind::MissingInput => "MissingInput",
-            ErrorKind::InputType => "InputType",
-            ErrorKind::InputOutOfRange => "InputOutOfRange",
-            ErrorKind::NoDatedValue => "NoDatedValue",
-            ErrorKind::DivisionByZero => "DivisionByZero",
-            ErrorKind::Overflow => "Overflow",
-            ErrorKind::LookupMiss => "LookupMiss",
-            ErrorKind::PanelTooSmall => "PanelTooSmall",
-            ErrorKind::CohortRequired => "CohortRequired",
-            ErrorKind::Io => "Io",
-        }
-    }
-
     /// The stable numeric code (used by the C ABI).
     pub fn code(self) -> i32 {
         self as i32
@@ -259,22 +211,44 @@ pub struct Issue {
     pub value: Option<String>,
     /// What is wrong, in words.
     pub message: String,
+    /// The item of a list input the problem is in (spec §18.2): the list, the item's 1-based
+    /// position in input order and its key — `households[17] (5100000017)`, nested
+    /// `villages[3] (新村).households[17] (5100000017)`. `field` then names the item's field.
+    /// (Boxed: an issue is passed by value in many `Result`s, and most have no item.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<Box<str>>,
 }
 
 impl Issue {
     /// An input problem on `field`.
     pub fn input(kind: ErrorKind, field: &str, value: Option<String>, message: String) -> Issue {
-        Issue { kind, field: Some(field.to_owned()), at: None, value, message }
+        Issue { kind, field: Some(field.to_owned()), at: None, value, message, item: None }
     }
 
     /// An evaluation problem at `at` (an indicator id, or a derived/parameter name).
     pub fn at(kind: ErrorKind, at: &str, message: String) -> Issue {
-        Issue { kind, field: None, at: Some(at.to_owned()), value: None, message }
+        Issue { kind, field: None, at: Some(at.to_owned()), value: None, message, item: None }
+    }
+
+    /// The same problem, inside item `item` of a list (`households[17] (5100000017)`): the path
+    /// grows outwards as the problem is passed up through nested lists.
+    pub fn in_item(mut self, item: &str) -> Issue {
+        self.item = Some(
+            match self.item.take() {
+                Some(inner) => format!("{item}.{inner}"),
+                None => item.to_owned(),
+            }
+            .into(),
+        );
+        self
     }
 }
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(item) = &self.item {
+            write!(f, "{item}: ")?;
+        }
         write!(f, "{}", self.kind)?;
         if let Some(field) = &self.field {
             write!(f, " [field {field}]")?;
@@ -356,5 +330,27 @@ impl Error {
             Error::Load(e) => e.kind(),
             Error::Record(e) => e.kind(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list declares codes 1, 2, 3… in order (the C ABI and Python expose them), each kind
+    /// named by its identifier and documented by one sentence.
+    #[test]
+    fn kinds_are_numbered_in_order_and_documented() {
+        for (i, k) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(k.code(), i as i32 + 1, "{k}");
+            assert_eq!(ErrorKind::from_name(k.name()), Some(k));
+            assert_eq!(format!("{k:?}"), k.name());
+            let doc = k.doc();
+            assert!(doc.ends_with('.') && doc.starts_with(char::is_uppercase), "{k}: {doc}");
+        }
+        assert_eq!(
+            ErrorKind::UnknownProfile.doc(),
+            "A profile that is not declared (in a rulebook override, named by a record, or given for a whole call)."
+        );
     }
 }

@@ -119,11 +119,21 @@ pub use syntax::Format;
 pub use testcases::{TestFailure, TestReport};
 pub use variant::{Change, Variant};
 
-/// Rule notes (how each rule kind explains itself), for consumers of [`Outcome`].
+/// How each rule kind explains itself: the types inside [`Note`]'s variants, for consumers of
+/// [`Outcome`] that read a rule's working (`Note::Bands(n)` holds a [`notes::Bands`]).
 pub mod notes {
-    pub use crate::rules::{
-        bands, check, component, count, deduct, formula, items, linear, lookup, panel, ratio, relative,
-    };
+    pub use crate::rules::bands::Note as Bands;
+    pub use crate::rules::check::Note as Check;
+    pub use crate::rules::component::Note as Component;
+    pub use crate::rules::count::Note as Count;
+    pub use crate::rules::deduct::Note as Deduct;
+    pub use crate::rules::formula::Note as Formula;
+    pub use crate::rules::items::{GroupNote as ItemGroup, ItemNote as Item, Note as Items};
+    pub use crate::rules::linear::Note as Linear;
+    pub use crate::rules::lookup::Note as Lookup;
+    pub use crate::rules::panel::{Method as PanelMethod, Note as Panel};
+    pub use crate::rules::ratio::Note as Ratio;
+    pub use crate::rules::relative::Note as Relative;
 }
 
 /// The library's version (from Cargo.toml).

@@ -320,9 +320,68 @@ pub struct Outcome {
     pub next_grade: Option<NextGrade>,
     /// Derived values.
     pub derived: Vec<Read>,
+    /// Every aggregate call, wherever written: what it read and found (spec §18.6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aggregates: Vec<AggregateLine>,
+    /// The items' own results, per scored list, when asked for (spec §18.6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<ItemResults>,
     /// Warnings (e.g. fields that are not inputs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// One aggregate call in an explanation: "remaining_poor = 87: 24 of 311 建档立卡贫困户 meet
+/// not item.passed, sum(item.members) = 87".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AggregateLine {
+    /// Where it is written (`derived "remaining_poor"`, `indicator "exit.rate"`, …).
+    pub place: String,
+    /// The call as written.
+    pub call: String,
+    /// The function (`count`, `sum`, …).
+    pub function: String,
+    /// The list input.
+    pub list: String,
+    /// Its label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_label: Option<String>,
+    /// The value taken per item, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// The condition selecting items, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cond: Option<String>,
+    /// Items selected.
+    pub selected: u32,
+    /// Items in the list (`null`: the list is missing).
+    pub of: Option<u32>,
+    /// The value (`null`: no data).
+    pub value: Option<String>,
+    /// The first item (1-based position in input order) whose condition or value had no data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_data_item: Option<usize>,
+}
+
+/// The results of the items of one list scored by a rulebook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemResults {
+    /// The list input.
+    pub input: String,
+    /// Each item's result, in list order (after `order_by`).
+    pub items: Vec<ItemResult>,
+}
+
+/// One item's own result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemResult {
+    /// Its 1-based position in the input.
+    pub position: usize,
+    /// Its key, when its rulebook has a `key_field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Its result, explained.
+    pub result: Outcome,
 }
 
 impl Outcome {
@@ -334,6 +393,11 @@ impl Outcome {
     /// Published points of an indicator (`None`: unknown id or left out).
     pub fn points(&self, id: &str) -> Option<Decimal> {
         self.node(id)?.points
+    }
+
+    /// The results of the items of list input `input`, when they were kept.
+    pub fn items_of(&self, input: &str) -> Option<&[ItemResult]> {
+        self.items.iter().find(|l| l.input == input).map(|l| l.items.as_slice())
     }
 
     /// The result as JSON (decimals as strings).

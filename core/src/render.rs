@@ -28,6 +28,7 @@ struct Words {
     grade_rules: &'static str,
     lost: &'static str,
     derived: &'static str,
+    aggregates: &'static str,
     read: &'static str,
     clamped: &'static str,
     source: &'static str,
@@ -54,6 +55,7 @@ const ZH: Words = Words {
     grade_rules: "等次规则",
     lost: "失分（从多到少）",
     derived: "计算值",
+    aggregates: "汇总",
     read: "读取",
     clamped: "限定在分值范围内",
     source: "依据",
@@ -80,6 +82,7 @@ const EN: Words = Words {
     grade_rules: "grade rules",
     lost: "points lost (largest first)",
     derived: "derived values",
+    aggregates: "aggregates",
     read: "read",
     clamped: "clamped to the indicator's range",
     source: "source",
@@ -284,8 +287,72 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
     if !o.derived.is_empty() {
         let _ = writeln!(s, "{indent}{}{sep}{}", w.derived, reads_text(&o.derived, w));
     }
+    if !o.aggregates.is_empty() {
+        let _ = writeln!(s, "{indent}{}", w.aggregates);
+        for a in &o.aggregates {
+            let _ = writeln!(s, "{indent}  {}", aggregate_text(a, lang));
+        }
+    }
+    for list in &o.items {
+        for it in &list.items {
+            let r = &it.result;
+            let name = match &it.key {
+                Some(k) => format!("{}[{}] ({k})", list.input, it.position),
+                None => format!("{}[{}]", list.input, it.position),
+            };
+            let verdict = match r.passed {
+                Some(true) => format!("，{}", w.passed),
+                Some(false) => format!("，{}", w.failed),
+                None => String::new(),
+            };
+            let grade = r.grade.as_deref().map(|g| format!(" {g}")).unwrap_or_default();
+            let _ = writeln!(s, "{indent}  {name}：{} {}{grade}{verdict}", w.total, dec(&r.total));
+        }
+    }
     if !o.warnings.is_empty() {
         let _ = writeln!(s, "{indent}{}{sep}{}", w.warnings, o.warnings.join("; "));
+    }
+}
+
+/// One aggregate call in words: "remaining_poor = 87：建档立卡贫困户 311 项中 24 项满足
+/// not item.passed，sum(item.members) = 87".
+fn aggregate_text(a: &crate::outcome::AggregateLine, lang: Lang) -> String {
+    let place = a
+        .place
+        .strip_prefix("derived \"")
+        .and_then(|p| p.strip_suffix('"'))
+        .map_or_else(|| a.place.clone(), str::to_owned);
+    let list = a.list_label.clone().unwrap_or_else(|| a.list.clone());
+    let value = a.value.as_deref();
+    let of_x = match &a.x {
+        Some(x) => format!("{}({x})", a.function),
+        None => format!("{}()", a.function),
+    };
+    match (lang, a.of) {
+        (Lang::Zh, None) => format!("{place}：{} —— {list}缺失，无数据", a.call),
+        (Lang::En, None) => format!("{place}: {} — {list} is missing: no data", a.call),
+        (Lang::Zh, Some(of)) => {
+            let chosen = match &a.cond {
+                Some(c) => format!("{list} {of} 项中 {} 项满足 {c}", a.selected),
+                None => format!("{list} 共 {of} 项"),
+            };
+            match (value, a.no_data_item) {
+                (Some(v), _) => format!("{place} = {v}：{chosen}，{of_x} = {v}"),
+                (None, Some(k)) => format!("{place} 无数据：{chosen}，第 {k} 项无数据"),
+                (None, None) => format!("{place} 无数据：{chosen}，没有可取的项"),
+            }
+        }
+        (Lang::En, Some(of)) => {
+            let chosen = match &a.cond {
+                Some(c) => format!("{} of {of} {list} meet {c}", a.selected),
+                None => format!("{of} {list}"),
+            };
+            match (value, a.no_data_item) {
+                (Some(v), _) => format!("{place} = {v}: {chosen}, {of_x} = {v}"),
+                (None, Some(k)) => format!("{place} has no data: {chosen}; item {k} has no data"),
+                (None, None) => format!("{place} has no data: {chosen}; no item to take"),
+            }
+        }
     }
 }
 

@@ -54,6 +54,9 @@ pub struct ScoreOptions {
     pub cohort: Option<Cohort>,
     /// Fields that are not inputs: reported as warnings (default), or refused.
     pub unknown: crate::input::Unknown,
+    /// Keep the results of items scored by another rulebook in the outcome
+    /// ([`Outcome::items_of`], spec §18.6).
+    pub items: bool,
 }
 
 /// Cohort figures for relative rules when a record is scored alone: the best value of each
@@ -176,8 +179,11 @@ pub struct InputInfo {
     pub min: Option<String>,
     /// Upper bound.
     pub max: Option<String>,
-    /// Item fields (name, type).
+    /// Item fields (name, type): an `items` input's declared fields, or the inputs of the
+    /// rulebook scoring its items.
     pub fields: Vec<(String, String)>,
+    /// The rulebook scoring each item of an `items` input.
+    pub rulebook: Option<String>,
 }
 
 /// Loads rulebooks, resolving `component` references against built-ins and any rulebooks given.
@@ -526,17 +532,24 @@ impl Rulebook {
         self.compiled.components.iter().map(|link| Rulebook::of(link.book.clone())).collect()
     }
 
-    /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook.
+    /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook or a profile
+    /// it does not declare. The profile is named as for scoring (see [`Rulebook::check_profile`]).
     pub fn max(&self, profile: Option<&str>) -> Option<Decimal> {
         let c = &self.compiled;
         if !c.has_total() {
             return None;
         }
-        let p = match profile {
-            None => 0,
-            Some(name) => *c.profile_index.get(name)? as usize,
-        };
+        let p = self.profile_position(profile)?;
         c.max[p].to_decimal_at(c.meta.scale, c.meta.rounding)
+    }
+
+    /// The position of a profile named for a call (0: the base values), read as scoring reads it:
+    /// surrounding spaces ignored, an empty name is no profile. `None`: not declared.
+    fn profile_position(&self, profile: Option<&str>) -> Option<usize> {
+        match profile.map(str::trim) {
+            None | Some("") => Some(0),
+            Some(name) => self.compiled.profile_index.get(name).map(|&p| p as usize),
+        }
     }
 
     /// Declared profiles.
@@ -548,6 +561,12 @@ impl Rulebook {
     /// alone needs cohort figures).
     pub fn has_relative_rules(&self) -> bool {
         !self.compiled.relatives.is_empty()
+    }
+
+    /// Whether the rulebook has `component` rules (results then carry the vetoes that fired inside
+    /// components).
+    pub fn has_component_rules(&self) -> bool {
+        !self.compiled.components.is_empty()
     }
 
     /// Whether the rulebook has a total (it has indicators), or only criteria.
@@ -632,10 +651,7 @@ impl Rulebook {
     /// declare. Profiles may give an indicator other points than the base (`[profiles."X".points]`).
     pub fn indicator_points(&self, profile: Option<&str>) -> Option<Vec<Decimal>> {
         let c = &self.compiled;
-        let p = match profile {
-            None => 0,
-            Some(name) => *c.profile_index.get(name)? as usize,
-        };
+        let p = self.profile_position(profile)?;
         Some(
             c.points[p]
                 .iter()
@@ -659,7 +675,8 @@ impl Rulebook {
                 values: i.values.clone(),
                 min: i.min.as_ref().map(crate::rules::show),
                 max: i.max.as_ref().map(crate::rules::show),
-                fields: i.fields.iter().map(|(n, t)| (n.clone(), t.name().to_owned())).collect(),
+                fields: i.item_fields().map(|(n, t)| (n.to_owned(), t.name().to_owned())).collect(),
+                rulebook: i.rulebook.clone(),
             })
             .collect()
     }
@@ -683,6 +700,11 @@ impl Rulebook {
             .inputs
             .get(index)
             .is_some_and(|i| matches!(i.ty, InputType::Numbers | InputType::Items))
+    }
+
+    /// Whether an input is an `items` list (filled from a separate table joined on the key).
+    pub fn input_is_items(&self, index: usize) -> bool {
+        self.compiled.schema.inputs.get(index).is_some_and(|i| i.ty == InputType::Items)
     }
 
     /// The name of the input that names records (`key_field`), if any.
@@ -710,6 +732,7 @@ impl Rulebook {
                 kind: ErrorKind::Syntax,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: format!("the record is not valid JSON{at}: {}", p.message),
             })
@@ -732,6 +755,7 @@ impl Rulebook {
                 kind: ErrorKind::Syntax,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: format!("not valid JSON{at}: {}", p.message),
             })
@@ -741,6 +765,7 @@ impl Rulebook {
                 kind: ErrorKind::InputType,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: "expected a JSON array of records".into(),
             }));
@@ -780,6 +805,36 @@ impl Rulebook {
         Cow::Owned(out)
     }
 
+    /// Check a profile given for a whole call (Python `profile=`, the command's `--profile`, C
+    /// options' profile): `Ok` when it is `None` or names a declared profile, else the call's
+    /// `UnknownProfile` error, naming the profile and the declared ones.
+    ///
+    /// This is the meaning every surface gives an undeclared profile for a whole call: **the call
+    /// is refused before any row is scored** (a single record and a batch alike), rather than
+    /// every row failing with the same error. The name is read exactly as scoring reads it
+    /// (surrounding spaces ignored; an empty name is no profile: the base values, for every row),
+    /// so a profile this accepts never fails a row, and one it refuses would fail every row.
+    /// [`Rulebook::score`] and the batch functions still fail the rows of such a call one by one;
+    /// a surface refuses the call first.
+    ///
+    /// ```
+    /// use kaoping::{ErrorKind, Rulebook};
+    /// let rb = Rulebook::builtin("example.county-assessment").unwrap();
+    /// assert!(rb.check_profile(None).is_ok());
+    /// assert!(rb.check_profile(Some("片区外")).is_ok());
+    /// let e = rb.check_profile(Some("火星")).unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::UnknownProfile);
+    /// assert_eq!(e.first().value.as_deref(), Some("火星"));
+    /// assert!(e.first().message.contains("declared: 乌蒙山区, 凉山彝区"), "{e}");
+    /// ```
+    pub fn check_profile(&self, profile: Option<&str>) -> Result<(), RecordError> {
+        let Some(name) = profile else { return Ok(()) };
+        let empty = self.record();
+        eval::resolve_profile(&self.compiled, &View::of(&empty), ProfileChoice::Named(name))
+            .map(|_| ())
+            .map_err(RecordError::one)
+    }
+
     /// Score one record, with its full explanation.
     ///
     /// ```
@@ -812,6 +867,7 @@ impl Rulebook {
             as_of: opts.as_of,
             figures: figures.as_ref(),
             row: None,
+            items: opts.items,
         };
         let (_, outcome) = eval::score(c, View::of(&record), &req, true)?;
         outcome.ok_or_else(|| {

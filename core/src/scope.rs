@@ -4,7 +4,10 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::ErrorKind;
-use crate::expr::{self, CExpr, Resolved, Scope, Type};
+use std::cell::RefCell;
+
+use crate::compile::{ListDef, ListShape};
+use crate::expr::{self, AggSite, CExpr, ListScope, Resolved, Scope, Type};
 use crate::input::InputType;
 use crate::num::Num;
 use crate::read::{OperandDoc, Reader, Text};
@@ -77,14 +80,34 @@ pub enum Sym {
 #[derive(Debug)]
 pub struct Symbols {
     names: HashMap<String, Sym>,
-    inputs: Vec<(InputType, Vec<(String, InputType)>)>,
+    /// List inputs by name, as aggregates see them.
+    lists: HashMap<String, ListScope>,
     derived_base: u32,
+    /// Aggregate calls compiled so far (each gets the next site number).
+    sites: RefCell<Vec<AggSite>>,
 }
 
 impl Symbols {
-    /// Symbols for inputs and parameters; `inputs` holds each input's type and item fields.
-    pub fn new(names: HashMap<String, Sym>, inputs: Vec<(InputType, Vec<(String, InputType)>)>) -> Symbols {
-        Symbols { names, inputs, derived_base: u32::MAX }
+    /// Symbols for inputs and parameters, with the rulebook's list inputs.
+    pub fn new(names: HashMap<String, Sym>, lists: &[ListDef]) -> Symbols {
+        let lists = lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let scope = ListScope {
+                    index: i as u32,
+                    numbers: matches!(l.shape, ListShape::Numbers),
+                    fields: l.fields.clone(),
+                };
+                (l.name.clone(), scope)
+            })
+            .collect();
+        Symbols { names, lists, derived_base: u32::MAX, sites: RefCell::new(Vec::new()) }
+    }
+
+    /// The aggregate calls compiled, in site order.
+    pub fn take_sites(&self) -> Vec<AggSite> {
+        std::mem::take(&mut *self.sites.borrow_mut())
     }
 
     /// Whether a name is taken.
@@ -154,7 +177,7 @@ impl Symbols {
         want: Option<Type>,
         nodes: Option<&HashMap<String, u32>>,
     ) -> Option<(CExpr, Type)> {
-        let scope = ScopeView { symbols: self, nodes };
+        let scope = ScopeView { symbols: self, nodes, path };
         match expr::compile(parsed, &scope, want) {
             Ok(v) => Some(v),
             Err(problems) => {
@@ -218,6 +241,8 @@ pub fn parse_expr(r: &mut Reader, path: &str, src: &Text) -> Option<expr::Expr> 
 struct ScopeView<'s> {
     symbols: &'s Symbols,
     nodes: Option<&'s HashMap<String, u32>>,
+    /// Where the expression is written.
+    path: &'s str,
 }
 
 impl Scope for ScopeView<'_> {
@@ -238,6 +263,17 @@ impl Scope for ScopeView<'_> {
 
     fn indicator(&self, id: &str) -> Option<Option<u32>> {
         self.nodes.map(|n| n.get(id).copied())
+    }
+
+    fn list(&self, name: &str) -> Option<ListScope> {
+        self.symbols.lists.get(name).cloned()
+    }
+
+    fn site(&self, mut site: AggSite) -> u32 {
+        let mut sites = self.symbols.sites.borrow_mut();
+        site.place = self.path.to_owned();
+        sites.push(site);
+        sites.len() as u32 - 1
     }
 }
 
@@ -297,9 +333,9 @@ impl<'a> RuleCx<'a> {
         }
     }
 
-    /// The declared fields of the items input at `slot`.
-    pub fn item_fields(&self, slot: u32) -> Vec<(String, InputType)> {
-        self.symbols.inputs.get(slot as usize).map(|(_, f)| f.clone()).unwrap_or_default()
+    /// The list input named `name`: its index among the lists and its items' fields.
+    pub fn list(&self, name: &str) -> Option<ListScope> {
+        self.symbols.lists.get(name).cloned()
     }
 
     /// Register a relative rule; its index in the cohort figures.

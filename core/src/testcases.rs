@@ -135,6 +135,7 @@ impl Rulebook {
                 cohort: (!t.cohort.is_empty()).then_some(cohort),
                 // A misspelt field in a test's record would test the default instead: refused.
                 unknown: crate::input::Unknown::Error,
+                ..ScoreOptions::default()
             };
             let result = self.record_from_node(&t.record).and_then(|r| self.score(&r, &opts));
             let Value::Table(expect) = &t.expect.value else { continue };

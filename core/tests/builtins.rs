@@ -71,6 +71,153 @@ fn every_builtin_says_what_it_implements_and_what_is_illustrative() {
     }
 }
 
+/// Every `source` a built-in's text gives, with where it stands: `rulebook` for the header,
+/// else the table it is in and the element's id (`indicator reduction.poor`, `veto falsified`).
+fn sources(rb: &Rulebook) -> Vec<(String, String)> {
+    let text = rb.text().expect("a built-in keeps its text");
+    let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", rb.id()));
+    let mut out = Vec::new();
+    for (key, value) in &doc {
+        let tables: Vec<&toml::Table> = match value {
+            toml::Value::Table(t) => vec![t],
+            toml::Value::Array(a) => a.iter().filter_map(toml::Value::as_table).collect(),
+            _ => continue,
+        };
+        for t in tables {
+            if let Some(source) = t.get("source").and_then(toml::Value::as_str) {
+                let id = t.get("id").or_else(|| t.get("label")).and_then(toml::Value::as_str).unwrap_or("");
+                out.push((format!("{key} {id}").trim_end().to_owned(), source.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+/// Clause numbers read in a public text of their document (docs/rulebooks.md, “依据与核实”).
+/// A `source` may give a clause number (第…条) only as one of these, right after the document's
+/// name; a clause that could not be checked is cited without its number, “（条款号未核实）”.
+/// Add an entry only after reading the clause.
+const CHECKED_CLAUSES: &[(&str, &str)] = &[
+    // 第五条: 考核内容 — 减贫成效, 精准识别, 精准帮扶, 扶贫资金 (第四条 is who assesses and when).
+    ("厅字〔2016〕6号", "第五条"),
+    // 第六条: 考核内容 with Sichuan's weights 65 / 10 / 10 (and the “五个一”).
+    ("《四川省市（州）、贫困县党委和政府脱贫攻坚工作年度考核办法》", "第六条"),
+];
+
+/// The clause numbers (第…条) in `text`, each with the text before it.
+fn clause_numbers(text: &str) -> Vec<(&str, &str)> {
+    const NUMERALS: &str = "一二三四五六七八九十百零〇0123456789";
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('第') {
+        let after = &text[at + '第'.len_utf8()..];
+        let digits: usize = after.chars().take_while(|c| NUMERALS.contains(*c)).map(char::len_utf8).sum();
+        if digits > 0 && after[digits..].starts_with('条') {
+            out.push((&text[..at], &text[at..at + '第'.len_utf8() + digits + '条'.len_utf8()]));
+        }
+    }
+    out
+}
+
+#[test]
+fn clause_numbers_are_found_with_what_precedes_them() {
+    let s = "参照厅字〔2016〕6号第五条（一）：…；《办法》 第十二条；第十四次调查；第3条";
+    let found = clause_numbers(s);
+    let clauses: Vec<&str> = found.iter().map(|(_, c)| *c).collect();
+    assert_eq!(clauses, ["第五条", "第十二条", "第3条"]);
+    assert!(found[0].0.ends_with("厅字〔2016〕6号") && found[1].0.trim_end().ends_with("《办法》"));
+}
+
+/// A clause number in a citation looks checked, so it must be one that was: the built-ins once
+/// cited 厅字〔2016〕6号 第四条 for its assessment content (第五条) and 第六条 for its 约谈 cases
+/// (第六条 is the assessment's steps).
+#[test]
+fn every_cited_clause_number_was_checked() {
+    let mut wrong = Vec::new();
+    for id in Rulebook::builtin_ids() {
+        for (place, source) in sources(&builtin(id)) {
+            for (before, clause) in clause_numbers(&source) {
+                let checked = CHECKED_CLAUSES
+                    .iter()
+                    .any(|(document, c)| *c == clause && before.trim_end().ends_with(document));
+                if !checked {
+                    wrong.push(format!("{id} · {place}: {clause} in “{source}”"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "clause numbers not in CHECKED_CLAUSES (check the document, or write （条款号未核实） instead):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The part of docs/rulebooks.md that records each cited document and how it was checked.
+fn verification_record() -> String {
+    let docs = std::fs::read_to_string(repo().join("docs/rulebooks.md")).unwrap();
+    let start = docs.find("\n## 依据与核实").expect("docs/rulebooks.md has a section “## 依据与核实”");
+    let rest = &docs[start + 1..];
+    let end = rest[2..].find("\n## ").map_or(rest.len(), |e| e + 2);
+    rest[..end].to_owned()
+}
+
+/// The documents (《…》) a text names.
+fn titles(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('《') {
+        let Some(len) = rest[open..].find('》') else { break };
+        let end = open + len + '》'.len_utf8();
+        out.push(&rest[open..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The convention of docs/rulebooks.md (“依据的写法”): in a built-in marked `illustrative`, every
+/// `source` — the header's and each indicator's, bonus's, penalty's, criterion's, veto's and
+/// grade rule's — begins with
+/// - `示例` when nothing official stands behind it: the numbers are this library's;
+/// - `参照` when it takes what to assess from the document named next, but its numbers (points,
+///   bands, targets, a veto's score) are the scheme's own choice; or
+/// - `《` when it quotes a number of the document it names unchanged, a clause checked against
+///   a public text.
+///
+/// A veto, penalty or grade rule is never the document's own number here, so it says 示例 or 参照;
+/// one whose official consequence is a 约谈 (with 限期整改), not a score, says that its score is
+/// an illustrative choice (示例) in every built-in. Every document named in any `source` is in the
+/// verification record of docs/rulebooks.md.
+#[test]
+fn sources_say_which_numbers_are_official() {
+    let record = verification_record();
+    let mut wrong = Vec::new();
+    for id in Rulebook::builtin_ids() {
+        let rb = builtin(id);
+        for (place, source) in sources(&rb) {
+            let mut say = |why: &str| wrong.push(format!("{id} · {place}: {why}: “{source}”"));
+            if rb.is_illustrative() {
+                let consequence = ["veto", "penalty", "grade_rule"].iter().any(|k| place.starts_with(k));
+                if consequence && !(source.starts_with("示例") || source.starts_with("参照")) {
+                    say("a veto, penalty or grade rule of an illustrative scheme begins with 示例 or 参照");
+                } else if !["示例", "参照", "《"].iter().any(|m| source.starts_with(m)) {
+                    say("an illustrative scheme's source begins with 示例, 参照 or 《");
+                }
+            }
+            if source.contains("约谈") && !source.contains("示例") {
+                say(
+                    "its official consequence is a 约谈: say that the score is an illustrative choice (示例)",
+                );
+            }
+            for title in titles(&source) {
+                if !record.contains(title) {
+                    say(&format!("{title} is not in the verification record of docs/rulebooks.md"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn inputs_shared_across_builtins_mean_the_same_thing() {
     // One table row feeds several rulebooks of a family (and components share the parent's

@@ -18,7 +18,7 @@ fn villages() -> Comparison {
     let new = old.with_params(&[("exit_limit", "2.5")]).unwrap();
     let bytes = sample("villages.csv");
     let (a, b) = (table::read_csv(&old, &bytes, None).unwrap(), table::read_csv(&new, &bytes, None).unwrap());
-    Comparison::rows(&old, &new, a.records, b.records, &CompareOptions::default()).unwrap()
+    Comparison::rows(&old, &new, &a.records, &b.records, &CompareOptions::default()).unwrap()
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn tables_rows_and_records_compare_alike() {
     let bytes = sample("counties.csv");
     let (a, b) = (table::read_csv(&old, &bytes, None).unwrap(), table::read_csv(&new, &bytes, None).unwrap());
     let records: Vec<kaoping::Record> = a.records.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
-    let by_rows = Comparison::rows(&old, &new, a.records, b.records, &CompareOptions::default()).unwrap();
+    let by_rows = Comparison::rows(&old, &new, &a.records, &b.records, &CompareOptions::default()).unwrap();
     let serial = CompareOptions { parallel: false, ..CompareOptions::default() };
     let by_records = Comparison::records(&old, &new, &records, &serial);
     let kept: Vec<_> =
@@ -257,8 +257,7 @@ fn tables_rows_and_records_compare_alike() {
         }
     }
     // Lengths that differ are refused, not truncated.
-    let err =
-        Comparison::rows(&old, &new, vec![], vec![Ok(new.record())], &CompareOptions::default()).unwrap_err();
+    let err = Comparison::rows(&old, &new, &[], &[Ok(new.record())], &CompareOptions::default()).unwrap_err();
     assert!(err.message.contains("0 rows"), "{err}");
 }
 

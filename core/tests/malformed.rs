@@ -199,9 +199,9 @@ fn check_batch(rb: &Rulebook, case: &Value) -> Result<(), String> {
         Err(e) => Err(format!("the batch text was refused: {e}")),
         Ok(_) if expect.get("refused").is_some() => Err("the batch text was accepted".into()),
         Ok(rows) => {
-            let serial = rb.score_rows(rows.clone(), &BatchOptions { parallel: false, ..Default::default() });
+            let serial = rb.score_rows(&rows, &BatchOptions { parallel: false, ..Default::default() });
             check_rows(&serial, None, expect)?;
-            let parallel = rb.score_rows(rows, &BatchOptions::default());
+            let parallel = rb.score_rows(&rows, &BatchOptions::default());
             check_rows(&parallel, None, expect)
         }
     }
@@ -225,7 +225,7 @@ fn check_csv(rb: &Rulebook, case: &Value) -> Result<(), String> {
         Ok(_) if expect.get("table").is_some() => Err("the table was read".into()),
         Ok(table) => {
             let lines = table.lines.clone();
-            let batch = rb.score_rows(table.records, &BatchOptions::default());
+            let batch = rb.score_rows(&table.records, &BatchOptions::default());
             check_rows(&batch, Some(&lines), expect)
         }
     }

@@ -159,6 +159,11 @@ fn leaf() -> impl Strategy<Value = Leaf> {
         Just("lookup = { input = \"area\", table = { \"东\" = 7, \"西\" = \"p1\" }, else = 2 }".to_owned()),
         Just("formula = \"opt * 2\"".to_owned()),
         Just("formula = \"n1 / 3 * 3\"".to_owned()),
+        // Relative to the cohort's best (以最高值为满分), overall or within the row's profile.
+        (expr(), prop::sample::select(vec!["max", "min"]), prop::sample::select(vec!["all", "profile"]))
+            .prop_map(|(e, best, within)| format!(
+                "relative = {{ input = \"{e}\", best = \"{best}\", within = \"{within}\" }}"
+            )),
     ];
     (rule, 1u32..20, prop::option::weighted(0.15, expr())).prop_map(|(rule, points, applies)| Leaf {
         rule,
@@ -527,8 +532,24 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
         let table = columns(recs, float_x);
         let from_columns = rb.score_columns(&table, &BatchOptions::default()).unwrap();
         let from_pieces = rb.score_columns(&in_pieces(&table), &BatchOptions::default()).unwrap();
-        for (i, r) in records.iter().enumerate() {
-            let alone = rb.score(r, &ScoreOptions::default());
+        // Each record alone; with relative rules a record needs the cohort, so "alone" is then
+        // the interpreter on every row of the batch (explained batches never take the fast
+        // path), with the same cohort figures.
+        let interpreted = rb.has_relative_rules().then(|| {
+            rb.score_batch(
+                &records,
+                &BatchOptions { explain: true, parallel: false, ..BatchOptions::default() },
+            )
+        });
+        let score_alone = |i: usize| match &interpreted {
+            Some(b) => match b.row(i).error() {
+                Some(e) => Err(e.clone()),
+                None => Ok(b.row(i).outcome().cloned().expect("an explained batch keeps outcomes")),
+            },
+            None => rb.score(&records[i], &ScoreOptions::default()),
+        };
+        for i in 0..records.len() {
+            let alone = score_alone(i);
             for (name, batch) in [
                 ("serial", &serial),
                 ("parallel", &parallel),
@@ -611,7 +632,7 @@ fn check_batch(b: &Book, recs: &[Rec], float_x: bool) -> Result<(), TestCaseErro
         prop_assert_eq!(serial.summary(), parallel.summary());
         prop_assert_eq!(serial.summary(), from_columns.summary());
         // The summary counts what scoring each record alone says.
-        let alone: Vec<_> = records.iter().map(|r| rb.score(r, &ScoreOptions::default())).collect();
+        let alone: Vec<_> = (0..records.len()).map(score_alone).collect();
         let s = serial.summary();
         prop_assert_eq!(s.ok, alone.iter().filter(|a| a.is_ok()).count());
         prop_assert_eq!(s.failed, alone.iter().filter(|a| a.is_err()).count());

@@ -8,7 +8,7 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use kaoping_core::table::{self, ColumnMatch, Encoding};
-use kaoping_core::{Batch, ErrorKind, Item, Outcome, Record, RecordError, Summary, Value};
+use kaoping_core::{Batch, Outcome, Record, RecordError};
 use serde_json::{Value as J, json};
 
 use crate::boundary::{
@@ -41,34 +41,16 @@ struct TableInfo {
 #[derive(Debug)]
 pub struct KpBatch {
     book: Arc<Book>,
+    /// One row per input row. Rows that failed before they could be scored (not a JSON object, a
+    /// ragged CSV line) hold their errors in place, as the core's `score_rows` keeps them.
     batch: Batch,
-    /// The records scored, one per row (kept to explain a row on demand).
-    records: Vec<Record>,
-    /// Rows that failed before they could be scored (not a JSON object, a ragged CSV line), with
-    /// their errors. Their `records` slot holds a stand-in that fails validation.
-    early: Vec<Option<RecordError>>,
-    summary: Summary,
+    /// Each row's record (kept to explain a row on demand), or the error it failed with early.
+    rows: Vec<Result<Record, RecordError>>,
     table: Option<TableInfo>,
 }
 
 impl Handle for kp_batch {
     type Inner = KpBatch;
-}
-
-/// A record that cannot pass validation (its first input holds a value of a type the input
-/// refuses), standing in for a row that failed before scoring. It keeps every other row at its
-/// position (row numbers, keys, ranks) and, failing on its inputs, joins no cohort and gets no
-/// rank. A rulebook without inputs has no way to fail a record on inputs; its stand-ins score as
-/// empty records in the core's batch, and only their slots are replaced by their errors.
-fn stand_in(book: &Book) -> Record {
-    let mut r = book.rb.record();
-    let wrong = if book.input_type(0) == crate::rulebook::KP_INPUT_ITEMS {
-        Value::Bool(false)
-    } else {
-        Value::Items(vec![Item::new()])
-    };
-    r.set_at(0, wrong);
-    r
 }
 
 impl KpBatch {
@@ -78,63 +60,24 @@ impl KpBatch {
         opts: &KpOptions,
         table: Option<TableInfo>,
     ) -> KpBatch {
-        let mut records = Vec::with_capacity(rows.len());
-        let mut early = Vec::with_capacity(rows.len());
-        for (i, row) in rows.into_iter().enumerate() {
-            match row {
-                Ok(r) => {
-                    records.push(r);
-                    early.push(None);
-                }
-                Err(mut e) => {
-                    e.row = Some(i + 1);
-                    records.push(stand_in(book));
-                    early.push(Some(e));
-                }
-            }
-        }
-        let batch = crate::shutdown::run(opts.parallel, || book.rb.score_batch(&records, &opts.batch()));
-        let mut summary = batch.summary().clone();
-        if early.iter().any(Option::is_some) {
-            // The stand-ins were counted under their own error kind: count the real ones.
-            let mut errors: Vec<(ErrorKind, usize)> = Vec::new();
-            let mut failed = 0;
-            for (i, before) in early.iter().enumerate() {
-                let kind = match before {
-                    Some(e) => e.kind(),
-                    None => match batch.row(i).error() {
-                        Some(e) => e.kind(),
-                        None => continue,
-                    },
-                };
-                failed += 1;
-                match errors.iter_mut().find(|(k, _)| *k == kind) {
-                    Some((_, n)) => *n += 1,
-                    None => errors.push((kind, 1)),
-                }
-            }
-            errors.sort();
-            summary.errors = errors;
-            summary.failed = failed;
-            summary.ok = summary.rows - failed;
-        }
-        KpBatch { book: book.clone(), batch, records, early, summary, table }
+        let batch = crate::shutdown::run(opts.parallel, || book.rb.score_rows(&rows, &opts.batch()));
+        KpBatch { book: book.clone(), batch, rows, table }
     }
 
     fn check(&self, index: usize) -> Result<(), Failure> {
-        if index < self.records.len() {
+        if index < self.rows.len() {
             Ok(())
         } else {
             Err(Failure::new(
                 kp_status::KP_NOT_FOUND,
-                format!("row {index} of a batch of {} row(s)", self.records.len()),
+                format!("row {index} of a batch of {} row(s)", self.rows.len()),
             ))
         }
     }
 
     /// Row `index`'s error, if it failed.
     fn error(&self, index: usize) -> Option<&RecordError> {
-        self.early[index].as_ref().or_else(|| self.batch.row(index).error())
+        self.batch.row(index).error()
     }
 
     /// Fail with the row's error when it failed.
@@ -149,14 +92,16 @@ impl KpBatch {
     /// Row `index`'s full explanation (built while scoring, or now, with the batch's cohort).
     fn outcome(&self, index: usize) -> Result<Outcome, Failure> {
         let row = self.scored(index)?;
-        match row.outcome() {
-            Some(o) => Ok(o.clone()),
-            None => self.batch.explain(index, &self.records[index]).map_err(Failure::record),
+        match (row.outcome(), &self.rows[index]) {
+            (Some(o), _) => Ok(o.clone()),
+            (None, Ok(record)) => self.batch.explain(index, record).map_err(Failure::record),
+            // (A row without a record failed: `scored` said so.)
+            (None, Err(e)) => Err(Failure::record(e.clone())),
         }
     }
 
     fn summary_json(&self) -> J {
-        let mut s = serde_json::to_value(&self.summary).unwrap_or(J::Null);
+        let mut s = serde_json::to_value(self.batch.summary()).unwrap_or(J::Null);
         if let (J::Object(m), Some(t)) = (&mut s, &self.table) {
             m.insert(
                 "table".into(),
@@ -208,7 +153,9 @@ fn give_batch(out: Out<*mut kp_batch>, b: KpBatch) {
 /// NULL); the batch keeps its own copies, so the records stay the caller's. `options` may be NULL
 /// (profile, as_of, parallel, explain apply; batches work out cohort figures themselves).
 ///
-/// Rows that cannot be scored hold their errors; this function fails only on its arguments.
+/// Rows that cannot be scored hold their errors; this function fails only on its arguments:
+/// `KP_RECORD_ERROR` (kind `KP_KIND_UNKNOWN_PROFILE`, no batch made) when the options name a
+/// profile the rulebook does not declare.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_score_batch(
     rb: *const kp_rulebook,
@@ -221,6 +168,7 @@ pub extern "C" fn kp_score_batch(
     boundary(err, || {
         let book = borrow::<kp_rulebook>(rb, "rb")?;
         let out = Out::new(out, "out")?;
+        let opts = options_or_default(options);
         if records.is_null() {
             return Err(Failure::null("records"));
         }
@@ -236,7 +184,8 @@ pub extern "C" fn kp_score_batch(
             }
             rows.push(Ok(borrow::<kp_record>(*p, "records")?.record.clone()));
         }
-        give_batch(out, KpBatch::score(book, rows, options_or_default(options), None));
+        opts.check_profile(book)?;
+        give_batch(out, KpBatch::score(book, rows, opts, None));
         Ok(())
     })
 }
@@ -244,7 +193,9 @@ pub extern "C" fn kp_score_batch(
 /// Score a JSON array of record objects (`len` bytes of UTF-8) as one batch. An element that is
 /// not an object fails its own row. `options` may be NULL.
 ///
-/// `KP_TABLE_ERROR` when the text is not JSON or not an array (nothing is scored).
+/// `KP_TABLE_ERROR` when the text is not JSON or not an array (nothing is scored);
+/// `KP_RECORD_ERROR` (kind `KP_KIND_UNKNOWN_PROFILE`) when the options name a profile the
+/// rulebook does not declare (checked first, nothing is read or scored).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_score_batch_json(
     rb: *const kp_rulebook,
@@ -258,11 +209,13 @@ pub extern "C" fn kp_score_batch_json(
         let book = borrow::<kp_rulebook>(rb, "rb")?;
         let out = Out::new(out, "out")?;
         let json = text_buf(json, len, "json")?;
+        let opts = options_or_default(options);
+        opts.check_profile(book)?;
         let rows = book.rb.records_from_json(json).map_err(|e| Failure {
             status: kp_status::KP_TABLE_ERROR,
             detail: crate::boundary::Detail::Record(e),
         })?;
-        give_batch(out, KpBatch::score(book, rows, options_or_default(options), None));
+        give_batch(out, KpBatch::score(book, rows, opts, None));
         Ok(())
     })
 }
@@ -273,7 +226,8 @@ pub extern "C" fn kp_score_batch_json(
 /// own row. `options` may be NULL.
 ///
 /// `KP_TABLE_ERROR` when the table cannot be read at all (bad encoding, an unterminated quote, two
-/// columns for one input).
+/// columns for one input); `KP_RECORD_ERROR` (kind `KP_KIND_UNKNOWN_PROFILE`) when the options
+/// name a profile the rulebook does not declare (checked first, nothing is read or scored).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_score_csv(
     rb: *const kp_rulebook,
@@ -288,6 +242,7 @@ pub extern "C" fn kp_score_csv(
         let out = Out::new(out, "out")?;
         let csv = bytes(csv, len, "csv")?;
         let opts = options_or_default(options);
+        opts.check_profile(book)?;
         let t = table::read_csv(&book.rb, csv, opts.encoding).map_err(Failure::table)?;
         let info = TableInfo { lines: t.lines, columns: t.columns, encoding: t.encoding };
         give_batch(out, KpBatch::score(book, t.records, opts, Some(info)));
@@ -298,7 +253,7 @@ pub extern "C" fn kp_score_csv(
 /// The number of rows (0 for NULL).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_len(batch: *const kp_batch) -> usize {
-    guard(|| borrow::<kp_batch>(batch, "batch").map_or(0, |b| b.records.len()))
+    guard(|| borrow::<kp_batch>(batch, "batch").map_or(0, |b| b.rows.len()))
 }
 
 /// How many rows scored (`*ok`) and how many failed (`*failed`).
@@ -308,8 +263,8 @@ pub extern "C" fn kp_batch_counts(batch: *const kp_batch, ok: *mut usize, failed
         let b = borrow::<kp_batch>(batch, "batch")?;
         let ok = Out::new(ok, "ok")?;
         let failed = Out::new(failed, "failed")?;
-        ok.set(b.summary.ok);
-        failed.set(b.summary.failed);
+        ok.set(b.batch.summary().ok);
+        failed.set(b.batch.summary().failed);
         Ok(())
     })
 }
@@ -408,11 +363,7 @@ pub extern "C" fn kp_batch_row_key(batch: *const kp_batch, index: usize, out: *m
         let b = borrow::<kp_batch>(batch, "batch")?;
         let out = Out::new(out, "out")?;
         b.check(index)?;
-        let key = match &b.early[index] {
-            Some(e) => e.key.clone().unwrap_or_else(|| (index + 1).to_string()),
-            None => b.batch.row(index).key(),
-        };
-        give_string(out, std::ptr::null_mut(), key);
+        give_string(out, std::ptr::null_mut(), b.batch.row(index).key());
         Ok(())
     })
 }
@@ -470,8 +421,10 @@ pub extern "C" fn kp_batch_row_line(batch: *const kp_batch, index: usize, out: *
 }
 
 /// The batch summary as JSON: `{"rows", "ok", "failed", "grades": [{"grade", "count", "share"}],
-/// "passed", "errors": [["InputType", 3], …]}` (shares are decimal text, count / scored rows at 4
-/// places); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
+/// "passed", "errors": [["InputType", 3], …], "mean_total", "lowest_total", "highest_total"}`
+/// (shares are decimal text, count / scored rows at 4 places; the mean of the scored rows'
+/// published totals is exact, rounded once half-up at the rulebook's scale; the three totals are
+/// decimal text, null without a scored total); CSV batches add `"table": {"encoding", "ignored_columns", "did_you_mean", "unfilled_inputs"}`.
 /// `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_summary_json(
@@ -500,7 +453,7 @@ pub extern "C" fn kp_batch_to_json(
     status_only(|| {
         let b = borrow::<kp_batch>(batch, "batch")?;
         let out = Out::new(out, "out")?;
-        let rows: Vec<J> = (0..b.records.len()).map(|i| b.row_json(i)).collect();
+        let rows: Vec<J> = (0..b.rows.len()).map(|i| b.row_json(i)).collect();
         give_string(out, out_len, J::Array(rows).to_string());
         Ok(())
     })
@@ -515,11 +468,11 @@ pub extern "C" fn kp_batch_free(batch: *mut kp_batch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kaoping_core::{Format, Issue, Rulebook};
+    use kaoping_core::{ErrorKind, Format, Issue, Rulebook};
 
     /// A row that failed before scoring keeps its place and its own error, whatever the type of
-    /// the rulebook's first input (the stand-in must fail validation for each), and does not
-    /// count as scored, take a rank or change the others' row numbers.
+    /// the rulebook's first input, and does not count as scored, take a rank or change the others'
+    /// row numbers.
     #[test]
     fn rows_that_failed_early_keep_their_place_and_error() {
         for first in [
@@ -541,14 +494,16 @@ mod tests {
             let early = RecordError::one(Issue::at(ErrorKind::Syntax, "line 2", "ragged".into()));
             let rows = vec![Err(early), Ok(good.clone()), Ok(good)];
             let b = KpBatch::score(&book, rows, &KpOptions::default(), None);
-            assert_eq!((b.summary.rows, b.summary.ok, b.summary.failed), (3, 2, 1), "{first}");
-            assert_eq!(b.summary.errors, vec![(ErrorKind::Syntax, 1)], "{first}");
+            let s = b.batch.summary();
+            assert_eq!((s.rows, s.ok, s.failed), (3, 2, 1), "{first}");
+            assert_eq!(s.errors, vec![(ErrorKind::Syntax, 1)], "{first}");
             let e = b.error(0).unwrap();
             assert_eq!((e.kind(), e.row), (ErrorKind::Syntax, Some(1)), "{first}");
             assert!(b.batch.row(0).rank().is_none());
             assert_eq!(b.batch.row(1).rank(), Some(1));
             assert_eq!(b.batch.row(2).rank(), Some(1));
             assert_eq!(b.outcome(2).unwrap().key, "3", "{first}");
+            assert!(b.outcome(0).is_err(), "{first}");
         }
     }
 }

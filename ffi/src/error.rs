@@ -230,43 +230,44 @@ fn kind_name(code: i32) -> Option<&'static str> {
 }
 
 // The core's error kinds (spec §17), as `kp_error_kind` and `kp_problem.kind` give them. The codes
-// are the core's `ErrorKind::code()`: stable, and the same in every binding.
+// are the core's `ErrorKind::code()`: stable, and the same in every binding. Each comment is the
+// core's `ErrorKind::doc()`, word for word (a test reads this file to hold them equal).
 
-/// Not valid TOML or JSON.
+/// The text is not valid TOML or JSON.
 pub const KP_KIND_SYNTAX: i32 = 1;
-/// A key unknown, missing or of the wrong type.
+/// A key is unknown, missing or has the wrong type of value.
 pub const KP_KIND_SCHEMA: i32 = 2;
-/// Two items share an id.
+/// Two items share an id (indicators, inputs, parameters, derived values, vetoes…).
 pub const KP_KIND_DUPLICATE_ID: i32 = 3;
 /// A dotted indicator id whose parent is not declared before it.
 pub const KP_KIND_ORPHAN_INDICATOR: i32 = 4;
-/// Children's points do not add up to their parent's.
+/// Children's points do not add up to their parent's (or to the declared max).
 pub const KP_KIND_POINTS_MISMATCH: i32 = 5;
-/// Band thresholds out of order.
+/// Band thresholds are not strictly monotonic in the direction their comparator needs.
 pub const KP_KIND_BAND_ORDER: i32 = 6;
 /// A `bands` rule without `else`.
 pub const KP_KIND_MISSING_ELSE: i32 = 7;
 /// A `linear` rule whose two x values are equal.
 pub const KP_KIND_DEGENERATE_LINEAR: i32 = 8;
-/// A name that is not declared.
+/// A name (input, parameter, derived value, indicator, profile, rulebook) that is not declared.
 pub const KP_KIND_UNKNOWN_NAME: i32 = 9;
 /// An expression or value of the wrong type.
 pub const KP_KIND_TYPE_MISMATCH: i32 = 10;
 /// Derived values that depend on each other.
 pub const KP_KIND_CYCLE: i32 = 11;
-/// A profile that is not declared.
+/// A profile that is not declared (in a rulebook override, named by a record, or given for a whole call).
 pub const KP_KIND_UNKNOWN_PROFILE: i32 = 12;
 /// Grade bounds that do not strictly decrease.
 pub const KP_KIND_GRADE_ORDER: i32 = 13;
-/// A grade label that no `[[grade]]` declares.
+/// A grade label used by a veto or grade rule that no `[[grade]]` declares.
 pub const KP_KIND_UNKNOWN_GRADE: i32 = 14;
-/// Nesting beyond what the loader accepts.
+/// Nesting beyond what the loader accepts (an expression or document nested too deep).
 pub const KP_KIND_TOO_DEEP: i32 = 15;
 /// A required input is missing from a record.
 pub const KP_KIND_MISSING_INPUT: i32 = 16;
-/// An input value of the wrong type.
+/// An input value of the wrong type (text where a number belongs, NaN, a non-integral integer…).
 pub const KP_KIND_INPUT_TYPE: i32 = 17;
-/// An input outside its declared range or values.
+/// An input outside its declared `min`/`max`/`values`, or outside the decimal range.
 pub const KP_KIND_INPUT_OUT_OF_RANGE: i32 = 18;
 /// A dated parameter has no value on or before the scoring date.
 pub const KP_KIND_NO_DATED_VALUE: i32 = 19;
@@ -274,7 +275,7 @@ pub const KP_KIND_NO_DATED_VALUE: i32 = 19;
 pub const KP_KIND_DIVISION_BY_ZERO: i32 = 20;
 /// A published value that cannot be represented as a decimal.
 pub const KP_KIND_OVERFLOW: i32 = 21;
-/// A `lookup` or `items` key not in the table, and no `else`.
+/// A `lookup` or `items` key not in the table, where the rule has no `else`.
 pub const KP_KIND_LOOKUP_MISS: i32 = 22;
 /// A panel with too few marks for its method.
 pub const KP_KIND_PANEL_TOO_SMALL: i32 = 23;
@@ -438,5 +439,27 @@ mod tests {
         }
         assert!(kp_error_kind_name(0).is_null());
         assert!(kp_error_kind_name(26).is_null());
+    }
+
+    /// The header's comment on each `KP_KIND_*` is the core's `ErrorKind::doc()`: one text, read
+    /// here from this file (whose comments cbindgen copies into the header).
+    #[test]
+    fn every_kinds_comment_is_the_cores_doc() {
+        let source = include_str!("error.rs");
+        for kind in ErrorKind::ALL {
+            let snake: String = kind
+                .name()
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let sep = (i > 0 && c.is_uppercase()).then_some('_');
+                    sep.into_iter().chain(c.to_uppercase())
+                })
+                .collect();
+            let declared = format!("\npub const KP_KIND_{snake}: i32 = {};", kind.code());
+            let at = source.find(&declared).unwrap_or_else(|| panic!("no constant for {kind}"));
+            let comment = source[..at].rsplit('\n').next().unwrap();
+            assert_eq!(comment, format!("/// {}", kind.doc()), "{kind}");
+        }
     }
 }

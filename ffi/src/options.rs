@@ -10,6 +10,7 @@ use kaoping_core::{BatchOptions, Cohort, Date, ScoreOptions, num};
 use crate::boundary::{
     Failure, Handle, Out, borrow_mut, c_str, c_str_opt, free, guard, into_raw, status_only,
 };
+use crate::rulebook::Book;
 use crate::status::kp_status;
 
 /// Scoring options. Made with `kp_options_new` (the defaults), changed with the `kp_options_set_*`
@@ -62,6 +63,13 @@ impl Default for KpOptions {
 }
 
 impl KpOptions {
+    /// The call's profile, checked by the core (`Rulebook::check_profile`) before any row is read
+    /// or scored: an undeclared one refuses the call with `KP_RECORD_ERROR`, kind
+    /// `KP_KIND_UNKNOWN_PROFILE`, as Python and the command refuse it.
+    pub fn check_profile(&self, book: &Book) -> Result<(), Failure> {
+        book.rb.check_profile(self.score.profile.as_deref()).map_err(Failure::record)
+    }
+
     /// The options for a batch.
     pub fn batch(&self) -> BatchOptions {
         BatchOptions {
@@ -97,8 +105,13 @@ pub extern "C" fn kp_options_new(out: *mut *mut kp_options) -> kp_status {
 }
 
 /// Score in profile `profile` (NUL-terminated), whatever the record's `profile_field` says. NULL
-/// goes back to the default: the record's own profile, else the base values. A profile the
-/// rulebook does not declare fails each record with `KP_KIND_UNKNOWN_PROFILE`.
+/// goes back to the default: the record's own profile, else the base values. The name is read as
+/// scoring reads it (surrounding spaces ignored; an empty name: the base values for every row).
+///
+/// A profile the rulebook does not declare refuses each call made with these options before any
+/// row is read or scored: `kp_score`, `kp_score_json`, `kp_score_batch`, `kp_score_batch_json` and
+/// `kp_score_csv` return `KP_RECORD_ERROR`, the error of kind `KP_KIND_UNKNOWN_PROFILE` naming the
+/// profile and the declared ones (no batch is made) — as Python raises and the command exits 2.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_options_set_profile(options: *mut kp_options, profile: *const c_char) -> kp_status {
     status_only(|| {

@@ -75,6 +75,7 @@ pub extern "C" fn kp_score(
         let rec = borrow::<kp_record>(rec, "rec")?;
         let out = Out::new(out, "out")?;
         let opts = options_or_default(options);
+        opts.check_profile(book)?;
         let outcome = book.rb.score(&rec.record, &opts.score).map_err(Failure::record)?;
         give_result(out, outcome);
         Ok(())
@@ -87,7 +88,8 @@ pub extern "C" fn kp_score(
 /// NULL.
 ///
 /// `KP_RECORD_ERROR` when the record cannot be scored (including JSON that does not parse, kind
-/// `KP_KIND_SYNTAX`).
+/// `KP_KIND_SYNTAX`, and a profile in the options that the rulebook does not declare, kind
+/// `KP_KIND_UNKNOWN_PROFILE`, checked first).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_score_json(
     rb: *const kp_rulebook,
@@ -102,6 +104,7 @@ pub extern "C" fn kp_score_json(
         let out = Out::new(out, "out")?;
         let json = text_buf(json, len, "json")?;
         let opts = options_or_default(options);
+        opts.check_profile(book)?;
         let outcome = book.rb.score_json(json, &opts.score).map_err(Failure::record)?;
         give_result(out, outcome);
         Ok(())

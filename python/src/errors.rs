@@ -47,41 +47,6 @@ pub fn class_name(kind: ErrorKind) -> String {
     }
 }
 
-fn kind_doc(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Syntax => "The rulebook text is not valid TOML or JSON.",
-        ErrorKind::Schema => "A rulebook key is unknown, missing or has the wrong type of value.",
-        ErrorKind::DuplicateId => "Two items of a rulebook share an id.",
-        ErrorKind::OrphanIndicator => "A dotted indicator id whose parent is not declared before it.",
-        ErrorKind::PointsMismatch => "Children's points do not add up to their parent's.",
-        ErrorKind::BandOrder => "Band thresholds are not strictly monotonic.",
-        ErrorKind::MissingElse => "A `bands` rule without `else`.",
-        ErrorKind::DegenerateLinear => "A `linear` rule whose two x values are equal.",
-        ErrorKind::UnknownName => "A name that is not declared (or an unknown built-in rulebook).",
-        ErrorKind::TypeMismatch => "An expression or value of the wrong type.",
-        ErrorKind::Cycle => "Derived values that depend on each other.",
-        ErrorKind::UnknownProfile => "A profile that is not declared (in a rulebook, a record or a call).",
-        ErrorKind::GradeOrder => "Grade bounds that do not strictly decrease.",
-        ErrorKind::UnknownGrade => "A grade label that no grade declares.",
-        ErrorKind::TooDeep => "Nesting beyond what the loader accepts.",
-        ErrorKind::MissingInput => "A required input is missing from a record.",
-        ErrorKind::InputType => {
-            "An input value of the wrong type (text for a number, NaN, a fraction for an integer)."
-        }
-        ErrorKind::InputOutOfRange => {
-            "An input outside its declared range or allowed values, or beyond the decimal range."
-        }
-        ErrorKind::NoDatedValue => "A dated parameter has no value on or before the scoring date.",
-        ErrorKind::DivisionByZero => "A division by zero while scoring.",
-        ErrorKind::Overflow => "A published value that cannot be represented as a decimal.",
-        ErrorKind::LookupMiss => "A lookup or items key not in the table, where the rule has no `else`.",
-        ErrorKind::PanelTooSmall => "A panel with too few marks for its method.",
-        ErrorKind::CohortRequired => "A relative rule scored without cohort figures.",
-        ErrorKind::Io => "A rulebook file that could not be read.",
-        _ => "An error of the kaoping engine.",
-    }
-}
-
 /// Instance attributes every kaoping exception has, with their class-level defaults (so that an
 /// attribute of another group reads as `None` rather than raising `AttributeError`).
 const NONE_ATTRS: [&str; 10] =
@@ -158,7 +123,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             if kind == ErrorKind::Io {
                 bases.push(py.get_type::<PyOSError>().into_any());
             }
-            let cls = make_class(py, &class_name(kind), bases, kind_doc(kind), Some(kind))?;
+            let cls = make_class(py, &class_name(kind), bases, kind.doc(), Some(kind))?;
             kinds.push((kind, cls.unbind()));
         }
         Ok::<_, PyErr>(Classes {

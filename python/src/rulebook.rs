@@ -8,7 +8,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::UInt8Type;
 use arrow_array::{ArrayRef, BooleanArray};
-use kaoping::{BatchOptions, Cohort, ErrorKind, Format, Loader, RecordError, ScoreOptions};
+use kaoping::{BatchOptions, Cohort, Format, Loader, ScoreOptions};
 use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice, PyString, PyTuple};
@@ -67,25 +67,11 @@ fn format_of(format: &str) -> PyResult<Format> {
     }
 }
 
+/// A profile given for a whole call, checked by the core (`Rulebook::check_profile`): an
+/// undeclared one refuses the call with `UnknownProfileError` before any row is read or scored,
+/// as the command and the C library refuse it.
 fn profile_check(py: Python<'_>, rb: &kaoping::Rulebook, profile: Option<&str>) -> PyResult<()> {
-    let Some(p) = profile else { return Ok(()) };
-    if rb.profiles().contains(&p) {
-        return Ok(());
-    }
-    let declared = rb.profiles();
-    let message = if declared.is_empty() {
-        format!("profile `{p}` is not declared: rulebook {} has no profiles", rb.id())
-    } else {
-        format!("profile `{p}` is not declared; profiles: {}", declared.join(", "))
-    };
-    let issue = kaoping::Issue {
-        kind: ErrorKind::UnknownProfile,
-        field: None,
-        at: None,
-        value: Some(p.to_owned()),
-        message,
-    };
-    Err(errors::record_error(py, &RecordError::one(issue)))
+    rb.check_profile(profile).map_err(|e| errors::record_error(py, &e))
 }
 
 fn cohort_of(obj: &Bound<'_, PyAny>) -> PyResult<Cohort> {
@@ -257,12 +243,14 @@ impl PyRulebook {
         unknown: &str,
     ) -> PyResult<ScoreResult> {
         let unknown = errors::UnknownArg::parse(unknown)?;
+        profile_check(py, &self.rb, profile.as_deref())?;
         let rec = values::record_from_mapping(&self.rb, &self.shape, record)?;
         let opts = ScoreOptions {
             profile,
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
             unknown: unknown.core(),
+            ..ScoreOptions::default()
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =

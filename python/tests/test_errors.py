@@ -203,3 +203,44 @@ def test_unknown_profile_from_the_call(county: kaoping.Rulebook, county_record: 
         county.score(county_record, profile="no such profile")
     with pytest.raises(kaoping.UnknownProfileError):
         county.max("no such profile")
+
+
+def test_an_undeclared_profile_refuses_the_call_before_any_row(
+    county: kaoping.Rulebook, county_record: dict[str, Any]
+) -> None:
+    """The core's one meaning (`Rulebook::check_profile`), as the command and C have it: the call
+    is refused before a row is read, naming the profile and the declared ones; a declared profile
+    is read as scoring reads it (spaces around it ignored)."""
+    read: list[int] = []
+
+    def rows() -> Any:
+        read.append(1)
+        yield county_record
+
+    for call in (
+        lambda: county.score_many(rows(), profile="火星"),
+        lambda: county.score_many("not records at all", profile="火星"),  # type: ignore[arg-type]
+        lambda: county.score("not a record", profile="火星"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(kaoping.UnknownProfileError) as info:
+            call()
+        e = info.value
+        assert (e.value, e.field, e.row) == ("火星", None, None)
+        assert "declared: 乌蒙山区, 凉山彝区, 片区外, 秦巴山区, 高原藏区" in str(e)
+    assert not read, "no row was read"
+    spaced = county.score_many([county_record], profile=" 片区外 ")
+    assert spaced.results[0].profile == "片区外"
+    assert county.max(" 片区外 ") == county.max("片区外")
+
+
+def test_exception_docs_are_the_cores() -> None:
+    """Each kind's class documents the kind with the core's own sentence (`ErrorKind::doc`), the
+    text the C header's `KP_KIND_*` comments repeat."""
+    assert kaoping.MissingElseError.__doc__ == "A `bands` rule without `else`."
+    assert kaoping.UnknownProfileError.__doc__ == (
+        "A profile that is not declared (in a rulebook override, named by a record, or given for a whole call)."
+    )
+    header = (Path(__file__).resolve().parents[2] / "include" / "kaoping.h").read_text()
+    for code, _, cls in kaoping.error_kinds():
+        doc = getattr(kaoping, cls).__doc__
+        assert doc and f" * {doc}\n */\n#define KP_KIND_" in header, cls

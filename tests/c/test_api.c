@@ -808,6 +808,91 @@ static void test_csv(void) {
 /* NULL for every pointer argument: KP_NULL_ARGUMENT, outputs untouched; value-returning functions
  * give their documented default. Optional arguments (options, err, out_len, profile and date
  * resets, the cohort profile) take NULL. */
+/* A profile given for a whole call (kp_options_set_profile) that the rulebook does not declare
+ * refuses the call before any row is read or scored, in every scoring function alike:
+ * KP_RECORD_ERROR, kind KP_KIND_UNKNOWN_PROFILE, naming the profile and the declared ones, no
+ * result or batch made (as Python raises and the command exits 2). A declared profile with
+ * spaces around it is read as scoring reads it. */
+static void test_call_profile(void) {
+    kp_rulebook *county = load_county();
+    kp_record *rec = NULL;
+    CHECK_STATUS(kp_record_new(county, &rec), KP_OK);
+    CHECK_STATUS(kp_record_set_text(rec, "county", "甲县"), KP_OK);
+    CHECK_STATUS(kp_record_set_text(rec, "region", "凉山彝区"), KP_OK);
+    CHECK_STATUS(kp_record_set_int(rec, "population", 100000), KP_OK);
+    CHECK_STATUS(kp_record_set_int(rec, "poor_population", 2000), KP_OK);
+    CHECK_STATUS(kp_record_set_decimal(rec, "income_growth", "9.5"), KP_OK);
+    CHECK_STATUS(kp_record_set_int(rec, "sampled", 300), KP_OK);
+    CHECK_STATUS(kp_record_set_int(rec, "satisfied", 285), KP_OK);
+    const kp_record *records[] = {rec};
+    const char *one = "{\"county\": \"甲县\", \"region\": \"凉山彝区\", \"population\": 100000, \"poor_population\": 2000, "
+                      "\"income_growth\": \"9.5\", \"sampled\": 300, \"satisfied\": 285}";
+    /* Not even JSON: the profile is refused before the text is read. */
+    const char *broken = "[{\"county\": ";
+    const char *csv = "县名,片区,户籍人口,建档立卡贫困人口,income_growth,抽样户数,认可户数\n"
+                      "甲县,凉山彝区,100000,2000,9.5,300,285\n";
+    kp_options *o = NULL;
+    CHECK_STATUS(kp_options_new(&o), KP_OK);
+    CHECK_STATUS(kp_options_set_profile(o, "火星"), KP_OK);
+    const char *calls[] = {"kp_score", "kp_score_json", "kp_score_batch", "kp_score_batch_json", "kp_score_csv"};
+    for (int call = 0; call < 5; call++) {
+        kp_result *res = NULL;
+        kp_batch *b = NULL;
+        kp_error *err = NULL;
+        kp_status st = KP_OK;
+        switch (call) {
+        case 0: st = kp_score(county, rec, o, &res, &err); break;
+        case 1: st = kp_score_json(county, one, strlen(one), o, &res, &err); break;
+        case 2: st = kp_score_batch(county, records, 1, o, &b, &err); break;
+        case 3: st = kp_score_batch_json(county, broken, strlen(broken), o, &b, &err); break;
+        default: st = kp_score_csv(county, csv, strlen(csv), o, &b, &err); break;
+        }
+        CHECK(st == KP_RECORD_ERROR, "%s: %s", calls[call], kp_status_str(st));
+        CHECK(res == NULL && b == NULL, "%s: nothing is made", calls[call]);
+        CHECK(kp_error_kind(err) == KP_KIND_UNKNOWN_PROFILE, "%s: kind %d", calls[call], kp_error_kind(err));
+        const char *msg = kp_error_message(err);
+        CHECK(msg && strstr(msg, "\"火星\"") &&
+                  strstr(msg, "declared: 乌蒙山区, 凉山彝区, 片区外, 秦巴山区, 高原藏区"),
+              "%s: the message names the profile and the declared ones: %s", calls[call], msg);
+        CHECK(kp_error_row(err) == 0, "%s: the call's error, not a row's", calls[call]);
+        kp_problem p;
+        CHECK_STATUS(kp_error_problem(err, 0, &p), KP_OK);
+        CHECK(p.value && strcmp(p.value, "火星") == 0 && p.field == NULL, "%s: value and no field", calls[call]);
+        kp_error_free(err);
+        kp_batch_free(b);
+        kp_result_free(res);
+    }
+    /* A declared profile, spaces around it: every row in it (not the table's 凉山彝区), the
+     * summary's totals the row's. */
+    CHECK_STATUS(kp_options_set_profile(o, " 片区外 "), KP_OK);
+    kp_batch *b = NULL;
+    CHECK_STATUS(kp_score_csv(county, csv, strlen(csv), o, &b, NULL), KP_OK);
+    kp_result *res = NULL;
+    CHECK_STATUS(kp_batch_row(b, 0, &res, NULL), KP_OK);
+    char *s = NULL;
+    check_string(kp_result_profile(res, &s), &s, KP_OK, "片区外", "the call's profile, trimmed");
+    char *total = NULL;
+    CHECK_STATUS(kp_result_total(res, &total), KP_OK);
+    kp_result_free(res);
+    char *json = NULL;
+    size_t len = 0;
+    CHECK_STATUS(kp_batch_summary_json(b, &json, &len), KP_OK);
+    char error[128];
+    jval *j = json ? json_parse(json, len, error) : NULL;
+    const jval *mean = json_get(j, "mean_total");
+    const jval *high = json_get(j, "highest_total");
+    CHECK(total && mean && mean->type == J_STRING && strcmp(mean->text, total) == 0 && high &&
+              high->type == J_STRING && strcmp(high->text, total) == 0,
+          "one row: its total is the mean and the highest (%s): %s", total, json);
+    json_free(j);
+    kp_string_free(json);
+    kp_string_free(total);
+    kp_batch_free(b);
+    kp_options_free(o);
+    kp_record_free(rec);
+    kp_rulebook_free(county);
+}
+
 static void test_null_arguments(void) {
     kp_rulebook *rb = load_api();
     kp_record *rec = api_record(rb, "n", "50", 1);
@@ -1118,6 +1203,7 @@ int main(int argc, char **argv) {
     test_options();
     test_batches();
     test_csv();
+    test_call_profile();
     test_null_arguments();
     test_invalid_utf8();
     test_free_null();

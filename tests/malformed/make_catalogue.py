@@ -630,10 +630,13 @@ DROP = object()
 
 
 def record_case(cid: str, text: str, kind: str, about: str, *, fixture: str = "typed", field: str | None = None,
-                at: str | None = None, options: dict | None = None, python=None, all_=None, **extra) -> None:
+                at: str | None = None, options: dict | None = None, python=None, all_=None, item: str | None = None,
+                **extra) -> None:
     expect: dict = {"kind": kind}
     if field is not None:
         expect["field"] = field
+    if item is not None:
+        expect["item"] = item
     if at is not None:
         expect["at"] = at
     if all_ is not None:
@@ -691,14 +694,19 @@ wrong_types = [
     ("marks-nested", "marks", [[7]], "a list inside the marks"),
     ("marks-bool", "marks", [True], "a boolean mark"),
     ("awards-scalar", "awards", 3, "a number for items"),
-    ("awards-not-object", "awards", [1, 2], "items that are not objects"),
+    ("awards-not-object", "awards", [1, 2], "items that are not objects (the list's item 1, §18.2)"),
     ("awards-field-type", "awards", [{"level": "省级", "prize": "first"}], "an item field of the wrong type (R18)"),
     ("awards-field-fraction", "awards", [{"level": "省级", "prize": 1.5}], "a non-integral integer item field"),
     ("awards-string", "awards", "国家级", "a string for items"),
 ]
+# A problem inside an item names the item's field and the item (§18.2: `awards[1]`).
+in_item = {"awards-not-object": ("awards", "awards[1]"), "awards-field-type": ("prize", "awards[1]"),
+           "awards-field-fraction": ("prize", "awards[1]")}
 for cid, f, v, about in wrong_types:
     py = None
-    record_case(f"type-{cid}", rec(**{f: v}), "InputType", about + " (§17 InputType)", field=f, python=py)
+    field, item = in_item.get(cid, (f, None))
+    record_case(f"type-{cid}", rec(**{f: v}), "InputType", about + " (§17 InputType)", field=field, item=item,
+                python=py)
 
 # NaN and infinity spellings: never numbers (§1).
 for spelling in ["NaN", "nan", "-nan", "inf", "-inf", "Infinity", "-Infinity", "+Infinity", "∞", "1e999999999"]:
@@ -747,9 +755,10 @@ record_case("all-in-order", rec(unit=DROP, n=-1, d="abc", flag=2), "MissingInput
             all_=[["MissingInput", "unit"], ["InputOutOfRange", "n"], ["InputType", "d"], ["InputType", "flag"]])
 record_case("all-lists", rec(marks=["x"], awards=[{"prize": 1}]), "InputType",
             "a bad mark and an item missing its level: both, marks first (declaration order)", field="marks",
-            all_=[["InputType", "marks"], ["MissingInput", "awards"]])
+            all_=[["InputType", "marks"], ["MissingInput", "level"]])
 record_case("item-missing-field", rec(awards=[{"level": "省级"}]), "MissingInput",
-            "an item without its prize field: every declared item field is required (§16, R18)", field="awards")
+            "an item without its prize field: every declared item field is required (§16, R18), named in its item "
+            "(§18.2)", field="prize", item="awards[1]")
 
 # UnknownProfile: checked before inputs (§16).
 record_case("profile-undeclared", rec(region="丙区", n=-1), "UnknownProfile",

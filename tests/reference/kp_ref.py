@@ -19,18 +19,24 @@ CLI:
 
     kp_ref.py RULEBOOK.toml RECORDS.json [--component C.toml ...]
               [--profile P] [--as-of YYYY-MM-DD] [--batch]
+    kp_ref.py RULEBOOK.toml PARENT.csv [--items LIST=CHILD.csv ...] [--component C.toml ...]
 
-RECORDS.json is one JSON object (one record) or a list of records.
+RECORDS.json is one JSON object (one record) or a list of records; a .csv is a parent table
+scored as one batch with its child tables (§18.5: --items villages.households=households.csv).
+Components and the rulebooks that score items are given innermost first.
 """
+import collections
+import csv
 import datetime
 import decimal
+import io
 import json
 import re
 import sys
 import tomllib
 from fractions import Fraction
 
-__all__ = ["Rulebook", "score", "score_batch", "KpError",
+__all__ = ["Rulebook", "score", "score_batch", "score_tables", "KpError",
            "round_frac", "fmt", "parse_expr", "validate_rulebook"]
 
 ZERO = Fraction(0)
@@ -48,13 +54,21 @@ INPUT_ERROR_KINDS = ("MissingInput", "InputType", "InputOutOfRange")
 class KpError(Exception):
     """A scoring error: kind (spec §17) plus its place."""
 
-    def __init__(self, kind, message="", field=None, at=None, all_errors=None):
+    def __init__(self, kind, message="", field=None, at=None, all_errors=None, item=None):
         super().__init__(f"{kind}: {message}" if message else kind)
         self.kind = kind
         self.message = message
         self.field = field
         self.at = at
-        self.all = all_errors  # for input errors: [(kind, field), ...]
+        self.item = item  # the item path (§18.2), e.g. "villages[3] (新村).households[17] (5100000017)"
+        self.all = all_errors  # for input errors: [(kind, field, item path or None), ...]
+
+    def inside(self, segment):
+        """The same error, seen from the parent of the item `segment` it happened in."""
+        self.item = segment if self.item is None else f"{segment}.{self.item}"
+        if self.all is not None:
+            self.all = [(k, f, segment if p is None else f"{segment}.{p}") for k, f, p in self.all]
+        return self
 
     def expect(self):
         d = {"kind": self.kind}
@@ -62,8 +76,10 @@ class KpError(Exception):
             d["field"] = self.field
         if self.at is not None:
             d["at"] = self.at
+        if self.item is not None:
+            d["item"] = self.item
         if self.all is not None:
-            d["all"] = [list(x) for x in self.all]
+            d["all"] = [[k, f] if p is None else [k, f, p] for k, f, p in self.all]
         return d
 
 
@@ -112,8 +128,17 @@ def to_frac(v):
 _DEC_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH[0x3000] = 0x20
+
+
+def ascii_forms(s):
+    """Full-width forms (１２．５, ＡＢ, the ideographic space) as their ASCII forms (§3, §18.5)."""
+    return s.translate(_FULL_WIDTH)
+
+
 def parse_decimal_text(s):
-    t = s.strip()
+    t = ascii_forms(s).strip()
     if not _DEC_RE.fullmatch(t):
         raise ValueError(f"not a decimal: {s!r}")
     return Fraction(decimal.Decimal(t))
@@ -183,10 +208,14 @@ def clamp(x, lo, hi):
 KEYWORDS = {"if", "then", "else", "and", "or", "not", "in", "true", "false"}
 FUNCS1 = {"abs", "floor", "ceil"}
 FUNCS_N = {"min", "max"}
+# §18.1: aggregates over a list input.  min and max are aggregates only when their first argument
+# is a bare list input (decided against the rulebook's inputs, at load and when evaluated).
+AGGREGATES = ("count", "sum", "mean", "min", "max", "first", "last", "share")
 _TOKEN_RE = re.compile(r"""
     (?P<ws>\s+)
   | (?P<num>\d+(?:\.\d+)?)
   | (?P<str>"[^"]*")
+  | (?P<itemf>item\.[^\W\d]\w*)
   | (?P<name>[^\W\d]\w*)
   | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|,|\[|\])
 """, re.VERBOSE)
@@ -339,25 +368,34 @@ class _Parser:
             e = self.expr()
             self.expect("op", ")")
             return e
+        if t[0] == "itemf":
+            return ("itemf", t[1][len("item."):])
         if t[0] == "name":
             if self.accept("op", "("):
                 args = []
+                bare = None  # the first argument's name when it is one bare name token (§18.1)
                 if not self.accept("op", ")"):
+                    start = self.i
                     args.append(self.expr())
+                    if self.i == start + 1 and self.toks[start][0] == "name":
+                        bare = self.toks[start][1]
                     while self.accept("op", ","):
                         args.append(self.expr())
                     self.expect("op", ")")
-                return self.call(t[1], args)
+                return self.call(t[1], args, bare)
+            if t[1] == "item":
+                return ("item",)
             return ("name", t[1])
         raise ExprSyntaxError(f"unexpected {t[1]!r} in {self.src!r}")
 
-    def call(self, f, args):
+    def call(self, f, args, bare=None):
+        """A call node ("call", f, args, bare).  Arity of aggregates, of min/max and of known
+        is checked at load against the rulebook (TypeMismatch, §18.1), not here."""
         if f in FUNCS1:
             if len(args) != 1:
                 raise ExprSyntaxError(f"{f} takes one argument")
-        elif f in FUNCS_N:
-            if len(args) < 2:
-                raise ExprSyntaxError(f"{f} takes two or more arguments")
+        elif f in AGGREGATES or f == "known":
+            pass
         elif f == "round":
             if len(args) != 2 or args[1][0] != "num" or args[1][1].denominator != 1 or args[1][1] < 0:
                 raise ExprSyntaxError("round(x, n) needs an integer literal n >= 0")
@@ -366,7 +404,7 @@ class _Parser:
                 raise ExprSyntaxError(f"{f} takes one string literal")
         else:
             raise ExprSyntaxError(f"unknown function {f!r}")
-        return ("call", f, args)
+        return ("call", f, args, bare)
 
 
 _EXPR_CACHE = {}
@@ -419,6 +457,10 @@ def evaluate(node, ctx):
         return node[1]
     if t == "name":
         return ctx.lookup(node[1])
+    if t == "item":
+        return ctx.current_item()
+    if t == "itemf":
+        return ctx.current_item()[node[1]]
     if t == "neg":
         v = evaluate(node[1], ctx)
         if v is NODATA:
@@ -492,6 +534,10 @@ def evaluate(node, ctx):
             return ctx.points_of(args[0][1])
         if f == "max_points":
             return ctx.max_points_of(args[0][1])
+        if f == "known":
+            return evaluate(args[0], ctx) is not NODATA
+        if is_aggregate(node, getattr(ctx, "rb", None)):
+            return evaluate_aggregate(node, ctx)
         vals = [evaluate(a, ctx) for a in args]
         if any(v is NODATA for v in vals):
             return NODATA
@@ -510,6 +556,89 @@ def evaluate(node, ctx):
         if f == "round":
             return round_frac(vals[0], int(vals[1]), ctx.rb.rounding)
     raise AssertionError(f"bad node {node!r}")
+
+
+def is_list_input(rb_inputs, name):
+    spec = rb_inputs.get(name) if name is not None else None
+    return isinstance(spec, dict) and spec.get("type") in ("numbers", "items")
+
+
+def is_aggregate(node, rb):
+    """Is this call node an aggregate (§18.1)?  count, sum, mean, first, last and share always
+    are; min and max only when their first argument is a bare list input of the rulebook."""
+    f = node[1]
+    if f not in AGGREGATES:
+        return False
+    if f in FUNCS_N:
+        return is_list_input(getattr(rb, "inputs", {}) or {}, node[3])
+    return True
+
+
+def aggregate_parts(f, args, numbers):
+    """(x, cond) of an aggregate call whose arity was checked at load: count(L[, cond]),
+    share(L, cond), the others (L, x[, cond]), and for a numbers list (L) meaning (L, item)."""
+    rest = args[1:]
+    if f == "count":
+        return None, (rest[0] if rest else None)
+    if f == "share":
+        return None, rest[0]
+    if not rest and numbers:
+        return ("item",), None
+    return rest[0], (rest[1] if len(rest) > 1 else None)
+
+
+def evaluate_aggregate(node, ctx):
+    """§18.1: cond for every item, x for every selected item; the first error (in list order)
+    wins; else any no-data cond or x makes the aggregate no data.  An item whose cond is no
+    data is not selected, so its x is not evaluated.  A missing list is no data."""
+    f, args, name = node[1], node[2], node[3]
+    items = ctx.values[name]
+    if items is NODATA:
+        return NODATA
+    numbers = ctx.rb.inputs[name]["type"] == "numbers"
+    x, cond = aggregate_parts(f, args, numbers)
+    no_data = False
+    selected = []
+    for it in items:
+        ctx.items.append(it)
+        try:
+            if cond is not None:
+                c = evaluate(cond, ctx)
+                if c is NODATA:
+                    no_data = True
+                    continue
+                if c is not True:
+                    continue
+            if x is None:
+                selected.append(None)
+                continue
+            v = evaluate(x, ctx)
+            if v is NODATA:
+                no_data = True
+                continue
+            selected.append(v)
+        finally:
+            ctx.items.pop()
+    if no_data:
+        return NODATA
+    n = len(selected)
+    if f == "count":
+        return Fraction(n)
+    if f == "share":
+        return NODATA if not items else Fraction(n, len(items)) * 100
+    if f == "sum":
+        return sum(selected, ZERO)
+    if n == 0:
+        return NODATA
+    if f == "mean":
+        return sum(selected, ZERO) / n
+    if f == "min":
+        return min(selected)
+    if f == "max":
+        return max(selected)
+    if f == "first":
+        return selected[0]
+    return selected[-1]  # last
 
 
 # ---------------------------------------------------------------------------
@@ -597,6 +726,10 @@ class Rulebook:
             self.components.update(crb.components)
         self.has_relative = any(i.rule_kind == "relative" for i in self.indicators)
 
+    def sub_rulebook(self, name):
+        """The rulebook that scores the items of list input `name` (§18.2)."""
+        return self.components[self.inputs[name]["rulebook"]]
+
     # points and weights under a profile (§7)
     def points(self, ind, profile):
         if ind.kind == "indicator" and profile is not None:
@@ -658,22 +791,68 @@ def _field_type(spec):
     return spec if isinstance(spec, str) else spec.get("type")
 
 
+class ItemRecord:
+    """A scored item (§18.2) once its profile and inputs were checked: the raw record, its
+    profile, its validated values, and its path segment ("households[17] (5100000017)")."""
+
+    def __init__(self, raw, profile, values, segment):
+        self.raw = raw
+        self.profile = profile
+        self.values = values
+        self.segment = segment
+
+
+class DuplicateRow(dict):
+    """A table row whose key another row of its table shares (§18.5): it fails with DuplicateKey
+    and its own child rows are given to no one."""
+
+
+def _scalar_input(spec):
+    return spec.get("type") in ("decimal", "integer", "boolean", "text")
+
+
+def _item_key(sub, raw):
+    """The key an item shows in its path: its sub-rulebook's key_field value, when it has one."""
+    if not sub.key_field:
+        return None
+    v = raw.get(sub.key_field)
+    if v is None or (isinstance(v, str) and v.strip() == ""):
+        return None
+    return _key(sub, raw, None)
+
+
+def _missing(raw, typ):
+    """JSON null, an absent field, or an empty string for a non-text input (an empty cell)."""
+    return raw is None or (isinstance(raw, str) and raw.strip() == "" and typ != "text")
+
+
 def validate_inputs(rb, record):
-    """Returns (values, errors): values maps every declared input to its value
-    (Fraction/bool/str/list) or NODATA; errors is [(kind, field, message)]."""
+    """Returns (values, issues).  values maps every declared input to its value
+    (Fraction/bool/str/list) or NODATA; a scored list holds ItemRecords, a fields list dicts.
+    issues is [(kind, field, message, item path or None)] in the order the brief pins: the
+    record's own inputs in declaration order, then every item of every valid list (lists in
+    declaration order, items in input order; a fields item every problem of its fields, a scored
+    item its profile problem or else its own inputs and then its own lists, depth-first)."""
     values = {}
-    errors = []
+    issues = []
+    pending = []  # list inputs given as lists of objects: their items are checked after
     for name, spec in rb.inputs.items():
         typ = spec.get("type")
         raw = record.get(name)
-        if isinstance(raw, str) and raw.strip() == "" and typ != "text":
-            raw = None  # an empty cell is missing
-        if raw is None:
+        if _missing(raw, typ):
             if "default" in spec:
                 dv = spec["default"]
-                values[name] = to_frac(dv) if typ in ("decimal", "integer") else dv
+                if typ in ("decimal", "integer"):
+                    values[name] = to_frac(dv)
+                elif typ == "numbers":
+                    values[name] = [to_frac(x) for x in dv]
+                elif typ == "items":
+                    values[name] = list(dv)
+                    pending.append(name)
+                else:
+                    values[name] = dv
             elif spec.get("required", True):
-                errors.append(("MissingInput", name, "missing"))
+                issues.append(("MissingInput", name, "missing", None))
                 values[name] = NODATA
             else:
                 values[name] = NODATA
@@ -686,48 +865,70 @@ def validate_inputs(rb, record):
                     raise ValueError("not a list")
                 v = [_convert("decimal", x) for x in raw]
                 if any((lo is not None and x < lo) or (hi is not None and x > hi) for x in v):
-                    errors.append(("InputOutOfRange", name, "a mark out of range"))
+                    issues.append(("InputOutOfRange", name, "a mark out of range", None))
                 values[name] = v
                 continue
             if typ == "items":
                 if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
                     raise ValueError("not a list of items")
-                fields = spec.get("fields", {})
-                out = []
-                bad = None
-                for it in raw:
-                    o = {}
-                    for fname, fspec in fields.items():
-                        fv = it.get(fname)
-                        if fv is None:
-                            bad = bad or ("MissingInput", name, f"item field {fname} missing")
-                            continue
-                        try:
-                            o[fname] = _convert(_field_type(fspec), fv)
-                        except (ValueError, TypeError):
-                            bad = bad or ("InputType", name, f"item field {fname}")
-                    out.append(o)
-                if bad:
-                    errors.append(bad)
-                values[name] = out
+                values[name] = raw
+                pending.append(name)
                 continue
             v = _convert(typ, raw)
         except (ValueError, TypeError) as e:
-            errors.append(("InputType", name, str(e)))
+            issues.append(("InputType", name, str(e), None))
             values[name] = NODATA
             continue
         if typ == "integer" and not (I64_MIN <= v <= I64_MAX):
-            errors.append(("InputOutOfRange", name, "outside i64"))
+            issues.append(("InputOutOfRange", name, "outside i64", None))
         elif lo is not None and v < lo:
-            errors.append(("InputOutOfRange", name, "below min"))
+            issues.append(("InputOutOfRange", name, "below min", None))
         elif hi is not None and v > hi:
-            errors.append(("InputOutOfRange", name, "above max"))
+            issues.append(("InputOutOfRange", name, "above max", None))
         elif "values" in spec:
             allowed = [x if isinstance(x, str) else to_frac(x) for x in spec["values"]]
             if v not in allowed:
-                errors.append(("InputOutOfRange", name, "not one of the values"))
+                issues.append(("InputOutOfRange", name, "not one of the values", None))
         values[name] = v
-    return values, errors
+    for name in pending:
+        spec = rb.inputs[name]
+        raw_items = values[name]
+        out = []
+        if "rulebook" in spec:
+            sub = rb.sub_rulebook(name)
+            for pos, it in enumerate(raw_items, 1):
+                key = _item_key(sub, it)
+                seg = f"{name}[{pos}]" + (f" ({key})" if key is not None else "")
+                if isinstance(it, DuplicateRow):
+                    issues.append(("DuplicateKey", sub.key_field, "a key shared in its table", seg))
+                    out.append(None)
+                    continue
+                try:
+                    prof = resolve_profile(sub, it, None)
+                except KpError as e:
+                    issues.append((e.kind, e.field, e.message, seg))
+                    out.append(None)
+                    continue
+                sub_values, sub_issues = validate_inputs(sub, it)
+                issues += [(k, f, m, seg if p is None else f"{seg}.{p}") for k, f, m, p in sub_issues]
+                out.append(ItemRecord(it, prof, sub_values, seg))
+        else:
+            for pos, it in enumerate(raw_items, 1):
+                seg = f"{name}[{pos}]"
+                o = {}
+                for fname, fspec in spec.get("fields", {}).items():
+                    ftyp = _field_type(fspec)
+                    fv = it.get(fname)
+                    if _missing(fv, ftyp):
+                        issues.append(("MissingInput", fname, "missing item field", seg))
+                        continue
+                    try:
+                        o[fname] = _convert(ftyp, fv)
+                    except (ValueError, TypeError) as e:
+                        issues.append(("InputType", fname, str(e), seg))
+                out.append(o)
+        values[name] = out
+    return values, issues
 
 
 def resolve_profile(rb, record, profile_arg):
@@ -758,6 +959,10 @@ class Ctx:
         self.params = {}
         self.derived = {}
         self.points_map = None  # id -> value readable by points(), after scoring
+        self.items = []  # the item an aggregate's arguments are evaluated for (§18.1)
+
+    def current_item(self):
+        return self.items[-1]
 
     def lookup(self, name):
         if name in self.values:
@@ -830,16 +1035,57 @@ def make_ctx(rb, record, profile_arg=None, as_of=None, force_profile=False, forc
             raise KpError("UnknownProfile", f"component lacks profile {profile!r}")
     else:
         profile = resolve_profile(rb, record, profile_arg)
-    values, errors = validate_inputs(rb, record)
-    if errors:
-        k, f, m = errors[0]
-        raise KpError(k, m, field=f, all_errors=[(k2, f2) for k2, f2, _ in errors])
+    values, issues = validate_inputs(rb, record)
+    if issues:
+        k, f, m, p = issues[0]
+        raise KpError(k, m, field=f, item=p, all_errors=[(k2, f2, p2) for k2, f2, _, p2 in issues])
     as_of = as_of if as_of is not None else rb.as_of
+    return build_ctx(rb, values, profile, as_of)
+
+
+def build_ctx(rb, values, profile, as_of):
+    """After the inputs were checked: score the items of every scored list (§18.2: lists in
+    declaration order, items in input order; an item's evaluation error fails the record with
+    its item path), order the lists (§18.4), then parameters and derived values."""
     ctx = Ctx(rb, values, profile, as_of)
+    score_lists(rb, values, as_of)
     resolve_params(ctx)
     for name in rb.derived:
         ctx.derived_value(name)
     return ctx
+
+
+def score_lists(rb, values, as_of):
+    for name, spec in rb.inputs.items():
+        if spec.get("type") != "items" or values[name] is NODATA:
+            continue
+        if "rulebook" in spec:
+            sub = rb.sub_rulebook(name)
+            values[name] = [score_item(sub, rec, as_of) for rec in values[name]]
+        if "order_by" in spec:
+            f = spec["order_by"]
+            # stable; items without a value for the field (missing, no data) last
+            values[name] = sorted(values[name], key=lambda it: (1, 0) if it.get(f, NODATA) is NODATA
+                                  else (0, it[f]))
+
+
+def score_item(sub, rec, as_of):
+    """Score one item of a scored list in its own profile, at the parent's effective as_of (else
+    the sub-rulebook's own); returns its fields (§18.2) as a dict."""
+    item_as_of = as_of if as_of is not None else sub.as_of
+    try:
+        ctx = build_ctx(sub, rec.values, rec.profile, item_as_of)
+        res = _score_one(sub, rec.raw, None, item_as_of, None, ctx=ctx)
+    except KpError as e:
+        raise e.inside(rec.segment)
+    view = {n: rec.values[n] for n, d in sub.inputs.items() if _scalar_input(d)}
+    view.update(ctx.derived)
+    view["total"] = NODATA if res["_total_exact"] is None else res["_total_exact"]
+    view["max"] = NODATA if res["max"] is None else to_frac(res["max"])
+    view["grade"] = NODATA if res["grade"] is None else res["grade"]
+    view["passed"] = NODATA if res["passed"] is None else res["passed"]
+    view["vetoed"] = bool(res["vetoes"])
+    return view
 
 
 # ---------------------------------------------------------------------------
@@ -992,6 +1238,11 @@ def rule_value(ctx, ind, pts, cohorts, flags, comp_depth):
     if k == "items":
         items = _list_input(ctx, r["input"])
         if items is NODATA:
+            return NODATA
+        # A scored item's field may be no data (§18.2): the rule then reads no data (not pinned).
+        named = list(r["keys"]) + ([r["best_per"]] if "best_per" in r else []) + \
+            ([r["cap_per"]["field"]] if "cap_per" in r else [])
+        if any(it.get(f, NODATA) is NODATA for it in items for f in named):
             return NODATA
         vals = []
         for it in items:
@@ -1266,6 +1517,13 @@ def _key(rb, record, row):
         if raw is None:
             return None
         if isinstance(raw, str):
+            if rb.inputs.get(rb.key_field, {}).get("type") == "integer":
+                try:  # an integer key written "1002.0" (a table cell) is the key 1002
+                    v = to_frac(raw)
+                    if v.denominator == 1:
+                        return str(v.numerator)
+                except (ValueError, TypeError):
+                    pass
             return raw.strip()
         if isinstance(raw, bool):
             return str(raw).lower()
@@ -1299,14 +1557,18 @@ def score(rb, record, profile=None, as_of=None):
     return res
 
 
-def score_batch(rb, records, profile=None, as_of=None):
-    """Score a batch: cohorts (§12), ranks and summary.  Returns (results, summary)."""
+def score_batch(rb, records, profile=None, as_of=None, failed=None):
+    """Score a batch: cohorts (§12), ranks and summary.  Returns (results, summary).
+    failed: {row index: KpError} for rows that fail before scoring (DuplicateKey, §18.5)."""
     if isinstance(as_of, str):
         as_of = _date(as_of)
     n = len(records)
     ctxs = [None] * n
     errs = [None] * n
     for i, rec in enumerate(records):
+        if failed and i in failed:
+            errs[i] = failed[i]
+            continue
         try:
             ctxs[i] = make_ctx(rb, rec, profile, as_of)
         except KpError as e:
@@ -1319,7 +1581,8 @@ def score_batch(rb, records, profile=None, as_of=None):
         groups = cohorts.setdefault(ind.id, {})
         for i, rec in enumerate(records):
             e = errs[i]
-            if e is not None and (e.kind in INPUT_ERROR_KINDS or e.kind == "UnknownProfile"):
+            if e is not None and (e.kind in INPUT_ERROR_KINDS or e.all is not None
+                                  or e.kind in ("UnknownProfile", "DuplicateKey")):
                 continue
             try:
                 c = ctxs[i] if ctxs[i] is not None else _partial_ctx(rb, rec, profile, as_of)
@@ -1376,9 +1639,131 @@ def _partial_ctx(rb, record, profile_arg, as_of):
     values, errors = validate_inputs(rb, record)
     if errors:
         raise KpError(errors[0][0])
-    ctx = Ctx(rb, values, prof, as_of if as_of is not None else rb.as_of)
+    as_of = as_of if as_of is not None else rb.as_of
+    ctx = Ctx(rb, values, prof, as_of)
+    score_lists(rb, values, as_of)
     resolve_params(ctx)
     return ctx
+
+
+# ---------------------------------------------------------------------------
+# tables: a parent table and child tables joined on the key (§18.5)
+
+def read_csv(text):
+    """(header, rows) of CSV text; cells trimmed; lines whose every cell is empty skipped."""
+    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
+    rows = [r for r in rows if any(r)]
+    return rows[0], rows[1:]
+
+
+def table_key(cell):
+    """A join key (§18.5): trimmed, full-width forms as ASCII, a cell holding an integral number
+    in integer form (5100000017.0 -> 5100000017); None for an empty cell."""
+    if cell is None:
+        return None
+    t = ascii_forms(cell).strip()
+    if t == "":
+        return None
+    if _DEC_RE.fullmatch(t):
+        v = Fraction(decimal.Decimal(t))
+        if v.denominator == 1:
+            return str(v.numerator)
+    return t
+
+
+def _columns(header, named, skip=None):
+    """Column index -> input (or field) name: a header is a name, else a label; `named` is
+    [(name, label)]; column `skip` (the join column) is not a field."""
+    names = {n for n, _ in named}
+    by_label = {}
+    for n, label in named:
+        if label is not None:
+            by_label.setdefault(label, n)
+    out = {}
+    for i, h in enumerate(header):
+        if i == skip:
+            continue
+        n = h if h in names else by_label.get(h)
+        if n is not None and n not in out.values():
+            out[i] = n
+    return out
+
+
+def _row_record(row, cols):
+    """A record from a table row: every non-empty cell of a known column (an empty cell is missing)."""
+    return {n: row[i] for i, n in cols.items() if i < len(row) and row[i] != ""}
+
+
+def _label(spec):
+    return spec.get("label") if isinstance(spec, dict) else None
+
+
+def _join_column(header, spec, level_rb):
+    """The child column holding the parent's key: `join` (a header, or an input's label), else the
+    column named like the parent's key_field or its label."""
+    if "join" in spec:
+        want = [spec["join"]]
+    else:
+        want = [level_rb.key_field, _label(level_rb.inputs.get(level_rb.key_field, {}))]
+    for w in want:
+        if w is not None and w in header:
+            return header.index(w)
+    raise KpError("Schema", f"no join column {want[0]!r} in the child table")
+
+
+def _join_level(level_rb, records, children, prefix, unmatched):
+    """Give each record of a table the child rows of its lists (children[prefix + list]).
+    Returns the indices of records whose key another record of the table shares."""
+    lists = [n for n, sp in level_rb.inputs.items() if sp.get("type") == "items" and prefix + n in children]
+    if not lists:
+        return set()
+    if not level_rb.key_field:
+        raise KpError("Schema", "joining child tables needs the parent's key_field")
+    keys = [table_key(r.get(level_rb.key_field)) for r in records]
+    counts = collections.Counter(k for k in keys if k is not None)
+    dup = {k for k, c in counts.items() if c > 1}
+    index = {k: i for i, k in enumerate(keys) if k is not None and k not in dup}
+    for name in lists:
+        spec = level_rb.inputs[name]
+        path = prefix + name
+        header, rows = read_csv(children[path])
+        j = _join_column(header, spec, level_rb)
+        if "rulebook" in spec:
+            sub = level_rb.sub_rulebook(name)
+            cols = _columns(header, [(n, _label(d)) for n, d in sub.inputs.items()], skip=j)
+        else:
+            sub = None
+            cols = _columns(header, [(n, _label(d)) for n, d in spec.get("fields", {}).items()], skip=j)
+        child = [_row_record(r, cols) for r in rows]
+        if sub is not None:
+            for i in _join_level(sub, child, children, path + ".", unmatched):
+                child[i] = DuplicateRow(child[i])
+        groups = [[] for _ in records]
+        lost = []
+        for r, rec in zip(rows, child):
+            k = table_key(r[j] if j < len(r) else None)
+            if k in index:
+                groups[index[k]].append(rec)
+            elif k not in dup:  # rows of a duplicated key are given to no one
+                lost.append("" if k is None else k)
+        for rec, g in zip(records, groups):
+            rec[name] = g
+        if lost:
+            unmatched[path] = {"count": len(lost), "first": lost[0]}
+    return {i for i, k in enumerate(keys) if k in dup}
+
+
+def score_tables(rb, parent, children, profile=None, as_of=None):
+    """Score a parent table (CSV text) with child tables ({list path: CSV text}, nested levels by
+    dotted path) as one batch: {"rows": [...], "unmatched": {path: {count, first}}, "summary"}."""
+    header, rows = read_csv(parent)
+    cols = _columns(header, [(n, _label(d)) for n, d in rb.inputs.items()])
+    records = [_row_record(r, cols) for r in rows]
+    unmatched = {}
+    dups = _join_level(rb, records, children, "", unmatched)
+    failed = {i: KpError("DuplicateKey", "a key shared by several rows", field=rb.key_field) for i in dups}
+    results, summary = score_batch(rb, records, profile, as_of, failed=failed)
+    return {"rows": results, "unmatched": unmatched, "summary": summary}
 
 
 # ---------------------------------------------------------------------------
@@ -1507,6 +1892,336 @@ def validate_rulebook(text, components=()):
         state[n] = 2
     for n in deps:
         visit(n, [])
+    registry = {}
+    for c in components:
+        try:
+            cd = tomllib.loads(c, parse_float=decimal.Decimal)
+        except tomllib.TOMLDecodeError:
+            continue
+        registry[cd.get("rulebook", {}).get("id")] = cd
+    registry.setdefault(d.get("rulebook", {}).get("id"), d)
+    problems += validate_lists(d, registry)
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# load checks of §18 (lists, aggregates, items scored by another rulebook)
+
+RESERVED_FIELDS = ("total", "max", "grade", "passed", "vetoed")
+_SCALAR_TYPES = {"decimal": "num", "integer": "num", "boolean": "bool", "text": "text"}
+
+
+def _uses(doc):
+    """The rulebook ids a rulebook document names: its components and its scored lists."""
+    out = []
+    for x in doc.get("indicator", []) + doc.get("bonus", []) + doc.get("penalty", []):
+        if isinstance(x.get("component"), dict) and "rulebook" in x["component"]:
+            out.append(x["component"]["rulebook"])
+    for spec in doc.get("inputs", {}).values():
+        if isinstance(spec, dict) and spec.get("type") == "items" and "rulebook" in spec:
+            out.append(spec["rulebook"])
+    return out
+
+
+def _has_relative(doc):
+    return any("relative" in x for x in doc.get("indicator", []) + doc.get("bonus", []) + doc.get("penalty", []))
+
+
+class _Types:
+    """The types of a rulebook's names and expressions, for the load checks of §18:
+    "num", "bool", "text", or None when the checker does not know (it then stays silent)."""
+
+    def __init__(self, doc, registry):
+        self.doc = doc
+        self.registry = registry
+        self.inputs = doc.get("inputs", {})
+        self.params = doc.get("params", {})
+        self.derived = {k: derived_expr(v) for k, v in doc.get("derived", {}).items()}
+        self._derived_types = {}
+
+    def is_list(self, name):
+        return is_list_input(self.inputs, name)
+
+    def known(self, name):
+        return name in self.inputs or name in self.params or name in self.derived
+
+    def name_type(self, name):
+        if name in self.inputs:
+            return _SCALAR_TYPES.get(self.inputs[name].get("type"))
+        if name in self.params:
+            spec = self.params[name]
+            v = spec
+            if isinstance(spec, dict):
+                v = spec.get("value", next(iter(spec.get("dated", {}).values()), None))
+            return "bool" if isinstance(v, bool) else "text" if isinstance(v, str) else "num"
+        if name in self.derived:
+            if name not in self._derived_types:
+                self._derived_types[name] = None  # a cycle is reported elsewhere
+                try:
+                    self._derived_types[name] = self.expr_type(parse_expr(self.derived[name]), None, [])
+                except ExprSyntaxError:
+                    pass
+            return self._derived_types[name]
+        return None
+
+    def item_env(self, name):
+        """What `item` is inside an aggregate over list `name`: ("mark", None) for numbers,
+        ("fields", {field: type}) for an items list, ("unknown", None) when not known."""
+        spec = self.inputs[name]
+        if spec.get("type") == "numbers":
+            return ("mark", None)
+        if "rulebook" in spec:
+            sub = self.registry.get(spec["rulebook"])
+            if sub is None:
+                return ("unknown", None)
+            return ("fields", sub_field_types(sub, self.registry))
+        return ("fields", {f: _SCALAR_TYPES.get(_field_type(fs)) for f, fs in spec.get("fields", {}).items()})
+
+    def expr_type(self, node, item, probs, in_agg=False):
+        """Type of `node`; appends (kind, message) to probs.  item: the item environment inside
+        an aggregate's arguments, else None."""
+        t = node[0]
+        if t == "num":
+            return "num"
+        if t == "str":
+            return "text"
+        if t == "bool":
+            return "bool"
+        if t == "name":
+            n = node[1]
+            if not self.known(n):
+                probs.append(("UnknownName", f"unknown name {n}"))
+                return None
+            if self.is_list(n):
+                probs.append(("TypeMismatch", f"the list {n} is read by aggregates and rules, not as a value"))
+                return None
+            return self.name_type(n)
+        if t == "item":
+            if item is None:
+                probs.append(("UnknownName", "item outside an aggregate's arguments"))
+                return None
+            if item[0] == "mark":
+                return "num"
+            if item[0] == "fields":
+                probs.append(("TypeMismatch", "item of an items list is a record; read item.field"))
+            return None
+        if t == "itemf":
+            if item is None:
+                probs.append(("UnknownName", f"item.{node[1]} outside an aggregate's arguments"))
+                return None
+            if item[0] == "unknown":
+                return None
+            if item[0] == "mark" or node[1] not in item[1]:
+                probs.append(("UnknownName", f"item.{node[1]} names no field"))
+                return None
+            return item[1][node[1]]
+        if t in ("neg", "not"):
+            self.expr_type(node[1], item, probs, in_agg)
+            return "num" if t == "neg" else "bool"
+        if t in ("bin", "cmp"):
+            self.expr_type(node[2], item, probs, in_agg)
+            self.expr_type(node[3], item, probs, in_agg)
+            return "num" if t == "bin" else "bool"
+        if t in ("and", "or"):
+            self.expr_type(node[1], item, probs, in_agg)
+            self.expr_type(node[2], item, probs, in_agg)
+            return "bool"
+        if t == "in":
+            self.expr_type(node[1], item, probs, in_agg)
+            for e in node[2]:
+                self.expr_type(e, item, probs, in_agg)
+            return "bool"
+        if t == "if":
+            self.expr_type(node[1], item, probs, in_agg)
+            a = self.expr_type(node[2], item, probs, in_agg)
+            b = self.expr_type(node[3], item, probs, in_agg)
+            return a if a is not None else b
+        if t == "call":
+            return self.call_type(node, item, probs, in_agg)
+        return None
+
+    def call_type(self, node, item, probs, in_agg):
+        f, args, bare = node[1], node[2], node[3]
+        if f in ("points", "max_points"):
+            return "num"
+        if f == "known":
+            if len(args) != 1:
+                probs.append(("TypeMismatch", "known takes one argument"))
+            for a in args:
+                self.expr_type(a, item, probs, in_agg)
+            return "bool"
+        aggregate = f in AGGREGATES and (f not in FUNCS_N or self.is_list(bare))
+        if not aggregate:
+            if f in FUNCS_N and len(args) < 2:
+                probs.append(("TypeMismatch", f"{f} of numbers takes two or more arguments"))
+            for a in args:
+                self.expr_type(a, item, probs, in_agg)
+            return "num"
+        if in_agg:
+            probs.append(("Schema", f"{f}(…) inside another aggregate's arguments"))
+            return "num"
+        if not self.is_list(bare):
+            probs.append(("TypeMismatch", f"{f}: the first argument must be a list input, written as a bare name"))
+            for a in args[1:]:
+                self.expr_type(a, ("unknown", None), probs, True)
+            return None if f in ("first", "last") else "num"
+        numbers = self.inputs[bare]["type"] == "numbers"
+        n = len(args)
+        ok = (1 <= n <= 2 if f == "count" else n == 2 if f == "share"
+              else (1 if numbers else 2) <= n <= 3)
+        if not ok:
+            probs.append(("TypeMismatch", f"{f}({bare}, …) with {n} argument(s)"))
+            return None if f in ("first", "last") else "num"
+        env = self.item_env(bare)
+        x, cond = aggregate_parts(f, args, numbers)
+        if cond is not None:
+            ct = self.expr_type(cond, env, probs, True)
+            if ct not in (None, "bool"):
+                probs.append(("TypeMismatch", f"{f}: the condition is {ct}, not boolean"))
+        xt = None
+        if x is not None:
+            xt = self.expr_type(x, env, probs, True)
+            if f in ("sum", "mean", "min", "max") and xt not in (None, "num"):
+                probs.append(("TypeMismatch", f"{f}: x is {xt}, not a number"))
+        return xt if f in ("first", "last") else "num"
+
+
+def sub_field_types(sub, registry):
+    """The fields of an item scored by `sub` (§18.2): its scalar inputs, derived values, and
+    total, max, grade, passed, vetoed."""
+    types = _Types(sub, registry)
+    out = {n: _SCALAR_TYPES[d.get("type")] for n, d in types.inputs.items()
+           if isinstance(d, dict) and d.get("type") in _SCALAR_TYPES}
+    for n in types.derived:
+        out[n] = types.name_type(n)
+    out.update({"total": "num", "max": "num", "grade": "text", "passed": "bool", "vetoed": "bool"})
+    return out
+
+
+def _expressions(doc):
+    """(place, expression text) of every expression of a rulebook document (rule slots that
+    name a list input for a list rule are not expressions)."""
+    out = [(name, derived_expr(src)) for name, src in doc.get("derived", {}).items()]
+    list_rules = ("count", "deduct", "panel", "items")
+    for x in doc.get("indicator", []) + doc.get("bonus", []) + doc.get("penalty", []):
+        if isinstance(x.get("formula"), str):
+            out.append((x["id"], x["formula"]))
+        if "applies" in x:
+            out.append((x["id"], x["applies"]))
+        for k in ("bands", "linear", "ratio", "lookup", "relative") + list_rules:
+            if isinstance(x.get(k), dict) and isinstance(x[k].get("input"), str):
+                src = x[k]["input"]
+                if k in list_rules and is_list_input(doc.get("inputs", {}), src):
+                    continue
+                out.append((x["id"], src))
+        if isinstance(x.get("check"), dict):
+            out.append((x["id"], x["check"]["when"]))
+    for sec in ("veto", "criterion"):
+        for v in doc.get(sec, []):
+            out.append((v["id"], v["when"]))
+    for i, g in enumerate(doc.get("grade_rule", [])):
+        out.append((f"grade_rule[{i}]", g["when"]))
+    return out
+
+
+def validate_lists(doc, registry):
+    """The load checks of §18 on one rulebook document; registry: id -> document of every
+    rulebook the loader was given (the rulebook itself included).  [(kind, place, message)]."""
+    problems = []
+    inputs = doc.get("inputs", {})
+    for sec in ("inputs", "params", "derived"):
+        for name in doc.get(sec, {}):
+            if name == "item" or "." in name:
+                problems.append(("Schema", name, "`item` and names containing `.` are reserved (§18.1)"))
+    types = _Types(doc, registry)
+    for name, spec in inputs.items():
+        if not isinstance(spec, dict):
+            continue
+        typ = spec.get("type")
+        if typ != "items":
+            for k in ("join", "order_by", "fields", "rulebook"):
+                if k in spec:
+                    problems.append(("Schema", name, f"`{k}` is only for items inputs"))
+            if typ != "numbers" and "default" in spec and isinstance(spec["default"], list):
+                problems.append(("Schema", name, "a list default on a scalar input"))
+            continue
+        for k in ("min", "max", "values"):
+            if k in spec:
+                problems.append(("Schema", name, f"`{k}` is not allowed on an items input"))
+        if "default" in spec and spec["default"] != []:
+            problems.append(("Schema", name, "an items input's default can only be []"))
+        if "fields" in spec and "rulebook" in spec:
+            problems.append(("Schema", name, "an items input has `fields` or `rulebook`, not both"))
+        elif "rulebook" not in spec and "fields" not in spec:
+            problems.append(("Schema", name, "an items input needs `fields` or `rulebook`"))
+        for f in spec.get("fields", {}):
+            if f == "item" or "." in f:
+                problems.append(("Schema", f"{name}.{f}", "a field name is `item` or contains `.`"))
+        if "rulebook" in spec:
+            rid = spec["rulebook"]
+            sub = registry.get(rid)
+            if sub is None:
+                problems.append(("UnknownName", name, f"no rulebook {rid!r}"))
+                continue
+            for sec in ("inputs", "derived"):
+                for n in sub.get(sec, {}):
+                    if n in RESERVED_FIELDS:
+                        what = "input" if sec == "inputs" else "derived value"
+                        problems.append(("Schema", name, f"{rid} has {what} {n}, a name items use for "
+                                         "the result (§18.2)"))
+            seen, stack = set(), [rid]
+            while stack:
+                r = stack.pop()
+                if r in seen or r not in registry:
+                    continue
+                seen.add(r)
+                if _has_relative(registry[r]):
+                    problems.append(("Schema", name, f"{rid} reaches a relative rule through {r}: "
+                                     "items have no cohort"))
+                    break
+                stack += _uses(registry[r])
+        if "order_by" in spec:
+            env = types.item_env(name)
+            f = spec["order_by"]
+            if env[0] == "fields":
+                if f not in env[1]:
+                    problems.append(("UnknownName", name, f"order_by {f!r} names no field"))
+                elif env[1][f] == "bool":
+                    problems.append(("TypeMismatch", name, f"order_by {f!r} is a boolean field"))
+    # the items rule names fields of its list (§18.2: a scored item's fields)
+    for x in doc.get("indicator", []) + doc.get("bonus", []) + doc.get("penalty", []):
+        r = x.get("items")
+        if not isinstance(r, dict) or not is_list_input(inputs, r.get("input")) \
+                or inputs[r["input"]].get("type") != "items":
+            continue
+        env = types.item_env(r["input"])
+        named = list(r.get("keys", [])) + ([r["best_per"]] if "best_per" in r else []) + \
+            ([r["cap_per"]["field"]] if isinstance(r.get("cap_per"), dict) else [])
+        for f in named:
+            if env[0] == "fields" and f not in env[1]:
+                problems.append(("UnknownName", x["id"], f"the items rule names {f!r}, no field of {r['input']}"))
+    # cycles through components and items
+    state = {}
+
+    def visit(r, path):
+        if state.get(r) == 2 or r not in registry:
+            return
+        if state.get(r) == 1:
+            problems.append(("Cycle", r, " -> ".join(path + [r])))
+            return
+        state[r] = 1
+        for u in _uses(registry[r]):
+            visit(u, path + [r])
+        state[r] = 2
+    visit(doc.get("rulebook", {}).get("id"), [])
+    for place, src in _expressions(doc):
+        try:
+            node = parse_expr(src)
+        except ExprSyntaxError:
+            continue  # reported as Syntax above
+        probs = []
+        types.expr_type(node, None, probs)
+        problems += [(k, place, m) for k, m in probs]
     return problems
 
 
@@ -1522,6 +2237,7 @@ def main(argv):
     ap.add_argument("--profile")
     ap.add_argument("--as-of")
     ap.add_argument("--batch", action="store_true")
+    ap.add_argument("--items", action="append", default=[], metavar="LIST=CHILD.csv")
     a = ap.parse_args(argv)
     with open(a.rulebook, encoding="utf-8") as f:
         text = f.read()
@@ -1530,6 +2246,16 @@ def main(argv):
         with open(c, encoding="utf-8") as f:
             comps.append(f.read())
     rb = Rulebook(text, comps)
+    if a.records.endswith(".csv"):
+        children = {}
+        for spec in a.items:
+            path, _, fn = spec.partition("=")
+            with open(fn, encoding="utf-8-sig") as f:
+                children[path] = f.read()
+        with open(a.records, encoding="utf-8-sig") as f:
+            out = score_tables(rb, f.read(), children, a.profile, a.as_of)
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
     with open(a.records, encoding="utf-8") as f:
         recs = json.load(f)
     if isinstance(recs, dict):

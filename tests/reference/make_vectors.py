@@ -12,7 +12,10 @@ A case file is cases/<name>.toml (or <name>.py defining VECTOR = {...}) with:
   texts), optional load_error (a §17 load kind: the rulebook must be refused),
   and [[case]] tables: name, record, optional nulls (fields sent as JSON null),
   profile, as_of, and an optional hand-worked partial `expect` which the
-  reference must agree with (generation fails otherwise).
+  reference must agree with (generation fails otherwise); and [[table_case]]
+  tables (§18.5): name, parent (CSV text), children (list path -> CSV text),
+  optional profile/as_of, and optional hand-worked `rows` (each row partial)
+  and `unmatched` (exact).
 """
 import datetime
 import decimal
@@ -82,6 +85,22 @@ def load_case_file(path):
             "hand": _nulls(jsonify(c["expect"])) if "expect" in c else None,
         })
     spec["cases"] = cases
+    tables = []
+    for t in spec.get("table_case", []):
+        hand = {}
+        if "rows" in t:
+            hand["rows"] = _nulls(jsonify(t["rows"]))
+        if "unmatched" in t:
+            hand["unmatched"] = jsonify(t["unmatched"])
+        tables.append({
+            "name": t["name"],
+            "parent": t["parent"],
+            "children": dict(t.get("children", {})),
+            "profile": t.get("profile"),
+            "as_of": jsonify(t.get("as_of")),
+            "hand": hand or None,
+        })
+    spec["tables"] = tables
     return spec
 
 
@@ -115,6 +134,20 @@ def partial_mismatches(hand, got, path="expect"):
     return out
 
 
+def table_mismatches(hand, got, path):
+    """A table case's hand-worked `rows` (a list of partial rows, one per parent row) and
+    `unmatched` (exact)."""
+    out = []
+    if "rows" in hand:
+        if len(hand["rows"]) != len(got["rows"]):
+            out.append(f"{path}.rows: {len(hand['rows'])} hand-worked rows, the reference has {len(got['rows'])}")
+        for i, (h, g) in enumerate(zip(hand["rows"], got["rows"])):
+            out += partial_mismatches(h, g, f"{path}.rows[{i}]")
+    if "unmatched" in hand and hand["unmatched"] != got["unmatched"]:
+        out.append(f"{path}.unmatched: hand-worked {hand['unmatched']!r} != reference {got['unmatched']!r}")
+    return out
+
+
 def build_vector(spec):
     """Returns (vector dict, [problems with hand-worked expectations])."""
     problems = []
@@ -130,8 +163,8 @@ def build_vector(spec):
         vec["cases"] = []
         return vec, problems
     found = kp_ref.validate_rulebook(spec["rulebook"], comps)
-    for c in comps:
-        found += kp_ref.validate_rulebook(c)
+    for i, c in enumerate(comps):
+        found += kp_ref.validate_rulebook(c, comps[:i])
     if found:
         problems.append(f"{spec['name']}: the rulebook does not validate: {found}")
     rb = kp_ref.Rulebook(spec["rulebook"], comps)
@@ -153,7 +186,16 @@ def build_vector(spec):
     vec["cases"] = out_cases
     if summary is not None:
         vec["summary"] = summary
-    names = [c["name"] for c in cases]
+    if spec["tables"]:
+        out_tables = []
+        for t in spec["tables"]:
+            got = kp_ref.score_tables(rb, t["parent"], t["children"], t["profile"], t["as_of"])
+            if t["hand"] is not None:
+                problems += table_mismatches(t["hand"], got, f"{spec['name']}/{t['name']}")
+            out_tables.append({"name": t["name"], "parent": t["parent"], "children": t["children"],
+                               "profile": t["profile"], "as_of": t["as_of"], "expect": got})
+        vec["tables"] = out_tables
+    names = [c["name"] for c in cases] + [t["name"] for t in spec["tables"]]
     if len(set(names)) != len(names):
         problems.append(f"{spec['name']}: duplicate case names")
     return vec, problems

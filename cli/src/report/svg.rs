@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::esc;
+use super::html::esc;
 
 /// One bar of a chart.
 pub struct Bar {

@@ -146,8 +146,8 @@ impl Comparison {
     pub fn rows(
         old: &Rulebook,
         new: &Rulebook,
-        old_rows: Vec<Result<Record, RecordError>>,
-        new_rows: Vec<Result<Record, RecordError>>,
+        old_rows: &[Result<Record, RecordError>],
+        new_rows: &[Result<Record, RecordError>],
         opts: &CompareOptions,
     ) -> Result<Comparison, CompareError> {
         if old_rows.len() != new_rows.len() {
@@ -162,13 +162,14 @@ impl Comparison {
             });
         }
         let bo = opts.batch();
-        let stand_in = |rb: &Rulebook, rows: &[Result<Record, RecordError>]| -> Vec<Record> {
-            rows.iter().map(|r| r.as_ref().map_or_else(|_| rb.record(), Clone::clone)).collect()
-        };
-        let (ra, rb_) = (stand_in(old, &old_rows), stand_in(new, &new_rows));
         let (a, b) = (old.score_rows(old_rows, &bo), new.score_rows(new_rows, &bo));
-        let explain_a = |i: usize| a.explain(i, &ra[i]);
-        let explain_b = |i: usize| b.explain(i, &rb_[i]);
+        // Only rows without an error are explained (`result`), and those became records.
+        let explain = |batch: &Batch, rows: &[Result<Record, RecordError>], i: usize| match &rows[i] {
+            Ok(r) => batch.explain(i, r),
+            Err(e) => Err(e.clone()),
+        };
+        let explain_a = |i: usize| explain(&a, old_rows, i);
+        let explain_b = |i: usize| explain(&b, new_rows, i);
         Ok(compare(old, new, (&a, &explain_a), (&b, &explain_b), opts))
     }
 

@@ -4,6 +4,9 @@
 //! problems instead of stopping at the first.
 
 mod checks;
+mod lists;
+
+pub use lists::{ItemField, ListDef, ListShape};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -98,6 +101,8 @@ pub struct Derived {
     pub expr: Expression,
     /// Its slot.
     pub slot: u32,
+    /// The type of its value.
+    pub ty: Type,
 }
 
 /// A profile (index 0 is the base, named "").
@@ -290,6 +295,10 @@ pub struct Compiled {
     pub components: Vec<ComponentLink>,
     /// Relative rules.
     pub relatives: Vec<RelativeSite>,
+    /// List inputs (`numbers` and `items`), in declaration order.
+    pub lists: Vec<ListDef>,
+    /// Aggregate calls, wherever written, for explanations.
+    pub aggregates: Vec<expr::AggSite>,
 }
 
 impl Compiled {
@@ -530,11 +539,19 @@ impl Compiler<'_> {
                     _ => None,
                 },
                 required: i.required,
-                fields: i.fields.iter().map(|(n, t)| (n.value.clone(), *t)).collect(),
+                items: (i.ty == InputType::Items && i.rulebook.is_none()).then(|| {
+                    Arc::new(InputSchema::of(
+                        i.fields.iter().map(|f| Input::field(&f.name.value, f.ty, f.label.clone())).collect(),
+                    ))
+                }),
+                rulebook: i.rulebook.as_ref().map(|t| t.value.clone()),
+                join: i.join.as_ref().map(|t| t.value.clone()),
+                order_by: i.order_by.as_ref().map(|t| t.value.clone()),
                 from_component: None,
             });
         }
         let links = self.link_components(components, &profiles, &mut inputs, &mut input_index);
+        let lists = self.lists(components, &mut inputs, &links);
 
         let profile_field = self.field_slot(doc.meta.profile_field.as_ref(), &input_index, &inputs, true);
         let key_field = self.field_slot(doc.meta.key_field.as_ref(), &input_index, &inputs, false);
@@ -576,7 +593,7 @@ impl Compiler<'_> {
         }
 
         // Derived values, compiled in dependency order.
-        let mut symbols = Symbols::new(names, inputs.iter().map(|i| (i.ty, i.fields.clone())).collect());
+        let mut symbols = Symbols::new(names, &lists);
         let derived = self.derived(&mut symbols, n_inputs + params.len() as u32);
         let slot_count = (n_inputs as usize) + params.len() + derived.len();
 
@@ -652,9 +669,11 @@ impl Compiler<'_> {
         let grade_rules = self.grade_rules(&symbols, &node_ids, &grade_index);
 
         let schema = Arc::new(InputSchema { inputs, index: input_index });
+        let aggregates = symbols.take_sites();
+        let fingerprint = reach_fingerprint(root, &links, &lists);
         let mut compiled = Compiled {
             meta,
-            fingerprint: crate::syntax::fingerprint(root),
+            fingerprint,
             text: None,
             schema,
             params,
@@ -683,6 +702,8 @@ impl Compiler<'_> {
             tests: doc.tests.clone(),
             components: links,
             relatives,
+            lists,
+            aggregates,
         };
         checks::run(&mut compiled, doc, self.r);
         if self.r.problems.is_empty() { Some(compiled) } else { None }
@@ -927,6 +948,7 @@ impl Compiler<'_> {
                         label: d.label.clone(),
                         expr: Expression { expr: c, text: d.expr.value.clone() },
                         slot,
+                        ty,
                     });
                 }
                 None => symbols.declare_broken(&d.name.value),
@@ -1216,6 +1238,35 @@ impl Compiler<'_> {
 }
 
 /// Tree pre-order, computed without recursion (trees may be deep).
+/// The fingerprint of a rulebook: its own canonical form's, or — when it reaches other rulebooks
+/// through components or items — a digest of that and of each reached rulebook's fingerprint, in
+/// the order they are named, so that a changed component changes every rulebook using it.
+fn reach_fingerprint(root: &crate::syntax::Node, links: &[ComponentLink], lists: &[ListDef]) -> String {
+    let own = crate::syntax::fingerprint(root);
+    let reached: Vec<(&str, &str)> = links
+        .iter()
+        .map(|l| &l.book)
+        .chain(lists.iter().filter_map(|l| match &l.shape {
+            ListShape::Scored { book, .. } => Some(book),
+            _ => None,
+        }))
+        .map(|b| (b.meta.id.as_str(), b.fingerprint.as_str()))
+        .collect();
+    if reached.is_empty() {
+        return own;
+    }
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(own.as_bytes());
+    for (id, fp) in reached {
+        h.update(b"\n");
+        h.update(id.as_bytes());
+        h.update(b"=");
+        h.update(fp.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn preorder(nodes: &[NodeDef], top: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(nodes.len());
     let mut stack: Vec<u32> = top.iter().rev().copied().collect();

@@ -261,6 +261,8 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
         lost,
         next_grade,
         derived: book.derived.iter().map(|d| read_of(book, run, d.slot)).collect(),
+        aggregates: aggregate_lines(run),
+        items: run.item_results.clone(),
         warnings: run
             .view
             .unknown
@@ -268,6 +270,53 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
             .map(|u| crate::input::NotAnInput::of(&book.schema, u).field_warning(crate::Lang::En))
             .collect(),
     })
+}
+
+/// One line per aggregate call: what it read and found (spec §18.6).
+fn aggregate_lines(run: &Run<'_>) -> Vec<AggregateLine> {
+    let book = run.book;
+    let tallies = run.tallies.borrow();
+    book.aggregates
+        .iter()
+        .zip(tallies.iter())
+        .map(|(site, tally)| {
+            let def = &book.lists[site.list as usize];
+            let input = &book.schema.inputs[def.slot as usize];
+            let (selected, of, value, no_data_item) = match tally {
+                // A call never evaluated (in a branch not taken, or under an indicator left out).
+                None => (0, None, None, None),
+                Some(t) => (
+                    t.selected,
+                    run.lists.get(site.list as usize).and_then(Option::as_ref).map(|_| t.of),
+                    value_text(&t.value),
+                    t.no_data_at.map(|p| p as usize + 1),
+                ),
+            };
+            AggregateLine {
+                place: site.place.clone(),
+                call: site.call.clone(),
+                function: site.func.name().to_owned(),
+                list: def.name.clone(),
+                list_label: input.label.clone(),
+                x: site.x.clone(),
+                cond: site.cond.clone(),
+                selected,
+                of,
+                value,
+                no_data_item,
+            }
+        })
+        .collect()
+}
+
+/// A value as explanations show it (`None`: no data).
+fn value_text(v: &Val<'_>) -> Option<String> {
+    match v {
+        Val::Num(n) => Some(show(n)),
+        Val::Bool(b) => Some(b.to_string()),
+        Val::Text(t) => Some((*t).to_owned()),
+        Val::NoData => None,
+    }
 }
 
 /// Describe a carried-up veto hit of `book`'s record.

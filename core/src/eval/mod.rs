@@ -5,6 +5,7 @@
 pub mod columnar;
 mod explain;
 pub(crate) use explain::decimal;
+mod lists;
 mod validate;
 
 use std::borrow::Cow;
@@ -15,29 +16,57 @@ use rust_decimal::Decimal;
 use crate::compile::{Bound, Compiled, Operand};
 use crate::date::Date;
 use crate::error::{ErrorKind, Issue, RecordError};
-use crate::expr::{CExpr, eval};
-pub use crate::expr::{Env, Fault, Val};
+pub use crate::expr::{Bindings, Fault, Val};
+use crate::expr::{CExpr, ItemRows, Tally, eval};
 use crate::input::{Item, Value};
 use crate::model::Aggregate;
 use crate::num::{Num, Rounding};
+use crate::outcome::ItemResults;
 use crate::outcome::{Outcome, Status};
 use crate::rules::{ComponentTotal, Leaf, Note, RecordEnv};
 
-/// A record's values as a rulebook (or a component of it) sees them.
+/// A record's values as a rulebook (or a component of it) sees them: a record's slots, or the
+/// fields of an item scored by a rulebook (spec §18.2).
 #[derive(Clone)]
 pub struct View<'r> {
-    values: &'r [Option<Value>],
-    decode: &'r [(u32, Issue)],
+    source: Source<'r>,
     /// Fields of the record that are not inputs (warnings).
     pub unknown: &'r [String],
     /// This rulebook's input index → the record's slot (components), or identity.
     map: Option<Cow<'r, [u32]>>,
 }
 
+#[derive(Clone)]
+enum Source<'r> {
+    /// A record made for the rulebook (or for the parent a component is linked into).
+    Record { values: &'r [Option<Value>], decode: &'r [(u32, Issue)] },
+    /// An item: input `i` is the item's field `fields[i]` (`u32::MAX`: not given), with the
+    /// problems found decoding its fields.
+    Item { item: &'r Item, fields: std::sync::Arc<[u32]>, decode: std::sync::Arc<[(u32, &'r Issue)]> },
+}
+
 impl<'r> View<'r> {
     /// A record seen directly by the rulebook it was made for.
     pub fn of(record: &'r crate::Record) -> View<'r> {
-        View { values: &record.values, decode: &record.decode, unknown: record.unknown_fields(), map: None }
+        View {
+            source: Source::Record { values: &record.values, decode: &record.decode },
+            unknown: record.unknown_fields(),
+            map: None,
+        }
+    }
+
+    /// An item seen as a record of `schema` (the inputs of the rulebook scoring it, or the
+    /// declared fields of its list): each input is the field of that name, else of its label.
+    pub fn of_item(item: &'r Item, schema: &crate::input::InputSchema) -> View<'r> {
+        let fields: Vec<u32> =
+            schema.inputs.iter().map(|i| item.position_of(i).map_or(u32::MAX, |p| p as u32)).collect();
+        let decode: Vec<(u32, &'r Issue)> =
+            item.decode.iter().filter_map(|(name, issue)| Some((*schema.index.get(name)?, issue))).collect();
+        View {
+            source: Source::Item { item, fields: fields.into(), decode: decode.into() },
+            unknown: &[],
+            map: None,
+        }
     }
 
     /// The record's slot holding this rulebook's input `i` (`None`: `i` is not one of its inputs —
@@ -51,13 +80,24 @@ impl<'r> View<'r> {
 
     /// The value of input `i` (`None`: missing, or `i` is not an input).
     pub fn get(&self, i: u32) -> Option<&'r Value> {
-        self.values.get(self.slot(i)? as usize)?.as_ref()
+        let s = self.slot(i)? as usize;
+        match &self.source {
+            Source::Record { values, .. } => values.get(s)?.as_ref(),
+            Source::Item { item, fields, .. } => item.field_at(*fields.get(s)? as usize),
+        }
     }
 
     /// A problem found when input `i` was decoded.
     pub fn decode_issue(&self, i: u32) -> Option<&'r Issue> {
         let s = self.slot(i)?;
-        self.decode.iter().find(|(slot, _)| *slot == s).map(|(_, issue)| issue)
+        match &self.source {
+            Source::Record { decode, .. } => {
+                decode.iter().find(|(slot, _)| *slot == s).map(|(_, issue)| issue)
+            }
+            Source::Item { decode, .. } => {
+                decode.iter().find(|(slot, _)| *slot == s).map(|(_, issue)| *issue)
+            }
+        }
     }
 
     fn through(&self, map: &'r [u32]) -> View<'r> {
@@ -69,7 +109,7 @@ impl<'r> View<'r> {
                 Cow::Owned(map.iter().map(|&i| outer.get(i as usize).copied().unwrap_or(u32::MAX)).collect())
             }
         };
-        View { values: self.values, decode: self.decode, unknown: &[], map: Some(map) }
+        View { source: self.source.clone(), unknown: &[], map: Some(map) }
     }
 }
 
@@ -102,6 +142,8 @@ pub struct Request<'a> {
     pub figures: Option<&'a Figures>,
     /// 1-based row in a batch.
     pub row: Option<usize>,
+    /// Keep the results of items scored by a rulebook (spec §18.6; with an explanation).
+    pub items: bool,
 }
 
 /// The compact result of scoring a record: what batches keep for every row.
@@ -219,9 +261,29 @@ pub struct Run<'r> {
     component_vetoes: RefCell<Vec<ComponentVetoHit>>,
     /// The full result of the component scored for the current indicator (when explaining).
     component_outcome: RefCell<Option<Box<Outcome>>>,
+    /// Every list as rows (`None`: missing), in the order of the rulebook's lists.
+    lists: Vec<Option<ItemRows<'r>>>,
+    /// The items' own results, when kept.
+    item_results: Vec<ItemResults>,
+    /// What each aggregate call found (when explaining).
+    tallies: RefCell<Vec<Option<Tally<'r>>>>,
+    /// Whether items' results are kept (components pass it on).
+    keep_items: bool,
 }
 
-impl<'r> Env<'r> for Run<'r> {
+impl<'r> Bindings<'r> for Run<'r> {
+    fn list(&self, list: u32) -> Option<&ItemRows<'r>> {
+        self.lists.get(list as usize)?.as_ref()
+    }
+
+    fn tally(&self, site: u32, tally: Tally<'r>) {
+        if self.explain
+            && let Some(t) = self.tallies.borrow_mut().get_mut(site as usize)
+        {
+            *t = Some(tally);
+        }
+    }
+
     fn slot(&self, slot: u32) -> &Val<'r> {
         &self.slots[slot as usize]
     }
@@ -241,7 +303,7 @@ impl<'r> Env<'r> for Run<'r> {
 
 impl<'r> Run<'r> {
     /// A list input's value: the record's, else the input's default (`None`: missing).
-    fn list(&self, slot: u32) -> Option<&'r Value> {
+    fn list_value(&self, slot: u32) -> Option<&'r Value> {
         let book: &'r Compiled = self.book;
         self.view.get(slot).or_else(|| book.schema.inputs.get(slot as usize)?.list_default.as_ref())
     }
@@ -267,21 +329,16 @@ impl<'r> RecordEnv<'r> for Run<'r> {
     }
 
     fn numbers(&self, slot: u32) -> Option<&'r [Decimal]> {
-        match self.list(slot)? {
-            Value::Numbers(v) => Some(v),
-            _ => None,
-        }
+        lists::marks(self.book, &self.view, slot)
     }
 
-    fn items(&self, slot: u32) -> Option<&'r [Item]> {
-        match self.list(slot)? {
-            Value::Items(v) => Some(v),
-            _ => None,
-        }
+    fn items(&self, slot: u32) -> Option<&ItemRows<'r>> {
+        let list = self.book.lists.iter().position(|l| l.slot == slot)?;
+        self.lists.get(list)?.as_ref()
     }
 
     fn list_len(&self, slot: u32) -> Option<Num> {
-        match self.list(slot)? {
+        match self.list_value(slot)? {
             Value::Numbers(v) => Some(Num::from_i64(v.len() as i64)),
             Value::Items(v) => Some(Num::from_i64(v.len() as i64)),
             _ => None,
@@ -305,8 +362,13 @@ impl<'r> RecordEnv<'r> for Run<'r> {
         let inner: &'r Compiled = &link.book;
         let view = self.view.through(&link.input_map);
         let profile = link.profile_map[self.profile] as usize;
-        let req =
-            Request { profile: ProfileChoice::Index(profile), as_of: self.as_of, figures: None, row: None };
+        let req = Request {
+            profile: ProfileChoice::Index(profile),
+            as_of: self.as_of,
+            figures: None,
+            row: None,
+            items: self.keep_items,
+        };
         match score(inner, view, &req, self.explain) {
             Ok((trace, outcome)) => {
                 if !(trace.vetoes.is_empty() && trace.component_vetoes.is_empty()) {
@@ -360,11 +422,15 @@ fn recycle<'a, 'b>(mut v: Vec<Val<'a>>) -> Vec<Val<'b>> {
 fn fault_at(fault: Fault, at: &str) -> Issue {
     // A component's input problem keeps its field and is not placed at an indicator.
     let at = if fault.field.is_some() { None } else { Some(at.to_owned()) };
-    Issue { kind: fault.kind, field: fault.field, at, value: None, message: fault.message }
+    Issue { kind: fault.kind, field: fault.field, at, value: None, message: fault.message, item: None }
 }
 
 /// Resolve the profile (spec §16: the call's, else the record's `profile_field`, else base).
-fn resolve_profile(book: &Compiled, view: &View<'_>, choice: ProfileChoice<'_>) -> Result<usize, Issue> {
+pub(crate) fn resolve_profile(
+    book: &Compiled,
+    view: &View<'_>,
+    choice: ProfileChoice<'_>,
+) -> Result<usize, Issue> {
     let name = match choice {
         ProfileChoice::Index(i) => return Ok(i),
         ProfileChoice::Named(n) => n.trim(),
@@ -389,6 +455,7 @@ fn resolve_profile(book: &Compiled, view: &View<'_>, choice: ProfileChoice<'_>) 
                 kind: ErrorKind::UnknownProfile,
                 field,
                 at: None,
+                item: None,
                 value: Some(name.to_owned()),
                 message: if known.is_empty() {
                     format!("profile \"{name}\" is not declared: this rulebook has no profiles")
@@ -418,38 +485,104 @@ pub fn score<'r>(
 ) -> Result<(Trace, Option<Outcome>), RecordError> {
     let key = key_of(book, &view);
     let fail = |issues: Vec<Issue>| RecordError { row: req.row, key: key.clone(), issues };
-    let profile = resolve_profile(book, &view, req.profile).map_err(|i| fail(vec![i]))?;
     let as_of = req.as_of.or(book.meta.as_of);
-
     let mut slots: Vec<Val<'r>> = recycle(SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut())));
     slots.resize(book.slot_count, Val::NoData);
-    let mut run = Run {
+    let mut issues = Vec::new();
+    let checked = check(book, view, req.profile, as_of, slots, &mut issues);
+    let checked = match checked {
+        Some(c) if issues.is_empty() => c,
+        _ => return Err(fail(issues)),
+    };
+    let (trace, outcome, slots) =
+        finish(checked, req.figures, req.row, explain, req.items, key.clone()).map_err(fail)?;
+    SCRATCH.with(|s| *s.borrow_mut() = recycle(slots));
+    Ok((trace, outcome))
+}
+
+/// A record checked and ready to score: its profile, its inputs' values in `slots`, and its
+/// lists (checked; items a rulebook scores not yet scored).
+pub(crate) struct Checked<'r> {
+    book: &'r Compiled,
+    view: View<'r>,
+    profile: usize,
+    as_of: Option<Date>,
+    slots: Vec<Val<'r>>,
+    lists: Vec<lists::ListState<'r>>,
+}
+
+/// Check a record (spec §16, §18.2): its profile — an undeclared one stops here, the only
+/// problem reported — then its own inputs, then its lists' items. Every problem goes to `issues`;
+/// `None` only for a profile problem.
+fn check<'r>(
+    book: &'r Compiled,
+    view: View<'r>,
+    choice: ProfileChoice<'_>,
+    as_of: Option<Date>,
+    mut slots: Vec<Val<'r>>,
+    issues: &mut Vec<Issue>,
+) -> Option<Checked<'r>> {
+    let profile = match resolve_profile(book, &view, choice) {
+        Ok(p) => p,
+        Err(issue) => {
+            issues.push(issue);
+            return None;
+        }
+    };
+    validate::inputs(&book.schema, &view, &mut slots, issues);
+    let lists = lists::check_lists(book, &view, as_of, issues);
+    Some(Checked { book, view, profile, as_of, slots, lists })
+}
+
+/// Score a checked record: its scored lists' items, then itself. Returns its slots too (a scored
+/// item's fields are read from them).
+fn finish<'r>(
+    checked: Checked<'r>,
+    figures: Option<&'r Figures>,
+    row: Option<usize>,
+    explain: bool,
+    keep_items: bool,
+    key: Option<String>,
+) -> Result<(Trace, Option<Outcome>, Vec<Val<'r>>), Vec<Issue>> {
+    let mut run = start(checked, figures, row, explain, keep_items)?;
+    let result = run_stages(&mut run, key, explain);
+    let slots = std::mem::take(&mut run.slots);
+    result.map(|(t, o)| (t, o, slots))
+}
+
+/// The run of a checked record, its lists' items scored.
+fn start<'r>(
+    checked: Checked<'r>,
+    figures: Option<&'r Figures>,
+    row: Option<usize>,
+    explain: bool,
+    keep_items: bool,
+) -> Result<Run<'r>, Vec<Issue>> {
+    let Checked { book, view, profile, as_of, slots, lists } = checked;
+    let scored = lists::score_lists(book, lists, keep_items && explain)?;
+    Ok(Run {
         book,
         view,
         profile,
         as_of,
         slots,
         points: vec![None; book.nodes.len()],
-        figures: req.figures,
-        row: req.row,
+        figures,
+        row,
         explain,
         component_vetoes: RefCell::new(Vec::new()),
         component_outcome: RefCell::new(None),
-    };
-    let result = run_stages(&mut run, key.clone(), explain).map_err(fail);
-    let slots = recycle(std::mem::take(&mut run.slots));
-    SCRATCH.with(|s| *s.borrow_mut() = slots);
-    result
+        lists: scored.rows,
+        item_results: scored.results,
+        tallies: RefCell::new(if explain { vec![None; book.aggregates.len()] } else { Vec::new() }),
+        keep_items,
+    })
 }
 
-/// Inputs, parameters and derived values: what cohort figures and every later stage read.
+/// Parameters and derived values: what cohort figures and every later stage read.
 fn prepare(run: &mut Run<'_>) -> Result<(), Vec<Issue>> {
     let book = run.book;
     let mut issues = Vec::new();
-    validate::inputs(book, &run.view, &mut run.slots, &mut issues);
-    if !issues.is_empty() {
-        return Err(issues);
-    }
     let base = book.param_base() as usize;
     for (i, p) in book.params.iter().enumerate() {
         match p.values[run.profile].at(run.as_of) {
@@ -483,28 +616,16 @@ pub fn cohort_values(
     record: &crate::Record,
     req: &Request<'_>,
 ) -> Option<(usize, Vec<Option<Num>>)> {
-    let view = View::of(record);
-    let profile = resolve_profile(book, &view, req.profile).ok()?;
     let as_of = req.as_of.or(book.meta.as_of);
+    let mut issues = Vec::new();
     let slots = vec![Val::NoData; book.slot_count];
-    let mut run = Run {
-        book,
-        view,
-        profile,
-        as_of,
-        slots,
-        points: Vec::new(),
-        figures: None,
-        row: req.row,
-        explain: false,
-        component_vetoes: RefCell::new(Vec::new()),
-        component_outcome: RefCell::new(None),
-    };
-    if let Err(issues) = prepare(&mut run) {
-        // Input errors exclude the row; other faults leave it out of the figures too.
-        let _ = issues;
+    let checked = check(book, View::of(record), req.profile, as_of, slots, &mut issues)?;
+    if !issues.is_empty() {
         return None;
     }
+    // Input errors exclude the row; other faults leave it out of the figures too.
+    let mut run = start(checked, None, req.row, false, false).ok()?;
+    prepare(&mut run).ok()?;
     let values = book
         .relatives
         .iter()
@@ -513,7 +634,7 @@ pub fn cohort_values(
             _ => None,
         })
         .collect();
-    Some((profile, values))
+    Some((run.profile, values))
 }
 
 fn run_stages<'r>(

@@ -5,18 +5,18 @@
 use rust_decimal::Decimal;
 
 use super::View;
-use crate::compile::Compiled;
 use crate::error::{ErrorKind, Issue};
 use crate::expr::Val;
-use crate::input::Input;
 use crate::input::{DefaultDoc, InputType};
+use crate::input::{Input, InputSchema};
 use crate::input::{Value, number_issue};
 use crate::num::{self, Num};
 use crate::rules::show;
 
-/// Fill `slots[..inputs]` from the record; push every problem to `issues`.
-pub fn inputs<'r>(book: &'r Compiled, view: &View<'r>, slots: &mut [Val<'r>], issues: &mut Vec<Issue>) {
-    for (i, input) in book.schema.inputs.iter().enumerate() {
+/// Fill `slots[..inputs]` from the record (or item) of `schema`; push every problem to `issues`.
+/// A list input is checked as a list here; its items are checked by `lists`.
+pub fn inputs<'r>(schema: &'r InputSchema, view: &View<'r>, slots: &mut [Val<'r>], issues: &mut Vec<Issue>) {
+    for (i, input) in schema.inputs.iter().enumerate() {
         if let Some(issue) = view.decode_issue(i as u32) {
             issues.push(issue.clone());
             continue;
@@ -197,59 +197,9 @@ fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
             _ => Err(type_error(input, v, "a list of numbers")),
         },
         InputType::Items => match v {
-            Value::Items(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    for (fname, fty) in &input.fields {
-                        let here = format!("{}[{}].{fname}", input.name, i + 1);
-                        match item.field(fname) {
-                            None => {
-                                return Err(Issue::input(
-                                    ErrorKind::MissingInput,
-                                    &input.name,
-                                    None,
-                                    format!("item {} of {} has no `{fname}`", i + 1, describe(input)),
-                                ));
-                            }
-                            Some(fv) => item_field(&here, *fty, fv).map_err(|mut e| {
-                                e.field = Some(input.name.clone());
-                                e
-                            })?,
-                        }
-                    }
-                }
-                Ok(Val::NoData)
-            }
+            Value::Items(_) => Ok(Val::NoData),
             _ => Err(type_error(input, v, "a list of items")),
         },
-    }
-}
-
-fn item_field(here: &str, ty: InputType, v: &Value) -> Result<(), Issue> {
-    let bad = |expected: &str| {
-        Issue::input(
-            ErrorKind::InputType,
-            here,
-            Some(v.to_string()),
-            format!("{here} must be {expected}, but is {} ({v})", v.type_name()),
-        )
-    };
-    match (ty, v) {
-        (InputType::Text, Value::Text(_))
-        | (InputType::Boolean, Value::Bool(_))
-        | (InputType::Decimal, Value::Decimal(_) | Value::Integer(_))
-        | (InputType::Integer, Value::Integer(_)) => Ok(()),
-        (InputType::Integer, Value::Decimal(d)) if d.fract().is_zero() => Ok(()),
-        (InputType::Decimal, Value::Text(t)) => {
-            num::parse_decimal_text(t).map(|_| ()).map_err(|e| number_issue(here, t, &e))
-        }
-        (InputType::Integer, Value::Text(t)) => {
-            num::parse_integer_text(t).map(|_| ()).map_err(|e| number_issue(here, t, &e))
-        }
-        (InputType::Boolean, Value::Text(t)) if num::parse_bool_text(t).is_some() => Ok(()),
-        (InputType::Text, _) => Err(bad("text")),
-        (InputType::Boolean, _) => Err(bad("true or false")),
-        (InputType::Integer, _) => Err(bad("a whole number")),
-        _ => Err(bad("a number")),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Type checking and compilation of parsed expressions into [`CExpr`]: names resolved to value
 //! slots, literals turned into exact numbers, every operation's operand types checked at load.
 
+use super::aggregate::{AggCall, AggFn};
 use super::{AddOp, CmpOp, Expr, ExprKind, MulOp, Span};
 use crate::num::Num;
 
@@ -79,6 +80,13 @@ pub enum CExpr {
     Points(u32),
     /// max_points("id"): the indicator's maximum in the record's profile.
     MaxPoints(u32),
+    /// An aggregate over a list input (spec §18.1).
+    Agg(Box<AggCall>),
+    /// Field `n` of the item being visited (`item.f`, or `item` for a mark), inside an
+    /// aggregate's arguments.
+    Field(u32),
+    /// known(x): whether x has data.
+    Known(Box<CExpr>),
 }
 
 /// What a name in an expression refers to.
@@ -94,6 +102,34 @@ pub enum Resolved {
     Broken,
 }
 
+/// A list input as aggregate calls see it.
+#[derive(Clone, Debug)]
+pub struct ListScope {
+    /// Its index among the rulebook's lists.
+    pub index: u32,
+    /// Whether it is a `numbers` input (its `item` is the mark itself).
+    pub numbers: bool,
+    /// The fields of its items and their types (an `items` input).
+    pub fields: Vec<(String, Type)>,
+}
+
+/// An aggregate call as written, for its line in explanations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggSite {
+    /// The function.
+    pub func: AggFn,
+    /// The list (index among the rulebook's lists).
+    pub list: u32,
+    /// The whole call, printed.
+    pub call: String,
+    /// `x`, printed.
+    pub x: Option<String>,
+    /// `cond`, printed.
+    pub cond: Option<String>,
+    /// Where it is written (`derived "remaining_poor"`), filled in by the scope.
+    pub place: String,
+}
+
 /// The names an expression can see, and what else it may use.
 pub trait Scope {
     /// Resolve a name.
@@ -101,6 +137,16 @@ pub trait Scope {
     /// Resolve an indicator id for `points()`/`max_points()`; `None` when those calls aren't
     /// allowed here (they are only allowed in grade rules and vetoes, after scoring).
     fn indicator(&self, id: &str) -> Option<Option<u32>>;
+    /// The list input named `name`, for aggregates.
+    fn list(&self, name: &str) -> Option<ListScope> {
+        let _ = name;
+        None
+    }
+    /// Register an aggregate call; its site number.
+    fn site(&self, site: AggSite) -> u32 {
+        let _ = site;
+        0
+    }
 }
 
 /// A problem found while compiling an expression.
@@ -121,7 +167,7 @@ pub fn compile(
     scope: &dyn Scope,
     want: Option<Type>,
 ) -> Result<(CExpr, Type), Vec<CompileProblem>> {
-    let mut c = Compiler { scope, problems: Vec::new() };
+    let mut c = Compiler { scope, problems: Vec::new(), item: None };
     let out = c.expr(e);
     if let (Some((_, got)), Some(want)) = (&out, want)
         && *got != want
@@ -141,6 +187,9 @@ pub fn compile(
 struct Compiler<'s> {
     scope: &'s dyn Scope,
     problems: Vec<CompileProblem>,
+    /// The list whose items the expression being compiled visits (inside an aggregate's
+    /// arguments), with its name.
+    item: Option<(ListScope, String)>,
 }
 
 impl Compiler<'_> {
@@ -150,6 +199,55 @@ impl Compiler<'_> {
 
     fn unknown(&mut self, span: Span, message: String) {
         self.problems.push(CompileProblem { kind: crate::ErrorKind::UnknownName, span, message });
+    }
+
+    fn schema(&mut self, span: Span, message: String) {
+        self.problems.push(CompileProblem { kind: crate::ErrorKind::Schema, span, message });
+    }
+
+    /// `item` or `item.f`: a field of the item being visited.
+    fn item_name(&mut self, span: Span, name: &str) -> Option<(CExpr, Type)> {
+        let field = name.strip_prefix("item.");
+        let Some((list, list_name)) = &self.item else {
+            self.unknown(
+                span,
+                format!("`{name}` is only defined inside an aggregate's arguments, e.g. count(households, item.poor)"),
+            );
+            return None;
+        };
+        match (list.numbers, field) {
+            (true, None) => Some((CExpr::Field(0), Type::Num)),
+            (true, Some(_)) => {
+                let message = format!(
+                    "`{list_name}` is a list of numbers: its item is the mark itself, written `item`"
+                );
+                self.unknown(span, message);
+                None
+            }
+            (false, None) => {
+                let message = format!(
+                    "`item` alone is a whole item of `{list_name}`; name one of its fields: item.{}",
+                    list.fields.first().map_or("field", |f| f.0.as_str())
+                );
+                self.type_error(span, message);
+                None
+            }
+            (false, Some(f)) => match list.fields.iter().position(|(n, _)| n == f) {
+                Some(i) => Some((CExpr::Field(i as u32), list.fields[i].1)),
+                None => {
+                    let names: Vec<&str> = list.fields.iter().map(|(n, _)| n.as_str()).collect();
+                    let hint = crate::read::closest(f, names.iter().copied())
+                        .map(|c| format!(" (did you mean item.{c}?)"))
+                        .unwrap_or_default();
+                    let message = format!(
+                        "`{f}` is not a field of the items of `{list_name}`{hint}; fields: {}",
+                        names.join(", ")
+                    );
+                    self.unknown(span, message);
+                    None
+                }
+            },
+        }
     }
 
     /// Compile and require a type; `what` names the place in messages.
@@ -185,13 +283,16 @@ impl Compiler<'_> {
             },
             ExprKind::Str(s) => Some((CExpr::Const(Const::Text(s.as_str().into())), Type::Text)),
             ExprKind::Bool(b) => Some((CExpr::Const(Const::Bool(*b)), Type::Bool)),
+            ExprKind::Name(name) if name == "item" || name.starts_with("item.") => {
+                self.item_name(e.span, name)
+            }
             ExprKind::Name(name) => match self.scope.resolve(name) {
                 Resolved::Slot(slot, t) => Some((CExpr::Slot(slot), t)),
                 Resolved::List => {
                     self.type_error(
                         e.span,
                         format!(
-                            "`{name}` is a list input (numbers or items): only its rules (panel, items, count) read it, not expressions"
+                            "`{name}` is a list input (numbers or items): its rules (panel, items, count) read it, and aggregates such as count({name}), sum({name}, …), mean({name}, …)"
                         ),
                     );
                     None
@@ -306,6 +407,15 @@ impl Compiler<'_> {
     }
 
     fn call(&mut self, e: &Expr, name: &str, name_span: Span, args: &[Expr]) -> Option<(CExpr, Type)> {
+        let first_is_list = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Name(n)) => self.scope.list(n).is_some(),
+            _ => false,
+        };
+        if let Some(func) = AggFn::from_name(name)
+            && (first_is_list || !matches!(func, AggFn::Min | AggFn::Max))
+        {
+            return self.aggregate(e, func, args);
+        }
         let arity = |c: &mut Self, want: usize| {
             if args.len() != want {
                 c.type_error(
@@ -390,14 +500,126 @@ impl Compiler<'_> {
                     }
                 }
             }
+            "known" => {
+                if !arity(self, 1) {
+                    return None;
+                }
+                let (x, _) = self.expr(&args[0])?;
+                Some((CExpr::Known(Box::new(x)), Type::Bool))
+            }
             _ => {
                 self.unknown(
                     name_span,
-                    format!("unknown function {name}(); available: min, max, abs, round, floor, ceil, points, max_points"),
+                    format!("unknown function {name}(); available: min, max, abs, round, floor, ceil, points, max_points, known, and over lists count, sum, mean, min, max, first, last, share"),
                 );
                 None
             }
         }
+    }
+
+    /// An aggregate call (spec §18.1): the list, then `x` and `cond` compiled with `item` bound.
+    fn aggregate(&mut self, e: &Expr, func: AggFn, args: &[Expr]) -> Option<(CExpr, Type)> {
+        let fname = func.name();
+        if self.item.is_some() {
+            self.schema(
+                e.span,
+                format!("{fname}() is inside another aggregate's arguments; aggregates do not nest"),
+            );
+            return None;
+        }
+        let list = match args.first() {
+            Some(Expr { kind: ExprKind::Name(n), .. }) => self.scope.list(n).map(|l| (l, n.clone())),
+            _ => None,
+        };
+        let Some((list, list_name)) = list else {
+            let at = args.first().map_or(e.span, |a| a.span);
+            self.type_error(
+                at,
+                format!("the first argument of {fname}() is a list input (items or numbers), written as its bare name"),
+            );
+            return None;
+        };
+        // (x, cond) positions by function and argument count.
+        let rest = &args[1..];
+        let (x, cond): (Option<&Expr>, Option<&Expr>) = match (func, rest.len()) {
+            (AggFn::Count, 0) => (None, None),
+            (AggFn::Count, 1) | (AggFn::Share, 1) => (None, Some(&rest[0])),
+            (AggFn::Count | AggFn::Share, _) => {
+                let want = if func == AggFn::Count {
+                    "count(list) or count(list, cond)"
+                } else {
+                    "share(list, cond)"
+                };
+                self.type_error(e.span, format!("{fname}() takes {want}; got {} argument(s)", args.len()));
+                return None;
+            }
+            (_, 0) if list.numbers => (None, None),
+            (_, 0) => {
+                self.type_error(
+                    e.span,
+                    format!(
+                        "{fname}({list_name}, x): name the value to take from each item, e.g. item.{}",
+                        list.fields.first().map_or("field", |f| f.0.as_str())
+                    ),
+                );
+                return None;
+            }
+            (_, 1) => (Some(&rest[0]), None),
+            (_, 2) => (Some(&rest[0]), Some(&rest[1])),
+            _ => {
+                self.type_error(
+                    e.span,
+                    format!("{fname}() takes (list, x) or (list, x, cond); got {} arguments", args.len()),
+                );
+                return None;
+            }
+        };
+        let index = list.index;
+        let numbers = list.numbers;
+        self.item = Some((list, list_name.clone()));
+        let xc = x.map(|x| self.expr(x).map(|c| (c, x)));
+        let cc = cond.map(|c| self.typed(c, Type::Bool, &format!("the condition of {fname}()")));
+        self.item = None;
+        let (x_compiled, ty) = match xc {
+            None if numbers && !matches!(func, AggFn::Count | AggFn::Share) => {
+                (Some(CExpr::Field(0)), Type::Num)
+            }
+            None => (None, Type::Num),
+            Some(None) => return None,
+            Some(Some(((c, t), xe))) => {
+                if t != Type::Num && !matches!(func, AggFn::First | AggFn::Last) {
+                    self.type_error(
+                        xe.span,
+                        format!("the value of {fname}() must be a number, found a {}", t.name()),
+                    );
+                    return None;
+                }
+                (Some(c), t)
+            }
+        };
+        let cond_compiled = match cc {
+            None => None,
+            Some(None) => return None,
+            Some(Some(c)) => Some(c),
+        };
+        let site = self.scope.site(AggSite {
+            func,
+            list: index,
+            call: e.to_string(),
+            x: x.map(|x| x.to_string()),
+            cond: cond.map(|c| c.to_string()),
+            place: String::new(),
+        });
+        let ty = if matches!(func, AggFn::First | AggFn::Last) { ty } else { Type::Num };
+        let call = AggCall {
+            func,
+            list: index,
+            list_name: list_name.into(),
+            x: x_compiled,
+            cond: cond_compiled,
+            site,
+        };
+        Some((CExpr::Agg(Box::new(call)), ty))
     }
 }
 
@@ -410,8 +632,14 @@ impl CExpr {
         while let Some(e) = stack.pop() {
             f(e);
             match e {
-                CExpr::Const(_) | CExpr::Slot(_) | CExpr::Points(_) | CExpr::MaxPoints(_) => {}
-                CExpr::Neg(a)
+                CExpr::Const(_)
+                | CExpr::Slot(_)
+                | CExpr::Points(_)
+                | CExpr::MaxPoints(_)
+                | CExpr::Field(_) => {}
+                CExpr::Agg(call) => stack.extend(call.cond.iter().chain(call.x.iter())),
+                CExpr::Known(a)
+                | CExpr::Neg(a)
                 | CExpr::Not(a)
                 | CExpr::Abs(a)
                 | CExpr::Floor(a)

@@ -4,6 +4,7 @@
 //! `and`/`or` short-circuit. A fault (division by zero) propagates as an error; otherwise an
 //! operand with no data makes the result no data.
 
+use super::aggregate::{ItemRows, Tally, eval_agg};
 use super::{CExpr, CmpOp, Const};
 use crate::ErrorKind;
 use crate::num::{Num, Rounding};
@@ -63,7 +64,7 @@ impl Fault {
 }
 
 /// What an expression can read while a record is scored.
-pub trait Env<'a> {
+pub trait Bindings<'a> {
     /// The value in a slot.
     fn slot(&self, slot: u32) -> &Val<'a>;
     /// The published points of an indicator (`None`: not applicable or not yet scored).
@@ -72,6 +73,21 @@ pub trait Env<'a> {
     fn max_points(&self, node: u32) -> Num;
     /// The rulebook's rounding mode (for `round(x, n)`).
     fn rounding(&self) -> Rounding;
+    /// The items of list `list` (an index into the rulebook's lists); `None` when the list is
+    /// missing (its aggregates are no data).
+    fn list(&self, list: u32) -> Option<&ItemRows<'a>> {
+        let _ = list;
+        None
+    }
+    /// Field `field` of the item being visited (inside an aggregate's arguments).
+    fn field(&self, field: u32) -> &Val<'a> {
+        let _ = field;
+        &Val::NoData
+    }
+    /// What aggregate call `site` found (kept when explaining).
+    fn tally(&self, site: u32, tally: Tally<'a>) {
+        let _ = (site, tally);
+    }
 }
 
 /// Unwrap a number, or return no data (the type checker guarantees numbers otherwise).
@@ -95,7 +111,7 @@ macro_rules! bool_or_return {
 }
 
 /// Evaluate `e` against `env`.
-pub fn eval<'a>(e: &'a CExpr, env: &dyn Env<'a>) -> Result<Val<'a>, Fault> {
+pub fn eval<'a>(e: &'a CExpr, env: &dyn Bindings<'a>) -> Result<Val<'a>, Fault> {
     match e {
         CExpr::Const(c) => Ok(Val::from_const(c)),
         CExpr::Slot(s) => Ok(env.slot(*s).clone()),
@@ -220,6 +236,9 @@ pub fn eval<'a>(e: &'a CExpr, env: &dyn Env<'a>) -> Result<Val<'a>, Fault> {
         CExpr::Ceil(a) => Ok(Val::Num(num_or_return!(eval(a, env)?).ceil())),
         CExpr::Round(a, places) => Ok(Val::Num(num_or_return!(eval(a, env)?).round(*places, env.rounding()))),
         CExpr::Points(node) => Ok(env.points(*node).map_or(Val::NoData, Val::Num)),
+        CExpr::Agg(call) => eval_agg(call, env),
+        CExpr::Field(f) => Ok(env.field(*f).clone()),
+        CExpr::Known(x) => Ok(Val::Bool(eval(x, env)? != Val::NoData)),
         CExpr::MaxPoints(node) => Ok(Val::Num(env.max_points(*node))),
     }
 }

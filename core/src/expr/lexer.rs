@@ -91,7 +91,7 @@ impl Lexer {
         let (tok, len) = match c {
             '0'..='9' => return self.number(),
             '"' => return self.string(),
-            c if c.is_alphabetic() || c == '_' => return Ok(self.word()),
+            c if c.is_alphabetic() || c == '_' => return self.word(),
             '+' => single(Tok::Plus),
             '-' => single(Tok::Minus),
             '*' => single(Tok::Star),
@@ -276,9 +276,38 @@ impl Lexer {
     }
 
     /// A name or a keyword.
-    fn word(&mut self) -> Token {
+    /// A name or keyword. `item.f` (spec §18.1: a field of the current item, inside an
+    /// aggregate's arguments) is one name token, written without spaces.
+    fn word(&mut self) -> Result<Token, ParseError> {
         let start = self.pos;
-        let end = start + 1 + self.run_len(start + 1, |c| c.is_alphanumeric() || c == '_');
+        let is_name_char = |c: char| c.is_alphanumeric() || c == '_';
+        let mut end = start + 1 + self.run_len(start + 1, is_name_char);
+        let word: String = self.chars[start..end].iter().collect();
+        if word == "item" && self.peek_at(end) == Some('.') {
+            match self.peek_at(end + 1) {
+                Some(c) if c.is_alphabetic() || c == '_' => {
+                    end += 2 + self.run_len(end + 2, is_name_char);
+                }
+                _ => {
+                    return Err(ParseError::new(
+                        Span::new(start, end + 1),
+                        "`item.` needs a field name right after the dot, without spaces: item.members".into(),
+                    ));
+                }
+            }
+        } else if self.peek_at(end) == Some('.')
+            && self.peek_at(end + 1).is_some_and(|c| c.is_alphabetic() || c == '_')
+        {
+            let field_end = end + 1 + self.run_len(end + 1, is_name_char);
+            let span = Span::new(start, field_end);
+            return Err(ParseError::new(
+                span,
+                format!(
+                    "unexpected '.' in {}: only `item.field` reads a field (of the current item, inside count, sum, mean, min, max, first, last or share)",
+                    self.quote(span)
+                ),
+            ));
+        }
         self.pos = end;
         let text: String = self.chars[start..end].iter().collect();
         let tok = match text.as_str() {
@@ -293,13 +322,28 @@ impl Lexer {
             "in" => Tok::In,
             _ => Tok::Name(text),
         };
-        Token { tok, span: Span::new(start, end) }
+        Ok(Token { tok, span: Span::new(start, end) })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_field_is_one_name() {
+        let toks = lex("item.members + item + item.收入_2").unwrap();
+        assert_eq!(toks[0], (Tok::Name("item.members".into()), Span::new(0, 12)));
+        assert_eq!(toks[2].0, Tok::Name("item".into()));
+        assert_eq!(toks[4].0, Tok::Name("item.收入_2".into()));
+        // Spaces break it; other names have no fields.
+        let e = lex("item. members").unwrap_err();
+        assert!(e.message.contains("needs a field name"), "{}", e.message);
+        let e = lex("a + x.f").unwrap_err();
+        assert!(e.message.contains("only `item.field`"), "{}", e.message);
+        assert_eq!(e.span, Span::new(4, 7));
+        assert!(lex("item.1").is_err());
+    }
 
     fn lex(src: &str) -> Result<Vec<(Tok, Span)>, ParseError> {
         let mut lx = Lexer::new(src);

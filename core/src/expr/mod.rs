@@ -19,6 +19,7 @@
 //! [`Expr`]'s `Display` prints canonical text with the fewest parentheses that parse back to
 //! the same tree.
 
+mod aggregate;
 mod ast;
 mod compile;
 mod eval;
@@ -26,9 +27,10 @@ mod lexer;
 mod parser;
 mod print;
 
+pub use self::aggregate::{AggCall, AggFn, ItemRows, Tally};
 pub use self::ast::{AddOp, CmpOp, Expr, ExprKind, MulOp, Span};
-pub use self::compile::{CExpr, CompileProblem, Const, Resolved, Scope, Type, compile};
-pub use self::eval::{Env, Fault, Val, cmp_holds, eval};
+pub use self::compile::{AggSite, CExpr, CompileProblem, Const, ListScope, Resolved, Scope, Type, compile};
+pub use self::eval::{Bindings, Fault, Val, cmp_holds, eval};
 pub use self::parser::{ParseError, parse};
 
 /// How deeply constructs may nest before an expression is refused as too deep.

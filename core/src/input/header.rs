@@ -38,6 +38,7 @@ impl NotAnInput {
             kind: ErrorKind::UnknownName,
             field: Some(self.name.clone()),
             at: None,
+            item: None,
             value: None,
             message: self.field_warning(Lang::En).replace("(ignored)", "(refused: strict mode)"),
         }

@@ -9,6 +9,8 @@ mod record;
 mod unreadable;
 mod values;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::num::Num;
@@ -106,10 +108,46 @@ pub struct Input {
     pub list_default: Option<crate::input::Value>,
     /// Whether a missing value is an error.
     pub required: bool,
-    /// Fields of an items input.
-    pub fields: Vec<(String, InputType)>,
+    /// What each item of an `items` input holds: its declared `fields` (each required), or the
+    /// inputs of the rulebook that scores it (spec §18.2).
+    pub items: Option<Arc<InputSchema>>,
+    /// The rulebook scoring each item of an `items` input.
+    pub rulebook: Option<String>,
+    /// The child table's column holding the parent's key (an `items` input, spec §18.5).
+    pub join: Option<String>,
+    /// The field ordering the items (spec §18.4).
+    pub order_by: Option<String>,
     /// The component rulebook that declared it, when the parent did not.
     pub from_component: Option<String>,
+}
+
+impl Input {
+    /// A required scalar input: a declared field of an `items` input.
+    pub fn field(name: &str, ty: InputType, label: Option<String>) -> Input {
+        Input {
+            name: name.to_owned(),
+            ty,
+            label,
+            unit: None,
+            description: None,
+            min: None,
+            max: None,
+            values: None,
+            default: None,
+            list_default: None,
+            required: true,
+            items: None,
+            rulebook: None,
+            join: None,
+            order_by: None,
+            from_component: None,
+        }
+    }
+
+    /// The fields of an `items` input's items, in order, with their types.
+    pub fn item_fields(&self) -> impl Iterator<Item = (&str, InputType)> {
+        self.items.iter().flat_map(|s| s.inputs.iter().map(|i| (i.name.as_str(), i.ty)))
+    }
 }
 
 /// The inputs of a rulebook: shared by every [`crate::Record`] built for it.
@@ -122,6 +160,12 @@ pub struct InputSchema {
 }
 
 impl InputSchema {
+    /// A schema of these inputs, in this order.
+    pub fn of(inputs: Vec<Input>) -> InputSchema {
+        let index = inputs.iter().enumerate().map(|(i, input)| (input.name.clone(), i as u32)).collect();
+        InputSchema { inputs, index }
+    }
+
     /// The input named `name` (by its id, or else by its label, as table headers name them).
     pub fn by_name_or_label(&self, name: &str) -> Option<usize> {
         let name = name.trim();

@@ -122,10 +122,13 @@ impl From<Vec<Item>> for Value {
     }
 }
 
-/// One item of an `items` input: named scalar fields.
+/// One item of an `items` input: named field values (scalars, and for items scored by a
+/// rulebook that has lists, lists too).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     fields: Vec<(String, Value)>,
+    /// Problems found while decoding a field (e.g. from JSON), reported when the item is checked.
+    pub(crate) decode: Vec<(String, Issue)>,
 }
 
 impl Item {
@@ -157,6 +160,19 @@ impl Item {
     /// Every field, in the order set.
     pub fn fields(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.fields.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
+    /// The value of the field at `index` (in the order set).
+    pub(crate) fn field_at(&self, index: usize) -> Option<&Value> {
+        self.fields.get(index).map(|(_, v)| v)
+    }
+
+    /// The position of the field for `input` among this item's fields: by its name, else its label.
+    pub(crate) fn position_of(&self, input: &crate::input::Input) -> Option<usize> {
+        self.fields.iter().position(|(n, _)| n == &input.name).or_else(|| {
+            let label = input.label.as_deref()?;
+            self.fields.iter().position(|(n, _)| n.trim() == label)
+        })
     }
 }
 
@@ -347,6 +363,7 @@ impl Record {
                 kind: ErrorKind::InputType,
                 field: None,
                 at: None,
+                item: None,
                 value: None,
                 message: format!("a record is a JSON object of field values, not {}", node.type_name()),
             });
@@ -357,7 +374,7 @@ impl Record {
                 continue;
             };
             let input = &self.schema.inputs[slot as usize];
-            match decode_value(&e.value, input.ty, &input.fields, &e.key) {
+            match decode_value(&e.value, input, &e.key) {
                 Ok(v) => self.values[slot as usize] = v,
                 Err(issue) => self.decode.push((slot, issue)),
             }
@@ -375,13 +392,11 @@ pub(crate) fn blank_cell(cell: &str) -> bool {
     cell.trim_matches(is_blank).is_empty()
 }
 
-/// Decode a JSON value for an input of type `ty` (`None`: null, i.e. missing).
-fn decode_value(
-    node: &Node,
-    ty: InputType,
-    fields: &[(String, InputType)],
-    name: &str,
-) -> Result<Option<Value>, Issue> {
+/// Decode a JSON value for `input` (`None`: null, i.e. missing). A problem inside an item of an
+/// `items` list is kept in the item, at its field, so that checking the record reports every
+/// item's problems with the item's position.
+fn decode_value(node: &Node, input: &crate::input::Input, name: &str) -> Result<Option<Value>, Issue> {
+    let ty = input.ty;
     if let (NodeValue::Array(items), InputType::Numbers) = (&node.value, ty) {
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
@@ -400,17 +415,23 @@ fn decode_value(
     if let (NodeValue::Array(items), InputType::Items) = (&node.value, ty) {
         let mut out = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
-            let here = format!("{name}[{}]", i + 1);
-            let NodeValue::Table(entries) = &it.value else {
-                return Err(renamed(type_issue(&here, "an object of item fields", it), name));
-            };
             let mut item = Item::new();
-            for (fname, fty) in fields {
-                let Some(e) = entries.iter().find(|e| e.key == *fname) else { continue };
-                if let Some(v) =
-                    decode_scalar(&e.value, *fty, &format!("{here}.{fname}")).map_err(|e| renamed(e, name))?
-                {
-                    item.fields.push((fname.clone(), v));
+            let NodeValue::Table(entries) = &it.value else {
+                let here = format!("{name}[{}]", i + 1);
+                item.decode
+                    .push((String::new(), renamed(type_issue(&here, "an object of item fields", it), name)));
+                out.push(item);
+                continue;
+            };
+            let schema = input.items.as_deref();
+            for e in entries {
+                let field =
+                    schema.and_then(|s| s.by_name_or_label(&e.key)).and_then(|f| schema?.inputs.get(f));
+                let Some(field) = field else { continue };
+                match decode_value(&e.value, field, &field.name) {
+                    Ok(Some(v)) => item.set(&field.name, v),
+                    Ok(None) => {}
+                    Err(issue) => item.decode.push((field.name.clone(), issue)),
                 }
             }
             out.push(item);

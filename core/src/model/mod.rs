@@ -91,7 +91,24 @@ pub struct InputDoc {
     /// Whether a missing value is an error (else: no data).
     pub required: bool,
     /// Declared fields of an `items` input, in order.
-    pub fields: Vec<(Text, InputType)>,
+    pub fields: Vec<FieldDoc>,
+    /// The rulebook that scores each item of an `items` input (spec §18.2).
+    pub rulebook: Option<Text>,
+    /// The child table's column holding the parent's key (spec §18.5).
+    pub join: Option<Text>,
+    /// The field that orders the items (spec §18.4).
+    pub order_by: Option<Text>,
+}
+
+/// A declared field of an `items` input: `name = "type"` or `name = { type, label }`.
+#[derive(Clone, Debug)]
+pub struct FieldDoc {
+    /// The field's name.
+    pub name: Text,
+    /// Its type (a scalar type).
+    pub ty: InputType,
+    /// Its label (a child table's column header).
+    pub label: Option<String>,
 }
 
 /// A parameter value: fixed or dated.
@@ -638,7 +655,39 @@ fn read_input(e: &crate::syntax::Entry, r: &mut Reader) -> Option<InputDoc> {
         default: None,
         required: t.boolean(r, "required").unwrap_or(true),
         fields: Vec::new(),
+        rulebook: t.string(r, "rulebook"),
+        join: t.string(r, "join"),
+        order_by: t.string(r, "order_by"),
     };
+    if e.key == "item" {
+        r.schema(
+            Some(e.key_pos),
+            &path,
+            "`item` is reserved: inside an aggregate it names the item being visited",
+        );
+    }
+    for (key, v) in [("join", &input.join), ("order_by", &input.order_by)] {
+        if let Some(v) = v
+            && ty != InputType::Items
+        {
+            r.schema(
+                Some(v.pos),
+                &path,
+                format!("`{key}` belongs to items inputs, not to {} inputs", ty.name()),
+            );
+        }
+    }
+    if let Some(rb) = &input.rulebook {
+        if ty != InputType::Items {
+            r.schema(
+                Some(rb.pos),
+                &path,
+                format!("`rulebook` belongs to items inputs, not to {} inputs", ty.name()),
+            );
+        } else if !read::is_rulebook_id(&rb.value) {
+            r.schema(Some(rb.pos), &path, read::not_a_rulebook_id(&rb.value));
+        }
+    }
     if (input.min.is_some() || input.max.is_some())
         && !matches!(ty, InputType::Decimal | InputType::Integer | InputType::Numbers)
     {
@@ -702,30 +751,80 @@ fn read_input(e: &crate::syntax::Entry, r: &mut Reader) -> Option<InputDoc> {
     if let Some(mut f) = t.table(r, "fields") {
         if ty != InputType::Items {
             r.schema(Some(e.value.pos), &path, "`fields` belongs to items inputs");
+        } else if let Some(rb) = &input.rulebook {
+            r.schema(
+                Some(f.pos),
+                &path,
+                format!(
+                    "the fields of items scored by `{}` are that rulebook's inputs: drop `fields`",
+                    rb.value
+                ),
+            );
         }
         for en in f.rest() {
-            if let Some(s) = string_of(&en.value, &format!("{path} fields"), r) {
-                match InputType::from_name(&s.value).filter(|t| t.is_scalar()) {
-                    Some(ft) => input.fields.push((Text { value: en.key.clone(), pos: en.key_pos }, ft)),
-                    None => r.schema(
-                        Some(s.pos),
-                        &path,
-                        format!(
-                            "unknown field type `{}`; expected decimal, integer, boolean or text",
-                            s.value
-                        ),
-                    ),
-                }
+            if let Some(field) = read_field(en, &path, r) {
+                input.fields.push(field);
             }
         }
-    } else if ty == InputType::Items {
-        r.schema(Some(e.value.pos), &path, "an items input declares its `fields` (name = type)");
+    } else if ty == InputType::Items && input.rulebook.is_none() {
+        r.schema(
+            Some(e.value.pos),
+            &path,
+            "an items input declares its `fields` (name = type), or the `rulebook` that scores each item",
+        );
     }
     t.finish(
         r,
-        &["type", "label", "unit", "description", "min", "max", "values", "default", "required", "fields"],
+        &[
+            "type",
+            "label",
+            "unit",
+            "description",
+            "min",
+            "max",
+            "values",
+            "default",
+            "required",
+            "fields",
+            "rulebook",
+            "join",
+            "order_by",
+        ],
     );
     Some(input)
+}
+
+/// One entry of `fields`: `name = "type"` or `name = { type = "…", label = "…" }`.
+fn read_field(en: &crate::syntax::Entry, path: &str, r: &mut Reader) -> Option<FieldDoc> {
+    let name = Text { value: en.key.clone(), pos: en.key_pos };
+    if !read::is_name(&en.key) || en.key == "item" {
+        r.schema(
+            Some(en.key_pos),
+            path,
+            format!("`{}` cannot be a field name: use letters, digits and _ (not `item`)", en.key),
+        );
+    }
+    let (ty_text, label) = match &en.value.value {
+        Value::Table(_) => {
+            let mut ft = Table::of(&en.value, format!("{path} field \"{}\"", en.key), r)?;
+            let ty = ft.req_string(r, "type", "the field's type");
+            let label = ft.string(r, "label").map(|s| s.value);
+            ft.finish(r, &["type", "label"]);
+            (ty?, label)
+        }
+        _ => (string_of(&en.value, &format!("{path} fields"), r)?, None),
+    };
+    match InputType::from_name(&ty_text.value).filter(|t| t.is_scalar()) {
+        Some(ty) => Some(FieldDoc { name, ty, label }),
+        None => {
+            r.schema(
+                Some(ty_text.pos),
+                path,
+                format!("unknown field type `{}`; expected decimal, integer, boolean or text", ty_text.value),
+            );
+            None
+        }
+    }
 }
 
 /// "a" or "an" before a word (for messages).
@@ -801,6 +900,13 @@ fn read_param(e: &crate::syntax::Entry, r: &mut Reader) -> Option<ParamDoc> {
             format!("`{}` cannot be a parameter name: use letters, digits and _", e.key),
         );
     }
+    if e.key == "item" {
+        r.schema(
+            Some(e.key_pos),
+            &path,
+            "`item` is reserved: inside an aggregate it names the item being visited",
+        );
+    }
     let name = Text { value: e.key.clone(), pos: e.key_pos };
     if !matches!(e.value.value, Value::Table(_)) {
         let base = number_of(&e.value, &path, r).map(ParamValueDoc::Fixed);
@@ -851,6 +957,13 @@ fn read_derived(e: &crate::syntax::Entry, r: &mut Reader) -> Option<DerivedDoc> 
             Some(e.key_pos),
             &path,
             format!("`{}` cannot be a derived name: use letters, digits and _", e.key),
+        );
+    }
+    if e.key == "item" {
+        r.schema(
+            Some(e.key_pos),
+            &path,
+            "`item` is reserved: inside an aggregate it names the item being visited",
         );
     }
     let name = Text { value: e.key.clone(), pos: e.key_pos };

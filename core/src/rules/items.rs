@@ -9,9 +9,8 @@ use std::collections::hash_map::Entry;
 use super::{Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
-use crate::expr::Fault;
+use crate::expr::{Fault, Type, Val};
 use crate::input::InputType;
-use crate::input::Item;
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::range::{End, Interval, NumRange, RuleNote};
@@ -100,16 +99,18 @@ pub struct Items {
     pub name: String,
     /// The key fields, in table order.
     pub keys: Vec<String>,
+    /// Their positions in an item's row.
+    key_fields: Vec<u32>,
     /// (key values, points).
     pub table: Vec<(Vec<String>, Operand)>,
     /// Key values → position in `table` (the first, when a key is written twice).
     lookup: HashMap<Vec<String>, usize>,
     /// Points of an item not in the table; without it, `LookupMiss`.
     pub otherwise: Option<Operand>,
-    /// Keep only the best item per value of this field.
-    pub best_per: Option<String>,
-    /// Cap each group's sum: (field, cap).
-    pub cap_per: Option<(String, Operand)>,
+    /// Keep only the best item per value of this field (its position in an item's row).
+    pub best_per: Option<u32>,
+    /// Cap each group's sum: (field position, cap).
+    pub cap_per: Option<(u32, Operand)>,
 }
 
 /// Compile.
@@ -130,10 +131,10 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
             return None;
         }
     };
-    let fields = cx.item_fields(slot);
+    let fields = cx.list(&input.value).map(|l| l.fields).unwrap_or_default();
     let mut ok = true;
-    let mut field = |cx: &mut RuleCx<'_>, f: &Text| -> Option<InputType> {
-        let found = fields.iter().find(|(n, _)| *n == f.value).map(|(_, t)| *t);
+    let mut field = |cx: &mut RuleCx<'_>, f: &Text| -> Option<(u32, Type)> {
+        let found = fields.iter().position(|(n, _)| *n == f.value).map(|i| (i as u32, fields[i].1));
         if found.is_none() {
             cx.problem(
                 ErrorKind::UnknownName,
@@ -144,20 +145,17 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
         }
         found
     };
-    let key_types: Vec<Option<InputType>> = d.keys.iter().map(|k| field(cx, k)).collect();
-    if let Some(b) = &d.best_per {
-        field(cx, b);
-    }
-    if let Some((f, _)) = &d.cap_per {
-        field(cx, f);
-    }
+    let key_fields: Vec<Option<(u32, Type)>> = d.keys.iter().map(|k| field(cx, k)).collect();
+    let key_types: Vec<Option<Type>> = key_fields.iter().map(|k| k.map(|(_, t)| t)).collect();
+    let best_per = d.best_per.as_ref().and_then(|b| field(cx, b)).map(|(i, _)| i);
+    let cap_field = d.cap_per.as_ref().and_then(|(f, _)| field(cx, f)).map(|(i, _)| i);
     let mut table = Vec::with_capacity(d.table.len());
     for (path, v) in &d.table {
         let key: Vec<String> = path
             .iter()
             .zip(&key_types)
             .map(|(k, ty)| match ty {
-                Some(InputType::Decimal | InputType::Integer) => match Num::parse_literal(k.value.trim()) {
+                Some(Type::Num) => match Num::parse_literal(k.value.trim()) {
                     Ok(n) => show(&n),
                     Err(_) => {
                         cx.problem(
@@ -180,9 +178,9 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
         Some(o) => Some(cx.operand(o)?),
         None => None,
     };
-    let cap_per = match &d.cap_per {
-        Some((f, c)) => Some((f.value.clone(), cx.operand(c)?)),
-        None => None,
+    let cap_per = match (&d.cap_per, cap_field) {
+        (Some((_, c)), Some(f)) => Some((f, cx.operand(c)?)),
+        _ => None,
     };
     let mut lookup = HashMap::default();
     for (i, (k, _)) in table.iter().enumerate() {
@@ -193,9 +191,10 @@ pub fn compile(d: &Doc, cx: &mut RuleCx<'_>) -> Option<Items> {
         lookup,
         name: input.value.clone(),
         keys: d.keys.iter().map(|k| k.value.clone()).collect(),
+        key_fields: key_fields.iter().flatten().map(|(i, _)| *i).collect(),
         table,
         otherwise,
-        best_per: d.best_per.as_ref().map(|b| b.value.clone()),
+        best_per,
         cap_per,
     })
 }
@@ -228,9 +227,10 @@ impl Kind for Items {
         let mut values: Vec<Num> = Vec::with_capacity(items.len());
         let mut looked: Vec<ItemNote> = Vec::with_capacity(if explain { items.len() } else { 0 });
         let mut key: Vec<String> = Vec::with_capacity(self.keys.len());
-        for (i, item) in items.iter().enumerate() {
+        for i in 0..items.len() {
+            let item = items.row(i);
             key.clear();
-            key.extend(self.keys.iter().map(|k| item.key_text(k)));
+            key.extend(self.key_fields.iter().map(|&k| key_text(&item[k as usize])));
             let (hit, v) = match self.lookup.get(&key[..]) {
                 Some(&at) => (true, run.operand(&self.table[at].1)),
                 None => match &self.otherwise {
@@ -240,7 +240,7 @@ impl Kind for Items {
                             ErrorKind::LookupMiss,
                             format!(
                                 "item {} of {} ({}) is not in the table and there is no `else`",
-                                i + 1,
+                                items.position[i] + 1,
                                 self.name,
                                 key.join(" / ")
                             ),
@@ -253,12 +253,12 @@ impl Kind for Items {
             }
             values.push(v);
         }
-        // 2. Per best_per group keep only the highest-valued item (ties: the first in input order).
+        // 2. Per best_per group keep only the highest-valued item (ties: the first in list order).
         let mut kept = vec![true; items.len()];
-        if let Some(field) = &self.best_per {
+        if let Some(field) = self.best_per {
             let mut best: HashMap<String, usize> = HashMap::default();
-            for (i, item) in items.iter().enumerate() {
-                match best.entry(item.key_text(field)) {
+            for i in 0..items.len() {
+                match best.entry(key_text(&items.row(i)[field as usize])) {
                     Entry::Vacant(e) => {
                         e.insert(i);
                     }
@@ -287,8 +287,8 @@ impl Kind for Items {
                 let cap = run.operand(cap);
                 let mut order: Vec<(String, Num)> = Vec::new();
                 let mut index: HashMap<String, usize> = HashMap::default();
-                for (i, it) in items.iter().enumerate() {
-                    let g = it.key_text(field);
+                for i in 0..items.len() {
+                    let g = key_text(&items.row(i)[*field as usize]);
                     if kept[i] {
                         let at = match index.get(&g) {
                             Some(&at) => at,
@@ -355,10 +355,13 @@ impl Kind for Items {
     }
 }
 
-impl Item {
-    /// A field's value as a lookup key (numbers by value, so 1 and 1.0 match).
-    fn key_text(&self, field: &str) -> String {
-        self.field(field).map(|v| v.key_text()).unwrap_or_default()
+/// A field's value as a lookup key (numbers by value, so 1 and 1.0 match; no data is "").
+fn key_text(v: &Val<'_>) -> String {
+    match v {
+        Val::Num(n) => show(n),
+        Val::Text(t) => (*t).to_owned(),
+        Val::Bool(b) => b.to_string(),
+        Val::NoData => String::new(),
     }
 }
 

@@ -18,8 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use rust_decimal::Decimal;
 
-use crate::expr::{CExpr, Fault, Val};
-use crate::input::Item;
+use crate::expr::{CExpr, Fault, ItemRows, Val};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::num::{Fraction, Rounding};
@@ -315,8 +314,8 @@ pub trait RecordEnv<'r> {
     /// The marks of a `numbers` input (`None`: missing).
     fn numbers(&self, slot: u32) -> Option<&'r [Decimal]>;
 
-    /// The items of an `items` input (`None`: missing).
-    fn items(&self, slot: u32) -> Option<&'r [Item]>;
+    /// The items of an `items` input as rows of field values, in list order (`None`: missing).
+    fn items(&self, slot: u32) -> Option<&ItemRows<'r>>;
 
     /// The length of a list input (`None`: missing).
     fn list_len(&self, slot: u32) -> Option<Num>;

@@ -160,6 +160,7 @@ pub fn records_from_rows(rb: &Rulebook, header: &[String], rows: Vec<CsvRow>) ->
                     kind: ErrorKind::Syntax,
                     field: None,
                     at: None,
+                    item: None,
                     value: None,
                     message: format!(
                         "line {}: {} cells, but the header has {}",

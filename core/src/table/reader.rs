@@ -161,6 +161,7 @@ fn ragged(n: usize, row: &CsvRow, width: usize) -> RecordError {
             kind: ErrorKind::Syntax,
             field: None,
             at: None,
+            item: None,
             value: None,
             message: format!("line {}: {} cells, but the header has {width}", row.line, row.cells.len()),
         }],

@@ -21,12 +21,15 @@ def text_of(rulebook_id):
 
 
 def components_of(text, seen=None):
-    """The ids of the rulebooks `text` uses as components, transitively, each once, innermost
-    first (each after the ones it uses), the order a vector lists them in."""
+    """The ids of the rulebooks `text` uses as components or to score the items of a list input
+    (§18.2), transitively, each once, innermost first (each after the ones it uses), the order a
+    vector lists them in."""
     seen = [] if seen is None else seen
     doc = tomllib.loads(text)
-    for ind in doc.get("indicator", []):
-        comp = ind.get("component", {}).get("rulebook")
+    used = [ind.get("component", {}).get("rulebook") for ind in doc.get("indicator", [])]
+    used += [spec.get("rulebook") for spec in doc.get("inputs", {}).values()
+             if isinstance(spec, dict) and spec.get("type") == "items"]
+    for comp in used:
         if comp and comp not in seen:
             components_of(text_of(comp), seen)
             seen.append(comp)

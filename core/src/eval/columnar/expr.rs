@@ -336,6 +336,18 @@ pub(super) fn eval<'a>(env: &Chunk<'a>, slow: &mut [bool], e: &CExpr) -> AnyCol<
             n: env.plan.node_units[env.profile][*node as usize],
             d: env.plan.pow,
         })),
+        // Every value on the fast path has data (a row with none is slow), so `known` holds
+        // wherever its argument evaluates; the argument is still evaluated for its faults.
+        CExpr::Known(x) => {
+            let _ = eval(env, slow, x);
+            AnyCol::Bool(BoolCol::Const(true))
+        }
+        // The plan keeps rulebooks with aggregates off this path (their lists are scored
+        // first, then the rows); reaching one here is a bug: fall back, never panic.
+        CExpr::Agg(_) | CExpr::Field(_) => {
+            all_slow(slow);
+            AnyCol::Num(NumCol::Const(Fraction::ZERO))
+        }
     }
 }
 

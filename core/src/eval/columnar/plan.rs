@@ -139,6 +139,13 @@ pub fn plan(c: &Compiled) -> Plan {
     exprs.extend(c.vetoes.iter().map(|v| &v.when.expr));
     exprs.extend(c.criteria.iter().map(|v| &v.when.expr));
     exprs.extend(c.grade_rules.iter().map(|v| &v.when.expr));
+    let mut aggregates = false;
+    for e in &exprs {
+        e.for_each(|x| aggregates |= matches!(x, CExpr::Agg(_)));
+    }
+    if aggregates {
+        return why("aggregates over lists");
+    }
     for e in exprs {
         e.for_each(|x| match x {
             CExpr::Const(Const::Text(t)) => intern(t),

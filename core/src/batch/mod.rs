@@ -1,7 +1,7 @@
 //! Batches (spec §12): one result slot per input row, in input order, whatever the thread count.
 //! A bad row's slot holds its error and never hides the others. Cohort figures for relative rules
 //! come from a first pass over the rows; ranks and a summary (ok, failed, count and share of each
-//! grade) come after scoring.
+//! grade, the mean, lowest and highest total) come after scoring.
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -77,6 +77,17 @@ pub struct Summary {
     pub passed: Option<usize>,
     /// Failed rows per error kind.
     pub errors: Vec<(ErrorKind, usize)>,
+    /// The mean of the scored rows' published totals, exact: their sum over their count, rounded
+    /// once, half-up (四舍五入) at the rulebook's scale. `None` when no row has a total (none
+    /// scored, or a criteria-only rulebook).
+    #[serde(default)]
+    pub mean_total: Option<Decimal>,
+    /// The lowest published total among the scored rows (`None` as for the mean).
+    #[serde(default)]
+    pub lowest_total: Option<Decimal>,
+    /// The highest published total among the scored rows (`None` as for the mean).
+    #[serde(default)]
+    pub highest_total: Option<Decimal>,
 }
 
 /// A scored batch: one slot per input row, in input order.
@@ -512,6 +523,7 @@ fn request<'a>(opts: &'a BatchOptions, figures: Option<&'a Figures>, row: Option
         as_of: opts.as_of,
         figures,
         row,
+        items: false,
     }
 }
 
@@ -643,11 +655,75 @@ struct Counts {
     passed: usize,
     grades: Vec<usize>,
     errors: Vec<(ErrorKind, usize)>,
+    /// The fast rows' published totals, in units.
+    fast_totals: Totals<i128, i64>,
+    /// The interpreter's rows' published totals, exact (they are few; one may not fit units).
+    slow_totals: Totals<Num, Num>,
+}
+
+/// A count, sum, lowest and highest of published totals.
+#[derive(Default)]
+struct Totals<S, V> {
+    count: usize,
+    sum: S,
+    lowest: Option<V>,
+    highest: Option<V>,
+}
+
+impl<S: for<'a> std::ops::AddAssign<&'a S>, V: Ord + Clone> Totals<S, V> {
+    /// One more total (`sum`: the same value as `value`, in the sum's type).
+    fn add(&mut self, value: V, sum: &S) {
+        self.count += 1;
+        self.sum += sum;
+        if self.lowest.as_ref().is_none_or(|l| value < *l) {
+            self.lowest = Some(value.clone());
+        }
+        if self.highest.as_ref().is_none_or(|h| value > *h) {
+            self.highest = Some(value);
+        }
+    }
+
+    fn merge(&mut self, other: &Totals<S, V>) {
+        self.count += other.count;
+        self.sum += &other.sum;
+        if let Some(v) = &other.lowest
+            && self.lowest.as_ref().is_none_or(|l| v < l)
+        {
+            self.lowest = Some(v.clone());
+        }
+        if let Some(v) = &other.highest
+            && self.highest.as_ref().is_none_or(|h| v > h)
+        {
+            self.highest = Some(v.clone());
+        }
+    }
 }
 
 impl Counts {
     fn new(grades: usize) -> Counts {
-        Counts { ok: 0, passed: 0, grades: vec![0; grades], errors: Vec::new() }
+        Counts {
+            ok: 0,
+            passed: 0,
+            grades: vec![0; grades],
+            errors: Vec::new(),
+            fast_totals: Totals::default(),
+            slow_totals: Totals { count: 0, sum: Num::ZERO, lowest: None, highest: None },
+        }
+    }
+
+    /// A fast row's published total in units ([`NONE`]: it has none).
+    fn fast_total(&mut self, units: i64) {
+        if units != NONE {
+            self.fast_totals.add(units, &i128::from(units));
+        }
+    }
+
+    /// An interpreter row's total, published at the rulebook's scale.
+    fn slow_total(&mut self, book: &Compiled, total: Option<&Num>) {
+        if let Some(t) = total {
+            let published = t.round(book.meta.scale, book.meta.rounding);
+            self.slow_totals.add(published.clone(), &published);
+        }
     }
 
     fn row(&mut self, grade: Option<u16>, passed: Option<bool>) {
@@ -678,10 +754,38 @@ impl Counts {
         for &(k, n) in &other.errors {
             self.add_errors(k, n);
         }
+        self.fast_totals.merge(&other.fast_totals);
+        self.slow_totals.merge(&other.slow_totals);
+    }
+
+    /// The mean, lowest and highest published total, fast and interpreter rows together.
+    fn totals(&self, book: &Compiled) -> (Option<Decimal>, Option<Decimal>, Option<Decimal>) {
+        let (fast, slow) = (&self.fast_totals, &self.slow_totals);
+        let count = fast.count + slow.count;
+        let scale = book.meta.scale;
+        let Some(pow) = 10i128.checked_pow(scale) else { return (None, None, None) };
+        let of_units = |u: i128| Num::from_ratio(u, pow).unwrap_or(Num::ZERO);
+        let sum = of_units(fast.sum).add(&slow.sum);
+        let at_scale = |n: &Num, mode| n.to_decimal_at(scale, mode);
+        let mean = (count > 0)
+            .then(|| sum.checked_div(&Num::from_i128(count as i128)))
+            .flatten()
+            .and_then(|m| at_scale(&m, Rounding::HalfUp));
+        let pick = |a: Option<Num>, b: Option<&Num>, lower: bool| -> Option<Decimal> {
+            let best = match (a, b) {
+                (Some(a), Some(b)) => Some(if (a < *b) == lower { a } else { b.clone() }),
+                (a, b) => a.or_else(|| b.cloned()),
+            };
+            best.and_then(|n| at_scale(&n, book.meta.rounding))
+        };
+        let lowest = pick(fast.lowest.map(|u| of_units(u.into())), slow.lowest.as_ref(), true);
+        let highest = pick(fast.highest.map(|u| of_units(u.into())), slow.highest.as_ref(), false);
+        (mean, lowest, highest)
     }
 
     fn summary(mut self, book: &Compiled, rows: usize) -> Summary {
         self.errors.sort();
+        let (mean_total, lowest_total, highest_total) = self.totals(book);
         let ok = self.ok;
         let share = |c: usize| -> Decimal {
             if ok == 0 {
@@ -704,7 +808,35 @@ impl Counts {
                 .collect(),
             passed: (!book.criteria.is_empty()).then_some(self.passed),
             errors: self.errors,
+            mean_total,
+            lowest_total,
+            highest_total,
         }
+    }
+}
+
+/// The data rows of a table whose good rows are columns: row `i` reads column row `at[i]`, and a
+/// row that failed before scoring (`None`) reads as missing everywhere (it is never scored).
+/// Cell by cell: the typed whole-column loads need the rows in the columns' order.
+struct InPlace<'a> {
+    columns: columnar::ColumnSource<'a>,
+    at: &'a [Option<usize>],
+}
+
+impl columnar::RowSource for InPlace<'_> {
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    fn cell(&self, ix: usize, row: usize) -> columnar::Cell<'_> {
+        match self.at[row] {
+            Some(r) => self.columns.cell(ix, r),
+            None => columnar::Cell::Missing,
+        }
+    }
+
+    fn broken(&self, ix: usize, row: usize) -> bool {
+        self.at[row].is_some_and(|r| self.columns.broken(ix, r))
     }
 }
 
@@ -788,38 +920,103 @@ impl Rulebook {
 
     /// Score rows some of which already failed before scoring (a JSON array or a CSV file whose
     /// bad rows could not become records): every row keeps its place, failed rows keep their
-    /// errors (with their row number) and count in the summary.
+    /// errors (with their row number, when they have none) and count in the summary; they join no
+    /// cohort and take no rank. This is how every surface scores such rows (the command, the C
+    /// library), so their results are those of the rows that did become records, in place.
     ///
     /// ```
     /// let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
     /// let rows = rb.records_from_json(r#"[{"county": "甲县"}, 7]"#).unwrap();
-    /// let batch = rb.score_rows(rows, &Default::default());
+    /// let batch = rb.score_rows(&rows, &Default::default());
     /// assert_eq!(batch.len(), 2);
     /// assert_eq!(batch.row(0).error().unwrap().kind(), kaoping::ErrorKind::MissingInput);
     /// assert_eq!(batch.row(1).error().unwrap().row, Some(2));
+    /// assert_eq!(batch.summary().failed, 2);
     /// ```
-    pub fn score_rows(&self, rows: Vec<Result<Record, RecordError>>, opts: &BatchOptions) -> Batch {
+    pub fn score_rows(&self, rows: &[Result<Record, RecordError>], opts: &BatchOptions) -> Batch {
+        // A failed row's slot holds an empty record that is never scored (nor read for a cohort).
+        let blank = self.record();
         let mut failed: Vec<Option<RecordError>> = Vec::with_capacity(rows.len());
-        let mut records: Vec<Record> = Vec::with_capacity(rows.len());
-        for (i, r) in rows.into_iter().enumerate() {
+        let mut bound: Vec<std::borrow::Cow<'_, Record>> = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
             match r {
                 Ok(r) => {
-                    failed.push(self.refused_fields(&r, opts.unknown, Some(i + 1)));
-                    records.push(r);
+                    failed.push(self.refused_fields(r, opts.unknown, Some(i + 1)));
+                    bound.push(self.bind(r));
                 }
-                Err(mut e) => {
+                Err(e) => {
+                    let mut e = e.clone();
                     e.row.get_or_insert(i + 1);
                     failed.push(Some(e));
-                    records.push(self.record()); // a stand-in that is never scored
+                    bound.push(std::borrow::Cow::Borrowed(&blank));
                 }
             }
         }
-        let bound: Vec<std::borrow::Cow<'_, Record>> = records.iter().map(|r| self.bind(r)).collect();
         let src = columnar::Records(&bound);
         let mut batch =
             self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts);
         batch.not_inputs = self.fields_not_inputs(bound.iter().map(|r| r.as_ref()));
         batch
+    }
+
+    /// Score the rows of a table read into typed columns, some of which failed before scoring
+    /// (a ragged line): `rows` has one entry per data row, its row in `columns` or the error that
+    /// kept it out — what [`TableColumns`](crate::table::TableColumns) gives as `slots`. Every
+    /// data row keeps its place, as [`Rulebook::score_rows`] keeps it; the others score as
+    /// [`Rulebook::score_columns`] scores them.
+    ///
+    /// ```
+    /// use kaoping::table::{ColumnReader, parse_csv};
+    /// let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
+    /// let (header, rows) = parse_csv("县名,片区,户籍人口,建档立卡贫困人口,income_growth,抽样户数,认可户数,专家评分\n\
+    ///     甲县,凉山彝区\n\
+    ///     乙县,凉山彝区,100000,3000,6,320,266,7;8;9;6;10\n").unwrap();
+    /// let t = ColumnReader::new(&rb, &header).unwrap().read(rows);
+    /// let batch = rb.score_table_rows(&t.columns, &t.slots, &Default::default()).unwrap();
+    /// assert_eq!(batch.len(), 2);
+    /// assert_eq!(batch.row(0).error().unwrap().kind(), kaoping::ErrorKind::Syntax);
+    /// assert_eq!(batch.row(1).total().unwrap().to_string(), "80.13");
+    /// assert_eq!(batch.row(1).rank(), Some(1));
+    /// ```
+    pub fn score_table_rows(
+        &self,
+        columns: &Columns,
+        rows: &[Result<usize, RecordError>],
+        opts: &BatchOptions,
+    ) -> Result<Batch, ColumnsError> {
+        let in_place = rows.len() == columns.len() && rows.iter().enumerate().all(|(i, r)| r == &Ok(i));
+        if in_place {
+            return self.score_columns(columns, opts);
+        }
+        let schema = &self.compiled().schema;
+        let binding = self.refuse_or_bind(columns, opts)?;
+        let not_inputs = columns.not_inputs(schema, &binding);
+        let at: Vec<Option<usize>> = rows.iter().map(|r| r.as_ref().ok().copied()).collect();
+        if let Some(&r) = at.iter().flatten().find(|&&r| r >= columns.len()) {
+            return Err(ColumnsError {
+                message: format!("row {r} of {} column row(s) is beyond the columns", columns.len()),
+            });
+        }
+        let failed: Vec<Option<RecordError>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.as_ref().err().map(|e| {
+                    let mut e = e.clone();
+                    e.row.get_or_insert(i + 1);
+                    e
+                })
+            })
+            .collect();
+        let blank = self.record();
+        let src = InPlace { columns: columnar::ColumnSource { columns, binding: &binding }, at: &at };
+        let record = |i: usize| match at[i] {
+            Some(r) => std::borrow::Cow::Owned(columns.record(schema, &binding, r)),
+            None => std::borrow::Cow::Borrowed(&blank),
+        };
+        let mut batch = self.score_source(&src, record, &failed, opts);
+        batch.not_inputs = not_inputs;
+        Ok(batch)
     }
 
     /// For each input, the column of `columns` that fills it (matched by name, then by label):
@@ -854,14 +1051,8 @@ impl Rulebook {
     /// ```
     pub fn score_columns(&self, columns: &Columns, opts: &BatchOptions) -> Result<Batch, ColumnsError> {
         let schema = &self.compiled().schema;
-        let binding = columns.bind(schema)?;
+        let binding = self.refuse_or_bind(columns, opts)?;
         let not_inputs = columns.not_inputs(schema, &binding);
-        if opts.unknown == crate::input::Unknown::Error && !not_inputs.is_empty() {
-            let all = crate::input::NotAnInput::warning_for(&not_inputs, false, crate::Lang::En);
-            return Err(ColumnsError {
-                message: format!("refused (strict mode): {}", all.replace("(ignored)", "(refused)")),
-            });
-        }
         let src = columnar::ColumnSource { columns, binding: &binding };
         let mut batch = self.score_source(
             &src,
@@ -871,6 +1062,27 @@ impl Rulebook {
         );
         batch.not_inputs = not_inputs;
         Ok(batch)
+    }
+
+    /// Bind `columns` to the inputs; under [`Unknown::Error`](crate::input::Unknown::Error), refuse
+    /// a table with a column that is no input.
+    fn refuse_or_bind(
+        &self,
+        columns: &Columns,
+        opts: &BatchOptions,
+    ) -> Result<Vec<Option<usize>>, ColumnsError> {
+        let schema = &self.compiled().schema;
+        let binding = columns.bind(schema)?;
+        if opts.unknown == crate::input::Unknown::Error {
+            let not_inputs = columns.not_inputs(schema, &binding);
+            if !not_inputs.is_empty() {
+                let all = crate::input::NotAnInput::warning_for(&not_inputs, false, crate::Lang::En);
+                return Err(ColumnsError {
+                    message: format!("refused (strict mode): {}", all.replace("(ignored)", "(refused)")),
+                });
+            }
+        }
+        Ok(binding)
     }
 
     /// Score every row of a source: the columnar fast path by chunks, the interpreter for the rows
@@ -991,10 +1203,14 @@ impl Rulebook {
             // (Every slow row is an exception, and only those are.)
             for k in (0..len).filter(|&k| !out.slow[k]) {
                 counts.row(fast_grade(out.grade[k]), fast_passed(out.passed[k]));
+                counts.fast_total(out.total[k]);
             }
             for (_, e) in exceptions.iter() {
                 match e {
-                    Ok(t) => counts.row(t.grade, t.passed),
+                    Ok(t) => {
+                        counts.row(t.grade, t.passed);
+                        counts.slow_total(book, t.total.as_ref());
+                    }
                     Err(e) => counts.error(e.kind()),
                 }
             }
@@ -1026,6 +1242,9 @@ impl Rulebook {
                 grades: Vec::new(),
                 passed: None,
                 errors: Vec::new(),
+                mean_total: None,
+                lowest_total: None,
+                highest_total: None,
             },
             figures,
             options: opts.clone(),

@@ -411,7 +411,7 @@ fn topsis(path: &str, c: &CohortArgs, weights: &str, json: bool, read: &ReadArgs
 /// Write `parts` into a variant of `--rulebook` at `--out`, and say what was written.
 fn write_variant(write: &WriteArgs, parts: &[NodeWeights]) -> Result<(), Fail> {
     let (Some(arg), Some(out)) = (&write.rulebook, &write.out) else { return Ok(()) };
-    let rb: Rulebook = crate::load(arg, &[])?;
+    let rb: Rulebook = crate::load::load(arg, &[])?;
     let date = match &write.date {
         Some(d) => d.trim().parse::<Date>().map_err(|_| {
             Fail::unusable(

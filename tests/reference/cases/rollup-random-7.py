@@ -1,0 +1,8 @@
+"""Random roll-up family 7 (see _rollups.py)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _rollups import vector  # noqa: E402
+
+VECTOR = vector(7)
