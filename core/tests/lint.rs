@@ -286,6 +286,89 @@ fn a_variant_is_linted_in_its_own_text() {
     assert!(v.text().unwrap().lines().nth(line - 1).unwrap().contains("in_county"));
 }
 
+/// A village reading its households (scored by another rulebook) and its quarterly reports
+/// through aggregates (spec §18): the lint neither panics nor calls a list nothing reads.
+const ROLLUP: &str = r#"
+[rulebook]
+id = "lint.rollup"
+title = "汇总"
+version = "1"
+key_field = "village"
+
+[inputs]
+village    = { type = "text" }
+population = { type = "integer", min = 1 }
+households = { type = "items", rulebook = "lint.household" }
+reports    = { type = "items", fields = { on_time = "boolean", issues = "integer" }, required = false }
+marks      = { type = "numbers", min = 0, max = 10 }
+unused     = { type = "items", fields = { a = "text" }, required = false }
+
+[derived]
+remaining  = "sum(households, item.members, not item.passed)"
+incidence  = "remaining / population * 100"
+on_time    = "share(reports, item.on_time)"
+
+[[indicator]]
+id = "exit"
+label = "退出"
+points = 40
+check = { when = "incidence < 3" }
+
+[[indicator]]
+id = "reports"
+label = "按时报送"
+points = 30
+formula = "on_time * 30 / 100"
+
+[[indicator]]
+id = "experts"
+label = "专家评分"
+points = 30
+formula = "mean(marks) * 3"
+
+[[criterion]]
+id = "counted"
+when = "count(households) >= 0"
+
+[[veto]]
+id = "impossible"
+when = "share(reports, item.on_time) > 100"
+score = 0
+"#;
+
+const HOUSEHOLD: &str = r#"
+[rulebook]
+id = "lint.household"
+title = "户"
+version = "1"
+[inputs]
+members = { type = "integer", min = 1 }
+income  = { type = "decimal", required = false }
+[[criterion]]
+id = "income"
+when = "income / members > 4000"
+"#;
+
+#[test]
+fn aggregates_are_read_and_bounded_where_their_function_bounds_them() {
+    let household = Rulebook::from_str(HOUSEHOLD, Format::Toml).unwrap();
+    let rb = kaoping::Loader::new().with(household).load_str(ROLLUP, Format::Toml).unwrap();
+    let lint = rb.lint();
+    // Lists read only through aggregates are read; the one nothing reads is said.
+    let unread: Vec<String> = found(&lint, "input-unread").into_iter().map(|(_, m)| m).collect();
+    assert_eq!(unread, vec!["nothing reads input unused".to_owned()]);
+    let r = &lint.ranges[0];
+    // A share lies in [0, 100], a mean of marks in [0, 10]; a sum over scored items is not
+    // bounded, so the check may go either way.
+    assert_eq!(range_of(r, "reports"), "[0.00, 30.00]");
+    assert_eq!(range_of(r, "experts"), "[0.00, 30.00]");
+    assert_eq!(range_of(r, "exit"), "[0.00, 40.00]");
+    // Proven from the functions alone: a count is never negative, a share never above 100.
+    assert_eq!(found(&lint, "criterion-always-holds").len(), 1);
+    assert_eq!(found(&lint, "veto-never-fires").len(), 1);
+    assert!(found(&lint, "never-full-points").is_empty());
+}
+
 /// The warnings and errors docs/rulebooks.md explains, as (rulebook id, code, path): the rows of
 /// its lint table, `| \`id\` | \`code\` | \`path\` | why |`.
 fn explained() -> Vec<(String, String, String)> {

@@ -695,11 +695,24 @@ struct Part {
 /// In a leaf's rule: replaced by the rule naming the part's component, if it has one.
 const COMPONENT: &str = "@component";
 
-/// A scalar expression over a part's names (no lists: they are read by rules).
+/// A scalar expression over a part's names, and aggregates over its lists (spec §18.1).
 fn part_expr() -> impl Strategy<Value = String> {
     let atom = prop_oneof![
         4 => prop::sample::select(vec!["x", "o1", "o2", "t", "d0", "d1"]).prop_map(str::to_owned),
         2 => prop::sample::select(vec!["0", "1", "2", "3", "5", "0.5", "10", "100"]).prop_map(str::to_owned),
+        1 => prop::sample::select(vec![
+            "count(awards)",
+            "count(awards, item.level == \\\"国家级\\\")",
+            "share(awards, item.level == \\\"省级\\\")",
+            "sum(awards, if item.level == \\\"国家级\\\" then x else 1)",
+            "sum(marks)",
+            "mean(marks)",
+            "max(marks, item, item > t)",
+            "min(marks, item - 5)",
+            "first(marks)",
+            "last(marks, item * 2)",
+        ])
+        .prop_map(str::to_owned),
     ];
     atom.prop_recursive(2, 6, 2, |inner| {
         prop_oneof![
@@ -1151,6 +1164,145 @@ proptest! {
         let lint = top.lint();
         for r in &recs {
             if let Ok(o) = top.score(&r.record(top), &ScoreOptions::default()) {
+                check_lint(&lint, &o, &text)?;
+            }
+        }
+    }
+}
+
+/// An aggregate over the lists of [`AggBook`] (spec §18.1), numeric.
+fn agg_expr() -> impl Strategy<Value = String> {
+    let atom = prop::sample::select(vec![
+        "count(awards)",
+        "count(awards, item.level == \"国家级\")",
+        "count(awards, item.n > 2)",
+        "share(awards, item.n >= 1)",
+        "sum(awards, item.n)",
+        "sum(awards, item.n, item.level != \"市级\")",
+        "sum(marks)",
+        "sum(marks, item - 5)",
+        "mean(marks)",
+        "mean(awards, item.n)",
+        "max(marks)",
+        "min(marks, item, item > 3)",
+        "first(marks)",
+        "last(marks, item * 2)",
+        "first(awards, item.n)",
+        "max(awards, item.n, item.level == \"省级\")",
+    ])
+    .prop_map(str::to_owned);
+    prop_oneof![
+        3 => atom.clone(),
+        1 => (atom.clone(), atom.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+        1 => atom.clone().prop_map(|a| format!("({a} * 2 - 3)")),
+        1 => (atom.clone(), atom).prop_map(|(a, b)| format!("(if known({a}) then {a} else {b})")),
+    ]
+}
+
+/// A rulebook whose indicators, criterion and veto read aggregates over a `numbers` and an
+/// `items` list, each required or optional. A leaf is `formula = "<aggregate> + 500"` worth 1000,
+/// so that the aggregate's own range shows through the leaf clamp.
+#[derive(Clone, Debug)]
+struct AggBook {
+    marks_optional: bool,
+    awards_optional: bool,
+    leaves: Vec<String>,
+    criterion: Option<(String, i32)>,
+    veto: Option<(String, i32)>,
+}
+
+fn agg_book() -> impl Strategy<Value = AggBook> {
+    (
+        prop::bool::ANY,
+        prop::bool::ANY,
+        prop::collection::vec(agg_expr(), 1..4),
+        prop::option::of((agg_expr(), -3i32..12)),
+        prop::option::of((agg_expr(), -3i32..12)),
+    )
+        .prop_map(|(marks_optional, awards_optional, leaves, criterion, veto)| AggBook {
+            marks_optional,
+            awards_optional,
+            leaves,
+            criterion,
+            veto,
+        })
+}
+
+impl AggBook {
+    fn toml(&self) -> String {
+        let quoted = |e: &str| e.replace('"', "\\\"");
+        let opt = |o: bool| if o { ", required = false" } else { "" };
+        let mut s = String::from("[rulebook]\nid = \"agg\"\ntitle = \"汇总\"\nversion = \"1\"\n[inputs]\n");
+        let _ =
+            writeln!(s, "marks = {{ type = \"numbers\", min = 0, max = 10{} }}", opt(self.marks_optional));
+        let _ = writeln!(
+            s,
+            "awards = {{ type = \"items\", fields = {{ level = \"text\", n = \"integer\" }}{} }}",
+            opt(self.awards_optional)
+        );
+        for (k, e) in self.leaves.iter().enumerate() {
+            let _ = write!(
+                s,
+                "[[indicator]]\nid = \"a{k}\"\nlabel = \"汇总{k}\"\npoints = 1000\nformula = \"{} + 500\"\n",
+                quoted(e)
+            );
+        }
+        if let Some((e, k)) = &self.criterion {
+            let _ = write!(s, "[[criterion]]\nid = \"c\"\nwhen = \"{} > {k}\"\n", quoted(e));
+        }
+        if let Some((e, k)) = &self.veto {
+            let _ = write!(s, "[[veto]]\nid = \"v\"\nwhen = \"{} < {k}\"\nscore = 0\n", quoted(e));
+        }
+        s
+    }
+}
+
+/// Lists present or not, empty or not, with marks in [0, 10] and items' `n` of either sign.
+#[derive(Clone, Debug)]
+struct AggRec {
+    marks: Option<Vec<Decimal>>,
+    awards: Option<Vec<(&'static str, i64)>>,
+}
+
+fn agg_rec() -> impl Strategy<Value = AggRec> {
+    (
+        prop::option::weighted(
+            0.8,
+            prop::collection::vec((0i64..=100).prop_map(|k| Decimal::new(k, 1)), 0..5),
+        ),
+        prop::option::weighted(
+            0.8,
+            prop::collection::vec((prop::sample::select(vec!["国家级", "省级", "市级"]), -3i64..6), 0..5),
+        ),
+    )
+        .prop_map(|(marks, awards)| AggRec { marks, awards })
+}
+
+impl AggRec {
+    fn record(&self, rb: &Rulebook) -> kaoping::Record {
+        let mut r = rb.record();
+        if let Some(m) = &self.marks {
+            r.set("marks", m.clone());
+        }
+        if let Some(a) = &self.awards {
+            let items =
+                a.iter().map(|(level, n)| kaoping::Item::new().with("level", *level).with("n", *n)).collect();
+            r.set("awards", Value::Items(items));
+        }
+        r
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lint_ranges_contain_every_aggregate(b in agg_book(), recs in prop::collection::vec(agg_rec(), 1..16)) {
+        let text = b.toml();
+        let rb = Rulebook::from_str(&text, Format::Toml).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let lint = rb.lint();
+        for r in &recs {
+            if let Ok(o) = rb.score(&r.record(&rb), &ScoreOptions::default()) {
                 check_lint(&lint, &o, &text)?;
             }
         }

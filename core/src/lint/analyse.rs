@@ -4,7 +4,7 @@
 //! and rounding, vetoes, criteria, grade rules and grades — in the evaluator's order
 //! (`eval::run_stages`), so that each step sees what it would see while scoring.
 
-use crate::compile::{Bound, Compiled, Operand};
+use crate::compile::{Bound, Compiled, ListShape, Operand};
 use crate::date::Date;
 use crate::input::{DefaultDoc, Input, InputType, Value};
 use crate::model::Aggregate;
@@ -84,6 +84,24 @@ impl ReachEnv for CaseEnv<'_> {
 
     fn rounding(&self) -> Rounding {
         self.book.meta.rounding
+    }
+
+    /// A `numbers` input's marks lie within its declared range (and its default marks); the
+    /// fields of other items are not analysed.
+    fn list_field(&self, list: u32, _field: u32) -> Reach {
+        match self.book.lists.get(list as usize) {
+            Some(def) if matches!(def.shape, ListShape::Numbers) => {
+                Reach::Num(NumRange { no_data: false, ..self.marks(def.slot) })
+            }
+            _ => Reach::Any,
+        }
+    }
+
+    fn list_missing(&self, list: u32) -> bool {
+        self.book
+            .lists
+            .get(list as usize)
+            .is_none_or(|def| missing_is_no_data(&self.book.schema.inputs[def.slot as usize]))
     }
 }
 

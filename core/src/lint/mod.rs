@@ -10,9 +10,10 @@
 //! What comes out is sound: a range contains every value a scored record can have (its ends need
 //! not be reached: the lint says "within"), and a finding is made only when it is proven — a band
 //! no value takes, a grade no record reaches, a veto that never fires. Where the analysis cannot
-//! follow (a rule relative to the cohort, a list aggregate), it assumes anything, and says
-//! "may". Findings carry the place (`file:line:column` and path), a severity and a message in
-//! Chinese and English.
+//! follow (a rule relative to the cohort, the fields of items), it assumes anything, and says
+//! "may"; a list aggregate is bounded only by its function (a count ≥ 0, a share in [0, 100], a
+//! mean of marks within their declared range). Findings carry the place (`file:line:column` and
+//! path), a severity and a message in Chinese and English.
 
 mod analyse;
 mod cases;

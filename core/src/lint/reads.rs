@@ -1,6 +1,7 @@
 //! What a rulebook reads: the inputs, parameters and derived values that something scoring
 //! depends on — a rule, an `applies`, a veto, a criterion, a grade rule or bound, the key or
-//! profile field, a component — directly or through derived values that are read.
+//! profile field, a component, an aggregate over a list — directly or through derived values
+//! that are read.
 
 use crate::compile::{Bound, Compiled, Operand};
 use crate::expr::CExpr;
@@ -9,7 +10,17 @@ use crate::expr::CExpr;
 pub(super) fn read_slots(book: &Compiled) -> Vec<bool> {
     let mut read = vec![false; book.slot_count];
     let mut todo: Vec<u32> = Vec::new();
-    let expr = |e: &CExpr, todo: &mut Vec<u32>| e.slots(todo);
+    // An expression reads its slots, and the list inputs its aggregates go over (spec §18.1).
+    let expr = |e: &CExpr, todo: &mut Vec<u32>| {
+        e.slots(todo);
+        e.for_each(|sub| {
+            if let CExpr::Agg(call) = sub
+                && let Some(list) = book.lists.get(call.list as usize)
+            {
+                todo.push(list.slot);
+            }
+        });
+    };
     let operand = |op: &Operand, todo: &mut Vec<u32>| {
         if let Operand::Param(s) = op {
             todo.push(*s);

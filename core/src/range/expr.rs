@@ -5,13 +5,18 @@
 //! are narrowed (`if sampled == 0 then 0 else satisfied / sampled` divides by a non-zero
 //! `sampled`). A division by a divisor that can only be 0 is a fault, which gives no value.
 //!
-//! Forms it does not know (the list aggregates of spec §18, as they are added) reach anything:
-//! the analysis then says "may", never a wrong "never".
+//! List aggregates (spec §18.1) are bounded only where their function bounds them whatever the
+//! items hold — a count is at least 0, a share lies in [0, 100], a mean, min, max, first or last
+//! lies within what its `x` can be, a sum of values that are all ≥ 0 is ≥ 0 — and every aggregate
+//! may be no data (a missing list, an item's no data). An item's field reaches anything unless the
+//! environment knows it (a `numbers` input's marks lie within its declared range). The analysis
+//! then says "may", never a wrong "never".
 
 use std::collections::BTreeSet;
 
+use super::interval::End;
 use super::interval::Interval;
-use crate::expr::{CExpr, CmpOp, Const};
+use crate::expr::{AggCall, AggFn, CExpr, CmpOp, Const};
 use crate::num::{Num, Rounding};
 
 /// What a lint knows of a number: the values it can take, and whether it can be no data.
@@ -202,13 +207,28 @@ pub trait ReachEnv {
     fn max_points(&self, node: u32) -> Num;
     /// The rulebook's rounding mode (for `round(x, n)`).
     fn rounding(&self) -> Rounding;
+    /// Field `field` of an item of list `list` (an index among the rulebook's lists), as an
+    /// aggregate's arguments read it. Not known unless the environment says.
+    fn list_field(&self, list: u32, field: u32) -> Reach {
+        let _ = (list, field);
+        Reach::Any
+    }
+    /// Field `field` of the item being visited (inside an aggregate's arguments only).
+    fn item(&self, field: u32) -> Reach {
+        let _ = field;
+        Reach::Any
+    }
+    /// Whether list `list` can be missing (no data), so that every aggregate over it is.
+    fn list_missing(&self, list: u32) -> bool {
+        let _ = list;
+        true
+    }
 }
 
 /// What `e` can evaluate to.
 pub fn reach(e: &CExpr, env: &dyn ReachEnv) -> Reach {
     let num = |x: &CExpr| reach(x, env).num();
     let truth = |x: &CExpr| reach(x, env).truth();
-    #[allow(unreachable_patterns)] // the aggregates of spec §18, when they are added: unknown
     match e {
         CExpr::Const(Const::Num(n)) => Reach::Num(NumRange::exactly(n.clone())),
         CExpr::Const(Const::Bool(b)) => Reach::Bool(Truth::exactly(*b)),
@@ -282,7 +302,96 @@ pub fn reach(e: &CExpr, env: &dyn ReachEnv) -> Reach {
         }
         CExpr::Points(node) => Reach::Num(env.points(*node)),
         CExpr::MaxPoints(node) => Reach::Num(NumRange::exactly(env.max_points(*node))),
-        _ => Reach::Any,
+        CExpr::Agg(call) => aggregate(call, env),
+        CExpr::Field(f) => env.item(*f),
+        CExpr::Known(x) => {
+            let r = reach(x, env);
+            Reach::Bool(Truth { can_hold: has_value(&r), can_fail: r.no_data(), no_data: false })
+        }
+    }
+}
+
+/// Whether `r` can be a value (not only no data).
+fn has_value(r: &Reach) -> bool {
+    match r {
+        Reach::Num(n) => !n.values.is_empty(),
+        Reach::Bool(t) => t.can_hold || t.can_fail,
+        Reach::Text(t) => t.values.as_ref().is_none_or(|v| !v.is_empty()),
+        Reach::Any => true,
+    }
+}
+
+/// What an aggregate over a list can be (spec §18.1): bounded only where the function bounds
+/// it whatever the items hold. It is no data when the list can be missing, or a `cond` or `x`
+/// can be no data for an item; a mean, min, max, first, last or share also when no item is
+/// selected (a list can always be empty).
+fn aggregate(call: &AggCall, env: &dyn ReachEnv) -> Reach {
+    let item = InItem { base: env, list: call.list };
+    let x = call.x.as_ref().map(|x| reach(x, &item));
+    let cond = call.cond.as_ref().map(|c| reach(c, &item).truth());
+    let no_data = env.list_missing(call.list)
+        || cond.is_some_and(|c| c.no_data)
+        || x.as_ref().is_some_and(Reach::no_data);
+    let num = |values: Interval, no_data: bool| Reach::Num(NumRange { values, no_data });
+    let zero = Num::ZERO;
+    match call.func {
+        AggFn::Count => num(Interval::between(Some(&zero), None), no_data),
+        AggFn::Share => num(Interval::closed(zero, Num::from_i64(100)), true),
+        AggFn::Sum => {
+            // Σ over any number of items (none gives 0): below 0 only if an x can be, above
+            // only if an x can be.
+            let v = x.map_or_else(NumRange::any, |r| r.num()).values;
+            let lo = match v.inf() {
+                _ if v.is_empty() => End::Closed(zero.clone()),
+                Some(a) if !a.is_negative() => End::Closed(zero.clone()),
+                _ => End::Unbounded,
+            };
+            let hi = match v.sup() {
+                _ if v.is_empty() => End::Closed(zero.clone()),
+                Some(b) if !b.is_positive() => End::Closed(zero.clone()),
+                _ => End::Unbounded,
+            };
+            num(Interval::new(lo, hi), no_data)
+        }
+        // A mean lies between the smallest and the largest x; the others are one of the x.
+        AggFn::Mean => num(x.map_or_else(NumRange::any, |r| r.num()).values, true),
+        AggFn::Min | AggFn::Max | AggFn::First | AggFn::Last => with_no_data(x.unwrap_or(Reach::Any)),
+    }
+}
+
+/// The names an aggregate's arguments see: the record's, and the fields of an item of `list`.
+struct InItem<'a> {
+    base: &'a dyn ReachEnv,
+    list: u32,
+}
+
+impl ReachEnv for InItem<'_> {
+    fn slot(&self, slot: u32) -> Reach {
+        self.base.slot(slot)
+    }
+
+    fn points(&self, node: u32) -> NumRange {
+        self.base.points(node)
+    }
+
+    fn max_points(&self, node: u32) -> Num {
+        self.base.max_points(node)
+    }
+
+    fn rounding(&self) -> Rounding {
+        self.base.rounding()
+    }
+
+    fn list_field(&self, list: u32, field: u32) -> Reach {
+        self.base.list_field(list, field)
+    }
+
+    fn item(&self, field: u32) -> Reach {
+        self.base.list_field(self.list, field)
+    }
+
+    fn list_missing(&self, list: u32) -> bool {
+        self.base.list_missing(list)
     }
 }
 
@@ -538,12 +647,24 @@ impl ReachEnv for Narrowed<'_> {
     fn rounding(&self) -> Rounding {
         self.base.rounding()
     }
+
+    fn list_field(&self, list: u32, field: u32) -> Reach {
+        self.base.list_field(list, field)
+    }
+
+    fn item(&self, field: u32) -> Reach {
+        self.base.item(field)
+    }
+
+    fn list_missing(&self, list: u32) -> bool {
+        self.base.list_missing(list)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{Resolved, Scope, Type, compile, parse};
+    use crate::expr::{ListScope, Resolved, Scope, Type, compile, parse};
 
     /// Slots: x (0) ∈ [0, +∞), n (1) ∈ [1, 10], t (2) a text from {a, b}, f (3) a boolean, o (4)
     /// an optional number in [0, 5], p (5) a parameter 3.
@@ -573,6 +694,18 @@ mod tests {
         fn rounding(&self) -> Rounding {
             Rounding::HalfUp
         }
+        /// hh (0): items, fields not known; marks (1): numbers in [0, 10].
+        fn list_field(&self, list: u32, _: u32) -> Reach {
+            let n = |s: &str| Num::parse_literal(s).unwrap();
+            match list {
+                1 => Reach::Num(NumRange::of(Interval::closed(n("0"), n("10")))),
+                _ => Reach::Any,
+            }
+        }
+        /// hh is required, marks optional.
+        fn list_missing(&self, list: u32) -> bool {
+            list == 1
+        }
     }
 
     struct Names;
@@ -590,6 +723,19 @@ mod tests {
         }
         fn indicator(&self, _: &str) -> Option<Option<u32>> {
             None
+        }
+        fn list(&self, name: &str) -> Option<ListScope> {
+            match name {
+                "hh" => Some(ListScope {
+                    index: 0,
+                    numbers: false,
+                    fields: vec![("poor".to_owned(), Type::Bool), ("members".to_owned(), Type::Num)],
+                }),
+                "marks" => {
+                    Some(ListScope { index: 1, numbers: true, fields: vec![("item".to_owned(), Type::Num)] })
+                }
+                _ => None,
+            }
         }
     }
 
@@ -632,5 +778,27 @@ mod tests {
         assert!(of("n < 3 or n > 2").truth().always());
         assert!(of("o > 1").truth().no_data);
         assert!(of("f == f").truth().can_fail, "two reads are not known to be the same record's");
+    }
+
+    #[test]
+    fn aggregates_are_bounded_only_where_their_function_bounds_them() {
+        let count = of("count(hh, item.poor)").num();
+        assert_eq!(count.values.text(), "[0, +∞)");
+        assert!(count.no_data, "an item's poor may be no data");
+        assert!(!of("count(hh)").num().no_data, "hh is required, and counting reads no field");
+        assert_eq!(of("share(hh, item.poor)").num().values.text(), "[0, 100]");
+        assert!(of("share(hh, item.poor)").num().no_data, "an empty list has no share");
+        assert_eq!(of("sum(hh, item.members)").num().values.text(), "(−∞, +∞)");
+        // Marks lie in [0, 10]: their sum is ≥ 0, their mean, min and last within [0, 10].
+        assert_eq!(of("sum(marks)").num().values.text(), "[0, +∞)");
+        assert_eq!(of("sum(marks, item - 10)").num().values.text(), "(−∞, 0]");
+        assert_eq!(of("mean(marks)").num().values.text(), "[0, 10]");
+        assert_eq!(of("min(marks, item * 2, item > 3)").num().values.text(), "[0, 20]");
+        assert!(of("last(marks)").num().no_data && of("sum(marks)").num().no_data, "marks may be missing");
+        assert!(of("count(hh) < 0").truth().never());
+        assert!(of("share(hh, item.poor) <= 100").truth().can_hold);
+        assert!(of("known(count(hh))").truth().always());
+        assert!(!of("known(mean(marks))").truth().always() && of("known(mean(marks))").truth().can_hold);
+        assert_eq!(of("first(hh, item.poor)"), Reach::Any);
     }
 }
