@@ -1323,9 +1323,23 @@ fn check_comparison(
     let c = kaoping::Comparison::records(old, new, records, &kaoping::CompareOptions::default());
     prop_assert_eq!(c.units.len(), records.len());
     let ids = c.indicator_ids();
+    // Each side is what scoring the record alone gives, or, for a rulebook with relative rules,
+    // what scoring it in the cohort gives (alone, it is its own cohort).
+    let (batch_a, batch_b) = (
+        old.score_batch(records, &BatchOptions::default()),
+        new.score_batch(records, &BatchOptions::default()),
+    );
+    let expect = |rb: &Rulebook, batch: &kaoping::Batch, i: usize| {
+        if !rb.has_relative_rules() {
+            return rb.score(&records[i], &ScoreOptions::default());
+        }
+        match batch.row(i).error() {
+            Some(e) => Err(e.clone()),
+            None => batch.explain(i, &records[i]),
+        }
+    };
     for (i, u) in c.units.iter().enumerate() {
-        let a = old.score(&records[i], &ScoreOptions::default());
-        let b = new.score(&records[i], &ScoreOptions::default());
+        let (a, b) = (expect(old, &batch_a, i), expect(new, &batch_b, i));
         prop_assert_eq!(u.old.total, a.as_ref().ok().and_then(|o| o.total), "old total, row {}", i);
         prop_assert_eq!(u.new.total, b.as_ref().ok().and_then(|o| o.total), "new total, row {}", i);
         prop_assert_eq!(u.old.grade.as_deref(), a.as_ref().ok().and_then(|o| o.grade.as_deref()));
