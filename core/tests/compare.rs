@@ -1,8 +1,8 @@
 //! Comparing two rulebooks over the same units (issue #23), through the public API.
 
-use kaoping::compare::State;
+use kaoping::compare::{Cell, CellKind, State};
 use kaoping::table;
-use kaoping::{CompareOptions, Comparison, Format, Rulebook};
+use kaoping::{CompareOptions, Comparison, Format, Lang, Rulebook};
 use rust_decimal::Decimal;
 
 mod common;
@@ -280,4 +280,79 @@ fn a_relative_rule_compares_over_each_cohort() {
     assert_eq!(c.units[1].old.total, Some(dec("10.00")));
     assert_eq!(c.units[1].delta, Some(dec("5.00")));
     assert_eq!(c.movers[0].unit, 0, "the best unit moves most: 20 → 30");
+}
+
+#[test]
+fn why_a_verdict_changed_the_table_and_the_words() {
+    let c = villages();
+    // Every village that stopped passing did so on one criterion, the incidence below the limit;
+    // villages that failed another criterion anyway may see that one flip too, their state kept.
+    let mut flipped = 0;
+    for u in c.units.iter().filter(|u| !u.criteria_changed.is_empty()) {
+        let why: Vec<(&str, Option<bool>, Option<bool>)> =
+            u.criteria_changed.iter().map(|x| (x.id.as_str(), x.old, x.new)).collect();
+        assert_eq!(why, vec![("incidence", Some(true), Some(false))], "{}", u.key);
+        assert!(u.state_changed() || u.old.passed == Some(false), "{}", u.key);
+        flipped += 1;
+    }
+    assert!(flipped > 16, "villages failing another criterion flip on incidence too: {flipped}");
+    assert!(c.units.iter().filter(|u| u.state_changed()).all(|u| !u.criteria_changed.is_empty()));
+
+    // One table row per unit; criteria-only rulebooks have verdict columns, no grade columns.
+    let table = c.table();
+    let names: Vec<&str> = table.iter().map(|col| col.name.as_str()).collect();
+    assert!(names.starts_with(&[
+        "row",
+        "key",
+        "old_total",
+        "new_total",
+        "delta",
+        "old_passed",
+        "new_passed"
+    ]));
+    assert!(!names.contains(&"old_grade") && !names.contains(&"profile"));
+    assert!(names.ends_with(&["old_error_kind", "old_error", "new_error_kind", "new_error"]));
+    assert!(table.iter().all(|col| col.cells.len() == c.units.len()));
+    let col = |name: &str| table.iter().find(|col| col.name == name).unwrap();
+    let moved: Vec<usize> =
+        c.units.iter().enumerate().filter(|(_, u)| u.state_changed()).map(|(i, _)| i).collect();
+    for i in moved {
+        assert_eq!(col("criteria_changed").cells[i], Some(Cell::Text("incidence".into())), "row {}", i + 1);
+    }
+    assert_eq!(col("old_error_kind").kind, CellKind::Text);
+
+    // In words: the matrix and why the biggest movers moved, in either language.
+    let zh = c.text(Lang::Zh);
+    assert!(zh.contains("（exit_limit=2.5）"), "{zh}");
+    assert!(zh.contains("  达标          85      16         0"), "{zh}");
+    assert!(zh.contains("第 6 行 示例村006：达标 → 未达标（条件 incidence：成立 → 不成立）"), "{zh}");
+    let en = c.text(Lang::En);
+    assert!(en.contains("207 units; failed: 3 old, 3 new; state changed: 16"), "{en}");
+    assert!(en.contains("row 6 示例村006: passed → not passed (criterion incidence: holds → fails)"), "{en}");
+}
+
+#[test]
+fn the_table_has_a_change_per_indicator_and_the_attribution_parts() {
+    let old = Rulebook::from_str(OLD, Format::Toml).unwrap();
+    let new =
+        Rulebook::from_str(&OLD.replace("cut = { value = 60", "cut = { value = 70"), Format::Toml).unwrap();
+    let records = units(&old, &[("甲", "东", "65", false, 4), ("乙", "东", "", false, 0)]);
+    let c = Comparison::records(&old, &new, &records, &CompareOptions::default());
+    let table = c.table();
+    let col =
+        |name: &str| table.iter().find(|col| col.name == name).unwrap_or_else(|| panic!("no column {name}"));
+    // 甲 loses r's 40 points (65 < 70); 乙 failed: no changes, its error kept.
+    assert_eq!(col("profile").cells[0], Some(Cell::Text("东".into())));
+    assert_eq!(col("delta.r").cells[0], Some(Cell::Decimal(dec("-40.00"))));
+    assert_eq!(col("delta.q").cells[0], Some(Cell::Decimal(dec("0.00"))));
+    assert_eq!(col("delta").cells[0], Some(Cell::Decimal(dec("-40.00"))));
+    assert_eq!(col("attribution.bonus").cells[0], Some(Cell::Decimal(dec("0.00"))));
+    assert_eq!(col("old_grade").cells[0], Some(Cell::Text("好".into())));
+    assert_eq!(col("new_grade").cells[0], Some(Cell::Text("差".into())));
+    assert_eq!(col("vetoes_started").cells[0], None);
+    assert_eq!(col("delta.r").cells[1], None);
+    assert_eq!(col("old_error_kind").cells[1], Some(Cell::Text("MissingInput".into())));
+    assert_eq!(col("delta").kind, CellKind::Decimal);
+    assert_eq!(col("row").cells[1], Some(Cell::Integer(2)));
+    assert_eq!(c.scale, 2);
 }

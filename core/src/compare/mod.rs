@@ -13,6 +13,8 @@
 //! movers keep both explanations ([`Mover`]).
 
 mod summary;
+mod table;
+mod text;
 mod unit;
 
 use rayon::prelude::*;
@@ -20,7 +22,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use summary::{Bucket, IndicatorMoves, ProfileStats, Stats, Summary, Transitions};
-pub use unit::{Attribution, Side, State, UnitDiff};
+pub use table::{Cell, CellKind, Column};
+pub use unit::{Attribution, CriterionChange, Side, State, UnitDiff};
 
 use crate::batch::{Batch, BatchOptions};
 use crate::date::Date;
@@ -102,6 +105,21 @@ pub struct Comparison {
     /// The units that moved most (by the size of the change, then a change of state), with both
     /// explanations.
     pub movers: Vec<Mover>,
+    /// Decimal places of totals and points (the larger of the two rulebooks').
+    pub scale: u32,
+    /// What either rulebook has: profiles, grades, criteria, vetoes (which columns and lines the
+    /// table and the text have).
+    #[serde(skip)]
+    either: Either,
+}
+
+/// What either of the two rulebooks has.
+#[derive(Clone, Copy, Debug, Default)]
+struct Either {
+    profiles: bool,
+    grades: bool,
+    criteria: bool,
+    vetoes: bool,
 }
 
 /// Why two sets of rows cannot be compared.
@@ -246,7 +264,15 @@ fn compare(
             new: result(&b, i).map_err(|e| e.to_string()),
         })
         .collect();
-    Comparison { old: reference(old), new: reference(new), indicators, units, summary, movers }
+    let has = |f: fn(&Rulebook) -> bool| f(old) || f(new);
+    let either = Either {
+        profiles: has(|r| !r.profiles().is_empty()),
+        grades: has(|r| !r.grades().is_empty()),
+        criteria: has(|r| !r.criteria().is_empty()),
+        vetoes: has(|r| !r.vetoes().is_empty()),
+    };
+    let scale = old.scale().max(new.scale());
+    Comparison { old: reference(old), new: reference(new), indicators, units, summary, movers, scale, either }
 }
 
 /// Every indicator of either rulebook: the old one's in file order, then the new one's others.
@@ -334,6 +360,10 @@ fn diff(
         delta,
         vetoes_started: started,
         vetoes_stopped: stopped,
+        criteria_changed: match (ra, rb) {
+            (Ok(x), Ok(y)) => unit::criteria_changed(x, y),
+            _ => Vec::new(),
+        },
         points,
         attribution,
     }

@@ -133,11 +133,47 @@ pub struct UnitDiff {
     pub vetoes_started: Vec<String>,
     /// Vetoes that fired under the old rulebook and do not under the new.
     pub vetoes_stopped: Vec<String>,
+    /// Criteria (达标条件) whose verdict differs, matched by id: why a verdict changed.
+    pub criteria_changed: Vec<CriterionChange>,
     /// (old, new) published points of every indicator of either rulebook, in the comparison's
     /// indicator order (`None`: not in that rulebook, left out, or not scored).
     pub points: Vec<(Option<Decimal>, Option<Decimal>)>,
     /// How the change in total splits (when both have a total).
     pub attribution: Option<Attribution>,
+}
+
+/// A criterion whose verdict differs between the two results (`None`: that rulebook has no
+/// criterion of this id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CriterionChange {
+    /// Its id.
+    pub id: String,
+    /// Its label (the new rulebook's, else the old's).
+    pub label: String,
+    /// Whether it held under the old rulebook.
+    pub old: Option<bool>,
+    /// Whether it holds under the new rulebook.
+    pub new: Option<bool>,
+}
+
+/// The criteria whose verdicts differ, the old result's order first.
+pub(super) fn criteria_changed(old: &Outcome, new: &Outcome) -> Vec<CriterionChange> {
+    let find =
+        |o: &Outcome, id: &str| o.criteria.iter().find(|c| c.id == id).map(|c| (c.holds, c.label.clone()));
+    let mut out = Vec::new();
+    let ids = old.criteria.iter().map(|c| &c.id).chain(new.criteria.iter().map(|c| &c.id));
+    for id in ids {
+        if out.iter().any(|c: &CriterionChange| &c.id == id) {
+            continue;
+        }
+        let (a, b) = (find(old, id), find(new, id));
+        let (x, y) = (a.as_ref().map(|c| c.0), b.as_ref().map(|c| c.0));
+        if x != y {
+            let label = b.or(a).map(|c| c.1).unwrap_or_default();
+            out.push(CriterionChange { id: id.clone(), label, old: x, new: y });
+        }
+    }
+    out
 }
 
 impl UnitDiff {

@@ -28,6 +28,7 @@ use crate::date::Date;
 use crate::error::Location;
 use crate::lang::Lang;
 use crate::range::{Interval, RuleNote, Severity, Truth};
+use crate::render::pad;
 use crate::rulebook::Rulebook;
 
 use analyse::{CaseReach, Site};
@@ -174,16 +175,32 @@ impl Lint {
             s.push('\n');
         }
         let zh = lang == Lang::Zh;
+        // The first column fits the longest indicator id.
+        let col = self.ranges.iter().flat_map(|r| &r.indicators).map(|i| crate::render::width(&i.id)).max();
+        let col = col.unwrap_or(0).max(12) + 1;
+        // Profiles whose ranges are the same over the same period are printed once.
+        let mut groups: Vec<Vec<&Ranges>> = Vec::new();
         for r in &self.ranges {
+            let alike = |g: &Vec<&Ranges>| {
+                let first = g[0];
+                (first.from, first.until, first.as_of) == (r.from, r.until, r.as_of) && same(first, r)
+            };
+            match groups.iter_mut().find(|g| alike(g)) {
+                Some(g) => g.push(r),
+                None => groups.push(vec![r]),
+            }
+        }
+        for g in &groups {
+            let r = g[0];
             s.push_str(&if zh {
-                format!("可达范围 {}：", case_words(r, lang))
+                format!("可达范围 {}：", case_words(g, lang))
             } else {
-                format!("reachable in {}:", case_words(r, lang))
+                format!("reachable in {}:", case_words(g, lang))
             });
             s.push('\n');
             if let Some(t) = &r.total {
                 let word = if zh { "总分" } else { "total" };
-                s.push_str(&format!("  {word:<24} {}\n", span_text(Some(t))));
+                s.push_str(&format!("  {} {}\n", pad(word, col, true), span_text(Some(t))));
             }
             for i in &r.indicators {
                 let skip = match (i.may_be_left_out, zh) {
@@ -191,17 +208,22 @@ impl Lint {
                     (true, true) => "  （可能缺项）",
                     (true, false) => "  (may be left out)",
                 };
-                s.push_str(&format!("  {:<24} {} / {}{skip}\n", i.id, span_text(i.range.as_ref()), i.points));
+                s.push_str(&format!(
+                    "  {} {} / {}{skip}\n",
+                    pad(&i.id, col, true),
+                    span_text(i.range.as_ref()),
+                    i.points
+                ));
             }
             if let Some(grades) = &r.grades {
                 let grades = if grades.is_empty() { "—".to_owned() } else { grades.join(", ") };
                 let word = if zh { "可能的等次" } else { "grades" };
-                s.push_str(&format!("  {word:<24} {grades}\n"));
+                s.push_str(&format!("  {} {grades}\n", pad(word, col, true)));
             }
             if !r.passed.is_empty() {
                 let word = if zh { "达标" } else { "passed" };
                 let v: Vec<&str> = r.passed.iter().map(|b| if *b { "true" } else { "false" }).collect();
-                s.push_str(&format!("  {word:<24} {}\n", v.join(", ")));
+                s.push_str(&format!("  {} {}\n", pad(word, col, true), v.join(", ")));
             }
         }
         s
@@ -226,15 +248,25 @@ fn points_text(book: &Compiled, n: &crate::num::Num) -> String {
     }
 }
 
-/// "profile X, from D until E" in words.
-fn case_words(r: &Ranges, lang: Lang) -> String {
+/// "profile X, from D until E" in words, for cases of one period that give the same ranges
+/// (several profiles, or one).
+fn case_words(g: &[&Ranges], lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let mut s = match (&r.profile, zh) {
-        (Some(p), true) => format!("片区/类别 {p}"),
-        (Some(p), false) => format!("profile {p}"),
-        (None, true) => "基准（无片区）".to_owned(),
-        (None, false) => "the base profile".to_owned(),
-    };
+    let r = g[0];
+    let named: Vec<&str> = g.iter().filter_map(|r| r.profile.as_deref()).collect();
+    let base = g.iter().any(|r| r.profile.is_none());
+    let mut parts: Vec<String> = Vec::new();
+    if base {
+        parts.push((if zh { "基准（无片区）" } else { "the base profile" }).to_owned());
+    }
+    if !named.is_empty() {
+        parts.push(match (zh, named.len()) {
+            (true, _) => format!("片区/类别 {}", named.join("、")),
+            (false, 1) => format!("profile {}", named[0]),
+            (false, _) => format!("profiles {}", named.join(", ")),
+        });
+    }
+    let mut s = parts.join(if zh { "，" } else { ", " });
     match (r.from, r.until, zh) {
         (Some(f), Some(u), true) => s.push_str(&format!("，{f} 起至 {u} 前")),
         (Some(f), None, true) => s.push_str(&format!("，{f} 起")),
