@@ -244,33 +244,45 @@ fn stats_lines(s: &mut String, st: &Stats, lang: Lang, lead: &str) {
     };
 }
 
-/// Why a unit's state changed, in words: vetoes that started or stopped, criteria whose verdict
-/// changed (empty when none did).
+impl super::UnitDiff {
+    /// Why its state changed, in words, one part each: criteria whose verdict changed, vetoes
+    /// that started or stopped firing (empty when none did).
+    pub fn why(&self, lang: Lang) -> Vec<String> {
+        let zh = lang == Lang::Zh;
+        let verdict = |v: Option<bool>| match (v, zh) {
+            (Some(true), true) => "成立",
+            (Some(false), true) => "不成立",
+            (None, true) => "无此条件",
+            (Some(true), false) => "holds",
+            (Some(false), false) => "fails",
+            (None, false) => "absent",
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for c in &self.criteria_changed {
+            parts.push(if zh {
+                format!("条件 {}：{} → {}", c.id, verdict(c.old), verdict(c.new))
+            } else {
+                format!("criterion {}: {} → {}", c.id, verdict(c.old), verdict(c.new))
+            });
+        }
+        for v in &self.vetoes_started {
+            parts.push(if zh { format!("否决 {v} 开始触发") } else { format!("veto {v} now fires") });
+        }
+        for v in &self.vetoes_stopped {
+            parts.push(if zh {
+                format!("否决 {v} 不再触发")
+            } else {
+                format!("veto {v} no longer fires")
+            });
+        }
+        parts
+    }
+}
+
+/// [`UnitDiff::why`](super::UnitDiff::why) in brackets after a line (empty when nothing to say).
 fn why(u: &super::UnitDiff, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    let verdict = |v: Option<bool>| match (v, zh) {
-        (Some(true), true) => "成立",
-        (Some(false), true) => "不成立",
-        (None, true) => "无此条件",
-        (Some(true), false) => "holds",
-        (Some(false), false) => "fails",
-        (None, false) => "absent",
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for c in &u.criteria_changed {
-        parts.push(if zh {
-            format!("条件 {}：{} → {}", c.id, verdict(c.old), verdict(c.new))
-        } else {
-            format!("criterion {}: {} → {}", c.id, verdict(c.old), verdict(c.new))
-        });
-    }
-    for v in &u.vetoes_started {
-        parts.push(if zh { format!("否决 {v} 开始触发") } else { format!("veto {v} now fires") });
-    }
-    for v in &u.vetoes_stopped {
-        parts.push(if zh { format!("否决 {v} 不再触发") } else { format!("veto {v} no longer fires") });
-    }
-    match (parts.is_empty(), zh) {
+    let parts = u.why(lang);
+    match (parts.is_empty(), lang == Lang::Zh) {
         (true, _) => String::new(),
         (false, true) => format!("（{}）", parts.join("；")),
         (false, false) => format!(" ({})", parts.join("; ")),
