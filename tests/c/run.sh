@@ -22,7 +22,8 @@ native_libs=(-lpthread -ldl -lm)
 # test_records: setters by name or label, types refused at set time, GB18030 strings.
 # test_lists: what a rulebook declares and what a result holds, through the counted accessors.
 # test_regressions: cases found by trying kaoping as a user would.
-programs=(test_api test_vectors test_threads test_boundary test_malformed test_records test_lists test_regressions test_variants)
+# test_compare: a variant compared with its base (JSON and CSV rows), a rulebook's lint.
+programs=(test_api test_vectors test_threads test_boundary test_malformed test_records test_lists test_regressions test_variants test_compare)
 vectors=tests/vectors
 
 # The arguments each program takes.
@@ -88,6 +89,6 @@ echo "-- valgrind memcheck (shared library)"
 # under valgrind it would add half a minute to the test command for no new kind of check.
 # No suppressions: each program ends with kp_shutdown(), which releases what kaoping keeps for the
 # life of the process, so anything lost (possibly, indirectly or definitely) fails the C tests.
-programs=(test_api test_vectors test_threads test_boundary test_records test_lists test_regressions test_variants)
+programs=(test_api test_vectors test_threads test_boundary test_records test_lists test_regressions test_variants test_compare)
 run_all shared valgrind --quiet --error-exitcode=99 --leak-check=full \
     --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
