@@ -13,7 +13,8 @@
 //! follow (a rule relative to the cohort, the fields of items), it assumes anything, and says
 //! "may"; a list aggregate is bounded only by its function (a count ≥ 0, a share in [0, 100], a
 //! mean of marks within their declared range). Findings carry the place (`file:line:column` and
-//! path), a severity and a message in Chinese and English.
+//! path), a severity and a message in Chinese and English; `docs/compare-and-lint.md` lists every
+//! code.
 
 mod analyse;
 mod cases;
