@@ -54,7 +54,8 @@
  *             code, the same numbers as Rust's ErrorKind::code() and Python's exception classes),
  *             the full message, and every problem (kp_error_count, kp_error_problem): every load
  *             problem with its file, line, column and path; every issue of a record with its
- *             field and place. There is no global or thread-local "last error".
+ *             field and place, and the item it is in (`households[17] (5100000017)`) for a
+ *             problem inside an item of a list. There is no global or thread-local "last error".
  *
  * NULL.       A NULL pointer where the function needs one gives KP_NULL_ARGUMENT (never a crash).
  *             Arguments documented as "may be NULL" take NULL to mean a default. Freeing NULL
@@ -78,6 +79,15 @@
  *             NULL), and kp_<object>_<thing>_at(handle, index, &out) fills a struct (or a
  *             `const char *`) whose strings are borrowed from the handle, valid until it is
  *             freed; an index not below the count gives KP_NOT_FOUND.
+ *
+ * Sub-units.  A list input whose items another rulebook scores (a village's households, spec §18)
+ *             is filled with kp_item_* and kp_record_add_item; an item holds lists of its own
+ *             (kp_item_add_item, kp_item_add_number, kp_item_start_list: a county's villages with
+ *             their households). With kp_options_set_keep_items(options, true), a result (of
+ *             kp_score, kp_score_json, kp_batch_row) keeps each item's own result:
+ *             kp_result_item_count / _at (position, key) and kp_result_item_result (a new
+ *             kp_result, read like any). Every aggregate call is a line of
+ *             kp_result_aggregate_count / _at and of the explanation.
  *
  * Rows.       A batch's rows are named three ways, with the same names as Python and the command:
  *               index  0-based position in the batch: the `index` argument of kp_batch_row and
@@ -269,6 +279,11 @@
 #define KP_KIND_IO 25
 
 /**
+ * Rows of a table that a child table joins on share a key (§18.5): they fail, and their items are given to no one.
+ */
+#define KP_KIND_DUPLICATE_KEY 26
+
+/**
  * The status a fallible function returns. `KP_OK` (0) is success; anything else is a failure, and
  * the function's outputs were not written (except `*err`, when the caller passed one).
  *
@@ -445,6 +460,13 @@ typedef struct kp_problem {
    * Record issues: the offending value as text, or NULL.
    */
   const char *value;
+  /**
+   * Record issues: the item of a list input the problem is in (spec §18.2) — the list, the
+   * item's 1-based position as given and its key, `households[17] (5100000017)`, nested levels
+   * joined by `.` (`villages[3] (510003).households[1] (5100000020)`) — `field` then naming the
+   * item's field; NULL for a problem of the record itself.
+   */
+  const char *item;
 } kp_problem;
 
 /**
@@ -754,6 +776,80 @@ typedef struct kp_next_grade {
 } kp_next_grade;
 
 /**
+ * One aggregate call of a result (`sum(households, item.members, not item.passed)`…), wherever
+ * the rulebook writes it, with what it read and found (spec §18.6), as
+ * `kp_result_aggregate_at` fills it in. Borrowed from the result; fields that do not apply are
+ * NULL.
+ */
+typedef struct kp_result_aggregate {
+  /**
+   * Where it is written: `derived "remaining_poor"`, `indicator "exit.rate"`…
+   */
+  const char *place;
+  /**
+   * The call as written.
+   */
+  const char *call;
+  /**
+   * The function: "count", "sum", "mean", "min", "max", "first", "last" or "share".
+   */
+  const char *function;
+  /**
+   * The list input it reads.
+   */
+  const char *list;
+  /**
+   * The list input's label, or NULL.
+   */
+  const char *list_label;
+  /**
+   * The value taken per item, as written (`item.members`), or NULL.
+   */
+  const char *x;
+  /**
+   * The condition selecting items, as written (`not item.passed`), or NULL.
+   */
+  const char *cond;
+  /**
+   * How many items were selected.
+   */
+  uint32_t selected;
+  /**
+   * How many items the list has (0 when `list_missing`).
+   */
+  uint32_t of;
+  /**
+   * Whether the list was missing (or the call never evaluated, in a branch not taken).
+   */
+  bool list_missing;
+  /**
+   * The value as the explanation shows it (exact decimal text, "≈" and 6 places for a repeating
+   * decimal; text, or "true"/"false", for `first`/`last` of such fields); NULL: no data.
+   */
+  const char *value;
+  /**
+   * The first item (1-based position as given) whose condition or value had no data, or 0.
+   */
+  size_t no_data_item;
+} kp_result_aggregate;
+
+/**
+ * One item of a list input scored by another rulebook (spec §18.2), as `kp_result_item_at`
+ * fills it in; its own result is `kp_result_item_result`. Borrowed from the result.
+ */
+typedef struct kp_result_item {
+  /**
+   * Its 1-based position in the list as given (before `order_by`), as error paths name it
+   * (`households[17]`).
+   */
+  size_t position;
+  /**
+   * Its key (the `key_field` value of the rulebook scoring it), or NULL.
+   */
+  const char *key;
+} kp_result_item;
+
+/**
  * A rulebook written in TOML.
  */
 #define KP_FORMAT_TOML 1
@@ -906,8 +1002,9 @@ const char *kp_error_rulebook(const struct kp_error *err);
 /**
  * The error as JSON: `{"status": 10, "status_name": "KP_RECORD_ERROR", "kind": "InputType",
  * "message": "…", "row": 3, "key": "…", "rulebook": "…", "problems": [{"kind", "message", "file",
- * "line", "column", "path", "field", "at", "value"}]}` (absent fields left out; `kind` null for
- * argument errors). `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
+ * "line", "column", "path", "field", "at", "value", "item"}]}` (absent fields left out; `kind`
+ * null for argument errors). `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets
+ * its length.
  */
 kp_status kp_error_to_json(const struct kp_error *err,
                            char **out,
@@ -1215,6 +1312,14 @@ kp_status kp_options_set_parallel(struct kp_options *options, bool parallel);
 kp_status kp_options_set_explain(struct kp_options *options, bool explain);
 
 /**
+ * Keep the items' own results (`true`; `false` by default): each item of a list input scored by
+ * another rulebook (spec §18.2: a village's households), explained, in the result of `kp_score`
+ * and `kp_score_json` and in each batch row's (`kp_batch_row`), read with `kp_result_item_count`,
+ * `kp_result_item_at` and `kp_result_item_result`.
+ */
+kp_status kp_options_set_keep_items(struct kp_options *options, bool keep);
+
+/**
  * CSV: the encoding of the bytes (`KP_ENCODING_*`). `KP_INVALID_ARGUMENT` for another code.
  */
 kp_status kp_options_set_encoding(struct kp_options *options, kp_encoding encoding);
@@ -1304,7 +1409,8 @@ kp_status kp_record_add_number(struct kp_record *rec, const char *field, const c
 /**
  * Append a copy of `item` to an items input; the first call starts the list. `item` stays the
  * caller's (free it, or reuse it). `KP_WRONG_TYPE` when the input is not a list of items, or when
- * one of the item's fields holds a value its declared type can never take (nothing is added).
+ * one of the item's fields — at any level, for items holding items — holds a value its declared
+ * type can never take (nothing is added).
  */
 kp_status kp_record_add_item(struct kp_record *rec, const char *field, const struct kp_item *item);
 
@@ -1355,6 +1461,28 @@ kp_status kp_item_set_bool(struct kp_item *item, const char *field, bool value);
  * Set an item field to text (read by the field's type when scored, like `kp_record_set_text`).
  */
 kp_status kp_item_set_text(struct kp_item *item, const char *field, const char *value);
+
+/**
+ * Set a list field of an item (numbers or items: an item scored by a rulebook whose inputs
+ * include lists, such as a village holding its households) to the empty list, replacing what it
+ * held; `kp_item_add_number` and `kp_item_add_item` then append. Which kind of list it is comes
+ * from the field's declared type when the item is added to a record.
+ */
+kp_status kp_item_start_list(struct kp_item *item, const char *field);
+
+/**
+ * Append a mark (a decimal as text, NUL-terminated) to a numbers field of an item; the first
+ * call starts the list. `KP_INVALID_NUMBER` when the text is not a decimal (nothing is added).
+ */
+kp_status kp_item_add_number(struct kp_item *item, const char *field, const char *value);
+
+/**
+ * Append a copy of `sub` to an items field of `item` (a household to a village); the first call
+ * starts the list. `sub` stays the caller's (free it, or reuse it; adding an item to itself adds
+ * a copy of what it held). Field types are checked, at every level, when `item` is added to a
+ * record. `KP_INVALID_ARGUMENT` when items would nest more than 32 levels deep.
+ */
+kp_status kp_item_add_item(struct kp_item *item, const char *field, const struct kp_item *sub);
 
 /**
  * Free an item. NULL is a no-op.
@@ -1527,6 +1655,50 @@ kp_status kp_result_warning_at(const struct kp_result *result, size_t index, con
  * `result`. `KP_NO_VALUE` when there is none (the best grade already, no grades, or no total).
  */
 kp_status kp_result_next_grade(const struct kp_result *result, struct kp_next_grade *out);
+
+/**
+ * The number of aggregate calls of the rulebook (0 for NULL, and for a rulebook without
+ * aggregates): one each, wherever written, even in a branch not taken (`list_missing`, nothing
+ * selected).
+ */
+size_t kp_result_aggregate_count(const struct kp_result *result);
+
+/**
+ * Aggregate call `index` (0-based, in the rulebook's order: its derived values, then where its
+ * indicators, vetoes, criteria and grade rules write them). Its strings are borrowed from
+ * `result`. `KP_NOT_FOUND` for an index beyond them.
+ */
+kp_status kp_result_aggregate_at(const struct kp_result *result,
+                                 size_t index,
+                                 struct kp_result_aggregate *out);
+
+/**
+ * The items of list input `list` (NUL-terminated name) whose own results the result kept: only
+ * when it was scored with `kp_options_set_keep_items(options, true)` and the list's items are
+ * scored by another rulebook (spec §18.2). 0 for NULL arguments, for a list the record left out,
+ * and for any other name.
+ */
+size_t kp_result_item_count(const struct kp_result *result, const char *list);
+
+/**
+ * Item `index` of list input `list` (0-based, below `kp_result_item_count`, in list order after
+ * `order_by`): its position as given and its key, borrowed from `result`. `KP_NOT_FOUND` for an
+ * index beyond them (or a list whose items were not kept).
+ */
+kp_status kp_result_item_at(const struct kp_result *result,
+                            const char *list,
+                            size_t index,
+                            struct kp_result_item *out);
+
+/**
+ * Item `index` of list input `list` (as `kp_result_item_at`), whose own result, explained, goes to
+ * `*out`: a new result (free it with `kp_result_free`) read with every `kp_result_*` accessor —
+ * its total, grade, criteria, explanation, JSON, and the results of its own items a level down.
+ */
+kp_status kp_result_item_result(const struct kp_result *result,
+                                const char *list,
+                                size_t index,
+                                struct kp_result **out);
 
 /**
  * Score `count` typed records as one batch. `records` is an array of `count` record pointers (none

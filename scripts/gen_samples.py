@@ -22,7 +22,20 @@ Tables (rulebooks that read them):
                      sc.poverty.county-combined (+ its three components)
     schools.csv      cd.school.science-education, cd.school.target
     awards.csv       the schools' award items, joined on 学校 (fields level, prize, category, work)
-    respondents.csv  cn.science-literacy
+    terms.csv        the schools' term records (cd.school.science-term), joined on 学校
+    respondents.csv  cn.science-literacy; the items of districts.csv, joined on 区（市）县
+    districts.csv    cn.science-literacy.district (its respondents: respondents.csv)
+
+Roll-up tables (spec §18), in rollup/: one consistent chain of households → villages → counties,
+small enough to read, with the third-party sample beside it:
+    rollup/counties.csv    sc.poverty.county-exit.villages (lists villages and survey)
+    rollup/villages.csv    sc.poverty.village-exit.households; the counties' villages, joined on 所属县
+    rollup/households.csv  sc.poverty.household-exit; the villages' households, joined on 所在村
+    rollup/survey.csv      cn.poverty.third-party.household; the counties' samples, joined on 所属县
+A child row whose key matches no parent row is there on purpose: its 备注 says
+`不匹配：…` (the join must report it, not drop it silently). A parent row's 备注 names the error
+its rulebook must give when its children are joined (`期望错误 <id>=<Kind>`), e.g. because one of
+its households is bad.
 """
 import io
 import os
@@ -306,7 +319,8 @@ CATEGORIES = ["科技创新", "科普实践", "学科竞赛"]
 
 
 def schools(rng):
-    rows, awards = [], []
+    """(schools.csv, awards.csv, [(school, quality 0–100)] for the term records)."""
+    rows, awards, quality = [], [], []
     per_stage = {"小学": 0, "初中": 0, "高中": 0}
     for _ in range(240):
         stage = pick(rng, [("小学", 55), ("初中", 30), ("高中", 15)])
@@ -314,6 +328,7 @@ def schools(rng):
         name = f"示例{stage}{per_stage[stage]:03d}"
         # How far the school has come in science education (0–100) drives its whole record.
         q = bell(rng, 0, 100, 3)
+        quality.append((name, q))
         lo, hi = {"小学": (300, 3000), "初中": (500, 2600), "高中": (900, 4000)}[stage]
         students = bell(rng, lo, hi)
         size = {"小学": 45, "初中": 50, "高中": 50}[stage]
@@ -377,15 +392,67 @@ def schools(rng):
             党建与思想政治工作考核得分=""),
     ]
     awards.append(["错误学校4", "作品2", "科技创新", "国际级", "一等奖"])
-    return render(SCHOOL_HEADER, rows), render(AWARD_HEADER, awards)
+    return render(SCHOOL_HEADER, rows), render(AWARD_HEADER, awards), quality
+
+
+# --- term records of the schools (2016秋, 2017春, 2017秋) --------------------------------------
+
+TERM_HEADER = ["学校", "学期", "计划科技课时", "实际开设科技课时", "科技活动次数", "学生参与科技活动比例", "过程记录完整",
+               "备注"]
+
+
+def terms(rng, quality):
+    """Term records for about two schools in three (the others keep the panel alone). A school
+    of quality q plans 8–20 lessons a term and gives most of them, holds activities and keeps
+    records more often as q grows, and improves a little from term to term. Rows are written
+    newest term first for some schools: the rulebook orders them by 学期, not by row."""
+    rows = []
+    for name, q in quality:
+        if not chance(rng, 650):
+            continue
+        labels = ["2016秋", "2017春", "2017秋"][3 - rng.randint(1, 3):]
+        mine = []
+        for k, term in enumerate(labels):
+            lift = 6 * k + rng.randint(-8, 8)  # percentage points gained since the first term
+            planned = rng.randint(8, 20)
+            given = min(planned + 2, planned * min(100, 60 + q // 3 + lift // 2 + rng.randint(0, 10)) // 100)
+            acts = max(0, min(5, q // 30 + rng.randint(0, 2) + (1 if lift > 8 else 0) - (1 if chance(rng, 150) else 0)))
+            part = min(1000, max(0, 150 + 5 * q + 5 * lift + rng.randint(-80, 80)))  # tenths of a percent
+            mine.append([name, term, planned, given, acts, trim(dec(part, 1)), yn(chance(rng, 350 + 6 * q)), ""])
+        if chance(rng, 300):
+            mine.reverse()
+        rows += mine
+    rows += [
+        ["边界学校1", "2017春", 10, 10, 1, "20", YES, "边界：参与比例恰为20%，得0分；与下一行相比进步恰为5分（60→65）"],
+        ["边界学校1", "2017秋", 10, 10, 1, "35", YES, "边界：最近学期65分"],
+        ["边界学校2", "2017秋", 10, 10, 3, "50", YES, "边界：只有一个学期（90分），不计进步"],
+        ["错误学校3", "2017秋", 10, 10, 3, "101", YES,
+         "故意错误：参与比例超过100%（错误学校3本身已因在校学生数为0报错）；期望错误 *=InputOutOfRange"],
+        ["错误学校9", "2017秋", 10, 10, 3, "50", YES, "不匹配：学校不在 schools.csv 中（应被报告，不能静默丢弃）"],
+    ]
+    return render(TERM_HEADER, rows)
 
 
 # --- respondents (2024 literacy survey) -------------------------------------------------------
 
-RESPONDENT_HEADER = ["受访者编号", "区（市）县", "性别", "年龄", "科学知识", "科学方法", "科学精神", "科学应用", "备注"]
+RESPONDENT_HEADER = ["受访者编号", "区（市）县", "性别", "年龄", "科学知识", "科学方法", "科学精神", "科学应用", "人群",
+                     "抽样权重", "备注"]
+DISTRICTS = [f"示例区{c}" for c in "ABCDEFGH"]
 
 
-def respondents(rng):
+def group_and_weight(rng, age):
+    """A respondent's population group (the 2021–2035 outline's key groups) and sampling weight
+    (0.50–2.00, two places): drawn from their own generator, after the rest of the row."""
+    if age >= 60:
+        group = "老年人"
+    else:
+        group = pick(rng, [("青少年", 12 if age <= 24 else 0), ("农民", 30), ("产业工人", 25),
+                           ("领导干部和公务员", 8), ("其他", 20), ("", 5)])
+    return group, dec(rng.randint(50, 200))
+
+
+def respondents(rng, extra):
+    """`extra` draws the 人群 and 抽样权重 columns (added in 2024.2) without disturbing `rng`."""
     rows = []
     for i in range(1, 401):
         ability = bell(rng, 1800, 9300, 3)  # basis points of the full mark, bell-shaped
@@ -393,31 +460,188 @@ def respondents(rng):
         for full in (40, 20, 20, 20):
             share = min(10_000, max(0, ability + rng.randint(-1500, 1500)))
             parts.append(trim(dec(full * share // 500 * 5, 2)))  # steps of 0.05 point
-        rows.append([f"CD2024{i:04d}", f"示例区{'ABCDEFGH'[rng.randrange(8)]}", rng.choice(["男", "女"]),
-                     rng.randint(18, 69), *parts, ""])
+        district, sex, age = f"示例区{'ABCDEFGH'[rng.randrange(8)]}", rng.choice(["男", "女"]), rng.randint(18, 69)
+        rows.append([f"CD2024{i:04d}", district, sex, age, *parts, *group_and_weight(extra, age), ""])
     rows += [
-        ["CDB001", "示例区A", "女", 35, "35", "18", "16", "16", "边界：总分恰为85，不算“高于85”"],
-        ["CDB002", "示例区A", "男", 42, "35.01", "18", "16", "16", "边界：总分85.01，高级"],
-        ["CDB003", "示例区B", "女", 28, "30", "14", "14", "12", "边界：总分恰为70，不具备科学素质"],
-        ["CDB004", "示例区B", "男", 51, "30", "14.01", "14", "12", "边界：总分70.01，具备科学素质"],
-        ["CDB005", "示例区C", "女", 63, "25", "10", "10", "10", "边界：总分恰为55，未达基础"],
-        ["CDE001", "示例区C", "男", 37, "45", "10", "10", "10", "故意错误：科学知识超过40分；期望错误 *=InputOutOfRange"],
-        ["CDE002", "示例区D", "女", 22, "30", "", "10", "10", "故意错误：科学方法空白；期望错误 *=MissingInput"],
-        ["CDE003", "示例区D", "男", 45, "三十", "10", "10", "10", "故意错误：分数写成汉字；期望错误 *=InputType"],
+        ["CDB001", "示例区A", "女", 35, "35", "18", "16", "16", "产业工人", "1.00", "边界：总分恰为85，不算“高于85”"],
+        ["CDB002", "示例区A", "男", 42, "35.01", "18", "16", "16", "农民", "1.00", "边界：总分85.01，高级"],
+        ["CDB003", "示例区B", "女", 28, "30", "14", "14", "12", "其他", "1.00", "边界：总分恰为70，不具备科学素质"],
+        ["CDB004", "示例区B", "男", 51, "30", "14.01", "14", "12", "农民", "1.00", "边界：总分70.01，具备科学素质"],
+        ["CDB005", "示例区C", "女", 63, "25", "10", "10", "10", "老年人", "1.00", "边界：总分恰为55，未达基础"],
+        ["CDE001", "示例区C", "男", 37, "45", "10", "10", "10", "农民", "1.00",
+         "故意错误：科学知识超过40分；期望错误 *=InputOutOfRange"],
+        ["CDE002", "示例区D", "女", 22, "30", "", "10", "10", "青少年", "1.00", "故意错误：科学方法空白；期望错误 *=MissingInput"],
+        ["CDE003", "示例区D", "男", 45, "三十", "10", "10", "10", "产业工人", "1.00",
+         "故意错误：分数写成汉字；期望错误 *=InputType"],
     ]
     return render(RESPONDENT_HEADER, rows)
 
 
+# --- districts: the respondents above, rolled up per district (2024) -------------------------
+
+DISTRICT_HEADER = ["区（市）县", "备注"]
+
+
+def districts():
+    """One row per district of respondents.csv. A district is refused when one of its respondents
+    is (示例区C, 示例区D hold the bad rows); 示例区I has no respondent, so no share."""
+    notes = {
+        "示例区C": "故意错误：受访者 CDE001 科学知识超过40分；期望错误 cn.science-literacy.district=InputOutOfRange",
+        "示例区D": "故意错误：受访者 CDE002 科学方法空白；期望错误 cn.science-literacy.district=MissingInput",
+    }
+    rows = [[d, notes.get(d, "")] for d in DISTRICTS]
+    rows.append(["示例区I", "故意错误：没有受访者，无法计算比例；期望错误 cn.science-literacy.district=DivisionByZero"])
+    return render(DISTRICT_HEADER, rows)
+
+
+# --- the roll-up chain: households → villages → counties, and the third-party sample (2018) ----
+
+ROLLUP_COUNTY_HEADER = ["县名", "乡镇数", "有标准中心校的乡镇数", "有达标卫生院的乡镇数", "有便民服务中心的乡镇数", "备注"]
+ROLLUP_VILLAGE_HEADER = ["村名", "所属县", "农业户籍人口", "贫困村", "村集体经济收入", "通硬化路", "有卫生室", "有文化室",
+                         "有通信网络", "备注"]
+ROLLUP_HOUSEHOLD_HEADER = ["户编号", "所在村", "家庭人口", "人均纯收入", "义务教育有保障", "参加基本医疗保险人数",
+                           "住房安全有保障", "人均日供水量", "取水往返时间", "供水保证率", "通生活用电", "直播卫星", "有线电视",
+                           "地面数字电视", "备注"]
+SURVEY_HEADER = ["户编号", "所属县", "户类型", "家庭人口", "人均纯收入", "不愁吃", "不愁穿", "义务教育有保障",
+                 "基本医疗有保障", "住房安全有保障", "认可脱贫结果", "备注"]
+LINE_2018 = 2995_00  # the 2018 line in fen (unverified, as in the rulebooks): scored at 2018-12-31
+
+
+def registered_household(rng, key, village, members, meets, note=""):
+    """A registered poor household meeting 一超六有 or missing one of it (income most often)."""
+    income = bell(rng, LINE_2018 + 1, 9000_00)
+    insured, litres, minutes, assurance = members, rng.randint(400, 1200), rng.randint(0, 20), rng.randint(950, 1000)
+    education = housing = power = YES
+    tv = pick(rng, [("sat", 55), ("cable", 30), ("ter", 15)])
+    if not meets:
+        why = pick(rng, [("income", 55), ("insurance", 15 if members > 1 else 0), ("water", 10), ("housing", 10),
+                         ("tv", 5), ("education", 5)])
+        if why == "income":
+            income = LINE_2018 if chance(rng, 100) else rng.randint(1800_00, LINE_2018)
+        elif why == "insurance":
+            insured = members - 1
+        elif why == "water":
+            litres, minutes, assurance = pick(rng, [((rng.randint(300, 399), minutes, assurance), 1),
+                                                    ((litres, rng.randint(21, 35), assurance), 1),
+                                                    ((litres, minutes, rng.randint(880, 949)), 1)])
+        elif why == "housing":
+            housing = NO
+        elif why == "tv":
+            tv = "none"
+        else:
+            education = NO
+    return [key, village, members, dec(income), education, insured, housing, trim(dec(litres, 1)), minutes,
+            trim(dec(assurance, 1)), power, yn(tv == "sat"), yn(tv == "cable"), yn(tv == "ter"), note]
+
+
+def surveyed_household(rng, key, county, kind):
+    """A sampled household: exited ones meet the national standard unless wrongly exited,
+    non-registered ones unless missed; most not-yet-exited ones are still below the line."""
+    members = pick(rng, [(1, 8), (2, 18), (3, 22), (4, 24), (5, 16), (6, 8), (7, 4)])
+    fails = {"已脱贫户": chance(rng, 12), "非建档立卡户": chance(rng, 12), "未脱贫户": not chance(rng, 150)}[kind]
+    income = bell(rng, LINE_2018 + 1, 12000_00) if kind != "未脱贫户" else bell(rng, LINE_2018 + 1, 5000_00)
+    guarantees = [YES] * 5
+    if fails:
+        if chance(rng, 700):
+            income = rng.randint(1800_00, LINE_2018)
+        else:
+            guarantees[rng.randrange(5)] = NO
+    answer = pick(rng, [(YES, 94), (NO, 4), ("", 2)])
+    return [key, county, kind, members, dec(income), *guarantees, answer, ""]
+
+
+def rollup(rng):
+    """{file name: text} of the roll-up chain (scored at 2018-12-31)."""
+    counties, villages, households, survey = [], [], [], []
+    hh_no = 0
+
+    def household(village, members, meets, note=""):
+        nonlocal hh_no
+        hh_no += 1
+        households.append(registered_household(rng, f"51900{hh_no:05d}", village, members, meets, note))
+
+    for letter in "ABCDEF":
+        county = f"示例县{letter}"
+        towns = rng.randint(8, 20)
+        covered = [towns - (1 if chance(rng, 80) else 0) for _ in range(3)]
+        counties.append([county, towns, *covered, ""])
+        for j in range(1, rng.randint(4, 6) + 1):
+            village = f"示例村{letter}{j:02d}"
+            pop = bell(rng, 400, 1600)
+            poor_village = chance(rng, 700)
+            fail_per_mille = pick(rng, [(rng.randint(20, 150), 60), (rng.randint(150, 400), 30),
+                                        (rng.randint(400, 700), 10)])
+            target = pop * bell(rng, 50, 100) // 1000  # registered poor people
+            registered = 0
+            while registered < target:
+                members = pick(rng, [(1, 8), (2, 18), (3, 22), (4, 24), (5, 16), (6, 8), (7, 4)])
+                household(village, members, not chance(rng, fail_per_mille))
+                registered += members
+            income = 0 if chance(rng, 60) else bell(rng, 50, 3000)
+            villages.append([village, county, pop, yn(poor_village), dec(income), yn(not chance(rng, 40)),
+                             yn(not chance(rng, 40)), yn(not chance(rng, 50)), yn(not chance(rng, 30)), ""])
+        kinds = ["已脱贫户"] * 25 + ["未脱贫户"] * 8 + ["非建档立卡户"] * 30
+        rng.shuffle(kinds)
+        survey += [surveyed_household(rng, f"S{letter}{i:03d}", county, kind) for i, kind in enumerate(kinds, 1)]
+
+    # Boundary villages in 示例县A: 1000 people, 30 (exactly 3%) and 29 remaining poor.
+    for village, remaining, note in [("边界村1", 30, "边界：剩余贫困人口30人（其中一户人均纯收入恰为2995元），贫困发生率恰为3%，不算“低于3%”"),
+                                     ("边界村2", 29, "边界：剩余贫困人口29人，贫困发生率2.9%")]:
+        villages.append([village, "示例县A", 1000, YES, "3.50", YES, YES, YES, YES, note])
+        for members in [5] * (remaining // 5) + ([remaining % 5] if remaining % 5 else []):
+            household(village, members, False)
+        for members in (4, 4, 3):
+            household(village, members, True)
+    exact = next(r for r in households if r[1] == "边界村1" and r[2] == 5)
+    exact[3], exact[4:] = dec(LINE_2018), [YES, 5, YES, "60", 0, "100", YES, YES, NO, NO,
+                                           "边界：人均纯收入恰为2018年扶贫标准2995元，不算“超过”"]
+    # 示例县F: approval exactly 90% — 3 of its sampled households did not answer, 54 of 60 approve.
+    f_rows = [r for r in survey if r[1] == "示例县F"]
+    for k, r in enumerate(f_rows):
+        r[10] = "" if k < 3 else (YES if k < 57 else NO)
+    f_rows[0][11] = "边界：本县前3户未回答认可度；其余60户中54户认可，群众认可度恰为90%"
+    counties[-1][-1] = "边界：群众认可度恰为90%（54/60，3户未回答不计）"
+    # Rows made bad on purpose.
+    counties.append(["示例县G", 12, 12, 12, 12,
+                     "故意错误：村表中没有本县的村，无法计算贫困发生率；期望错误 sc.poverty.county-exit.villages=DivisionByZero"])
+    counties.append(["示例县H", 10, 10, 10, 10,
+                     "故意错误：所辖错误村1有一户供水保证率超过100%；期望错误 sc.poverty.county-exit.villages=InputOutOfRange"])
+    villages.append(["错误村1", "示例县H", 800, YES, "2.00", YES, YES, YES, YES,
+                     "故意错误：贫困户 E001 供水保证率超过100%；期望错误 sc.poverty.village-exit.households=InputOutOfRange"])
+    household("错误村1", 3, True)
+    households.append(["E001", "错误村1", 4, "5000.00", YES, 4, YES, "60", 0, "101", YES, YES, NO, NO,
+                       "故意错误：供水保证率超过100%；期望错误 *=InputOutOfRange"])
+    survey += [surveyed_household(rng, f"SH{i:03d}", "示例县H", kind)
+               for i, kind in enumerate(["已脱贫户", "未脱贫户", "非建档立卡户"] * 4, 1)]
+    survey.append(["SH013", "示例县H", "贫困户", 2, "2500.00", YES, YES, YES, YES, YES, YES,
+                   "故意错误：户类型写成“贫困户”（示例县H已因村表报错）；期望错误 *=InputOutOfRange"])
+    # Child rows whose parent is not in the parent table: reported by the join, never dropped.
+    villages.append(["示例村Z01", "示例县Z", 900, YES, "1.00", YES, YES, YES, YES, "不匹配：所属县“示例县Z”不在 counties.csv 中"])
+    households.append(["U001", "示例村Z99", 3, "5000.00", YES, 3, YES, "60", 0, "100", YES, YES, NO, NO,
+                       "不匹配：所在村“示例村Z99”不在 villages.csv 中"])
+    survey.append(["SZ001", "示例县Z", "非建档立卡户", 3, "6000.00", YES, YES, YES, YES, YES, YES,
+                   "不匹配：所属县“示例县Z”不在 counties.csv 中"])
+    return {
+        "counties.csv": render(ROLLUP_COUNTY_HEADER, counties),
+        "villages.csv": render(ROLLUP_VILLAGE_HEADER, villages),
+        "households.csv": render(ROLLUP_HOUSEHOLD_HEADER, households),
+        "survey.csv": render(SURVEY_HEADER, survey),
+    }
+
+
 def generate():
     """{file name: text}; one generator per table, each with its own seed."""
-    school_text, award_text = schools(random.Random(2017))
+    school_text, award_text, quality = schools(random.Random(2017))
     return {
         "households.csv": households(random.Random(2016)),
         "villages.csv": villages(random.Random(2015)),
         "counties.csv": counties(random.Random(2018)),
         "schools.csv": school_text,
         "awards.csv": award_text,
-        "respondents.csv": respondents(random.Random(2024)),
+        "terms.csv": terms(random.Random(20172), quality),
+        "respondents.csv": respondents(random.Random(2024), random.Random(20241)),
+        "districts.csv": districts(),
+        **{f"rollup/{name}": text for name, text in rollup(random.Random(2018_1)).items()},
     }
 
 
@@ -440,8 +664,8 @@ def main(argv):
             return 1
         print(f"{len(files)} sample tables up to date")
         return 0
-    os.makedirs(OUT, exist_ok=True)
     for name, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(OUT, name)), exist_ok=True)
         with open(os.path.join(OUT, name), "w", encoding="utf-8", newline="") as f:
             f.write(text)
     print(f"wrote {len(files)} sample tables to {OUT}")

@@ -462,66 +462,56 @@ pub fn sheet_as_csv(path: &str, sheet: Option<&str>) -> Result<String, Fail> {
     Ok(out)
 }
 
-/// Join `--items NAME=FILE[#SHEET]` tables onto records by key. Returns warnings.
-pub fn attach_items(
+/// Join the `--items LIST=FILE[#SHEET]` child tables onto the rows (spec §18.5: `LIST` is a list
+/// input, or a dotted path such as `villages.households` for a list of a list's items), all at
+/// once, so that nested levels find their parents. Returns what matched no parent row.
+pub fn join_items(
     rb: &Rulebook,
     records: &mut [Result<Record, RecordError>],
-    spec: &str,
-    key: Option<&str>,
+    specs: &[String],
     encoding: Option<Encoding>,
-) -> Result<Vec<String>, Fail> {
-    let Some((name, file)) = spec.split_once('=') else {
-        return Err(Fail::unusable(
-            format!("--items 应写成 名称=文件，而不是“{spec}”"),
-            format!("--items takes NAME=FILE, not \"{spec}\""),
-        ));
-    };
-    let input = rb
-        .input_by_name_or_label(name)
-        .filter(|&i| rb.input_is_items(i))
-        .map(|i| rb.inputs()[i].clone())
-        .ok_or_else(|| {
-            Fail::unusable(
-                format!("“{name}”不是考核方案 {} 的明细（items）输入", rb.id()),
-                format!("\"{name}\" is not an items input of rulebook {}", rb.id()),
-            )
-        })?;
-    let Some(key_field) = rb.key_field_name() else {
-        return Err(Fail::unusable(
-            format!("明细表按单位名称连接，但考核方案 {} 没有 key_field", rb.id()),
-            format!("items tables join on the unit's key, but rulebook {} has no key_field", rb.id()),
-        ));
-    };
-    let (path, sheet) = match file.rsplit_once('#') {
-        Some((p, s)) if Kind::of(p).ok() == Some(Kind::Xlsx) => (p, Some(s)),
-        _ => (file, None),
-    };
-    let bytes = match Kind::of(path)? {
-        Kind::Xlsx => sheet_as_csv(path, sheet)?.into_bytes(),
-        Kind::Csv => std::fs::read(path).map_err(|e| Fail::file(path, "明细表", "items table", e))?,
-        Kind::Json => {
+) -> Result<Vec<table::Unmatched>, Fail> {
+    let mut children = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let Some((name, file)) = spec.split_once('=') else {
             return Err(Fail::unusable(
-                format!("明细表 {path} 应为 .csv 或 .xlsx"),
-                format!("the items table {path} must be .csv or .xlsx"),
+                format!("--items 应写成 名称=文件，而不是“{spec}”"),
+                format!("--items takes NAME=FILE, not \"{spec}\""),
             ));
-        }
-    };
-    let enc = if sheet.is_some() || Kind::of(path)? == Kind::Xlsx { Some(Encoding::Utf8) } else { encoding };
-    let (text, _) = table::decode(&bytes, enc).map_err(|e| table_fail(path, &e))?;
-    let (header, _) = table::parse_csv(&text).map_err(|e| table_fail(path, &e))?;
-    let label = rb.inputs().into_iter().find(|i| i.name == key_field).and_then(|i| i.label);
-    let candidates: Vec<&str> = key.into_iter().chain([key_field.as_str()]).chain(label.as_deref()).collect();
-    let Some(key_column) = candidates.iter().find(|c| header.iter().any(|h| h == *c)) else {
-        return Err(missing_column(path, candidates[0], &header));
-    };
-    let unmatched =
-        table::attach_items(rb, records, &input.name, key_column, text.as_bytes(), Some(Encoding::Utf8))
-            .map_err(|e| table_fail(path, &e))?;
-    Ok(if unmatched > 0 {
-        vec![format!(
-            "{path}: {unmatched} 行明细的“{key_column}”不对应任何单位 / {unmatched} item row(s) match no unit by \"{key_column}\""
-        )]
-    } else {
-        Vec::new()
+        };
+        let (path, sheet) = match file.rsplit_once('#') {
+            Some((p, s)) if Kind::of(p).ok() == Some(Kind::Xlsx) => (p, Some(s)),
+            _ => (file, None),
+        };
+        let child = match Kind::of(path)? {
+            Kind::Xlsx => {
+                let text = sheet_as_csv(path, sheet)?;
+                table::ChildTable::from_csv(name.trim(), text.as_bytes(), Some(Encoding::Utf8))
+            }
+            Kind::Csv => {
+                let bytes = std::fs::read(path).map_err(|e| Fail::file(path, "明细表", "items table", e))?;
+                table::ChildTable::from_csv(name.trim(), &bytes, encoding)
+            }
+            Kind::Json => {
+                return Err(Fail::unusable(
+                    format!("明细表 {path} 应为 .csv 或 .xlsx"),
+                    format!("the items table {path} must be .csv or .xlsx"),
+                ));
+            }
+        };
+        children.push(child.map_err(|e| table_fail(path, &e))?);
+    }
+    table::join_items(rb, records, children).map_err(|e| {
+        Fail::unusable(format!("明细表无法连接：{e}"), format!("the items tables cannot be joined: {e}"))
     })
+}
+
+/// The warning for child rows that matched no parent row: never dropped silently.
+pub fn unmatched_warning(u: &table::Unmatched) -> String {
+    format!(
+        "明细“{list}”有 {n} 行不对应任何单位（第一个键“{first}”） / {n} row(s) of `{list}` match no unit (first key \"{first}\")",
+        list = u.list,
+        n = u.count,
+        first = u.first
+    )
 }

@@ -29,6 +29,12 @@ impl Scored {
         Scored::records(rb, chunk, opts, 0)
     }
 
+    /// The scored rows with the child rows that matched no parent row in their summary.
+    pub fn with_unmatched(mut self, unmatched: Vec<kaoping::table::Unmatched>) -> Scored {
+        self.batch = self.batch.with_unmatched(unmatched);
+        self
+    }
+
     /// Score a chunk of a streamed file, `offset` data rows in.
     pub fn streamed(
         rb: &Rulebook,

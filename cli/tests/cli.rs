@@ -337,10 +337,14 @@ fn builtin_samples_fail_exactly_where_marked_and_score_as_the_library_does() {
         // The library on the same table.
         let rb = kaoping::Rulebook::builtin(s.id).unwrap();
         let mut t = kaoping::table::read_csv(&rb, text.as_bytes(), None).unwrap();
-        for (name, file) in s.items {
-            kaoping::table::attach_items(&rb, &mut t.records, name, "学校", read(file).as_bytes(), None)
-                .unwrap();
-        }
+        let children = s
+            .items
+            .iter()
+            .map(|(name, file)| {
+                kaoping::table::ChildTable::from_csv(*name, read(file).as_bytes(), None).unwrap()
+            })
+            .collect();
+        kaoping::table::join_items(&rb, &mut t.records, children).unwrap();
         let records: Vec<_> = t.records.into_iter().map(Result::unwrap).collect();
         let batch = rb.score_batch(&records, &kaoping::BatchOptions::default());
         // The closing summary counts what the library counts: each grade, and criteria met.
@@ -570,7 +574,7 @@ fn items_tables_join_on_the_key() {
     // 二中: 12 + 6 = 18. 三中: no awards, 0 + 2.
     assert_eq!(column(&rows, "total"), ["38.00", "18.00", "2.00"]);
     assert_eq!(column(&rows, "awards"), ["28.00", "12.00", "0.00"]);
-    assert!(r.stderr.contains("1 item row(s) match no unit"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 row(s) of `awards` match no unit (first key \"四中\")"), "{}", r.stderr);
     // The same from .xlsx files (the items table as a sheet).
     let data = tmp("schools.xlsx");
     csv_to_xlsx(&std::fs::read_to_string(root().join("cli/tests/data/schools.csv")).unwrap(), &data);
@@ -1234,4 +1238,88 @@ fn the_reports_summary_is_the_cores() {
         card("id=\"n-failed\"", "未能评分"),
         column(&rows, "error").iter().filter(|e| !e.is_empty()).count().to_string()
     );
+}
+
+/// Spec §18.5 from the command: households → villages → counties in one command, with the golden
+/// vector's tables (`--items villages=… --items villages.households=…`), each county's total as
+/// the independent reference worked it out, and the unmatched child rows named on stderr.
+#[test]
+fn three_levels_of_tables_in_one_command() {
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/vectors/rollup-three-levels.json")).unwrap(),
+    )
+    .unwrap();
+    let dir = tmp("three-levels");
+    std::fs::create_dir_all(&dir).unwrap();
+    let id_of = |text: &str| {
+        let line = text.lines().find(|l| l.trim_start().starts_with("id")).unwrap();
+        line.split('"').nth(1).unwrap().to_owned()
+    };
+    for c in v["components"].as_array().unwrap() {
+        let text = c.as_str().unwrap();
+        std::fs::write(dir.join(format!("{}.toml", id_of(text))), text).unwrap();
+    }
+    let top = dir.join("top.toml");
+    std::fs::write(&top, v["rulebook"].as_str().unwrap()).unwrap();
+    let t = &v["tables"][0];
+    let parent = dir.join("counties.csv");
+    std::fs::write(&parent, t["parent"].as_str().unwrap()).unwrap();
+    let mut args: Vec<String> = vec!["score".into(), top.display().to_string(), parent.display().to_string()];
+    for (path, csv) in t["children"].as_object().unwrap() {
+        let file = dir.join(format!("{path}.csv"));
+        std::fs::write(&file, csv.as_str().unwrap()).unwrap();
+        args.extend(["--items".into(), format!("{path}={}", file.display())]);
+    }
+    let r = kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want: Vec<&str> =
+        t["expect"]["rows"].as_array().unwrap().iter().map(|e| e["total"].as_str().unwrap()).collect();
+    assert_eq!(column(&read_csv_rows(&r.stdout), "total"), want);
+    for (list, u) in t["expect"]["unmatched"].as_object().unwrap() {
+        let said = format!(
+            "{} row(s) of `{list}` match no unit (first key \"{}\")",
+            u["count"],
+            u["first"].as_str().unwrap()
+        );
+        assert!(r.stderr.contains(&said), "{said}\n{}", r.stderr);
+    }
+    // `explain` goes down to the items: each village, and under it each household with the
+    // criterion it failed.
+    args[0] = "explain".into();
+    args.extend(["--row".into(), "甲县".into()]);
+    let e = kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert!(e.stdout.contains("  villages[1] (510001)：总分 75.00，达标\n"), "{}", e.stdout);
+    assert!(e.stdout.contains("    households[2] (5100000018)：未达标："), "{}", e.stdout);
+    // The report says what matched no unit, and its units explained in full list their items.
+    let report = dir.join("report.html");
+    args[0] = "score".into();
+    args.truncate(args.len() - 2);
+    args.extend(["--report".into(), report.display().to_string()]);
+    let r = kaoping(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("data-list=\"villages.households\" data-count=\"2\""),
+        "no unmatched line in the report"
+    );
+    assert!(html.contains("households[2] (5100000018)：未达标："), "no household in the report's units");
+}
+
+/// The README's three-level command (households → villages → counties, with the third-party
+/// survey) runs as written on the bundled samples: every county scored or failed where its 备注
+/// says, the deliberately unmatched survey row named.
+#[test]
+fn the_readmes_three_level_command_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("kaoping score builtin:sc.poverty.county-exit.villages")
+        .expect("the command in the README");
+    let command: String = readme[start..].lines().take(4).collect::<Vec<_>>().join(" ").replace('\\', " ");
+    let command = command.split('#').next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let r = kaoping(&args);
+    assert_eq!(r.code, 1, "two counties fail on purpose: {}", r.stderr);
+    assert!(r.stderr.contains("8 rows, 6 scored, 2 failed"), "{}", r.stderr);
+    assert!(r.stderr.contains("row(s) of `survey` match no unit"), "{}", r.stderr);
 }

@@ -16,6 +16,11 @@ pub(crate) const BUILTINS: &[(&str, &str)] = &[
     builtin!("sc.poverty.household-exit"),
     builtin!("sc.poverty.village-exit"),
     builtin!("sc.poverty.county-exit"),
+    // The same exit decisions computed from the units below (spec §18): a village from its
+    // registered households, a county from its villages and the third-party sample.
+    builtin!("sc.poverty.village-exit.households"),
+    builtin!("cn.poverty.third-party.household"),
+    builtin!("sc.poverty.county-exit.villages"),
     // Sichuan county performance assessment and the combined evaluation with its components.
     builtin!("sc.poverty.county-assessment"),
     builtin!("sc.poverty.county-combined"),
@@ -25,6 +30,10 @@ pub(crate) const BUILTINS: &[(&str, &str)] = &[
     // School science and technology education (科技教育) and the school's target assessment.
     builtin!("cd.school.science-education"),
     builtin!("cd.school.target"),
+    // One term's process record, rolled up into the school's process evaluation.
+    builtin!("cd.school.science-term"),
     // Civic scientific literacy (公民科学素质).
     builtin!("cn.science-literacy"),
+    // A district's weighted share, overall and per population group, from its respondents.
+    builtin!("cn.science-literacy.district"),
 ];

@@ -76,6 +76,7 @@ error_kinds! {
     PanelTooSmall = 23: "A panel with too few marks for its method.",
     CohortRequired = 24: "A relative rule scored without cohort figures.",
     Io = 25: "A file that could not be read.",
+    DuplicateKey = 26: "Rows of a table that a child table joins on share a key (§18.5): they fail, and their items are given to no one.",
 }
 
 impl ErrorKind {
@@ -270,7 +271,18 @@ pub struct RecordError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The problems; never empty. Input problems come in input declaration order.
+    #[serde(deserialize_with = "non_empty_issues")]
     pub issues: Vec<Issue>,
+}
+
+/// A `RecordError` read back from JSON has at least one issue, so that [`RecordError::first`] and
+/// [`RecordError::kind`] cannot fail on it: an empty list is refused while deserialising.
+fn non_empty_issues<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Issue>, D::Error> {
+    let issues = Vec::<Issue>::deserialize(d)?;
+    if issues.is_empty() {
+        return Err(serde::de::Error::invalid_length(0, &"at least one issue"));
+    }
+    Ok(issues)
 }
 
 impl RecordError {
@@ -321,14 +333,22 @@ pub enum Error {
     /// A record could not be scored.
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// A table (CSV, a sheet, child tables) could not be read or joined at all.
+    #[error(transparent)]
+    Table(#[from] crate::table::TableError),
+    /// Typed columns that do not fit their table or the rulebook.
+    #[error(transparent)]
+    Columns(#[from] crate::input::ColumnsError),
 }
 
 impl Error {
-    /// The kind of the (first) problem.
+    /// The kind of the (first) problem. Columns that do not fit are `Schema`.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Load(e) => e.kind(),
             Error::Record(e) => e.kind(),
+            Error::Table(e) => e.kind,
+            Error::Columns(_) => ErrorKind::Schema,
         }
     }
 }
@@ -336,6 +356,33 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every error of the public API converts into `Error` with `?`, keeping its kind.
+    #[test]
+    fn errors_compose() {
+        fn read(bytes: &[u8]) -> Result<usize, Error> {
+            let rb = crate::Rulebook::builtin("example.county-assessment")?;
+            let t = crate::table::read_csv(&rb, bytes, Some(crate::table::Encoding::Utf8))?;
+            let mut c = crate::Columns::new(1);
+            c.push("x", crate::Column::new(crate::ColumnData::Int(vec![1, 2].into())))?;
+            Ok(t.records.len())
+        }
+        assert_eq!(read(b"a,b\n1,\"2\n").unwrap_err().kind(), ErrorKind::Syntax);
+        assert_eq!(read("县名\n甲县\n".as_bytes()).unwrap_err().kind(), ErrorKind::Schema);
+    }
+
+    /// A record error read back from JSON without issues is refused, not a panic later in
+    /// `first()` or `kind()`.
+    #[test]
+    fn a_record_error_without_issues_does_not_deserialise() {
+        let e = serde_json::from_str::<RecordError>(r#"{"row": 3, "issues": []}"#).unwrap_err();
+        assert!(e.to_string().contains("at least one issue"), "{e}");
+        let ok: RecordError = serde_json::from_str(
+            r#"{"issues": [{"kind": "MissingInput", "field": "x", "message": "x is required but missing"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.kind(), ErrorKind::MissingInput);
+    }
 
     /// The list declares codes 1, 2, 3… in order (the C ABI and Python expose them), each kind
     /// named by its identifier and documented by one sentence.

@@ -107,14 +107,18 @@ pub use model::lineage::{Provenance, VariantOf};
 pub use num::Rounding;
 pub use outcome::Status;
 pub use outcome::{
-    AdjustOutcome, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind, Lost, NextGrade,
-    NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
+    AdjustOutcome, AggregateLine, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind,
+    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
+    VetoOutcome,
 };
 pub use render::explain;
 pub use rulebook::{
     Cohort, GradeInfo, IndicatorInfo, InputInfo, Loader, ProfileInfo, Rulebook, ScoreOptions,
 };
 pub use rules::Note;
+/// The exact decimal every published value is (re-exported, so that applications name the same
+/// version the crate was built with).
+pub use rust_decimal::Decimal;
 pub use syntax::Format;
 pub use testcases::{TestFailure, TestReport};
 pub use variant::{Change, Variant};

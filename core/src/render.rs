@@ -293,6 +293,17 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
             let _ = writeln!(s, "{indent}  {}", aggregate_text(a, lang));
         }
     }
+    item_lines(s, o, &format!("{indent}  "), lang);
+    if !o.warnings.is_empty() {
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.warnings, o.warnings.join("; "));
+    }
+}
+
+/// Each scored item in a line (its total, grade and verdict, the criteria it failed and the
+/// vetoes that fired, so a reader sees which household failed what), its own items below it.
+fn item_lines(s: &mut String, o: &Outcome, indent: &str, lang: Lang) {
+    let w = if lang == Lang::Zh { &ZH } else { &EN };
+    let (colon, comma, and) = if lang == Lang::Zh { ("：", "，", "、") } else { (": ", ", ", ", ") };
     for list in &o.items {
         for it in &list.items {
             let r = &it.result;
@@ -300,17 +311,26 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
                 Some(k) => format!("{}[{}] ({k})", list.input, it.position),
                 None => format!("{}[{}]", list.input, it.position),
             };
-            let verdict = match r.passed {
-                Some(true) => format!("，{}", w.passed),
-                Some(false) => format!("，{}", w.failed),
-                None => String::new(),
-            };
-            let grade = r.grade.as_deref().map(|g| format!(" {g}")).unwrap_or_default();
-            let _ = writeln!(s, "{indent}  {name}：{} {}{grade}{verdict}", w.total, dec(&r.total));
+            let mut parts = Vec::new();
+            if let Some(t) = &r.total {
+                parts.push(format!("{} {t}", w.total));
+            }
+            if let Some(g) = &r.grade {
+                parts.push(g.clone());
+            }
+            match r.passed {
+                Some(true) => parts.push(w.passed.to_owned()),
+                Some(false) => {
+                    let failed: Vec<&str> =
+                        r.criteria.iter().filter(|c| !c.holds).map(|c| c.label.as_str()).collect();
+                    parts.push(format!("{}{colon}{}", w.failed, failed.join(and)));
+                }
+                None => {}
+            }
+            parts.extend(r.vetoes.iter().map(|v| v.label.clone()));
+            let _ = writeln!(s, "{indent}{name}{colon}{}", parts.join(comma));
+            item_lines(s, r, &format!("{indent}  "), lang);
         }
-    }
-    if !o.warnings.is_empty() {
-        let _ = writeln!(s, "{indent}{}{sep}{}", w.warnings, o.warnings.join("; "));
     }
 }
 

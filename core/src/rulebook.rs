@@ -532,6 +532,28 @@ impl Rulebook {
         self.compiled.components.iter().map(|link| Rulebook::of(link.book.clone())).collect()
     }
 
+    /// The rulebook that scores each item of list input `input` (`rulebook = "id"`, spec §18.2),
+    /// or `None` when `input` is not such a list. Bindings read its inputs to convert items, and
+    /// with [`components`](Self::components) it is what loading this rulebook again elsewhere
+    /// needs.
+    ///
+    /// ```
+    /// use kaoping::{Format, Loader, Rulebook};
+    /// let household = "[rulebook]\nid = \"t.hh\"\nversion = \"1\"\n[inputs]\nmembers = { type = \"integer\" }\n";
+    /// let village = "[rulebook]\nid = \"t.v\"\nversion = \"1\"\n[inputs]\n\
+    ///                households = { type = \"items\", rulebook = \"t.hh\" }\nmarks = { type = \"numbers\" }\n";
+    /// let rb = Loader::new().with(Rulebook::from_str(household, Format::Toml)?).load_str(village, Format::Toml)?;
+    /// assert_eq!(rb.item_rulebook("households").map(|r| r.id().to_owned()).as_deref(), Some("t.hh"));
+    /// assert!(rb.item_rulebook("marks").is_none() && rb.item_rulebook("nope").is_none());
+    /// # Ok::<(), kaoping::LoadError>(())
+    /// ```
+    pub fn item_rulebook(&self, input: &str) -> Option<Rulebook> {
+        self.compiled.lists.iter().find(|l| l.name == input).and_then(|l| match &l.shape {
+            compile::ListShape::Scored { book, .. } => Some(Rulebook::of(book.clone())),
+            _ => None,
+        })
+    }
+
     /// Maximum total in a profile (`None`: base), `None` for a criteria-only rulebook or a profile
     /// it does not declare. The profile is named as for scoring (see [`Rulebook::check_profile`]).
     pub fn max(&self, profile: Option<&str>) -> Option<Decimal> {

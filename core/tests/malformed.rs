@@ -282,8 +282,9 @@ fn catalogue_of_malformed_inputs() {
             reached.insert((surface.to_owned(), k.to_owned()));
         }
     }
-    // Every §17 kind is reached on some surface (Io has its own tests).
-    for k in ErrorKind::ALL.iter().filter(|k| **k != ErrorKind::Io) {
+    // Every §17 kind is reached on some surface (Io has its own tests; DuplicateKey needs child
+    // tables, which the golden vectors' table cases pin: rollup-tables, rollup-three-levels).
+    for k in ErrorKind::ALL.iter().filter(|k| !matches!(k, ErrorKind::Io | ErrorKind::DuplicateKey)) {
         assert!(reached.iter().any(|(_, r)| r == k.name()), "no case for {k}");
     }
     println!(

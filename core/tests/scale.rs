@@ -83,6 +83,22 @@ fn counts_and_deductions_over_lists_are_linear() {
     }
 }
 
+/// Aggregates over a list (spec §18) are one pass each, and `order_by` one stable sort.
+#[cfg_attr(debug_assertions, ignore = "timed: runs in release (scripts/checks/10-rust.sh)")]
+#[test]
+fn aggregates_and_order_by_are_n_log_n() {
+    let input = "xs = { type = \"items\", fields = { level = \"text\", prize = \"text\", work = \"text\", \
+                 category = \"text\" }, order_by = \"work\" }";
+    let rb = rulebook(
+        r#"formula = 'count(xs, item.level == "国家级") + share(xs, item.prize == "一等奖") + (if last(xs, item.work) == "w99999" then 1 else 0)'"#,
+        input,
+    );
+    let (took, total) = timed(&rb, awards());
+    // 66,667 national + 100 (% first prizes) + 1 (w99999 sorts last by code point).
+    assert_eq!(total, Decimal::from(66_768));
+    assert!(took < LIMIT, "aggregates: {took:?} for {N} items");
+}
+
 #[cfg_attr(debug_assertions, ignore = "timed: runs in release (scripts/checks/10-rust.sh)")]
 #[test]
 fn panels_are_n_log_n() {

@@ -623,3 +623,49 @@ fn explanations_say_what_each_aggregate_read() {
     let en = kaoping::explain(&out, kaoping::Lang::En);
     assert!(en.contains("remaining_poor = 8: 2 of 3 建档立卡贫困户 meet not item.passed"), "{en}");
 }
+
+/// R36: an integer key written as a decimal cell names the item as the integer.
+#[test]
+fn an_integer_key_written_as_a_decimal_is_the_integer() {
+    let sub = Rulebook::from_str(
+        "[rulebook]\nid = \"t.unit\"\nversion = \"1\"\nkey_field = \"code\"\n[inputs]\ncode = { type = \"integer\" }\nx = { type = \"decimal\", max = 10 }\n[[indicator]]\nid = \"x\"\nlabel = \"x\"\npoints = 10\nformula = \"x\"\n",
+        Format::Toml,
+    )
+    .unwrap();
+    let top = Loader::new()
+        .with(sub)
+        .load_str(
+            "[rulebook]\nid = \"t.top\"\nversion = \"1\"\n[inputs]\nunits = { type = \"items\", rulebook = \"t.unit\" }\n[[indicator]]\nid = \"n\"\nlabel = \"n\"\npoints = 10\nformula = \"count(units)\"\n",
+            Format::Toml,
+        )
+        .unwrap();
+    let err = top
+        .score_json(
+            r#"{"units": [{"code": "1002.0", "x": 3}, {"code": "1003.0", "x": 11}]}"#,
+            &ScoreOptions::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.first().item.as_deref(), Some("units[2] (1003)"), "{err}");
+}
+
+/// R38: an empty string in a `fields` item is missing, except for a text field, where it is the
+/// empty text (as for a record's own inputs).
+#[test]
+fn an_empty_string_in_an_item_is_missing_unless_text() {
+    let rb = Rulebook::from_str(
+        "[rulebook]\nid = \"t.blank\"\nversion = \"1\"\n[inputs]\nrows = { type = \"items\", fields = { name = \"text\", n = \"integer\" } }\n[[indicator]]\nid = \"named\"\nlabel = \"named\"\npoints = 10\nformula = \"count(rows, known(item.name))\"\n[[indicator]]\nid = \"counted\"\nlabel = \"counted\"\npoints = 10\nformula = \"count(rows, known(item.n))\"\n",
+        Format::Toml,
+    )
+    .unwrap();
+    let err = rb
+        .score_json(r#"{"rows": [{"name": "", "n": ""}, {"name": "a", "n": 1}]}"#, &ScoreOptions::default())
+        .unwrap_err();
+    let problems: Vec<_> =
+        err.issues.iter().map(|i| (i.kind, i.field.as_deref(), i.item.as_deref())).collect();
+    assert_eq!(problems, [(ErrorKind::MissingInput, Some("n"), Some("rows[1]"))]);
+    let o = rb
+        .score_json(r#"{"rows": [{"name": "", "n": 2}, {"name": "a", "n": 1}]}"#, &ScoreOptions::default())
+        .unwrap();
+    assert_eq!(o.node("named").unwrap().points, Some(d("2.00")));
+    assert_eq!(o.node("counted").unwrap().points, Some(d("2.00")));
+}

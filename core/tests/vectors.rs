@@ -15,14 +15,35 @@ fn vectors_dir() -> PathBuf {
 }
 
 /// The vector's rulebook with its components, which are listed innermost first: each is loaded
-/// with the ones before it (a component of a component).
+/// with the ones before it (a component of a component). Components that reach one another (a
+/// cycle through items, which must be refused) cannot load one at a time: those are written as
+/// `<id>.toml` files into one folder, where the loader finds them beside the top rulebook.
 fn load(v: &J) -> Result<Rulebook, kaoping::LoadError> {
+    let components: Vec<&str> =
+        v["components"].as_array().into_iter().flatten().map(|c| c.as_str().unwrap()).collect();
+    let top = v["rulebook"].as_str().unwrap();
     let mut loader = Loader::new();
-    for c in v["components"].as_array().into_iter().flatten() {
-        let rb = loader.load_str(c.as_str().unwrap(), Format::Toml).expect("component loads");
-        loader = loader.with(rb);
+    for c in &components {
+        match loader.load_str(c, Format::Toml) {
+            Ok(rb) => loader = loader.with(rb),
+            Err(_) => return load_from_folder(&components, top),
+        }
     }
-    loader.load_str(v["rulebook"].as_str().unwrap(), Format::Toml)
+    loader.load_str(top, Format::Toml)
+}
+
+fn load_from_folder(components: &[&str], top: &str) -> Result<Rulebook, kaoping::LoadError> {
+    let id_line = regex::Regex::new(r#"(?m)^id\s*=\s*"([^"]+)""#).unwrap();
+    let dir = std::env::temp_dir().join(format!("kaoping-vector-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for text in components.iter().chain([&top]) {
+        let id = &id_line.captures(text).expect("a rulebook id")[1];
+        std::fs::write(dir.join(format!("{id}.toml")), text).unwrap();
+    }
+    let id = id_line.captures(top).unwrap()[1].to_owned();
+    let result = Loader::new().load_file(dir.join(format!("{id}.toml")));
+    std::fs::remove_dir_all(&dir).unwrap();
+    result
 }
 
 /// A record from native values, typed by the rulebook's declared inputs (not a JSON pass-through).
@@ -299,12 +320,22 @@ fn compare_error(expect: &J, err: &RecordError) -> Vec<String> {
     {
         bad.push(format!("error at: expected {a}, got {:?} ({err})", first.at));
     }
+    if let Some(item) = want.get("item")
+        && opt_str(item).as_deref() != first.item.as_deref()
+    {
+        bad.push(format!("error item: expected {item}, got {:?} ({err})", first.item));
+    }
     if let Some(all) = want.get("all") {
         let got: Vec<J> = err
             .issues
             .iter()
             .map(|i| {
-                J::Array(vec![J::String(i.kind.name().into()), i.field.clone().map_or(J::Null, J::String)])
+                let mut entry =
+                    vec![J::String(i.kind.name().into()), i.field.clone().map_or(J::Null, J::String)];
+                if let Some(path) = &i.item {
+                    entry.push(J::String(path.to_string()));
+                }
+                J::Array(entry)
             })
             .collect();
         if *all != J::Array(got.clone()) {
@@ -340,6 +371,9 @@ fn run_vector(path: &PathBuf) -> Vec<String> {
         (Err(e), None) => return vec![format!("{name}: did not load: {e}")],
         (Ok(rb), None) => rb,
     };
+    for t in v["tables"].as_array().into_iter().flatten() {
+        bad.extend(run_table(&name, &rb, t));
+    }
     let cases = v["cases"].as_array().unwrap();
     if v["batch"].as_bool() == Some(true) {
         for (path_name, records) in [
@@ -509,6 +543,93 @@ fn run_vector(path: &PathBuf) -> Vec<String> {
                 };
                 for m in mism {
                     bad.push(format!("{name} [{path_name}] ({}): {m}", c["name"]));
+                }
+            }
+        }
+    }
+    bad
+}
+
+/// A table case (§18.5): the parent CSV joined to its child CSVs, scored as one batch, with and
+/// without explanations, alone and in parallel.
+fn run_table(name: &str, rb: &Rulebook, t: &J) -> Vec<String> {
+    let mut bad = Vec::new();
+    let tname = t["name"].as_str().unwrap_or("?");
+    let mut table =
+        kaoping::table::read_csv(rb, t["parent"].as_str().unwrap().as_bytes(), None).expect("parent CSV");
+    let children: Vec<kaoping::table::ChildTable> = t["children"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(path, csv)| {
+            kaoping::table::ChildTable::from_csv(path, csv.as_str().unwrap().as_bytes(), None).unwrap()
+        })
+        .collect();
+    let joined = kaoping::table::join_items(rb, &mut table.records, children).expect("child tables join");
+    let expect = &t["expect"];
+    let unmatched: serde_json::Map<String, J> = joined
+        .iter()
+        .map(|u| (u.list.clone(), serde_json::json!({"count": u.count, "first": u.first})))
+        .collect();
+    let want_unmatched = expect.get("unmatched").cloned().unwrap_or(J::Object(Default::default()));
+    if want_unmatched != J::Object(unmatched.clone()) {
+        bad.push(format!(
+            "{name} table {tname}: unmatched expected {want_unmatched}, got {}",
+            J::Object(unmatched)
+        ));
+    }
+    for explain in [true, false] {
+        for parallel in [false, true] {
+            let opts = BatchOptions {
+                explain,
+                parallel,
+                profile: opt_str(&t["profile"]),
+                as_of: t["as_of"].as_str().map(|d| d.parse::<Date>().unwrap()),
+                ..BatchOptions::default()
+            };
+            let batch = rb.score_rows(&table.records, &opts).with_unmatched(joined.clone());
+            let rows = expect["rows"].as_array().unwrap();
+            if batch.len() != rows.len() {
+                bad.push(format!("{name} table {tname}: {} rows, expected {}", batch.len(), rows.len()));
+                continue;
+            }
+            for (i, e) in rows.iter().enumerate() {
+                let row = batch.row(i);
+                let mut mism = match (row.error(), e.get("error")) {
+                    (Some(err), Some(_)) => compare_error(e, err),
+                    (Some(err), None) => vec![format!("unexpected error {err}")],
+                    (None, Some(_)) => vec![format!("expected an error, scored {:?}", row.total())],
+                    (None, None) if explain => compare_outcome(e, row.outcome().unwrap()),
+                    (None, None) => compare_row(e, &row),
+                };
+                for (k, got) in [("rank", row.rank()), ("profile_rank", row.profile_rank())] {
+                    if let Some(w) = e.get(k)
+                        && *w != got.map_or(J::Null, J::from)
+                    {
+                        mism.push(format!("{k}: expected {w}, got {got:?}"));
+                    }
+                }
+                for m in mism {
+                    bad.push(format!(
+                        "{name} table {tname} [explain={explain}, parallel={parallel}] row {}: {m}",
+                        i + 1
+                    ));
+                }
+            }
+            if let Some(s) = expect.get("summary") {
+                let sum = batch.summary();
+                let grades: serde_json::Map<String, J> = sum
+                    .grades
+                    .iter()
+                    .filter(|g| g.count > 0)
+                    .map(|g| (g.grade.clone(), J::from(g.count)))
+                    .collect();
+                let got = serde_json::json!({"ok": sum.ok, "failed": sum.failed, "grades": grades});
+                if *s != got {
+                    bad.push(format!("{name} table {tname}: summary expected {s}, got {got}"));
+                }
+                if sum.unmatched != joined {
+                    bad.push(format!("{name} table {tname}: the summary's unmatched differ from the join's"));
                 }
             }
         }

@@ -1,13 +1,14 @@
 //! What a result holds, walked without parsing JSON: every indicator's points (`kp_result_node_*`),
 //! the vetoes that fired, every criterion's verdict, the grade rules that capped the grade, the
-//! warnings, and the next grade. Counted, indexed accessors fill structs of strings borrowed from
-//! the result (made the first time one is asked for), valid until `kp_result_free`.
+//! warnings, the next grade, every aggregate call (spec §18.6) and the items' own results (§18.2).
+//! Counted, indexed accessors fill structs of strings borrowed from the result (made the first
+//! time one is asked for), valid until `kp_result_free`.
 
 use std::ffi::{CString, c_char};
 
 use kaoping_core::{Outcome, Status};
 
-use crate::boundary::{Failure, Lent, Out, borrow, c_string, guard, status_only};
+use crate::boundary::{Failure, Lent, Out, borrow, c_str, c_string, guard, status_only};
 use crate::result::kp_result;
 use crate::status::kp_status;
 
@@ -119,6 +120,52 @@ pub struct kp_next_grade {
     pub blocked_by: *const c_char,
 }
 
+/// One aggregate call of a result (`sum(households, item.members, not item.passed)`…), wherever
+/// the rulebook writes it, with what it read and found (spec §18.6), as
+/// `kp_result_aggregate_at` fills it in. Borrowed from the result; fields that do not apply are
+/// NULL.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct kp_result_aggregate {
+    /// Where it is written: `derived "remaining_poor"`, `indicator "exit.rate"`…
+    pub place: *const c_char,
+    /// The call as written.
+    pub call: *const c_char,
+    /// The function: "count", "sum", "mean", "min", "max", "first", "last" or "share".
+    pub function: *const c_char,
+    /// The list input it reads.
+    pub list: *const c_char,
+    /// The list input's label, or NULL.
+    pub list_label: *const c_char,
+    /// The value taken per item, as written (`item.members`), or NULL.
+    pub x: *const c_char,
+    /// The condition selecting items, as written (`not item.passed`), or NULL.
+    pub cond: *const c_char,
+    /// How many items were selected.
+    pub selected: u32,
+    /// How many items the list has (0 when `list_missing`).
+    pub of: u32,
+    /// Whether the list was missing (or the call never evaluated, in a branch not taken).
+    pub list_missing: bool,
+    /// The value as the explanation shows it (exact decimal text, "≈" and 6 places for a repeating
+    /// decimal; text, or "true"/"false", for `first`/`last` of such fields); NULL: no data.
+    pub value: *const c_char,
+    /// The first item (1-based position as given) whose condition or value had no data, or 0.
+    pub no_data_item: usize,
+}
+
+/// One item of a list input scored by another rulebook (spec §18.2), as `kp_result_item_at`
+/// fills it in; its own result is `kp_result_item_result`. Borrowed from the result.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct kp_result_item {
+    /// Its 1-based position in the list as given (before `order_by`), as error paths name it
+    /// (`households[17]`).
+    pub position: usize,
+    /// Its key (the `key_field` value of the rulebook scoring it), or NULL.
+    pub key: *const c_char,
+}
+
 /// A result's strings, and the structs that borrow them.
 #[derive(Debug)]
 pub struct Details {
@@ -129,6 +176,9 @@ pub struct Details {
     grade_rules: Lent<kp_result_grade_rule>,
     warnings: Lent<*const c_char>,
     next_grade: Option<Lent<kp_next_grade>>,
+    aggregates: Lent<kp_result_aggregate>,
+    /// Per list input whose items' results were kept: its name and its items.
+    items: Vec<(String, Lent<kp_result_item>)>,
 }
 
 /// Owns the strings the structs point into (a CString's bytes stay put when the vector grows).
@@ -231,6 +281,36 @@ impl Details {
                 ),
             }])
         });
+        let aggregates = o
+            .aggregates
+            .iter()
+            .map(|a| kp_result_aggregate {
+                place: s.put(&a.place),
+                call: s.put(&a.call),
+                function: s.put(&a.function),
+                list: s.put(&a.list),
+                list_label: s.opt(a.list_label.as_deref()),
+                x: s.opt(a.x.as_deref()),
+                cond: s.opt(a.cond.as_deref()),
+                selected: a.selected,
+                of: a.of.unwrap_or(0),
+                list_missing: a.of.is_none(),
+                value: s.opt(a.value.as_deref()),
+                no_data_item: a.no_data_item.unwrap_or(0),
+            })
+            .collect();
+        let items = o
+            .items
+            .iter()
+            .map(|list| {
+                let items = list
+                    .items
+                    .iter()
+                    .map(|it| kp_result_item { position: it.position, key: s.opt(it.key.as_deref()) })
+                    .collect();
+                (list.input.clone(), Lent(items))
+            })
+            .collect();
         Details {
             _strings: s.0,
             nodes: Lent(nodes),
@@ -239,6 +319,8 @@ impl Details {
             grade_rules: Lent(grade_rules),
             warnings: Lent(warnings),
             next_grade,
+            aggregates: Lent(aggregates),
+            items,
         }
     }
 }
@@ -375,4 +457,93 @@ pub extern "C" fn kp_result_next_grade(result: *const kp_result, out: *mut kp_ne
         out.set(*next);
         Ok(())
     })
+}
+
+/// The number of aggregate calls of the rulebook (0 for NULL, and for a rulebook without
+/// aggregates): one each, wherever written, even in a branch not taken (`list_missing`, nothing
+/// selected).
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_result_aggregate_count(result: *const kp_result) -> usize {
+    count(result, |d| d.aggregates.0.len())
+}
+
+/// Aggregate call `index` (0-based, in the rulebook's order: its derived values, then where its
+/// indicators, vetoes, criteria and grade rules write them). Its strings are borrowed from
+/// `result`. `KP_NOT_FOUND` for an index beyond them.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_result_aggregate_at(
+    result: *const kp_result,
+    index: usize,
+    out: *mut kp_result_aggregate,
+) -> kp_status {
+    lend(result, index, out, "aggregate", |d| &d.aggregates)
+}
+
+/// The items of list input `list` (NUL-terminated name) whose own results the result kept: only
+/// when it was scored with `kp_options_set_keep_items(options, true)` and the list's items are
+/// scored by another rulebook (spec §18.2). 0 for NULL arguments, for a list the record left out,
+/// and for any other name.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_result_item_count(result: *const kp_result, list: *const c_char) -> usize {
+    guard(|| {
+        let (Ok(r), Ok(list)) = (borrow::<kp_result>(result, "result"), c_str(list, "list")) else {
+            return 0;
+        };
+        r.details().items.iter().find(|(name, _)| name == list).map_or(0, |(_, items)| items.0.len())
+    })
+}
+
+/// Item `index` of list input `list` (0-based, below `kp_result_item_count`, in list order after
+/// `order_by`): its position as given and its key, borrowed from `result`. `KP_NOT_FOUND` for an
+/// index beyond them (or a list whose items were not kept).
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_result_item_at(
+    result: *const kp_result,
+    list: *const c_char,
+    index: usize,
+    out: *mut kp_result_item,
+) -> kp_status {
+    status_only(|| {
+        let r = borrow::<kp_result>(result, "result")?;
+        let list = c_str(list, "list")?;
+        let out = Out::new(out, "out")?;
+        let items = r.details().items.iter().find(|(name, _)| name == list).ok_or_else(|| not_kept(list))?;
+        out.set(*items.1.0.get(index).ok_or_else(|| beyond(list, index, items.1.0.len()))?);
+        Ok(())
+    })
+}
+
+/// Item `index` of list input `list` (as `kp_result_item_at`), whose own result, explained, goes to
+/// `*out`: a new result (free it with `kp_result_free`) read with every `kp_result_*` accessor —
+/// its total, grade, criteria, explanation, JSON, and the results of its own items a level down.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_result_item_result(
+    result: *const kp_result,
+    list: *const c_char,
+    index: usize,
+    out: *mut *mut kp_result,
+) -> kp_status {
+    status_only(|| {
+        let r = borrow::<kp_result>(result, "result")?;
+        let list = c_str(list, "list")?;
+        let out = Out::new(out, "out")?;
+        let items = r.outcome.items_of(list).ok_or_else(|| not_kept(list))?;
+        let item = items.get(index).ok_or_else(|| beyond(list, index, items.len()))?;
+        crate::result::give_result(out, item.result.clone());
+        Ok(())
+    })
+}
+
+fn not_kept(list: &str) -> Failure {
+    Failure::new(
+        kp_status::KP_NOT_FOUND,
+        format!(
+            "no kept items of list `{list}` (only lists scored by another rulebook keep them, when scored \
+             with kp_options_set_keep_items(options, true))"
+        ),
+    )
+}
+
+fn beyond(list: &str, index: usize, len: usize) -> Failure {
+    Failure::new(kp_status::KP_NOT_FOUND, format!("item {index} of `{list}`, which has {len} kept"))
 }

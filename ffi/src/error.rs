@@ -49,6 +49,11 @@ pub struct kp_problem {
     pub at: *const c_char,
     /// Record issues: the offending value as text, or NULL.
     pub value: *const c_char,
+    /// Record issues: the item of a list input the problem is in (spec §18.2) — the list, the
+    /// item's 1-based position as given and its key, `households[17] (5100000017)`, nested levels
+    /// joined by `.` (`villages[3] (510003).households[1] (5100000020)`) — `field` then naming the
+    /// item's field; NULL for a problem of the record itself.
+    pub item: *const c_char,
 }
 
 /// The C-side copy of one problem: owned strings, so `kp_problem` can borrow them.
@@ -63,6 +68,7 @@ struct ProblemText {
     field: Option<CString>,
     at: Option<CString>,
     value: Option<CString>,
+    item: Option<CString>,
 }
 
 impl ProblemText {
@@ -77,6 +83,7 @@ impl ProblemText {
             field: None,
             at: None,
             value: None,
+            item: None,
         }
     }
 
@@ -85,7 +92,7 @@ impl ProblemText {
         m.insert("kind".into(), kind_name(self.kind).map_or(J::Null, J::from));
         m.insert("message".into(), J::from(self.message.to_string_lossy()));
         let strings = [("file", &self.file), ("path", &self.path), ("field", &self.field), ("at", &self.at)];
-        for (k, v) in strings.into_iter().chain([("value", &self.value)]) {
+        for (k, v) in strings.into_iter().chain([("value", &self.value), ("item", &self.item)]) {
             if let Some(v) = v {
                 m.insert(k.into(), J::from(v.to_string_lossy()));
             }
@@ -153,6 +160,7 @@ impl KpError {
                         field: None,
                         at: None,
                         value: None,
+                        item: None,
                     })
                     .collect(),
             },
@@ -176,6 +184,7 @@ impl KpError {
                         field: opt(&i.field),
                         at: opt(&i.at),
                         value: opt(&i.value),
+                        item: i.item.as_deref().map(|p| to_c_string(p.to_owned())),
                     })
                     .collect(),
             },
@@ -283,6 +292,8 @@ pub const KP_KIND_PANEL_TOO_SMALL: i32 = 23;
 pub const KP_KIND_COHORT_REQUIRED: i32 = 24;
 /// A file that could not be read.
 pub const KP_KIND_IO: i32 = 25;
+/// Rows of a table that a child table joins on share a key (§18.5): they fail, and their items are given to no one.
+pub const KP_KIND_DUPLICATE_KEY: i32 = 26;
 
 /// The status of the call that made the error. NULL gives `KP_NULL_ARGUMENT`.
 #[unsafe(no_mangle)]
@@ -345,6 +356,7 @@ pub extern "C" fn kp_error_problem(err: *const kp_error, index: usize, out: *mut
             field: opt_ptr(&p.field),
             at: opt_ptr(&p.at),
             value: opt_ptr(&p.value),
+            item: opt_ptr(&p.item),
         });
         Ok(())
     })
@@ -373,8 +385,9 @@ pub extern "C" fn kp_error_rulebook(err: *const kp_error) -> *const c_char {
 
 /// The error as JSON: `{"status": 10, "status_name": "KP_RECORD_ERROR", "kind": "InputType",
 /// "message": "…", "row": 3, "key": "…", "rulebook": "…", "problems": [{"kind", "message", "file",
-/// "line", "column", "path", "field", "at", "value"}]}` (absent fields left out; `kind` null for
-/// argument errors). `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
+/// "line", "column", "path", "field", "at", "value", "item"}]}` (absent fields left out; `kind`
+/// null for argument errors). `*out` is freed with `kp_string_free`; `out_len` (may be NULL) gets
+/// its length.
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_error_to_json(
     err: *const kp_error,
@@ -429,6 +442,7 @@ mod tests {
             (KP_KIND_PANEL_TOO_SMALL, "PanelTooSmall"),
             (KP_KIND_COHORT_REQUIRED, "CohortRequired"),
             (KP_KIND_IO, "Io"),
+            (KP_KIND_DUPLICATE_KEY, "DuplicateKey"),
         ];
         assert_eq!(constants.len(), ErrorKind::ALL.len());
         for ((code, name), kind) in constants.iter().zip(ErrorKind::ALL) {
@@ -438,7 +452,7 @@ mod tests {
             assert_eq!(c.to_str().unwrap(), *name);
         }
         assert!(kp_error_kind_name(0).is_null());
-        assert!(kp_error_kind_name(26).is_null());
+        assert!(kp_error_kind_name(27).is_null());
     }
 
     /// The header's comment on each `KP_KIND_*` is the core's `ErrorKind::doc()`: one text, read

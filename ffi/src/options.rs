@@ -77,6 +77,7 @@ impl KpOptions {
             as_of: self.score.as_of,
             explain: self.explain,
             parallel: self.parallel,
+            items: self.score.items,
             ..BatchOptions::default()
         }
     }
@@ -176,6 +177,18 @@ pub extern "C" fn kp_options_set_parallel(options: *mut kp_options, parallel: bo
 pub extern "C" fn kp_options_set_explain(options: *mut kp_options, explain: bool) -> kp_status {
     status_only(|| {
         borrow_mut::<kp_options>(options, "options")?.explain = explain;
+        Ok(())
+    })
+}
+
+/// Keep the items' own results (`true`; `false` by default): each item of a list input scored by
+/// another rulebook (spec §18.2: a village's households), explained, in the result of `kp_score`
+/// and `kp_score_json` and in each batch row's (`kp_batch_row`), read with `kp_result_item_count`,
+/// `kp_result_item_at` and `kp_result_item_result`.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_options_set_keep_items(options: *mut kp_options, keep: bool) -> kp_status {
+    status_only(|| {
+        borrow_mut::<kp_options>(options, "options")?.score.items = keep;
         Ok(())
     })
 }

@@ -1,5 +1,6 @@
 //! `kp_record` (the values one assessed unit reports, typed, for scoring without JSON) and
-//! `kp_item` (one item of a list-of-items input).
+//! `kp_item` (one item of a list-of-items input; for items scored by another rulebook, spec
+//! §18.2, an item may hold lists itself: a village's households).
 //!
 //! Setters are as forgiving as the CSV reader about names and as strict as the scorer about types:
 //! a field is an input's name or its label (the CSV header 户籍人口 names `population`); a value the
@@ -22,7 +23,7 @@ use crate::boundary::{
 };
 use crate::options::{encoding_of, kp_encoding};
 use crate::rulebook::{
-    Book, KP_INPUT_BOOLEAN, KP_INPUT_DECIMAL, KP_INPUT_INTEGER, KP_INPUT_ITEMS, KP_INPUT_NUMBERS,
+    Book, InputSlot, KP_INPUT_BOOLEAN, KP_INPUT_DECIMAL, KP_INPUT_INTEGER, KP_INPUT_ITEMS, KP_INPUT_NUMBERS,
     KP_INPUT_TEXT, kp_input_type, kp_rulebook,
 };
 use crate::status::kp_status;
@@ -53,9 +54,84 @@ pub struct KpRecord {
 #[derive(Clone, Debug)]
 pub struct KpItem {
     /// The fields.
-    item: Item,
+    data: ItemData,
     /// How the setters' strings are encoded (`None`: detected per string).
     encoding: Option<Encoding>,
+}
+
+/// How deep items may hold items (a county's villages' households is 2): deeper is refused, so
+/// that building, copying and freeing an item never recurses without bound.
+const MAX_ITEM_DEPTH: usize = 32;
+
+/// An item's fields as the setters leave them; made into the core's [`Item`] when the item is
+/// added to a record, where the field types are known.
+#[derive(Clone, Debug, Default)]
+struct ItemData {
+    fields: Vec<(String, Field)>,
+    /// The levels of items inside it (0: none).
+    depth: usize,
+}
+
+/// One field of an item being built.
+#[derive(Clone, Debug)]
+enum Field {
+    /// A value.
+    Value(Value),
+    /// A list started with `kp_item_start_list` and given nothing yet: marks or items, as the
+    /// field is declared.
+    Empty,
+    /// Marks of a numbers field.
+    Marks(Vec<Decimal>),
+    /// Items of an items field.
+    Items(Vec<ItemData>),
+}
+
+impl ItemData {
+    fn set(&mut self, name: &str, field: Field) {
+        match self.fields.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = field,
+            None => self.fields.push((name.to_owned(), field)),
+        }
+    }
+
+    fn field_mut(&mut self, name: &str) -> &mut Field {
+        let at = match self.fields.iter().position(|(n, _)| n == name) {
+            Some(at) => at,
+            None => {
+                self.fields.push((name.to_owned(), Field::Empty));
+                self.fields.len() - 1
+            }
+        };
+        &mut self.fields[at].1
+    }
+
+    /// The core's item, typed by `fields` (the declared fields of its list; empty when unknown):
+    /// a started list is the field's kind, and a value a known field's type never takes is
+    /// refused (`what` names the item in the message: `villages.households`).
+    fn build(&self, fields: &[InputSlot], what: &str) -> Result<Item, Failure> {
+        let mut item = Item::new();
+        for (name, field) in &self.fields {
+            let slot = InputSlot::find(fields, name);
+            let value = match field {
+                Field::Value(v) => v.clone(),
+                Field::Marks(marks) => Value::Numbers(marks.clone()),
+                Field::Empty if slot.is_some_and(|s| s.ty == KP_INPUT_NUMBERS) => Value::Numbers(Vec::new()),
+                Field::Empty => Value::Items(Vec::new()),
+                Field::Items(items) => {
+                    let inner = slot.map_or(&[][..], |s| s.fields.as_slice());
+                    let here = format!("{what}.{name}");
+                    Value::Items(items.iter().map(|i| i.build(inner, &here)).collect::<Result<_, _>>()?)
+                }
+            };
+            if let Some(slot) = slot
+                && !accepts(slot.ty, &value)
+            {
+                return Err(wrong_type(&format!("item field `{what}.{name}`"), slot.ty, &value));
+            }
+            item.set(name, value);
+        }
+        Ok(item)
+    }
 }
 
 impl Handle for kp_record {
@@ -341,7 +417,8 @@ pub extern "C" fn kp_record_add_number(
 
 /// Append a copy of `item` to an items input; the first call starts the list. `item` stays the
 /// caller's (free it, or reuse it). `KP_WRONG_TYPE` when the input is not a list of items, or when
-/// one of the item's fields holds a value its declared type can never take (nothing is added).
+/// one of the item's fields — at any level, for items holding items — holds a value its declared
+/// type can never take (nothing is added).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_record_add_item(
     rec: *mut kp_record,
@@ -351,9 +428,10 @@ pub extern "C" fn kp_record_add_item(
     status_only(|| {
         let rec = borrow_mut::<kp_record>(rec, "rec")?;
         let field = rec.text(field, "field")?;
-        let item = &borrow::<kp_item>(item, "item")?.item;
+        let item = &borrow::<kp_item>(item, "item")?.data;
         let Some(index) = rec.input(&field) else {
-            rec.record.push_item(&field, item.clone());
+            let built = item.build(&[], &field)?;
+            rec.record.push_item(&field, built);
             return Err(unknown_field(&field));
         };
         if rec.book.input_type(index) != KP_INPUT_ITEMS {
@@ -362,16 +440,9 @@ pub extern "C" fn kp_record_add_item(
                 format!("{} is not a list of items", rec.describe(index)),
             ));
         }
-        for (name, value) in item.fields() {
-            if let Some(ty) = rec.book.item_field_type(index, name)
-                && !accepts(ty, value)
-            {
-                let what = format!("item field `{}.{name}`", rec.book.input_name(index));
-                return Err(wrong_type(&what, ty, value));
-            }
-        }
         let name = rec.book.input_name(index).to_owned();
-        rec.record.push_item(&name, item.clone());
+        let built = item.build(rec.book.item_fields(index), &name)?;
+        rec.record.push_item(&name, built);
         Ok(())
     })
 }
@@ -412,7 +483,7 @@ pub extern "C" fn kp_record_free(rec: *mut kp_record) {
 pub extern "C" fn kp_item_new(out: *mut *mut kp_item) -> kp_status {
     status_only(|| {
         let out = Out::new(out, "out")?;
-        out.set(into_raw::<kp_item>(KpItem { item: Item::new(), encoding: Some(Encoding::Utf8) }));
+        out.set(into_raw::<kp_item>(KpItem { data: ItemData::default(), encoding: Some(Encoding::Utf8) }));
         Ok(())
     })
 }
@@ -436,7 +507,7 @@ fn item_set(
         let item = borrow_mut::<kp_item>(item, "item")?;
         let field = c_str_in(field, "field", item.encoding)?;
         let value = value(item)?;
-        item.item.set(&field, value);
+        item.data.set(&field, Field::Value(value));
         Ok(())
     })
 }
@@ -472,6 +543,69 @@ pub extern "C" fn kp_item_set_text(
     value: *const c_char,
 ) -> kp_status {
     item_set(item, field, |i| Ok(Value::Text(c_str_in(value, "value", i.encoding)?.into_owned())))
+}
+
+/// Set a list field of an item (numbers or items: an item scored by a rulebook whose inputs
+/// include lists, such as a village holding its households) to the empty list, replacing what it
+/// held; `kp_item_add_number` and `kp_item_add_item` then append. Which kind of list it is comes
+/// from the field's declared type when the item is added to a record.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_item_start_list(item: *mut kp_item, field: *const c_char) -> kp_status {
+    status_only(|| {
+        let item = borrow_mut::<kp_item>(item, "item")?;
+        let field = c_str_in(field, "field", item.encoding)?;
+        item.data.set(&field, Field::Empty);
+        Ok(())
+    })
+}
+
+/// Append a mark (a decimal as text, NUL-terminated) to a numbers field of an item; the first
+/// call starts the list. `KP_INVALID_NUMBER` when the text is not a decimal (nothing is added).
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_item_add_number(
+    item: *mut kp_item,
+    field: *const c_char,
+    value: *const c_char,
+) -> kp_status {
+    status_only(|| {
+        let item = borrow_mut::<kp_item>(item, "item")?;
+        let field = c_str_in(field, "field", item.encoding)?;
+        let mark = decimal(&c_str_in(value, "value", item.encoding)?, "value")?;
+        let slot = item.data.field_mut(&field);
+        match slot {
+            Field::Marks(marks) => marks.push(mark),
+            _ => *slot = Field::Marks(vec![mark]),
+        }
+        Ok(())
+    })
+}
+
+/// Append a copy of `sub` to an items field of `item` (a household to a village); the first call
+/// starts the list. `sub` stays the caller's (free it, or reuse it; adding an item to itself adds
+/// a copy of what it held). Field types are checked, at every level, when `item` is added to a
+/// record. `KP_INVALID_ARGUMENT` when items would nest more than 32 levels deep.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_item_add_item(
+    item: *mut kp_item,
+    field: *const c_char,
+    sub: *const kp_item,
+) -> kp_status {
+    status_only(|| {
+        // A copy first: `sub` may be `item` itself.
+        let sub = borrow::<kp_item>(sub, "sub")?.data.clone();
+        if sub.depth + 1 > MAX_ITEM_DEPTH {
+            return Err(Failure::invalid(format!("items nested more than {MAX_ITEM_DEPTH} levels deep")));
+        }
+        let item = borrow_mut::<kp_item>(item, "item")?;
+        let field = c_str_in(field, "field", item.encoding)?;
+        item.data.depth = item.data.depth.max(sub.depth + 1);
+        let slot = item.data.field_mut(&field);
+        match slot {
+            Field::Items(items) => items.push(sub),
+            _ => *slot = Field::Items(vec![sub]),
+        }
+        Ok(())
+    })
 }
 
 /// Free an item. NULL is a no-op.

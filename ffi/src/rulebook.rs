@@ -86,26 +86,60 @@ pub struct Book {
     declared: OnceLock<Declared>,
 }
 
-/// One input as the setters need it.
+/// One input (or item field) as the setters need it.
 #[derive(Debug)]
-struct InputSlot {
-    name: String,
-    ty: kp_input_type,
-    fields: Vec<(String, kp_input_type)>,
+pub struct InputSlot {
+    /// Its name.
+    pub name: String,
+    /// Its label (an item field of a `fields` list has none).
+    pub label: Option<String>,
+    /// Its type code.
+    pub ty: kp_input_type,
+    /// An items input's fields: its declared fields, or the inputs of the rulebook that scores
+    /// its items (spec §18.2), themselves lists for a level further down.
+    pub fields: Vec<InputSlot>,
+}
+
+impl InputSlot {
+    /// The field of these named `name` (by its name, else its label), as the scorer matches them.
+    pub fn find<'s>(fields: &'s [InputSlot], name: &str) -> Option<&'s InputSlot> {
+        let name = name.trim();
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .or_else(|| fields.iter().find(|f| f.label.as_deref() == Some(name)))
+    }
+}
+
+/// The inputs of `rb` as the setters need them, the fields of items at every level.
+fn slots(rb: &Rulebook) -> Vec<InputSlot> {
+    rb.inputs()
+        .into_iter()
+        .map(|i| {
+            let ty = input_type_code(&i.ty);
+            let fields = match rb.item_rulebook(&i.name) {
+                // Load refuses rulebooks that reach themselves through items: this ends.
+                Some(sub) => slots(&sub),
+                None => i
+                    .fields
+                    .iter()
+                    .map(|(n, t)| InputSlot {
+                        name: n.clone(),
+                        label: None,
+                        ty: input_type_code(t),
+                        fields: Vec::new(),
+                    })
+                    .collect(),
+            };
+            InputSlot { name: i.name, label: i.label, ty, fields }
+        })
+        .collect()
 }
 
 impl Book {
     /// Wrap a loaded rulebook.
     pub fn new(rb: Rulebook) -> Arc<Book> {
-        let inputs = rb
-            .inputs()
-            .into_iter()
-            .map(|i| InputSlot {
-                fields: i.fields.iter().map(|(n, t)| (n.clone(), input_type_code(t))).collect(),
-                ty: input_type_code(&i.ty),
-                name: i.name,
-            })
-            .collect();
+        let inputs = slots(&rb);
         let indicators = rb.indicators().into_iter().enumerate().map(|(i, n)| (n.id, i)).collect();
         Arc::new(Book {
             indicators,
@@ -139,9 +173,14 @@ impl Book {
         self.indicators.get(id).copied()
     }
 
-    /// The type code of field `field` of items input `index`.
+    /// The type code of field `field` (its name or label) of items input `index`.
     pub fn item_field_type(&self, index: usize, field: &str) -> Option<kp_input_type> {
-        self.inputs.get(index)?.fields.iter().find(|(n, _)| n == field).map(|(_, t)| *t)
+        InputSlot::find(self.item_fields(index), field).map(|f| f.ty)
+    }
+
+    /// The fields of the items of input `index` (empty for an input that is no items list).
+    pub fn item_fields(&self, index: usize) -> &[InputSlot] {
+        self.inputs.get(index).map_or(&[], |i| i.fields.as_slice())
     }
 
     /// What the rulebook declares, as C strings (made on first use).

@@ -21,10 +21,12 @@ pyarrow and polars are optional. Errors are ``KaopingError`` subclasses: ``Ruleb
 import collections.abc as _abc
 
 from kaoping._kaoping import (
+    AggregateLine,
     Batch,
     BandOrderError,
     CohortRequiredError,
     Comparison,
+    DuplicateKeyError,
     CycleError,
     DecimalOverflowError,
     DegenerateLinearError,
@@ -77,10 +79,12 @@ _abc.Sequence.register(Results)
 from kaoping import design  # noqa: E402  (designing weights: AHP, entropy, TOPSIS; spec §15)
 
 __all__ = [
+    "AggregateLine",
     "Batch",
     "BandOrderError",
     "CohortRequiredError",
     "Comparison",
+    "DuplicateKeyError",
     "CycleError",
     "DecimalOverflowError",
     "DegenerateLinearError",

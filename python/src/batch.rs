@@ -72,6 +72,8 @@ pub struct Batch {
     index: Option<Py<PyAny>>,
     unknown: Vec<String>,
     errors: PyOnceLock<Py<PyList>>,
+    /// Whether the rows' results keep their items' own results (`score_many(keep_items=True)`).
+    keep_items: bool,
 }
 
 impl Batch {
@@ -83,7 +85,23 @@ impl Batch {
         index: Option<Py<PyAny>>,
         unknown: Vec<String>,
     ) -> Batch {
-        Batch { rb, shape, batch, source, index, unknown, errors: PyOnceLock::new() }
+        Batch { rb, shape, batch, source, index, unknown, errors: PyOnceLock::new(), keep_items: false }
+    }
+
+    /// The batch, its rows' results keeping their items' own results (scored with
+    /// `BatchOptions::items`).
+    pub fn keeping_items(mut self, keep: bool) -> Batch {
+        self.keep_items = keep;
+        self
+    }
+
+    /// A row's outcome as a `Result`.
+    fn result_of(&self, outcome: kaoping::Outcome) -> ScoreResult {
+        if self.keep_items {
+            ScoreResult::with_items(outcome, self.shape.clone())
+        } else {
+            ScoreResult::new(outcome)
+        }
     }
 
     fn outcome(&self, i: usize) -> Option<kaoping::Outcome> {
@@ -373,7 +391,7 @@ impl Results {
     fn item(&self, py: Python<'_>, i: usize) -> PyResult<Py<PyAny>> {
         let batch = self.batch.get();
         Ok(match py.detach(|| batch.outcome(i)) {
-            Some(o) => Py::new(py, ScoreResult::new(o))?.into_any(),
+            Some(o) => Py::new(py, batch.result_of(o))?.into_any(),
             None => py.None(),
         })
     }
@@ -672,7 +690,7 @@ impl Batch {
     /// Row `i`'s `Result`, or `None` if it failed.
     fn result(&self, py: Python<'_>, i: isize) -> PyResult<Option<ScoreResult>> {
         let i = self.check(i)?;
-        Ok(py.detach(|| self.outcome(i)).map(ScoreResult::new))
+        Ok(py.detach(|| self.outcome(i)).map(|o| self.result_of(o)))
     }
 
     /// Row `i`'s error (`i` a position from 0), or `None` if it scored.
@@ -707,6 +725,15 @@ impl Batch {
             errs.set_item(k.name(), c)?;
         }
         d.set_item("errors", errs)?;
+        // Child rows that matched no parent row (spec §18.5), per list path: count and first key.
+        let unmatched = PyDict::new(py);
+        for u in &s.unmatched {
+            let entry = PyDict::new(py);
+            entry.set_item("count", u.count)?;
+            entry.set_item("first", &u.first)?;
+            unmatched.set_item(&u.list, entry)?;
+        }
+        d.set_item("unmatched", unmatched)?;
         Ok(d)
     }
 

@@ -116,14 +116,7 @@ pub fn fill(records: &mut [Record], index: usize, input: &InputShape, array: &Ar
         }
     };
     match array.data_type() {
-        DataType::List(_) => lists(records, index, input, array.as_list::<i32>()),
-        DataType::LargeList(_) => lists(records, index, input, array.as_list::<i64>()),
-        DataType::FixedSizeList(_, _) => {
-            let a = array.as_fixed_size_list();
-            let values = a.values();
-            let n = a.value_length() as usize;
-            fill_lists(records, index, input, a, values, |i| (a.value_offset(i) as usize, n));
-        }
+        dt if is_list(dt) => fill_lists(records, index, input, &array),
         _ => {
             let read = reader(array.as_ref(), input.kind, &input.name);
             for (i, rec) in records.iter_mut().enumerate() {
@@ -295,53 +288,179 @@ fn scaled_text(mantissa: &str, scale: i8) -> String {
     format!("{mantissa}e{}", -i32::from(scale))
 }
 
-fn lists<O: OffsetSizeTrait>(
-    records: &mut [Record],
-    index: usize,
-    input: &InputShape,
-    a: &arrow_array::GenericListArray<O>,
-) {
-    let offsets = a.value_offsets();
-    fill_lists(records, index, input, a, a.values(), |i| {
-        let start = offsets[i].as_usize();
-        (start, offsets[i + 1].as_usize() - start)
-    });
+/// Fill a `numbers` or `items` input from a list column (`List`, `LargeList` or
+/// `FixedSizeList`, after [`normalize`]).
+fn fill_lists(records: &mut [Record], index: usize, input: &InputShape, array: &ArrayRef) {
+    if !matches!(input.kind, Kind::Numbers | Kind::Items) {
+        let wrong = Conv::Bad(Bad::wrong_type(&input.name, input.kind.expected(), "a list", None));
+        for (i, rec) in records.iter_mut().enumerate() {
+            if array.is_valid(i) {
+                apply(rec, index, wrong.clone());
+            }
+        }
+        return;
+    }
+    let prepared = ListArray::new(array.clone(), input);
+    let read = ListReader::new(&prepared, input);
+    for (i, rec) in records.iter_mut().enumerate() {
+        if array.is_valid(i) {
+            apply(rec, index, read.value(i));
+        }
+    }
 }
 
-/// Fill a `numbers` or `items` input from a list column; `range(i)` is row i's (start, length)
-/// in `values`.
-fn fill_lists(
-    records: &mut [Record],
-    index: usize,
-    input: &InputShape,
-    lists: &dyn Array,
-    values: &ArrayRef,
-    range: impl Fn(usize) -> (usize, usize),
-) {
-    let name = input.name.as_str();
-    let wrong = |what: &str| Conv::Bad(Bad::wrong_type(name, input.kind.expected(), what, None));
-    match input.kind {
-        Kind::Numbers => {
-            let values = match normalize(values) {
-                Ok(v) => v,
-                Err(what) => {
-                    let what = format!("a list of {what}");
-                    for (i, rec) in records.iter_mut().enumerate() {
-                        if lists.is_valid(i) {
-                            apply(rec, index, wrong(&what));
-                        }
+/// Where list `i` of a list array (`List`, `LargeList` or `FixedSizeList`) lies in its values:
+/// (start, length).
+fn list_range(list: &dyn Array, i: usize) -> (usize, usize) {
+    fn offsets<O: OffsetSizeTrait>(a: &arrow_array::GenericListArray<O>, i: usize) -> (usize, usize) {
+        let o = a.value_offsets();
+        let start = o[i].as_usize();
+        (start, o[i + 1].as_usize() - start)
+    }
+    match list.data_type() {
+        DataType::List(_) => offsets(list.as_list::<i32>(), i),
+        DataType::LargeList(_) => offsets(list.as_list::<i64>(), i),
+        DataType::FixedSizeList(_, n) => {
+            let a = list.as_fixed_size_list();
+            (a.value_offset(i) as usize, *n as usize)
+        }
+        _ => (0, 0),
+    }
+}
+
+/// The values array of a list array.
+fn list_values(list: &dyn Array) -> Option<&ArrayRef> {
+    match list.data_type() {
+        DataType::List(_) => Some(list.as_list::<i32>().values()),
+        DataType::LargeList(_) => Some(list.as_list::<i64>().values()),
+        DataType::FixedSizeList(_, _) => Some(list.as_fixed_size_list().values()),
+        _ => None,
+    }
+}
+
+fn is_list(dt: &DataType) -> bool {
+    matches!(dt, DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(_, _))
+}
+
+/// A list array made readable once, for a `numbers` or `items` input: its values normalised and,
+/// for items, each field's column too — a field that is itself a list (a village's households,
+/// spec §18.2) prepared the same way, at every level.
+struct ListArray {
+    list: ArrayRef,
+    values: Elements,
+}
+
+/// The elements of a list array.
+enum Elements {
+    /// Marks: the normalised values.
+    Marks(ArrayRef),
+    /// Items: the struct array, and per field of the input's shape its column (`None`: absent).
+    Items { items: ArrayRef, fields: Vec<Option<FieldArray>> },
+    /// Values no element can be read from: what they are.
+    Wrong(String),
+}
+
+/// One field's column inside a struct of items.
+enum FieldArray {
+    /// A scalar field (or a list field given as text cells).
+    Scalar(ArrayRef),
+    /// A list field.
+    List(ListArray),
+}
+
+impl ListArray {
+    fn new(list: ArrayRef, input: &InputShape) -> ListArray {
+        let values = match list_values(list.as_ref()).map(normalize) {
+            None => Elements::Wrong(format!("an Arrow {}", list.data_type())),
+            Some(Err(what)) => Elements::Wrong(format!("a list of {what}")),
+            Some(Ok(values)) => match input.kind {
+                Kind::Items => match values.as_struct_opt() {
+                    Some(st) => {
+                        let fields = input
+                            .fields
+                            .inputs
+                            .iter()
+                            .map(|f| {
+                                let column = normalize(st.column_by_name(&f.name)?).ok()?;
+                                Some(
+                                    if matches!(f.kind, Kind::Numbers | Kind::Items)
+                                        && is_list(column.data_type())
+                                    {
+                                        FieldArray::List(ListArray::new(column, f))
+                                    } else {
+                                        FieldArray::Scalar(column)
+                                    },
+                                )
+                            })
+                            .collect();
+                        Elements::Items { items: values.clone(), fields }
                     }
-                    return;
-                }
-            };
-            let read = reader(values.as_ref(), Kind::Decimal, name);
-            for (i, rec) in records.iter_mut().enumerate() {
-                if lists.is_null(i) {
-                    continue;
-                }
-                let (start, len) = range(i);
+                    None => Elements::Wrong(format!("a list of {}", values.data_type())),
+                },
+                _ => Elements::Marks(values),
+            },
+        };
+        ListArray { list, values }
+    }
+}
+
+/// Reads the list values of a [`ListArray`], one row at a time.
+struct ListReader<'a> {
+    list: &'a dyn Array,
+    input: &'a InputShape,
+    elements: ElementReader<'a>,
+}
+
+enum ElementReader<'a> {
+    Marks(Reader<'a>),
+    Items { items: &'a arrow_array::StructArray, fields: Vec<(&'a str, Option<FieldReader<'a>>)> },
+    Wrong(&'a str),
+}
+
+enum FieldReader<'a> {
+    Scalar(Reader<'a>),
+    List(ListReader<'a>),
+}
+
+impl<'a> ListReader<'a> {
+    fn new(prepared: &'a ListArray, input: &'a InputShape) -> ListReader<'a> {
+        let name = input.name.as_str();
+        let elements = match &prepared.values {
+            Elements::Marks(values) => ElementReader::Marks(reader(values.as_ref(), Kind::Decimal, name)),
+            Elements::Items { items, fields } => ElementReader::Items {
+                items: items.as_struct(),
+                fields: input
+                    .fields
+                    .inputs
+                    .iter()
+                    .zip(fields)
+                    .map(|(f, column)| {
+                        let read = column.as_ref().map(|c| match c {
+                            FieldArray::Scalar(a) => FieldReader::Scalar(reader(a.as_ref(), f.kind, name)),
+                            FieldArray::List(l) => FieldReader::List(ListReader::new(l, f)),
+                        });
+                        (f.name.as_str(), read)
+                    })
+                    .collect(),
+            },
+            Elements::Wrong(what) => ElementReader::Wrong(what),
+        };
+        ListReader { list: prepared.list.as_ref(), input, elements }
+    }
+
+    /// Row `i`'s list, as the input takes it (`Missing` for a null).
+    fn value(&self, i: usize) -> Conv<'static> {
+        if self.list.is_null(i) {
+            return Conv::Missing;
+        }
+        let name = self.input.name.as_str();
+        let (start, len) = list_range(self.list, i);
+        match &self.elements {
+            ElementReader::Wrong(what) => {
+                Conv::Bad(Bad::wrong_type(name, self.input.kind.expected(), what, None))
+            }
+            ElementReader::Marks(read) => {
                 let mut marks = Vec::with_capacity(len);
-                let mut bad = None;
                 for k in 0..len {
                     let here = values::element_name(name, k);
                     let conv = match read(start + k) {
@@ -350,73 +469,36 @@ fn fill_lists(
                     };
                     match values::mark(conv, &here) {
                         Ok(d) => marks.push(d),
-                        Err(b) => {
-                            bad = Some(b);
-                            break;
-                        }
+                        Err(b) => return Conv::Bad(b),
                     }
                 }
-                apply(rec, index, bad.map_or(Conv::Value(Value::Numbers(marks)), Conv::Bad));
+                Conv::Value(Value::Numbers(marks))
             }
-        }
-        Kind::Items => {
-            let Some(st) = values.as_struct_opt() else {
-                for (i, rec) in records.iter_mut().enumerate() {
-                    if lists.is_valid(i) {
-                        apply(rec, index, wrong(&format!("a list of {}", values.data_type())));
-                    }
-                }
-                return;
-            };
-            // Each declared field's column, normalised once.
-            let fields: Vec<(&str, Kind, Option<ArrayRef>)> = input
-                .fields
-                .iter()
-                .map(|(f, k)| (f.as_str(), *k, st.column_by_name(f).and_then(|c| normalize(c).ok())))
-                .collect();
-            let readers: Vec<(&str, Option<Reader<'_>>)> = fields
-                .iter()
-                .map(|(f, k, c)| (*f, c.as_ref().map(|c| reader(c.as_ref(), *k, name))))
-                .collect();
-            for (i, rec) in records.iter_mut().enumerate() {
-                if lists.is_null(i) {
-                    continue;
-                }
-                let (start, len) = range(i);
+            ElementReader::Items { items: st, fields } => {
                 let mut items = Vec::with_capacity(len);
-                let mut bad = None;
-                'items: for k in 0..len {
+                for k in 0..len {
                     let mut item = Item::new();
                     if st.is_valid(start + k) {
-                        for (f, read) in &readers {
-                            let Some(read) = read else { continue };
-                            let here = format!("{}.{f}", values::element_name(name, k));
-                            let conv = match read(start + k) {
-                                Conv::Bad(b) => {
-                                    Conv::Bad(Bad { message: b.message.replacen(name, &here, 1), ..b })
-                                }
-                                c => c,
+                        for (f, read) in fields {
+                            let conv = match read {
+                                None => continue,
+                                Some(FieldReader::List(l)) => l.value(start + k),
+                                Some(FieldReader::Scalar(read)) => match read(start + k) {
+                                    Conv::Bad(b) => {
+                                        let here = format!("{}.{f}", values::element_name(name, k));
+                                        Conv::Bad(Bad { message: b.message.replacen(name, &here, 1), ..b })
+                                    }
+                                    c => c.into_owned(),
+                                },
                             };
-                            match values::item_field(conv) {
-                                Ok(Some(v)) => item.set(f, v),
-                                Ok(None) => {}
-                                Err(b) => {
-                                    bad = Some(b);
-                                    break 'items;
-                                }
-                            }
+                            // A field that does not read stays with its item (spec §18.2: the
+                            // error names the item, and every item's problems are reported).
+                            values::put_field(&mut item, f, conv);
                         }
                     }
                     items.push(item);
                 }
-                apply(rec, index, bad.map_or(Conv::Value(Value::Items(items)), Conv::Bad));
-            }
-        }
-        _ => {
-            for (i, rec) in records.iter_mut().enumerate() {
-                if lists.is_valid(i) {
-                    apply(rec, index, wrong("a list"));
-                }
+                Conv::Value(Value::Items(items))
             }
         }
     }

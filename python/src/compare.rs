@@ -1,14 +1,15 @@
 //! `kaoping.compare(old, new, data, items=…)`: two rulebooks over the same units, compared by
 //! the core (`kaoping::Comparison`). Conversion only: the data are read once per rulebook (each
-//! by its own inputs), items tables are handed to the core's join as CSV text, and the core's
-//! comparison — its per-unit table, summary, transition matrix, movers and words — becomes
-//! Python values (`Decimal` for every total, change and part; pyarrow or pandas for the table).
+//! by its own inputs), child tables are joined by the core as `score_many` joins them, and the
+//! core's comparison — its per-unit table, summary, transition matrix, movers and words —
+//! becomes Python values (`Decimal` for every total, change and part; pyarrow or pandas for the
+//! table).
 
 use kaoping::compare::{Cell, CellKind, Stats};
 use kaoping::{CompareOptions, Comparison as Core, Lang, Record, RecordError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList};
 
 use crate::errors;
 use crate::lint::lang;
@@ -19,9 +20,9 @@ use crate::values;
 /// Compare two rulebooks over the same units: which units change total, grade or verdict, and
 /// why. `data` is what `Rulebook.score_many` takes (a list of mappings, a pandas DataFrame, an
 /// Arrow table); each rulebook reads it by its own inputs, and units are matched by row.
-/// `items` maps an items input's name to its child table (a pandas or polars DataFrame, CSV
-/// text or bytes, or a list of mappings), joined on the rulebooks' key field as the command's
-/// `--items` joins it. `movers`: how many of the biggest movers keep both results. A table's
+/// `items` maps a list path to its child table, as `score_many` takes them (a DataFrame, an
+/// Arrow table, a list of mappings, CSV text or bytes), joined by the core for each rulebook
+/// that declares the list. `movers`: how many of the biggest movers keep both results. A table's
 /// column that neither rulebook reads is named in one `KaopingWarning` (`unknown="warn"`),
 /// refused with `UnknownNameError` (`"error"`) or passed over (`"ignore"`).
 #[pyfunction]
@@ -62,19 +63,29 @@ pub fn compare(
     let mut b: Vec<Result<Record, RecordError>> = b.into_iter().map(Ok).collect();
     if let Some(items) = items {
         let d = items.cast::<PyDict>().map_err(|_| {
-            PyTypeError::new_err("items maps an items input's name to its table: {\"awards\": awards_df}")
+            PyTypeError::new_err("items maps a list path to its table: {\"awards\": awards_df}")
         })?;
-        for (name, table) in d.iter() {
-            let name: String = name.extract().map_err(|_| PyTypeError::new_err("items keys are str"))?;
-            let csv = csv_text(&table)?;
-            let mut joined = false;
-            for (rb, rows) in [(&old.rb, &mut a), (&new.rb, &mut b)] {
-                joined |= join(py, rb, rows, &name, &csv)?;
-            }
-            if !joined {
+        let children = crate::child_tables::child_tables(py, d)?;
+        for c in &children {
+            if !lists(&old.rb, &c.path) && !lists(&new.rb, &c.path) {
                 return Err(PyValueError::new_err(format!(
-                    "{name:?} is not an items input of either rulebook"
+                    "{:?} is not an items input of either rulebook",
+                    c.path
                 )));
+            }
+        }
+        for (rb, rows) in [(&old.rb, &mut a), (&new.rb, &mut b)] {
+            // Each rulebook joins the tables of the lists it declares, as score_many joins them.
+            let mine: Vec<kaoping::table::ChildTable> =
+                children.iter().filter(|c| lists(rb, &c.path)).cloned().collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let unmatched = py
+                .detach(|| kaoping::table::join_items(rb, rows, mine))
+                .map_err(|e| errors::input_error(py, format!("items tables: {e}"), None))?;
+            for u in &unmatched {
+                errors::warn(py, &u.to_string())?;
             }
         }
     }
@@ -83,109 +94,10 @@ pub fn compare(
     Ok(Comparison { inner: core })
 }
 
-/// Join the child table `csv` onto `rows` as items input `name` of `rb`, if `rb` has one by that
-/// name (or label): whether it did.
-fn join(
-    py: Python<'_>,
-    rb: &kaoping::Rulebook,
-    rows: &mut [Result<Record, RecordError>],
-    name: &str,
-    csv: &str,
-) -> PyResult<bool> {
-    let Some(k) = rb.input_by_name_or_label(name).filter(|&k| rb.input_is_items(k)) else {
-        return Ok(false);
-    };
-    let input = rb.inputs()[k].name.clone();
-    let Some(key) = rb.key_field_name() else {
-        return Err(PyValueError::new_err(format!(
-            "items tables join on the unit's key, but rulebook {} has no key_field",
-            rb.id()
-        )));
-    };
-    let (header, _) =
-        kaoping::table::parse_csv(csv).map_err(|e| PyValueError::new_err(format!("items {name:?}: {e}")))?;
-    let label = rb.inputs().into_iter().find(|i| i.name == key).and_then(|i| i.label);
-    let column =
-        [Some(key.clone()), label].into_iter().flatten().find(|c| header.contains(c)).ok_or_else(|| {
-            PyValueError::new_err(format!("the items table {name:?} has no column \"{key}\" to join on"))
-        })?;
-    let unmatched = py
-        .detach(|| kaoping::table::attach_items(rb, rows, &input, &column, csv.as_bytes(), None))
-        .map_err(|e| PyValueError::new_err(format!("items {name:?}: {e}")))?;
-    if unmatched > 0 {
-        errors::warn(py, &format!("{unmatched} item row(s) of {name:?} match no unit by \"{column}\""))?;
-    }
-    Ok(true)
-}
-
-/// A child table as CSV text: text or bytes as given, a DataFrame written by its own `to_csv`
-/// (pandas) or `write_csv` (polars), a list of mappings with a column per key.
-fn csv_text(table: &Bound<'_, PyAny>) -> PyResult<String> {
-    if let Ok(s) = table.cast::<PyString>() {
-        return s.extract::<String>();
-    }
-    if let Ok(b) = table.cast::<PyBytes>() {
-        return String::from_utf8(b.as_bytes().to_vec())
-            .map_err(|_| PyValueError::new_err("items CSV bytes are not UTF-8"));
-    }
-    let module = table.get_type().module().map(|m| m.to_string()).unwrap_or_default();
-    if module.starts_with("pandas") && table.hasattr("to_csv")? {
-        let kw = PyDict::new(table.py());
-        kw.set_item("index", false)?;
-        return table.call_method("to_csv", (), Some(&kw))?.extract();
-    }
-    if module.starts_with("polars") && table.hasattr("write_csv")? {
-        return table.call_method0("write_csv")?.extract();
-    }
-    let rows: Vec<Bound<'_, PyAny>> = match table.try_iter() {
-        Ok(it) => it.collect::<PyResult<_>>()?,
-        Err(_) => {
-            return Err(PyTypeError::new_err(
-                "an items table is a DataFrame, CSV text or bytes, or a list of mappings",
-            ));
-        }
-    };
-    let mut header: Vec<String> = Vec::new();
-    let mut cells: Vec<Vec<(String, String)>> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let d = row.cast::<PyDict>().map_err(|_| PyTypeError::new_err("items rows are mappings"))?;
-        let mut this = Vec::with_capacity(d.len());
-        for (k, v) in d.iter() {
-            let k: String = k.extract()?;
-            let v = if v.is_none() {
-                String::new()
-            } else if let Ok(b) = v.extract::<bool>() {
-                b.to_string()
-            } else {
-                v.str()?.to_string()
-            };
-            if !header.contains(&k) {
-                header.push(k.clone());
-            }
-            this.push((k, v));
-        }
-        cells.push(this);
-    }
-    let mut out = String::new();
-    let line = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
-        let quoted: Vec<String> = cells
-            .map(|c| {
-                if c.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.to_owned()
-                }
-            })
-            .collect();
-        out.push_str(&quoted.join(","));
-        out.push('\n');
-    };
-    line(&mut out, &mut header.iter().map(String::as_str));
-    for row in &cells {
-        let find = |h: &String| row.iter().find(|(k, _)| k == h).map_or("", |(_, v)| v.as_str());
-        line(&mut out, &mut header.iter().map(find));
-    }
-    Ok(out)
+/// Whether a list path (`households`, `villages.households`) starts at a list input of `rb`.
+fn lists(rb: &kaoping::Rulebook, path: &str) -> bool {
+    let first = path.split('.').next().unwrap_or(path).trim();
+    rb.input_by_name_or_label(first).is_some_and(|k| rb.input_is_items(k))
 }
 
 /// Two rulebooks compared over the same units (`kaoping.compare`).

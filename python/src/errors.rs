@@ -34,6 +34,7 @@ fn is_input_kind(kind: ErrorKind) -> bool {
             | ErrorKind::InputType
             | ErrorKind::InputOutOfRange
             | ErrorKind::UnknownProfile
+            | ErrorKind::DuplicateKey
     )
 }
 
@@ -49,8 +50,8 @@ pub fn class_name(kind: ErrorKind) -> String {
 
 /// Instance attributes every kaoping exception has, with their class-level defaults (so that an
 /// attribute of another group reads as `None` rather than raising `AttributeError`).
-const NONE_ATTRS: [&str; 10] =
-    ["rulebook", "row", "index", "key", "field", "value", "indicator", "cause", "kind", "code"];
+const NONE_ATTRS: [&str; 11] =
+    ["rulebook", "row", "index", "key", "field", "item", "value", "indicator", "cause", "kind", "code"];
 
 fn make_class<'py>(
     py: Python<'py>,
@@ -102,7 +103,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         )?;
         let input = group(
             "InputError",
-            "A record's values are not acceptable. `field`, `row`, `value` describe the first issue; `issues` lists all.",
+            "A record's values are not acceptable. `field`, `item`, `row`, `value` describe the first issue; `issues` lists all.",
         )?;
         let evaluation = group(
             "EvaluationError",
@@ -304,6 +305,11 @@ pub struct Issue {
     /// The offending value as text.
     #[pyo3(get)]
     value: Option<String>,
+    /// The item of a list input the problem is in (spec §18.2): the list, the item's 1-based
+    /// position and its key, `households[17] (5100000017)`; nested levels joined by `.`. `None`
+    /// for a problem of the record itself.
+    #[pyo3(get)]
+    item: Option<String>,
     /// What is wrong, in words.
     #[pyo3(get)]
     message: String,
@@ -315,9 +321,10 @@ impl Issue {
     fn __repr__(&self) -> String {
         let q = |v: &Option<String>| v.as_ref().map_or("None".to_owned(), |s| format!("{s:?}"));
         format!(
-            "Issue(kind={:?}, field={}, at={}, value={}, message={:?})",
+            "Issue(kind={:?}, field={}, item={}, at={}, value={}, message={:?})",
             self.kind,
             q(&self.field),
+            q(&self.item),
             q(&self.at),
             q(&self.value),
             self.message
@@ -336,6 +343,7 @@ impl From<&kaoping::Issue> for Issue {
             field: i.field.clone(),
             at: i.at.clone(),
             value: i.value.clone(),
+            item: i.item.as_deref().map(str::to_owned),
             message: i.message.clone(),
             shown: i.to_string(),
         }
@@ -370,6 +378,7 @@ pub fn record_error_value<'py>(py: Python<'py>, e: &RecordError) -> PyResult<Bou
     exc.setattr("row", e.row)?;
     exc.setattr("key", e.key.as_deref())?;
     exc.setattr("field", first.field.as_deref())?;
+    exc.setattr("item", first.item.as_deref())?;
     exc.setattr("value", first.value.as_deref())?;
     exc.setattr("indicator", first.at.as_deref())?;
     if !is_input_kind(first.kind) {

@@ -6,6 +6,7 @@
 //! works.
 
 mod batch;
+mod child_tables;
 mod columns;
 mod compare;
 mod design;
@@ -69,6 +70,7 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<PyRulebook>()?;
     m.add_class::<result::ScoreResult>()?;
+    m.add_class::<result::Aggregate>()?;
     m.add_class::<batch::Batch>()?;
     m.add_class::<batch::Results>()?;
     m.add_class::<batch::Loc>()?;

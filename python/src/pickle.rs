@@ -38,12 +38,25 @@ pub fn state<'py>(py: Python<'py>, rb: &Rulebook) -> PyResult<Bound<'py, PyTuple
         Format::Toml => "toml",
         Format::Json => "json",
     };
-    let components = rb
-        .components()
+    let components = linked(rb)
         .into_iter()
         .map(|c| Ok(state(py, &c)?.into_any().unbind()))
         .collect::<PyResult<Vec<_>>>()?;
     (STATE_VERSION, kaoping::VERSION, text, format, rb.fingerprint(), components).into_pyobject(py)
+}
+
+/// The rulebooks loading `rb` again needs: those its component rules name, then those that
+/// score the items of its list inputs (spec §18.2), each once.
+fn linked(rb: &Rulebook) -> Vec<Rulebook> {
+    let mut out = rb.components();
+    for input in rb.inputs() {
+        if let Some(sub) = rb.item_rulebook(&input.name)
+            && !out.iter().any(|c| c.id() == sub.id() && c.fingerprint() == sub.fingerprint())
+        {
+            out.push(sub);
+        }
+    }
+    out
 }
 
 /// A rulebook's state, read: its own fields, and its components' states read the same way.

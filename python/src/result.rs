@@ -1,23 +1,36 @@
 //! `kaoping.Result`: one scored record, fully explained — Decimals out, the versioned JSON
 //! schema, the explanation text in Chinese or English, and an HTML table for Jupyter.
 
-use kaoping::{Lang, Outcome, Status};
+use std::sync::Arc;
+
+use kaoping::{AggregateLine, Lang, Outcome, Status};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value as J;
 
-use crate::values::{date_to_py, decimal_to_py, opt_decimal};
+use crate::values::{Shape, date_to_py, decimal_to_py, opt_decimal};
 
 /// A scored record: total, grade, every indicator's points and how they were reached.
 #[pyclass(frozen, module = "kaoping", name = "Result")]
 pub struct ScoreResult {
     pub outcome: Outcome,
+    /// For an item's own result (`Result.items`): its 1-based position in its list's input.
+    position: Option<usize>,
+    /// When the items' own results were kept (`score(…, keep_items=True)`): the inputs of the rulebook
+    /// that scored this result, to tell a scored list whose items are missing from a name that
+    /// is no such list.
+    kept: Option<Arc<Shape>>,
 }
 
 impl ScoreResult {
     pub fn new(outcome: Outcome) -> ScoreResult {
-        ScoreResult { outcome }
+        ScoreResult { outcome, position: None, kept: None }
+    }
+
+    /// A result whose items' own results were kept; `shape` is its rulebook's.
+    pub fn with_items(outcome: Outcome, shape: Arc<Shape>) -> ScoreResult {
+        ScoreResult { outcome, position: None, kept: Some(shape) }
     }
 }
 
@@ -152,6 +165,53 @@ impl ScoreResult {
         &self.outcome.rulebook.id
     }
 
+    /// For an item's own result (from `Result.items`): the item's 1-based position in its list
+    /// as given (before `order_by`), as error paths name it (`households[17]`); else `None`.
+    #[getter]
+    fn position(&self) -> Option<usize> {
+        self.position
+    }
+
+    /// One line per aggregate call of the rulebook (`sum(households, item.members, not
+    /// item.passed)`…), wherever it is written: what it read and what it found (spec §18.6).
+    #[getter]
+    fn aggregates(&self) -> Vec<Aggregate> {
+        self.outcome.aggregates.iter().cloned().map(Aggregate).collect()
+    }
+
+    /// The items' own results of list input `name` (items scored by another rulebook, spec
+    /// §18.2), in list order (after `order_by`), each a `Result` with its `position`: kept only
+    /// when the record was scored with `keep_items=True`, else `ValueError`. A list the record left
+    /// out gives `[]`; a name that is no list of scored items, `KeyError`.
+    fn items(&self, name: &str) -> PyResult<Vec<ScoreResult>> {
+        let Some(shape) = &self.kept else {
+            return Err(PyValueError::new_err(format!(
+                "the items' own results were not kept for {}: score with keep_items=True",
+                self.outcome.key
+            )));
+        };
+        let Some(input) = shape.input(name).filter(|i| i.scored) else {
+            let scored: Vec<&str> =
+                shape.inputs.iter().filter(|i| i.scored).map(|i| i.name.as_str()).collect();
+            return Err(PyKeyError::new_err(format!(
+                "{name:?} is not a list of items scored by a rulebook in rulebook {} (such lists: {})",
+                self.outcome.rulebook.id,
+                if scored.is_empty() { "none".to_owned() } else { scored.join(", ") }
+            )));
+        };
+        Ok(self
+            .outcome
+            .items_of(name)
+            .unwrap_or_default()
+            .iter()
+            .map(|it| ScoreResult {
+                outcome: it.result.clone(),
+                position: Some(it.position),
+                kept: Some(input.fields.clone()),
+            })
+            .collect())
+    }
+
     /// Published points of an indicator; `None` when it was left out (not applicable). An id
     /// that is not an indicator raises `KeyError`.
     fn points<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -178,30 +238,7 @@ impl ScoreResult {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let json = serde_json::to_value(&self.outcome).map_err(|e| crate::errors::internal(e.to_string()))?;
         let out = json_to_py(py, &json)?;
-        let d = out.cast::<PyDict>()?;
-        decimals(d, &["total", "max", "base", "bonus", "penalty", "total_before_vetoes"])?;
-        for (list, keys) in [
-            ("nodes", &["points", "max"][..]),
-            ("bonus_items", &["points", "max"]),
-            ("penalty_items", &["points", "max"]),
-            ("vetoes", &["score"]),
-            ("component_vetoes", &["score"]),
-            ("lost", &["lost"]),
-        ] {
-            if let Some(l) = d.get_item(list)? {
-                for item in l.cast::<PyList>()?.iter() {
-                    decimals(item.cast::<PyDict>()?, keys)?;
-                }
-            }
-        }
-        if let Some(n) = d.get_item("next_grade")?
-            && let Ok(n) = n.cast::<PyDict>()
-        {
-            decimals(n, &["bound", "gap"])?;
-        }
-        if let Some(a) = self.outcome.as_of {
-            d.set_item("as_of", date_to_py(py, a)?)?;
-        }
+        typed_outcome(out.cast::<PyDict>()?, &self.outcome)?;
         Ok(out)
     }
 
@@ -226,6 +263,133 @@ impl ScoreResult {
         let total = o.total.map_or("None".to_owned(), |t| format!("Decimal('{t}')"));
         let grade = o.grade.as_deref().map_or("None".to_owned(), py_repr);
         format!("<kaoping.Result key={} total={total} grade={grade}>", py_repr(&o.key))
+    }
+}
+
+/// The published values of an outcome's dict as `Decimal`, its date as `datetime.date`, and the
+/// same for the items' own results inside it (`"items"`), at every level.
+fn typed_outcome(d: &Bound<'_, PyDict>, o: &Outcome) -> PyResult<()> {
+    let py = d.py();
+    decimals(d, &["total", "max", "base", "bonus", "penalty", "total_before_vetoes"])?;
+    for (list, keys) in [
+        ("nodes", &["points", "max"][..]),
+        ("bonus_items", &["points", "max"]),
+        ("penalty_items", &["points", "max"]),
+        ("vetoes", &["score"]),
+        ("component_vetoes", &["score"]),
+        ("lost", &["lost"]),
+    ] {
+        if let Some(l) = d.get_item(list)? {
+            for item in l.cast::<PyList>()?.iter() {
+                decimals(item.cast::<PyDict>()?, keys)?;
+            }
+        }
+    }
+    if let Some(n) = d.get_item("next_grade")?
+        && let Ok(n) = n.cast::<PyDict>()
+    {
+        decimals(n, &["bound", "gap"])?;
+    }
+    if let Some(a) = o.as_of {
+        d.set_item("as_of", date_to_py(py, a)?)?;
+    }
+    if let Some(lists) = d.get_item("items")? {
+        for (list, kept) in lists.cast::<PyList>()?.iter().zip(&o.items) {
+            let items = list.get_item("items")?;
+            for (item, it) in items.cast::<PyList>()?.iter().zip(&kept.items) {
+                typed_outcome(item.get_item("result")?.cast::<PyDict>()?, &it.result)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One aggregate call in a result's explanation (spec §18.6): "remaining_poor = 87：建档立卡贫困户
+/// 311 户中 24 户满足 not item.passed，sum(item.members) = 87".
+#[pyclass(frozen, module = "kaoping", name = "AggregateLine")]
+pub struct Aggregate(AggregateLine);
+
+#[pymethods]
+impl Aggregate {
+    /// Where it is written: `derived "remaining_poor"`, `indicator "exit.rate"`…
+    #[getter]
+    fn place(&self) -> &str {
+        &self.0.place
+    }
+
+    /// The call as written.
+    #[getter]
+    fn call(&self) -> &str {
+        &self.0.call
+    }
+
+    /// The function: "count", "sum", "mean", "min", "max", "first", "last" or "share".
+    #[getter]
+    fn function(&self) -> &str {
+        &self.0.function
+    }
+
+    /// The list input it reads.
+    #[getter]
+    fn list(&self) -> &str {
+        &self.0.list
+    }
+
+    /// The list input's label, if it has one.
+    #[getter]
+    fn list_label(&self) -> Option<&str> {
+        self.0.list_label.as_deref()
+    }
+
+    /// The value taken per item, as written (`item.members`), if any.
+    #[getter]
+    fn x(&self) -> Option<&str> {
+        self.0.x.as_deref()
+    }
+
+    /// The condition selecting items, as written (`not item.passed`), if any.
+    #[getter]
+    fn cond(&self) -> Option<&str> {
+        self.0.cond.as_deref()
+    }
+
+    /// How many items were selected.
+    #[getter]
+    fn selected(&self) -> u32 {
+        self.0.selected
+    }
+
+    /// How many items the list has; `None` when the list is missing (or the call was never
+    /// evaluated, in a branch not taken).
+    #[getter]
+    fn of(&self) -> Option<u32> {
+        self.0.of
+    }
+
+    /// The value as the explanation shows it (exact decimal text, `≈` and 6 places for a
+    /// repeating decimal; text or `true`/`false` for `first`/`last` of such fields); `None`: no
+    /// data.
+    #[getter]
+    fn value(&self) -> Option<&str> {
+        self.0.value.as_deref()
+    }
+
+    /// The first item (1-based position in the input) whose condition or value had no data.
+    #[getter]
+    fn no_data_item(&self) -> Option<usize> {
+        self.0.no_data_item
+    }
+
+    fn __repr__(&self) -> String {
+        let a = &self.0;
+        format!(
+            "<kaoping.AggregateLine {} {} selected={} of={} value={}>",
+            a.place,
+            py_repr(&a.call),
+            a.selected,
+            a.of.map_or("None".to_owned(), |n| n.to_string()),
+            a.value.as_deref().map_or("None".to_owned(), py_repr)
+        )
     }
 }
 

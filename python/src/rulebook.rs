@@ -221,6 +221,12 @@ impl PyRulebook {
         self.rb.inputs().into_iter().map(Input).collect()
     }
 
+    /// The rulebook that scores each item of list input `name` (`rulebook = "id"`, spec §18.2),
+    /// or `None` when `name` is no such list.
+    fn item_rulebook(&self, name: &str) -> Option<PyRulebook> {
+        self.rb.item_rulebook(name).map(PyRulebook::new)
+    }
+
     /// Maximum total in a profile (`None`: base values); `None` for a criteria-only rulebook.
     #[pyo3(signature = (profile = None))]
     fn max<'py>(&self, py: Python<'py>, profile: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
@@ -232,7 +238,13 @@ impl PyRulebook {
     /// that is no input is ignored with a `KaopingWarning` naming what it probably meant
     /// (`unknown="warn"`), refused with `UnknownNameError` (`"error"`), or only listed in the
     /// result's warnings (`"ignore"`).
-    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn"))]
+    ///
+    /// A list input whose items another rulebook scores (`households`, spec §18) takes a list of
+    /// mappings of that rulebook's inputs (lists inside them too: a village's households). With
+    /// `keep_items=True` the items' own results are kept, explained, for
+    /// `Result.items("households")`.
+    #[pyo3(signature = (record, *, profile = None, as_of = None, cohort = None, unknown = "warn", keep_items = false))]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score(
         &self,
         py: Python<'_>,
@@ -241,6 +253,7 @@ impl PyRulebook {
         as_of: Option<&Bound<'_, PyAny>>,
         cohort: Option<&Bound<'_, PyAny>>,
         unknown: &str,
+        keep_items: bool,
     ) -> PyResult<ScoreResult> {
         let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
@@ -250,7 +263,7 @@ impl PyRulebook {
             as_of: as_of.map(values::date_from_py).transpose()?,
             cohort: cohort.map(cohort_of).transpose()?,
             unknown: unknown.core(),
-            ..ScoreOptions::default()
+            items: keep_items,
         };
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =
@@ -259,6 +272,7 @@ impl PyRulebook {
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
+            Ok(outcome) if keep_items => Ok(ScoreResult::with_items(outcome, self.shape.clone())),
             Ok(outcome) => Ok(ScoreResult::new(outcome)),
             Err(e) => Err(errors::record_error(py, &e)),
         }
@@ -273,7 +287,17 @@ impl PyRulebook {
     /// probably meant (`unknown="warn"`); `unknown="error"` refuses a table with such a column
     /// (`UnknownNameError`, nothing scored) and fails each record with such a key; `"ignore"` only
     /// lists them in `Batch.unknown_columns`.
-    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn"))]
+    ///
+    /// `items` gives child tables (spec §18.5) for list inputs, by list path:
+    /// `items={"households": households_df}`, nested levels as `"villages.households"`. Each is a
+    /// DataFrame, an Arrow table, a list of mappings or CSV text; its rows join the parent row
+    /// whose key they hold (the column `join` names, else the one named like the parent's
+    /// `key_field` or its label). Parent rows sharing a key fail with `DuplicateKeyError`; child
+    /// rows matching no parent are counted in `summary["unmatched"]` and warned about.
+    ///
+    /// `keep_items=True`: each row's `Result` keeps its items' own results (`Result.items`), as
+    /// `score(..., keep_items=True)` does.
+    #[pyo3(signature = (records, *, profile = None, as_of = None, parallel = true, explain = false, unknown = "warn", items = None, keep_items = false))]
     #[allow(clippy::too_many_arguments)] // keyword arguments of one Python call
     fn score_many(
         &self,
@@ -284,6 +308,8 @@ impl PyRulebook {
         parallel: bool,
         explain: bool,
         unknown: &str,
+        items: Option<&Bound<'_, PyDict>>,
+        keep_items: bool,
     ) -> PyResult<Batch> {
         let unknown = errors::UnknownArg::parse(unknown)?;
         profile_check(py, &self.rb, profile.as_deref())?;
@@ -293,10 +319,14 @@ impl PyRulebook {
             explain,
             parallel,
             unknown: unknown.core(),
+            items: keep_items,
         };
         let input = gather(&self.rb, &self.shape, records)?;
         if unknown == errors::UnknownArg::Error && !input.unknown.is_empty() {
             return Err(errors::unknown_columns_error(py, &input.unknown));
+        }
+        if let Some(items) = items {
+            return self.score_with_items(py, input, items, &opts, unknown);
         }
         let (rb, shape) = (&self.rb, &self.shape);
         let (batch, source) = py
@@ -328,7 +358,8 @@ impl PyRulebook {
             errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, kaoping::Lang::En))?;
         }
         let names = not_inputs.into_iter().map(|c| c.name).collect();
-        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names))
+        Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names)
+            .keeping_items(keep_items))
     }
 
     /// The names among `columns` that fill no input of this rulebook, checked as `score_many`
@@ -837,10 +868,18 @@ impl Input {
         bound(py, &self.0.max)
     }
 
-    /// Item fields (name, type) of an items input.
+    /// Item fields (name, type) of an items input: its declared fields, or the inputs of the
+    /// rulebook that scores its items.
     #[getter]
     fn fields(&self) -> Vec<(String, String)> {
         self.0.fields.clone()
+    }
+
+    /// The id of the rulebook that scores each item of an items input (spec §18.2), else `None`
+    /// (`Rulebook.item_rulebook(name)` gives the rulebook itself).
+    #[getter]
+    fn rulebook(&self) -> Option<&str> {
+        self.0.rulebook.as_deref()
     }
 
     fn __repr__(&self) -> String {
@@ -887,5 +926,49 @@ impl TestFailure {
 
     fn __str__(&self) -> String {
         self.0.to_string()
+    }
+}
+
+impl PyRulebook {
+    /// `score_many` with child tables: the parent rows as records, the child tables joined to
+    /// them by the core, every row scored in place (a row that failed the join keeps its error).
+    fn score_with_items(
+        &self,
+        py: Python<'_>,
+        input: Gathered,
+        items: &Bound<'_, PyDict>,
+        opts: &BatchOptions,
+        unknown: errors::UnknownArg,
+    ) -> PyResult<Batch> {
+        let children = crate::child_tables::child_tables(py, items)?;
+        let (rb, shape) = (&self.rb, &self.shape);
+        let records = match input.source {
+            Source::Records(recs) => recs,
+            Source::Columns(cols) => cols.records(rb, shape, opts.parallel),
+            Source::Typed { .. } => return Err(errors::internal("typed columns before scoring")),
+        };
+        let (rows, unmatched) = py
+            .detach(|| crate::child_tables::join(rb, records, children))
+            .map_err(|e| errors::input_error(py, format!("items tables: {e}"), None))?;
+        let batch = py.detach(|| rb.score_rows(&rows, opts).with_unmatched(unmatched));
+        let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
+        if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, true, kaoping::Lang::En))?;
+        }
+        for u in &batch.summary().unmatched {
+            errors::warn(py, &u.to_string())?;
+        }
+        // A row that failed before scoring keeps a blank record: it is never explained.
+        let records = rows.into_iter().map(|r| r.unwrap_or_else(|_| rb.record())).collect();
+        let names = not_inputs.into_iter().map(|c| c.name).collect();
+        Ok(Batch::new(
+            self.rb.clone(),
+            self.shape.clone(),
+            batch,
+            Source::Records(records),
+            input.index,
+            names,
+        )
+        .keeping_items(opts.items))
     }
 }

@@ -16,6 +16,7 @@
 //! the same whether it arrives in a dict, a pandas object column or an Arrow array.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use kaoping::num::{TextNumberError, decimal_from_f64, parse_decimal_text};
 use kaoping::{ErrorKind, Item, Record, Rulebook, Value};
@@ -70,12 +71,15 @@ impl Kind {
 pub struct InputShape {
     pub name: String,
     pub kind: Kind,
-    /// Item fields (items inputs).
-    pub fields: Vec<(String, Kind)>,
+    /// Item fields (items inputs): the declared fields, or the inputs of the rulebook that scores
+    /// the items (spec §18.2), themselves lists for a level further down.
+    pub fields: Arc<Shape>,
+    /// Whether the items are scored by a rulebook (their own results can be kept).
+    pub scored: bool,
 }
 
 /// The inputs of a rulebook, by index.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Shape {
     pub inputs: Vec<InputShape>,
 }
@@ -86,13 +90,34 @@ impl Shape {
             inputs: rb
                 .inputs()
                 .into_iter()
-                .map(|i| InputShape {
-                    kind: Kind::from_name(&i.ty),
-                    fields: i.fields.iter().map(|(n, t)| (n.clone(), Kind::from_name(t))).collect(),
-                    name: i.name,
+                .map(|i| {
+                    let kind = Kind::from_name(&i.ty);
+                    let sub = if kind == Kind::Items { rb.item_rulebook(&i.name) } else { None };
+                    let fields = match &sub {
+                        // Load refuses rulebooks that reach themselves through items: this ends.
+                        Some(sub) => Shape::of(sub),
+                        None => Shape {
+                            inputs: i
+                                .fields
+                                .iter()
+                                .map(|(n, t)| InputShape {
+                                    name: n.clone(),
+                                    kind: Kind::from_name(t),
+                                    fields: Arc::default(),
+                                    scored: false,
+                                })
+                                .collect(),
+                        },
+                    };
+                    InputShape { kind, fields: Arc::new(fields), scored: sub.is_some(), name: i.name }
                 })
                 .collect(),
         }
+    }
+
+    /// The input named `name`.
+    pub fn input(&self, name: &str) -> Option<&InputShape> {
+        self.inputs.iter().find(|i| i.name == name)
     }
 }
 
@@ -313,6 +338,7 @@ fn items(list: &Bound<'_, PyList>, input: &InputShape) -> PyResult<Conv<'static>
     for (k, el) in list.iter().enumerate() {
         let here = element_name(name, k);
         let Some(get) = mapping_getter(&el)? else {
+            // An element that is not a mapping is the list's problem (no item is checked).
             return Ok(Conv::Bad(Bad::wrong_type(
                 &here,
                 "a mapping of item fields",
@@ -321,18 +347,28 @@ fn items(list: &Bound<'_, PyList>, input: &InputShape) -> PyResult<Conv<'static>
             )));
         };
         let mut item = Item::new();
-        for (fname, fkind) in &input.fields {
-            let Some(v) = get(fname)? else { continue };
-            let conv = scalar(&v, *fkind, &format!("{here}.{fname}"))?;
-            match item_field(conv) {
-                Ok(Some(value)) => item.set(fname, value),
-                Ok(None) => {}
-                Err(b) => return Ok(Conv::Bad(b)),
-            }
+        for field in &input.fields.inputs {
+            let Some(v) = get(&field.name)? else { continue };
+            let conv = match field.kind {
+                // A list inside a scored item (a village's households): converted as a list input.
+                Kind::Numbers | Kind::Items => convert(&v, field)?,
+                kind => scalar(&v, kind, &format!("{here}.{}", field.name))?,
+            };
+            put_field(&mut item, &field.name, conv);
         }
         out.push(item);
     }
     Ok(Conv::Value(Value::Items(out)))
+}
+
+/// Put a converted value into an item's field. A value that could not be read stays with the
+/// item, so that checking the record names the item and the field, with every other problem.
+pub fn put_field(item: &mut Item, field: &str, conv: Conv<'_>) {
+    match item_field(conv) {
+        Ok(Some(value)) => item.set(field, value),
+        Ok(None) => {}
+        Err(b) => item.set_unreadable(field, b.kind, b.value, b.message),
+    }
 }
 
 type Getter<'py> = Box<dyn Fn(&str) -> PyResult<Option<Bound<'py, PyAny>>> + 'py>;

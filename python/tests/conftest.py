@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,24 @@ def rulebook_of(v: dict[str, Any]) -> kaoping.Rulebook:
     return kaoping.Rulebook.from_str(v["rulebook"], components=components)
 
 
-def native(value: Any, ty: str, fields: list[tuple[str, str]] | None = None) -> Any:
+def rulebook_from_folder(v: dict[str, Any], folder: Path) -> kaoping.Rulebook:
+    """The vector's rulebook loaded from a file in `folder`, beside every component written as
+    `<id>.toml`: all of them are available together, as a load-error vector whose component names
+    the top rulebook needs (a cycle through items, `load-items-cycle-indirect`)."""
+    def rulebook_id(text: str) -> str:
+        found = re.search(r'^id\s*=\s*"([^"]+)"', text, re.M)  # the [rulebook] table comes first
+        assert found, text
+        return found.group(1)
+
+    for text in [*(v.get("components") or []), v["rulebook"]]:
+        (folder / f"{rulebook_id(text)}.toml").write_text(text, encoding="utf-8")
+    return kaoping.Rulebook.from_file(folder / f"{rulebook_id(v['rulebook'])}.toml")
+
+
+def native(value: Any, ty: str, fields: list[tuple[str, str]] | None = None, sub: kaoping.Rulebook | None = None) -> Any:
     """A JSON value of a vector's record as the native Python value an analyst would pass:
-    Decimal for decimals, int, bool, str, lists of Decimal, lists of dicts."""
+    Decimal for decimals, int, bool, str, lists of Decimal, lists of dicts (an item scored by
+    `sub` typed by its inputs, lists inside it too)."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int):
@@ -52,8 +68,10 @@ def native(value: Any, ty: str, fields: list[tuple[str, str]] | None = None) -> 
     if isinstance(value, list) and ty == "numbers":
         return [native(x, "decimal") for x in value]
     if isinstance(value, list) and ty == "items":
+        if sub is not None:
+            return [native_record(sub, item) if isinstance(item, dict) else item for item in value]
         types = dict(fields or [])
-        return [{k: native(x, types.get(k, "text")) for k, x in item.items()} for item in value]
+        return [{k: native(x, types.get(k, "text")) for k, x in item.items()} if isinstance(item, dict) else item for item in value]
     return value
 
 
@@ -62,7 +80,8 @@ def native_record(rb: kaoping.Rulebook, record: dict[str, Any]) -> dict[str, Any
     out = {}
     for k, v in record.items():
         i = inputs.get(k)
-        out[k] = native(v, i.type if i else "text", i.fields if i else None)
+        sub = rb.item_rulebook(k) if i and i.rulebook else None
+        out[k] = native(v, i.type if i else "text", i.fields if i else None, sub)
     return out
 
 

@@ -19,7 +19,7 @@ LOAD_KINDS = {
     "DegenerateLinear", "UnknownName", "TypeMismatch", "Cycle", "UnknownProfile", "GradeOrder",
     "UnknownGrade", "TooDeep", "Io",
 }
-INPUT_KINDS = {"MissingInput", "InputType", "InputOutOfRange", "UnknownProfile"}
+INPUT_KINDS = {"MissingInput", "InputType", "InputOutOfRange", "UnknownProfile", "DuplicateKey"}
 
 
 def error_classes() -> dict[str, type[kaoping.KaopingError]]:

@@ -213,7 +213,7 @@ def test_results_of_a_table_are_explained_on_demand(rb: kaoping.Rulebook) -> Non
     assert b.result(2) is None and len(b) == 4 and len(b.results) == 4
     assert b.summary == {"rows": 4, "ok": 3, "failed": 1, "grades": {"好": 1, "差": 2},
                          "shares": {"好": Decimal("0.3333"), "差": Decimal("0.6667")}, "passed": None,
-                         "errors": {"InputOutOfRange": 1}}
+                         "errors": {"InputOutOfRange": 1}, "unmatched": {}}
 
 
 def test_100000_rows_with_1_percent_bad(rb: kaoping.Rulebook) -> None:

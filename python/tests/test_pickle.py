@@ -50,7 +50,12 @@ def test_components_travel_with_their_parent() -> None:
     v = load_vector("cd.school.target")
     rb = kaoping.builtin("cd.school.target")
     state = rb.__reduce__()[1][0]
-    assert [c[4] for c in state[5]] == [kaoping.builtin("cd.school.science-education").fingerprint]
+    # Its component, then the rulebook that scores the items of its `terms` list (spec §18.2).
+    assert rb.item_rulebook("terms") is not None
+    assert [c[4] for c in state[5]] == [
+        kaoping.builtin("cd.school.science-education").fingerprint,
+        kaoping.builtin("cd.school.science-term").fingerprint,
+    ]
     back = pickle.loads(pickle.dumps(rb))
     same_scores(rb, back, [native_record(rb, c["record"]) for c in v["cases"]])
 
@@ -77,12 +82,12 @@ def test_a_process_compiles_each_rulebook_once() -> None:
 
 
 def test_the_same_parent_with_another_component_is_another_rulebook() -> None:
-    # Two components with one id, one parent text: the parent's fingerprint is the same, so the
-    # cache must tell them apart by their components.
+    # Two components with one id, one parent text: the cache must tell the parents apart (the
+    # parent's fingerprint covers the rulebooks it reaches, spec §18.6; the cache key names them too).
     parent_text = rulebook("parent", 100, component="part")
     ten = kaoping.Rulebook.from_str(parent_text, components=[kaoping.Rulebook.from_str(rulebook("part", 10, span=10))])
     twenty = kaoping.Rulebook.from_str(parent_text, components=[kaoping.Rulebook.from_str(rulebook("part", 10, span=20))])
-    assert ten.fingerprint == twenty.fingerprint
+    assert ten.fingerprint != twenty.fingerprint
     back_ten, back_twenty = pickle.loads(pickle.dumps(ten)), pickle.loads(pickle.dumps(twenty))
     assert back_ten.score({"x": 5}).total == ten.score({"x": 5}).total
     assert back_twenty.score({"x": 5}).total == twenty.score({"x": 5}).total

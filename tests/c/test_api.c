@@ -156,7 +156,9 @@ static void test_status_strings(void) {
     CHECK(strcmp(kp_status_str(13), "unknown kp_status") == 0, "unknown status text");
     CHECK(strcmp(kp_error_kind_name(KP_KIND_MISSING_INPUT), "MissingInput") == 0, "kind name");
     CHECK(strcmp(kp_error_kind_name(KP_KIND_IO), "Io") == 0, "kind name");
-    CHECK(kp_error_kind_name(0) == NULL && kp_error_kind_name(26) == NULL, "unknown kind names are NULL");
+    CHECK(strcmp(kp_error_kind_name(KP_KIND_DUPLICATE_KEY), "DuplicateKey") == 0, "kind name");
+    CHECK(kp_error_kind_name(0) == NULL && kp_error_kind_name(KP_KIND_DUPLICATE_KEY + 1) == NULL,
+          "unknown kind names are NULL");
 }
 
 static void test_loading(const char *tmp) {

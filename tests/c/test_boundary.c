@@ -218,6 +218,7 @@ static void test_options(void) {
                  KP_INVALID_NUMBER);
     NULLARG(kp_options_set_parallel(NULL, true));
     NULLARG(kp_options_set_explain(NULL, true));
+    NULLARG(kp_options_set_keep_items(NULL, true));
     NULLARG(kp_options_set_encoding(NULL, KP_ENCODING_UTF8));
     CHECK_STATUS(kp_options_set_encoding(o, 3), KP_INVALID_ARGUMENT);
     CHECK_STATUS(kp_options_set_encoding(o, -1), KP_INVALID_ARGUMENT);
@@ -276,6 +277,37 @@ static void test_records_and_items(void) {
     NULLARG(kp_item_set_text(NULL, "title", "a"));
     NULLARG(kp_item_set_text(item, NULL, "a"));
     NULLARG(kp_item_set_text(item, "title", NULL));
+    NULLARG(kp_item_start_list(NULL, "papers"));
+    NULLARG(kp_item_start_list(item, NULL));
+    NULLARG(kp_item_add_number(NULL, "marks", "1"));
+    NULLARG(kp_item_add_number(item, NULL, "1"));
+    NULLARG(kp_item_add_number(item, "marks", NULL));
+    CHECK_STATUS(kp_item_add_number(item, "marks", "nan"), KP_INVALID_NUMBER);
+    NULLARG(kp_item_add_item(NULL, "papers", item));
+    NULLARG(kp_item_add_item(item, NULL, item));
+    NULLARG(kp_item_add_item(item, "papers", NULL));
+    /* Items nested in a chain, each holding the one before: deeper than 32 levels is refused, so
+     * that building, copying and freeing never recurse without bound. */
+    kp_item *deep = NULL;
+    CHECK_STATUS(kp_item_new(&deep), KP_OK);
+    int levels = 0;
+    for (int k = 0; k < 40; k++) {
+        kp_item *outer = NULL;
+        CHECK_STATUS(kp_item_new(&outer), KP_OK);
+        kp_status st = kp_item_add_item(outer, "in", deep);
+        kp_item_free(deep);
+        deep = outer;
+        if (st != KP_OK) {
+            CHECK_STATUS(st, KP_INVALID_ARGUMENT);
+            break;
+        }
+        levels++;
+    }
+    CHECK(levels == 32, "items nest 32 levels deep, not %d", levels);
+    /* An item added to itself holds a copy of what it held. */
+    CHECK_STATUS(kp_item_add_item(item, "in", item), KP_OK);
+    CHECK_STATUS(kp_item_add_item(item, "in", item), KP_OK);
+    kp_item_free(deep);
     NULLARG(kp_record_add_item(NULL, "papers", item));
     NULLARG(kp_record_add_item(rec, NULL, item));
     NULLARG(kp_record_add_item(rec, "papers", NULL));
@@ -438,6 +470,8 @@ static void test_scoring(void) {
 /* The functions added for C integrators: encodings, the counted lists of a rulebook and of a
  * result, and kp_shutdown. NULL handles give 0 counts; NULL arguments KP_NULL_ARGUMENT with the
  * output untouched; an index at or beyond the count KP_NOT_FOUND. */
+static const char badname_of_result[] = {'p', (char)0xe4, 0};
+
 static void test_lists_and_encodings(void) {
     kp_rulebook *rb = load();
     kp_record *rec = NULL;
@@ -467,7 +501,8 @@ static void test_lists_and_encodings(void) {
           "rulebook counts of NULL are 0");
     CHECK(kp_result_node_count(NULL) == 0 && kp_result_veto_count(NULL) == 0 &&
               kp_result_criterion_count(NULL) == 0 && kp_result_grade_rule_count(NULL) == 0 &&
-              kp_result_warning_count(NULL) == 0,
+              kp_result_warning_count(NULL) == 0 && kp_result_aggregate_count(NULL) == 0 &&
+              kp_result_item_count(NULL, "papers") == 0,
           "result counts of NULL are 0");
 
     /* The rulebook's lists. */
@@ -548,6 +583,30 @@ static void test_lists_and_encodings(void) {
     CHECK_STATUS(kp_result_warning_at(res, 0, &str), KP_NOT_FOUND);
     NULLARG(kp_result_next_grade(NULL, &next));
     NULLARG(kp_result_next_grade(res, NULL));
+    kp_result_aggregate agg;
+    kp_result_item it;
+    memset(&agg, 0x5a, sizeof agg);
+    kp_result_aggregate agg0 = agg;
+    memset(&it, 0x5a, sizeof it);
+    kp_result_item it0 = it;
+    kp_result *sub = SENT;
+    NULLARG(kp_result_aggregate_at(NULL, 0, &agg));
+    NULLARG(kp_result_aggregate_at(res, 0, NULL));
+    CHECK_STATUS(kp_result_aggregate_at(res, 0, &agg), KP_NOT_FOUND);
+    CHECK(kp_result_item_count(res, NULL) == 0 && kp_result_item_count(res, "papers") == 0 &&
+              kp_result_item_count(res, badname_of_result) == 0,
+          "item counts of NULL, of a list not kept and of invalid UTF-8 are 0");
+    NULLARG(kp_result_item_at(NULL, "papers", 0, &it));
+    NULLARG(kp_result_item_at(res, NULL, 0, &it));
+    NULLARG(kp_result_item_at(res, "papers", 0, NULL));
+    CHECK_STATUS(kp_result_item_at(res, "papers", 0, &it), KP_NOT_FOUND);
+    CHECK_STATUS(kp_result_item_at(res, badname_of_result, 0, &it), KP_INVALID_UTF8);
+    NULLARG(kp_result_item_result(NULL, "papers", 0, &sub));
+    NULLARG(kp_result_item_result(res, NULL, 0, &sub));
+    NULLARG(kp_result_item_result(res, "papers", 0, NULL));
+    CHECK_STATUS(kp_result_item_result(res, "papers", 0, &sub), KP_NOT_FOUND);
+    CHECK(memcmp(&agg, &agg0, sizeof agg) == 0 && memcmp(&it, &it0, sizeof it) == 0 && sub == SENT,
+          "aggregate and item outputs written on failure");
     CHECK(memcmp(&node, &node0, sizeof node) == 0 && memcmp(&next, &next0, sizeof next) == 0 && str == SENT,
           "result list outputs written on failure");
     CHECK(kp_result_node_count(res) == 1, "one node");

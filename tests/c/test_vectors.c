@@ -1,10 +1,13 @@
 /* The golden vectors (the JSON files in tests/vectors, worked out by an independent exact reference, never by
  * kaoping) reproduced from C, exactly, with the same decimal strings: every case through a record
- * built natively with the typed setters (kp_record_set_int, _set_decimal, _add_item…; a value a
- * setter refuses with KP_WRONG_TYPE must be one the vector fails with InputType) and through
- * the record's JSON text (kp_score_json); batch vectors through kp_score_batch and
- * kp_score_batch_json, in parallel and not, explained up front and on demand; load-error vectors
- * by kind and location. This mirrors core/tests/vectors.rs.
+ * built natively with the typed setters (kp_record_set_int, _set_decimal, _add_item, and for items
+ * holding lists kp_item_add_item, _add_number…; a value a setter refuses with KP_WRONG_TYPE must be
+ * one the vector fails with InputType) and through the record's JSON text (kp_score_json); batch
+ * vectors through kp_score_batch and kp_score_batch_json, in parallel and not, explained up front
+ * and on demand; load-error vectors by kind and location (those with components from files side
+ * by side, so that a component may name the top rulebook). Errors are compared with their item
+ * paths (spec §18.2). Table cases (`tables`, §18.5) are not read here yet. This mirrors
+ * core/tests/vectors.rs.
  *
  * Usage: test_vectors VECTORS_DIR */
 #define _POSIX_C_SOURCE 200809L
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "json.h"
@@ -333,15 +337,22 @@ static void compare_error(const jval *e, const kp_error *err) {
     sb_str(&b, kind ? kind : "?");
     compare_json("error kind", json_get(want, "kind"), b.s);
     free(b.s);
-    const char *places[] = {"field", "at"};
-    const char *got[] = {p.field, p.at};
-    for (int i = 0; i < 2; i++) {
+    const char *places[] = {"field", "at", "item"};
+    const char *got[] = {p.field, p.at, p.item};
+    for (int i = 0; i < 3; i++) {
         const jval *w = json_get(want, places[i]);
-        if (!w) continue;
+        /* The item path is absent for a problem of the record itself: NULL then. */
+        if (!w && i < 2) continue;
         sb c = {0};
         if (got[i]) sb_str(&c, got[i]);
         else sb_add(&c, "null");
-        compare_json(places[i], w, c.s);
+        if (w) {
+            compare_json(places[i], w, c.s);
+        } else {
+            checks++;
+            if (got[i])
+                failf(vec_name, 0, "[%s] (%s): item: expected none, got %s", path_name, case_name, c.s);
+        }
         free(c.s);
     }
     if (json_get(want, "all")) {
@@ -356,6 +367,10 @@ static void compare_error(const jval *e, const kp_error *err) {
             sb_add(&c, ",");
             if (q.field) sb_str(&c, q.field);
             else sb_add(&c, "null");
+            if (q.item) {
+                sb_add(&c, ",");
+                sb_str(&c, q.item);
+            }
             sb_add(&c, "]");
         }
         sb_add(&c, "]");
@@ -399,8 +414,17 @@ static void set_ok(kp_status st, const char *field, kp_input_type ty) {
           case_name, field, kp_status_str(st));
 }
 
+/* Whether item path `path` lies inside list input `list` (`households[2] (h2)…`). */
+static int in_list(const char *path, const char *list) {
+    size_t k = strlen(list);
+    return strncmp(path, list, k) == 0 && path[k] == '[';
+}
+
 /* A record the setters refused at set time must be one the vector expects to fail with InputType
- * at the refused input (its first issue, or one of `all`). */
+ * at the refused input (its first issue, or one of `all`); an item kp_record_add_item refused
+ * (`refused_item`), with InputType inside an item of that list. */
+static int refused_item = 0;
+
 static void check_refused(const jval *e) {
     const jval *want = json_get(e, "error");
     checks++;
@@ -410,15 +434,48 @@ static void check_refused(const jval *e) {
         return;
     }
     const jval *kind = json_get(want, "kind"), *field = json_get(want, "field"), *all = json_get(want, "all");
-    int found = kind && strcmp(kind->text, "InputType") == 0 && field && strcmp(field->text, refused) == 0;
+    const jval *item = json_get(want, "item");
+    int found = kind && strcmp(kind->text, "InputType") == 0 && field &&
+                (refused_item ? item && in_list(item->text, refused) : !item && strcmp(field->text, refused) == 0);
     for (size_t i = 0; all && i < all->count; i++) {
         const jval *issue = &all->items[i];
-        found |= issue->count == 2 && strcmp(issue->items[0].text, "InputType") == 0 &&
-                 issue->items[1].type == J_STRING && strcmp(issue->items[1].text, refused) == 0;
+        if (strcmp(issue->items[0].text, "InputType") != 0) continue;
+        if (refused_item)
+            found |= issue->count == 3 && in_list(issue->items[2].text, refused);
+        else
+            found |= issue->count == 2 && issue->items[1].type == J_STRING &&
+                     strcmp(issue->items[1].text, refused) == 0;
     }
     if (!found)
         failf(vec_name, 0, "[%s] (%s): a setter refused %s, the vector expects no InputType there", path_name,
               case_name, refused);
+}
+
+static void set_item_field(kp_item *item, const char *field, const jval *v, kp_input_type ty);
+
+/* A list inside an item (a village's households, an item's marks): items for a list of objects,
+ * marks for a list of numbers; anything else is a value of the wrong type, which adding the item to
+ * the record refuses. The fields' types a level down are unknown here: the JSON's own decide. */
+static void set_item_list(kp_item *item, const char *field, const jval *v) {
+    int objects = 1, scalars = 1;
+    for (size_t k = 0; k < v->count; k++) {
+        objects &= v->items[k].type == J_OBJECT;
+        scalars &= v->items[k].type == J_NUMBER || v->items[k].type == J_STRING;
+    }
+    CHECK_STATUS(kp_item_start_list(item, field), KP_OK);
+    for (size_t k = 0; k < v->count; k++) {
+        const jval *el = &v->items[k];
+        if (objects) {
+            kp_item *sub = NULL;
+            CHECK_STATUS(kp_item_new(&sub), KP_OK);
+            for (size_t f = 0; f < el->count; f++) set_item_field(sub, el->keys[f], &el->items[f], 0);
+            CHECK_STATUS(kp_item_add_item(item, field, sub), KP_OK);
+            kp_item_free(sub);
+        } else if (!scalars || kp_item_add_number(item, field, el->text) != KP_OK) {
+            CHECK_STATUS(kp_item_set_bool(item, field, false), KP_OK);
+            return;
+        }
+    }
 }
 
 static void set_item_field(kp_item *item, const char *field, const jval *v, kp_input_type ty) {
@@ -435,7 +492,9 @@ static void set_item_field(kp_item *item, const char *field, const jval *v, kp_i
         if (ty != KP_INPUT_DECIMAL || kp_item_set_decimal(item, field, v->text) != KP_OK)
             CHECK_STATUS(kp_item_set_text(item, field, v->text), KP_OK);
         break;
-    default: break; /* null, or not a scalar: left out, as in vectors.rs */
+    case J_ARRAY: set_item_list(item, field, v); break;
+    case J_OBJECT: CHECK_STATUS(kp_item_set_bool(item, field, false), KP_OK); break;
+    default: break; /* null: left out */
     }
 }
 
@@ -505,8 +564,17 @@ static void set_native(const kp_rulebook *rb, kp_record *rec, const char *field,
                     if (kp_rulebook_item_field_type(rb, field, it->keys[f], &fty) != KP_OK) fty = 0;
                     set_item_field(item, it->keys[f], &it->items[f], fty);
                 }
-                CHECK_STATUS(kp_record_add_item(rec, field, item), KP_OK);
+                kp_status st = kp_record_add_item(rec, field, item);
                 kp_item_free(item);
+                if (st == KP_WRONG_TYPE) { /* a field inside it the field's type never takes */
+                    if (!refused[0]) {
+                        snprintf(refused, sizeof refused, "%s", field);
+                        refused_item = 1;
+                    }
+                    return;
+                }
+                CHECK(st == KP_OK, "%s (%s): adding an item to %s gave %s", vec_name, case_name, field,
+                      kp_status_str(st));
             }
             return;
         }
@@ -522,6 +590,7 @@ static void set_native(const kp_rulebook *rb, kp_record *rec, const char *field,
 
 static kp_record *typed_record(const kp_rulebook *rb, const jval *record) {
     refused[0] = 0;
+    refused_item = 0;
     kp_record *rec = NULL;
     CHECK_STATUS(kp_record_new(rb, &rec), KP_OK);
     for (size_t i = 0; record && i < record->count; i++) set_native(rb, rec, record->keys[i], &record->items[i]);
@@ -560,6 +629,49 @@ static kp_status load(const jval *v, kp_rulebook **rb, kp_error **err) {
     }
     kp_status st = kp_loader_from_str(loader, text->text, strlen(text->text), KP_FORMAT_TOML, rb, err);
     kp_loader_free(loader);
+    return st;
+}
+
+/* The id of a rulebook's TOML text (its first `id = "…"` line: the [rulebook] table comes first),
+ * into `out`; 0 when there is none. */
+static int rulebook_id(const char *text, char *out, size_t n) {
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, "id = \"", 6) != 0) continue;
+        const char *end = strchr(line + 6, '"');
+        if (!end || (size_t)(end - line - 6) >= n) return 0;
+        memcpy(out, line + 6, (size_t)(end - line - 6));
+        out[end - line - 6] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* A load-error vector with components, loaded from a file beside each component written as
+ * `<id>.toml` in a new temporary folder: all of them are available at once, as a component that
+ * names the top rulebook (a cycle through items) needs. */
+static kp_status load_from_folder(const jval *v, kp_rulebook **rb, kp_error **err) {
+    char dir[] = "/tmp/kp-vector-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
+    const jval *components = json_get(v, "components");
+    size_t n = components->count + 1;
+    char (*paths)[512] = calloc(n, sizeof *paths);
+    kp_status st = KP_INVALID_ARGUMENT;
+    for (size_t i = 0; i < n; i++) {
+        const char *text = i + 1 < n ? components->items[i].text : json_get(v, "rulebook")->text;
+        char id[256];
+        CHECK(rulebook_id(text, id, sizeof id), "%s: a rulebook without an id", vec_name);
+        snprintf(paths[i], sizeof paths[i], "%s/%s.toml", dir, id);
+        FILE *f = fopen(paths[i], "wb");
+        CHECK(f != NULL, "cannot write %s", paths[i]);
+        if (f) {
+            fputs(text, f);
+            fclose(f);
+        }
+    }
+    st = kp_rulebook_from_file(paths[n - 1], rb, err);
+    for (size_t i = 0; i < n; i++) remove(paths[i]);
+    rmdir(dir);
+    free(paths);
     return st;
 }
 
@@ -760,8 +872,10 @@ static void run_vector(const char *path) {
     snprintf(case_name, sizeof case_name, "rulebook");
     kp_rulebook *rb = NULL;
     kp_error *err = NULL;
-    kp_status st = load(v, &rb, &err);
     const jval *load_error = json_get(v, "load_error");
+    const jval *components = json_get(v, "components");
+    kp_status st = load_error && components && components->count > 0 ? load_from_folder(v, &rb, &err)
+                                                                      : load(v, &rb, &err);
     if (load_error) {
         CHECK(st == KP_LOAD_ERROR, "%s: expected a load error, got %s", vec_name, kp_status_str(st));
         if (st == KP_LOAD_ERROR) {
@@ -792,6 +906,8 @@ static void run_vector(const char *path) {
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+
 
 int main(int argc, char **argv) {
     if (argc != 2) {

@@ -10,7 +10,7 @@
 use kaoping::{CompareOptions, Comparison, Lang, Record, RecordError, Rulebook};
 
 use crate::args::TableArgs;
-use crate::data::{Data, attach_items};
+use crate::data::{Data, join_items, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
 
@@ -128,23 +128,28 @@ fn read(rb: &Rulebook, path: &str, table: &TableArgs) -> Result<Rows, Fail> {
         }
     }
     let mut all = data.read_all(rb, |_, _| {})?;
-    for spec in &table.items {
-        let name = spec.split_once('=').map_or(spec.as_str(), |(n, _)| n);
-        if rb.input_by_name_or_label(name).is_some_and(|k| rb.input_is_items(k)) {
-            for w in attach_items(rb, &mut all.records, spec, table.key.as_deref(), table.encoding()?)? {
-                eprintln!("提示 note: {w}");
-            }
+    // The child tables of the lists this rulebook declares (a path's first part names the list).
+    let mine: Vec<String> = table.items.iter().filter(|spec| lists(rb, spec)).cloned().collect();
+    if !mine.is_empty() {
+        for u in join_items(rb, &mut all.records, &mine, table.encoding()?)? {
+            eprintln!("提示 note: {}", unmatched_warning(&u));
         }
     }
     Ok((all.records, all.lines))
 }
 
-/// Every `--items NAME=FILE` names a list of at least one of the two rulebooks.
+/// Whether `--items LIST=FILE` (LIST a list input or a dotted path from one) names a list of `rb`.
+fn lists(rb: &Rulebook, spec: &str) -> bool {
+    let path = spec.split_once('=').map_or(spec, |(n, _)| n);
+    let first = path.split('.').next().unwrap_or(path).trim();
+    rb.input_by_name_or_label(first).is_some_and(|k| rb.input_is_items(k))
+}
+
+/// Every `--items LIST=FILE` names a list of at least one of the two rulebooks.
 fn given_items(old: &Rulebook, new: &Rulebook, items: &[String]) -> Result<(), Fail> {
     for spec in items {
-        let name = spec.split_once('=').map_or(spec.as_str(), |(n, _)| n);
-        let list = |rb: &Rulebook| rb.input_by_name_or_label(name).is_some_and(|k| rb.input_is_items(k));
-        if !list(old) && !list(new) {
+        if !lists(old, spec) && !lists(new, spec) {
+            let name = spec.split_once('=').map_or(spec.as_str(), |(n, _)| n);
             return Err(Fail::unusable(
                 format!("“{name}”不是两个考核方案中任何一个的明细（items）输入"),
                 format!("\"{name}\" is not an items input of either rulebook"),

@@ -6,7 +6,7 @@
 use kaoping::{BatchOptions, Lang, Outcome, RecordError, Rulebook, ScoreOptions};
 
 use crate::args::TableArgs;
-use crate::data::{Data, attach_items};
+use crate::data::{Data, join_items, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
 use crate::scored::{Scored, issues_text};
@@ -43,7 +43,8 @@ pub fn run(args: Args) -> Result<u8, Fail> {
         args.lang.parse().map_err(|e| Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")))?;
     let table = &args.table;
     let opts =
-        ScoreOptions { profile: table.profile(&rb)?, as_of: table.as_of()?, ..ScoreOptions::default() };
+        // The items of each list scored by another rulebook explain themselves too (§18.6).
+        ScoreOptions { profile: table.profile(&rb)?, as_of: table.as_of()?, items: true, ..ScoreOptions::default() };
     let outcome = match (args.data, args.record) {
         (None, Some(record)) => of_record(&rb, record, &opts)?,
         (Some(path), None) => {
@@ -119,10 +120,8 @@ fn of_row(
 ) -> Result<Option<Result<Outcome, RecordError>>, Fail> {
     let mut data = Data::open(rb, path, &table.data_options()?)?;
     let mut all = data.read_all(rb, |_, _| {})?;
-    for spec in &table.items {
-        for w in attach_items(rb, &mut all.records, spec, table.key.as_deref(), table.encoding()?)? {
-            eprintln!("提示 note: {w}");
-        }
+    for u in join_items(rb, &mut all.records, &table.items, table.encoding()?)? {
+        eprintln!("提示 note: {}", unmatched_warning(&u));
     }
     let at = all
         .keys
@@ -142,6 +141,7 @@ fn of_row(
         as_of: opts.as_of,
         explain: false,
         parallel: true,
+        items: true,
         ..Default::default()
     };
     let scored = Scored::new(rb, all, &batch_opts);

@@ -14,7 +14,7 @@ use kaoping::table::Encoding;
 use kaoping::{BatchOptions, Date, Lang, Rulebook, Summary};
 
 use crate::args::TableArgs;
-use crate::data::{Data, DataOptions, Streamed, attach_items};
+use crate::data::{Data, DataOptions, Streamed, join_items, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
 use crate::output::{self, Layout, ResultRow, Sink};
@@ -143,6 +143,8 @@ fn score(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
         profile: req.profile.clone(),
         as_of: req.as_of,
         parallel: true,
+        // The report's units explained in full list their items (which household failed what).
+        items: true,
         ..BatchOptions::default()
     };
     let mut tally = Tally::new(rb, &data);
@@ -258,13 +260,12 @@ fn gathered(
 ) -> Result<(), Fail> {
     let mut progress = Progress::new();
     let mut all = data.read_all(rb, |n, p| progress.update(n, p))?;
-    for spec in &req.items {
-        for w in attach_items(rb, &mut all.records, spec, req.data_options.key.as_deref(), req.encoding)? {
-            eprintln!("提示 note: {w}");
-        }
+    let unmatched = join_items(rb, &mut all.records, &req.items, req.encoding)?;
+    for u in &unmatched {
+        eprintln!("提示 note: {}", unmatched_warning(u));
     }
     progress.phase("评分 scoring");
-    let scored = Scored::new(rb, all, opts);
+    let scored = Scored::new(rb, all, opts).with_unmatched(unmatched);
     progress.finish();
     out.rows(&scored)?;
     if let Some(path) = &req.report {

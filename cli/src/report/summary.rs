@@ -14,6 +14,7 @@ pub fn section(h: &mut String, c: &Contents<'_>) {
     h.push_str("<section id=\"summary\"><h2>概况</h2><div class=\"cards\">");
     cards(h, c);
     h.push_str("</div>\n");
+    unmatched(h, &c.summary.unmatched);
     if !c.criteria.is_empty() {
         criteria(h, &c.criteria, c.outcomes.len() < c.summary.ok);
     }
@@ -32,6 +33,21 @@ pub fn section(h: &mut String, c: &Contents<'_>) {
         h.push_str("</figure>");
     }
     h.push_str("</div></section>\n");
+}
+
+/// Child rows that matched no unit (spec §18.5): said, never dropped silently.
+fn unmatched(h: &mut String, unmatched: &[kaoping::table::Unmatched]) {
+    for u in unmatched {
+        let _ = writeln!(
+            h,
+            "<p class=\"warning unmatched\" data-list=\"{}\" data-count=\"{}\">明细“{}”有 {} 行不对应任何单位（第一个键“{}”），未计入。</p>",
+            esc(&u.list),
+            u.count,
+            esc(&u.list),
+            u.count,
+            esc(&u.first)
+        );
+    }
 }
 
 /// One card: a figure and what it counts.

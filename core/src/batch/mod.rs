@@ -37,6 +37,9 @@ pub struct BatchOptions {
     /// Columns or fields that are not inputs: reported (default), or refused — a table with such
     /// a column is not scored, a record with such a field fails.
     pub unknown: crate::input::Unknown,
+    /// Keep the results of items scored by another rulebook in explanations (full outcomes and
+    /// [`Batch::explain`]), each explaining itself (spec §18.6).
+    pub items: bool,
 }
 
 impl Default for BatchOptions {
@@ -47,6 +50,7 @@ impl Default for BatchOptions {
             explain: false,
             parallel: true,
             unknown: crate::input::Unknown::Warn,
+            items: false,
         }
     }
 }
@@ -88,6 +92,10 @@ pub struct Summary {
     /// The highest published total among the scored rows (`None` as for the mean).
     #[serde(default)]
     pub highest_total: Option<Decimal>,
+    /// Child rows that matched no parent row, per list path (a table joined with child tables,
+    /// spec §18.5); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<crate::table::Unmatched>,
 }
 
 /// A scored batch: one slot per input row, in input order.
@@ -187,6 +195,14 @@ impl Batch {
     /// The summary.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// This batch with the child rows that matched no parent row in its summary (what
+    /// [`crate::table::join_items`] returned for the rows scored): a table joined to child tables
+    /// scores exactly as the same records with their lists (§18.7), and what it left out is said.
+    pub fn with_unmatched(mut self, unmatched: Vec<crate::table::Unmatched>) -> Batch {
+        self.summary.unmatched = unmatched;
+        self
     }
 
     /// The rulebook that scored the batch.
@@ -523,7 +539,7 @@ fn request<'a>(opts: &'a BatchOptions, figures: Option<&'a Figures>, row: Option
         as_of: opts.as_of,
         figures,
         row,
-        items: false,
+        items: opts.items,
     }
 }
 
@@ -811,6 +827,7 @@ impl Counts {
             mean_total,
             lowest_total,
             highest_total,
+            unmatched: Vec::new(),
         }
     }
 }
@@ -1245,6 +1262,7 @@ impl Rulebook {
                 mean_total: None,
                 lowest_total: None,
                 highest_total: None,
+                unmatched: Vec::new(),
             },
             figures,
             options: opts.clone(),

@@ -10,7 +10,7 @@ use crate::compile::{Compiled, ItemField, ListDef, ListShape};
 use crate::date::Date;
 use crate::error::Issue;
 use crate::expr::{ItemRows, Val};
-use crate::input::{Item, Value};
+use crate::input::Value;
 use crate::num::Num;
 use crate::outcome::{ItemResult, ItemResults};
 
@@ -77,10 +77,6 @@ pub(super) fn check_lists<'r>(
                 let mut values = vec![Val::NoData; schema.inputs.len()];
                 for (i, item) in items.iter().enumerate() {
                     let path = item_path(&def.name, i, None);
-                    if let Some(issue) = not_an_object(item) {
-                        issues.push(issue.in_item(&path));
-                        continue;
-                    }
                     let iv = View::of_item(item, schema);
                     let mut mine = Vec::new();
                     values.iter_mut().for_each(|v| *v = Val::NoData);
@@ -94,13 +90,13 @@ pub(super) fn check_lists<'r>(
                 let sub: &'r Compiled = sub;
                 let mut scored = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(issue) = not_an_object(item) {
-                        issues.push(issue.in_item(&item_path(&def.name, i, None)));
-                        continue;
-                    }
                     let iv = View::of_item(item, &sub.schema);
                     let key = key_of(sub, &iv);
                     let path = item_path(&def.name, i, key.as_deref());
+                    if let Some(issue) = &item.refused {
+                        issues.push((**issue).clone().in_item(&path));
+                        continue;
+                    }
                     let slots = vec![Val::NoData; sub.slot_count];
                     let mut mine = Vec::new();
                     if let Some(checked) =
@@ -117,11 +113,6 @@ pub(super) fn check_lists<'r>(
         out.push(state);
     }
     out
-}
-
-/// The problem of a list element that was not an object of fields (kept when it was decoded).
-fn not_an_object(item: &Item) -> Option<Issue> {
-    item.decode.iter().find(|(name, _)| name.is_empty()).map(|(_, issue)| issue.clone())
 }
 
 /// The scored lists of a record: every list as rows, and (when `keep`) each scored item's result.
@@ -156,6 +147,8 @@ pub(super) fn score_lists<'r>(
                 let sub: &'r Compiled = sub;
                 let mut r = ItemRows::new(fields.len());
                 let mut kept = Vec::new();
+                // Positions run over the whole input list (failed items included).
+                let items_len = items.iter().map(|i| i.position as usize + 1).max().unwrap_or(0);
                 for item in items {
                     let profile = item.checked.profile;
                     let (trace, outcome, slots) =
@@ -167,7 +160,7 @@ pub(super) fn score_lists<'r>(
                         ItemField::Total => trace.total.clone().map_or(Val::NoData, Val::Num),
                         ItemField::Max => {
                             if sub.has_total() {
-                                Val::Num(sub.max[profile].clone())
+                                Val::Num(sub.round(&sub.max[profile]))
                             } else {
                                 Val::NoData
                             }
@@ -188,10 +181,21 @@ pub(super) fn score_lists<'r>(
                         });
                     }
                 }
+                if let Some(f) = def.order_by {
+                    r.sort_by_field(f as usize);
+                }
                 if keep {
+                    // In list order (after order_by, §18.6), each with its input position.
+                    let mut by_position: Vec<Option<ItemResult>> = vec![None; items_len];
+                    for k in kept {
+                        let at = k.position - 1;
+                        by_position[at] = Some(k);
+                    }
+                    let kept = r.position.iter().filter_map(|&p| by_position[p as usize].take()).collect();
                     results.push(ItemResults { input: def.name.clone(), items: kept });
                 }
-                r
+                rows.push(Some(r));
+                continue;
             }
         };
         if let Some(f) = def.order_by {

@@ -390,7 +390,7 @@ impl<'r> RecordEnv<'r> for Run<'r> {
                     id: &inner.meta.id,
                     title: &inner.meta.title,
                     total: trace.total.unwrap_or(Num::ZERO),
-                    max: inner.max[profile].clone(),
+                    max: inner.round(&inner.max[profile]),
                 })
             }
             Err(e) => {
@@ -469,7 +469,13 @@ pub(crate) fn resolve_profile(
 
 /// The record's key: its `key_field` value.
 pub fn key_of(book: &Compiled, view: &View<'_>) -> Option<String> {
-    match view.get(book.key_field?)? {
+    let slot = book.key_field?;
+    match view.get(slot)? {
+        // An integer key written as a cell (`1002.0`, full-width digits) is the integer's text, so
+        // that paths, results and joins name it one way (R36 of the reference).
+        Value::Text(t) if book.schema.inputs[slot as usize].ty == crate::input::InputType::Integer => {
+            Some(crate::num::parse_integer_text(t).map_or_else(|_| t.trim().to_owned(), |i| i.to_string()))
+        }
         Value::Text(t) => Some(t.trim().to_owned()),
         Value::Integer(i) => Some(i.to_string()),
         other => Some(other.key_text()),

@@ -528,7 +528,10 @@ impl Compiler<'_> {
             return None;
         }
         let list = match args.first() {
-            Some(Expr { kind: ExprKind::Name(n), .. }) => self.scope.list(n).map(|l| (l, n.clone())),
+            // A name in parentheses has them in its span (the parser keeps them for this check).
+            Some(Expr { kind: ExprKind::Name(n), span }) if span.end - span.start == n.chars().count() => {
+                self.scope.list(n).map(|l| (l, n.clone()))
+            }
             _ => None,
         };
         let Some((list, list_name)) = list else {

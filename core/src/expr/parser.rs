@@ -611,7 +611,7 @@ impl Parser {
         if t.tok == Tok::Comma
             && let Some(Frame::Call { args, .. }) = self.stack.last_mut()
         {
-            args.push(cur.expr);
+            args.push(call_arg(cur));
             return Ok(Step::Need);
         }
         let top = self.stack.pop();
@@ -625,7 +625,7 @@ impl Parser {
             }
             (Tok::RParen, Some(Frame::Call { name, name_span, mut args, .. })) => {
                 self.nesting -= 1;
-                args.push(cur.expr);
+                args.push(call_arg(cur));
                 let call = ExprKind::Call { name, name_span, args };
                 leaf_at(call, name_span.to(t.span))
             }
@@ -731,6 +731,17 @@ fn unclosed_list(open: Span) -> ParseError {
 
 fn is_keyword(word: &str) -> bool {
     matches!(word, "if" | "then" | "else" | "and" | "or" | "not" | "in" | "true" | "false")
+}
+
+/// A call's argument. A bare name written in parentheses keeps them in its span, so that an
+/// aggregate can refuse `count((households))`: its first argument must be the list's bare name
+/// (§18.1), and a name's span is otherwise exactly the name.
+fn call_arg(cur: Operand) -> Expr {
+    let mut expr = cur.expr;
+    if matches!(expr.kind, ExprKind::Name(_)) && cur.outer != expr.span {
+        expr.span = cur.outer;
+    }
+    expr
 }
 
 #[cfg(test)]

@@ -129,6 +129,9 @@ pub struct Item {
     fields: Vec<(String, Value)>,
     /// Problems found while decoding a field (e.g. from JSON), reported when the item is checked.
     pub(crate) decode: Vec<(String, Issue)>,
+    /// The item refused whole (a table row whose key another row shares, §18.5): reported in
+    /// place of its own checks.
+    pub(crate) refused: Option<Box<Issue>>,
 }
 
 impl Item {
@@ -143,13 +146,47 @@ impl Item {
         self
     }
 
-    /// Set a field.
+    /// Set a field (clearing a mark left by [`Item::set_unreadable`]).
     pub fn set(&mut self, name: &str, value: impl Into<Value>) {
         let value = value.into();
+        if !self.decode.is_empty() {
+            self.decode.retain(|(n, _)| n != name);
+        }
         match self.fields.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = value,
             None => self.fields.push((name.to_owned(), value)),
         }
+    }
+
+    /// Mark field `name` as holding a value a binding could not read (a Python `nan`, a dict
+    /// where a number belongs), as [`Record::set_unreadable_at`] does for a record's input:
+    /// checking the item reports an issue of `kind` on the field, with the item's path, together
+    /// with every other problem of the record. `name` is the field's name (not its label).
+    /// Setting the field again clears the mark.
+    ///
+    /// ```
+    /// use kaoping::{ErrorKind, Format, Item, Rulebook, ScoreOptions};
+    /// let rb = Rulebook::from_str(
+    ///     "[rulebook]\nid = \"t\"\nversion = \"1\"\n[inputs]\n\
+    ///      xs = { type = \"items\", fields = { a = \"decimal\" } }\n[derived]\nn = \"count(xs)\"\n",
+    ///     Format::Toml,
+    /// )?;
+    /// let mut bad = Item::new();
+    /// bad.set_unreadable("a", ErrorKind::InputType, Some("nan".into()), "a = nan: not a finite number".into());
+    /// let mut r = rb.record();
+    /// r.set("xs", vec![Item::new().with("a", 1), bad.clone()]);
+    /// let e = rb.score(&r, &ScoreOptions::default()).unwrap_err();
+    /// let first = e.first();
+    /// assert_eq!((first.kind, first.field.as_deref(), first.item.as_deref()), (ErrorKind::InputType, Some("a"), Some("xs[2]")));
+    /// bad.set("a", 2);
+    /// r.set("xs", vec![bad]);
+    /// assert!(rb.score(&r, &ScoreOptions::default()).is_ok());
+    /// # Ok::<(), kaoping::LoadError>(())
+    /// ```
+    pub fn set_unreadable(&mut self, name: &str, kind: ErrorKind, value: Option<String>, message: String) {
+        self.fields.retain(|(n, _)| n != name);
+        self.decode.retain(|(n, _)| n != name);
+        self.decode.push((name.to_owned(), Issue::input(kind, name, value, message)));
     }
 
     /// A field's value.
@@ -165,6 +202,26 @@ impl Item {
     /// The value of the field at `index` (in the order set).
     pub(crate) fn field_at(&self, index: usize) -> Option<&Value> {
         self.fields.get(index).map(|(_, v)| v)
+    }
+
+    /// Set a field from a table cell: blank is missing, a `numbers` cell holds several marks, any
+    /// other cell is read by the field's type when the item is checked.
+    pub(crate) fn set_cell(&mut self, input: &crate::input::Input, cell: &str) {
+        if blank_cell(cell) {
+            return;
+        }
+        match input.ty {
+            InputType::Numbers => match parse_marks(&input.name, cell) {
+                Ok(marks) => self.set(&input.name, Value::Numbers(marks)),
+                Err(issue) => self.decode.push((input.name.clone(), issue)),
+            },
+            _ => self.set(&input.name, Value::Text(cell.trim_matches(is_blank).to_owned())),
+        }
+    }
+
+    /// Refuse the item whole with `issue` (its own inputs are then not checked).
+    pub(crate) fn refuse(&mut self, issue: Issue) {
+        self.refused = Some(Box::new(issue));
     }
 
     /// The position of the field for `input` among this item's fields: by its name, else its label.
@@ -413,16 +470,18 @@ fn decode_value(node: &Node, input: &crate::input::Input, name: &str) -> Result<
         return Ok(Some(Value::Numbers(out)));
     }
     if let (NodeValue::Array(items), InputType::Items) = (&node.value, ty) {
+        // An element that is not an object makes the whole list unreadable: one problem on the
+        // list input, and none of its items checked (R34 of the reference).
+        if let Some((i, it)) =
+            items.iter().enumerate().find(|(_, it)| !matches!(it.value, NodeValue::Table(_)))
+        {
+            let here = format!("{name}[{}]", i + 1);
+            return Err(renamed(type_issue(&here, "an object of item fields", it), name));
+        }
         let mut out = Vec::with_capacity(items.len());
-        for (i, it) in items.iter().enumerate() {
+        for it in items {
             let mut item = Item::new();
-            let NodeValue::Table(entries) = &it.value else {
-                let here = format!("{name}[{}]", i + 1);
-                item.decode
-                    .push((String::new(), renamed(type_issue(&here, "an object of item fields", it), name)));
-                out.push(item);
-                continue;
-            };
+            let NodeValue::Table(entries) = &it.value else { continue };
             let schema = input.items.as_deref();
             for e in entries {
                 let field =
@@ -459,8 +518,13 @@ fn decode_scalar(node: &Node, ty: InputType, name: &str) -> Result<Option<Value>
         }
         (NodeValue::Bool(b), InputType::Boolean) => Ok(Some(Value::Bool(*b))),
         (NodeValue::String(s), _) => {
-            // Strings are cells: read by type when scored; blank means missing.
-            if blank_cell(s) { Ok(None) } else { Ok(Some(Value::Text(s.clone()))) }
+            // Strings are read by type when scored. A blank string is missing, except for a text
+            // input, where JSON can say "the empty text" (a table's empty cell is still missing).
+            match (blank_cell(s), ty) {
+                (true, InputType::Text) => Ok(Some(Value::Text(String::new()))),
+                (true, _) => Ok(None),
+                (false, _) => Ok(Some(Value::Text(s.clone()))),
+            }
         }
         (NodeValue::Date(d), InputType::Text) => Ok(Some(Value::Text(d.to_string()))),
         _ => Err(type_issue(name, expected_words(ty), node)),

@@ -412,13 +412,8 @@ pub fn read_document(root: &Node, r: &mut Reader) -> Doc {
             source: t.string(r, "source").map(|s| s.value),
             id: id.clone().unwrap_or(Text { value: String::new(), pos: node.pos }),
         };
-        if v.score.is_none() && v.grade.is_none() && !t.has("score") && !t.has("grade") {
-            r.schema(
-                Some(node.pos),
-                &t.path,
-                "a veto needs `score` (the total it sets), `grade` (a ceiling), or both",
-            );
-        }
+        // A veto with neither `score` nor `grade` still fires and is in the result (§9): it flags
+        // the unit, and a parent reads it as `item.vetoed` (§18.2).
         t.finish(r, &["id", "label", "when", "score", "grade", "source", "description"]);
         if id.is_some() {
             doc.vetoes.push(v);

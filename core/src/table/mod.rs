@@ -4,22 +4,23 @@
 //! record is scored, so a bad cell is an error of its row only. CSV bytes may be UTF-8 (with or
 //! without a BOM) or GB18030/GBK, as older systems export; the encoding is detected or given.
 //! `numbers` cells hold several marks separated by `;`, `；`, `、`, `|` or spaces; `items` come
-//! from a second table joined on the record key ([`attach_items`]).
+//! from child tables joined on the record key ([`join_items`], spec §18.5).
 
-use std::collections::HashMap;
 use std::fmt;
 
 mod csv;
+mod join;
 mod reader;
 
 pub use csv::CsvStream;
 pub(crate) use csv::Parser;
+pub use join::{ChildTable, Unmatched, join_items, join_key};
 pub use reader::{ColumnReader, TableColumns, columns_from_rows};
 
 use crate::Rulebook;
 use crate::error::{ErrorKind, Issue, RecordError};
+use crate::input::Record;
 pub use crate::input::{ColumnMatch, DuplicateColumn, NotAnInput, Unknown};
-use crate::input::{Item, Record, Value};
 
 /// Match header names to the inputs of `rb`, by id or by label. Two columns for one input is an
 /// error of the table (its first line).
@@ -200,69 +201,6 @@ pub fn read_csv(rb: &Rulebook, bytes: &[u8], encoding: Option<Encoding>) -> Resu
     let mut t = records_from_rows(rb, &header, rows)?;
     t.encoding = Some(enc);
     Ok(t)
-}
-
-/// Join an items table (one row per item, e.g. a school's awards) onto records by key: rows whose
-/// `key_column` equals a record's key become that record's `input` items. Item fields match
-/// columns by name. Records without items get an empty list. Returns the number of item rows
-/// whose key matched no record.
-pub fn attach_items(
-    rb: &Rulebook,
-    records: &mut [Result<Record, RecordError>],
-    input: &str,
-    key_column: &str,
-    bytes: &[u8],
-    encoding: Option<Encoding>,
-) -> Result<usize, TableError> {
-    let Some(info) = rb.inputs().into_iter().find(|i| i.name == input && i.ty == "items") else {
-        return Err(TableError::new(
-            ErrorKind::Schema,
-            None,
-            format!("`{input}` is not an items input of {}", rb.id()),
-        ));
-    };
-    let (text, _) = decode(bytes, encoding)?;
-    let (header, rows) = parse_csv(&text)?;
-    let Some(key_ix) = header.iter().position(|h| h == key_column) else {
-        return Err(TableError::new(
-            ErrorKind::Schema,
-            Some(1),
-            format!("the items table has no key column \"{key_column}\""),
-        ));
-    };
-    let field_cols: Vec<(usize, String)> = info
-        .fields
-        .iter()
-        .filter_map(|(f, _)| header.iter().position(|h| h == f).map(|i| (i, f.clone())))
-        .collect();
-    let mut by_key: HashMap<String, Vec<Item>> = HashMap::new();
-    for row in rows {
-        if row.cells.len() != header.len() {
-            return Err(TableError::new(
-                ErrorKind::Syntax,
-                Some(row.line),
-                format!("line {}: {} cells, but the header has {}", row.line, row.cells.len(), header.len()),
-            ));
-        }
-        let mut item = Item::new();
-        for (i, f) in &field_cols {
-            let cell = row.cells[*i].trim();
-            if !cell.is_empty() {
-                item.set(f, Value::Text(cell.to_owned()));
-            }
-        }
-        by_key.entry(row.cells[key_ix].trim().to_owned()).or_default().push(item);
-    }
-    let key_field = rb.key_field_name();
-    let mut matched = 0usize;
-    let total: usize = by_key.values().map(Vec::len).sum();
-    for rec in records.iter_mut().flatten() {
-        let key = key_field.as_deref().and_then(|k| rec.get(k)).map(|v| v.key_text());
-        let items = key.and_then(|k| by_key.get(&k)).cloned().unwrap_or_default();
-        matched += items.len();
-        rec.set(input, Value::Items(items));
-    }
-    Ok(total.saturating_sub(matched))
 }
 
 #[cfg(test)]

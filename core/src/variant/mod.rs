@@ -236,9 +236,16 @@ fn change_problem(kind: ErrorKind, change: &str, message: String) -> Problem {
 struct BaseComponents<'a>(&'a Rulebook);
 
 impl ComponentSource for BaseComponents<'_> {
+    /// The rulebooks the base reached: through its component rules, and through the lists its
+    /// items are scored by (spec §18.2).
     fn find(&self, id: &str) -> Result<Arc<compile::Compiled>, compile::NotFound> {
-        let links = &self.0.compiled().components;
-        links.iter().find(|l| l.book.meta.id == id).map(|l| l.book.clone()).ok_or(compile::NotFound::Missing)
+        let base = self.0.compiled();
+        let linked = base.components.iter().map(|l| &l.book);
+        let scoring_items = base.lists.iter().filter_map(|l| match &l.shape {
+            compile::ListShape::Scored { book, .. } => Some(book),
+            _ => None,
+        });
+        linked.chain(scoring_items).find(|b| b.meta.id == id).cloned().ok_or(compile::NotFound::Missing)
     }
 }
 

@@ -13,6 +13,7 @@ import tomllib
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 RULEBOOKS = os.path.join(ROOT, "core", "rulebooks")
+SAMPLES = os.path.join(RULEBOOKS, "samples")
 
 
 def text_of(rulebook_id):
@@ -60,3 +61,36 @@ def vector(rulebook_id, about=None):
         "components": [text_of(c) for c in components_of(text)],
         "case": [_case(t) for t in doc.get("test", [])],
     }
+
+
+def sample_text(name):
+    with open(os.path.join(SAMPLES, name), encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def sample_table(name, parent, children, rows=None, unmatched=None, as_of=None):
+    """A table case (§18.5) of a roll-up built-in on its sample tables (core/rulebooks/samples/,
+    made by scripts/gen_samples.py): the parent table with its child tables by list path, the
+    reference's results per row becoming the golden ones. `rows` (one partial expectation per parent
+    row, {} where nothing is worked out by hand) and `unmatched` are hand-worked, checked against
+    the reference like an embedded test's expectations."""
+    case = {"name": name, "parent": sample_text(parent),
+            "children": {path: sample_text(f) for path, f in children.items()}}
+    if rows is not None:
+        case["rows"] = rows
+    if unmatched is not None:
+        case["unmatched"] = unmatched
+    if as_of is not None:
+        case["as_of"] = as_of
+    return case
+
+
+def rows_by_key(parent, by_key):
+    """One partial expectation per row of the sample table `parent`, from {key: expectation} (the
+    key is the table's first column); {} for the other rows."""
+    import csv
+    import io
+    keys = [r[0].strip() for r in list(csv.reader(io.StringIO(sample_text(parent))))[1:] if any(r)]
+    missing = set(by_key) - set(keys)
+    assert not missing, f"{parent} has no rows {missing}"
+    return [by_key.get(k, {}) for k in keys]

@@ -1,0 +1,49 @@
+//! Child tables (spec §18.5) for `score_many(parent, items={"households": df, …})`: each child
+//! table (a pandas DataFrame, a pyarrow Table, anything with the Arrow PyCapsule interface, or
+//! CSV text/bytes) becomes the core's `ChildTable`, written as CSV by Arrow's C++ writer (no
+//! Python object per cell), and the core joins it to the parent rows by key: the same join, key
+//! normalisation, `DuplicateKey` and unmatched-row count as the command and the C library.
+
+use kaoping::table::{ChildTable, Unmatched};
+use kaoping::{Record, RecordError, Rulebook};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+
+/// The child tables of an `items=` mapping: list path → table.
+pub fn child_tables(py: Python<'_>, items: &Bound<'_, PyDict>) -> PyResult<Vec<ChildTable>> {
+    let helper = py.import("kaoping._tables")?.getattr("csv_bytes")?;
+    let mut out = Vec::with_capacity(items.len());
+    for (path, table) in items.iter() {
+        let path: String = path.extract().map_err(|_| {
+            PyTypeError::new_err("items= maps list paths (str, e.g. \"villages.households\") to tables")
+        })?;
+        let bytes = if let Ok(s) = table.cast::<PyString>() {
+            s.to_cow()?.as_bytes().to_vec()
+        } else if let Ok(b) = table.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else {
+            helper.call1((table,))?.cast::<PyBytes>()?.as_bytes().to_vec()
+        };
+        let child = py
+            .detach(|| ChildTable::from_csv(path.as_str(), &bytes, None))
+            .map_err(|e| crate::errors::input_error(py, format!("items table `{path}`: {e}"), None))?;
+        out.push(child);
+    }
+    Ok(out)
+}
+
+/// Parent rows after the join (a row that failed it holds its error), and what matched no parent.
+pub type Joined = (Vec<Result<Record, RecordError>>, Vec<Unmatched>);
+
+/// Join the child tables to the parent records. Rows whose key another shares fail with
+/// `DuplicateKey`; every row keeps its place.
+pub fn join(
+    rb: &Rulebook,
+    records: Vec<Record>,
+    children: Vec<ChildTable>,
+) -> Result<Joined, kaoping::table::TableError> {
+    let mut rows: Vec<Result<Record, RecordError>> = records.into_iter().map(Ok).collect();
+    let unmatched = kaoping::table::join_items(rb, &mut rows, children)?;
+    Ok((rows, unmatched))
+}
