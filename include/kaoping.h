@@ -1843,6 +1843,56 @@ kp_status kp_batch_to_json(const struct kp_batch *batch, char **out, size_t *out
 void kp_batch_free(struct kp_batch *batch);
 
 /**
+ * Compare two rulebooks over a JSON array of record objects (`len` bytes of UTF-8), each
+ * rulebook reading every object by its own inputs: which units change total, grade or verdict,
+ * and why. `*out` gets the comparison as JSON (schema `kaoping.compare/1`: both rulebooks, every
+ * unit's two results side by side with the change, each indicator's points and the exact
+ * attribution of the change, the summary — transition matrix, ups and downs, buckets, each
+ * profile, the indicators that moved most — and the biggest movers with both results; decimals
+ * as strings), freed with `kp_string_free`; `out_len` (may be NULL) gets its length. `options`
+ * (may be NULL) gives the profile, scoring date and threads.
+ *
+ * `KP_TABLE_ERROR` when the text is not a JSON array (nothing is compared); `KP_RECORD_ERROR`
+ * (kind `KP_KIND_UNKNOWN_PROFILE`) when the options name a profile either rulebook does not
+ * declare (checked first).
+ */
+kp_status kp_compare_json(const struct kp_rulebook *old_rb,
+                          const struct kp_rulebook *new_rb,
+                          const char *json,
+                          size_t len,
+                          const struct kp_options *options,
+                          char **out,
+                          size_t *out_len,
+                          struct kp_error **err);
+
+/**
+ * `kp_compare_json` over a CSV table (`len` bytes; the encoding as `kp_options_set_encoding`
+ * says, else detected), each rulebook matching the header to its own inputs by name or label. A
+ * ragged line fails its own row under both.
+ *
+ * `KP_TABLE_ERROR` when the table cannot be read at all by either rulebook; `KP_RECORD_ERROR`
+ * (kind `KP_KIND_UNKNOWN_PROFILE`) as `kp_compare_json`.
+ */
+kp_status kp_compare_csv(const struct kp_rulebook *old_rb,
+                         const struct kp_rulebook *new_rb,
+                         const char *csv,
+                         size_t len,
+                         const struct kp_options *options,
+                         char **out,
+                         size_t *out_len,
+                         struct kp_error **err);
+
+/**
+ * What the rulebook can and cannot do, proven from the rulebook alone, as JSON (schema
+ * `kaoping.lint/1`): `findings` (each with `code`, `severity` "info", "warning" or "error",
+ * `location` {file, line, column, path} and the words `zh` and `en`) and `ranges` (per profile
+ * and period: the reachable range of the total and of every indicator, `{"min", "max", "text"}`
+ * with decimals as strings, the grades a record can get, the verdicts possible). `*out` is
+ * freed with `kp_string_free`; `out_len` (may be NULL) gets its length.
+ */
+kp_status kp_rulebook_lint_json(const struct kp_rulebook *rb, char **out, size_t *out_len);
+
+/**
  * Optional, at the end of a program: release what kaoping keeps for the life of the process, so
  * that a leak checker (valgrind `--leak-check=full`) has nothing to report. It waits for batches
  * being scored on other threads to finish, ends the threads batches run on (joining them), and

@@ -1,5 +1,5 @@
-//! `kaoping` — score a spreadsheet against a rulebook, explain a unit, check and test rulebooks,
-//! write an HTML report. Thin: parses arguments and files, calls the `kaoping` core, prints.
+//! `kaoping` — score a spreadsheet against a rulebook, explain a unit, check, test and lint
+//! rulebooks, compare two rulebooks over the same data, write HTML reports. Thin: parses arguments and files, calls the `kaoping` core, prints.
 //!
 //! This file only parses the command line and dispatches: each subcommand is a file of
 //! `commands/` (its arguments and what it does). Below them: `load` (the RULEBOOK argument and
@@ -14,6 +14,7 @@
 mod args;
 mod cell_formats;
 mod commands;
+mod compared;
 mod csv_text;
 mod data;
 mod fail;
@@ -27,7 +28,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{builtins, check, explain, schema, score, show, test, weights};
+use crate::commands::{builtins, check, diff, explain, lint, schema, score, show, test, weights};
 use crate::fail::Fail;
 
 // Half the time of a large run went to glibc malloc/free (per-cell strings, records, result rows).
@@ -82,6 +83,30 @@ enum Command {
     Schema,
     /// Derive weights (AHP, entropy, coefficient of variation) or rank by TOPSIS; write them into a rulebook variant.
     Weights(weights::Args),
+    /// Compare two rulebooks (or one and its variant by --set) over the same data: which units change, and why.
+    #[command(
+        visible_alias = "compare",
+        long_about = "Compare two rulebooks over the same data: `kaoping diff OLD NEW DATA`, \
+        `kaoping diff OLD DATA --with NEW`, or `kaoping diff OLD DATA --set exit_limit=2.5` (the new \
+        rulebook is OLD with the changes; --set also changes a NEW given). Each rulebook reads the data \
+        by its own inputs; units are matched by row.\n\nPrints the summary: units up, down and \
+        unchanged, the transition matrix between grades (or verdicts; vetoed and failed are states), \
+        the change's distribution, the exact attribution of the change summed over the units, each \
+        profile, the indicators that moved the most units, the biggest movers. --out writes one row \
+        per unit (.csv) or everything (.json, .xlsx); --report an HTML report.\n\nExit: 0 compared, \
+        1 some rows could not be scored under either rulebook (0 with --exit-zero), 2 unusable \
+        arguments, files or rulebooks."
+    )]
+    Diff(diff::Args),
+    /// Prove from each rulebook what it can and cannot do: reachable ranges per profile, dead bands, unreachable grades, unread inputs…
+    #[command(long_about = "Lint rulebooks: findings proven from the rulebook alone (interval \
+        arithmetic over the declared input ranges through every rule, clamp, cap and veto, per \
+        profile and per period of dated parameters), as file:line:column: severity[code]: message \
+        [path], then the reachable range of every indicator and of the total in each profile and \
+        period. Where the analysis cannot decide it says \"may\", never a guess.\n\nExit: 0 no \
+        error (warnings printed), 1 an error (or a warning with --deny-warnings), 2 a rulebook does \
+        not load.")]
+    Lint(lint::Args),
 }
 
 fn main() -> ExitCode {
@@ -106,5 +131,7 @@ fn run(command: Command) -> Result<u8, Fail> {
         Command::Show(args) => show::run(args),
         Command::Schema => Ok(schema::run()),
         Command::Weights(args) => weights::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Lint(args) => lint::run(args),
     }
 }

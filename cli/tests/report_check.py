@@ -15,6 +15,12 @@ rulebook:
   - nothing is fetched from outside the page, and no script error or console message;
   - a screenshot R.png is saved for a person to look at.
 It also fails when a built-in rulebook (`kaoping builtins`) has no case.
+
+The report of `kaoping diff` (issue #23) is checked the same way for DIFF_CASES — two rulebooks
+over a sample table, `--report R.html --out R.json` — against the comparison's JSON: the
+transition matrix's cells, one histogram bar per bucket of the change with its count, each
+profile's up and down bars, one card per mover with both explanations, no script error, nothing
+fetched, a screenshot.
 Exits 1 with every failure listed.
 """
 import argparse
@@ -87,6 +93,104 @@ def uncovered_builtins(kaoping):
     ids = {line.split("\t")[0].removeprefix("builtin:") for line in listed.splitlines() if line}
     covered = {rulebook.removeprefix("builtin:") for _, rulebook, _, _ in cases()}
     return sorted(ids - covered)
+
+
+# `kaoping diff` cases: (name, arguments after `diff`).
+DIFF_CASES = [
+    ("diff-village-exit", ["builtin:sc.poverty.village-exit", str(ROOT / "core/rulebooks/samples/villages.csv"),
+                           "--set", "exit_limit=2.5"]),
+    ("diff-county-assessment", ["builtin:sc.poverty.county-assessment",
+                                str(ROOT / "core/rulebooks/samples/counties.csv"),
+                                "--set", "income_target@高原藏区=8", "--set", "inc_1=2.5", "--movers", "6"]),
+]
+
+
+class DiffDom(HTMLParser):
+    """What the diff checks need from the rendered DOM."""
+
+    def __init__(self):
+        super().__init__()
+        self.html_attrs = {}
+        self.cells = {}              # (from, to) -> count
+        self.delta_bars = []         # data-count of each histogram bar
+        self.profile_bars = []       # (class, data-count)
+        self.movers = 0
+        self.explains = 0
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "html":
+            self.html_attrs = a
+        if tag == "td" and "cell" in classes:
+            self.cells[(int(a["data-from"]), int(a["data-to"]))] = int(a["data-count"])
+        if tag == "rect" and "delta-bar" in classes:
+            self.delta_bars.append(int(a["data-count"]))
+        if tag == "rect" and any(c.startswith("profile-") for c in classes):
+            self.profile_bars.append((classes[0], int(a["data-count"])))
+        if tag == "div" and "mover" in classes:
+            self.movers += 1
+        if tag == "pre" and "explain" in classes:
+            self.explains += 1
+        for k in ("src", "href"):
+            if a.get(k) and not a[k].startswith("#"):
+                self.urls.append(a[k])
+
+
+def check_diff_case(name, args, kaoping, chromium, out, failures):
+    def fail(msg):
+        failures.append(f"{name}: {msg}")
+
+    report, result, shot = out / f"{name}.html", out / f"{name}.json", out / f"{name}.png"
+    run = subprocess.run([kaoping, "diff", *args, "--report", str(report), "--out", str(result), "--exit-zero"],
+                         capture_output=True, text=True)
+    if run.returncode != 0 or not report.is_file():
+        fail(f"kaoping diff exited {run.returncode}: {run.stderr}")
+        return
+    import json
+    c = json.loads(result.read_text(encoding="utf-8"))
+    base = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-extensions",
+            "--no-first-run", "--disable-background-networking", "--enable-logging=stderr", "--v=0"]
+    url = report.resolve().as_uri()
+    dump = subprocess.run([chromium, *base, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    if dump.returncode != 0 or "<html" not in dump.stdout:
+        fail(f"chromium --dump-dom failed ({dump.returncode}): {dump.stderr[-2000:]}")
+        return
+    console = [l for l in dump.stderr.splitlines() if ":CONSOLE" in l]
+    if console:
+        fail("console messages: " + " | ".join(console))
+    dom = DiffDom()
+    dom.feed(dump.stdout)
+    if "data-errors" in dom.html_attrs:
+        fail(f"script errors: {dom.html_attrs['data-errors']}")
+    counts = c["summary"]["transitions"]["counts"]
+    want = {(i, j): n for i, row in enumerate(counts) for j, n in enumerate(row)}
+    if dom.cells != want:
+        fail(f"transition cells {dom.cells} differ from the comparison's {want}")
+    if sum(dom.cells.values()) != len(c["units"]):
+        fail(f"the transition matrix counts {sum(dom.cells.values())} units of {len(c['units'])}")
+    buckets = [b["count"] for b in c["summary"]["buckets"]] if c["summary"]["compared"] else []
+    if dom.delta_bars != buckets:
+        fail(f"histogram bars {dom.delta_bars}, buckets {buckets}")
+    profiles = [p for p in c["summary"]["profiles"]]
+    if any(p["profile"] for p in profiles):
+        ups = [n for cls, n in dom.profile_bars if cls == "profile-up"]
+        downs = [n for cls, n in dom.profile_bars if cls == "profile-down"]
+        if ups != [p["up"] for p in profiles] or downs != [p["down"] for p in profiles]:
+            fail(f"profile bars up {ups} down {downs}, comparison {[(p['up'], p['down']) for p in profiles]}")
+    if dom.movers != len(c["movers"]) or dom.explains != 2 * len(c["movers"]):
+        fail(f"{dom.movers} mover cards, {dom.explains} explanations for {len(c['movers'])} movers")
+    if dom.urls:
+        fail(f"the report refers outside itself: {dom.urls[:5]}")
+    if shot.exists():
+        shot.unlink()
+    subprocess.run([chromium, *base, f"--screenshot={shot}", "--window-size=1280,2400", url],
+                   capture_output=True, text=True, timeout=120)
+    if not shot.is_file() or shot.stat().st_size < 20_000:
+        fail(f"no screenshot at {shot}")
+    print(f"{name}: {len(c['units'])} units, {len(dom.cells)} matrix cells, {len(dom.delta_bars)} bars, "
+          f"{dom.movers} movers; screenshot {shot}")
 
 
 class Dom(HTMLParser):
@@ -271,6 +375,11 @@ def main():
     for name, rulebook, data, items in cases():
         if name in names:
             check_case(name, rulebook, data, items, args.kaoping, args.chromium, out, failures)
+    diff_names = [n for n, _ in DIFF_CASES if not args.case or n in args.case]
+    for name, diff_args in DIFF_CASES:
+        if name in diff_names:
+            check_diff_case(name, diff_args, args.kaoping, args.chromium, out, failures)
+    names += diff_names
     for f in failures:
         print("FAIL", f, file=sys.stderr)
     failed = {f.split(":")[0] for f in failures}

@@ -68,6 +68,7 @@
 
 mod batch;
 mod builtin;
+pub mod compare;
 mod compile;
 pub mod date;
 pub mod design;
@@ -76,9 +77,11 @@ mod eval;
 pub mod expr;
 mod input;
 mod lang;
+pub mod lint;
 mod model;
 pub mod num;
 mod outcome;
+pub mod range;
 mod read;
 mod render;
 mod rulebook;
@@ -92,12 +95,14 @@ pub mod variant;
 mod vector;
 
 pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
+pub use compare::{CompareOptions, Comparison};
 pub use date::Date;
 pub use error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use input::{
     Column, ColumnData, Columns, ColumnsError, Item, NotAnInput, Piece, Record, Unknown, Value, Values,
 };
 pub use lang::{Lang, ParseLangError};
+pub use lint::{Finding, Lint};
 pub use model::lineage::{Provenance, VariantOf};
 pub use num::Rounding;
 pub use outcome::Status;

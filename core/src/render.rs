@@ -431,3 +431,15 @@ fn write_node(s: &mut String, n: &NodeOutcome, lang: Lang, w: &Words, indent: &s
         write_outcome(s, inner, lang, &deeper);
     }
 }
+
+/// Columns a text takes in a terminal: CJK and full-width characters take two.
+pub(crate) fn width(s: &str) -> usize {
+    s.chars().map(|c| if c >= '\u{2e80}' { 2 } else { 1 }).sum()
+}
+
+/// `s` padded with spaces to `w` terminal columns, on the right (`left`: the text goes left) or on
+/// the left.
+pub(crate) fn pad(s: &str, w: usize, left: bool) -> String {
+    let fill = " ".repeat(w.saturating_sub(width(s)));
+    if left { format!("{s}{fill}") } else { format!("{fill}{s}") }
+}

@@ -695,11 +695,24 @@ struct Part {
 /// In a leaf's rule: replaced by the rule naming the part's component, if it has one.
 const COMPONENT: &str = "@component";
 
-/// A scalar expression over a part's names (no lists: they are read by rules).
+/// A scalar expression over a part's names, and aggregates over its lists (spec §18.1).
 fn part_expr() -> impl Strategy<Value = String> {
     let atom = prop_oneof![
         4 => prop::sample::select(vec!["x", "o1", "o2", "t", "d0", "d1"]).prop_map(str::to_owned),
         2 => prop::sample::select(vec!["0", "1", "2", "3", "5", "0.5", "10", "100"]).prop_map(str::to_owned),
+        1 => prop::sample::select(vec![
+            "count(awards)",
+            "count(awards, item.level == \\\"国家级\\\")",
+            "share(awards, item.level == \\\"省级\\\")",
+            "sum(awards, if item.level == \\\"国家级\\\" then x else 1)",
+            "sum(marks)",
+            "mean(marks)",
+            "max(marks, item, item > t)",
+            "min(marks, item - 5)",
+            "first(marks)",
+            "last(marks, item * 2)",
+        ])
+        .prop_map(str::to_owned),
     ];
     atom.prop_recursive(2, 6, 2, |inner| {
         prop_oneof![
@@ -1031,5 +1044,371 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lint (issue #23): its reachable ranges are proven from the rulebook alone, so no record may
+// fall outside them, and what it says never (or always) happens must not (or must) happen.
+
+/// The lint case a scored record was scored in: its profile, and the period holding its date.
+fn lint_case<'a>(lint: &'a kaoping::Lint, o: &Outcome) -> Option<&'a kaoping::lint::Ranges> {
+    lint.ranges.iter().find(|r| {
+        r.profile == o.profile
+            && r.from.is_none_or(|f| o.as_of.is_some_and(|d| f <= d))
+            && r.until.is_none_or(|u| o.as_of.is_some_and(|d| d < u))
+    })
+}
+
+/// Whether a finding holds for a record in `profile` (it holds everywhere unless it names where).
+fn finding_here(f: &kaoping::Finding, profile: Option<&str>) -> bool {
+    let words = match profile {
+        Some(p) => format!("profile {p}"),
+        None => "the base profile".to_owned(),
+    };
+    !f.en.contains(" (only in ") || f.en.split(" (only in ").nth(1).is_some_and(|w| w.contains(&words))
+}
+
+/// The name in a finding's path: `veto "v"` → `v`; `grade_rule #2` → `#2`.
+fn path_name(f: &kaoping::Finding) -> String {
+    let path = f.location.path.clone().unwrap_or_default();
+    match path.split_once('"') {
+        Some((_, rest)) => rest.trim_end_matches('"').to_owned(),
+        None => path.rsplit(' ').next().unwrap_or_default().to_owned(),
+    }
+}
+
+/// A scored record lies within the lint's ranges for its case, and the lint's nevers and
+/// always hold for it.
+fn check_lint(lint: &kaoping::Lint, o: &Outcome, text: &str) -> Result<(), TestCaseError> {
+    let case = lint_case(lint, o);
+    prop_assert!(case.is_some(), "no lint case for profile {:?} on {:?}\n{}", o.profile, o.as_of, text);
+    let case = case.unwrap();
+    match (o.total, &case.total) {
+        (Some(t), Some(span)) => {
+            prop_assert!(span.contains(t), "total {} outside {}\n{}", t, span.text, text)
+        }
+        (Some(t), None) => prop_assert!(false, "total {} but the lint says there is none\n{}", t, text),
+        _ => {}
+    }
+    for (n, r) in o.nodes.iter().zip(&case.indicators) {
+        prop_assert_eq!(&n.id, &r.id);
+        match (n.points, &r.range) {
+            (Some(p), Some(span)) => {
+                prop_assert!(span.contains(p), "{} = {} outside {}\n{}", n.id, p, span.text, text)
+            }
+            (Some(p), None) => {
+                prop_assert!(false, "{} = {} but the lint says it never applies\n{}", n.id, p, text)
+            }
+            (None, _) => {
+                prop_assert!(r.may_be_left_out, "{} left out, the lint says it cannot be\n{}", n.id, text)
+            }
+        }
+    }
+    if let Some(g) = &o.grade {
+        let grades = case.grades.as_ref();
+        prop_assert!(grades.is_some_and(|gs| gs.contains(g)), "grade {} not among {:?}\n{}", g, grades, text);
+    }
+    if let Some(p) = o.passed {
+        prop_assert!(case.passed.contains(&p), "passed {} not among {:?}\n{}", p, case.passed, text);
+    }
+    let fired: Vec<&str> = o.vetoes.iter().map(|v| v.id.as_str()).collect();
+    let rules: Vec<String> = o.grade_rules.iter().map(|g| format!("#{}", g.index + 1)).collect();
+    for f in lint.findings.iter().filter(|f| finding_here(f, o.profile.as_deref())) {
+        let name = path_name(f);
+        let holds = match f.code.as_str() {
+            "veto-never-fires" => !fired.contains(&name.as_str()),
+            "veto-always-fires" => fired.contains(&name.as_str()),
+            "grade-rule-never-fires" => !rules.contains(&name),
+            "grade-rule-always-fires" => rules.contains(&name),
+            "criterion-never-holds" => o.criteria.iter().any(|c| c.id == name && !c.holds),
+            "criterion-always-holds" => o.criteria.iter().any(|c| c.id == name && c.holds),
+            "never-applies" => o.nodes.iter().any(|n| n.id == name && n.points.is_none()),
+            _ => true,
+        };
+        prop_assert!(holds, "the lint says `{}` but the record shows otherwise\n{:?}\n{}", f.en, o.key, text);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lint_ranges_contain_every_scored_record(
+        b in book(),
+        recs in prop::collection::vec(rec(), 1..16),
+        ordinary in prop::collection::vec(ordinary_rec(), 1..16),
+    ) {
+        let text = b.toml();
+        let Ok(rb) = Rulebook::from_str(&text, Format::Toml) else { return Ok(()) };
+        let lint = rb.lint();
+        let mut scored = 0;
+        for r in recs.iter().chain(&ordinary) {
+            if let Ok(o) = rb.score(&r.record(&rb), &ScoreOptions::default()) {
+                check_lint(&lint, &o, &text)?;
+                scored += 1;
+            }
+        }
+        if std::env::var_os("KAOPING_PROP_STATS").is_some() {
+            let codes: Vec<&str> = lint.findings.iter().map(|f| f.code.as_str()).collect();
+            eprintln!("lint: {} of {} scored; findings {:?}", scored, recs.len() + ordinary.len(), codes);
+        }
+    }
+
+    #[test]
+    fn lint_ranges_contain_every_scored_record_of_a_family(f in family(), recs in prop::collection::vec(family_rec(), 1..12)) {
+        let books = f.load().map_err(TestCaseError::fail)?;
+        let top = books.last().unwrap();
+        let text = top.text().unwrap_or_default().to_owned();
+        let lint = top.lint();
+        for r in &recs {
+            if let Ok(o) = top.score(&r.record(top), &ScoreOptions::default()) {
+                check_lint(&lint, &o, &text)?;
+            }
+        }
+    }
+}
+
+/// An aggregate over the lists of [`AggBook`] (spec §18.1), numeric.
+fn agg_expr() -> impl Strategy<Value = String> {
+    let atom = prop::sample::select(vec![
+        "count(awards)",
+        "count(awards, item.level == \"国家级\")",
+        "count(awards, item.n > 2)",
+        "share(awards, item.n >= 1)",
+        "sum(awards, item.n)",
+        "sum(awards, item.n, item.level != \"市级\")",
+        "sum(marks)",
+        "sum(marks, item - 5)",
+        "mean(marks)",
+        "mean(awards, item.n)",
+        "max(marks)",
+        "min(marks, item, item > 3)",
+        "first(marks)",
+        "last(marks, item * 2)",
+        "first(awards, item.n)",
+        "max(awards, item.n, item.level == \"省级\")",
+    ])
+    .prop_map(str::to_owned);
+    prop_oneof![
+        3 => atom.clone(),
+        1 => (atom.clone(), atom.clone()).prop_map(|(a, b)| format!("({a} + {b})")),
+        1 => atom.clone().prop_map(|a| format!("({a} * 2 - 3)")),
+        1 => (atom.clone(), atom).prop_map(|(a, b)| format!("(if known({a}) then {a} else {b})")),
+    ]
+}
+
+/// A rulebook whose indicators, criterion and veto read aggregates over a `numbers` and an
+/// `items` list, each required or optional. A leaf is `formula = "<aggregate> + 500"` worth 1000,
+/// so that the aggregate's own range shows through the leaf clamp.
+#[derive(Clone, Debug)]
+struct AggBook {
+    marks_optional: bool,
+    awards_optional: bool,
+    leaves: Vec<String>,
+    criterion: Option<(String, i32)>,
+    veto: Option<(String, i32)>,
+}
+
+fn agg_book() -> impl Strategy<Value = AggBook> {
+    (
+        prop::bool::ANY,
+        prop::bool::ANY,
+        prop::collection::vec(agg_expr(), 1..4),
+        prop::option::of((agg_expr(), -3i32..12)),
+        prop::option::of((agg_expr(), -3i32..12)),
+    )
+        .prop_map(|(marks_optional, awards_optional, leaves, criterion, veto)| AggBook {
+            marks_optional,
+            awards_optional,
+            leaves,
+            criterion,
+            veto,
+        })
+}
+
+impl AggBook {
+    fn toml(&self) -> String {
+        let quoted = |e: &str| e.replace('"', "\\\"");
+        let opt = |o: bool| if o { ", required = false" } else { "" };
+        let mut s = String::from("[rulebook]\nid = \"agg\"\ntitle = \"汇总\"\nversion = \"1\"\n[inputs]\n");
+        let _ =
+            writeln!(s, "marks = {{ type = \"numbers\", min = 0, max = 10{} }}", opt(self.marks_optional));
+        let _ = writeln!(
+            s,
+            "awards = {{ type = \"items\", fields = {{ level = \"text\", n = \"integer\" }}{} }}",
+            opt(self.awards_optional)
+        );
+        for (k, e) in self.leaves.iter().enumerate() {
+            let _ = write!(
+                s,
+                "[[indicator]]\nid = \"a{k}\"\nlabel = \"汇总{k}\"\npoints = 1000\nformula = \"{} + 500\"\n",
+                quoted(e)
+            );
+        }
+        if let Some((e, k)) = &self.criterion {
+            let _ = write!(s, "[[criterion]]\nid = \"c\"\nwhen = \"{} > {k}\"\n", quoted(e));
+        }
+        if let Some((e, k)) = &self.veto {
+            let _ = write!(s, "[[veto]]\nid = \"v\"\nwhen = \"{} < {k}\"\nscore = 0\n", quoted(e));
+        }
+        s
+    }
+}
+
+/// Lists present or not, empty or not, with marks in [0, 10] and items' `n` of either sign.
+#[derive(Clone, Debug)]
+struct AggRec {
+    marks: Option<Vec<Decimal>>,
+    awards: Option<Vec<(&'static str, i64)>>,
+}
+
+fn agg_rec() -> impl Strategy<Value = AggRec> {
+    (
+        prop::option::weighted(
+            0.8,
+            prop::collection::vec((0i64..=100).prop_map(|k| Decimal::new(k, 1)), 0..5),
+        ),
+        prop::option::weighted(
+            0.8,
+            prop::collection::vec((prop::sample::select(vec!["国家级", "省级", "市级"]), -3i64..6), 0..5),
+        ),
+    )
+        .prop_map(|(marks, awards)| AggRec { marks, awards })
+}
+
+impl AggRec {
+    fn record(&self, rb: &Rulebook) -> kaoping::Record {
+        let mut r = rb.record();
+        if let Some(m) = &self.marks {
+            r.set("marks", m.clone());
+        }
+        if let Some(a) = &self.awards {
+            let items =
+                a.iter().map(|(level, n)| kaoping::Item::new().with("level", *level).with("n", *n)).collect();
+            r.set("awards", Value::Items(items));
+        }
+        r
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lint_ranges_contain_every_aggregate(b in agg_book(), recs in prop::collection::vec(agg_rec(), 1..16)) {
+        let text = b.toml();
+        let rb = Rulebook::from_str(&text, Format::Toml).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let lint = rb.lint();
+        for r in &recs {
+            if let Ok(o) = rb.score(&r.record(&rb), &ScoreOptions::default()) {
+                check_lint(&lint, &o, &text)?;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compare (issue #23): over any two rulebooks and any records, each unit's change in total splits
+// exactly into its attribution, each side is what scoring the record alone gives, and the
+// summary counts every unit once.
+
+fn check_comparison(
+    old: &Rulebook,
+    new: &Rulebook,
+    records: &[kaoping::Record],
+    text: &str,
+) -> Result<(), TestCaseError> {
+    let c = kaoping::Comparison::records(old, new, records, &kaoping::CompareOptions::default());
+    prop_assert_eq!(c.units.len(), records.len());
+    let ids = c.indicator_ids();
+    // Each side is what scoring the record alone gives, or, for a rulebook with relative rules,
+    // what scoring it in the cohort gives (alone, it is its own cohort).
+    let (batch_a, batch_b) = (
+        old.score_batch(records, &BatchOptions::default()),
+        new.score_batch(records, &BatchOptions::default()),
+    );
+    let expect = |rb: &Rulebook, batch: &kaoping::Batch, i: usize| {
+        if !rb.has_relative_rules() {
+            return rb.score(&records[i], &ScoreOptions::default());
+        }
+        match batch.row(i).error() {
+            Some(e) => Err(e.clone()),
+            None => batch.explain(i, &records[i]),
+        }
+    };
+    for (i, u) in c.units.iter().enumerate() {
+        let (a, b) = (expect(old, &batch_a, i), expect(new, &batch_b, i));
+        prop_assert_eq!(u.old.total, a.as_ref().ok().and_then(|o| o.total), "old total, row {}", i);
+        prop_assert_eq!(u.new.total, b.as_ref().ok().and_then(|o| o.total), "new total, row {}", i);
+        prop_assert_eq!(u.old.grade.as_deref(), a.as_ref().ok().and_then(|o| o.grade.as_deref()));
+        prop_assert_eq!(u.new.grade.as_deref(), b.as_ref().ok().and_then(|o| o.grade.as_deref()));
+        match (u.delta, &u.attribution) {
+            (Some(d), Some(at)) => {
+                // The parts add up to the change exactly.
+                prop_assert_eq!(at.sum(), d, "row {}: {:?}\n{}", i, at, text);
+                let parts: Decimal = at.parts().iter().map(|(_, v)| *v).sum();
+                prop_assert_eq!(parts, d);
+                // Each indicator's part is its published change, top-level indicators only.
+                for (id, part) in &at.indicators {
+                    let k = ids.iter().position(|x| x == id).unwrap();
+                    prop_assert!(c.indicators[k].top_level, "{} is not top-level", id);
+                    let (x, y) = u.points[k];
+                    prop_assert_eq!(*part, y.unwrap_or_default() - x.unwrap_or_default(), "row {} {}", i, id);
+                }
+                let (oa, ob) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+                prop_assert_eq!(at.bonus, ob.bonus.unwrap_or_default() - oa.bonus.unwrap_or_default());
+                prop_assert_eq!(at.penalty, oa.penalty.unwrap_or_default() - ob.penalty.unwrap_or_default());
+                if oa.vetoes.is_empty() && ob.vetoes.is_empty() {
+                    prop_assert_eq!(at.vetoes, Decimal::ZERO);
+                }
+            }
+            (None, None) => prop_assert!(u.old.total.is_none() || u.new.total.is_none()),
+            other => prop_assert!(false, "row {}: delta and attribution disagree: {:?}", i, other),
+        }
+    }
+    // Every unit is counted once, in the matrix and in the buckets.
+    let s = &c.summary.all;
+    let cells: usize = s.transitions.counts.iter().flatten().sum();
+    prop_assert_eq!(cells, c.units.len());
+    prop_assert_eq!(s.buckets.iter().map(|b| b.count).sum::<usize>(), s.compared);
+    prop_assert_eq!(s.up + s.down + s.unchanged, s.compared);
+    let per_profile: usize = c.summary.profiles.iter().map(|p| p.stats.units).sum();
+    prop_assert_eq!(per_profile, c.units.len());
+    let deltas: Decimal = c.units.iter().filter_map(|u| u.delta).sum();
+    prop_assert_eq!(c.summary.attribution.sum(), deltas);
+    prop_assert_eq!(s.delta_sum, deltas);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn attribution_adds_up_to_the_change_exactly(
+        a in book(),
+        b in book(),
+        recs in prop::collection::vec(rec(), 1..12),
+        ordinary in prop::collection::vec(ordinary_rec(), 1..12),
+    ) {
+        let (ta, tb) = (a.toml(), b.toml());
+        let (Ok(old), Ok(new)) = (Rulebook::from_str(&ta, Format::Toml), Rulebook::from_str(&tb, Format::Toml)) else {
+            return Ok(());
+        };
+        let records: Vec<_> = recs.iter().chain(&ordinary).map(|r| r.record(&old)).collect();
+        check_comparison(&old, &new, &records, &format!("{ta}\n----\n{tb}"))?;
+        // A variant of one rulebook (a parameter moved) against its base.
+        if let Ok(v) = old.with_params(&[("p1", "3")]) {
+            check_comparison(&old, &v, &records, &ta)?;
+        }
+    }
+
+    #[test]
+    fn attribution_adds_up_over_families(f in family(), g in family(), recs in prop::collection::vec(family_rec(), 1..10)) {
+        let (Ok(a), Ok(b)) = (f.load(), g.load()) else { return Ok(()) };
+        let (old, new) = (a.last().unwrap(), b.last().unwrap());
+        let records: Vec<_> = recs.iter().map(|r| r.record(old)).collect();
+        check_comparison(old, new, &records, "")?;
     }
 }

@@ -14,6 +14,7 @@
 //! - [`declared`]: what a rulebook declares (inputs, indicators, profiles, grades, criteria,
 //!   vetoes) and [`detail`]: what a result holds (every indicator's points, vetoes that fired,
 //!   criteria, grade rules, warnings), listed by counted, indexed accessors, without JSON.
+//! - [`compare`]: two rulebooks compared over the same rows, and a rulebook's lint, as JSON.
 //! - [`shutdown`]: the batch threads (a pool of the library's own) and `kp_shutdown`, which ends
 //!   them and drops the core's cache of built-in rulebooks.
 //!
@@ -46,6 +47,8 @@ pub mod result;
 pub mod detail;
 
 pub mod batch;
+
+pub mod compare;
 
 pub mod shutdown;
 

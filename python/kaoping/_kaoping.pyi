@@ -54,6 +54,10 @@ __all__ = [
     "Indicator",
     "Input",
     "TestFailure",
+    "Lint",
+    "Finding",
+    "Comparison",
+    "compare",
     "builtin",
     "builtins",
     "error_kinds",
@@ -337,6 +341,83 @@ class Rulebook:
     @property
     def provenance(self) -> list[dict[str, Any]]: ...
     def run_tests(self) -> list[TestFailure]: ...
+    def lint(self) -> Lint:
+        """What the rulebook can and cannot do, proven from the rulebook alone."""
+
+@final
+class Finding:
+    """One proven finding of `Rulebook.lint()`: a stable code, a severity, the place, the words."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> Literal["info", "warning", "error"]: ...
+    @property
+    def file(self) -> Optional[str]: ...
+    @property
+    def line(self) -> Optional[int]: ...
+    @property
+    def column(self) -> Optional[int]: ...
+    @property
+    def path(self) -> Optional[str]: ...
+    def message(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+
+@final
+class Lint:
+    """`Rulebook.lint()`: findings, and the reachable ranges per profile and period."""
+
+    @property
+    def rulebook(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+    @property
+    def is_clean(self) -> bool: ...
+    @property
+    def ranges(self) -> list[dict[str, Any]]:
+        """Per profile and period: profile, from, until, as_of, total, indicators, grades, passed;
+        a range is {"min": Decimal | None, "max": Decimal | None, "text": str}."""
+    def text(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+    def to_json(self) -> str: ...
+
+@final
+class Comparison:
+    """`kaoping.compare(old, new, data)`: two rulebooks over the same units."""
+
+    def __len__(self) -> int: ...
+    @property
+    def old(self) -> dict[str, Any]: ...
+    @property
+    def new(self) -> dict[str, Any]: ...
+    @property
+    def summary(self) -> dict[str, Any]: ...
+    @property
+    def transitions(self) -> dict[str, Any]:
+        """{"states": [...], "counts": [[...]]}: counts[i][j] units from old state i to new state j."""
+    @property
+    def movers(self) -> list[dict[str, Any]]: ...
+    def to_arrow(self) -> Any: ...
+    def to_pandas(self) -> Any: ...
+    def text(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+    def to_json(self) -> str: ...
+    def _repr_html_(self) -> str: ...
+
+def compare(
+    old: Rulebook,
+    new: Rulebook,
+    data: Any,
+    *,
+    items: Optional[Mapping[str, Any]] = None,
+    profile: Optional[str] = None,
+    as_of: Optional[_DateLike] = None,
+    movers: int = 10,
+    parallel: bool = True,
+    unknown: Literal["warn", "error", "ignore"] = "warn",
+) -> Comparison:
+    """Compare two rulebooks over the same units: which change total, grade or verdict, and why."""
 
 @final
 class Result:

@@ -8,9 +8,11 @@
 mod batch;
 mod child_tables;
 mod columns;
+mod compare;
 mod design;
 mod errors;
 mod frame;
+mod lint;
 mod pickle;
 mod result;
 mod rulebook;
@@ -75,6 +77,10 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<rulebook::Indicator>()?;
     m.add_class::<rulebook::Input>()?;
     m.add_class::<rulebook::TestFailure>()?;
+    m.add_class::<lint::Lint>()?;
+    m.add_class::<lint::Finding>()?;
+    m.add_class::<compare::Comparison>()?;
+    m.add_function(wrap_pyfunction!(compare::compare, m)?)?;
     m.add_function(wrap_pyfunction!(builtin, m)?)?;
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;

@@ -70,7 +70,7 @@ fn format_of(format: &str) -> PyResult<Format> {
 /// A profile given for a whole call, checked by the core (`Rulebook::check_profile`): an
 /// undeclared one refuses the call with `UnknownProfileError` before any row is read or scored,
 /// as the command and the C library refuse it.
-fn profile_check(py: Python<'_>, rb: &kaoping::Rulebook, profile: Option<&str>) -> PyResult<()> {
+pub(crate) fn profile_check(py: Python<'_>, rb: &kaoping::Rulebook, profile: Option<&str>) -> PyResult<()> {
     rb.check_profile(profile).map_err(|e| errors::record_error(py, &e))
 }
 
@@ -482,6 +482,15 @@ impl PyRulebook {
         Ok(out)
     }
 
+    /// What the rulebook can and cannot do, proven from the rulebook alone: the reachable range
+    /// of every indicator and of the total per profile and period, and findings (bands never
+    /// taken, grades no record reaches, vetoes that never fire, inputs nothing reads, …) with
+    /// their places and words in Chinese and English.
+    fn lint(&self, py: Python<'_>) -> crate::lint::Lint {
+        let rb = &self.rb;
+        crate::lint::Lint::new(py.detach(|| rb.lint()))
+    }
+
     /// Run the rulebook's embedded tests (`[[test]]`): every expectation that did not hold.
     fn run_tests(&self, py: Python<'_>) -> Vec<TestFailure> {
         let rb = &self.rb;
@@ -508,6 +517,25 @@ struct Gathered {
 }
 
 /// Whether what was scored were records (mappings: their keys are fields) rather than a table.
+/// Many records, as `score_many` takes them (a list of mappings, a DataFrame, an Arrow table),
+/// read for `rb` as records — for calls that need records rather than typed columns (a
+/// comparison joins items tables onto them) — with the columns that fill no input.
+pub(crate) fn records_for(
+    rb: &PyRulebook,
+    data: &Bound<'_, PyAny>,
+) -> PyResult<(Vec<kaoping::Record>, Vec<kaoping::NotAnInput>)> {
+    let input = gather(&rb.rb, &rb.shape, data)?;
+    let records = match input.source {
+        Source::Records(recs) => recs,
+        Source::Columns(cols) => {
+            let (r, shape) = (&rb.rb, &rb.shape);
+            data.py().detach(|| cols.records(r, shape, true))
+        }
+        Source::Typed { .. } => return Err(errors::internal("typed columns before scoring")),
+    };
+    Ok((records, input.unknown))
+}
+
 fn batch_source_is_records(source: &Source) -> bool {
     matches!(source, Source::Records(_))
 }

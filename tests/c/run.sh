@@ -22,8 +22,9 @@ native_libs=(-lpthread -ldl -lm)
 # test_records: setters by name or label, types refused at set time, GB18030 strings.
 # test_lists: what a rulebook declares and what a result holds, through the counted accessors.
 # test_regressions: cases found by trying kaoping as a user would.
+# test_compare: a variant compared with its base (JSON and CSV rows), a rulebook's lint.
 # test_sub_units: spec §18 — items holding items, the items' own results, aggregates, item paths.
-programs=(test_api test_vectors test_threads test_boundary test_malformed test_records test_lists test_regressions test_variants test_sub_units)
+programs=(test_api test_vectors test_threads test_boundary test_malformed test_records test_lists test_regressions test_variants test_sub_units test_compare)
 vectors=tests/vectors
 
 # The arguments each program takes.
@@ -89,6 +90,6 @@ echo "-- valgrind memcheck (shared library)"
 # under valgrind it would add half a minute to the test command for no new kind of check.
 # No suppressions: each program ends with kp_shutdown(), which releases what kaoping keeps for the
 # life of the process, so anything lost (possibly, indirectly or definitely) fails the C tests.
-programs=(test_api test_vectors test_threads test_boundary test_records test_lists test_regressions test_variants test_sub_units)
+programs=(test_api test_vectors test_threads test_boundary test_records test_lists test_regressions test_variants test_sub_units test_compare)
 run_all shared valgrind --quiet --error-exitcode=99 --leak-check=full \
     --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible

@@ -3,7 +3,9 @@
 
 pub mod builtins;
 pub mod check;
+pub mod diff;
 pub mod explain;
+pub mod lint;
 pub mod schema;
 pub mod score;
 pub mod show;

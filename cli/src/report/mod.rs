@@ -9,8 +9,10 @@
 //!
 //! `contents` works out what is shown, once (the figures are the core's `Summary`); each section
 //! of the page is a file that lays it out: `page` (head, header, footer), `summary`, `table`,
-//! `lost`, `units`; `html` and `svg` are the pieces they share.
+//! `lost`, `units`; `html` and `svg` are the pieces they share. `compare` is the report of
+//! `kaoping diff`, made of the same pieces.
 
+mod compare;
 mod contents;
 mod html;
 mod lost;
@@ -21,6 +23,8 @@ mod table;
 mod units;
 
 use kaoping::{Date, NotAnInput, Rulebook};
+
+pub use compare::render as render_comparison;
 
 use crate::scored::Scored;
 use contents::Contents;

@@ -70,7 +70,7 @@ pub fn footer(h: &mut String) {
     );
 }
 
-const CSS: &str = r#"
+pub(super) const CSS: &str = r#"
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 0 auto; max-width: 1200px; padding: 16px 24px; color: #222; }
 h1 { font-size: 1.5em; margin: 0.3em 0; } h2 { border-bottom: 2px solid #4575b4; padding-bottom: 4px; margin-top: 1.6em; }
 .meta { color: #555; font-size: 0.9em; } code { background: #f3f3f3; padding: 0 3px; }

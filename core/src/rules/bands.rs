@@ -7,13 +7,14 @@ use crate::num::Fraction;
 use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::ErrorKind;
 use crate::expr::Type;
-use crate::expr::{CExpr, Fault};
+use crate::expr::{CExpr, CmpOp, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, RuleNote, Severity};
 use crate::read::operand_pair;
 use crate::read::{OperandDoc, Reader, Table, Text};
 use crate::scope::{Expression, Operand, RuleCx};
@@ -65,6 +66,16 @@ impl Cmp {
     /// The key used in rulebooks.
     pub fn key(self) -> &'static str {
         Cmp::KEYS.iter().find(|(_, c)| *c == self).map_or("at_most", |(k, _)| k)
+    }
+
+    /// The test as a comparison of the value with the threshold, and the test failing.
+    fn ops(self) -> (CmpOp, CmpOp) {
+        match self {
+            Cmp::AtMost => (CmpOp::Le, CmpOp::Gt),
+            Cmp::Below => (CmpOp::Lt, CmpOp::Ge),
+            Cmp::AtLeast => (CmpOp::Ge, CmpOp::Lt),
+            Cmp::Above => (CmpOp::Gt, CmpOp::Le),
+        }
     }
 }
 
@@ -280,6 +291,58 @@ impl Kind for Bands {
 
     fn operands(&self) -> Vec<&Operand> {
         self.bands.iter().flat_map(|(t, p)| [t, p]).chain([&self.otherwise]).collect()
+    }
+
+    /// The points of every band some value of the input takes, and `else` when some value passes
+    /// no band. A band no value takes is a finding: either no value of the input passes its test
+    /// at all (its threshold lies outside the input's range), or every value that passes it
+    /// passed an earlier band first (shadowed).
+    fn range(&self, env: &impl RangeEnv, _max: &Num, notes: &mut Vec<RuleNote>) -> NumRange {
+        let v = env.num(&self.input.expr);
+        let (pass, fail) = self.cmp.ops();
+        // The values no band before this one took.
+        let mut left = v.values.clone();
+        let mut out = Interval::EMPTY;
+        for (i, (t, p)) in self.bands.iter().enumerate() {
+            let t = env.operand(t);
+            let here = left.cut(pass, &t);
+            if !here.is_empty() {
+                out = out.hull(&Interval::point(env.operand(p)));
+            } else if !v.values.is_empty() {
+                let band = i + 1;
+                let passing = v.values.cut(pass, &t);
+                let (sign, input, range) = (self.cmp.sign(), &self.input.text, v.values.text());
+                let t = show(&t);
+                notes.push(if passing.is_empty() {
+                    RuleNote {
+                        code: "band-never-taken",
+                        severity: Severity::Warning,
+                        zh: format!(
+                            "第 {band} 档（{sign} {t}）永远取不到：{input} 的取值范围 {range} 内没有 {sign} {t} 的值"
+                        ),
+                        en: format!(
+                            "band {band} ({sign} {t}) is never taken: no value of {input} in its range {range} is {sign} {t}"
+                        ),
+                    }
+                } else {
+                    RuleNote {
+                        code: "band-shadowed",
+                        severity: Severity::Warning,
+                        zh: format!(
+                            "第 {band} 档（{sign} {t}）永远取不到：{input}（取值范围 {range}）满足它的值都先落入了前面的档"
+                        ),
+                        en: format!(
+                            "band {band} ({sign} {t}) is never taken: every value of {input} (range {range}) that meets it meets an earlier band first"
+                        ),
+                    }
+                });
+            }
+            left = left.cut(fail, &t);
+        }
+        if !left.is_empty() {
+            out = out.hull(&Interval::point(env.operand(&self.otherwise)));
+        }
+        NumRange { values: out, no_data: v.no_data }
     }
 }
 

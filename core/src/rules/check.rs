@@ -4,12 +4,13 @@ use crate::num::Fraction;
 use crate::vector::{BoolCol, NumCol, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show};
 use crate::expr::Type;
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, RuleNote, Severity};
 use crate::read::{OperandDoc, Reader, Table, Text};
 use crate::scope::{Expression, Operand, RuleCx};
 use crate::syntax::Node;
@@ -124,6 +125,41 @@ impl Kind for Check {
 
     fn operands(&self) -> Vec<&Operand> {
         self.points.iter().chain([&self.otherwise]).collect()
+    }
+
+    /// The points when the condition can hold, `else` when it can fail. A condition that never
+    /// holds, or always does, is a finding: the rule then gives everyone the same points.
+    fn range(&self, env: &impl RangeEnv, max: &Num, notes: &mut Vec<RuleNote>) -> NumRange {
+        let t = env.truth(&self.when.expr);
+        let yes = self.points.as_ref().map_or_else(|| max.clone(), |p| env.operand(p));
+        let no = env.operand(&self.otherwise);
+        let mut values = Interval::EMPTY;
+        if t.can_hold {
+            values = values.hull(&Interval::point(yes.clone()));
+        }
+        if t.can_fail {
+            values = values.hull(&Interval::point(no.clone()));
+        }
+        let when = &self.when.text;
+        if t.never() && (t.can_fail || t.no_data) {
+            notes.push(RuleNote {
+                code: "check-never-holds",
+                severity: Severity::Warning,
+                zh: format!("条件 {when} 永远不成立：每条记录都得 else 的 {} 分", show(&no)),
+                en: format!(
+                    "the condition {when} never holds: every record gets the else points, {}",
+                    show(&no)
+                ),
+            });
+        } else if t.always() {
+            notes.push(RuleNote {
+                code: "check-always-holds",
+                severity: Severity::Warning,
+                zh: format!("条件 {when} 总是成立：每条记录都得 {} 分", show(&yes)),
+                en: format!("the condition {when} always holds: every record gets {} points", show(&yes)),
+            });
+        }
+        NumRange { values, no_data: t.no_data }
     }
 }
 

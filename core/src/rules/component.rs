@@ -6,11 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kind, RecordEnv};
+use super::{Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show};
 use crate::expr::Fault;
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, RuleNote};
 use crate::read::{Reader, Table, Text};
 use crate::scope::RuleCx;
 use crate::syntax::Node;
@@ -73,6 +74,13 @@ impl Kind for Component {
     }
     fn batch_support(&self) -> Result<(), &'static str> {
         Err("component rules")
+    }
+
+    /// The component's total range over its max, times the points (a max of 0 is a fault).
+    fn range(&self, env: &impl RangeEnv, max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        let (total, of) = env.component(self.index);
+        let share = Interval::point(of);
+        total.map(|t| t.div(&share).mul(&Interval::point(max.clone())))
     }
 }
 

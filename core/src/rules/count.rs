@@ -5,10 +5,11 @@ use crate::num::{Fraction, Num};
 use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, Quantity, put, show, value_or_no_data};
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
+use crate::range::{Interval, NumRange, RuleNote};
 use crate::read::{OperandDoc, Reader, Table, Text};
 use crate::scope::{Operand, RuleCx};
 use crate::syntax::Node;
@@ -123,6 +124,12 @@ impl Kind for Count {
 
     fn batch_support(&self) -> Result<(), &'static str> {
         if self.input.list_slot().is_some() { Err("count of a list") } else { Ok(()) }
+    }
+
+    /// n × each over n's range.
+    fn range(&self, env: &impl RangeEnv, _max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        let each = Interval::point(env.operand(&self.each));
+        self.input.range(env).map(|n| n.mul(&each))
     }
 }
 

@@ -7,11 +7,12 @@ use crate::num::Fraction;
 use crate::vector::{NumCol, each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, Quantity, put, show, value_or_no_data};
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, RuleNote};
 use crate::read::{OperandDoc, Reader, Table, Text};
 use crate::scope::{Operand, RuleCx};
 use crate::syntax::Node;
@@ -145,6 +146,14 @@ impl Kind for Deduct {
 
     fn batch_support(&self) -> Result<(), &'static str> {
         if self.input.list_slot().is_some() { Err("deduct over a list") } else { Ok(()) }
+    }
+
+    /// max(points − n × each, floor) over n's range.
+    fn range(&self, env: &impl RangeEnv, max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        let each = Interval::point(env.operand(&self.each));
+        let floor = Interval::point(env.operand(&self.floor));
+        let from = Interval::point(max.clone());
+        self.input.range(env).map(|n| from.sub(&n.mul(&each)).max(&floor))
     }
 }
 

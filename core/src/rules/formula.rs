@@ -4,11 +4,12 @@ use crate::num::{Fraction, Num};
 use crate::vector::{publish, to_vec};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::expr::Type;
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
+use crate::range::{NumRange, RuleNote};
 use crate::read::{Reader, Text, string_of};
 use crate::scope::{Expression, RuleCx};
 use crate::syntax::Node;
@@ -66,6 +67,11 @@ impl Kind for Formula {
     }
     fn exprs(&self) -> Vec<&CExpr> {
         vec![&self.formula.expr]
+    }
+
+    /// The expression's range.
+    fn range(&self, env: &impl RangeEnv, _max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        env.num(&self.formula.expr)
     }
 }
 

@@ -6,13 +6,14 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 
-use super::{Kind, RecordEnv};
+use super::{Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
 use crate::expr::{Fault, Type, Val};
 use crate::input::InputType;
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{End, Interval, NumRange, RuleNote};
 use crate::read::string_list;
 use crate::read::{OperandDoc, Reader, Table, Text, operand_of};
 use crate::scope::{Operand, RuleCx};
@@ -339,6 +340,17 @@ impl Kind for Items {
 
     fn batch_support(&self) -> Result<(), &'static str> {
         Err("items rules")
+    }
+
+    /// A sum over any number of items (no list has a declared length): from 0 (no items) up
+    /// without bound when an item can be worth more than 0, down without bound when one can be
+    /// worth less. Caps are per group, and groups are as many as the items.
+    fn range(&self, env: &impl RangeEnv, _max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        let worth: Vec<Num> =
+            self.table.iter().map(|(_, p)| p).chain(&self.otherwise).map(|p| env.operand(p)).collect();
+        let lo = if worth.iter().any(Num::is_negative) { End::Unbounded } else { End::Closed(Num::ZERO) };
+        let hi = if worth.iter().any(Num::is_positive) { End::Unbounded } else { End::Closed(Num::ZERO) };
+        NumRange { values: Interval::new(lo, hi), no_data: env.list_len(self.slot).no_data }
     }
 }
 

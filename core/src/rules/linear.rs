@@ -5,13 +5,14 @@ use crate::num::{Fraction, Rounding, round_div_i64};
 use crate::vector::{each_row, not_fixed, publish_one, uniform};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::ErrorKind;
 use crate::expr::Type;
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{End, Interval, NumRange, RuleNote, Severity};
 use crate::read::operand_pair;
 use crate::read::{OperandDoc, Reader, Table, Text};
 use crate::scope::{Expression, Operand, RuleCx};
@@ -170,6 +171,46 @@ impl Kind for Linear {
 
     fn operands(&self) -> Vec<&Operand> {
         vec![&self.x0, &self.p0, &self.x1, &self.p1]
+    }
+
+    /// The line is monotone: its values over the input's range lie between its values at the
+    /// range's ends (at an unbounded end, the clamp's end on that side). A range that meets the
+    /// open span between x0 and x1 nowhere never uses the line: every record gets p0 or p1.
+    fn range(&self, env: &impl RangeEnv, _max: &Num, notes: &mut Vec<RuleNote>) -> NumRange {
+        let v = env.num(&self.input.expr);
+        let (x0, p0, x1, p1) =
+            (env.operand(&self.x0), env.operand(&self.p0), env.operand(&self.x1), env.operand(&self.p1));
+        if x0 == x1 || v.values.is_empty() {
+            // x0 = x1 is refused at load; no value: nothing to say.
+            return NumRange { values: Interval::EMPTY, no_data: v.no_data };
+        }
+        // The value far out on each side: the end point the clamp reaches there.
+        let rising_x = x1 > x0;
+        let (far_left, far_right) = if rising_x { (&p0, &p1) } else { (&p1, &p0) };
+        let at = |e: Option<&End>, far: &Num| match e.and_then(End::value) {
+            Some(x) => along(x, &x0, &p0, &x1, &p1).unwrap_or_else(|| far.clone()),
+            None => far.clone(),
+        };
+        let (a, b) = (at(v.values.lo(), far_left), at(v.values.hi(), far_right));
+        let values = Interval::closed(a.clone().min(b.clone()), a.max(b));
+        let (lo, hi) = if rising_x { (&x0, &x1) } else { (&x1, &x0) };
+        let span = Interval::new(End::Open(lo.clone()), End::Open(hi.clone()));
+        if v.values.intersect(&span).is_empty() {
+            let (input, range) = (&self.input.text, v.values.text());
+            let (from, to) = (show(&x0), show(&x1));
+            let got = values.text();
+            notes.push(RuleNote {
+                code: "linear-outside-range",
+                severity: Severity::Warning,
+                zh: format!(
+                    "线性区间 {from} 至 {to} 在 {input} 的取值范围 {range} 之外：每条记录都得 {got} 分，不经过插值"
+                ),
+                en: format!(
+                    "the line from {from} to {to} lies outside the range {range} of {input}: every record gets {got}, never a value on the line"
+                ),
+            });
+        }
+        NumRange { values, no_data: v.no_data }
     }
 }
 

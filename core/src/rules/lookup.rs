@@ -6,13 +6,14 @@ use crate::num::Fraction;
 use crate::vector::{AnyCol, NumCol, publish};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
 use crate::expr::Type;
 use crate::expr::{CExpr, Fault, Val};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, Reach, RuleNote, Severity};
 use crate::read::{OperandDoc, Reader, Table, Text, operand_of};
 use crate::scope::{Expression, Operand, RuleCx};
 use crate::syntax::Node;
@@ -187,6 +188,74 @@ impl Kind for Lookup {
                 Key::Num(_) => None,
             })
             .collect()
+    }
+
+    /// The entries whose key the input can be, and `else` when it can be something the table
+    /// does not list (without `else` that is a `LookupMiss`, no value). A text input with declared
+    /// `values` that the table leaves out is a finding.
+    fn range(&self, env: &impl RangeEnv, _max: &Num, notes: &mut Vec<RuleNote>) -> NumRange {
+        let v = env.value(&self.input.expr);
+        let listed = |hit: &dyn Fn(&Key) -> bool| -> Interval {
+            self.table
+                .iter()
+                .filter(|(k, _)| hit(k))
+                .fold(Interval::EMPTY, |acc, (_, p)| acc.hull(&Interval::point(env.operand(p))))
+        };
+        let (mut values, unlisted) = match &v {
+            Reach::Text(t) => {
+                match &t.values {
+                    Some(can_be) => {
+                        let missing: Vec<&str> = can_be
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|x| !self.table.iter().any(|(k, _)| matches!(k, Key::Text(k) if k == x)))
+                            .collect();
+                        if !missing.is_empty() {
+                            let (input, list) = (&self.input.text, missing.join("、"));
+                            let list_en = missing.join(", ");
+                            let (zh_then, en_then, severity) = match &self.otherwise {
+                                Some(o) => {
+                                    let p = show(&env.operand(o));
+                                    (
+                                        format!("这些记录按 else 得 {p} 分"),
+                                        format!("those records get the else points, {p}"),
+                                        Severity::Info,
+                                    )
+                                }
+                                None => (
+                                    "没有 else，这些记录评分时出错（LookupMiss）".to_owned(),
+                                    "there is no else: those records fail (LookupMiss)".to_owned(),
+                                    Severity::Warning,
+                                ),
+                            };
+                            notes.push(RuleNote {
+                            code: "lookup-missing-value",
+                            severity,
+                            zh: format!("查找表没有列出 {input} 可取的值 {list}：{zh_then}"),
+                            en: format!("the lookup table does not list {list_en}, which {input} can be: {en_then}"),
+                        });
+                        }
+                        (listed(&|k| matches!(k, Key::Text(k) if can_be.contains(k))), !missing.is_empty())
+                    }
+                    None => (listed(&|k| matches!(k, Key::Text(_))), true),
+                }
+            }
+            Reach::Num(n) => {
+                let all_listed = n
+                    .values
+                    .single()
+                    .is_some_and(|x| self.table.iter().any(|(k, _)| *k == Key::Num(x.clone())));
+                (
+                    listed(&|k| matches!(k, Key::Num(x) if n.values.contains(x))),
+                    !n.values.is_empty() && !all_listed,
+                )
+            }
+            _ => return NumRange::any(),
+        };
+        if unlisted && let Some(o) = &self.otherwise {
+            values = values.hull(&Interval::point(env.operand(o)));
+        }
+        NumRange { values, no_data: v.no_data() }
     }
 }
 

@@ -24,6 +24,7 @@ use crate::expr::{CExpr, Fault, ItemRows, Val};
 use crate::lang::Lang;
 use crate::num::Num;
 use crate::num::{Fraction, Rounding};
+use crate::range::{NumRange, Reach, RuleNote, Truth};
 use crate::read::{Reader, Table};
 use crate::scope::{Operand, RuleCx};
 use crate::syntax::{Node, Pos};
@@ -87,6 +88,14 @@ pub trait Kind: Sized {
     /// The text constants it compares with outside its expressions (the batch path interns them).
     fn texts(&self) -> Vec<&str> {
         Vec::new()
+    }
+
+    /// What it can give (before the leaf clamp) over every record of one lint case — a profile,
+    /// a period of dated parameters — and what it finds about itself on the way (a band no value
+    /// reaches). `max` is the indicator's points in the case. The default knows nothing: any
+    /// value, or no data, which the leaf clamp turns into [0, max].
+    fn range(&self, _env: &impl RangeEnv, _max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        NumRange::any()
     }
 }
 
@@ -219,6 +228,13 @@ macro_rules! kinds {
                     $(Rule::$kind(r) => r.texts(),)*
                 }
             }
+
+            /// See [`Kind::range`].
+            pub fn range(&self, env: &impl RangeEnv, max: &Num, notes: &mut Vec<RuleNote>) -> NumRange {
+                match self {
+                    $(Rule::$kind(r) => r.range(env, max, notes),)*
+                }
+            }
         }
 
         impl Note {
@@ -342,6 +358,36 @@ pub trait ChunkEnv<'a> {
     fn cohort_best(&self, index: u32, per_profile: bool) -> Option<Fraction>;
 }
 
+/// What a rule's range analysis reads: what expressions, list inputs and components can give
+/// over every record of one lint case (a profile, a period of dated parameters), and the case's
+/// parameter values. The lint implements it; rules only say what they need.
+pub trait RangeEnv {
+    /// What an expression can be.
+    fn value(&self, e: &CExpr) -> Reach;
+
+    /// What a numeric expression can be.
+    fn num(&self, e: &CExpr) -> NumRange {
+        self.value(e).num()
+    }
+
+    /// What a condition can be.
+    fn truth(&self, e: &CExpr) -> Truth {
+        self.value(e).truth()
+    }
+
+    /// An operand's value in the case.
+    fn operand(&self, op: &Operand) -> Num;
+
+    /// How many marks or items a list input can hold (no data: missing).
+    fn list_len(&self, slot: u32) -> NumRange;
+
+    /// The marks of a `numbers` input: each one's range (no data: the list is missing).
+    fn marks(&self, slot: u32) -> NumRange;
+
+    /// What component `index` can publish as its total, and its max, in the case's profile.
+    fn component(&self, index: u32) -> (NumRange, Num);
+}
+
 /// A component rulebook's result as its parent's rule uses it.
 #[derive(Clone, Debug)]
 pub struct ComponentTotal<'r> {
@@ -422,6 +468,14 @@ impl Quantity {
         match self {
             Quantity::Number(e) => Some(&e.expr),
             Quantity::Length { .. } => None,
+        }
+    }
+
+    /// What it can be over a lint case.
+    pub fn range(&self, env: &impl RangeEnv) -> NumRange {
+        match self {
+            Quantity::Number(e) => env.num(&e.expr),
+            Quantity::Length { slot, .. } => env.list_len(*slot),
         }
     }
 

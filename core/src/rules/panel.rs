@@ -3,13 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kind, RecordEnv};
+use super::{Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show};
 use crate::ErrorKind;
 use crate::expr::Fault;
 use crate::input::InputType;
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, RuleNote};
 use crate::read::{NumLit, Reader, Table, Text};
 use crate::scope::RuleCx;
 use crate::syntax::{Node, Pos};
@@ -189,6 +190,13 @@ impl Kind for Panel {
 
     fn batch_support(&self) -> Result<(), &'static str> {
         Err("panel rules")
+    }
+
+    /// The mean, median or trimmed mean of marks lies between the lowest and the highest mark:
+    /// within the marks' declared range, mapped from 0..scale_max onto 0..points.
+    fn range(&self, env: &impl RangeEnv, max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        let scale = Interval::point(self.scale_max.clone().unwrap_or_else(|| max.clone()));
+        env.marks(self.slot).map(|m| m.div(&scale).mul(&Interval::point(max.clone())))
     }
 }
 

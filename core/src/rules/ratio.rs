@@ -6,12 +6,13 @@ use crate::num::Fraction;
 use crate::vector::publish;
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::expr::Type;
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{Interval, NumRange, RuleNote};
 use crate::read::{Reader, Table, Text};
 use crate::scope::{Expression, RuleCx};
 use crate::syntax::{Node, Value};
@@ -111,6 +112,14 @@ impl Kind for Ratio {
     }
     fn exprs(&self) -> Vec<&CExpr> {
         vec![&self.input.expr, &self.target.expr]
+    }
+
+    /// The share v / target (a zero target is a fault) clamped to [0, 1], times the points.
+    fn range(&self, env: &impl RangeEnv, max: &Num, _notes: &mut Vec<RuleNote>) -> NumRange {
+        let (v, target) = (env.num(&self.input.expr), env.num(&self.target.expr));
+        v.zip(&target, |v, t| {
+            v.div(t).clamp(Some(&Num::ZERO), Some(&Num::ONE)).mul(&Interval::point(max.clone()))
+        })
     }
 }
 

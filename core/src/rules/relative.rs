@@ -10,12 +10,13 @@ use crate::num::Fraction;
 use crate::vector::{all_slow, publish};
 use serde::{Deserialize, Serialize};
 
-use super::{ChunkEnv, Kind, RecordEnv};
+use super::{ChunkEnv, Kind, RangeEnv, RecordEnv};
 use super::{Leaf, put, show, value_or_no_data};
 use crate::expr::Type;
 use crate::expr::{CExpr, Fault};
 use crate::lang::Lang;
 use crate::num::Num;
+use crate::range::{NumRange, RuleNote, Severity};
 use crate::read::{Reader, Table, Text};
 use crate::scope::{Expression, RuleCx};
 use crate::syntax::Node;
@@ -135,6 +136,20 @@ impl Kind for Relative {
     }
     fn exprs(&self) -> Vec<&CExpr> {
         vec![&self.input.expr]
+    }
+
+    /// Any value: it depends on the cohort, which no rulebook bounds (the leaf clamp keeps it in
+    /// [0, points]; the row holding the cohort's best gets them all). No data when its input
+    /// has none.
+    fn range(&self, env: &impl RangeEnv, _max: &Num, notes: &mut Vec<RuleNote>) -> NumRange {
+        notes.push(RuleNote {
+            code: "cohort-dependent",
+            severity: Severity::Info,
+            zh: "相对评价取决于整批数据中的最好值：可能得 0 至满分之间的任何分数".to_owned(),
+            en: "relative to the cohort's best value: it may give anything from 0 to its full points"
+                .to_owned(),
+        });
+        NumRange { no_data: env.num(&self.input.expr).no_data, ..NumRange::any() }
     }
 }
 
