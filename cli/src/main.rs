@@ -110,6 +110,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A reader that closes the pipe early (`kaoping builtins | head`) ends the command quietly, as
+    // it ends any Unix tool; Rust ignores SIGPIPE by default, so every print would panic instead.
+    #[cfg(unix)]
+    // SAFETY: restores one signal's default disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),

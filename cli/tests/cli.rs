@@ -1323,3 +1323,24 @@ fn the_readmes_three_level_command_runs() {
     assert!(r.stderr.contains("8 rows, 6 scored, 2 failed"), "{}", r.stderr);
     assert!(r.stderr.contains("row(s) of `survey` match no unit"), "{}", r.stderr);
 }
+
+/// A reader that closes the pipe early (`kaoping builtins | head -1`) ends the command quietly,
+/// as it ends any Unix tool, instead of a panic on the failed write.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .args(["show", "builtin:cd.school.science-education"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
