@@ -211,7 +211,7 @@ pub fn join_items(
                         continue;
                     }
                     let mine = key.as_deref().and_then(|k| groups.by_key.remove(k)).unwrap_or_default();
-                    set_list(record, &level.list, mine);
+                    record.set(&level.list, Value::Items(mine));
                 }
                 unmatched.extend(groups.unmatched(&level.path, &dup));
             }
@@ -220,10 +220,6 @@ pub fn join_items(
     // Reported in the order the child tables were given.
     unmatched.sort_by_key(|u: &Unmatched| children.iter().position(|c| c.path == u.list));
     Ok(unmatched)
-}
-
-fn set_list(record: &mut Record, list: &str, items: Vec<Item>) {
-    record.set(list, Value::Items(items));
 }
 
 /// Resolve every child table's path to its level, checking what a join needs.
