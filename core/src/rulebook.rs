@@ -890,6 +890,7 @@ impl Rulebook {
             figures: figures.as_ref(),
             row: None,
             items: opts.items,
+            joined: None,
         };
         let (_, outcome) = eval::score(c, View::of(&record), &req, true)?;
         outcome.ok_or_else(|| {

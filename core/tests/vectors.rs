@@ -587,54 +587,93 @@ fn run_table(name: &str, rb: &Rulebook, t: &J) -> Vec<String> {
                 as_of: t["as_of"].as_str().map(|d| d.parse::<Date>().unwrap()),
                 ..BatchOptions::default()
             };
-            let batch = rb.score_rows(&table.records, &opts).with_unmatched(joined.clone());
-            let rows = expect["rows"].as_array().unwrap();
-            if batch.len() != rows.len() {
-                bad.push(format!("{name} table {tname}: {} rows, expected {}", batch.len(), rows.len()));
-                continue;
-            }
-            for (i, e) in rows.iter().enumerate() {
-                let row = batch.row(i);
-                let mut mism = match (row.error(), e.get("error")) {
-                    (Some(err), Some(_)) => compare_error(e, err),
-                    (Some(err), None) => vec![format!("unexpected error {err}")],
-                    (None, Some(_)) => vec![format!("expected an error, scored {:?}", row.total())],
-                    (None, None) if explain => compare_outcome(e, row.outcome().unwrap()),
-                    (None, None) => compare_row(e, &row),
-                };
-                for (k, got) in [("rank", row.rank()), ("profile_rank", row.profile_rank())] {
-                    if let Some(w) = e.get(k)
-                        && *w != got.map_or(J::Null, J::from)
-                    {
-                        mism.push(format!("{k}: expected {w}, got {got:?}"));
+            // Joined as items then scored, and scored with the child tables as batches (the
+            // roll-up path): the same rows.
+            for via in ["join", "roll-up"] {
+                let mut records = table.records.clone();
+                let batch = match via {
+                    "join" => rb.score_rows(&table.records, &opts).with_unmatched(joined.clone()),
+                    _ => {
+                        let mut fresh =
+                            kaoping::table::read_csv(rb, t["parent"].as_str().unwrap().as_bytes(), None)
+                                .expect("parent CSV");
+                        let b = rb
+                            .score_with_items(&mut fresh.records, children_of(t), &opts)
+                            .expect("child tables join");
+                        records = fresh.records;
+                        b
                     }
+                };
+                let rows = expect["rows"].as_array().unwrap();
+                if batch.len() != rows.len() {
+                    bad.push(format!("{name} table {tname}: {} rows, expected {}", batch.len(), rows.len()));
+                    continue;
                 }
-                for m in mism {
-                    bad.push(format!(
-                        "{name} table {tname} [explain={explain}, parallel={parallel}] row {}: {m}",
+                for (i, e) in rows.iter().enumerate() {
+                    let row = batch.row(i);
+                    let mut mism = match (row.error(), e.get("error")) {
+                        (Some(err), Some(_)) => compare_error(e, err),
+                        (Some(err), None) => vec![format!("unexpected error {err}")],
+                        (None, Some(_)) => vec![format!("expected an error, scored {:?}", row.total())],
+                        (None, None) if explain => compare_outcome(e, row.outcome().unwrap()),
+                        (None, None) => {
+                            let mut m = compare_row(e, &row);
+                            // A row explained afterwards, from its record, is the row scored.
+                            match batch.explain(i, records[i].as_ref().unwrap()) {
+                                Ok(o) => m.extend(compare_outcome(e, &o)),
+                                Err(err) => m.push(format!("explained afterwards: {err}")),
+                            }
+                            m
+                        }
+                    };
+                    for (k, got) in [("rank", row.rank()), ("profile_rank", row.profile_rank())] {
+                        if let Some(w) = e.get(k)
+                            && *w != got.map_or(J::Null, J::from)
+                        {
+                            mism.push(format!("{k}: expected {w}, got {got:?}"));
+                        }
+                    }
+                    for m in mism {
+                        bad.push(format!(
+                        "{name} table {tname} [{via}, explain={explain}, parallel={parallel}] row {}: {m}",
                         i + 1
                     ));
+                    }
                 }
-            }
-            if let Some(s) = expect.get("summary") {
-                let sum = batch.summary();
-                let grades: serde_json::Map<String, J> = sum
-                    .grades
-                    .iter()
-                    .filter(|g| g.count > 0)
-                    .map(|g| (g.grade.clone(), J::from(g.count)))
-                    .collect();
-                let got = serde_json::json!({"ok": sum.ok, "failed": sum.failed, "grades": grades});
-                if *s != got {
-                    bad.push(format!("{name} table {tname}: summary expected {s}, got {got}"));
-                }
-                if sum.unmatched != joined {
-                    bad.push(format!("{name} table {tname}: the summary's unmatched differ from the join's"));
+                if let Some(s) = expect.get("summary") {
+                    let sum = batch.summary();
+                    let grades: serde_json::Map<String, J> = sum
+                        .grades
+                        .iter()
+                        .filter(|g| g.count > 0)
+                        .map(|g| (g.grade.clone(), J::from(g.count)))
+                        .collect();
+                    let got = serde_json::json!({"ok": sum.ok, "failed": sum.failed, "grades": grades});
+                    if *s != got {
+                        bad.push(format!("{name} table {tname}: summary expected {s}, got {got}"));
+                    }
+                    if sum.unmatched != joined {
+                        bad.push(format!(
+                            "{name} table {tname} [{via}]: the summary's unmatched differ from the join's"
+                        ));
+                    }
                 }
             }
         }
     }
     bad
+}
+
+/// The child tables of a table case.
+fn children_of(t: &J) -> Vec<kaoping::table::ChildTable> {
+    t["children"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(path, csv)| {
+            kaoping::table::ChildTable::from_csv(path, csv.as_str().unwrap().as_bytes(), None).unwrap()
+        })
+        .collect()
 }
 
 static FAST_ROWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);

@@ -21,6 +21,7 @@ use crate::{Record, Rulebook};
 
 mod codes;
 mod ranks;
+mod rollup;
 mod score;
 mod summary;
 mod units;
@@ -66,6 +67,7 @@ pub(super) fn request<'a>(
     opts: &'a BatchOptions,
     figures: Option<&'a Figures>,
     row: Option<usize>,
+    joined: Option<&'a eval::Joined>,
 ) -> Request<'a> {
     Request {
         profile: opts.profile.as_deref().map_or(ProfileChoice::FromRecord, ProfileChoice::Named),
@@ -73,6 +75,7 @@ pub(super) fn request<'a>(
         figures,
         row,
         items: opts.items,
+        joined,
     }
 }
 
@@ -104,6 +107,9 @@ pub struct Batch {
     options: BatchOptions,
     /// Columns (of a table) or fields (of any record) that are not inputs.
     not_inputs: Vec<crate::input::NotAnInput>,
+    /// The lists given already scored (child tables scored as batches), which the rows' records
+    /// do not hold: explaining a row puts them back in its record.
+    joined: Option<std::sync::Arc<eval::Joined>>,
 }
 
 /// Ranks per row: overall, and within the row's profile.
@@ -248,8 +254,14 @@ impl Batch {
             return Ok(o.clone());
         }
         let book = self.book.compiled();
-        let record = self.book.bind(record);
-        let req = request(&self.options, self.figures.as_ref(), Some(index + 1));
+        let mut record = self.book.bind(record);
+        if let Some(j) = self.joined.as_ref().filter(|j| j.gives(index)) {
+            let r = record.to_mut();
+            for (list, items) in j.items_of(index) {
+                r.set(&list, crate::input::Value::Items(items));
+            }
+        }
+        let req = request(&self.options, self.figures.as_ref(), Some(index + 1), None);
         let (_, outcome) = eval::score(book, View::of(&record), &req, true)?;
         outcome.ok_or_else(|| {
             RecordError::one(crate::Issue::at(

@@ -24,13 +24,14 @@ fn cohort<'r>(
     record: &(impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync),
     failed: &(impl Fn(usize) -> bool + Sync),
     opts: &BatchOptions,
+    joined: Option<&eval::Joined>,
 ) -> Figures {
     let groups = book.profiles.len();
     let per_row = |i: usize| {
         if failed(i) {
             return None;
         }
-        eval::cohort_values(book, &record(i), &request(opts, None, Some(i + 1)))
+        eval::cohort_values(book, &record(i), &request(opts, None, Some(i + 1), joined))
     };
     let values: Vec<_> = if opts.parallel {
         (0..n).into_par_iter().map(per_row).collect()
@@ -127,7 +128,7 @@ impl Rulebook {
         let failed = self.refused_rows(bound.iter().map(|r| r.as_ref()), opts);
         let src = columnar::Records(&bound);
         let mut batch =
-            self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts);
+            self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts, None);
         batch.not_inputs = self.fields_not_inputs(bound.iter().map(|r| r.as_ref()));
         batch
     }
@@ -178,6 +179,16 @@ impl Rulebook {
     /// assert_eq!(batch.summary().failed, 2);
     /// ```
     pub fn score_rows(&self, rows: &[Result<Record, RecordError>], opts: &BatchOptions) -> Batch {
+        self.score_rows_given(rows, opts, None)
+    }
+
+    /// [`Rulebook::score_rows`], with lists given already scored for the rows that `joined` gives.
+    pub(super) fn score_rows_given(
+        &self,
+        rows: &[Result<Record, RecordError>],
+        opts: &BatchOptions,
+        joined: Option<&eval::Joined>,
+    ) -> Batch {
         // A failed row's slot holds an empty record that is never scored (nor read for a cohort).
         let blank = self.record();
         let mut failed: Vec<Option<RecordError>> = Vec::with_capacity(rows.len());
@@ -198,7 +209,7 @@ impl Rulebook {
         }
         let src = columnar::Records(&bound);
         let mut batch =
-            self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts);
+            self.score_source(&src, |i| std::borrow::Cow::Borrowed(bound[i].as_ref()), &failed, opts, joined);
         batch.not_inputs = self.fields_not_inputs(bound.iter().map(|r| r.as_ref()));
         batch
     }
@@ -258,7 +269,7 @@ impl Rulebook {
             Some(r) => std::borrow::Cow::Owned(columns.record(schema, &binding, r)),
             None => std::borrow::Cow::Borrowed(&blank),
         };
-        let mut batch = self.score_source(&src, record, &failed, opts);
+        let mut batch = self.score_source(&src, record, &failed, opts, None);
         batch.not_inputs = not_inputs;
         Ok(batch)
     }
@@ -303,6 +314,7 @@ impl Rulebook {
             |i| std::borrow::Cow::Owned(columns.record(schema, &binding, i)),
             &[],
             opts,
+            None,
         );
         batch.not_inputs = not_inputs;
         Ok(batch)
@@ -338,12 +350,13 @@ impl Rulebook {
         record: impl Fn(usize) -> std::borrow::Cow<'r, Record> + Sync,
         failed: &[Option<RecordError>],
         opts: &BatchOptions,
+        joined: Option<&eval::Joined>,
     ) -> Batch {
         let book = self.compiled();
         let n = src.len();
         let failed_at = |i: usize| failed.get(i).and_then(Option::as_ref);
-        let figures =
-            (!book.relatives.is_empty()).then(|| cohort(book, n, &record, &|i| failed_at(i).is_some(), opts));
+        let figures = (!book.relatives.is_empty())
+            .then(|| cohort(book, n, &record, &|i| failed_at(i).is_some(), opts, joined));
         // (Every profile's max can be published: a rulebook whose max cannot does not load.)
         let fast = self.plan().unsupported.is_none() && !opts.explain;
         let setup = columnar::Setup {
@@ -421,7 +434,7 @@ impl Rulebook {
                     continue;
                 }
                 let r = record(row);
-                let req = request(opts, figures.as_ref(), Some(row + 1));
+                let req = request(opts, figures.as_ref(), Some(row + 1), joined);
                 match eval::score(book, View::of(&r), &req, opts.explain).and_then(|(t, o)| {
                     match opts.explain {
                         true => Ok((t, o)),
@@ -494,6 +507,7 @@ impl Rulebook {
             figures,
             options: opts.clone(),
             not_inputs: Vec::new(),
+            joined: None,
         };
         let mut counts = Counts::new(book.grades.len());
         for p in parts {

@@ -54,10 +54,16 @@ pub(super) fn check_lists<'r>(
     book: &'r Compiled,
     view: &View<'r>,
     as_of: Option<Date>,
+    given: Option<(&'r super::Joined, usize)>,
     issues: &mut Vec<Issue>,
 ) -> Vec<ListState<'r>> {
     let mut out = Vec::with_capacity(book.lists.len());
-    for def in &book.lists {
+    for (k, def) in book.lists.iter().enumerate() {
+        // A list given already scored (a child table scored as a batch): its rows as they are.
+        if let Some(rows) = given.and_then(|(j, row)| j.rows(k, row)) {
+            out.push(ListState::Rows(rows));
+            continue;
+        }
         let value = list_value(book, view, def);
         let state = match (&def.shape, value) {
             (ListShape::Numbers, Some(Value::Numbers(marks))) => {
@@ -99,9 +105,15 @@ pub(super) fn check_lists<'r>(
                     }
                     let slots = vec![Val::NoData; sub.slot_count];
                     let mut mine = Vec::new();
-                    if let Some(checked) =
-                        check(sub, iv, ProfileChoice::FromRecord, as_of.or(sub.meta.as_of), slots, &mut mine)
-                    {
+                    if let Some(checked) = check(
+                        sub,
+                        iv,
+                        ProfileChoice::FromRecord,
+                        as_of.or(sub.meta.as_of),
+                        slots,
+                        None,
+                        &mut mine,
+                    ) {
                         scored.push(ScoredItem { position: i as u32, path: path.clone(), key, checked });
                     }
                     issues.extend(mine.into_iter().map(|m| m.in_item(&path)));

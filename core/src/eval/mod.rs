@@ -5,7 +5,10 @@
 pub mod columnar;
 mod explain;
 pub(crate) use explain::decimal;
+mod joined;
 mod lists;
+pub use joined::Joined;
+pub(crate) use joined::{Cell, JoinedList};
 mod validate;
 
 use std::borrow::Cow;
@@ -144,6 +147,16 @@ pub struct Request<'a> {
     pub row: Option<usize>,
     /// Keep the results of items scored by a rulebook (spec §18.6; with an explanation).
     pub items: bool,
+    /// Lists given already scored for the rows of a batch (read for row `row`).
+    pub joined: Option<&'a Joined>,
+}
+
+impl Request<'_> {
+    /// The lists given already scored for this request's row, with the row's 0-based index.
+    fn given(&self) -> Option<(&Joined, usize)> {
+        let row = self.row?.checked_sub(1)?;
+        self.joined.filter(|j| j.gives(row)).map(|j| (j, row))
+    }
 }
 
 /// The compact result of scoring a record: what batches keep for every row.
@@ -368,6 +381,7 @@ impl<'r> RecordEnv<'r> for Run<'r> {
             figures: None,
             row: None,
             items: self.keep_items,
+            joined: None,
         };
         match score(inner, view, &req, self.explain) {
             Ok((trace, outcome)) => {
@@ -495,7 +509,7 @@ pub fn score<'r>(
     let mut slots: Vec<Val<'r>> = recycle(SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut())));
     slots.resize(book.slot_count, Val::NoData);
     let mut issues = Vec::new();
-    let checked = check(book, view, req.profile, as_of, slots, &mut issues);
+    let checked = check(book, view, req.profile, as_of, slots, req.given(), &mut issues);
     let checked = match checked {
         Some(c) if issues.is_empty() => c,
         _ => return Err(fail(issues)),
@@ -526,6 +540,7 @@ fn check<'r>(
     choice: ProfileChoice<'_>,
     as_of: Option<Date>,
     mut slots: Vec<Val<'r>>,
+    given: Option<(&'r Joined, usize)>,
     issues: &mut Vec<Issue>,
 ) -> Option<Checked<'r>> {
     let profile = match resolve_profile(book, &view, choice) {
@@ -536,7 +551,7 @@ fn check<'r>(
         }
     };
     validate::inputs(&book.schema, &view, &mut slots, issues);
-    let lists = lists::check_lists(book, &view, as_of, issues);
+    let lists = lists::check_lists(book, &view, as_of, given, issues);
     Some(Checked { book, view, profile, as_of, slots, lists })
 }
 
@@ -625,7 +640,7 @@ pub fn cohort_values(
     let as_of = req.as_of.or(book.meta.as_of);
     let mut issues = Vec::new();
     let slots = vec![Val::NoData; book.slot_count];
-    let checked = check(book, View::of(record), req.profile, as_of, slots, &mut issues)?;
+    let checked = check(book, View::of(record), req.profile, as_of, slots, req.given(), &mut issues)?;
     if !issues.is_empty() {
         return None;
     }

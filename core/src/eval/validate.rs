@@ -109,7 +109,7 @@ fn type_error(input: &Input, v: &Value, expected: &str) -> Issue {
 }
 
 /// Validate one present value.
-fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
+pub(super) fn one<'r>(input: &'r Input, v: &'r Value) -> Result<Val<'r>, Issue> {
     match input.ty {
         InputType::Decimal => {
             let n = match v {

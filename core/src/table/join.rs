@@ -73,6 +73,17 @@ impl fmt::Display for Unmatched {
 /// holds an integral number in integer form (`5100000017.0` and `５１００００００１７` are
 /// `5100000017`).
 pub fn join_key(cell: &str) -> String {
+    key_of_cell(cell).into_owned()
+}
+
+/// [`join_key`] without a copy when the cell is already in normal form.
+fn key_of_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    // The usual key — up to 18 ASCII digits, no leading zero — is its own normal form (an
+    // integer that a decimal holds exactly).
+    let b = cell.as_bytes();
+    if (1..=18).contains(&b.len()) && b[0] != b'0' && b.iter().all(u8::is_ascii_digit) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
     let ascii: String = cell
         .chars()
         .map(|c| match c {
@@ -82,10 +93,10 @@ pub fn join_key(cell: &str) -> String {
         })
         .collect();
     let t = ascii.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    match crate::num::parse_decimal_text(t) {
+    std::borrow::Cow::Owned(match crate::num::parse_decimal_text(t) {
         Ok(d) if d.fract().is_zero() && !t.is_empty() => d.trunc().normalize().to_string(),
         _ => t.to_owned(),
-    }
+    })
 }
 
 /// What the rows of one level are: a `fields` list's items or a scored list's records.
@@ -194,20 +205,7 @@ pub fn join_items(
                 for (n, (slot, key)) in records.iter_mut().zip(&own_keys).enumerate() {
                     let Ok(record) = slot else { continue };
                     if let Some(key) = key.as_deref().filter(|k| dup.contains_key(*k)) {
-                        let field = root.schema.inputs[key_field].name.clone();
-                        let issue = Issue {
-                            kind: ErrorKind::DuplicateKey,
-                            field: Some(field),
-                            at: None,
-                            value: Some(key.to_owned()),
-                            message: duplicate_message(key, &dup[key], "table"),
-                            item: None,
-                        };
-                        *slot = Err(RecordError {
-                            row: Some(n + 1),
-                            key: Some(key.to_owned()),
-                            issues: vec![issue],
-                        });
+                        *slot = Err(duplicate_parent(root, key_field, key, &dup[key], n));
                         continue;
                     }
                     let mine = key.as_deref().and_then(|k| groups.by_key.remove(k)).unwrap_or_default();
@@ -220,6 +218,108 @@ pub fn join_items(
     // Reported in the order the child tables were given.
     unmatched.sort_by_key(|u: &Unmatched| children.iter().position(|c| c.path == u.list));
     Ok(unmatched)
+}
+
+/// One child table joined to the rows of the table itself, its rows not made items: for scoring
+/// the child table as one batch (`Rulebook::score_with_items`).
+pub(crate) struct RootJoin {
+    /// The list's index in the parent rulebook's lists.
+    pub list: usize,
+    /// The header, the join column blanked (it is no field of the items, as `join_items` reads).
+    pub header: Vec<String>,
+    /// The child rows that are items (blank rows dropped).
+    pub rows: Vec<CsvRow>,
+    /// Each row's parent row (`None`: unmatched, or its parent's key is shared).
+    pub parent: Vec<Option<u32>>,
+}
+
+/// Join one-level child tables (paths without `.`) to `records` as [`join_items`] does —
+/// the same errors, the same rows refused for a shared key, the same unmatched rows, every
+/// given list present (`[]`) — but leave the child rows as rows, each with its parent.
+pub(crate) fn join_root(
+    rb: &Rulebook,
+    records: &mut [Result<Record, RecordError>],
+    children: Vec<ChildTable>,
+) -> Result<(Vec<RootJoin>, Vec<Unmatched>), TableError> {
+    let root = rb.compiled();
+    let levels = levels(root, &children)?;
+    debug_assert!(levels.iter().all(|l| l.parent.is_none()));
+    let key_field = root.key_field.expect("checked by levels()") as usize;
+    let key_name = root.schema.inputs[key_field].name.as_str();
+    let own_keys: Vec<Option<String>> = records
+        .iter()
+        .map(|r| r.as_ref().ok().and_then(|r| r.get(key_name)).map(|v| join_key(&v.key_text())))
+        .collect();
+    let dup = duplicates(&own_keys);
+    let mut parent_of: rustc_hash::FxHashMap<&str, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
+    for (n, (slot, key)) in records.iter_mut().zip(&own_keys).enumerate() {
+        let Ok(record) = slot else { continue };
+        if let Some(key) = key.as_deref().filter(|k| dup.contains_key(*k)) {
+            *slot = Err(duplicate_parent(root, key_field, key, &dup[key], n));
+            continue;
+        }
+        for level in &levels {
+            record.set(&level.list, Value::Items(Vec::new()));
+        }
+        if let Some(k) = key.as_deref().filter(|k| !k.is_empty()) {
+            parent_of.entry(k).or_insert(n as u32);
+        }
+    }
+    let mut joins = Vec::with_capacity(children.len());
+    let mut unmatched = Vec::new();
+    for (level, child) in levels.iter().zip(children) {
+        let width = child.header.len();
+        let mut rows = Vec::with_capacity(child.rows.len());
+        let mut parent = Vec::with_capacity(child.rows.len());
+        let (mut count, mut first) = (0usize, None);
+        for row in child.rows {
+            if row.cells.iter().all(|c| crate::input::blank_cell(c)) {
+                continue;
+            }
+            if row.cells.len() != width {
+                return Err(ragged_child(&level.path, &row, width));
+            }
+            let key = key_of_cell(&row.cells[level.join_column]);
+            let p = (!key.is_empty()).then(|| parent_of.get(&*key).copied()).flatten();
+            if p.is_none() && !dup.contains_key(&*key) {
+                count += 1;
+                first.get_or_insert_with(|| key.into_owned());
+            }
+            parent.push(p);
+            rows.push(row);
+        }
+        if let Some(first) = first {
+            unmatched.push(Unmatched { list: level.path.clone(), count, first });
+        }
+        let mut header = child.header;
+        header[level.join_column] = String::new();
+        let list = root.lists.iter().position(|l| l.name == level.list).expect("levels() found it");
+        joins.push(RootJoin { list, header, rows, parent });
+    }
+    Ok((joins, unmatched))
+}
+
+/// The error of a parent row whose key another row shares.
+fn duplicate_parent(root: &Compiled, key_field: usize, key: &str, rows: &[usize], n: usize) -> RecordError {
+    let issue = Issue {
+        kind: ErrorKind::DuplicateKey,
+        field: Some(root.schema.inputs[key_field].name.clone()),
+        at: None,
+        value: Some(key.to_owned()),
+        message: duplicate_message(key, rows, "table"),
+        item: None,
+    };
+    RecordError { row: Some(n + 1), key: Some(key.to_owned()), issues: vec![issue] }
+}
+
+/// The error of a child row with the wrong number of cells.
+fn ragged_child(path: &str, row: &CsvRow, width: usize) -> TableError {
+    TableError::new(
+        ErrorKind::Syntax,
+        Some(row.line),
+        format!("{path}: line {}: {} cells, but the header has {width}", row.line, row.cells.len()),
+    )
 }
 
 /// Resolve every child table's path to its level, checking what a join needs.
@@ -347,16 +447,7 @@ fn level_items(level: &Level<'_>, child: &ChildTable) -> Result<(Vec<Item>, Vec<
             continue;
         }
         if row.cells.len() != width {
-            return Err(TableError::new(
-                ErrorKind::Syntax,
-                Some(row.line),
-                format!(
-                    "{}: line {}: {} cells, but the header has {width}",
-                    level.path,
-                    row.line,
-                    row.cells.len()
-                ),
-            ));
+            return Err(ragged_child(&level.path, row, width));
         }
         let mut item = Item::new();
         for (cell, field) in row.cells.iter().zip(&level.fields) {

@@ -15,6 +15,7 @@ mod reader;
 pub use csv::CsvStream;
 pub(crate) use csv::Parser;
 pub use join::{ChildTable, Unmatched, join_items, join_key};
+pub(crate) use join::{RootJoin, join_root};
 pub use reader::{ColumnReader, TableColumns, columns_from_rows};
 
 use crate::Rulebook;
