@@ -1,5 +1,5 @@
 //! `kaoping` — score a spreadsheet against a rulebook, explain a unit, check, test and lint
-//! rulebooks, compare two rulebooks over the same data, write HTML reports. Thin: parses arguments and files, calls the `kaoping` core, prints.
+//! rulebooks, compare two rulebooks over the same data, write HTML reports and input templates. Thin: parses arguments and files, calls the `kaoping` core, prints.
 //!
 //! This file only parses the command line and dispatches: each subcommand is a file of
 //! `commands/` (its arguments and what it does). Below them: `load` (the RULEBOOK argument and

@@ -64,7 +64,8 @@ fn check_file(name: &str) -> (usize, usize) {
             kaoping::syntax::parse(&b.text, Format::Toml)
                 .unwrap_or_else(|e| panic!("{at}: a fragment that is not TOML: {e:?}"));
         } else if let Some(expected) = kind.strip_prefix("refused=") {
-            let kind = ErrorKind::from_name(expected).unwrap_or_else(|| panic!("{at}: no error kind {expected}"));
+            let kind =
+                ErrorKind::from_name(expected).unwrap_or_else(|| panic!("{at}: no error kind {expected}"));
             match Loader::new().load_str(&b.text, Format::Toml) {
                 Ok(_) => panic!("{at}: loads, but is shown as refused with {expected}"),
                 Err(e) => assert!(
@@ -74,7 +75,9 @@ fn check_file(name: &str) -> (usize, usize) {
             }
         } else {
             assert_eq!(kind, "", "{at}: unknown block kind `{}`", b.info);
-            let rb = Loader::new().load_str(&b.text, Format::Toml).unwrap_or_else(|e| panic!("{at}: does not load:\n{e}"));
+            let rb = Loader::new()
+                .load_str(&b.text, Format::Toml)
+                .unwrap_or_else(|e| panic!("{at}: does not load:\n{e}"));
             let report = rb.run_tests();
             assert!(report.ok(), "{at}: its tests fail: {:?}", report.failures);
             rulebooks += 1;
@@ -101,10 +104,8 @@ fn schema_keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<Strin
     match v {
         serde_json::Value::Object(m) => {
             for (k, sub) in m {
-                if k == "properties" {
-                    if let serde_json::Value::Object(props) = sub {
-                        out.extend(props.keys().cloned());
-                    }
+                if let (true, serde_json::Value::Object(props)) = (k == "properties", sub) {
+                    out.extend(props.keys().cloned());
                 }
                 schema_keys(sub, out);
             }
@@ -122,9 +123,12 @@ fn the_reference_names_every_key_and_error_kind() {
     schema_keys(&schema, &mut keys);
     assert!(keys.contains("best_per") && keys.contains("order_by") && keys.contains("grade_at_most"));
     // Named as a key (`key`, `key = …`) or as a section (`[key]`, `[[key]]`).
-    let named = |k: &str| ["`{k}`", "`{k} = ", "`[{k}]`", "`[[{k}]]`"].iter().any(|f| text.contains(&f.replace("{k}", k)));
+    let named = |k: &str| {
+        ["`{k}`", "`{k} = ", "`[{k}]`", "`[[{k}]]`"].iter().any(|f| text.contains(&f.replace("{k}", k)))
+    };
     let missing: Vec<&String> = keys.iter().filter(|k| !named(k)).collect();
     assert!(missing.is_empty(), "docs/format.md does not name these keys of the schema: {missing:?}");
-    let kinds: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.name()).filter(|k| !text.contains(&format!("`{k}`"))).collect();
+    let kinds: Vec<&str> =
+        ErrorKind::ALL.iter().map(|k| k.name()).filter(|k| !text.contains(&format!("`{k}`"))).collect();
     assert!(kinds.is_empty(), "docs/format.md does not name these error kinds: {kinds:?}");
 }
