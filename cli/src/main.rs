@@ -78,7 +78,7 @@ enum Command {
     Test(test::Args),
     /// List the built-in rulebooks with their titles.
     Builtins,
-    /// Print a built-in rulebook's TOML, to copy and adapt (with --set: the variant's text).
+    /// Print a rulebook's TOML with Chinese comments (each rule in words), to copy and adapt; --plain as written; with --set the variant's text.
     Show(show::Args),
     /// Print the JSON Schema of the rulebook format (for editors).
     Schema,

@@ -327,6 +327,17 @@ fn the_workbook_validates_what_staff_type() {
     assert!(xml.contains("type=\"whole\" operator=\"greaterThanOrEqual\""), "integers from min");
     // Below the header, notes and example rows only.
     assert!(xml.contains("sqref=\"B4:B100001\""), "{xml}");
+    // Each header cell carries its notes (a cell note), the unit first.
+    assert!(zip.by_name("xl/comments1.xml").is_ok(), "header notes");
+    // Neither .xlsx nor .csv: refused, nothing written.
+    let r = kaoping(&[
+        "template",
+        "builtin:cd.school.science-education",
+        "--out",
+        d.join("t.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!d.join("t.txt").exists());
     // The units' sheet first, then each list's, by the list's label.
     let sheets = calamine::open_workbook_auto(&out)
         .map(|b: calamine::Sheets<_>| calamine::Reader::sheet_names(&b))

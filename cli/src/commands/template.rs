@@ -16,7 +16,7 @@
 
 use kaoping::syntax::{self, Node, Value};
 use kaoping::{InputInfo, Rulebook};
-use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Note, Workbook, Worksheet, XlsxError};
 
 use crate::fail::Fail;
 use crate::load::{SET_HELP, load};
@@ -312,7 +312,8 @@ impl Field<'_> {
 /// The column of one input or field: its header, its note in words, what its cells may hold.
 fn column(i: &Field, spec: Option<&Node>) -> Column {
     let header = i.label.unwrap_or(i.name).to_owned();
-    let mut note: Vec<String> = Vec::new();
+    // The unit first: the header is the label alone (the reader matches it), so the unit is read here.
+    let mut note: Vec<String> = i.unit.map(|u| format!("单位：{u}")).into_iter().collect();
     let range = |what: &str| match (i.min, i.max) {
         (Some(a), Some(b)) => format!("{what}，{a} 至 {b}"),
         (Some(a), None) => format!("{what}，不小于 {a}"),
@@ -345,9 +346,6 @@ fn column(i: &Field, spec: Option<&Node>) -> Column {
             Kind::Text(i.values.map(<[String]>::to_vec))
         }
     };
-    if let Some(u) = i.unit {
-        note.push(format!("单位：{u}"));
-    }
     match spec.and_then(|s| s.get("default")).and_then(cell) {
         Some(d) if !d.is_empty() => note.push(format!("不填按 {d}")),
         _ if !i.required => note.push("可不填（不填视为无数据）".to_owned()),
@@ -440,6 +438,14 @@ fn write_xlsx(tables: &[Table], out: &str) -> Result<(), XlsxError> {
                 }
             }
         }
+        // Each header cell's note repeats its column's notes (shown on hover, wherever one scrolls).
+        for (col, c) in t.columns.iter().enumerate() {
+            sheet.insert_note(
+                0,
+                col as u16,
+                &Note::new(&c.note).set_author("kaoping").set_width(320).set_height(140),
+            )?;
+        }
         sheet.set_row_height(1, 60)?;
         let first = rows.len() as u32;
         sheet.set_freeze_panes(1, 0)?;
@@ -491,7 +497,7 @@ fn validation(c: &Column) -> Result<Option<DataValidation>, XlsxError> {
     };
     let note: String = c.note.chars().take(250).collect();
     let title: String = c.header.chars().take(32).collect();
-    Ok(Some(v.set_input_title(title)?.set_input_message(note)?))
+    Ok(Some(v.set_input_title(title)?.set_input_message(note)?.set_error_title("超出允许的取值")?))
 }
 
 fn rule<T: rust_xlsxwriter::IntoDataValidationValue>(
