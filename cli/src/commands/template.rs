@@ -354,7 +354,7 @@ fn column(i: &Field, spec: Option<&Node>) -> Column {
     if let Some(d) = string_at(spec, "description") {
         note.push(d.to_owned());
     }
-    if i.label.is_some() {
+    if i.label.is_some_and(|l| l != i.name) {
         note.push(format!("（字段 {}）", i.name));
     }
     Column { header, note: note.join("；"), kind }
