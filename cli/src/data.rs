@@ -81,6 +81,9 @@ pub struct Data {
     size: u64,
     /// Headers of .xlsx columns holding percent-formatted cells (read as the percentage shown).
     pub percent_columns: Vec<String>,
+    /// Whether the first rows below the header were read (a template's notes and example rows
+    /// are skipped there, `template_rows`).
+    past_first_rows: bool,
 }
 
 /// The kind of a data file, from its extension.
@@ -131,6 +134,7 @@ impl Data {
                     reader: None,
                     size,
                     percent_columns: Vec::new(),
+                    past_first_rows: false,
                 }
             }
             Kind::Xlsx => {
@@ -147,6 +151,7 @@ impl Data {
                     key_field: None,
                     reader: None,
                     size,
+                    past_first_rows: false,
                 }
             }
             Kind::Json => {
@@ -175,6 +180,7 @@ impl Data {
                     reader: None,
                     size,
                     percent_columns: Vec::new(),
+                    past_first_rows: false,
                 });
             }
         };
@@ -247,12 +253,24 @@ impl Data {
     }
 
     /// Up to `max` further rows of a table; `None` for JSON.
+    /// A template's notes and example rows below the header are left out (`template_rows`).
     fn next_rows(&mut self, max: usize) -> Result<Option<Vec<CsvRow>>, Fail> {
-        Ok(Some(match &mut self.source {
-            Source::Csv(csv) => csv.next_rows(max).map_err(|e| table_fail(&self.path, &e))?,
-            Source::Rows(it) => it.by_ref().take(max).collect(),
-            Source::Json(_) => return Ok(None),
-        }))
+        loop {
+            let rows = match &mut self.source {
+                Source::Csv(csv) => csv.next_rows(max).map_err(|e| table_fail(&self.path, &e))?,
+                Source::Rows(it) => it.by_ref().take(max).collect(),
+                Source::Json(_) => return Ok(None),
+            };
+            if self.past_first_rows || rows.is_empty() {
+                return Ok(Some(rows));
+            }
+            let all_marked = rows.iter().all(|r| crate::template_rows::is_marked(&r.cells));
+            self.past_first_rows = !all_marked;
+            let rows = crate::template_rows::skip_leading(rows);
+            if !rows.is_empty() {
+                return Ok(Some(rows));
+            }
+        }
     }
 
     /// Each row's key: the key column's trimmed text, if not blank.
@@ -446,6 +464,7 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
             r
         })
         .collect();
+    let data = crate::template_rows::skip_leading(data);
     // A percent-formatted header cell is not a data cell.
     percent.retain(|&c| c < width);
     Ok(Sheet { header, rows: data, percent })
@@ -490,7 +509,11 @@ pub fn join_items(
             }
             Kind::Csv => {
                 let bytes = std::fs::read(path).map_err(|e| Fail::file(path, "明细表", "items table", e))?;
-                table::ChildTable::from_csv(name.trim(), &bytes, encoding)
+                table::decode(&bytes, encoding).and_then(|(text, _)| table::parse_csv(&text)).map(
+                    |(header, rows)| {
+                        table::ChildTable::new(name.trim(), header, crate::template_rows::skip_leading(rows))
+                    },
+                )
             }
             Kind::Json => {
                 return Err(Fail::unusable(

@@ -1,5 +1,5 @@
 //! `kaoping` — score a spreadsheet against a rulebook, explain a unit, check, test and lint
-//! rulebooks, compare two rulebooks over the same data, write HTML reports. Thin: parses arguments and files, calls the `kaoping` core, prints.
+//! rulebooks, compare two rulebooks over the same data, write HTML reports and input templates. Thin: parses arguments and files, calls the `kaoping` core, prints.
 //!
 //! This file only parses the command line and dispatches: each subcommand is a file of
 //! `commands/` (its arguments and what it does). Below them: `load` (the RULEBOOK argument and
@@ -23,12 +23,13 @@ mod output;
 mod progress;
 mod report;
 mod scored;
+mod template_rows;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{builtins, check, diff, explain, lint, schema, score, show, test, weights};
+use crate::commands::{builtins, check, diff, explain, lint, schema, score, show, template, test, weights};
 use crate::fail::Fail;
 
 // Half the time of a large run went to glibc malloc/free (per-cell strings, records, result rows).
@@ -77,7 +78,7 @@ enum Command {
     Test(test::Args),
     /// List the built-in rulebooks with their titles.
     Builtins,
-    /// Print a built-in rulebook's TOML, to copy and adapt (with --set: the variant's text).
+    /// Print a rulebook's TOML with Chinese comments (each rule in words), to copy and adapt; --plain as written; with --set the variant's text.
     Show(show::Args),
     /// Print the JSON Schema of the rulebook format (for editors).
     Schema,
@@ -107,6 +108,18 @@ enum Command {
         error (warnings printed), 1 an error (or a warning with --deny-warnings), 2 a rulebook does \
         not load.")]
     Lint(lint::Args),
+    /// Write an input template to fill in: .xlsx (a sheet per table, drop-downs and ranges) or .csv (UTF-8 with BOM).
+    #[command(
+        long_about = "Write an input template for RULEBOOK: `kaoping template RULEBOOK --out 模板.xlsx` \
+        (one workbook, a sheet per table: the units, then each items list, e.g. 竞赛获奖, with the column \
+        joining it to its unit) or `--out 模板.csv` (UTF-8 with BOM, one file per table: the units in \
+        模板.csv, each list in 模板.<list>.csv, e.g. 模板.awards.csv).\n\nEach table: the header (the \
+        inputs' labels), a notes row whose first cell begins with 【说明】 (type, unit, range, allowed \
+        values, default, description) and an example row beginning with 【示例】 (from the rulebook's \
+        tests). Readers skip those two rows, so the filled template is scored unchanged: \
+        `kaoping score RULEBOOK 模板.xlsx --items 竞赛获奖=模板.xlsx#竞赛获奖`."
+    )]
+    Template(template::Args),
 }
 
 fn main() -> ExitCode {
@@ -140,5 +153,6 @@ fn run(command: Command) -> Result<u8, Fail> {
         Command::Weights(args) => weights::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Template(args) => template::run(args),
     }
 }

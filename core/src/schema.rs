@@ -2,9 +2,11 @@
 //! Taplo (Even Better TOML) use it to complete keys and flag mistakes while a rulebook is written.
 //!
 //! The loader reads rulebooks by hand from the document tree (`model`), not through serde, so this
-//! schema is written from the same key lists the loader accepts; a test validates every built-in
-//! rulebook against it and checks that documents the loader refuses for their shape are refused
-//! here too. The schema describes shape only: names that resolve, points that add up, band order
+//! schema is written from the same key lists the loader accepts: the rule kinds come from the
+//! engine's own list (`rules::KINDS`), and tests check that the top-level sections and indicator
+//! keys are the loader's, validate every built-in rulebook against it, and check that documents the
+//! loader refuses for their shape are refused here too; `core/tests/docs_blocks.rs` checks that
+//! `docs/format.md` names every key it knows. The schema describes shape only: names that resolve, points that add up, band order
 //! and the like are checked by loading (`kaoping check`), which reports them with line and column.
 
 use serde_json::{Value, json};
@@ -215,7 +217,13 @@ fn rules() -> serde_json::Map<String, Value> {
             "additionalProperties": false
         }),
     );
-    m
+    // The engine's list of rule kinds decides which rules the schema has, in its order: a kind
+    // described nowhere above still appears (as an open table, so the schema never refuses a
+    // rulebook the loader accepts), and `rule_kinds_and_keys_are_the_loaders` fails until it is.
+    crate::rules::KINDS
+        .iter()
+        .map(|k| (k.to_string(), m.remove(*k).unwrap_or_else(|| json!({ "type": "object" }))))
+        .collect()
 }
 
 fn with_rules(mut props: serde_json::Map<String, Value>) -> Value {
@@ -805,6 +813,29 @@ mod tests {
         let schema: Value = serde_json::from_str(&rulebook_json_schema()).unwrap();
         keywords_known(&schema, "#");
         assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    }
+
+    /// The schema's rule kinds, top-level sections and indicator keys are the loader's
+    /// (`rules::KINDS`, `model::TOP_KEYS`, `model::INDICATOR_KEYS`), each rule kind described.
+    #[test]
+    fn rule_kinds_and_keys_are_the_loaders() {
+        let schema: Value = serde_json::from_str(&rulebook_json_schema()).unwrap();
+        let keys = |v: &Value| -> std::collections::BTreeSet<String> {
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        let set =
+            |l: &[&str]| -> std::collections::BTreeSet<String> { l.iter().map(|k| k.to_string()).collect() };
+        assert_eq!(keys(&schema["properties"]), set(crate::model::TOP_KEYS));
+        let indicator = &schema["properties"]["indicator"]["items"]["properties"];
+        let expected: Vec<&str> =
+            crate::model::INDICATOR_KEYS.iter().chain(crate::rules::KINDS).copied().collect();
+        assert_eq!(keys(indicator), set(&expected));
+        for k in crate::rules::KINDS {
+            assert!(
+                indicator[*k]["description"].is_string(),
+                "the rule kind `{k}` is not described in the schema"
+            );
+        }
     }
 
     #[test]

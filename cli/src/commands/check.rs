@@ -27,6 +27,8 @@ pub fn run(args: Args) -> u8 {
                     rb.indicators().len(),
                     rb.max(None).map_or_else(|| "—".to_owned(), |m| m.to_string())
                 );
+                // What to publish with the scores: every result carries it too.
+                println!("  指纹 fingerprint: {}", rb.fingerprint());
                 if let Some(of) = rb.variant_of() {
                     println!(
                         "  变体 variant of {} {} ({}…): {}",

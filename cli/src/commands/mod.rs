@@ -9,5 +9,6 @@ pub mod lint;
 pub mod schema;
 pub mod score;
 pub mod show;
+pub mod template;
 pub mod test;
 pub mod weights;

@@ -305,7 +305,8 @@ pub struct Doc {
     pub tests: Vec<TestDoc>,
 }
 
-const TOP_KEYS: &[&str] = &[
+/// The top-level keys of a rulebook (the JSON Schema's top level is checked against them).
+pub(crate) const TOP_KEYS: &[&str] = &[
     "rulebook",
     "profiles",
     "inputs",
@@ -957,7 +958,8 @@ fn read_derived(e: &crate::syntax::Entry, r: &mut Reader) -> Option<DerivedDoc> 
     Some(d)
 }
 
-const INDICATOR_KEYS: &[&str] =
+/// An indicator's keys besides its rule (the JSON Schema's are checked against them).
+pub(crate) const INDICATOR_KEYS: &[&str] =
     &["id", "label", "points", "weight", "aggregate", "applies", "source", "description"];
 
 fn read_indicator(node: &Node, i: usize, r: &mut Reader) -> Option<IndicatorDoc> {
