@@ -75,6 +75,7 @@ from kaoping._kaoping import (
 
 # A batch's results behave as a read-only sequence (explained when read).
 _abc.Sequence.register(Results)
+_abc.Sequence.register(Batch)
 
 from kaoping import design  # noqa: E402  (designing weights: AHP, entropy, TOPSIS; spec §15)
 

@@ -87,6 +87,8 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(builtins, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_restore_rulebook, m)?)?;
+    m.add_function(wrap_pyfunction!(child_tables::_join_key, m)?)?;
+    m.add_function(wrap_pyfunction!(child_tables::_join_column, m)?)?;
     m.add_function(wrap_pyfunction!(pickle::_unpickle_compilations, m)?)?;
     m.add_class::<design::DesignResult>()?;
     m.add_function(wrap_pyfunction!(design::design_ahp, m)?)?;
