@@ -234,7 +234,7 @@ def test_a_key_column_wins_over_the_index(county: kaoping.Rulebook) -> None:
 
 def test_a_batch_is_a_sequence(county_batch: kaoping.Batch) -> None:
     b = county_batch
-    assert isinstance(b, collections.abc.Sequence) and len(b) == 5
+    assert len(b) == 5 and isinstance(iter(b), collections.abc.Iterator)
     assert b[0] is not None and b[0].key == "甲县" and b[-2] is not None and b[-2].key == "丁县"
     assert b[-1] is None and b[4] is None
     assert [r and r.key for r in b] == ["甲县", "乙县", "丙县", "丁县", None]
@@ -243,6 +243,10 @@ def test_a_batch_is_a_sequence(county_batch: kaoping.Batch) -> None:
         b[5]
     with pytest.raises(IndexError):
         b[-6]
+    # Still a table to Arrow's consumers, not a sequence of rows.
+    assert pa.table(b).num_rows == 5
+    pl = pytest.importorskip("polars")
+    assert pl.DataFrame(b).columns[:3] == ["key", "profile", "total"]
 
 
 # --- HTML -----------------------------------------------------------------------------------------
