@@ -145,6 +145,10 @@ def test_items_recipe_scores_like_one_process(spark: Any) -> None:
     assert results.schema.fields[1:] == kaoping.spark.result_schema(rb).fields
     got = sorted(rows(results.toArrow()), key=lambda r: r["row_id"])
     assert [r["row_id"] for r in got] == list(range(len(villages)))
-    assert [unnumbered({k: v for k, v in r.items() if k != "row_id"}) for r in got] == [unnumbered(r) for r in want]
+    def rows_said(r: dict[str, Any]) -> dict[str, Any]:
+        # Row numbers in messages count within each key's group.
+        return dict(r, error=r["error"] and re.sub(r"rows? [\d, ]+", "row … ", r["error"]))
+
+    assert [rows_said({k: v for k, v in r.items() if k != "row_id"}) for r in got] == [rows_said(r) for r in want]
     assert [r["error_kind"] for r in got[6:8]] == ["DuplicateKey", "DuplicateKey"]
     assert sum(r["passed"] is True for r in got) > 0 and sum(r["passed"] is False for r in got) > 0
