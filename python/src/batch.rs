@@ -212,8 +212,11 @@ impl Batch {
                         let mut labels = self.rb.grades();
                         let last = labels.len().saturating_sub(1);
                         labels.reverse();
-                        Part::categorical(codes.grade.iter().map(|&g| label(g, Some).map(|g| last - g)), labels)
-                            .ordered()
+                        Part::categorical(
+                            codes.grade.iter().map(|&g| label(g, Some).map(|g| last - g)),
+                            labels,
+                        )
+                        .ordered()
                     }
                     Col::Passed => Part::Boolean {
                         values: codes.passed.iter().map(|&p| u8::from(p == 1)).collect(),

@@ -67,13 +67,20 @@ impl Part {
             count if count < i16::MAX as usize => (codes::<i16>(indices, n), "int16"),
             _ => (codes::<i32>(indices, n), "int32"),
         };
-        Part::Categorical { codes, dtype, labels: labels.into_iter().map(str::to_owned).collect(), ordered: false }
+        Part::Categorical {
+            codes,
+            dtype,
+            labels: labels.into_iter().map(str::to_owned).collect(),
+            ordered: false,
+        }
     }
 
     /// The categorical, its categories ordered as given.
     pub fn ordered(self) -> Part {
         match self {
-            Part::Categorical { codes, dtype, labels, .. } => Part::Categorical { codes, dtype, labels, ordered: true },
+            Part::Categorical { codes, dtype, labels, .. } => {
+                Part::Categorical { codes, dtype, labels, ordered: true }
+            }
             other => other,
         }
     }
@@ -179,7 +186,8 @@ pub fn float_table(table: RecordBatch) -> PyResult<RecordBatch> {
         .zip(&cols)
         .map(|(f, c)| Field::new(f.name(), c.data_type().clone(), f.is_nullable()))
         .collect();
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).map_err(|e| crate::errors::internal(e.to_string()))
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
+        .map_err(|e| crate::errors::internal(e.to_string()))
 }
 
 /// A decimal128 column as `float64`, each value the double nearest to it (null stays null; pandas
@@ -206,4 +214,3 @@ pub fn nearest_f64(m: i128, scale: u32) -> f64 {
     let value: f64 = format!("{int}.{frac}0").parse().unwrap_or(f64::NAN);
     if m < 0 { -value } else { value }
 }
-

@@ -96,7 +96,12 @@ pub fn batch(rb: &Rulebook, summary: &kaoping::Summary, lowest: &[Low]) -> Strin
     }
     if !lowest.is_empty() {
         s.push_str(&format!("<p>最低的 {} 个 the lowest {}:</p><table>", lowest.len(), lowest.len()));
-        s.push_str(&head(&[("索引 index", false), ("单位 key", false), ("总分 total", true), ("等次 grade", false)]));
+        s.push_str(&head(&[
+            ("索引 index", false),
+            ("单位 key", false),
+            ("总分 total", true),
+            ("等次 grade", false),
+        ]));
         s.push_str("<tbody>");
         for l in lowest {
             s.push_str(&row(&[
@@ -222,7 +227,10 @@ pub fn result(o: &Outcome) -> String {
         if items.is_empty() {
             continue;
         }
-        s.push_str(&format!("<table>{}<tbody>", head(&[(title, false), ("分 points", true), ("上限 max", true)])));
+        s.push_str(&format!(
+            "<table>{}<tbody>",
+            head(&[(title, false), ("分 points", true), ("上限 max", true)])
+        ));
         for a in items.iter() {
             s.push_str(&row(&[
                 (esc(&a.label), false),
@@ -233,7 +241,10 @@ pub fn result(o: &Outcome) -> String {
         s.push_str("</tbody></table>");
     }
     if !o.criteria.is_empty() {
-        s.push_str(&format!("<table>{}<tbody>", head(&[("达标条件 criterion", false), ("结果 holds", false)])));
+        s.push_str(&format!(
+            "<table>{}<tbody>",
+            head(&[("达标条件 criterion", false), ("结果 holds", false)])
+        ));
         for c in &o.criteria {
             let verdict = match (c.holds, c.no_data) {
                 (true, _) => "✓ 达标 holds",

@@ -266,8 +266,12 @@ fn apportion(total: Decimal, raw: &[Option<Decimal>], scale: u32) -> Vec<Option<
         left += Decimal::ONE;
         i += 1;
     }
-    out.into_iter().map(|d| d.map(|mut d| {
-        d.rescale(scale);
-        d
-    })).collect()
+    out.into_iter()
+        .map(|d| {
+            d.map(|mut d| {
+                d.rescale(scale);
+                d
+            })
+        })
+        .collect()
 }

@@ -682,7 +682,8 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
     let mut cols = Vec::new();
     if let Some((input, level)) = key_in_index(rb, &map, df)? {
         // `df.set_index("县名")`: the key is the index (or one of its levels), not a column.
-        let series = df.getattr("index")?.call_method1("get_level_values", (level,))?.call_method0("to_series")?;
+        let series =
+            df.getattr("index")?.call_method1("get_level_values", (level,))?.call_method0("to_series")?;
         let chunks = match &pa {
             Some(pa) => pandas_arrow(pa, numpy_dtype.as_ref(), &series)?,
             None => None,
@@ -693,7 +694,11 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
                 let objs = series.call_method0("tolist")?.cast_into::<PyList>()?;
                 let mut out = Vec::with_capacity(objs.len());
                 for v in objs.iter() {
-                    out.push(if v.is_none() { Conv::Missing } else { values::convert(&v, &shape.inputs[input])? });
+                    out.push(if v.is_none() {
+                        Conv::Missing
+                    } else {
+                        values::convert(&v, &shape.inputs[input])?
+                    });
                 }
                 Data::Values(out)
             }
