@@ -217,10 +217,10 @@ def _score_with_items(
 
         return to_lines
 
-    children = None
-    for i, p in enumerate(paths):
-        part = items[p].mapInArrow(lines(i, join.on[p]), line_schema)
-        children = part if children is None else children.unionByName(part)
+    parts = [items[p].mapInArrow(lines(i, join.on[p]), line_schema) for i, p in enumerate(paths)]
+    children = parts[0]
+    for part in parts[1:]:
+        children = children.unionByName(part)
 
     def score_group(left: pa.Table, right: pa.Table) -> pa.Table:
         if left.num_rows == 0:
