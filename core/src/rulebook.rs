@@ -682,6 +682,19 @@ impl Rulebook {
         )
     }
 
+    /// Every indicator's weight in `profile` (`None`: the base values), in file order as
+    /// [`Rulebook::indicators`] lists them: `Some` for the children of a weighted indicator
+    /// (`aggregate = "weighted"`), `None` elsewhere; `None` for a profile the rulebook does not
+    /// declare. With the points, what it takes to tell how much of a total each leaf contributes.
+    pub fn indicator_weights(&self, profile: Option<&str>) -> Option<Vec<Option<Decimal>>> {
+        let c = &self.compiled;
+        let p = self.profile_position(profile)?;
+        // Weights are written in the rulebook as decimals (a few places), so 12 places keep them
+        // whole.
+        let exact = |n: &crate::num::Num| n.to_decimal_at(12, c.meta.rounding).map(|d| d.normalize());
+        Some(c.weights[p].iter().map(|w| w.as_ref().and_then(exact)).collect())
+    }
+
     /// Inputs in declaration order (including those only components declare).
     pub fn inputs(&self) -> Vec<InputInfo> {
         self.compiled

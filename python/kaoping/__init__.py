@@ -75,6 +75,9 @@ from kaoping._kaoping import (
 
 # A batch's results behave as a read-only sequence (explained when read).
 _abc.Sequence.register(Results)
+# A Batch is a sequence of its results too (`b[0]`, `iter(b)`, `len(b)`), but is not registered as
+# one: polars takes a registered Sequence row by row, and `pl.DataFrame(batch)` must stay the
+# compact table (through `__arrow_c_stream__`).
 
 from kaoping import design  # noqa: E402  (designing weights: AHP, entropy, TOPSIS; spec §15)
 

@@ -63,6 +63,8 @@ __all__ = [
     "error_kinds",
     "_restore_rulebook",
     "_unpickle_compilations",
+    "_join_key",
+    "_join_column",
     "DesignResult",
     "design_ahp",
     "design_ahp_hierarchy",
@@ -97,6 +99,12 @@ def _restore_rulebook(state: tuple[Any, ...]) -> Rulebook:
 
 def _unpickle_compilations() -> int:
     """How many times this process has compiled a rulebook from a pickled state."""
+
+def _join_key(cell: str) -> str:
+    """A join key as the core compares keys (trimmed, full-width as ASCII, 510001.0 as 510001)."""
+
+def _join_column(rb: Rulebook, path: str, header: Sequence[str]) -> int:
+    """Which column of a child table's header holds its parent's key (one-level list paths)."""
 
 class KaopingWarning(UserWarning):
     """A column or field kaoping did not use but will not hide (with what it probably meant)."""
@@ -341,6 +349,7 @@ class Rulebook:
     @property
     def provenance(self) -> list[dict[str, Any]]: ...
     def run_tests(self) -> list[TestFailure]: ...
+    def _repr_html_(self) -> str: ...
     def lint(self) -> Lint:
         """What the rulebook can and cannot do, proven from the rulebook alone."""
 
@@ -526,11 +535,19 @@ class Batch:
     def summary(self) -> dict[str, Any]: ...
     @property
     def unknown_columns(self) -> list[str]: ...
-    def to_arrow(self, *, points: bool = True, ranks: bool = True) -> Any: ...
-    def to_polars(self, *, points: bool = True, ranks: bool = True) -> Any: ...
+    def to_arrow(self, *, points: bool = True, ranks: bool = True, details: bool = False) -> Any: ...
+    def to_polars(self, *, points: bool = True, ranks: bool = True, details: bool = False) -> Any: ...
     def to_pandas(
-        self, *, dtype_backend: Optional[Literal["pyarrow"]] = None, points: bool = True, ranks: bool = True
-    ) -> Any: ...
+        self,
+        *,
+        numbers: Literal["arrow", "decimal", "float"] = "arrow",
+        dtype_backend: Optional[Literal["pyarrow"]] = None,
+        points: bool = True,
+        ranks: bool = True,
+        details: bool = False,
+    ) -> Any:
+        """numbers: "arrow" exact decimal128 columns (default), "decimal" exact `Decimal` objects
+        (publication), "float" float64 (exploration: describe(), nsmallest(), mean())."""
     def lowest(self, n: int = 20) -> list[Any]:
         """Labels of `to_pandas()`'s index (the input DataFrame's labels, else positions from 0)."""
     def label(self, i: int) -> Any: ...
@@ -540,6 +557,12 @@ class Batch:
     @property
     def _path(self) -> str: ...
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
+    @overload
+    def __getitem__(self, key: int, /) -> Optional[Result]: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> list[Optional[Result]]: ...
+    def __iter__(self) -> Iterator[Optional[Result]]: ...
+    def _repr_html_(self) -> str: ...
 
 # The native half of `kaoping.design` (use that module: it converts DataFrames and returns
 # dataclasses).

@@ -27,13 +27,33 @@ use rust_decimal::Decimal;
 use crate::columns::Columns;
 use crate::errors;
 use crate::frame::{self, Part};
+use crate::html;
+use crate::reconcile;
 use crate::result::ScoreResult;
 use crate::values::{Shape, decimal_to_py};
 
-/// The compact table's columns before the indicators' points (an indicator whose id is one of
-/// these is written `points.<id>`), and after them: `error_kind`, `error`.
-const FIXED_COLUMNS: [&str; 10] =
-    ["key", "profile", "total", "max", "grade", "passed", "rank", "profile_rank", "error_kind", "error"];
+/// The compact table's columns before the indicators' points, after them (`error_kind`,
+/// `error`) and the detail columns (`details=True`): an indicator whose id is one of these is
+/// written `points.<id>`.
+const FIXED_COLUMNS: [&str; 17] = [
+    "key",
+    "profile",
+    "total",
+    "max",
+    "grade",
+    "passed",
+    "rank",
+    "profile_rank",
+    "error_kind",
+    "error",
+    "base",
+    "bonus",
+    "penalty",
+    "total_before_vetoes",
+    "vetoes",
+    "grade_from_total",
+    "grade_capped_by",
+];
 
 /// Where a batch's records came from, kept to explain any row later.
 pub enum Source {
@@ -135,7 +155,7 @@ impl Batch {
 
     /// The compact table ([`result_schema`]). Columns are built on every core; profile and grade
     /// are dictionaries (small codes per row, no text).
-    fn table(&self, points: bool, ranks: bool) -> Result<RecordBatch, String> {
+    fn table(&self, points: bool, ranks: bool, details: bool) -> Result<RecordBatch, String> {
         let specs = specs(&self.rb, points, ranks);
         // Profile, maximum, grade and criteria all read the rows' codes, made once.
         let codes = self.batch.codes();
@@ -145,12 +165,34 @@ impl Batch {
             .collect::<Result<Vec<ArrayRef>, String>>()?;
         // Arrow checks every column against its field: the schema told in advance is the one made.
         let schema = result_schema(&self.rb, points, ranks);
-        RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())
+        let table = RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| e.to_string())?;
+        if !details {
+            return Ok(table);
+        }
+        // The detail columns go before `error_kind` and `error`.
+        let (mut fields, mut cols): (Vec<Field>, Vec<ArrayRef>) = table
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .zip(table.columns().iter().cloned())
+            .unzip();
+        let at = cols.len() - 2;
+        for (k, (name, col)) in self.detail_columns()?.into_iter().enumerate() {
+            fields.insert(at + k, Field::new(name, col.data_type().clone(), true));
+            cols.insert(at + k, col);
+        }
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).map_err(|e| e.to_string())
+    }
+
+    /// The columns that reconcile each total (`reconcile.rs`), every row explained.
+    fn detail_columns(&self) -> Result<Vec<reconcile::DetailColumn>, String> {
+        reconcile::columns(&self.rb, self.batch.len(), &|i| self.outcome(i))
     }
 
     /// The compact table's columns as the DataFrame holds them (see `frame.rs`), built on every
     /// core.
-    fn frame_parts(&self, points: bool, ranks: bool) -> Result<Vec<(String, Part)>, String> {
+    fn frame_parts(&self, points: bool, ranks: bool, details: bool) -> Result<Vec<(String, Part)>, String> {
         let codes = self.batch.codes();
         let label = |c: u16, index: fn(u16) -> Option<u16>| {
             (c != Codes::NONE).then(|| index(c)).flatten().map(usize::from)
@@ -164,8 +206,17 @@ impl Batch {
                         codes.profile.iter().map(|&p| label(p, |p| p.checked_sub(1))),
                         self.rb.profiles(),
                     ),
+                    // Ordered worst → best (the rulebook lists them best first), so that
+                    // `res.grade >= "较好"` compares grades.
                     Col::Grade => {
-                        Part::categorical(codes.grade.iter().map(|&g| label(g, Some)), self.rb.grades())
+                        let mut labels = self.rb.grades();
+                        let last = labels.len().saturating_sub(1);
+                        labels.reverse();
+                        Part::categorical(
+                            codes.grade.iter().map(|&g| label(g, Some).map(|g| last - g)),
+                            labels,
+                        )
+                        .ordered()
                     }
                     Col::Passed => Part::Boolean {
                         values: codes.passed.iter().map(|&p| u8::from(p == 1)).collect(),
@@ -178,7 +229,16 @@ impl Batch {
                 };
                 Ok((name, part))
             })
-            .collect()
+            .collect::<Result<Vec<_>, String>>()
+            .and_then(|mut parts| {
+                if details {
+                    let at = parts.len() - 2;
+                    for (k, (name, col)) in self.detail_columns()?.into_iter().enumerate() {
+                        parts.insert(at + k, (name, Part::of_array(col)));
+                    }
+                }
+                Ok(parts)
+            })
     }
 
     /// The key column: each row's own key (its key field's value), else its row number as text.
@@ -307,8 +367,14 @@ impl Batch {
     }
 
     /// The compact table as an object with `__arrow_c_stream__` (for pyarrow and polars).
-    fn stream<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
-        let table = py.detach(|| self.table(points, ranks)).map_err(errors::internal)?;
+    fn stream<'py>(
+        &self,
+        py: Python<'py>,
+        points: bool,
+        ranks: bool,
+        details: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let table = py.detach(|| self.table(points, ranks, details)).map_err(errors::internal)?;
         let schema = table.schema();
         Ok(Bound::new(py, PyTable::try_new(vec![table], schema)?)?.into_any())
     }
@@ -615,6 +681,30 @@ enum Col {
     Error,
 }
 
+/// How `to_pandas` holds decimal columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Numbers {
+    /// `pd.ArrowDtype(decimal128)`: exact, no Python object per cell.
+    Arrow,
+    /// `Decimal` objects: exact.
+    Decimal,
+    /// `float64`: for exploration.
+    Float,
+}
+
+impl Numbers {
+    fn parse(s: &str) -> PyResult<Numbers> {
+        match s {
+            "arrow" => Ok(Numbers::Arrow),
+            "decimal" => Ok(Numbers::Decimal),
+            "float" => Ok(Numbers::Float),
+            other => Err(PyValueError::new_err(format!(
+                "numbers is \"arrow\", \"decimal\" or \"float\", not {other:?}"
+            ))),
+        }
+    }
+}
+
 fn need<'py>(py: Python<'py>, module: &str, what: &str) -> PyResult<Bound<'py, PyModule>> {
     py.import(module).map_err(|_| {
         PyImportError::new_err(format!("{what} needs {module}, which is not installed: pip install {module}"))
@@ -749,37 +839,68 @@ impl Batch {
     /// first), the points of every indicator (unless `points=False`), error_kind and error.
     /// Profile and grade are dictionary-encoded (the rulebook's profiles and grades; null in no
     /// profile or grade, and where the row failed). Totals, maxima and points are exact decimal128
-    /// columns built from the batch's fixed-point values (no `Decimal` per cell). Needs pyarrow.
-    #[pyo3(signature = (*, points = true, ranks = true))]
-    fn to_arrow<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+    /// columns built from the batch's fixed-point values (no `Decimal` per cell).
+    /// `details=True` adds, before error_kind, what reconciles each total (every row explained,
+    /// so slower): base, bonus, penalty, total_before_vetoes, vetoes (ids, `;`-separated),
+    /// grade_from_total, grade_capped_by (the labels of the vetoes or grade rules that set the
+    /// grade below the total's), `criterion.<id>` (whether each criterion holds) and
+    /// `contribution.<leaf>` (each leaf indicator's share of the base, rounded so that they add up
+    /// to it exactly: base + bonus − penalty is the total where no veto set it). Needs pyarrow.
+    #[pyo3(signature = (*, points = true, ranks = true, details = false))]
+    fn to_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        points: bool,
+        ranks: bool,
+        details: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let pa = need(py, "pyarrow", "Batch.to_arrow()")?;
-        pa.call_method1("table", (self.stream(py, points, ranks)?,))
+        pa.call_method1("table", (self.stream(py, points, ranks, details)?,))
     }
 
     /// The compact table as a polars DataFrame (decimal columns exact). Needs polars.
-    #[pyo3(signature = (*, points = true, ranks = true))]
-    fn to_polars<'py>(&self, py: Python<'py>, points: bool, ranks: bool) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (*, points = true, ranks = true, details = false))]
+    fn to_polars<'py>(
+        &self,
+        py: Python<'py>,
+        points: bool,
+        ranks: bool,
+        details: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let pl = need(py, "polars", "Batch.to_polars()")?;
-        pl.call_method1("DataFrame", (self.stream(py, points, ranks)?,))
+        pl.call_method1("DataFrame", (self.stream(py, points, ranks, details)?,))
     }
 
     /// The compact table as a pandas DataFrame, indexed like the input DataFrame when there was
-    /// one. Totals, maxima and points are exact decimal columns (`pd.ArrowDtype(pa.decimal128(38,
-    /// scale))`: each element reads as a `Decimal`, without a Python object per cell until one is
-    /// read; `.astype(object)` gives `Decimal` objects), profile and grade categoricals (the
-    /// rulebook's profiles and grades), ranks nullable `Int64`, `passed` nullable `boolean`.
-    /// `dtype_backend="pyarrow"`: every column Arrow-backed.
-    /// `points=False` leaves out the indicators' points (a decimal128 column per indicator: most of
-    /// the table's memory), `ranks=False` the ranks (computing them ranks the whole batch first).
-    /// Needs pandas and pyarrow.
-    #[pyo3(signature = (*, dtype_backend = None, points = true, ranks = true))]
+    /// one. Profile is a categorical of the rulebook's profiles; grade an *ordered* categorical,
+    /// worst → best, so `res[res.grade >= "较好"]` selects by grade; ranks nullable `Int64`,
+    /// `passed` nullable `boolean`.
+    ///
+    /// `numbers` says how totals, maxima, points (and the details' decimals) are held:
+    /// - `"arrow"` (default): exact decimal columns, `pd.ArrowDtype(pa.decimal128(38, scale))`,
+    ///   without a Python object per cell; sums, sorting, min/max and comparisons are exact, but
+    ///   pandas (3.1) cannot `describe()` or `nsmallest()` them and rounds `mean()` to the scale.
+    /// - `"decimal"`: `Decimal` objects (dtype `object`, `None` where none): exact, for
+    ///   publishing and for arithmetic with `Decimal`; slow on large tables.
+    /// - `"float"`: `float64` (NaN where none), each the nearest double to the exact value: for
+    ///   exploration — `describe()`, `nsmallest()`, `mean()`, plots — never for publication.
+    ///
+    /// `dtype_backend="pyarrow"`: every column Arrow-backed (grades then a dictionary, not
+    /// ordered; `numbers="decimal"` does not apply). `points=False` leaves out the indicators'
+    /// points (a column per indicator: most of the table's memory), `ranks=False` the ranks
+    /// (computing them ranks the whole batch first); `details=True` adds the columns that
+    /// reconcile each total (see `to_arrow`). Needs pandas and pyarrow.
+    #[pyo3(signature = (*, numbers = "arrow", dtype_backend = None, points = true, ranks = true, details = false))]
     fn to_pandas<'py>(
         &self,
         py: Python<'py>,
+        numbers: &str,
         dtype_backend: Option<&str>,
         points: bool,
         ranks: bool,
+        details: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let numbers = Numbers::parse(numbers)?;
         let pd = need(py, "pandas", "Batch.to_pandas()")?;
         let pa = need(py, "pyarrow", "Batch.to_pandas()")?;
         let df = match dtype_backend {
@@ -787,12 +908,30 @@ impl Batch {
             None => {
                 let decimal = pa.call_method1("decimal128", (38, self.rb.scale()))?;
                 let types = PyDict::new(py);
-                types.set_item(&decimal, pd.call_method1("ArrowDtype", (&decimal,))?)?;
-                let parts = py.detach(|| self.frame_parts(points, ranks)).map_err(errors::internal)?;
+                // Without a mapping pyarrow makes `Decimal` objects of decimal128.
+                if numbers == Numbers::Arrow {
+                    types.set_item(&decimal, pd.call_method1("ArrowDtype", (&decimal,))?)?;
+                }
+                let parts = py
+                    .detach(|| {
+                        let parts = self.frame_parts(points, ranks, details)?;
+                        Ok::<_, String>(if numbers == Numbers::Float { frame::floats(parts) } else { parts })
+                    })
+                    .map_err(errors::internal)?;
                 frame::frame(py, &pd, &pa, parts, &types.getattr("get")?)?
             }
             Some("pyarrow") => {
-                let table = pa.call_method1("table", (self.stream(py, points, ranks)?,))?;
+                if numbers == Numbers::Decimal {
+                    return Err(PyValueError::new_err(
+                        "numbers=\"decimal\" makes Decimal objects, which are not Arrow-backed: with \
+                         dtype_backend=\"pyarrow\" use numbers=\"arrow\" (exact) or \"float\"",
+                    ));
+                }
+                let table = py.detach(|| self.table(points, ranks, details)).map_err(errors::internal)?;
+                let table = if numbers == Numbers::Float { frame::float_table(table)? } else { table };
+                let schema = table.schema();
+                let table = Bound::new(py, PyTable::try_new(vec![table], schema)?)?;
+                let table = pa.call_method1("table", (table,))?;
                 let kw = PyDict::new(py);
                 kw.set_item("types_mapper", pd.getattr("ArrowDtype")?)?;
                 table.call_method("to_pandas", (), Some(&kw))?
@@ -807,6 +946,35 @@ impl Batch {
             df.setattr("index", index.bind(py))?;
         }
         Ok(df)
+    }
+
+    /// Row `i`'s `Result` (`None` where it failed), counting from 0, negative from the end; a
+    /// slice gives a list. A batch is a sequence of its rows' results: `len(b)`, `b[0]`, `b[-1]`,
+    /// `for r in b`. (`b.loc[label]` finds a row by its label in `to_pandas()`'s index.)
+    fn __getitem__(slf: &Bound<'_, Self>, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Results { batch: slf.clone().unbind() }.__getitem__(slf.py(), index)
+    }
+
+    fn __iter__(slf: &Bound<'_, Self>) -> ResultsIter {
+        ResultsIter { results: Results { batch: slf.clone().unbind() }, next: AtomicUsize::new(0) }
+    }
+
+    /// Jupyter's view: rows scored and failed, a bar per grade, the five lowest units.
+    fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
+        let lowest = self
+            .lowest_rows(py, 5)
+            .into_iter()
+            .map(|i| {
+                let row = self.batch.row(i);
+                Ok(html::Low {
+                    label: self.label_at(py, i)?.repr()?.to_string(),
+                    key: row.key(),
+                    total: row.total(),
+                    grade: row.grade().map(str::to_owned),
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(html::batch(&self.rb, self.batch.summary(), &lowest))
     }
 
     /// The `n` rows with the lowest totals, lowest first (ties in row order; failed rows left
@@ -843,7 +1011,7 @@ impl Batch {
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyCapsule>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
-        let table = py.detach(|| self.table(true, true)).map_err(errors::internal)?;
+        let table = py.detach(|| self.table(true, true, false)).map_err(errors::internal)?;
         let field = Arc::new(Field::new_struct("", table.schema().fields().clone(), false));
         let array: ArrayRef = Arc::new(StructArray::from(table));
         let reader = Box::new(ArrayIterator::new(vec![Ok(array)], field));

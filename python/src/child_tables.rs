@@ -47,3 +47,35 @@ pub fn join(
     let unmatched = kaoping::table::join_items(rb, &mut rows, children)?;
     Ok((rows, unmatched))
 }
+
+/// A join key as the core compares them (spec §18.5: trimmed, full-width forms as ASCII,
+/// `510001.0` as `510001`), for partitioning a parent table and its child tables alike
+/// (`kaoping.spark`, `kaoping.dask`): rows whose keys join land together.
+#[pyfunction]
+pub fn _join_key(cell: &str) -> String {
+    kaoping::table::join_key(cell)
+}
+
+/// Which of `header`'s columns holds the parent's key in the child table for the list path
+/// `path` (one level: `"households"`), found as `score_many(items=…)` finds it; the core's error
+/// (`InputError`) where no column does or the path is no items input.
+#[pyfunction]
+pub fn _join_column(
+    py: Python<'_>,
+    rb: &crate::rulebook::PyRulebook,
+    path: &str,
+    header: Vec<String>,
+) -> PyResult<usize> {
+    // The join column is the one a child table of that column alone joins by.
+    for (i, h) in header.iter().enumerate() {
+        let child = ChildTable::new(path, vec![h.clone()], Vec::new());
+        if kaoping::table::join_items(&rb.rb, &mut [], vec![child]).is_ok() {
+            return Ok(i);
+        }
+    }
+    let child = ChildTable::new(path, header, Vec::new());
+    match kaoping::table::join_items(&rb.rb, &mut [], vec![child]) {
+        Err(e) => Err(crate::errors::input_error(py, format!("items table `{path}`: {e}"), None)),
+        Ok(_) => Err(crate::errors::internal(format!("no join column found for `{path}`"))),
+    }
+}

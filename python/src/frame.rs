@@ -10,7 +10,7 @@
 //! Going through pyarrow cost as much as the rest of the output put together: it unpacks `passed`
 //! bit by bit, checks every categorical code, and casts the text to `large_string`.
 
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, BooleanArray, Decimal128Array, Float64Array, RecordBatch};
 use arrow_buffer::{ArrowNativeType, Buffer};
 use arrow_schema::{Field, Schema};
 use pyo3::prelude::*;
@@ -31,6 +31,8 @@ pub enum Part {
         dtype: &'static str,
         /// The categories.
         labels: Vec<String>,
+        /// Whether their order means something (grades, worst → best).
+        ordered: bool,
     },
     /// A nullable `boolean` column: a 0/1 byte per row for the value and one for null.
     Boolean {
@@ -65,7 +67,34 @@ impl Part {
             count if count < i16::MAX as usize => (codes::<i16>(indices, n), "int16"),
             _ => (codes::<i32>(indices, n), "int32"),
         };
-        Part::Categorical { codes, dtype, labels: labels.into_iter().map(str::to_owned).collect() }
+        Part::Categorical {
+            codes,
+            dtype,
+            labels: labels.into_iter().map(str::to_owned).collect(),
+            ordered: false,
+        }
+    }
+
+    /// The categorical, its categories ordered as given.
+    pub fn ordered(self) -> Part {
+        match self {
+            Part::Categorical { codes, dtype, labels, .. } => {
+                Part::Categorical { codes, dtype, labels, ordered: true }
+            }
+            other => other,
+        }
+    }
+
+    /// An Arrow column as pandas holds it: booleans as a nullable `boolean` column, the rest
+    /// converted by pyarrow.
+    pub fn of_array(array: ArrayRef) -> Part {
+        match array.as_any().downcast_ref::<BooleanArray>() {
+            Some(b) => Part::Boolean {
+                values: (0..b.len()).map(|i| u8::from(b.is_valid(i) && b.value(i))).collect(),
+                mask: (0..b.len()).map(|i| u8::from(b.is_null(i))).collect(),
+            },
+            None => Part::Arrow(array),
+        }
     }
 
     /// A nullable `Int64` column.
@@ -114,9 +143,15 @@ pub fn frame<'py>(
     for (name, part) in &parts {
         let column = match part {
             Part::Arrow(_) => converted.get_item(name)?.getattr("array")?,
-            Part::Categorical { codes, dtype, labels } => pd
-                .getattr("Categorical")?
-                .call_method1("from_codes", (array(codes.as_slice(), dtype)?, labels.clone()))?,
+            Part::Categorical { codes, dtype, labels, ordered } => {
+                let kw = PyDict::new(py);
+                kw.set_item("ordered", *ordered)?;
+                pd.getattr("Categorical")?.call_method(
+                    "from_codes",
+                    (array(codes.as_slice(), dtype)?, labels.clone()),
+                    Some(&kw),
+                )?
+            }
             Part::Boolean { values, mask } => {
                 arrays.call_method1("BooleanArray", (array(values, "bool")?, array(mask, "bool")?))?
             }
@@ -128,4 +163,54 @@ pub fn frame<'py>(
     let kw = PyDict::new(py);
     kw.set_item("copy", false)?;
     pd.getattr("DataFrame")?.call((columns,), Some(&kw))
+}
+
+/// Every decimal column of `parts` as `float64` (`numbers="float"`).
+pub fn floats(parts: Vec<(String, Part)>) -> Vec<(String, Part)> {
+    parts
+        .into_iter()
+        .map(|(name, part)| match part {
+            Part::Arrow(a) => (name, Part::Arrow(to_float(a))),
+            other => (name, other),
+        })
+        .collect()
+}
+
+/// The table with every decimal column as `float64`.
+pub fn float_table(table: RecordBatch) -> PyResult<RecordBatch> {
+    let cols: Vec<ArrayRef> = table.columns().iter().cloned().map(to_float).collect();
+    let fields: Vec<Field> = table
+        .schema()
+        .fields()
+        .iter()
+        .zip(&cols)
+        .map(|(f, c)| Field::new(f.name(), c.data_type().clone(), f.is_nullable()))
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
+        .map_err(|e| crate::errors::internal(e.to_string()))
+}
+
+/// A decimal128 column as `float64`, each value the double nearest to it (null stays null; pandas
+/// reads it as NaN); any other column as it is.
+fn to_float(array: ArrayRef) -> ArrayRef {
+    let Some(d) = array.as_any().downcast_ref::<Decimal128Array>() else { return array };
+    let scale = d.scale().max(0) as u32;
+    let floats: Float64Array = d.iter().map(|m| m.map(|m| nearest_f64(m, scale))).collect();
+    Arc::new(floats)
+}
+
+/// The double nearest to `m` × 10^−`scale`. Below 2^53 units and 22 places both the units and
+/// the power of ten are exact doubles, and IEEE division rounds the quotient correctly; beyond,
+/// the decimal text is parsed (also correctly rounded).
+pub fn nearest_f64(m: i128, scale: u32) -> f64 {
+    const EXACT: i128 = 1 << 53;
+    if m.abs() < EXACT && scale <= 22 {
+        return m as f64 / 10f64.powi(scale as i32);
+    }
+    let text = m.unsigned_abs().to_string();
+    let s = scale as usize;
+    let digits = if text.len() <= s { format!("{}{text}", "0".repeat(s + 1 - text.len())) } else { text };
+    let (int, frac) = digits.split_at(digits.len() - s);
+    let value: f64 = format!("{int}.{frac}0").parse().unwrap_or(f64::NAN);
+    if m < 0 { -value } else { value }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kaoping::{AggregateLine, Lang, Outcome, Status};
+use kaoping::{AggregateLine, Lang, Outcome};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -254,8 +254,10 @@ impl ScoreResult {
         Ok(kaoping::explain(&self.outcome, lang_of(lang)?))
     }
 
+    /// Jupyter's view: the headline, base, bonus and penalty where they matter, every
+    /// indicator, the bonus and penalty items, each criterion and whether it holds, vetoes.
     fn _repr_html_(&self) -> String {
-        html(&self.outcome)
+        crate::html::result(&self.outcome)
     }
 
     fn __repr__(&self) -> String {
@@ -452,69 +454,4 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &J) -> PyResult<Bound<'py, PyAny>> {
             d.into_any()
         }
     })
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A compact HTML view: the headline, then every indicator indented by depth.
-fn html(o: &Outcome) -> String {
-    let dec = |d: Option<rust_decimal::Decimal>| d.map_or("—".to_owned(), |d| d.to_string());
-    let mut s = String::from("<div class=\"kaoping-result\">");
-    s.push_str(&format!(
-        "<p><b>{}</b> · {} · 总分 total <b>{}</b> / {}",
-        esc(&o.rulebook.title),
-        esc(&o.key),
-        dec(o.total),
-        dec(o.max)
-    ));
-    if let Some(g) = &o.grade {
-        s.push_str(&format!(" · 等次 grade <b>{}</b>", esc(g)));
-    }
-    if let Some(p) = o.passed {
-        s.push_str(if p { " · 达标 passed ✓" } else { " · 未达标 not passed ✗" });
-    }
-    s.push_str("</p><table><thead><tr><th style=\"text-align:left\">指标 indicator</th><th>得分 points</th><th>满分 max</th></tr></thead><tbody>");
-    for n in &o.nodes {
-        let points = match n.status {
-            Status::NotApplicable => "不适用 n/a".to_owned(),
-            Status::NoData => format!("{} (无数据 no data)", dec(n.points)),
-            _ => dec(n.points),
-        };
-        let label = if n.depth == 0 { format!("<b>{}</b>", esc(&n.label)) } else { esc(&n.label) };
-        s.push_str(&format!(
-            "<tr><td style=\"text-align:left;padding-left:{}em\" title=\"{}\">{label}</td><td>{}</td><td>{}</td></tr>",
-            0.5 + 1.5 * f64::from(n.depth),
-            esc(&n.id),
-            esc(&points),
-            n.max
-        ));
-    }
-    s.push_str("</tbody></table>");
-    if !o.vetoes.is_empty() {
-        let v: Vec<String> = o.vetoes.iter().map(|v| esc(&v.label)).collect();
-        s.push_str(&format!("<p>一票否决 vetoes: {}</p>", v.join("、")));
-    }
-    if !o.component_vetoes.is_empty() {
-        let v: Vec<String> = o
-            .component_vetoes
-            .iter()
-            .map(|v| format!("{}：{}", esc(&v.indicator_label), esc(&v.label)))
-            .collect();
-        s.push_str(&format!("<p>子方案一票否决 vetoes inside components: {}</p>", v.join("、")));
-    }
-    s.push_str("</div>");
-    s
 }

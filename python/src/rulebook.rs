@@ -497,6 +497,12 @@ impl PyRulebook {
         py.detach(|| rb.run_tests()).failures.into_iter().map(TestFailure).collect()
     }
 
+    /// Jupyter's view: title, id and version, the indicator tree with each indicator's points,
+    /// vetoes, criteria and grades.
+    fn _repr_html_(&self) -> String {
+        crate::html::rulebook(&self.rb)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<kaoping.Rulebook {} version {}: {}>",
@@ -674,6 +680,31 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
     let iloc = df.getattr("iloc")?;
     let rows: usize = df.len()?;
     let mut cols = Vec::new();
+    if let Some((input, level)) = key_in_index(rb, &map, df)? {
+        // `df.set_index("县名")`: the key is the index (or one of its levels), not a column.
+        let series =
+            df.getattr("index")?.call_method1("get_level_values", (level,))?.call_method0("to_series")?;
+        let chunks = match &pa {
+            Some(pa) => pandas_arrow(pa, numpy_dtype.as_ref(), &series)?,
+            None => None,
+        };
+        let data = match chunks {
+            Some(chunks) => Data::Arrow(chunks),
+            None => {
+                let objs = series.call_method0("tolist")?.cast_into::<PyList>()?;
+                let mut out = Vec::with_capacity(objs.len());
+                for v in objs.iter() {
+                    out.push(if v.is_none() {
+                        Conv::Missing
+                    } else {
+                        values::convert(&v, &shape.inputs[input])?
+                    });
+                }
+                Data::Values(out)
+            }
+        };
+        cols.push(Column { input, data });
+    }
     for (j, input) in map.iter().enumerate() {
         let Some(input) = *input else { continue };
         let series = iloc.get_item((PySlice::full(py), j))?;
@@ -700,6 +731,29 @@ fn from_pandas(rb: &kaoping::Rulebook, shape: &Shape, df: &Bound<'_, PyAny>) -> 
         index: Some(df.getattr("index")?.unbind()),
         unknown,
     })
+}
+
+/// Where a DataFrame's key is in its index rather than a column: the key input and the index
+/// level whose name is the key field's name or label — when the rulebook has a key field and no
+/// column fills it.
+fn key_in_index(
+    rb: &kaoping::Rulebook,
+    map: &[Option<usize>],
+    df: &Bound<'_, PyAny>,
+) -> PyResult<Option<(usize, usize)>> {
+    let Some(key) = rb.key_field_name().and_then(|k| rb.input_index(&k)) else { return Ok(None) };
+    if map.contains(&Some(key)) {
+        return Ok(None);
+    }
+    let names = df.getattr("index")?.getattr("names")?;
+    for (level, name) in names.try_iter()?.enumerate() {
+        let name = name?;
+        let Ok(name) = name.extract::<String>() else { continue };
+        if rb.input_by_name_or_label(&name) == Some(key) {
+            return Ok(Some((key, level)));
+        }
+    }
+    Ok(None)
 }
 
 /// A pandas column as Arrow chunks, or `None` when pyarrow cannot take it (Python objects it

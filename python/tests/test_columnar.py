@@ -642,7 +642,11 @@ def pyarrow_frame(b: kaoping.Batch, **kw: bool) -> Any:
     the documented types (decimal128 as `ArrowDtype`, int64 as `Int64`, bool as `boolean`)."""
     dec = pa.decimal128(38, b.to_arrow(points=False, ranks=False).schema.field("total").type.scale)
     types = {dec: pd.ArrowDtype(dec), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-    return b.to_arrow(**kw).to_pandas(types_mapper=types.get)
+    df = b.to_arrow(**kw).to_pandas(types_mapper=types.get)
+    # Grades as an ordered categorical, worst → best (the rulebook lists them best first).
+    worst_first = list(reversed(df["grade"].cat.categories))
+    df["grade"] = df["grade"].cat.reorder_categories(worst_first, ordered=True)
+    return df
 
 
 @pytest.mark.parametrize("points, ranks", [(True, True), (False, False), (True, False), (False, True)])

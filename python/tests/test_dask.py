@@ -172,3 +172,48 @@ def test_columns_that_are_no_input_are_checked_once_on_the_client(client: Any, c
     kaoping.dask.score(ddf, cab, keep=["row_id"], points=False)  # a kept column is not checked
     with pytest.raises(kaoping.UnknownNameError, match="row_id"):
         kaoping.dask.score(ddf, cab, unknown="error")
+
+
+def test_items_recipe_scores_like_one_process(client: Any) -> None:
+    """Child tables (spec §18.5): villages and their households, both shuffled by the join key,
+    give each village what `score_many(villages, items={"households": …})` gives it."""
+    from itemsdata import RULEBOOK, villages_and_households
+
+    rb = kaoping.builtin(RULEBOOK)
+    villages, households = villages_and_households(300, 5)
+    with pytest.warns(kaoping.KaopingWarning, match="match no parent row"):
+        one = rb.score_many(villages, items={"households": households}, parallel=False, unknown="ignore")
+    want = one.to_pandas(ranks=False)
+    assert one.summary["failed"] == 2 and want["passed"].any() and not want["passed"].all()
+    got = kaoping.dask.score(
+        dd.from_pandas(villages, npartitions=3),
+        rb,
+        items={"households": dd.from_pandas(households, npartitions=4)},
+        keep=["row_id"],
+        unknown="ignore",
+        npartitions=4,
+    ).compute()
+    assert got.index.tolist() != sorted(got.index)  # partitioned by key, not like the input
+    got = got.sort_index()
+    assert (got["row_id"] == villages["row_id"]).all()
+    # Row numbers in messages count within each partition.
+    rows_said = {"error": lambda d: d["error"].str.replace(r"rows? [\d, ]+", "row … ", regex=True)}
+    pd.testing.assert_frame_equal(
+        got.drop(columns="row_id").assign(**rows_said), want.assign(**rows_said), check_exact=True,
+        check_index_type=False,
+    )
+    assert set(got.loc[[6, 7], "error_kind"]) == {"DuplicateKey"}
+
+
+def test_items_recipe_refuses_what_it_cannot_partition(client: Any) -> None:
+    from itemsdata import RULEBOOK, villages_and_households
+
+    rb = kaoping.builtin(RULEBOOK)
+    villages, households = villages_and_households(10, 1)
+    ddf, hh = dd.from_pandas(villages, npartitions=1), dd.from_pandas(households, npartitions=1)
+    with pytest.raises(ValueError, match="one level of child tables"):
+        kaoping.dask.score(ddf, rb, items={"households.members": hh}, unknown="ignore")
+    with pytest.raises(KeyError, match="no key column"):
+        kaoping.dask.score(ddf.drop(columns="村名"), rb, items={"households": hh}, unknown="ignore")
+    with pytest.raises(kaoping.InputError, match="holding its parent's key"):
+        kaoping.dask.score(ddf, rb, items={"households": hh.drop(columns="所在村")}, unknown="ignore")

@@ -127,3 +127,28 @@ def test_whole_table_work_is_refused(spark: Any, cab: kaoping.Rulebook, table: A
         kaoping.spark.score(df, cab, keep=["county"])
     with pytest.raises(ValueError, match="clash"):
         kaoping.spark.score(df.withColumnRenamed("row_id", "grade"), cab, keep=["grade"])
+
+
+def test_items_recipe_scores_like_one_process(spark: Any) -> None:
+    """Child tables (spec §18.5): villages cogrouped with their households by join key give each
+    village what `score_many(villages, items={"households": …})` gives it."""
+    from itemsdata import RULEBOOK, villages_and_households
+
+    rb = kaoping.builtin(RULEBOOK)
+    villages, households = villages_and_households(120, 9)
+    with pytest.warns(kaoping.KaopingWarning, match="match no parent row"):
+        one = rb.score_many(villages, items={"households": households}, parallel=False, unknown="ignore")
+    want = rows(one.to_arrow(ranks=False))
+    parent = spark.createDataFrame(pa.Table.from_pandas(villages, preserve_index=False)).repartition(3)
+    child = spark.createDataFrame(pa.Table.from_pandas(households, preserve_index=False)).repartition(2)
+    results = kaoping.spark.score(parent, rb, items={"households": child}, keep=["row_id"], unknown="ignore")
+    assert results.schema.fields[1:] == kaoping.spark.result_schema(rb).fields
+    got = sorted(rows(results.toArrow()), key=lambda r: r["row_id"])
+    assert [r["row_id"] for r in got] == list(range(len(villages)))
+    def rows_said(r: dict[str, Any]) -> dict[str, Any]:
+        # Row numbers in messages count within each key's group.
+        return dict(r, error=r["error"] and re.sub(r"rows? [\d, ]+", "row … ", r["error"]))
+
+    assert [rows_said({k: v for k, v in r.items() if k != "row_id"}) for r in got] == [rows_said(r) for r in want]
+    assert [r["error_kind"] for r in got[6:8]] == ["DuplicateKey", "DuplicateKey"]
+    assert sum(r["passed"] is True for r in got) > 0 and sum(r["passed"] is False for r in got) > 0
