@@ -490,6 +490,17 @@ pub fn join_items(
     specs: &[String],
     encoding: Option<Encoding>,
 ) -> Result<Vec<table::Unmatched>, Fail> {
+    let children = child_tables(specs, encoding)?;
+    table::join_items(rb, records, children).map_err(|e| join_fail(&e))
+}
+
+/// Why the child tables could not be joined.
+pub fn join_fail(e: &table::TableError) -> Fail {
+    Fail::unusable(format!("明细表无法连接：{e}"), format!("the items tables cannot be joined: {e}"))
+}
+
+/// The `--items LIST=FILE[#SHEET]` child tables, read.
+pub fn child_tables(specs: &[String], encoding: Option<Encoding>) -> Result<Vec<table::ChildTable>, Fail> {
     let mut children = Vec::with_capacity(specs.len());
     for spec in specs {
         let Some((name, file)) = spec.split_once('=') else {
@@ -524,9 +535,7 @@ pub fn join_items(
         };
         children.push(child.map_err(|e| table_fail(path, &e))?);
     }
-    table::join_items(rb, records, children).map_err(|e| {
-        Fail::unusable(format!("明细表无法连接：{e}"), format!("the items tables cannot be joined: {e}"))
-    })
+    Ok(children)
 }
 
 /// The warning for child rows that matched no parent row: never dropped silently.

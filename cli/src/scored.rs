@@ -29,10 +29,20 @@ impl Scored {
         Scored::records(rb, chunk, opts, 0)
     }
 
-    /// The scored rows with the child rows that matched no parent row in their summary.
-    pub fn with_unmatched(mut self, unmatched: Vec<kaoping::table::Unmatched>) -> Scored {
-        self.batch = self.batch.with_unmatched(unmatched);
-        self
+    /// Rows with their child tables (`--items`), joined and scored by the core; the child rows
+    /// that matched no parent row are in the batch's summary.
+    pub fn with_items(
+        rb: &Rulebook,
+        mut chunk: Chunk,
+        children: Vec<kaoping::table::ChildTable>,
+        opts: &BatchOptions,
+    ) -> Result<Scored, Fail> {
+        if children.is_empty() {
+            return Ok(Scored::new(rb, chunk, opts));
+        }
+        let batch =
+            rb.score_with_items(&mut chunk.records, children, opts).map_err(|e| crate::data::join_fail(&e))?;
+        Ok(Scored { batch, records: chunk.records, lines: chunk.lines, keys: chunk.keys, offset: 0 })
     }
 
     /// Score a chunk of a streamed file, `offset` data rows in.

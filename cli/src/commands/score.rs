@@ -14,7 +14,7 @@ use kaoping::table::Encoding;
 use kaoping::{BatchOptions, Date, Lang, Rulebook, Summary};
 
 use crate::args::TableArgs;
-use crate::data::{Data, DataOptions, Streamed, join_items, unmatched_warning};
+use crate::data::{Data, DataOptions, Streamed, child_tables, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
 use crate::output::{self, Layout, ResultRow, Sink};
@@ -259,13 +259,14 @@ fn gathered(
     out: &mut Written<'_>,
 ) -> Result<(), Fail> {
     let mut progress = Progress::new();
-    let mut all = data.read_all(rb, |n, p| progress.update(n, p))?;
-    let unmatched = join_items(rb, &mut all.records, &req.items, req.encoding)?;
-    for u in &unmatched {
+    let all = data.read_all(rb, |n, p| progress.update(n, p))?;
+    let children = child_tables(&req.items, req.encoding)?;
+    progress.phase("评分 scoring");
+    // Child tables are joined and scored by the core: each as one batch where it can.
+    let scored = Scored::with_items(rb, all, children, opts)?;
+    for u in &scored.summary().unmatched {
         eprintln!("提示 note: {}", unmatched_warning(u));
     }
-    progress.phase("评分 scoring");
-    let scored = Scored::new(rb, all, opts).with_unmatched(unmatched);
     progress.finish();
     out.rows(&scored)?;
     if let Some(path) = &req.report {
