@@ -103,6 +103,11 @@ impl Scored {
         self.batch.summary()
     }
 
+    /// Row `i`'s record, when it became one.
+    pub fn record(&self, i: usize) -> Option<&kaoping::Record> {
+        self.records.get(i)?.as_ref().ok()
+    }
+
     /// Row `i` explained in full, with the cohort it was scored in; `None` when it never became a
     /// record (or was streamed as columns).
     pub fn explain(&self, i: usize) -> Option<Result<Outcome, RecordError>> {

@@ -6,7 +6,7 @@ pub mod columnar;
 mod explain;
 pub(crate) use explain::decimal;
 mod lists;
-mod validate;
+pub(crate) mod validate;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
