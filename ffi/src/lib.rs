@@ -49,6 +49,8 @@ pub mod detail;
 pub mod batch;
 
 pub mod compare;
+/// Advice (整改建议): the least changes that reach a goal, as JSON.
+pub mod advise;
 
 pub mod shutdown;
 

@@ -318,6 +318,9 @@ impl Rulebook {
         let grades: Vec<String> = self.grades().into_iter().map(str::to_owned).collect();
         check_goal(self, goal, &grades)?;
         let outcome = self.score(record, &opts.score)?;
+        // Levers address the record by this rulebook's slots.
+        let bound = self.bind(record);
+        let record: &Record = &bound;
         let target = Target { goal, grades };
         let reached = target.reached(&outcome);
         let hurdles = target.hurdles(&outcome);

@@ -2,9 +2,11 @@
 //!
 //! Every candidate is the record with some inputs changed, scored by the rulebook's normal
 //! scoring; nothing is inferred from the rules' text. On a lever's line of values (a grid up or
-//! down, see `levers`) the least change that reaches the goal is found by bisection between the
-//! current value (short of it) and the far end (reaching it): the exact grid value where a band
-//! bound is crossed or a linear target met. Several inputs together: each but one is first set to
+//! down, see `levers`) the least change that reaches the goal is found by galloping away from the
+//! current value (1, 2, 4, … grid steps, then the far end) to the nearest point that reaches it,
+//! then by bisection back towards the last point that did not: the exact grid value where a band
+//! bound is crossed or a linear target met. (Where a rule turns back between two probes the
+//! point found still reaches the goal — every point is scored — but a nearer one may exist.) Several inputs together: each but one is first set to
 //! the least change that gives all it can give (its saturation), the last is bisected, then each
 //! of the others is bisected back towards its current value while the goal still holds.
 //!
@@ -88,9 +90,24 @@ impl Scorer<'_> {
             }
             return None;
         }
+        // Galloping from the current value (1, 2, 4, … steps, then the far end): the nearest
+        // stretch where the goal holds is found even when the far end does not hold (a rule that
+        // turns back, as a share whose sample shrinks to 0); then bisection within it.
         let n = line.len();
-        let (mut v, mut o) = at(self, n)?;
-        let (mut lo, mut hi) = (0u64, n);
+        let (mut lo, mut p) = (0u64, 1u64.min(n));
+        let (mut hi, mut v, mut o) = loop {
+            if p == 0 {
+                return None;
+            }
+            if let Some((v, o)) = at(self, p) {
+                break (p, v, o);
+            }
+            if p == n || self.exhausted() {
+                return None;
+            }
+            lo = p;
+            p = p.saturating_mul(2).min(n);
+        };
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             match at(self, mid) {
