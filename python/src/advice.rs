@@ -101,6 +101,14 @@ fn alternative_dict<'py>(py: Python<'py>, a: &advise::Alternative) -> PyResult<B
     let effects = PyList::empty(py);
     for e in &a.effects {
         let x = PyDict::new(py);
+        x.set_item(
+            "kind",
+            match e.kind {
+                advise::EffectKind::Indicator => "indicator",
+                advise::EffectKind::Bonus => "bonus",
+                _ => "penalty",
+            },
+        )?;
         x.set_item("id", &e.id)?;
         x.set_item("label", &e.label)?;
         x.set_item("before", e.from)?;

@@ -865,6 +865,13 @@ impl Input {
         self.0.label.as_deref()
     }
 
+    /// Whether the unit can change it (`actionable = false` in the rulebook: advice never
+    /// suggests changing it).
+    #[getter]
+    fn actionable(&self) -> bool {
+        self.0.actionable
+    }
+
     /// Unit.
     #[getter]
     fn unit(&self) -> Option<&str> {

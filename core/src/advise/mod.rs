@@ -194,9 +194,23 @@ pub struct Change {
     pub delta: Option<Decimal>,
 }
 
+/// What an effect is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectKind {
+    /// An indicator's points.
+    Indicator,
+    /// A bonus item's points (加分).
+    Bonus,
+    /// A penalty item's points (扣分): lower is better.
+    Penalty,
+}
+
 /// An indicator's (or bonus or penalty item's) points before and after.
 #[derive(Clone, Debug, Serialize)]
 pub struct Effect {
+    /// What it is.
+    pub kind: EffectKind,
     /// Its id.
     pub id: String,
     /// Its label.
@@ -450,7 +464,7 @@ impl Rulebook {
             total: after.total,
             grade: after.grade.clone(),
             passed: after.passed,
-            size: f.size,
+            size: f.size.round_dp(6),
             zh,
             en,
         })

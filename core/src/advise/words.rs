@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::goal::{Goal, Hurdle};
-use super::{Advice, AdviseOptions, Blocker, BlockerKind, Change, Effect, Unreachable, UnreachableReason};
+use super::{Advice, AdviseOptions, Blocker, BlockerKind, Change, Effect, EffectKind, Unreachable, UnreachableReason};
 use crate::input::Value;
 use crate::lang::Lang;
 use crate::outcome::Outcome;
@@ -49,15 +49,20 @@ pub(super) fn effects(before: &Outcome, after: &Outcome) -> Vec<Effect> {
         let was = before.nodes.iter().find(|b| b.id == n.id).and_then(|b| b.points);
         if leaf && was != n.points {
             let delta = n.points.unwrap_or_default() - was.unwrap_or_default();
-            out.push(Effect { id: n.id.clone(), label: n.label.clone(), from: was, to: n.points, delta });
+            let (id, label) = (n.id.clone(), n.label.clone());
+            out.push(Effect { kind: EffectKind::Indicator, id, label, from: was, to: n.points, delta });
         }
     }
-    for (items, was_items) in [(&after.bonus_items, &before.bonus_items), (&after.penalty_items, &before.penalty_items)] {
+    for (kind, items, was_items) in [
+        (EffectKind::Bonus, &after.bonus_items, &before.bonus_items),
+        (EffectKind::Penalty, &after.penalty_items, &before.penalty_items),
+    ] {
         for a in items {
             let was = was_items.iter().find(|b| b.id == a.id).map(|b| b.points);
             if was != Some(a.points) {
                 let delta = a.points - was.unwrap_or_default();
-                out.push(Effect { id: a.id.clone(), label: a.label.clone(), from: was, to: Some(a.points), delta });
+                let (id, label) = (a.id.clone(), a.label.clone());
+                out.push(Effect { kind, id, label, from: was, to: Some(a.points), delta });
             }
         }
     }
@@ -86,6 +91,13 @@ fn change_words(c: &Change, lang: Lang) -> String {
 }
 
 fn effect_words(e: &Effect, lang: Lang) -> String {
+    if e.kind == EffectKind::Penalty {
+        // A penalty that shrinks is points regained: say it as a penalty, not as points lost.
+        return match lang {
+            Lang::Zh => format!("扣分“{}” {} → {}", e.label, opt(e.from), opt(e.to)),
+            _ => format!("penalty {} {} → {}", e.label, opt(e.from), opt(e.to)),
+        };
+    }
     match lang {
         Lang::Zh => format!("{} {} → {}（{} 分）", e.label, opt(e.from), opt(e.to), signed(e.delta)),
         _ => format!("{} points on {} ({} → {})", signed(e.delta), e.label, opt(e.from), opt(e.to)),
