@@ -326,3 +326,56 @@ proptest! {
         }
     }
 }
+
+/// Values at the decimal's limits: advice, never a panic.
+#[test]
+fn values_at_the_decimal_limits_do_not_panic() {
+    let rb = Rulebook::from_str(
+        r#"
+[rulebook]
+id = "edge.advise"
+title = "t"
+version = "1"
+[inputs]
+x = { type = "decimal" }
+y = { type = "decimal", min = -79228162514264337593543950335, max = 79228162514264337593543950335 }
+n = { type = "integer" }
+[[indicator]]
+id = "a"
+label = "A"
+points = 50
+bands = { input = "x", at_least = [[10, 50]], else = 0 }
+[[indicator]]
+id = "b"
+label = "B"
+points = 50
+linear = { input = "y", from = [0, 0], to = [1000, 50] }
+[[grade]]
+label = "G"
+at_least = 60
+[[grade]]
+label = "H"
+"#,
+        Format::Toml,
+    )
+    .unwrap();
+    for (x, y, n) in [
+        (Decimal::MAX, Decimal::MIN, i64::MAX),
+        (Decimal::MIN, Decimal::MAX, i64::MIN),
+        (Decimal::new(1, 28), Decimal::new(-1, 28), 0),
+    ] {
+        let mut r = rb.record();
+        r.set("x", x);
+        r.set("y", y);
+        r.set("n", n);
+        for goal in [Goal::Grade("G".into()), Goal::Total(d("99.99"))] {
+            let a = rb.advise(&r, &goal, &AdviseOptions { budget: 500, ..AdviseOptions::default() });
+            if let Ok(a) = a {
+                for alt in &a.alternatives {
+                    let o = rb.score(&changed(&r, &alt.changes), &ScoreOptions::default()).unwrap();
+                    assert_eq!(o.total, alt.total);
+                }
+            }
+        }
+    }
+}

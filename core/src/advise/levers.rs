@@ -131,24 +131,26 @@ pub(crate) fn lever(input: &Input, slot: usize, record: &Record, fixed: bool) ->
                 return None;
             }
             let step = Decimal::new(1, scale);
-            let reach = x0.abs().max(Decimal::ONE).checked_mul(Decimal::from(UNBOUNDED_REACH))?;
-            let up_to = hi.unwrap_or(x0.checked_add(reach)?);
-            let down_to = lo.unwrap_or(x0.checked_sub(reach)?);
-            let steps = |room: Decimal| -> u64 {
-                if room <= Decimal::ZERO {
-                    return 0;
+            let reach = x0.abs().max(Decimal::ONE).checked_mul(Decimal::from(UNBOUNDED_REACH));
+            let up_to = hi.or_else(|| x0.checked_add(reach?));
+            let down_to = lo.or_else(|| x0.checked_sub(reach?));
+            // Checked throughout: bounds near the decimal's limits give no line, never a panic.
+            let steps = |room: Option<Decimal>| -> u64 {
+                match room.and_then(|r| r.checked_div(step)) {
+                    Some(n) if n > Decimal::ZERO => n.floor().try_into().unwrap_or(0),
+                    _ => 0,
                 }
-                (room / step).floor().try_into().unwrap_or(0)
             };
             let mut lines = Vec::new();
-            for (sign, room) in [(1i8, up_to - x0), (-1i8, x0 - down_to)] {
+            let rooms = [(1i8, up_to.and_then(|u| u.checked_sub(x0))), (-1i8, down_to.and_then(|d| x0.checked_sub(d)))];
+            for (sign, room) in rooms {
                 let n = steps(room);
                 if n > 0 {
                     lines.push(Line::Grid { from: x0, step, sign, steps: n, integer });
                 }
             }
             let span = match (lo, hi) {
-                (Some(l), Some(h)) if h > l => h - l,
+                (Some(l), Some(h)) if h > l => h.checked_sub(l).unwrap_or(Decimal::MAX),
                 _ => x0.abs().max(Decimal::ONE),
             };
             let from = if integer { Value::Integer(x0.to_i64()?) } else { Value::Decimal(x0) };
@@ -197,7 +199,9 @@ pub(crate) fn size(lever: &Lever, to: &Value) -> Decimal {
         _ => None,
     };
     match (n(&lever.from), n(to)) {
-        (Some(a), Some(b)) => (b - a).abs().checked_div(lever.span).unwrap_or(Decimal::MAX),
+        (Some(a), Some(b)) => {
+            b.checked_sub(a).and_then(|d| d.abs().checked_div(lever.span)).unwrap_or(Decimal::MAX)
+        }
         _ => Decimal::ONE,
     }
 }

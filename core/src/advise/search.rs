@@ -229,7 +229,7 @@ impl Scorer<'_> {
                     }
                 }
             }
-            let size: Decimal = moves.iter().map(|(l, v)| size(&levers[*l], v)).sum();
+            let size = moves.iter().fold(Decimal::ZERO, |a, (l, v)| a.saturating_add(size(&levers[*l], v)));
             if best.as_ref().is_none_or(|b| size < b.size) {
                 best = Some(Found { moves, size });
             }
@@ -257,7 +257,7 @@ fn position(line: &Line, v: &Value) -> Option<u64> {
                 Value::Decimal(d) => *d,
                 _ => return None,
             };
-            ((x - from).abs() / step).floor().try_into().ok()
+            x.checked_sub(*from)?.abs().checked_div(*step)?.floor().try_into().ok()
         }
         Line::Choices(c) => c.iter().position(|x| x == v).map(|i| i as u64 + 1),
     }

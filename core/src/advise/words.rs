@@ -28,7 +28,7 @@ fn number(v: &Value) -> Option<Decimal> {
 
 /// `to − from` for numbers.
 pub(super) fn delta(from: &Value, to: &Value) -> Option<Decimal> {
-    Some(number(to)? - number(from)?)
+    number(to)?.checked_sub(number(from)?)
 }
 
 fn signed(d: Decimal) -> String {
