@@ -107,7 +107,11 @@ fn refusals_say_why() {
     // Beyond the profile: advice that says so, exit 0.
     let beyond = kaoping(&["advise", RB, DATA, "--row", "示例县005", "--goal", "101", "--lang", "en"]);
     assert_eq!(beyond.code, 0, "{}", beyond.stderr);
-    assert!(beyond.stdout.contains("unreachable: the most any record of profile 凉山彝区 can get is 100.00"), "{}", beyond.stdout);
+    assert!(
+        beyond.stdout.contains("unreachable: the most any record of profile 凉山彝区 can get is 100.00"),
+        "{}",
+        beyond.stdout
+    );
 }
 
 #[test]
@@ -146,7 +150,11 @@ fn the_docs_show_the_worked_example_as_printed() {
     let doc = std::fs::read_to_string(root().join("docs/advice.md")).unwrap();
     for lang in ["en", "zh"] {
         let run = kaoping(&["advise", RB, DATA, "--row", "示例县005", "--goal", "好", "--lang", lang]);
-        assert!(doc.contains(run.stdout.trim_end()), "docs/advice.md does not show the {lang} output:\n{}", run.stdout);
+        assert!(
+            doc.contains(run.stdout.trim_end()),
+            "docs/advice.md does not show the {lang} output:\n{}",
+            run.stdout
+        );
     }
 }
 

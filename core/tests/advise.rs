@@ -41,7 +41,8 @@ fn the_example_county_reaches_hao_by_one_exact_change() {
     // 80.13 needs 9.87 more. Income growth: 6 → 8 gives 20 points (+5) — not enough alone;
     // satisfaction: 266/320 → needs 3.13 + 9.87 = 13.00 points: (s − 80)/15 × 15 = 13 → s = 93%,
     // 0.93 × 320 = 297.6 → 298 households (93.125%, 13.125 → 13.13 points, total 90.13).
-    let sat = a.alternatives.iter().find(|x| x.changes.len() == 1 && x.changes[0].input == "satisfied").unwrap();
+    let sat =
+        a.alternatives.iter().find(|x| x.changes.len() == 1 && x.changes[0].input == "satisfied").unwrap();
     assert_eq!(sat.changes[0].to, Value::Integer(298));
     assert_eq!(sat.changes[0].delta, Some(d("32")));
     assert_eq!((sat.total, sat.grade.as_deref()), (Some(d("90.13")), Some("好")));
@@ -72,7 +73,10 @@ fn not_actionable_inputs_never_change() {
         "population      = { type = \"integer\", min = 1, label = \"户籍人口\" }",
         "population      = { type = \"integer\", min = 1, label = \"户籍人口\", actionable = false }",
     );
-    let text = text.replace("satisfied       = { type = \"integer\", min = 0, label = \"认可户数\" }", "satisfied       = { type = \"integer\", min = 0, label = \"认可户数\", actionable = false }");
+    let text = text.replace(
+        "satisfied       = { type = \"integer\", min = 0, label = \"认可户数\" }",
+        "satisfied       = { type = \"integer\", min = 0, label = \"认可户数\", actionable = false }",
+    );
     let fixed = Rulebook::from_str(&text, Format::Toml).unwrap();
     assert!(!fixed.inputs().iter().find(|i| i.name == "satisfied").unwrap().actionable);
     let r2 = fixed.record_from_json(&serde_json_record()).unwrap();
@@ -165,7 +169,11 @@ fn a_county_of_the_sample_table() {
     let rb = Rulebook::builtin("sc.poverty.county-assessment").unwrap();
     let text = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/rulebooks/samples/counties.csv")).unwrap();
     let t = kaoping::table::read_csv(&rb, &text, None).unwrap();
-    let keyed = t.records.iter().flatten().find(|r| r.get("county").is_some_and(|v| v.to_string().contains("示例县005")));
+    let keyed = t
+        .records
+        .iter()
+        .flatten()
+        .find(|r| r.get("county").is_some_and(|v| v.to_string().contains("示例县005")));
     let r = keyed.unwrap().clone();
     let o = rb.score(&r, &ScoreOptions::default()).unwrap();
     let grades = rb.grades();

@@ -48,9 +48,9 @@ pub mod detail;
 
 pub mod batch;
 
-pub mod compare;
 /// Advice (整改建议): the least changes that reach a goal, as JSON.
 pub mod advise;
+pub mod compare;
 
 pub mod shutdown;
 

@@ -32,7 +32,12 @@ impl ScoreResult {
     }
 
     /// The same result, remembering what was scored (so that it can be advised).
-    pub fn scored_from(mut self, rb: &kaoping::Rulebook, record: kaoping::Record, opts: kaoping::ScoreOptions) -> ScoreResult {
+    pub fn scored_from(
+        mut self,
+        rb: &kaoping::Rulebook,
+        record: kaoping::Record,
+        opts: kaoping::ScoreOptions,
+    ) -> ScoreResult {
         self.source = Some(Arc::new((rb.clone(), record, opts)));
         self
     }

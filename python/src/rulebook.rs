@@ -272,7 +272,9 @@ impl PyRulebook {
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
-            Ok(outcome) if keep_items => Ok(ScoreResult::with_items(outcome, self.shape.clone()).scored_from(rb, rec, opts)),
+            Ok(outcome) if keep_items => {
+                Ok(ScoreResult::with_items(outcome, self.shape.clone()).scored_from(rb, rec, opts))
+            }
             Ok(outcome) => Ok(ScoreResult::new(outcome).scored_from(rb, rec, opts)),
             Err(e) => Err(errors::record_error(py, &e)),
         }

@@ -56,9 +56,11 @@ pub fn run(args: Args) -> Result<u8, Fail> {
             "this rulebook has relative rules: changing one unit changes the cohort's best, so advice is not given",
         ));
     }
-    let goal = parse_goal(&rb, &args.goal).map_err(|e| Fail::unusable(format!("--goal：{e}"), format!("--goal: {e}")))?;
+    let goal = parse_goal(&rb, &args.goal)
+        .map_err(|e| Fail::unusable(format!("--goal：{e}"), format!("--goal: {e}")))?;
     let table = &args.table;
-    let score = ScoreOptions { profile: table.profile(&rb)?, as_of: table.as_of()?, ..ScoreOptions::default() };
+    let score =
+        ScoreOptions { profile: table.profile(&rb)?, as_of: table.as_of()?, ..ScoreOptions::default() };
     let record = match (args.data, args.record) {
         (None, Some(record)) => of_record(&rb, record)?,
         (Some(path), None) => {
@@ -111,7 +113,10 @@ fn of_record(rb: &Rulebook, record: String) -> Result<Record, Fail> {
         None => record,
     };
     rb.record_from_json(&text).map_err(|e| {
-        Fail::unusable(format!("--record 不是有效的记录：{e}"), format!("--record is not a valid record: {e}"))
+        Fail::unusable(
+            format!("--record 不是有效的记录：{e}"),
+            format!("--record is not a valid record: {e}"),
+        )
     })
 }
 
@@ -139,7 +144,13 @@ fn of_row(rb: &Rulebook, path: &str, key: &str, table: &TableArgs) -> Result<Opt
     match all.records.swap_remove(at) {
         Ok(r) => Ok(Some(r)),
         Err(e) => {
-            let place = all.lines.get(at).copied().flatten().map(|l| format!("{path}:{l}")).unwrap_or(path.to_owned());
+            let place = all
+                .lines
+                .get(at)
+                .copied()
+                .flatten()
+                .map(|l| format!("{path}:{l}"))
+                .unwrap_or(path.to_owned());
             eprintln!("{place}: 未能评分 / not scored: {e}");
             Ok(None)
         }

@@ -41,7 +41,8 @@ pub fn next_grades(
             let record = scored.record(i)?;
             let goal = Goal::Grade(grades[rank - 1].to_owned());
             // Scored as the report scored it: in its profile, on its date.
-            let score = ScoreOptions { profile: o.profile.clone(), as_of: o.as_of, ..ScoreOptions::default() };
+            let score =
+                ScoreOptions { profile: o.profile.clone(), as_of: o.as_of, ..ScoreOptions::default() };
             let advise = AdviseOptions { score, max_inputs: 2, alternatives: 1, budget: 2_000 };
             let a = rb.advise(record, &goal, &advise).ok()?;
             Some((i, a.headline(Lang::Zh)?))

@@ -142,7 +142,10 @@ pub(crate) fn lever(input: &Input, slot: usize, record: &Record, fixed: bool) ->
                 }
             };
             let mut lines = Vec::new();
-            let rooms = [(1i8, up_to.and_then(|u| u.checked_sub(x0))), (-1i8, down_to.and_then(|d| x0.checked_sub(d)))];
+            let rooms = [
+                (1i8, up_to.and_then(|u| u.checked_sub(x0))),
+                (-1i8, down_to.and_then(|d| x0.checked_sub(d))),
+            ];
             for (sign, room) in rooms {
                 let n = steps(room);
                 if n > 0 {
@@ -179,7 +182,8 @@ pub(crate) fn lever(input: &Input, slot: usize, record: &Record, fixed: bool) ->
                 Some(Value::Text(t)) => t.trim().to_owned(),
                 Some(_) => return None,
             };
-            let others: Vec<Value> = allowed.iter().filter(|a| **a != t).map(|a| Value::Text(a.clone())).collect();
+            let others: Vec<Value> =
+                allowed.iter().filter(|a| **a != t).map(|a| Value::Text(a.clone())).collect();
             (!others.is_empty()).then(|| Lever {
                 slot,
                 from: Value::Text(t),

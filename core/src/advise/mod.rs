@@ -339,14 +339,7 @@ impl Rulebook {
         let reached = target.reached(&outcome);
         let hurdles = target.hurdles(&outcome);
         let levers = self.levers(record);
-        let mut sc = Scorer {
-            rb: self,
-            opts: &opts.score,
-            record,
-            target,
-            scored: 0,
-            budget: opts.budget,
-        };
+        let mut sc = Scorer { rb: self, opts: &opts.score, record, target, scored: 0, budget: opts.budget };
         let mut advice = Advice {
             schema: SCHEMA,
             rulebook: self.id().to_owned(),
@@ -400,9 +393,7 @@ impl Rulebook {
             .inputs
             .iter()
             .enumerate()
-            .filter_map(|(i, input)| {
-                levers::lever(input, i, record, fixed.contains(&Some(i as u32)))
-            })
+            .filter_map(|(i, input)| levers::lever(input, i, record, fixed.contains(&Some(i as u32))))
             .collect()
     }
 
@@ -472,7 +463,13 @@ impl Rulebook {
 
     /// Why nothing was found: proven beyond the profile (lint), nothing to change, a blocker
     /// nothing clears, or none within the bound.
-    fn why_not(&self, advice: &Advice, outcome: &Outcome, levers: &[Lever], opts: &AdviseOptions) -> Unreachable {
+    fn why_not(
+        &self,
+        advice: &Advice,
+        outcome: &Outcome,
+        levers: &[Lever],
+        opts: &AdviseOptions,
+    ) -> Unreachable {
         if let Some(u) = words::beyond_profile(self, &advice.goal, outcome, &opts.score) {
             return u;
         }
@@ -497,9 +494,10 @@ fn check_goal(rb: &Rulebook, goal: &Goal, grades: &[String]) -> Result<(), Advis
         Goal::Passed if rb.criteria().is_empty() => {
             Err(AdviseError::Goal(format!("{} has no criteria: `passed` cannot be a goal", rb.id())))
         }
-        Goal::Total(_) if !rb.has_total() => {
-            Err(AdviseError::Goal(format!("{} has no total (criteria only): a total cannot be a goal", rb.id())))
-        }
+        Goal::Total(_) if !rb.has_total() => Err(AdviseError::Goal(format!(
+            "{} has no total (criteria only): a total cannot be a goal",
+            rb.id()
+        ))),
         _ => Ok(()),
     }
 }

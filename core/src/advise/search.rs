@@ -123,7 +123,11 @@ impl Scorer<'_> {
 
     /// For each lever, its most helpful line and the least change on it that gives all the line
     /// gives (what the lever can do alone), if that is better than where the record stands.
-    pub fn saturations(&mut self, levers: &[Lever], base: &Standing) -> Vec<Option<(usize, Value, Standing)>> {
+    pub fn saturations(
+        &mut self,
+        levers: &[Lever],
+        base: &Standing,
+    ) -> Vec<Option<(usize, Value, Standing)>> {
         let mut out = Vec::with_capacity(levers.len());
         for (l, lever) in levers.iter().enumerate() {
             let mut best: Option<(usize, Value, Standing)> = None;
@@ -136,7 +140,9 @@ impl Scorer<'_> {
                     for t in 1..=line.len() {
                         let Some(v) = line.at(t) else { continue };
                         if let Some(o) = self.score(levers, &[(l, v.clone())])
-                            && top.as_ref().is_none_or(|(_, b)| self.target.standing(&o) > self.target.standing(b))
+                            && top
+                                .as_ref()
+                                .is_none_or(|(_, b)| self.target.standing(&o) > self.target.standing(b))
                         {
                             top = Some((v, o));
                         }

@@ -4,7 +4,9 @@
 use rust_decimal::Decimal;
 
 use super::goal::{Goal, Hurdle};
-use super::{Advice, AdviseOptions, Blocker, BlockerKind, Change, Effect, EffectKind, Unreachable, UnreachableReason};
+use super::{
+    Advice, AdviseOptions, Blocker, BlockerKind, Change, Effect, EffectKind, Unreachable, UnreachableReason,
+};
 use crate::input::Value;
 use crate::lang::Lang;
 use crate::outcome::Outcome;
@@ -125,11 +127,21 @@ fn result_words(before: &Outcome, after: &Outcome, lang: Lang) -> String {
     let mut parts = Vec::new();
     let zh = lang == Lang::Zh;
     if after.total.is_some() {
-        parts.push(format!("{} {} → {}", if zh { "总分" } else { "total" }, opt(before.total), opt(after.total)));
+        parts.push(format!(
+            "{} {} → {}",
+            if zh { "总分" } else { "total" },
+            opt(before.total),
+            opt(after.total)
+        ));
     }
     if after.grade.is_some() {
         let g = |g: &Option<String>| g.clone().unwrap_or_else(|| "—".to_owned());
-        parts.push(format!("{} {} → {}", if zh { "等次" } else { "grade" }, g(&before.grade), g(&after.grade)));
+        parts.push(format!(
+            "{} {} → {}",
+            if zh { "等次" } else { "grade" },
+            g(&before.grade),
+            g(&after.grade)
+        ));
     }
     if before.passed != after.passed
         && let Some(p) = after.passed
@@ -160,7 +172,11 @@ pub(super) fn alternative(
         parts.push(derived.join(if zh { "，" } else { ", " }));
     }
     if !effects.is_empty() {
-        parts.push(effects.iter().map(|e| effect_words(e, lang)).collect::<Vec<_>>().join(if zh { "，" } else { ", " }));
+        parts.push(effects.iter().map(|e| effect_words(e, lang)).collect::<Vec<_>>().join(if zh {
+            "，"
+        } else {
+            ", "
+        }));
     }
     let mut s = parts.join(sep);
     s.push_str(if zh { "。" } else { ": " });
@@ -239,7 +255,11 @@ pub(super) fn advice(a: &Advice, lang: Lang) -> String {
         s.push_str(&format!("{}: {now}; goal: {}\n", a.key, a.goal.words(lang)));
     }
     if a.reached {
-        s.push_str(if zh { "已达到目标，无需调整。\n" } else { "The goal is reached already: nothing to change.\n" });
+        s.push_str(if zh {
+            "已达到目标，无需调整。\n"
+        } else {
+            "The goal is reached already: nothing to change.\n"
+        });
         return s;
     }
     for b in &a.blockers {
@@ -270,7 +290,12 @@ pub(super) fn headline(a: &Advice, lang: Lang) -> Option<String> {
 
 /// Proven from the lint's reachable ranges for the record's profile and date: the goal is
 /// beyond what any record there reaches.
-pub(super) fn beyond_profile(rb: &Rulebook, goal: &Goal, o: &Outcome, _opts: &ScoreOptions) -> Option<Unreachable> {
+pub(super) fn beyond_profile(
+    rb: &Rulebook,
+    goal: &Goal,
+    o: &Outcome,
+    _opts: &ScoreOptions,
+) -> Option<Unreachable> {
     let lint = rb.lint();
     let r = lint.ranges.iter().find(|r| {
         r.profile == o.profile
@@ -289,7 +314,9 @@ pub(super) fn beyond_profile(rb: &Rulebook, goal: &Goal, o: &Outcome, _opts: &Sc
             }
             (
                 format!("无法达到：片区/类别“{profile}”可达的最高总分为 {max}，低于目标 {t}"),
-                format!("unreachable: the most any record of profile {profile} can get is {max}, below the goal {t}"),
+                format!(
+                    "unreachable: the most any record of profile {profile} can get is {max}, below the goal {t}"
+                ),
             )
         }
         Goal::Grade(g) => {
@@ -302,7 +329,10 @@ pub(super) fn beyond_profile(rb: &Rulebook, goal: &Goal, o: &Outcome, _opts: &Sc
             let list = grades.join("、");
             (
                 format!("无法达到：片区/类别“{profile}”的记录最多只能得到 {list}，达不到“{g}”"),
-                format!("unreachable: records of profile {profile} can only get {}, not {g}", grades.join(", ")),
+                format!(
+                    "unreachable: records of profile {profile} can only get {}, not {g}",
+                    grades.join(", ")
+                ),
             )
         }
         Goal::Passed => {
