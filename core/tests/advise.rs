@@ -387,3 +387,27 @@ label = "H"
         }
     }
 }
+
+/// A veto hides every other input's points: the inputs are still combined with its clearing.
+#[test]
+fn a_veto_and_a_shortfall_are_fixed_together() {
+    let rb = Rulebook::builtin("example.county-assessment").unwrap();
+    // No expert marks: 68.13 without the veto, so clearing it is not enough for 较好.
+    let r = rb
+        .record_from_json(
+            r#"{"county": "示例县", "region": "凉山彝区", "population": 100000, "poor_population": 3000,
+                "income_growth": 6, "sampled": 320, "satisfied": 266, "falsified": true}"#,
+        )
+        .unwrap();
+    let a = rb.advise(&r, &Goal::Grade("较好".into()), &AdviseOptions::default()).unwrap();
+    assert!(!a.alternatives.is_empty(), "{}", a.text(kaoping::Lang::En));
+    for alt in &a.alternatives {
+        assert!(
+            alt.changes.iter().any(|c| c.input == "falsified" && c.to == Value::Bool(false)),
+            "{}",
+            alt.en
+        );
+        let o = rb.score(&changed(&r, &alt.changes), &ScoreOptions::default()).unwrap();
+        assert!(matches!(o.grade.as_deref(), Some("较好" | "好")), "{}", alt.en);
+    }
+}

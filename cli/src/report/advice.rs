@@ -3,7 +3,7 @@
 //! line — each verified by scoring the changed record — or why there is none.
 //!
 //! The search is kept small here (one alternative, at most two inputs together, a budget of
-//! 2,000 scored records per unit), so the report stays quick; `kaoping advise` gives the full
+//! 1,000 scored records per unit), so the report stays quick; `kaoping advise` gives the full
 //! advice for one unit.
 
 use std::collections::HashMap;
@@ -43,7 +43,7 @@ pub fn next_grades(
             // Scored as the report scored it: in its profile, on its date.
             let score =
                 ScoreOptions { profile: o.profile.clone(), as_of: o.as_of, ..ScoreOptions::default() };
-            let advise = AdviseOptions { score, max_inputs: 2, alternatives: 1, budget: 2_000 };
+            let advise = AdviseOptions { score, max_inputs: 2, alternatives: 1, budget: 1_000 };
             let a = rb.advise(record, &goal, &advise).ok()?;
             Some((i, a.headline(Lang::Zh)?))
         })

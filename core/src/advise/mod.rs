@@ -362,16 +362,28 @@ impl Rulebook {
             return Ok(advice);
         }
         // Blockers first, each with the single changes that clear it.
+        let mut forced: Vec<(usize, Value)> = Vec::new();
         for h in &hurdles {
             let mut cleared_by = Vec::new();
+            let mut first: Option<Found> = None;
             for l in 0..levers.len() {
                 if let Some(f) = sc.clearing(&levers, l, h) {
                     cleared_by.extend(self.changes(&levers, &f.moves));
+                    if first.as_ref().is_none_or(|b| f.size < b.size) {
+                        first = Some(f);
+                    }
                 }
+            }
+            // The smallest clearing change of each blocker is made first when inputs are combined.
+            if let Some(f) = first
+                && !forced.iter().any(|m| m.0 == f.moves[0].0)
+            {
+                forced.extend(f.moves);
             }
             advice.blockers.push(words::blocker(&outcome, h, cleared_by));
         }
-        let found = find(&mut sc, &levers, opts);
+        forced.sort_by_key(|m| m.0);
+        let found = find(&mut sc, &levers, &forced, opts);
         for f in found {
             if let Some(a) = self.verified(record, &levers, &f, &outcome, &sc.target, &opts.score) {
                 advice.alternatives.push(a);
@@ -518,17 +530,26 @@ pub fn parse_goal(rb: &Rulebook, text: &str) -> Result<Goal, AdviseError> {
 
 /// The bounded search: single inputs, then sets of the most helpful ones, up to
 /// `max_inputs`, skipping any set that contains one already found; the best `alternatives`.
-fn find(sc: &mut Scorer<'_>, levers: &[Lever], opts: &AdviseOptions) -> Vec<Found> {
+fn find(
+    sc: &mut Scorer<'_>,
+    levers: &[Lever],
+    forced: &[(usize, Value)],
+    opts: &AdviseOptions,
+) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     for l in 0..levers.len() {
         if let Some(f) = sc.single(levers, l) {
             found.push(f);
         }
     }
-    if opts.max_inputs >= 2 && found.len() < opts.alternatives && !sc.exhausted() {
-        let base = sc.score(levers, &[]).map(|o| sc.target.standing(&o));
+    // Sets of inputs, on top of the blockers' clearing changes (`forced`): an input whose
+    // points a veto hides is judged with the veto cleared.
+    let room = opts.max_inputs.saturating_sub(forced.len());
+    let first = if forced.is_empty() { 2 } else { 1 };
+    if room >= first && found.len() < opts.alternatives && !sc.exhausted() {
+        let base = sc.score(levers, forced).map(|o| sc.target.standing(&o));
         if let Some(base) = base {
-            let sat = sc.saturations(levers, &base);
+            let sat = sc.saturations(levers, &base, forced);
             // The most helpful levers, by what each gives alone; declaration order on ties.
             let mut helpful: Vec<usize> = (0..levers.len()).filter(|&l| sat[l].is_some()).collect();
             helpful.sort_by(|&a, &b| {
@@ -537,16 +558,17 @@ fn find(sc: &mut Scorer<'_>, levers: &[Lever], opts: &AdviseOptions) -> Vec<Foun
             });
             helpful.truncate(COMBINE);
             helpful.sort_unstable();
-            for k in 2..=opts.max_inputs.min(helpful.len()) {
+            for k in first..=room.min(helpful.len()) {
                 if found.len() >= opts.alternatives || sc.exhausted() {
                     break;
                 }
                 for set in combinations(&helpful, k) {
-                    let known = found.iter().any(|f| f.moves.iter().all(|(l, _)| set.contains(l)));
+                    let all: Vec<usize> = set.iter().copied().chain(forced.iter().map(|m| m.0)).collect();
+                    let known = found.iter().any(|f| f.moves.iter().all(|(l, _)| all.contains(l)));
                     if known {
                         continue;
                     }
-                    if let Some(f) = sc.together(levers, &set, &sat) {
+                    if let Some(f) = sc.together(levers, &set, &sat, forced) {
                         found.push(f);
                     }
                     if sc.exhausted() {

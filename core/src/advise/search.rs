@@ -123,23 +123,37 @@ impl Scorer<'_> {
 
     /// For each lever, its most helpful line and the least change on it that gives all the line
     /// gives (what the lever can do alone), if that is better than where the record stands.
+    ///
+    /// `fixed` are moves made first (the blockers' clearing changes): what a lever gives is
+    /// judged on top of them, so that an input whose points a veto hides still counts.
     pub fn saturations(
         &mut self,
         levers: &[Lever],
         base: &Standing,
+        fixed: &[(usize, Value)],
     ) -> Vec<Option<(usize, Value, Standing)>> {
         let mut out = Vec::with_capacity(levers.len());
         for (l, lever) in levers.iter().enumerate() {
             let mut best: Option<(usize, Value, Standing)> = None;
+            if fixed.iter().any(|(i, _)| *i == l) {
+                out.push(None);
+                continue;
+            }
+            let with = |v: &Value| -> Moves {
+                let mut m: Moves = fixed.to_vec();
+                m.push((l, v.clone()));
+                m.sort_by_key(|(i, _)| *i);
+                m
+            };
             for (k, line) in lever.lines.iter().enumerate() {
                 let far = if line.ordered() {
-                    line.at(line.len()).and_then(|v| self.score(levers, &[(l, v.clone())]).map(|o| (v, o)))
+                    line.at(line.len()).and_then(|v| self.score(levers, &with(&v)).map(|o| (v, o)))
                 } else {
                     // Choices: the best of them, the first on ties.
                     let mut top: Option<(Value, Outcome)> = None;
                     for t in 1..=line.len() {
                         let Some(v) = line.at(t) else { continue };
-                        if let Some(o) = self.score(levers, &[(l, v.clone())])
+                        if let Some(o) = self.score(levers, &with(&v))
                             && top
                                 .as_ref()
                                 .is_none_or(|(_, b)| self.target.standing(&o) > self.target.standing(b))
@@ -157,7 +171,7 @@ impl Scorer<'_> {
                 let v = if line.ordered() {
                     let want = s.clone();
                     let ok = move |t: &Target<'_>, o: &Outcome| t.standing(o) >= want;
-                    self.least(levers, &[], l, line, &ok).map_or(far_v, |(_, v, _)| v)
+                    self.least(levers, fixed, l, line, &ok).map_or(far_v, |(_, v, _)| v)
                 } else {
                     far_v
                 };
@@ -207,11 +221,12 @@ impl Scorer<'_> {
         levers: &[Lever],
         set: &[usize],
         sat: &[Option<(usize, Value, Standing)>],
+        fixed: &[(usize, Value)],
     ) -> Option<Found> {
         let mut best: Option<Found> = None;
         let reach = |t: &Target<'_>, o: &Outcome| t.reached(o);
         for &last in set {
-            let mut moves: Moves = Vec::new();
+            let mut moves: Moves = fixed.to_vec();
             for &l in set.iter().filter(|&&l| l != last) {
                 moves.push((l, sat[l].as_ref()?.1.clone()));
             }
