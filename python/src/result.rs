@@ -222,6 +222,7 @@ impl ScoreResult {
                 outcome: it.result.clone(),
                 position: Some(it.position),
                 kept: Some(input.fields.clone()),
+                source: None,
             })
             .collect())
     }
