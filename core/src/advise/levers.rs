@@ -124,8 +124,7 @@ pub(crate) fn lever(input: &Input, slot: usize, record: &Record, fixed: bool) ->
                     .map(|d| d.normalize().scale())
                     .max()
                     .unwrap_or(0)
-                    .max(2)
-                    .min(MAX_DECIMALS)
+                    .clamp(2, MAX_DECIMALS)
             };
             if x0.normalize().scale() > scale {
                 return None;

@@ -169,7 +169,7 @@ impl Scorer<'_> {
                     continue;
                 }
                 let v = if line.ordered() {
-                    let want = s.clone();
+                    let want = s;
                     let ok = move |t: &Target<'_>, o: &Outcome| t.standing(o) >= want;
                     self.least(levers, fixed, l, line, &ok).map_or(far_v, |(_, v, _)| v)
                 } else {
