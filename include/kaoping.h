@@ -1843,6 +1843,45 @@ kp_status kp_batch_to_json(const struct kp_batch *batch, char **out, size_t *out
 void kp_batch_free(struct kp_batch *batch);
 
 /**
+ * Advice for a typed record: the least changes of its actionable inputs (not those declared
+ * `actionable = false`, nor its key or profile) that reach `goal` — a grade's label ("较好"),
+ * "passed" (or "达标"), or a total ("85") — as JSON (schema `kaoping.advice/1`): where it stands,
+ * `blockers` (vetoes, grade rules, criteria in the way, each with the single changes that clear
+ * it), `alternatives` best first (each: `changes` {input, label, unit, from, to, delta},
+ * `effects` on the indicators, the `total`, `grade` and `passed` of the changed record, and the
+ * words `zh` and `en`; every one verified by scoring the changed record), or `unreachable`
+ * {reason, zh, en}; decimals as strings. The search is bounded: at most 3 inputs together, 5
+ * alternatives, 20,000 records scored. `*out` is freed with `kp_string_free`; `out_len` (may be
+ * NULL) gets its length. `options` (may be NULL) gives the profile and scoring date.
+ *
+ * `KP_INVALID_ARGUMENT` when `goal` is no grade of the rulebook, not "passed" and not a number
+ * (or the rulebook has nothing such a goal could read); `KP_RECORD_ERROR` when the record
+ * itself cannot be scored.
+ */
+kp_status kp_advise_json(const struct kp_rulebook *rb,
+                         const struct kp_record *rec,
+                         const char *goal,
+                         const struct kp_options *options,
+                         char **out,
+                         size_t *out_len,
+                         struct kp_error **err);
+
+/**
+ * `kp_advise_json` for a record given as a JSON object of `len` bytes of UTF-8 (as
+ * `kp_score_json` reads it).
+ *
+ * `KP_RECORD_ERROR` also when the JSON does not parse (kind `KP_KIND_SYNTAX`).
+ */
+kp_status kp_advise_record_json(const struct kp_rulebook *rb,
+                                const char *json,
+                                size_t len,
+                                const char *goal,
+                                const struct kp_options *options,
+                                char **out,
+                                size_t *out_len,
+                                struct kp_error **err);
+
+/**
  * Compare two rulebooks over a JSON array of record objects (`len` bytes of UTF-8), each
  * rulebook reading every object by its own inputs: which units change total, grade or verdict,
  * and why. `*out` gets the comparison as JSON (schema `kaoping.compare/1`: both rulebooks, every

@@ -29,7 +29,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{builtins, check, diff, explain, lint, schema, score, show, template, test, weights};
+use crate::commands::{
+    advise, builtins, check, diff, explain, lint, schema, score, show, template, test, weights,
+};
 use crate::fail::Fail;
 
 // Half the time of a large run went to glibc malloc/free (per-cell strings, records, result rows).
@@ -72,6 +74,14 @@ enum Command {
         (--record '{\"county\": \"甲县\", …}' or --record @file.json), or a data file and the unit's \
         key (or 1-based row number) with --row.\n\nExit: 0 explained, 1 the unit could not be scored, 2 unusable arguments.")]
     Explain(explain::Args),
+    /// Advice (整改建议) for one unit: the least changes of its actionable inputs that reach a goal (a grade, passed, or a total), each verified by scoring.
+    #[command(long_about = "Advice (整改建议) for one unit: the least changes of its actionable inputs \
+        (not those declared actionable = false) that reach --goal (a grade, `passed`, or a total), \
+        each verified by scoring the changed record, ranked by the number of inputs changed then the \
+        size of the changes; vetoes and grade rules in the way are named first. The unit is read as \
+        `kaoping explain` reads it.\n\nExit: 0 advised (also when the goal is out of reach: the \
+        advice says why), 1 the unit could not be scored, 2 unusable arguments.")]
+    Advise(advise::Args),
     /// Load rulebooks and print every problem as file:line:column; exit 1 if any.
     Check(check::Args),
     /// Run rulebooks' embedded tests and print `N passed, M failed`; exit 1 if any failed.
@@ -145,6 +155,7 @@ fn run(command: Command) -> Result<u8, Fail> {
     match command {
         Command::Score(args) => score::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Advise(args) => advise::run(args),
         Command::Check(args) => Ok(check::run(args)),
         Command::Test(args) => Ok(test::run(args)),
         Command::Builtins => builtins::run(),

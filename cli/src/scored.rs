@@ -40,8 +40,9 @@ impl Scored {
         if children.is_empty() {
             return Ok(Scored::new(rb, chunk, opts));
         }
-        let batch =
-            rb.score_with_items(&mut chunk.records, children, opts).map_err(|e| crate::data::join_fail(&e))?;
+        let batch = rb
+            .score_with_items(&mut chunk.records, children, opts)
+            .map_err(|e| crate::data::join_fail(&e))?;
         Ok(Scored { batch, records: chunk.records, lines: chunk.lines, keys: chunk.keys, offset: 0 })
     }
 
@@ -111,6 +112,11 @@ impl Scored {
     /// What happened across these rows (the core's counts and totals).
     pub fn summary(&self) -> &Summary {
         self.batch.summary()
+    }
+
+    /// Row `i`'s record, when it became one.
+    pub fn record(&self, i: usize) -> Option<&kaoping::Record> {
+        self.records.get(i)?.as_ref().ok()
     }
 
     /// Row `i` explained in full, with the cohort it was scored in; `None` when it never became a

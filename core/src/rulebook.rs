@@ -184,6 +184,9 @@ pub struct InputInfo {
     pub fields: Vec<(String, String)>,
     /// The rulebook scoring each item of an `items` input.
     pub rulebook: Option<String>,
+    /// Whether the unit can change it (`actionable = false` in the rulebook: advice never
+    /// suggests changing it).
+    pub actionable: bool,
 }
 
 /// Loads rulebooks, resolving `component` references against built-ins and any rulebooks given.
@@ -712,6 +715,7 @@ impl Rulebook {
                 max: i.max.as_ref().map(crate::rules::show),
                 fields: i.item_fields().map(|(n, t)| (n.to_owned(), t.name().to_owned())).collect(),
                 rulebook: i.rulebook.clone(),
+                actionable: i.actionable,
             })
             .collect()
     }

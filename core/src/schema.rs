@@ -366,7 +366,8 @@ fn schema() -> Value {
                 },
                 "rulebook": string("Items scored by this rulebook (its id): each item is a record of it, with its inputs, derived values and result as fields (spec §18.2). Not with `fields`."),
                 "join": string("The child table's column (header) holding the parent's key, when items come as a table (spec §18.5). Default: the column named like the parent's key_field or its label."),
-                "order_by": string("The field the items are sorted by, ascending and stable, before any rule or aggregate reads them (spec §18.4).")
+                "order_by": string("The field the items are sorted by, ascending and stable, before any rule or aggregate reads them (spec §18.4)."),
+                "actionable": { "type": "boolean", "description": "Whether the unit can change it (default true). Advice (整改建议, kaoping advise) never suggests changing an input with actionable = false (population, region…)." }
             },
             "required": ["type"],
             "additionalProperties": false

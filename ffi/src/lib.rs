@@ -48,6 +48,8 @@ pub mod detail;
 
 pub mod batch;
 
+/// Advice (整改建议): the least changes that reach a goal, as JSON.
+pub mod advise;
 pub mod compare;
 
 pub mod shutdown;

@@ -21,7 +21,11 @@ pyarrow and polars are optional. Errors are ``KaopingError`` subclasses: ``Ruleb
 import collections.abc as _abc
 
 from kaoping._kaoping import (
+    Advice,
     AggregateLine,
+    Alternative,
+    Blocker,
+    Change,
     Batch,
     BandOrderError,
     CohortRequiredError,
@@ -82,7 +86,11 @@ _abc.Sequence.register(Results)
 from kaoping import design  # noqa: E402  (designing weights: AHP, entropy, TOPSIS; spec §15)
 
 __all__ = [
+    "Advice",
     "AggregateLine",
+    "Alternative",
+    "Blocker",
+    "Change",
     "Batch",
     "BandOrderError",
     "CohortRequiredError",

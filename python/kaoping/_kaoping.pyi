@@ -12,6 +12,10 @@ from typing_extensions import final
 __version__: str
 __all__ = [
     "__version__",
+    "Advice",
+    "Alternative",
+    "Blocker",
+    "Change",
     "KaopingError",
     "KaopingWarning",
     "RulebookError",
@@ -245,6 +249,8 @@ class Input:
     def fields(self) -> list[tuple[str, str]]: ...
     @property
     def rulebook(self) -> Optional[str]: ...
+    @property
+    def actionable(self) -> bool: ...
 
 @final
 class TestFailure:
@@ -352,6 +358,19 @@ class Rulebook:
     def _repr_html_(self) -> str: ...
     def lint(self) -> Lint:
         """What the rulebook can and cannot do, proven from the rulebook alone."""
+    def advise(
+        self,
+        record: Mapping[str, Any],
+        goal: Union[str, int, Decimal],
+        *,
+        profile: Optional[str] = None,
+        as_of: Optional[_DateLike] = None,
+        max_inputs: int = 3,
+        alternatives: int = 5,
+        budget: int = 20000,
+    ) -> Advice:
+        """Advice (整改建议): the least changes of the record's actionable inputs that reach
+        `goal` (a grade, "passed", or a total), each verified by scoring the changed record."""
 
 @final
 class Finding:
@@ -474,7 +493,100 @@ class Result:
     def to_dict(self) -> dict[str, Any]: ...
     def to_json(self, *, pretty: bool = False) -> str: ...
     def explain(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+    def advise(
+        self,
+        goal: Union[str, int, Decimal],
+        *,
+        max_inputs: int = 3,
+        alternatives: int = 5,
+        budget: int = 20000,
+    ) -> Advice:
+        """Advice (整改建议) for the scored record (a result of `Rulebook.score`)."""
     def _repr_html_(self) -> str: ...
+
+@final
+class Change:
+    """One input changed by an alternative of `Advice`."""
+
+    @property
+    def input(self) -> str: ...
+    @property
+    def label(self) -> Optional[str]: ...
+    @property
+    def before(self) -> Union[int, Decimal, bool, str]: ...
+    @property
+    def after(self) -> Union[int, Decimal, bool, str]: ...
+    @property
+    def delta(self) -> Optional[Decimal]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Alternative:
+    """One way to the goal, verified by scoring the changed record."""
+
+    @property
+    def changes(self) -> list[Change]: ...
+    @property
+    def effects(self) -> list[tuple[str, str, Optional[Decimal], Optional[Decimal], Decimal]]:
+        """(id, label, before, after, delta) of each indicator, bonus or penalty item that changes."""
+    @property
+    def total(self) -> Optional[Decimal]: ...
+    @property
+    def grade(self) -> Optional[str]: ...
+    @property
+    def passed(self) -> Optional[bool]: ...
+    @property
+    def size(self) -> Decimal: ...
+    def text(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Blocker:
+    """A veto, grade rule or criterion in the way of the goal, with the single changes that clear it."""
+
+    @property
+    def kind(self) -> Literal["veto", "grade_rule", "criterion"]: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def when(self) -> str: ...
+    @property
+    def cleared_by(self) -> list[Change]: ...
+    def text(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Advice:
+    """Advice (整改建议) for one record: blockers, ranked alternatives, or why there are none."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def goal(self) -> str: ...
+    @property
+    def total(self) -> Optional[Decimal]: ...
+    @property
+    def grade(self) -> Optional[str]: ...
+    @property
+    def passed(self) -> Optional[bool]: ...
+    @property
+    def reached(self) -> bool: ...
+    @property
+    def blockers(self) -> list[Blocker]: ...
+    @property
+    def alternatives(self) -> list[Alternative]: ...
+    @property
+    def unreachable(self) -> Optional[tuple[Literal["beyond_profile", "nothing_actionable", "blocked", "not_found"], str, str]]:
+        """(reason, Chinese, English) when no alternative is given."""
+    @property
+    def scored(self) -> int: ...
+    @property
+    def exhausted(self) -> bool: ...
+    def text(self, lang: Literal["zh", "en"] = "zh") -> str: ...
+    def to_json(self, *, pretty: bool = False) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 @final
 class AggregateLine:

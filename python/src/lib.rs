@@ -5,6 +5,7 @@
 //! exceptions. Every rule of scoring lives in the `kaoping` crate; the GIL is released while it
 //! works.
 
+mod advice;
 mod batch;
 mod child_tables;
 mod columns;
@@ -73,6 +74,10 @@ fn _kaoping(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRulebook>()?;
     m.add_class::<result::ScoreResult>()?;
     m.add_class::<result::Aggregate>()?;
+    m.add_class::<advice::Advice>()?;
+    m.add_class::<advice::Alternative>()?;
+    m.add_class::<advice::Change>()?;
+    m.add_class::<advice::Blocker>()?;
     m.add_class::<batch::Batch>()?;
     m.add_class::<batch::Results>()?;
     m.add_class::<batch::Loc>()?;

@@ -21,16 +21,30 @@ pub struct ScoreResult {
     /// that scored this result, to tell a scored list whose items are missing from a name that
     /// is no such list.
     kept: Option<Arc<Shape>>,
+    /// What was scored, for `advise`: the rulebook, the record and the options (a result of
+    /// `Rulebook.score`; not a batch row's).
+    source: Option<Arc<(kaoping::Rulebook, kaoping::Record, kaoping::ScoreOptions)>>,
 }
 
 impl ScoreResult {
     pub fn new(outcome: Outcome) -> ScoreResult {
-        ScoreResult { outcome, position: None, kept: None }
+        ScoreResult { outcome, position: None, kept: None, source: None }
+    }
+
+    /// The same result, remembering what was scored (so that it can be advised).
+    pub fn scored_from(
+        mut self,
+        rb: &kaoping::Rulebook,
+        record: kaoping::Record,
+        opts: kaoping::ScoreOptions,
+    ) -> ScoreResult {
+        self.source = Some(Arc::new((rb.clone(), record, opts)));
+        self
     }
 
     /// A result whose items' own results were kept; `shape` is its rulebook's.
     pub fn with_items(outcome: Outcome, shape: Arc<Shape>) -> ScoreResult {
-        ScoreResult { outcome, position: None, kept: Some(shape) }
+        ScoreResult { outcome, position: None, kept: Some(shape), source: None }
     }
 }
 
@@ -208,6 +222,7 @@ impl ScoreResult {
                 outcome: it.result.clone(),
                 position: Some(it.position),
                 kept: Some(input.fields.clone()),
+                source: None,
             })
             .collect())
     }
@@ -246,6 +261,28 @@ impl ScoreResult {
     #[pyo3(signature = (*, pretty = false))]
     fn to_json(&self, pretty: bool) -> String {
         if pretty { self.outcome.to_json_pretty() } else { self.outcome.to_json() }
+    }
+
+    /// Advice (整改建议): the least changes of the record's actionable inputs that reach `goal` —
+    /// a grade ("较好"), "passed", or a total (85) — each verified by scoring the changed record.
+    /// Only for a result of `Rulebook.score`.
+    #[pyo3(signature = (goal, *, max_inputs = 3, alternatives = 5, budget = 20000))]
+    fn advise(
+        &self,
+        py: Python<'_>,
+        goal: &Bound<'_, PyAny>,
+        max_inputs: usize,
+        alternatives: usize,
+        budget: usize,
+    ) -> PyResult<crate::advice::Advice> {
+        let Some(src) = &self.source else {
+            return Err(PyValueError::new_err(
+                "advise needs a result of Rulebook.score (a batch row's or an item's result does not keep its record): use Rulebook.advise(record, goal)",
+            ));
+        };
+        let (rb, record, opts) = &**src;
+        let opts = crate::advice::options(opts.clone(), max_inputs, alternatives, budget);
+        crate::advice::run(py, rb, record, goal, opts)
     }
 
     /// Every point explained, in Chinese ("zh") or English ("en").

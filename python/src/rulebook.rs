@@ -272,8 +272,10 @@ impl PyRulebook {
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
-            Ok(outcome) if keep_items => Ok(ScoreResult::with_items(outcome, self.shape.clone())),
-            Ok(outcome) => Ok(ScoreResult::new(outcome)),
+            Ok(outcome) if keep_items => {
+                Ok(ScoreResult::with_items(outcome, self.shape.clone()).scored_from(rb, rec, opts))
+            }
+            Ok(outcome) => Ok(ScoreResult::new(outcome).scored_from(rb, rec, opts)),
             Err(e) => Err(errors::record_error(py, &e)),
         }
     }
@@ -480,6 +482,33 @@ impl PyRulebook {
             out.append(d)?;
         }
         Ok(out)
+    }
+
+    /// Advice (整改建议) for a record (a mapping of input names to values): the least changes of
+    /// its actionable inputs that reach `goal` — a grade ("较好"), "passed", or a total (85) —
+    /// each verified by scoring the changed record; blockers (vetoes, grade rules) first.
+    #[pyo3(signature = (record, goal, *, profile = None, as_of = None, max_inputs = 3, alternatives = 5, budget = 20000))]
+    #[allow(clippy::too_many_arguments)]
+    fn advise(
+        &self,
+        py: Python<'_>,
+        record: &Bound<'_, PyAny>,
+        goal: &Bound<'_, PyAny>,
+        profile: Option<String>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        max_inputs: usize,
+        alternatives: usize,
+        budget: usize,
+    ) -> PyResult<crate::advice::Advice> {
+        profile_check(py, &self.rb, profile.as_deref())?;
+        let rec = values::record_from_mapping(&self.rb, &self.shape, record)?;
+        let score = ScoreOptions {
+            profile,
+            as_of: as_of.map(values::date_from_py).transpose()?,
+            ..ScoreOptions::default()
+        };
+        let opts = crate::advice::options(score, max_inputs, alternatives, budget);
+        crate::advice::run(py, &self.rb, &rec, goal, opts)
     }
 
     /// What the rulebook can and cannot do, proven from the rulebook alone: the reachable range
@@ -890,6 +919,13 @@ impl Input {
     #[getter]
     fn label(&self) -> Option<&str> {
         self.0.label.as_deref()
+    }
+
+    /// Whether the unit can change it (`actionable = false` in the rulebook: advice never
+    /// suggests changing it).
+    #[getter]
+    fn actionable(&self) -> bool {
+        self.0.actionable
     }
 
     /// Unit.

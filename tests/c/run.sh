@@ -23,8 +23,9 @@ native_libs=(-lpthread -ldl -lm)
 # test_lists: what a rulebook declares and what a result holds, through the counted accessors.
 # test_regressions: cases found by trying kaoping as a user would.
 # test_compare: a variant compared with its base (JSON and CSV rows), a rulebook's lint.
+# test_advise: advice (整改建议) as JSON, the exact threshold, the veto first, refusals.
 # test_sub_units: spec §18 — items holding items, the items' own results, aggregates, item paths.
-programs=(test_api test_vectors test_threads test_boundary test_malformed test_records test_lists test_regressions test_variants test_sub_units test_compare)
+programs=(test_api test_vectors test_threads test_boundary test_malformed test_records test_lists test_regressions test_variants test_sub_units test_compare test_advise)
 vectors=tests/vectors
 
 # The arguments each program takes.

@@ -39,6 +39,8 @@ pub struct Contents<'a> {
     pub has_total: bool,
     /// How often each criterion was met among the units explained in full.
     pub criteria: Vec<CriterionCount>,
+    /// "How to reach the next grade" for the units explained in full, by row index.
+    pub advice: HashMap<usize, String>,
 }
 
 impl<'a> Contents<'a> {
@@ -67,6 +69,7 @@ impl<'a> Contents<'a> {
         }
         let has_total = rows.iter().any(|r| r.total.is_some() || r.max.is_some());
         let criteria = criteria_counts(&outcomes);
+        let advice = super::advice::next_grades(rb, scored, &outcomes);
         Contents {
             rb,
             layout,
@@ -78,6 +81,7 @@ impl<'a> Contents<'a> {
             units,
             outcomes,
             profile_max,
+            advice,
             has_total,
             criteria,
         }

@@ -12,6 +12,7 @@
 //! `lost`, `units`; `html` and `svg` are the pieces they share. `compare` is the report of
 //! `kaoping diff`, made of the same pieces.
 
+mod advice;
 mod compare;
 mod contents;
 mod html;

@@ -23,7 +23,10 @@ pub fn section(h: &mut String, c: &Contents<'_>) {
             r.row
         );
         match c.outcomes.get(&i) {
-            Some(o) => explained(h, c, r, o),
+            Some(o) => {
+                explained(h, c, r, o);
+                super::advice::write(h, c.advice.get(&i));
+            }
             None => {
                 let _ =
                     write!(h, "<p class=\"error\">未能评分：{}</p>", esc(r.error.as_deref().unwrap_or("")));

@@ -520,6 +520,7 @@ impl Compiler<'_> {
                 join: i.join.as_ref().map(|t| t.value.clone()),
                 order_by: i.order_by.as_ref().map(|t| t.value.clone()),
                 from_component: None,
+                actionable: i.actionable,
             });
         }
         let links = self.link_components(components, &profiles, &mut inputs, &mut input_index);

@@ -9,7 +9,7 @@ mod joined;
 mod lists;
 pub use joined::Joined;
 pub(crate) use joined::{Cell, JoinedList};
-mod validate;
+pub(crate) mod validate;
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -119,6 +119,9 @@ pub struct Input {
     pub order_by: Option<String>,
     /// The component rulebook that declared it, when the parent did not.
     pub from_component: Option<String>,
+    /// Whether the unit can change it (`actionable = false`: population, region…); advice
+    /// never changes an input that is not.
+    pub actionable: bool,
 }
 
 impl Input {
@@ -141,6 +144,7 @@ impl Input {
             join: None,
             order_by: None,
             from_component: None,
+            actionable: true,
         }
     }
 

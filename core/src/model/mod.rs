@@ -95,6 +95,9 @@ pub struct InputDoc {
     pub join: Option<Text>,
     /// The field that orders the items (spec §18.4).
     pub order_by: Option<Text>,
+    /// Whether the unit can change it (`actionable = false`: population, region…): advice
+    /// (整改建议) never suggests changing an input that is not.
+    pub actionable: bool,
 }
 
 /// A declared field of an `items` input: `name = "type"` or `name = { type, label }`.
@@ -637,6 +640,7 @@ fn read_input(e: &crate::syntax::Entry, r: &mut Reader) -> Option<InputDoc> {
         rulebook: t.string(r, "rulebook"),
         join: t.string(r, "join"),
         order_by: t.string(r, "order_by"),
+        actionable: t.boolean(r, "actionable").unwrap_or(true),
     };
     if e.key == "item" {
         r.schema(
@@ -768,6 +772,7 @@ fn read_input(e: &crate::syntax::Entry, r: &mut Reader) -> Option<InputDoc> {
             "rulebook",
             "join",
             "order_by",
+            "actionable",
         ],
     );
     Some(input)
