@@ -378,8 +378,47 @@ pub fn percent_text(s: &str) -> Option<&str> {
 /// scale where it can (`"12.50"` → `12.50`); surplus trailing zeros are
 /// dropped only as needed to fit (`"1.000…0"` with 33 zeros is 1).
 pub fn parse_decimal_text(s: &str) -> Result<Decimal, TextNumberError> {
+    if let Some((m, scale)) = plain_decimal(s.as_bytes()) {
+        return Ok(Decimal::new(m, scale));
+    }
+    decimal_text_in_full(s)
+}
+
+/// [`parse_decimal_text`] without its quick path.
+fn decimal_text_in_full(s: &str) -> Result<Decimal, TextNumberError> {
     let t = normalize(s)?;
     classify(&t)?.to_decimal()
+}
+
+/// The quick path of the cell readers: a cell written plainly, `-?digits(.digits)?` with at most
+/// 18 digits in all (nearly every cell of an export), as `(mantissa, places)` — the value and
+/// written scale [`parse_decimal_text`] gives it. `None`: anything else (signs, spaces, full-width
+/// characters, exponents, long numerals), which the full readers take.
+fn plain_decimal(b: &[u8]) -> Option<(i64, u32)> {
+    let (negative, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    // At most 19 bytes: below 10^19, which a u64 holds.
+    let mut m = 0u64;
+    let mut point = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => m = m * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    // At most 18 digits: below 10^18, an i64 and its negation.
+    if point.is_none() && digits.len() > 18 {
+        return None;
+    }
+    let m = m as i64;
+    let places = point.map_or(0, |p| (digits.len() - p - 1) as u32);
+    Some((if negative { -m } else { m }, places))
 }
 
 /// Reads an integer from a record cell (spec §3): same normalisation as
@@ -388,6 +427,14 @@ pub fn parse_decimal_text(s: &str) -> Result<Decimal, TextNumberError> {
 /// [`TextNumberError::NotInteger`], one beyond `i64`
 /// [`TextNumberError::OutOfRange`].
 pub fn parse_integer_text(s: &str) -> Result<i64, TextNumberError> {
+    if let Some((m, 0)) = plain_decimal(s.as_bytes()) {
+        return Ok(m);
+    }
+    integer_text_in_full(s)
+}
+
+/// [`parse_integer_text`] without its quick path.
+fn integer_text_in_full(s: &str) -> Result<i64, TextNumberError> {
     let t = normalize(s)?;
     let lit = classify(&t)?;
     let len = lit.len();
@@ -412,6 +459,12 @@ pub fn parse_integer_text(s: &str) -> Result<i64, TextNumberError> {
 /// `false`, `1`/`0` (also full-width `１`/`０`), `yes`/`no`, `是`/`否`.
 /// Anything else (including `y`/`n` and `t`/`f`) is `None`.
 pub fn parse_bool_text(s: &str) -> Option<bool> {
+    // The spellings a CSV export writes, without trimming or case folding.
+    match s {
+        "true" | "1" => return Some(true),
+        "false" | "0" => return Some(false),
+        _ => {}
+    }
     let t = s.trim();
     let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
     if is(&["true", "1", "yes", "是", "\u{FF11}"]) {
@@ -682,6 +735,24 @@ mod tests {
     }
 
     #[test]
+    fn plain_cells_take_the_quick_path_with_the_full_readers_results() {
+        for c in [
+            "0", "-0", "-0.00", "007", "12.50", "-3.25", "999999999999999999", "1000000000000000000",
+            "-999999999999999999", "99999999999999999.9", "9999999999999999999", "0.000000000000000001",
+            "1.", ".5", "-", "", "5e3", "1.2.3", "--1", "+1", " 1", "1 ",
+        ] {
+            let (quick, full) = (parse_decimal_text(c), decimal_text_in_full(c));
+            assert_eq!(quick, full, "{c:?}");
+            if let (Ok(q), Ok(f)) = (quick, full) {
+                assert_eq!((q.mantissa(), q.scale(), q.is_sign_negative()), (f.mantissa(), f.scale(), f.is_sign_negative()), "{c:?}");
+            }
+            assert_eq!(parse_integer_text(c), integer_text_in_full(c), "{c:?}");
+        }
+        assert_eq!(plain_decimal(b"12.50"), Some((1250, 2)));
+        assert_eq!(plain_decimal(b"9999999999999999999"), None);
+    }
+
+    #[test]
     fn error_messages() {
         assert!(TextNumberError::ThousandsSeparator.to_string().contains("1,234"));
         assert_eq!(TextNumberError::Empty.to_string(), "empty value");
@@ -698,6 +769,17 @@ mod tests {
             prop_assert_eq!(got, d);
             prop_assert_eq!(got.scale(), d.scale());
             prop_assert_eq!(Num::parse_literal(&d.to_string()).unwrap(), Num::from_decimal(d));
+        }
+
+        #[test]
+        fn plain_cells_read_as_the_full_reader_reads_them(s in "-?[0-9]{0,20}(\\.[0-9]{0,20})?|[-+. 0-9eE]{0,22}") {
+            // The quick path (plain numerals) against the full readers: value, scale and error.
+            let (quick, full) = (parse_decimal_text(&s), decimal_text_in_full(&s));
+            prop_assert_eq!(quick, full);
+            if let (Ok(q), Ok(f)) = (quick, full) {
+                prop_assert_eq!((q.mantissa(), q.scale(), q.is_sign_negative()), (f.mantissa(), f.scale(), f.is_sign_negative()));
+            }
+            prop_assert_eq!(parse_integer_text(&s), integer_text_in_full(&s));
         }
 
         #[test]
