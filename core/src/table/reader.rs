@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::Rulebook;
@@ -128,14 +129,18 @@ impl ColumnReader {
                 slots.push(Err(ragged(n, row, self.width)));
             }
         }
+        // One pass over the rows hands each field its cells (a row's cells are together in
+        // memory); then the fields are typed on every core, each on its own.
+        let mut cells: Vec<Vec<String>> = self.fields.iter().map(|_| Vec::with_capacity(good)).collect();
+        for r in rows.iter_mut().filter(|r| r.cells.len() == self.width) {
+            for (f, out) in self.fields.iter().zip(&mut cells) {
+                out.push(std::mem::take(&mut r.cells[f.at]));
+            }
+        }
+        drop(rows);
+        let typed: Vec<Column> = self.fields.par_iter().zip(cells).map(|(f, c)| f.column(c)).collect();
         let mut columns = Columns::new(good);
-        for f in &self.fields {
-            let cells: Vec<String> = rows
-                .iter_mut()
-                .filter(|r| r.cells.len() == self.width)
-                .map(|r| std::mem::take(&mut r.cells[f.at]))
-                .collect();
-            let column = f.column(cells);
+        for (f, column) in self.fields.iter().zip(typed) {
             // Names are distinct input ids and lengths are `good`: push cannot fail.
             columns.push(f.name.clone(), column).expect("one column per input, one value per row");
         }
