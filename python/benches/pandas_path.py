@@ -58,7 +58,10 @@ def write_answers(prefix: str, batch: Any) -> None:
     import pyarrow.compute as pc
 
     t = batch.to_arrow(points=False, ranks=False)
-    cents = pc.cast(pc.multiply(t.column("total"), 100), "int64").to_numpy()
+    total = t.column("total")
+    assert total.type.scale == 2, total.type  # the rulebook rounds totals to 2 places
+    # The decimal's digits without its point: the cents, exactly.
+    cents = [int(x.replace(".", "")) for x in pc.cast(total, "string").to_pylist()]
     grade = t.column("grade").to_pylist()
     np.asarray(cents, dtype=np.int64).tofile(prefix + ".totals")
     np.asarray([GRADES.index(g) for g in grade], dtype=np.uint8).tofile(prefix + ".grades")
