@@ -152,6 +152,10 @@ impl ResultRow {
 pub trait Sink {
     /// Write one row.
     fn row(&mut self, r: &ResultRow) -> Result<(), Fail>;
+    /// Write rows in order (a sink that formats rows on its own may do so on every core).
+    fn rows(&mut self, rows: &[ResultRow]) -> Result<(), Fail> {
+        rows.iter().try_for_each(|r| self.row(r))
+    }
     /// Finish the file.
     fn finish(self: Box<Self>) -> Result<(), Fail>;
 }
@@ -251,68 +255,95 @@ impl CsvSink {
     }
 }
 
-impl Sink for CsvSink {
-    fn row(&mut self, r: &ResultRow) -> Result<(), Fail> {
-        // The cells of `Layout::header`, written straight into the buffer.
-        let (b, layout) = (&mut self.buf, &self.layout);
-        let dec = |b: &mut String, d: &Option<Decimal>| {
-            if let Some(d) = d {
-                push_decimal(b, *d);
-            }
-            b.push(',');
-        };
-        push_int(b, r.row as u64);
-        b.push(',');
-        if let Some(l) = r.line {
-            push_int(b, l as u64);
+/// Rows formatted together on one core: enough to make a thread's start worth it, few enough to
+/// spread a chunk over the cores.
+const FORMAT_BLOCK: usize = 2048;
+
+/// Append row `r` as a CSV line with the cells of `Layout::header`.
+fn csv_row(b: &mut String, layout: &Layout, r: &ResultRow) {
+    let dec = |b: &mut String, d: &Option<Decimal>| {
+        if let Some(d) = d {
+            push_decimal(b, *d);
         }
         b.push(',');
-        push_cell(b, &r.key);
+    };
+    push_int(b, r.row as u64);
+    b.push(',');
+    if let Some(l) = r.line {
+        push_int(b, l as u64);
+    }
+    b.push(',');
+    push_cell(b, &r.key);
+    b.push(',');
+    if layout.profile {
+        push_cell(b, r.profile.as_deref().unwrap_or(""));
+        b.push(',');
+    }
+    dec(b, &r.total);
+    dec(b, &r.max);
+    push_cell(b, r.grade.as_deref().unwrap_or(""));
+    b.push(',');
+    if layout.passed {
+        b.push_str(match r.passed {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        });
+        b.push(',');
+    }
+    if layout.ranks {
+        if let Some(x) = r.rank {
+            push_int(b, u64::from(x));
+        }
         b.push(',');
         if layout.profile {
-            push_cell(b, r.profile.as_deref().unwrap_or(""));
-            b.push(',');
-        }
-        dec(b, &r.total);
-        dec(b, &r.max);
-        push_cell(b, r.grade.as_deref().unwrap_or(""));
-        b.push(',');
-        if layout.passed {
-            b.push_str(match r.passed {
-                Some(true) => "true",
-                Some(false) => "false",
-                None => "",
-            });
-            b.push(',');
-        }
-        if layout.ranks {
-            if let Some(x) = r.rank {
+            if let Some(x) = r.profile_rank {
                 push_int(b, u64::from(x));
             }
             b.push(',');
-            if layout.profile {
-                if let Some(x) = r.profile_rank {
-                    push_int(b, u64::from(x));
-                }
-                b.push(',');
-            }
         }
-        push_cell(b, &r.vetoes.join(";"));
+    }
+    push_cell(b, &r.vetoes.join(";"));
+    b.push(',');
+    if layout.components {
+        push_cell(b, &r.component_vetoes.join(";"));
         b.push(',');
-        if layout.components {
-            push_cell(b, &r.component_vetoes.join(";"));
-            b.push(',');
-        }
-        for p in &r.points {
-            dec(b, p);
-        }
-        push_cell(b, r.error_kind.as_deref().unwrap_or(""));
-        b.push(',');
-        push_cell(b, r.error.as_deref().unwrap_or(""));
-        b.push('\n');
+    }
+    for p in &r.points {
+        dec(b, p);
+    }
+    push_cell(b, r.error_kind.as_deref().unwrap_or(""));
+    b.push(',');
+    push_cell(b, r.error.as_deref().unwrap_or(""));
+    b.push('\n');
+}
+
+impl Sink for CsvSink {
+    fn row(&mut self, r: &ResultRow) -> Result<(), Fail> {
+        csv_row(&mut self.buf, &self.layout, r);
         if self.buf.len() > 1 << 16 {
             self.out.write_all(self.buf.as_bytes()).map_err(|e| write_fail(&self.path, e))?;
             self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn rows(&mut self, rows: &[ResultRow]) -> Result<(), Fail> {
+        // Blocks of rows formatted on every core, written in order.
+        use rayon::prelude::*;
+        let layout = &self.layout;
+        let texts: Vec<String> = rows
+            .par_chunks(FORMAT_BLOCK)
+            .map(|block| {
+                let mut b = String::with_capacity(block.len() * 160);
+                block.iter().for_each(|r| csv_row(&mut b, layout, r));
+                b
+            })
+            .collect();
+        self.out.write_all(self.buf.as_bytes()).map_err(|e| write_fail(&self.path, e))?;
+        self.buf.clear();
+        for t in &texts {
+            self.out.write_all(t.as_bytes()).map_err(|e| write_fail(&self.path, e))?;
         }
         Ok(())
     }

@@ -446,6 +446,11 @@ fn is_blank(c: char) -> bool {
 
 /// Whether a cell is blank (spaces, ideographic spaces, a BOM): a blank cell is a missing value.
 pub(crate) fn blank_cell(cell: &str) -> bool {
+    // A cell starting with a visible ASCII character is not blank (nearly every cell of a large
+    // table): no trimming to find that out.
+    if cell.as_bytes().first().is_some_and(u8::is_ascii_graphic) {
+        return false;
+    }
     cell.trim_matches(is_blank).is_empty()
 }
 

@@ -68,6 +68,6 @@ pub use rational::Num;
 pub use round::{ParseRoundingError, Rounding, round_div_i64, round_div_i128};
 pub use small::{Fraction, POW10_I64, units_of};
 pub use text::{
-    MAX_LITERAL_DIGITS, NumError, TextNumberError, decimal_from_f64, float_fixed, parse_bool_text,
-    parse_decimal_text, parse_integer_text, percent_text,
+    MAX_LITERAL_DIGITS, NumError, TextNumberError, decimal_from_f64, float_fixed, floats_fixed,
+    parse_bool_text, parse_decimal_text, parse_integer_text, percent_text,
 };

@@ -378,8 +378,47 @@ pub fn percent_text(s: &str) -> Option<&str> {
 /// scale where it can (`"12.50"` → `12.50`); surplus trailing zeros are
 /// dropped only as needed to fit (`"1.000…0"` with 33 zeros is 1).
 pub fn parse_decimal_text(s: &str) -> Result<Decimal, TextNumberError> {
+    if let Some((m, scale)) = plain_decimal(s.as_bytes()) {
+        return Ok(Decimal::new(m, scale));
+    }
+    decimal_text_in_full(s)
+}
+
+/// [`parse_decimal_text`] without its quick path.
+fn decimal_text_in_full(s: &str) -> Result<Decimal, TextNumberError> {
     let t = normalize(s)?;
     classify(&t)?.to_decimal()
+}
+
+/// The quick path of the cell readers: a cell written plainly, `-?digits(.digits)?` with at most
+/// 18 digits in all (nearly every cell of an export), as `(mantissa, places)` — the value and
+/// written scale [`parse_decimal_text`] gives it. `None`: anything else (signs, spaces, full-width
+/// characters, exponents, long numerals), which the full readers take.
+fn plain_decimal(b: &[u8]) -> Option<(i64, u32)> {
+    let (negative, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    // At most 19 bytes: below 10^19, which a u64 holds.
+    let mut m = 0u64;
+    let mut point = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => m = m * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < digits.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    // At most 18 digits: below 10^18, an i64 and its negation.
+    if point.is_none() && digits.len() > 18 {
+        return None;
+    }
+    let m = m as i64;
+    let places = point.map_or(0, |p| (digits.len() - p - 1) as u32);
+    Some((if negative { -m } else { m }, places))
 }
 
 /// Reads an integer from a record cell (spec §3): same normalisation as
@@ -388,6 +427,14 @@ pub fn parse_decimal_text(s: &str) -> Result<Decimal, TextNumberError> {
 /// [`TextNumberError::NotInteger`], one beyond `i64`
 /// [`TextNumberError::OutOfRange`].
 pub fn parse_integer_text(s: &str) -> Result<i64, TextNumberError> {
+    if let Some((m, 0)) = plain_decimal(s.as_bytes()) {
+        return Ok(m);
+    }
+    integer_text_in_full(s)
+}
+
+/// [`parse_integer_text`] without its quick path.
+fn integer_text_in_full(s: &str) -> Result<i64, TextNumberError> {
     let t = normalize(s)?;
     let lit = classify(&t)?;
     let len = lit.len();
@@ -412,6 +459,12 @@ pub fn parse_integer_text(s: &str) -> Result<i64, TextNumberError> {
 /// `false`, `1`/`0` (also full-width `１`/`０`), `yes`/`no`, `是`/`否`.
 /// Anything else (including `y`/`n` and `t`/`f`) is `None`.
 pub fn parse_bool_text(s: &str) -> Option<bool> {
+    // The spellings a CSV export writes, without trimming or case folding.
+    match s {
+        "true" | "1" => return Some(true),
+        "false" | "0" => return Some(false),
+        _ => {}
+    }
     let t = s.trim();
     let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
     if is(&["true", "1", "yes", "是", "\u{FF11}"]) {
@@ -460,6 +513,48 @@ pub fn float_fixed(x: f64) -> Option<(i64, u32)> {
         }
     }
     None
+}
+
+/// [`float_fixed`] for a column of floats, value for value (`None` where it gives `None`), in one
+/// pass without branches for the values written with at most as many places as the column's first
+/// values (what a float64 column read from a CSV export holds).
+///
+/// The pass takes one scale `S` for the whole column — the most places [`float_fixed`] finds among
+/// the first values — and for each `x` rounds `x·10^S` to an integer `m` (by adding and removing
+/// 1.5·2^52, which SIMD units do) and keeps it when `m / 10^S == x` and `|m| < 2^51`. Then `m` is
+/// an S-place decimal that reads back as `x`; below 2^52 units there is at most one (see
+/// [`float_fixed`]), so it is the value of the shortest text, and dropping its trailing zeros
+/// gives the shortest text's own mantissa and places. A value that fails the test (more places,
+/// too large, not finite) goes through [`float_fixed`] itself.
+pub fn floats_fixed(xs: &[f64]) -> Vec<Option<(i64, u32)>> {
+    const ROUND: f64 = 6_755_399_441_055_744.0; // 1.5·2^52: (y + ROUND) − ROUND rounds y, |y| < 2^51
+    const BOUND: f64 = 2_251_799_813_685_248.0; // 2^51
+    const SAMPLE: usize = 16;
+    let scale = xs.iter().take(SAMPLE).filter_map(|&x| float_fixed(x)).map(|(_, s)| s).max().unwrap_or(0);
+    let p = 10f64.powi(scale as i32); // scale ≤ 9: exact
+    // Branch-free over the column (vectorised): the rounded mantissa, and whether it holds.
+    let mut mantissas = vec![0f64; xs.len()];
+    let mut holds = vec![false; xs.len()];
+    for ((&x, m), ok) in xs.iter().zip(&mut mantissas).zip(&mut holds) {
+        let r = (x * p + ROUND) - ROUND;
+        *m = r;
+        *ok = r.abs() < BOUND && r / p == x;
+    }
+    xs.iter()
+        .zip(mantissas)
+        .zip(holds)
+        .map(|((&x, m), ok)| {
+            if !ok {
+                return float_fixed(x);
+            }
+            let (mut m, mut s) = (m as i64, scale);
+            while s > 0 && m % 10 == 0 {
+                m /= 10;
+                s -= 1;
+            }
+            Some((m, s))
+        })
+        .collect()
 }
 
 /// [`decimal_from_f64`] through the shortest round-trip text (every finite float).
@@ -681,6 +776,101 @@ mod tests {
         }
     }
 
+    /// Floats a quick conversion could get wrong: subnormals, sums that are not what they look
+    /// like, powers of ten at the edge of exactness, values either side of 2^52 and 2^53, signed
+    /// zeros, extremes, and values a `Decimal` cannot hold.
+    const ADVERSARIAL_FLOATS: [f64; 32] = [
+        0.0,
+        -0.0,
+        5e-324,
+        -5e-324,
+        2.2250738585072014e-308,
+        2.225073858507201e-308,
+        0.1,
+        0.2,
+        0.30000000000000004,
+        1e22,
+        1e23,
+        -1e22,
+        9007199254740992.0,
+        9007199254740991.0,
+        9007199254740993.0,
+        4503599627370496.0,
+        4503599627370495.5,
+        2251799813685248.0,
+        2251799813685247.5,
+        225179981368524.75,
+        1e-7,
+        1.7976931348623157e308,
+        -1.7976931348623157e308,
+        1e30,
+        1e-30,
+        1e28,
+        1e-28,
+        123.456,
+        0.000123456789,
+        83.125,
+        f64::NAN,
+        f64::INFINITY,
+    ];
+
+    #[test]
+    fn float_columns_convert_as_each_value_does() {
+        let mut xs = ADVERSARIAL_FLOATS.to_vec();
+        xs.extend([f64::NEG_INFINITY, 0.1 + 0.2, 1.5, 2.25, 7.0, -0.5]);
+        for first in 0..xs.len() {
+            // Every value first once, so each sets the column's scale.
+            let col: Vec<f64> = xs[first..].iter().chain(&xs[..first]).copied().collect();
+            let want: Vec<_> = col.iter().map(|&x| float_fixed(x)).collect();
+            assert_eq!(floats_fixed(&col), want);
+        }
+        assert_eq!(
+            floats_fixed(&[1.5, 2.25, 0.1 + 0.2, 1200.0]),
+            [Some((15, 1)), Some((225, 2)), None, Some((1200, 0))]
+        );
+    }
+
+    #[test]
+    fn plain_cells_take_the_quick_path_with_the_full_readers_results() {
+        for c in [
+            "0",
+            "-0",
+            "-0.00",
+            "007",
+            "12.50",
+            "-3.25",
+            "999999999999999999",
+            "1000000000000000000",
+            "-999999999999999999",
+            "99999999999999999.9",
+            "9999999999999999999",
+            "0.000000000000000001",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "5e3",
+            "1.2.3",
+            "--1",
+            "+1",
+            " 1",
+            "1 ",
+        ] {
+            let (quick, full) = (parse_decimal_text(c), decimal_text_in_full(c));
+            assert_eq!(quick, full, "{c:?}");
+            if let (Ok(q), Ok(f)) = (quick, full) {
+                assert_eq!(
+                    (q.mantissa(), q.scale(), q.is_sign_negative()),
+                    (f.mantissa(), f.scale(), f.is_sign_negative()),
+                    "{c:?}"
+                );
+            }
+            assert_eq!(parse_integer_text(c), integer_text_in_full(c), "{c:?}");
+        }
+        assert_eq!(plain_decimal(b"12.50"), Some((1250, 2)));
+        assert_eq!(plain_decimal(b"9999999999999999999"), None);
+    }
+
     #[test]
     fn error_messages() {
         assert!(TextNumberError::ThousandsSeparator.to_string().contains("1,234"));
@@ -698,6 +888,17 @@ mod tests {
             prop_assert_eq!(got, d);
             prop_assert_eq!(got.scale(), d.scale());
             prop_assert_eq!(Num::parse_literal(&d.to_string()).unwrap(), Num::from_decimal(d));
+        }
+
+        #[test]
+        fn plain_cells_read_as_the_full_reader_reads_them(s in "-?[0-9]{0,20}(\\.[0-9]{0,20})?|[-+. 0-9eE]{0,22}") {
+            // The quick path (plain numerals) against the full readers: value, scale and error.
+            let (quick, full) = (parse_decimal_text(&s), decimal_text_in_full(&s));
+            prop_assert_eq!(quick, full);
+            if let (Ok(q), Ok(f)) = (quick, full) {
+                prop_assert_eq!((q.mantissa(), q.scale(), q.is_sign_negative()), (f.mantissa(), f.scale(), f.is_sign_negative()));
+            }
+            prop_assert_eq!(parse_integer_text(&s), integer_text_in_full(&s));
         }
 
         #[test]
@@ -736,6 +937,32 @@ mod tests {
             }
             if let (Ok(g), Ok(w)) = (got, want) {
                 prop_assert_eq!(g.scale(), w.scale(), "{}", x);
+            }
+        }
+
+        #[test]
+        fn float_columns_convert_value_for_value(
+            xs in proptest::collection::vec(
+                prop_oneof![
+                    // Everyday values (a few places), their neighbours, and anything at all.
+                    (-(1i64 << 54)..(1i64 << 54), 0u32..12, -1i32..=1).prop_map(|(k, s, nudge)| {
+                        let x = k as f64 / 10f64.powi(s as i32);
+                        match nudge { -1 => x.next_down(), 1 => x.next_up(), _ => x }
+                    }),
+                    any::<f64>(),
+                    proptest::sample::select(ADVERSARIAL_FLOATS.to_vec()),
+                ],
+                0..40,
+            )
+        ) {
+            let got = floats_fixed(&xs);
+            let want: Vec<_> = xs.iter().map(|&x| float_fixed(x)).collect();
+            prop_assert_eq!(&got, &want);
+            // And through the shortest text, where float_fixed answers.
+            for (&x, g) in xs.iter().zip(&got) {
+                if let Some((m, s)) = *g {
+                    prop_assert_eq!(Ok(Decimal::new(m, s)), decimal_from_f64_text(x), "{}", x);
+                }
             }
         }
 

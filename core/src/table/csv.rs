@@ -325,36 +325,62 @@ impl Parser {
     }
 
     pub(crate) fn feed(&mut self, text: &str, out: &mut VecDeque<CsvRow>) {
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
+        // Runs of ordinary characters are copied whole; only the bytes that mean something (all
+        // ASCII, so every cut is a character boundary) are looked at one by one.
+        let b = text.as_bytes();
+        let run_end = |from: usize, special: fn(u8) -> bool| {
+            b[from..].iter().position(|&c| special(c)).map_or(b.len(), |k| from + k)
+        };
+        let mut i = 0;
+        while i < b.len() {
             if self.quoted {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
+                let end = run_end(i, |c| c == b'"' || c == b'\n');
+                self.cell.push_str(&text[i..end]);
+                i = end;
+                match b.get(i) {
+                    Some(b'"') if b.get(i + 1) == Some(&b'"') => {
                         self.cell.push('"');
+                        i += 2;
                     }
-                    '"' => self.quoted = false,
-                    '\n' => {
+                    Some(b'"') => {
+                        self.quoted = false;
+                        i += 1;
+                    }
+                    Some(_) => {
                         self.line += 1;
                         self.cell.push('\n');
+                        i += 1;
                     }
-                    _ => self.cell.push(c),
+                    None => {}
                 }
                 continue;
             }
+            let end = run_end(i, |c| matches!(c, b',' | b'\n' | b'\r' | b'"'));
+            if end > i {
+                self.cell.push_str(&text[i..end]);
+                self.row_has_content = true;
+                i = end;
+            }
+            let Some(&c) = b.get(i) else { break };
+            i += 1;
             match c {
-                '"' if self.cell.trim().is_empty() => {
+                b'"' if self.cell.trim().is_empty() => {
                     self.cell.clear();
                     self.quoted = true;
                     self.quote_line = self.line;
                     self.row_has_content = true;
                 }
-                ',' => {
+                b'"' => {
+                    self.cell.push('"');
+                    self.row_has_content = true;
+                }
+                b',' => {
                     self.cells.push(std::mem::take(&mut self.cell));
                     self.row_has_content = true;
                 }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' | '\r' => {
+                b'\r' if b.get(i) == Some(&b'\n') => {}
+                _ => {
+                    // '\n' or a lone '\r'.
                     if self.row_has_content || !self.cell.trim().is_empty() {
                         self.cells.push(std::mem::take(&mut self.cell));
                         self.end_row(out);
@@ -364,10 +390,6 @@ impl Parser {
                     self.row_has_content = false;
                     self.line += 1;
                     self.row_line = self.line;
-                }
-                _ => {
-                    self.cell.push(c);
-                    self.row_has_content = true;
                 }
             }
         }
@@ -482,6 +504,110 @@ mod tests {
             let bytes = if gbk { encoding_rs::GB18030.encode(&text).0.into_owned() } else { text.clone().into_bytes() };
             let enc = if gbk { Some(Encoding::Gb18030) } else { None };
             proptest::prop_assert_eq!(streamed(&bytes, enc, block, take), whole(&bytes, enc));
+        }
+
+        #[test]
+        fn runs_parse_as_character_by_character(
+            text in "[\"a,高 \r\n\u{feff}]{0,80}",
+            cut in 0usize..80,
+        ) {
+            // The scanner copies runs of ordinary characters whole; the character-by-character
+            // scanner it replaced is the reference (the same text fed in two pieces, cut at a
+            // character boundary, as blocks are).
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (fast, slow) = (&mut Parser::default(), &mut Reference::default());
+            let (mut a, mut b) = (VecDeque::new(), VecDeque::new());
+            for piece in [&text[..cut], &text[cut..]] {
+                fast.feed(piece, &mut a);
+                slow.feed(piece, &mut b);
+            }
+            let ends = (fast.finish(&mut a).map_err(|e| e.message), slow.finish(&mut b));
+            proptest::prop_assert_eq!(ends.0, ends.1);
+            let rows = |q: VecDeque<CsvRow>| q.into_iter().map(|r| (r.line, r.cells)).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(rows(a), rows(b));
+        }
+    }
+
+    /// The character-by-character scanner that `Parser::feed` replaced (the reference for the
+    /// proptest above).
+    #[derive(Default)]
+    struct Reference {
+        cells: Vec<String>,
+        cell: String,
+        line: usize,
+        row_line: usize,
+        quoted: bool,
+        quote_line: usize,
+        row_has_content: bool,
+    }
+
+    impl Reference {
+        fn end_row(&mut self, out: &mut VecDeque<CsvRow>) {
+            out.push_back(CsvRow { line: self.row_line + 1, cells: std::mem::take(&mut self.cells) });
+        }
+
+        fn feed(&mut self, text: &str, out: &mut VecDeque<CsvRow>) {
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                if self.quoted {
+                    match c {
+                        '"' if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            self.cell.push('"');
+                        }
+                        '"' => self.quoted = false,
+                        '\n' => {
+                            self.line += 1;
+                            self.cell.push('\n');
+                        }
+                        _ => self.cell.push(c),
+                    }
+                    continue;
+                }
+                match c {
+                    '"' if self.cell.trim().is_empty() => {
+                        self.cell.clear();
+                        self.quoted = true;
+                        self.quote_line = self.line + 1;
+                        self.row_has_content = true;
+                    }
+                    ',' => {
+                        self.cells.push(std::mem::take(&mut self.cell));
+                        self.row_has_content = true;
+                    }
+                    '\r' if chars.peek() == Some(&'\n') => {}
+                    '\n' | '\r' => {
+                        if self.row_has_content || !self.cell.trim().is_empty() {
+                            self.cells.push(std::mem::take(&mut self.cell));
+                            self.end_row(out);
+                        } else {
+                            self.cell.clear();
+                        }
+                        self.row_has_content = false;
+                        self.line += 1;
+                        self.row_line = self.line;
+                    }
+                    _ => {
+                        self.cell.push(c);
+                        self.row_has_content = true;
+                    }
+                }
+            }
+        }
+
+        fn finish(&mut self, out: &mut VecDeque<CsvRow>) -> Result<(), String> {
+            if self.quoted {
+                let line = self.quote_line;
+                return Err(format!("line {line}: a quoted cell is never closed"));
+            }
+            if self.row_has_content || !self.cell.trim().is_empty() {
+                self.cells.push(std::mem::take(&mut self.cell));
+                self.end_row(out);
+            }
+            Ok(())
         }
     }
 }

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::Rulebook;
@@ -128,14 +129,21 @@ impl ColumnReader {
                 slots.push(Err(ragged(n, row, self.width)));
             }
         }
+        // One pass over the rows hands each field its cells (a row's cells are together in
+        // memory); then the fields are typed on every core, each on its own.
+        let mut cells: Vec<Vec<String>> = self.fields.iter().map(|_| Vec::with_capacity(good)).collect();
+        for r in rows.iter_mut().filter(|r| r.cells.len() == self.width) {
+            for (f, out) in self.fields.iter().zip(&mut cells) {
+                out.push(std::mem::take(&mut r.cells[f.at]));
+            }
+        }
+        drop(rows);
+        // Cells go back to be freed by this thread, which allocated them (a free from another
+        // thread costs the allocator several times more).
+        let typed: Vec<(Column, Vec<String>)> =
+            self.fields.par_iter().zip(cells).map(|(f, mut c)| (f.column(&mut c), c)).collect();
         let mut columns = Columns::new(good);
-        for f in &self.fields {
-            let cells: Vec<String> = rows
-                .iter_mut()
-                .filter(|r| r.cells.len() == self.width)
-                .map(|r| std::mem::take(&mut r.cells[f.at]))
-                .collect();
-            let column = f.column(cells);
+        for (f, (column, _cells)) in self.fields.iter().zip(typed) {
             // Names are distinct input ids and lengths are `good`: push cannot fail.
             columns.push(f.name.clone(), column).expect("one column per input, one value per row");
         }
@@ -175,16 +183,17 @@ impl Field {
         self.min.as_ref().is_none_or(|lo| n >= lo) && self.max.as_ref().is_none_or(|hi| n <= hi)
     }
 
-    fn column(&self, cells: Vec<String>) -> Column {
+    /// The typed column of `cells` (taken when they stay text).
+    fn column(&self, cells: &mut Vec<String>) -> Column {
         let nulls: Vec<bool> = cells.iter().map(|c| crate::input::blank_cell(c)).collect();
         let typed = match self.storage {
-            Storage::Integer => self.integers(&cells, &nulls),
-            Storage::Decimal => self.decimals(&cells, &nulls),
-            Storage::Boolean => booleans(&cells, &nulls),
+            Storage::Integer => self.integers(cells, &nulls),
+            Storage::Decimal => self.decimals(cells, &nulls),
+            Storage::Boolean => booleans(cells, &nulls),
             Storage::Dict => Some(dictionary(cells.iter().map(String::as_str), &nulls)),
             Storage::Text => None,
         };
-        let data = typed.unwrap_or_else(|| text(cells, &nulls));
+        let data = typed.unwrap_or_else(|| text(std::mem::take(cells), &nulls));
         if nulls.contains(&true) { Column::with_nulls(data, nulls) } else { Column::new(data) }
     }
 

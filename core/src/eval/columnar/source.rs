@@ -156,9 +156,8 @@ pub(super) fn load_typed<'s>(
             // float that has none of those, a fraction for an integer, NaN: the interpreter.
             let integer = input.ty == InputType::Integer;
             let mut out = Vec::with_capacity(rows.len());
-            for (k, &x) in pick_values(v, rows).iter().enumerate() {
-                let q = num::float_fixed(x)
-                    .and_then(|(m, s)| Some(Fraction { n: m, d: *POW10_I64.get(s as usize)? }));
+            for (k, f) in num::floats_fixed(&pick_values(v, rows)).into_iter().enumerate() {
+                let q = f.and_then(|(m, s)| Some(Fraction { n: m, d: *POW10_I64.get(s as usize)? }));
                 out.push(match q {
                     Some(q) if (!integer || q.d == 1) && in_range(q) => q,
                     _ => {
