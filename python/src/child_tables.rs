@@ -4,8 +4,7 @@
 //! Python object per cell), and the core joins it to the parent rows by key: the same join, key
 //! normalisation, `DuplicateKey` and unmatched-row count as the command and the C library.
 
-use kaoping::table::{ChildTable, Unmatched};
-use kaoping::{Record, RecordError, Rulebook};
+use kaoping::table::ChildTable;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
@@ -31,21 +30,6 @@ pub fn child_tables(py: Python<'_>, items: &Bound<'_, PyDict>) -> PyResult<Vec<C
         out.push(child);
     }
     Ok(out)
-}
-
-/// Parent rows after the join (a row that failed it holds its error), and what matched no parent.
-pub type Joined = (Vec<Result<Record, RecordError>>, Vec<Unmatched>);
-
-/// Join the child tables to the parent records. Rows whose key another shares fail with
-/// `DuplicateKey`; every row keeps its place.
-pub fn join(
-    rb: &Rulebook,
-    records: Vec<Record>,
-    children: Vec<ChildTable>,
-) -> Result<Joined, kaoping::table::TableError> {
-    let mut rows: Vec<Result<Record, RecordError>> = records.into_iter().map(Ok).collect();
-    let unmatched = kaoping::table::join_items(rb, &mut rows, children)?;
-    Ok((rows, unmatched))
 }
 
 /// A join key as the core compares them (spec §18.5: trimmed, full-width forms as ASCII,

@@ -1037,10 +1037,12 @@ impl PyRulebook {
             Source::Columns(cols) => cols.records(rb, shape, opts.parallel),
             Source::Typed { .. } => return Err(errors::internal("typed columns before scoring")),
         };
-        let (rows, unmatched) = py
-            .detach(|| crate::child_tables::join(rb, records, children))
+        // Joined and scored by the core in one call: each child table as one batch where it can.
+        let mut rows: Vec<Result<kaoping::Record, kaoping::RecordError>> =
+            records.into_iter().map(Ok).collect();
+        let batch = py
+            .detach(|| rb.score_with_items(&mut rows, children, opts))
             .map_err(|e| errors::input_error(py, format!("items tables: {e}"), None))?;
-        let batch = py.detach(|| rb.score_rows(&rows, opts).with_unmatched(unmatched));
         let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
         if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
             errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, true, kaoping::Lang::En))?;
