@@ -35,7 +35,7 @@ def main() -> None:
     t = statistics.median(r[0] for r in runs)
     rows = sum(1 for _ in open(f"{folder}/households.csv", encoding="utf-8")) - 1
     print(f"pandas float64: read both CSV tables + groupby, median of {rounds} rounds")
-    print(f"  {'end to end':<32} {t:>8.3f} s  = {rows / t:.0f} household rows/s")
+    print(f"  {'end to end':<48} {t:>8.3f} s  = {rows / t:.0f} household rows/s")
     print(f"  villages meeting the exit criterion: {runs[0][1]}")
 
 
