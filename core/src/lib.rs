@@ -77,6 +77,7 @@ mod eval;
 pub mod expr;
 mod input;
 mod lang;
+pub mod message;
 pub mod lint;
 mod model;
 pub mod num;
