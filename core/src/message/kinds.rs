@@ -62,6 +62,8 @@ pub(super) fn zh_doc(kind: ErrorKind) -> &'static str {
         ErrorKind::PanelTooSmall => "评分组的打分个数不足以使用其计算方法。",
         ErrorKind::CohortRequired => "相对评分规则在没有参评总体数据时评分。",
         ErrorKind::Io => "文件无法读取。",
-        ErrorKind::DuplicateKey => "子表所连接的表中，有多行键相同（§18.5）：这些行不予评分，其明细不归入任何单位。",
+        ErrorKind::DuplicateKey => {
+            "子表所连接的表中，有多行键相同（§18.5）：这些行不予评分，其明细不归入任何单位。"
+        }
     }
 }

@@ -75,11 +75,12 @@ impl ErrorKind {
 }
 
 impl Location {
-    /// The place in `lang`: `file:line:column (path)`, the path's words translated.
-    pub fn to_string_in(&self, lang: Lang) -> String {
-        let mut l = self.clone();
-        l.path = l.path.map(|p| translate(&p, lang).into_owned());
-        l.to_string()
+    /// The place in `lang`: `file:line:column (path)`.
+    ///
+    /// The path names the place in the rulebook's own words (`indicator "a" bands`, the keys and
+    /// tables a writer types), so it is the same in both languages.
+    pub fn to_string_in(&self, _lang: Lang) -> String {
+        self.to_string()
     }
 }
 
@@ -188,7 +189,8 @@ mod tests {
     #[test]
     fn every_kind_speaks_both_languages() {
         for k in ErrorKind::ALL {
-            for (zh, en) in [(k.title(Lang::Zh), k.title(Lang::En)), (k.doc_in(Lang::Zh), k.doc_in(Lang::En))] {
+            for (zh, en) in [(k.title(Lang::Zh), k.title(Lang::En)), (k.doc_in(Lang::Zh), k.doc_in(Lang::En))]
+            {
                 assert!(!zh.trim().is_empty() && !en.trim().is_empty(), "{k}");
                 assert_ne!(zh, en, "{k} has no Chinese");
                 assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{k}: {zh}");
@@ -204,7 +206,10 @@ mod tests {
             message: "unknown input `incme` (did you mean `income`?)".into(),
         };
         assert_eq!(p.to_string_in(Lang::En), p.to_string());
-        assert_eq!(p.to_string_in(Lang::Zh), "a.toml:3:9: 未知名称：未知的输入项「incme」（是否应为「income」？）");
+        assert_eq!(
+            p.to_string_in(Lang::Zh),
+            "a.toml:3:9: 未知名称：未知的输入项「incme」（是否应为「income」？）"
+        );
         let e = RecordError {
             row: Some(3),
             key: Some("甲县".into()),
@@ -216,7 +221,10 @@ mod tests {
             )],
         };
         assert_eq!(e.to_string_in(Lang::En), e.to_string());
-        assert_eq!(e.to_string_in(Lang::Zh), "记录 第 3 行（甲县）：缺少输入［字段 income］：缺少必填输入项 income");
+        assert_eq!(
+            e.to_string_in(Lang::Zh),
+            "记录 第 3 行（甲县）：缺少输入［字段 income］：缺少必填输入项 income"
+        );
     }
 
     /// A message the catalogue does not know stays English, whole.
