@@ -156,3 +156,37 @@ fn golden_examples() {
         e.to_string_in(Lang::En)
     );
 }
+
+const HEAD: &str = "[rulebook]\nid = \"t\"\ntitle = \"t\"\nversion = \"1\"\n";
+
+/// The first problem's message of a rulebook that must not load.
+#[track_caller]
+fn problem_of(body: &str) -> String {
+    let e = Rulebook::from_str(&format!("{HEAD}{body}"), Format::Toml).expect_err("must not load");
+    e.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("\n")
+}
+
+/// Unknown names say which declared name was probably meant, in both languages.
+#[test]
+fn unknown_names_say_what_was_meant() {
+    let inputs = "[inputs]\nincome = { type = \"decimal\" }\n[params]\nlimit = 3\n";
+    let leaf =
+        |rule: &str| format!("{inputs}[[indicator]]\nid = \"score\"\nlabel = \"a\"\npoints = 10\n{rule}\n");
+    let m = problem_of(&leaf("formula = \"incme * 2\""));
+    assert!(m.contains("unknown name `incme` (did you mean `income`?)"), "{m}");
+    assert!(translate(&m, Lang::Zh).contains("未知的名称「incme」（是否应为「income」？）"), "{m}");
+    let m = problem_of(&leaf("linear = { input = \"income\", from = [0, 0], to = [\"limt\", 10] }"));
+    assert!(m.contains("unknown parameter `limt` (did you mean `limit`?)"), "{m}");
+    let m = problem_of(&format!(
+        "{}[[grade]]\nlabel = \"好\"\nat_least = 5\n[[grade]]\nlabel = \"差\"\n[[veto]]\nid = \"v\"\nlabel = \"v\"\nwhen = \"points(\\\"scor\\\") < 1\"\ngrade = \"差\"\n",
+        leaf("formula = \"income\"")
+    ));
+    assert!(m.contains("unknown indicator \"scor\" (did you mean `score`?)"), "{m}");
+    let m = problem_of(&format!(
+        "{}[[grade]]\nlabel = \"较好\"\nat_least = 5\n[[grade]]\nlabel = \"较差\"\n[[veto]]\nid = \"v\"\nlabel = \"v\"\nwhen = \"income < 0\"\ngrade = \"教差\"\n",
+        leaf("formula = \"income\"")
+    ));
+    assert!(m.contains("grade \"教差\" is not declared in [[grade]] (did you mean `较差`?)"), "{m}");
+    let m = problem_of(&leaf("component = { rulebook = \"cd.school.science-educaton\" }"));
+    assert!(m.contains("(did you mean `cd.school.science-education`?)"), "{m}");
+}

@@ -133,7 +133,7 @@ pub(super) const PATTERNS: &[(&str, &str)] = &[
         "unknown `round` setting `{}`; expected \"each\" (the default) or \"total_only\"",
         "未知的 `round` 设置「{0}」；应为 \"each\"（默认）或 \"total_only\"",
     ),
-    ("profile \"{}\" is not declared; declared: {}{*}", "片区/类别「{0}」未声明；已声明的有：{1}{2}"),
+    ("profile \"{}\" is not declared{*}; declared: {}", "片区/类别「{0}」未声明{1}；已声明的有：{2}"),
     ("profile \"{}\" is not declared in [profiles]{*}", "片区/类别「{0}」未在 [profiles] 中声明{1}"),
     (
         "profile \"{}\" is not declared: this rulebook has no profiles",
@@ -144,7 +144,11 @@ pub(super) const PATTERNS: &[(&str, &str)] = &[
         "no rulebook with id `{}` is available (built-in, or loaded alongside){*}",
         "没有标识为「{0}」的考核方案（内置的或一同加载的）{1}",
     ),
-    ("key_field `{}` is not a declared input{*}", "key_field「{0}」不是已声明的输入项{1}"),
+    ("{} `{}` is not a declared input{*}", "{0}「{1}」不是已声明的输入项{2}"),
+    (
+        "no rulebook with id `{}` is available to score these items (built-in, given to the loader, or {}.toml beside this file){*}",
+        "没有标识为「{0}」的考核方案为这些明细项评分（内置的、交给加载器的，或本文件旁的 {1}.toml）{2}",
+    ),
     ("`{}` is not a field of {}{*}", "「{0}」不是 {1} 的字段{2}"),
     // Declarations.
     (
