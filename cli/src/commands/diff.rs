@@ -118,7 +118,9 @@ fn read(rb: &Rulebook, path: &str, table: &TableArgs) -> Result<Rows, Fail> {
                 "{}",
                 crate::fail::say(
                     format_args!("提示：{id} 的明细输入 {name} 来自单独的明细表，请用 --items {name}=文件"),
-                    format_args!("note: items input {name} of {id} comes from a separate table: give --items {name}=FILE"),
+                    format_args!(
+                        "note: items input {name} of {id} comes from a separate table: give --items {name}=FILE"
+                    ),
                 )
             );
         }

@@ -72,7 +72,13 @@ pub fn run(args: Args) -> Result<u8, Fail> {
             Ok(0)
         }
         Err(e) => {
-            eprintln!("{}", crate::fail::say(format_args!("未能评分：{}", e.to_string_in(lang)), format_args!("not scored: {e}")));
+            eprintln!(
+                "{}",
+                crate::fail::say(
+                    format_args!("未能评分：{}", e.to_string_in(lang)),
+                    format_args!("not scored: {e}")
+                )
+            );
             Ok(SOME_FAILED)
         }
     }
@@ -145,7 +151,10 @@ fn of_row(
         let place = scored.line(at).map(|l| format!("{path}:{l}")).unwrap_or(path.to_owned());
         eprintln!(
             "{place}: {}",
-            crate::fail::say(format_args!("未能评分：{}", issues_said(e)), format_args!("not scored: {}", issues_said(e)))
+            crate::fail::say(
+                format_args!("未能评分：{}", issues_said(e)),
+                format_args!("not scored: {}", issues_said(e))
+            )
         );
         return Ok(None);
     }

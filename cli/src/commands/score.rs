@@ -221,7 +221,9 @@ fn notes_on_the_table(rb: &Rulebook, data: &Data, req: &Request) -> Result<(), F
                 "{}",
                 say(
                     format_args!("提示：明细输入 {name} 来自单独的明细表，请用 --items {name}=文件"),
-                    format_args!("note: items input {name} comes from a separate table: give --items {name}=FILE")
+                    format_args!(
+                        "note: items input {name} comes from a separate table: give --items {name}=FILE"
+                    )
                 )
             );
         }
@@ -230,7 +232,9 @@ fn notes_on_the_table(rb: &Rulebook, data: &Data, req: &Request) -> Result<(), F
         eprintln!(
             "{}",
             say(
-                format_args!("提示：列「{column}」含百分比格式的单元格，按显示的百分数读取（存为 0.089 的单元格读作 8.9%）"),
+                format_args!(
+                    "提示：列「{column}」含百分比格式的单元格，按显示的百分数读取（存为 0.089 的单元格读作 8.9%）"
+                ),
                 format_args!(
                     "note: column \"{column}\" has cells formatted as percentages, read as the percentage shown \
                      (a cell holding 0.089 reads as 8.9%)"
@@ -240,7 +244,13 @@ fn notes_on_the_table(rb: &Rulebook, data: &Data, req: &Request) -> Result<(), F
     }
     if data.encoding == Some(Encoding::Gb18030) {
         let path = &data.path;
-        eprintln!("{}", say(format_args!("提示：{path} 按 GB18030/GBK 编码读取"), format_args!("note: reading {path} as GB18030/GBK")));
+        eprintln!(
+            "{}",
+            say(
+                format_args!("提示：{path} 按 GB18030/GBK 编码读取"),
+                format_args!("note: reading {path} as GB18030/GBK")
+            )
+        );
     }
     Ok(())
 }
@@ -388,7 +398,10 @@ impl Tally {
         let (n, key) = (row.row, &row.key);
         eprintln!(
             "{place}: {}",
-            say(format_args!("第 {n} 行（{key}）未能评分：{err}"), format_args!("row {n} ({key}) not scored: {err}"))
+            say(
+                format_args!("第 {n} 行（{key}）未能评分：{err}"),
+                format_args!("row {n} ({key}) not scored: {err}")
+            )
         );
     }
 

@@ -27,16 +27,32 @@ pub fn run(args: Args) -> u8 {
         loaded += 1;
         let report = rb.run_tests();
         for f in &report.failures {
-            println!("{} {}: {f}", say("未通过", "FAIL"), rb.id());
+            let zh = format!("{}：{}：应为 {}，实为 {}", f.test, f.field, f.expected, f.got);
+            println!(
+                "{}",
+                say(format_args!("未通过 {}：{zh}", rb.id()), format_args!("FAIL {}: {f}", rb.id()))
+            );
         }
         let (id, ok, run) = (rb.id(), report.passed, report.run);
-        println!("{}", say(format_args!("{id}：{run} 个测试通过 {ok} 个"), format_args!("{id}: {ok}/{run} tests passed")));
+        println!(
+            "{}",
+            say(
+                format_args!("{id}：{run} 个测试通过 {ok} 个"),
+                format_args!("{id}: {ok}/{run} tests passed")
+            )
+        );
         passed += report.passed;
         failed += report.run - report.passed;
     }
     // A rulebook that does not load says only so: no "0 passed, 0 failed" for tests never run.
     if loaded > 0 {
-        println!("{}", say(format_args!("通过 {passed} 个，失败 {failed} 个"), format_args!("{passed} passed, {failed} failed")));
+        println!(
+            "{}",
+            say(
+                format_args!("通过 {passed} 个，失败 {failed} 个"),
+                format_args!("{passed} passed, {failed} failed")
+            )
+        );
     }
     if unusable {
         UNUSABLE
