@@ -190,3 +190,27 @@ fn unknown_names_say_what_was_meant() {
     let m = problem_of(&leaf("component = { rulebook = \"cd.school.science-educaton\" }"));
     assert!(m.contains("(did you mean `cd.school.science-education`?)"), "{m}");
 }
+
+/// One slip in a rulebook reports one problem: not the crate's follow-on syntax errors on the same
+/// line, and not every later use of an input whose declaration failed (issue 27).
+#[test]
+fn one_slip_one_problem() {
+    let base = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
+    let text = base.text().expect("a built-in has its text").to_owned();
+    let slips = [
+        // An input type misspelt: its uses are not unknown names.
+        ("type = \"decimal\"", "type = \"decimel\""),
+        // The type key misspelt.
+        ("type = \"decimal\"", "tpye = \"decimal\""),
+        // A missing closing quote inside an inline table.
+        ("type = \"integer\"", "type = \"integer"),
+        // A misspelt name in a derived value.
+        ("poor_population / population * 100", "poor_population / populaton * 100"),
+    ];
+    for (from, to) in slips {
+        let bad = text.replacen(from, to, 1);
+        assert_ne!(bad, text, "{from}");
+        let e = Rulebook::from_str(&bad, Format::Toml).expect_err(to);
+        assert_eq!(e.problems.len(), 1, "{to}: {e}");
+    }
+}

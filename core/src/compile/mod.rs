@@ -572,6 +572,10 @@ impl Compiler<'_> {
             names.insert(p.name.value.clone(), Sym::Param { slot, index: params.len() as u32 });
             params.push(Param { name: p.name.value.clone(), label: p.label.clone(), values });
         }
+        // A name whose declaration did not read was reported there; its uses are not reported again.
+        for name in &doc.unread {
+            names.entry(name.clone()).or_insert(Sym::Broken);
+        }
 
         // Derived values, compiled in dependency order.
         let mut symbols =
