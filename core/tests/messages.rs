@@ -214,3 +214,27 @@ fn one_slip_one_problem() {
         assert_eq!(e.problems.len(), 1, "{to}: {e}");
     }
 }
+
+/// Band-order and grade-order problems point at the value out of order (line:column), not at the
+/// `[[indicator]]` or `[[grade]]` header (issue 27).
+#[test]
+fn order_problems_point_at_the_value() {
+    let body = "[inputs]\nx = { type = \"decimal\" }\n\
+                [[indicator]]\nid = \"a\"\nlabel = \"a\"\npoints = 10\n\
+                bands = { input = \"x\", at_least = [[9, 10], [5, 6], [7, 3]], else = 0 }\n\
+                [[grade]]\nlabel = \"好\"\nat_least = 5\n\
+                [[grade]]\nlabel = \"中\"\n\nat_least = 6\n\
+                [[grade]]\nlabel = \"差\"\n";
+    let text = format!("{HEAD}{body}");
+    let e = Rulebook::from_str(&text, Format::Toml).expect_err("out of order");
+    let at = |kind: kaoping::ErrorKind| {
+        let p = e.problems.iter().find(|p| p.kind == kind).unwrap_or_else(|| panic!("{kind}: {e}"));
+        (p.location.line.unwrap(), p.location.column.unwrap())
+    };
+    // `[7, 3]` on the bands line (line 11): the 7, column 54.
+    let bands_line = text.lines().position(|l| l.starts_with("bands =")).unwrap() as u32 + 1;
+    let col = text.lines().nth(bands_line as usize - 1).unwrap().find("7, 3").unwrap() as u32 + 1;
+    assert_eq!(at(kaoping::ErrorKind::BandOrder), (bands_line, col), "{e}");
+    let bound_line = text.lines().position(|l| l == "at_least = 6").unwrap() as u32 + 1;
+    assert_eq!(at(kaoping::ErrorKind::GradeOrder), (bound_line, 12), "{e}");
+}
