@@ -139,6 +139,10 @@ fn golden_examples() {
             "字段「audit_isues」不是考核方案的输入，已忽略；是否应为「audit_issues」？",
         ),
         ("line 3: 7 cells, but the header has 6", "第 3 行：有 7 个单元格，但表头有 6 个"),
+        (
+            "field `x` is not an input of this rulebook (refused: strict mode); did you mean \"y\"?",
+            "字段「x」不是考核方案的输入，已拒绝（严格模式）；是否应为「y」？",
+        ),
     ];
     for (en, zh) in cases {
         assert_eq!(translate(en, Lang::Zh), zh);

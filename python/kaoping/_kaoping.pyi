@@ -61,6 +61,8 @@ __all__ = [
     "builtin",
     "builtins",
     "error_kinds",
+    "get_language",
+    "set_language",
     "_restore_rulebook",
     "_unpickle_compilations",
     "DesignResult",

@@ -459,5 +459,9 @@ pub(super) const PATTERNS: &[(&str, &str)] = &[
     ("the file is empty: expected a header row", "文件为空：应有表头行"),
     // Warnings.
     ("field `{}` is not an input of this rulebook (ignored){*}", "字段「{0}」不是考核方案的输入，已忽略{1}"),
+    (
+        "field `{}` is not an input of this rulebook (refused: strict mode){*}",
+        "字段「{0}」不是考核方案的输入，已拒绝（严格模式）{1}",
+    ),
     ("column \"{}\" is not an input of this rulebook (ignored){*}", "列「{0}」不是考核方案的输入，已忽略{1}"),
 ];
