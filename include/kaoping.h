@@ -418,6 +418,11 @@ typedef struct kp_result kp_result;
 typedef struct kp_rulebook kp_rulebook;
 
 /**
+ * The language of an explanation or an error message: `KP_LANG_ZH` or `KP_LANG_EN`.
+ */
+typedef int32_t kp_lang;
+
+/**
  * One problem of an error (a load problem, a record issue, a table error, or the one message of
  * an argument error), as `kp_error_problem` fills it in. The strings are borrowed from the
  * `kp_error` and stay valid until it is freed; fields that do not apply are NULL or 0.
@@ -606,11 +611,6 @@ typedef struct kp_check_info {
  * `KP_ENCODING_AUTO`, `KP_ENCODING_UTF8` or `KP_ENCODING_GB18030`.
  */
 typedef int32_t kp_encoding;
-
-/**
- * The language of an explanation: `KP_LANG_ZH` or `KP_LANG_EN`.
- */
-typedef int32_t kp_lang;
 
 /**
  * How an indicator was scored: one of the `KP_NODE_*` codes.
@@ -969,6 +969,15 @@ const char *kp_error_kind_name(int32_t kind);
  * record error, every issue. Borrowed from `err` (valid until `kp_error_free`); NULL for NULL.
  */
 const char *kp_error_message(const struct kp_error *err);
+
+/**
+ * The whole message (as `kp_error_message`) in `lang`: `KP_LANG_ZH` (中文, the words county
+ * users read) or `KP_LANG_EN` (the same text as `kp_error_message`). The words come from the
+ * core's message catalogue, the same Chinese the command and Python give; a message the catalogue
+ * does not know keeps its English words. Borrowed from `err` (valid until `kp_error_free`); NULL
+ * for NULL or for another language code.
+ */
+const char *kp_error_message_lang(const struct kp_error *err, kp_lang lang);
 
 /**
  * The number of problems (at least 1 for any error made by the library; 0 for NULL).

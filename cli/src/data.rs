@@ -540,10 +540,9 @@ pub fn child_tables(specs: &[String], encoding: Option<Encoding>) -> Result<Vec<
 
 /// The warning for child rows that matched no parent row: never dropped silently.
 pub fn unmatched_warning(u: &table::Unmatched) -> String {
-    format!(
-        "明细“{list}”有 {n} 行不对应任何单位（第一个键“{first}”） / {n} row(s) of `{list}` match no unit (first key \"{first}\")",
-        list = u.list,
-        n = u.count,
-        first = u.first
+    let (list, n, first) = (&u.list, u.count, &u.first);
+    crate::fail::say(
+        format_args!("提示：明细“{list}”有 {n} 行不对应任何单位（第一个键“{first}”）"),
+        format_args!("note: {n} row(s) of `{list}` match no unit (first key \"{first}\")"),
     )
 }

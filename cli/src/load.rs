@@ -46,7 +46,7 @@ pub fn with_sets(rb: Rulebook, sets: &[String]) -> Result<Rulebook, LoadError> {
     }
     let variant = sets.iter().fold(rb.variant(), |v, s| v.change_text(s));
     for note in variant.notes() {
-        eprintln!("提示 note: {note}");
+        eprintln!("{}", crate::fail::say(format_args!("提示：{note}"), format_args!("note: {note}")));
     }
     variant.build()
 }

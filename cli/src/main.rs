@@ -52,6 +52,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of every message, explanation and summary: zh (中文, default) or en.
+    #[arg(long, global = true, default_value = "zh", value_name = "zh|en")]
+    lang: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,6 +144,13 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    match cli.lang.parse::<kaoping::Lang>() {
+        Ok(lang) => fail::set_lang(lang),
+        Err(e) => {
+            Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")).eprint();
+            return ExitCode::from(fail::UNUSABLE);
+        }
+    }
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(f) => {

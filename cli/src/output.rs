@@ -105,6 +105,9 @@ pub struct ResultRow {
     pub error_kind: Option<String>,
     /// The error message of a failed row.
     pub error: Option<String>,
+    /// The error of a failed row in the command's language, for stderr (`error` stays the stable
+    /// English text of the result file).
+    pub error_said: Option<String>,
     /// The input field of the first issue of a failed row (for the column in messages).
     pub error_field: Option<String>,
 }
@@ -123,6 +126,7 @@ impl ResultRow {
         if let Some(e) = row.error() {
             r.error_kind = Some(e.kind().to_string());
             r.error = Some(issues_text(e));
+            r.error_said = Some(crate::scored::issues_said(e));
             r.error_field = e.first().field.clone();
             return r;
         }

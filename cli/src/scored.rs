@@ -131,3 +131,10 @@ impl Scored {
 pub fn issues_text(e: &RecordError) -> String {
     e.issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
+
+/// A failed record's issues, for a person reading stderr: in the command's language.
+pub fn issues_said(e: &RecordError) -> String {
+    let lang = crate::fail::lang();
+    let sep = if lang == kaoping::Lang::En { "; " } else { "；" };
+    e.issues.iter().map(|i| i.to_string_in(lang)).collect::<Vec<_>>().join(sep)
+}

@@ -328,7 +328,7 @@ fn builtin_samples_fail_exactly_where_marked_and_score_as_the_library_does() {
         assert_eq!(r.code, 1, "{}: rows failed, so exit 1", s.id);
         let ok = raw.len() - marked;
         assert!(
-            r.stderr.contains(&format!("{} rows, {ok} scored, {marked} failed", raw.len())),
+            r.stderr.contains(&format!("{} 行，评分 {ok} 行，失败 {marked} 行", raw.len())),
             "{}: {}",
             s.id,
             r.stderr
@@ -353,7 +353,7 @@ fn builtin_samples_fail_exactly_where_marked_and_score_as_the_library_does() {
             assert!(r.stderr.contains(&format!("{} {}", g.grade, g.count)), "{}: {}", s.id, r.stderr);
         }
         if let Some(n) = summary.passed {
-            assert!(r.stderr.contains(&format!("; {n} met every criterion")), "{}: {}", s.id, r.stderr);
+            assert!(r.stderr.contains(&format!("；达标 {n} 行")), "{}: {}", s.id, r.stderr);
         }
         let show = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
         let indicators = rb.indicators();
@@ -501,7 +501,7 @@ fn example_sample_totals_are_the_hand_worked_ones() {
     // Each bad row is named on stderr with file:line:column of its cell.
     assert!(r.stderr.contains("example.county-assessment.csv:5:3: 第 4 行（丁县）"), "{}", r.stderr);
     assert!(r.stderr.contains("example.county-assessment.csv:8:4: 第 7 行（庚县）"), "{}", r.stderr);
-    assert!(r.stderr.contains("9 rows, 6 scored, 3 failed"), "{}", r.stderr);
+    assert!(r.stderr.contains("9 行，评分 6 行，失败 3 行"), "{}", r.stderr);
 }
 
 /// The benchmark rulebook on 50 generated counties gives exactly the totals and grades of the
@@ -574,7 +574,7 @@ fn items_tables_join_on_the_key() {
     // 二中: 12 + 6 = 18. 三中: no awards, 0 + 2.
     assert_eq!(column(&rows, "total"), ["38.00", "18.00", "2.00"]);
     assert_eq!(column(&rows, "awards"), ["28.00", "12.00", "0.00"]);
-    assert!(r.stderr.contains("1 row(s) of `awards` match no unit (first key \"四中\")"), "{}", r.stderr);
+    assert!(r.stderr.contains("明细“awards”有 1 行不对应任何单位（第一个键“四中”）"), "{}", r.stderr);
     // The same from .xlsx files (the items table as a sheet).
     let data = tmp("schools.xlsx");
     csv_to_xlsx(&std::fs::read_to_string(root().join("cli/tests/data/schools.csv")).unwrap(), &data);
@@ -593,7 +593,7 @@ fn items_tables_join_on_the_key() {
     let none = kaoping(&["score", "cli/tests/data/school.toml", "cli/tests/data/schools.csv"]);
     assert_eq!(none.code, 1);
     assert_eq!(column(&read_csv_rows(&none.stdout), "error_kind"), ["MissingInput"; 3]);
-    assert!(none.stderr.contains("give --items awards=FILE"), "{}", none.stderr);
+    assert!(none.stderr.contains("请用 --items awards=文件"), "{}", none.stderr);
 }
 
 #[test]
@@ -630,8 +630,15 @@ fn profile_and_key_columns_can_be_named() {
         "片区外",
     ]);
     assert_eq!(column(&read_csv_rows(&all.stdout), "profile")[0], "片区外");
-    let missing =
-        kaoping(&["score", "builtin:example.county-assessment", renamed.to_str().unwrap(), "--key", "名字"]);
+    let missing = kaoping(&[
+        "score",
+        "builtin:example.county-assessment",
+        renamed.to_str().unwrap(),
+        "--key",
+        "名字",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("the header has no column \"名字\""), "{}", missing.stderr);
 }
@@ -714,7 +721,9 @@ fn explain_a_record_or_a_row() {
     ]);
     assert_eq!(bad.code, 1);
     assert!(
-        bad.stderr.contains("example.county-assessment.csv:5: 未能评分 / not scored: MissingInput"),
+        bad.stderr.contains(
+            "example.county-assessment.csv:5: 未能评分：缺少输入［字段 population］：缺少必填输入项"
+        ),
         "{}",
         bad.stderr
     );
@@ -754,22 +763,30 @@ fn unusable_arguments_exit_2() {
         (&["explain", "builtin:example.county-assessment"], "give either --record JSON"),
     ];
     for (args, says) in cases {
-        let r = kaoping(args);
+        let r = kaoping(&[args, &["--lang", "en"][..]].concat());
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        // By default the command speaks Chinese only (clap's own usage errors aside).
+        let zh = kaoping(args);
+        assert_eq!(zh.code, 2, "{args:?}: {}", zh.stderr);
+        if zh.stderr.starts_with("kaoping: ") {
+            assert!(zh.stderr.starts_with("kaoping: 错误："), "{args:?}: {}", zh.stderr);
+            assert!(!zh.stderr.contains("error: "), "{args:?}: {}", zh.stderr);
+        }
     }
+    let bad = kaoping(&["builtins", "--lang", "fr"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("unknown language `fr`"), "{}", bad.stderr);
 }
 
 #[test]
 fn missing_and_unreadable_files_exit_2_naming_the_file() {
     let r = kaoping(&["score", "builtin:example.county-assessment", "no/such/file.csv"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("无法读取数据文件 no/such/file.csv")
-            && r.stderr.contains("cannot read the data file no/such/file.csv"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("无法读取数据文件 no/such/file.csv"), "{}", r.stderr);
+    let r = kaoping(&["score", "builtin:example.county-assessment", "no/such/file.csv", "--lang", "en"]);
+    assert!(r.stderr.contains("cannot read the data file no/such/file.csv"), "{}", r.stderr);
+    assert!(!r.stderr.contains("无法读取"), "{}", r.stderr);
     let r = kaoping(&["score", "no/such/rulebook.toml", "cli/tests/data/schools.csv"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no/such/rulebook.toml"), "{}", r.stderr);
@@ -851,7 +868,7 @@ fn malformed_rulebooks_are_reported_with_line_and_column() {
     let ok = kaoping(&["check", "builtin:example.county-assessment", "core/src/syntax/testdata/cab.toml"]);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
     // Scoring with it: exit 2 and the same problems on stderr.
-    let score = kaoping(&["score", p, "cli/tests/data/schools.csv"]);
+    let score = kaoping(&["score", p, "cli/tests/data/schools.csv", "--lang", "en"]);
     assert_eq!(score.code, 2);
     assert!(
         score.stderr.contains("the rulebook did not load") && score.stderr.contains(&format!("{p}:24:")),
@@ -875,9 +892,11 @@ fn embedded_tests_report_a_summary_line() {
     let r = kaoping(&["test", "builtin:example.county-assessment", "core/src/syntax/testdata/cab.toml"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let last = r.stdout.lines().last().unwrap();
-    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    let passed: usize = last.trim_start_matches("通过 ").split(' ').next().unwrap().parse().unwrap();
     assert!(passed >= 4, "{last}");
-    assert_eq!(last, format!("{passed} passed, 0 failed"));
+    assert_eq!(last, format!("通过 {passed} 个，失败 0 个"));
+    let en = kaoping(&["test", "builtin:example.county-assessment", "--lang", "en"]);
+    assert!(en.stdout.ends_with(" passed, 0 failed\n"), "{}", en.stdout);
     // A test whose expectation is wrong fails, with its field.
     let wrong = tmp("wrong-test.toml");
     let text = Command::new(env!("CARGO_BIN_EXE_kaoping"))
@@ -888,8 +907,18 @@ fn embedded_tests_report_a_summary_line() {
     std::fs::write(&wrong, text).unwrap();
     let r = kaoping(&["test", wrong.to_str().unwrap()]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("total: expected 80.12, got 80.13"), "{}", r.stdout);
-    assert!(r.stdout.trim_end().ends_with(" passed, 1 failed"), "{}", r.stdout);
+    assert!(r.stdout.contains("total：应为 80.12，实为 80.13"), "{}", r.stdout);
+    assert!(r.stdout.trim_end().ends_with("，失败 1 个"), "{}", r.stdout);
+    let en = kaoping(&["test", wrong.to_str().unwrap(), "--lang", "en"]);
+    assert!(en.stdout.contains("total: expected 80.12, got 80.13"), "{}", en.stdout);
+    assert!(en.stdout.trim_end().ends_with(" passed, 1 failed"), "{}", en.stdout);
+    // A rulebook that does not load says so, and only so: no "0 passed, 0 failed" after it.
+    let broken = tmp("broken-test.toml");
+    std::fs::write(&broken, "[rulebook]\nid = 5\n").unwrap();
+    let r = kaoping(&["test", broken.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(r.stderr.contains("考核方案无法加载"), "{}", r.stderr);
 }
 
 #[test]
@@ -1080,7 +1109,8 @@ fn misspelt_columns_are_loud_and_strict_refuses_them() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("did you mean \"弄虚作假\" (input falsified)?"), "{}", r.stderr);
+    let en = kaoping(&[&args[..], &["--lang", "en"][..]].concat());
+    assert!(en.stderr.contains("did you mean \"弄虚作假\" (input falsified)?"), "{}", en.stderr);
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("id=\"ignored-columns\"") && html.contains("是否应为「弄虚作假」"));
     let mut strict = args.to_vec();
@@ -1088,7 +1118,7 @@ fn misspelt_columns_are_loud_and_strict_refuses_them() {
     let s = kaoping(&strict);
     assert_eq!(s.code, 2, "{}", s.stderr);
     assert!(s.stdout.is_empty(), "nothing scored: {}", s.stdout);
-    assert!(s.stderr.contains("refused by --strict") && s.stderr.contains("是否弄虚作假"), "{}", s.stderr);
+    assert!(s.stderr.contains("--strict 拒绝") && s.stderr.contains("是否弄虚作假"), "{}", s.stderr);
 }
 
 /// An .xlsx cell shown as 8.90% holds 0.089. For an input measured in % it is read as the
@@ -1138,7 +1168,7 @@ fn percent_formatted_cells_read_as_the_percentage_shown() {
 /// around it is read as scoring reads it.
 #[test]
 fn an_undeclared_profile_refuses_the_call_before_any_row() {
-    let says = "rulebook example.county-assessment has no profile \"火星\" (profiles: 秦巴山区, 乌蒙山区, 高原藏区, 凉山彝区, 片区外)";
+    let says = "考核方案 example.county-assessment 没有片区/类别“火星”（有：秦巴山区，乌蒙山区，高原藏区，凉山彝区，片区外）";
     let score =
         kaoping(&["score", "builtin:example.county-assessment", "no/such/table.csv", "--profile", "火星"]);
     assert_eq!(score.code, 2, "{}", score.stderr);
@@ -1277,7 +1307,7 @@ fn three_levels_of_tables_in_one_command() {
     assert_eq!(column(&read_csv_rows(&r.stdout), "total"), want);
     for (list, u) in t["expect"]["unmatched"].as_object().unwrap() {
         let said = format!(
-            "{} row(s) of `{list}` match no unit (first key \"{}\")",
+            "明细“{list}”有 {} 行不对应任何单位（第一个键“{}”）",
             u["count"],
             u["first"].as_str().unwrap()
         );
@@ -1320,8 +1350,8 @@ fn the_readmes_three_level_command_runs() {
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
     let r = kaoping(&args);
     assert_eq!(r.code, 1, "two counties fail on purpose: {}", r.stderr);
-    assert!(r.stderr.contains("8 rows, 6 scored, 2 failed"), "{}", r.stderr);
-    assert!(r.stderr.contains("row(s) of `survey` match no unit"), "{}", r.stderr);
+    assert!(r.stderr.contains("8 行，评分 6 行，失败 2 行"), "{}", r.stderr);
+    assert!(r.stderr.contains("明细“survey”有 1 行不对应任何单位"), "{}", r.stderr);
 }
 
 /// A reader that closes the pipe early (`kaoping builtins | head -1`) ends the command quietly,

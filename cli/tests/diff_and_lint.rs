@@ -94,7 +94,7 @@ fn the_village_exit_limit_from_3_to_2_5_percent() {
     ]);
     // Three sample rows are bad on purpose: they fail under both, so the exit is 1.
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("3 row(s) not scored under the old rulebook, 3 under the new"), "{}", r.stderr);
+    assert!(r.stderr.contains("提示：旧方案 3 行、新方案 3 行未能评分"), "{}", r.stderr);
     golden("diff/village-exit.exit_limit=2.5.txt", &r.stdout);
     let csv = std::fs::read_to_string(&out).unwrap();
     golden("diff/village-exit.exit_limit=2.5.csv", &csv);
@@ -215,15 +215,17 @@ fn two_whole_rulebooks_with_an_items_table() {
         "core/rulebooks/samples/schools.csv",
     ]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("give --items awards=FILE"), "{}", r.stderr);
+    assert!(r.stderr.contains("请用 --items awards=文件"), "{}", r.stderr);
 }
 
 #[test]
 fn arguments_that_cannot_be_compared() {
-    let nothing = kaoping(&["diff", "builtin:sc.poverty.village-exit", VILLAGES]);
+    let nothing = kaoping(&["--lang", "en", "diff", "builtin:sc.poverty.village-exit", VILLAGES]);
     assert_eq!(nothing.code, 2);
     assert!(nothing.stderr.contains("nothing to compare"), "{}", nothing.stderr);
     let twice = kaoping(&[
+        "--lang",
+        "en",
         "diff",
         "builtin:sc.poverty.village-exit",
         "builtin:sc.poverty.village-exit",
@@ -233,10 +235,13 @@ fn arguments_that_cannot_be_compared() {
     ]);
     assert_eq!(twice.code, 2);
     assert!(twice.stderr.contains("given twice"), "{}", twice.stderr);
-    let bad_set = kaoping(&["diff", "builtin:sc.poverty.village-exit", VILLAGES, "--set", "nope=1"]);
+    let bad_set =
+        kaoping(&["--lang", "en", "diff", "builtin:sc.poverty.village-exit", VILLAGES, "--set", "nope=1"]);
     assert_eq!(bad_set.code, 2);
     assert!(bad_set.stderr.contains("nope"), "{}", bad_set.stderr);
     let bad_items = kaoping(&[
+        "--lang",
+        "en",
         "diff",
         "builtin:sc.poverty.village-exit",
         VILLAGES,
@@ -248,6 +253,8 @@ fn arguments_that_cannot_be_compared() {
     assert_eq!(bad_items.code, 2);
     assert!(bad_items.stderr.contains("not an items input of either rulebook"), "{}", bad_items.stderr);
     let bad_out = kaoping(&[
+        "--lang",
+        "en",
         "diff",
         "builtin:sc.poverty.village-exit",
         VILLAGES,

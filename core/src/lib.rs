@@ -79,6 +79,7 @@ pub mod expr;
 mod input;
 mod lang;
 pub mod lint;
+pub mod message;
 mod model;
 pub mod num;
 mod outcome;

@@ -365,6 +365,15 @@ pub fn not_a_rulebook_id(s: &str) -> String {
     )
 }
 
+/// ` (did you mean `x`?)` for the candidate closest to a misspelt `name` (ties go to the first in
+/// sorted order, so the hint does not depend on a hash map's order), or nothing.
+pub fn did_you_mean<'k>(name: &str, candidates: impl IntoIterator<Item = &'k str>) -> String {
+    let mut sorted: Vec<&str> = candidates.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    closest(name, sorted).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+}
+
 /// The known key closest to `key`, for "did you mean" hints.
 fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known

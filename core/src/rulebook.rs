@@ -342,6 +342,11 @@ impl ComponentSource for Components<'_> {
         }
         Rulebook::builtin(id).map(|rb| rb.compiled).map_err(|_| NotFound::Missing)
     }
+
+    fn known(&self) -> Vec<String> {
+        let extra = self.loader.extra.iter().map(|r| r.id().to_owned());
+        extra.chain(Rulebook::builtin_ids().into_iter().map(str::to_owned)).collect()
+    }
 }
 
 impl Components<'_> {

@@ -87,6 +87,11 @@ pub struct Symbols {
 }
 
 impl Symbols {
+    /// The declared name (of the kind `keep` accepts) closest to a misspelt `name`.
+    pub fn suggest(&self, name: &str, keep: impl Fn(&Sym) -> bool) -> Option<String> {
+        closest_sorted(name, self.names.iter().filter(|(_, s)| keep(s)).map(|(n, _)| n))
+    }
+
     /// Symbols for inputs and parameters, with the rulebook's list inputs by name.
     pub fn new(names: HashMap<String, Sym>, lists: impl IntoIterator<Item = (String, ListScope)>) -> Symbols {
         let lists = lists.into_iter().collect();
@@ -198,7 +203,13 @@ impl Symbols {
                         ErrorKind::UnknownName,
                         Some(name.pos),
                         path,
-                        format!("unknown parameter `{}`", name.value),
+                        format!(
+                            "unknown parameter `{}`{}",
+                            name.value,
+                            self.suggest(&name.value, |s| matches!(s, Sym::Param { .. }))
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default()
+                        ),
                     );
                     None
                 }
@@ -251,6 +262,14 @@ impl Scope for ScopeView<'_> {
 
     fn indicator(&self, id: &str) -> Option<Option<u32>> {
         self.nodes.map(|n| n.get(id).copied())
+    }
+
+    fn suggest(&self, name: &str) -> Option<String> {
+        self.symbols.suggest(name, |_| true)
+    }
+
+    fn suggest_indicator(&self, id: &str) -> Option<String> {
+        closest_sorted(id, self.nodes?.keys())
     }
 
     fn list(&self, name: &str) -> Option<ListScope> {
@@ -340,4 +359,12 @@ impl<'a> RuleCx<'a> {
     pub fn component(&mut self, id: &Text) -> Option<u32> {
         self.components.iter().position(|c| *c == id.value).map(|i| i as u32)
     }
+}
+
+/// The candidate closest to `name` (ties to the first in sorted order, so a hint does not depend on
+/// a hash map's order).
+fn closest_sorted<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<String> {
+    let mut sorted: Vec<&str> = candidates.map(String::as_str).collect();
+    sorted.sort_unstable();
+    crate::read::closest(name, sorted).map(str::to_owned)
 }

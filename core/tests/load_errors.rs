@@ -143,15 +143,16 @@ fn band_order_missing_else_degenerate_linear() {
     fails_at(
         &leaf("bands = { input = \"x\", at_most = [[3, 10], [2, 5]], else = 0 }"),
         ErrorKind::BandOrder,
-        7,
-        None,
+        // At the threshold out of order on the `bands =` line (issue 27), not the [[indicator]].
+        11,
+        Some(45),
         &["strictly increase", "3 then 2"],
     );
     fails_at(
         &leaf("bands = { input = \"x\", above = [[2, 10], [3, 5]], else = 0 }"),
         ErrorKind::BandOrder,
-        7,
-        None,
+        11,
+        Some(43),
         &["strictly decrease"],
     );
     fails_at(
@@ -164,7 +165,8 @@ fn band_order_missing_else_degenerate_linear() {
     fails_at(
         &leaf("linear = { input = \"x\", from = [5, 0], to = [5, 10] }"),
         ErrorKind::DegenerateLinear,
-        7,
+        // At the rule (`linear = …`), not the [[indicator]] header.
+        11,
         None,
         &["both are 5"],
     );
@@ -229,7 +231,8 @@ fn unknown_profile_grade_order_unknown_grade() {
     let grades = "[[grade]]\nlabel = \"好\"\nat_least = 80\n[[grade]]\nlabel = \"中\"\nat_least = 90\n[[grade]]\nlabel = \"差\"\n";
     let body =
         format!("{LEAF}[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = 100\nformula = \"x\"\n{grades}");
-    fails_at(&body, ErrorKind::GradeOrder, 15, None, &["strictly decrease"]);
+    // At the bound that does not decrease (`at_least = 90`), not the [[grade]] header (issue 27).
+    fails_at(&body, ErrorKind::GradeOrder, 17, Some(12), &["strictly decrease"]);
     let body = format!(
         "{LEAF}[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = 100\nformula = \"x\"\n[[veto]]\nid = \"v\"\nwhen = \"x < 0\"\ngrade = \"优\"\n[[grade]]\nlabel = \"好\"\n"
     );

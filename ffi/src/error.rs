@@ -7,10 +7,11 @@
 use std::ffi::{CString, c_char};
 use std::ptr;
 
-use kaoping_core::ErrorKind;
+use kaoping_core::{ErrorKind, Lang};
 use serde_json::Value as J;
 
 use crate::boundary::{Detail, Failure, Handle, Out, borrow, free, give_string, guard, opt_ptr, to_c_string};
+use crate::result::{KP_LANG_EN, KP_LANG_ZH, kp_lang};
 use crate::status::kp_status;
 
 /// A rich error: a status, the core's error kind, a message and every problem. Made by the
@@ -112,6 +113,8 @@ pub struct KpError {
     status: kp_status,
     kind: i32,
     message: CString,
+    /// The same message in Chinese (the core's catalogue), for `kp_error_message_lang`.
+    message_zh: CString,
     rulebook: Option<CString>,
     row: usize,
     key: Option<CString>,
@@ -134,6 +137,7 @@ impl KpError {
             Detail::Message(m) => KpError {
                 status,
                 kind: 0,
+                message_zh: to_c_string(kaoping_core::message::translate(&m, Lang::Zh).into_owned()),
                 message: to_c_string(m.clone()),
                 rulebook: None,
                 row: 0,
@@ -144,6 +148,7 @@ impl KpError {
                 status,
                 kind: e.kind().code(),
                 message: to_c_string(e.to_string()),
+                message_zh: to_c_string(e.to_string_in(Lang::Zh)),
                 rulebook: opt(&e.rulebook),
                 row: 0,
                 key: None,
@@ -168,6 +173,7 @@ impl KpError {
                 status,
                 kind: e.kind().code(),
                 message: to_c_string(e.to_string()),
+                message_zh: to_c_string(e.to_string_in(Lang::Zh)),
                 rulebook: None,
                 row: e.row.unwrap_or(0),
                 key: opt(&e.key),
@@ -193,12 +199,14 @@ impl KpError {
                     Some(line) if !e.message.starts_with("line ") => format!("line {line}: {}", e.message),
                     _ => e.message.clone(),
                 };
+                let zh = kaoping_core::message::translate(&message, Lang::Zh).into_owned();
                 let mut p = ProblemText::plain(e.kind.code(), &e.message);
                 p.line = e.line.map_or(0, line_number);
                 KpError {
                     status,
                     kind: e.kind.code(),
                     message: to_c_string(message),
+                    message_zh: to_c_string(zh),
                     rulebook: None,
                     row: 0,
                     key: None,
@@ -325,6 +333,22 @@ pub extern "C" fn kp_error_kind_name(kind: i32) -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_error_message(err: *const kp_error) -> *const c_char {
     guard(|| borrow::<kp_error>(err, "err").map_or(ptr::null(), |e| e.message.as_ptr()))
+}
+
+/// The whole message (as `kp_error_message`) in `lang`: `KP_LANG_ZH` (中文, the words county
+/// users read) or `KP_LANG_EN` (the same text as `kp_error_message`). The words come from the
+/// core's message catalogue, the same Chinese the command and Python give; a message the catalogue
+/// does not know keeps its English words. Borrowed from `err` (valid until `kp_error_free`); NULL
+/// for NULL or for another language code.
+#[unsafe(no_mangle)]
+pub extern "C" fn kp_error_message_lang(err: *const kp_error, lang: kp_lang) -> *const c_char {
+    guard(|| {
+        borrow::<kp_error>(err, "err").map_or(ptr::null(), |e| match lang {
+            KP_LANG_ZH => e.message_zh.as_ptr(),
+            KP_LANG_EN => e.message.as_ptr(),
+            _ => ptr::null(),
+        })
+    })
 }
 
 /// The number of problems (at least 1 for any error made by the library; 0 for NULL).

@@ -45,7 +45,7 @@ impl Handle for kp_result {
     type Inner = KpResult;
 }
 
-/// The language of an explanation: `KP_LANG_ZH` or `KP_LANG_EN`.
+/// The language of an explanation or an error message: `KP_LANG_ZH` or `KP_LANG_EN`.
 pub type kp_lang = i32;
 /// 中文.
 pub const KP_LANG_ZH: kp_lang = 1;

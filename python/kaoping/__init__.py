@@ -75,6 +75,8 @@ from kaoping._kaoping import (
     builtins,
     compare,
     error_kinds,
+    get_language,
+    set_language,
 )
 
 # A batch's results behave as a read-only sequence (explained when read).
@@ -141,4 +143,6 @@ __all__ = [
     "compare",
     "design",
     "error_kinds",
+    "get_language",
+    "set_language",
 ]

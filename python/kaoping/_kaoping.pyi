@@ -65,6 +65,8 @@ __all__ = [
     "builtin",
     "builtins",
     "error_kinds",
+    "get_language",
+    "set_language",
     "_restore_rulebook",
     "_unpickle_compilations",
     "_join_key",
@@ -97,6 +99,13 @@ def builtins() -> list[str]:
 
 def error_kinds() -> list[tuple[int, str, str]]:
     """Every error kind of the core: (code, name, exception class name), in code order."""
+
+def set_language(lang: str) -> None:
+    """Set the language of every exception message and warning kaoping gives from now on: "zh"
+    (中文) or "en" (English, the default). Explanations keep their own `lang=` argument."""
+
+def get_language() -> str:
+    """The language of exception messages and warnings: "zh" or "en"."""
 
 def _restore_rulebook(state: tuple[Any, ...]) -> Rulebook:
     """Rebuild a pickled `Rulebook` from its state (what `Rulebook.__reduce__` names)."""

@@ -55,7 +55,7 @@ pub fn compare(
         _ if unknown.is_empty() => {}
         errors::UnknownArg::Error => return Err(errors::unknown_columns_error(py, &unknown)),
         errors::UnknownArg::Warn => {
-            errors::warn(py, &kaoping::NotAnInput::warning_for(&unknown, false, Lang::En))?
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&unknown, false, errors::lang()))?
         }
         _ => {}
     }

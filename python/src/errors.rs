@@ -7,7 +7,9 @@
 //! two groups (`UnknownProfile` is raised while loading a rulebook and for a record's profile
 //! field) and a file that cannot be read is also an `OSError`; `create_exception!` allows one base.
 
-use kaoping::{ErrorKind, LoadError, RecordError};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kaoping::{ErrorKind, Lang, LoadError, RecordError};
 use pyo3::exceptions::{PyException, PyOSError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -138,6 +140,32 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
     })
 }
 
+/// Whether exception messages and warnings speak Chinese (`set_language("zh")`); English by
+/// default, as they always have in Python (the `kind` and the classes never change).
+static CHINESE: AtomicBool = AtomicBool::new(false);
+
+/// The language of exception messages and warnings.
+pub fn lang() -> Lang {
+    if CHINESE.load(Ordering::Relaxed) { Lang::Zh } else { Lang::En }
+}
+
+/// Set the language of every exception message and warning kaoping gives from now on: "zh"
+/// (中文) or "en" (English, the default). Explanations keep their own `lang=` argument.
+#[pyfunction]
+pub fn set_language(lang: &str) -> PyResult<()> {
+    let l: Lang = lang.parse().map_err(|e: kaoping::ParseLangError| {
+        pyo3::exceptions::PyValueError::new_err(format!("{e} (set_language takes \"zh\" or \"en\")"))
+    })?;
+    CHINESE.store(l == Lang::Zh, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The language of exception messages and warnings: "zh" or "en".
+#[pyfunction]
+pub fn get_language() -> &'static str {
+    if lang() == Lang::Zh { "zh" } else { "en" }
+}
+
 /// Add the exception classes to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -152,12 +180,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     m.add_class::<Problem>()?;
     m.add_class::<Issue>()?;
+    m.add_function(wrap_pyfunction!(set_language, m)?)?;
+    m.add_function(wrap_pyfunction!(get_language, m)?)?;
     Ok(())
 }
 
-/// Issue a `KaopingWarning` (shown at the caller's line).
+/// Issue a `KaopingWarning` (shown at the caller's line), in the language of `set_language`.
 pub fn warn(py: Python<'_>, message: &str) -> PyResult<()> {
     let cls = classes(py)?.warning.bind(py).clone();
+    let message = kaoping::message::translate(message, lang());
     let msg = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
     PyErr::warn(py, &cls, &msg, 2)
 }
@@ -197,8 +228,11 @@ impl UnknownArg {
 
 /// The error for columns refused under `unknown="error"`.
 pub fn unknown_columns_error(py: Python<'_>, columns: &[kaoping::NotAnInput]) -> PyErr {
-    let all = kaoping::NotAnInput::warning_for(columns, false, kaoping::Lang::En);
-    let message = format!("refused (unknown=\"error\"): {}", all.replace("(ignored)", "(refused)"));
+    let all = kaoping::NotAnInput::warning_for(columns, false, lang());
+    let message = match lang() {
+        Lang::En => format!("refused (unknown=\"error\"): {}", all.replace("(ignored)", "(refused)")),
+        _ => format!("已拒绝（unknown=\"error\"）：{}", all.replace("已忽略", "已拒绝")),
+    };
     let build = || -> PyResult<PyErr> {
         let cls = class_of(py, ErrorKind::UnknownName)?;
         let e = cls.call1((message.clone(),))?;
@@ -275,12 +309,12 @@ impl From<&kaoping::Problem> for Problem {
     fn from(p: &kaoping::Problem) -> Problem {
         Problem {
             kind: p.kind.name().to_owned(),
-            message: p.message.clone(),
+            message: p.message_in(lang()).into_owned(),
             file: p.location.file.clone(),
             line: p.location.line,
             column: p.location.column,
             path: p.location.path.clone(),
-            shown: p.to_string(),
+            shown: p.to_string_in(lang()),
         }
     }
 }
@@ -344,8 +378,8 @@ impl From<&kaoping::Issue> for Issue {
             at: i.at.clone(),
             value: i.value.clone(),
             item: i.item.as_deref().map(str::to_owned),
-            message: i.message.clone(),
-            shown: i.to_string(),
+            message: i.message_in(lang()).into_owned(),
+            shown: i.to_string_in(lang()),
         }
     }
 }
@@ -353,7 +387,7 @@ impl From<&kaoping::Issue> for Issue {
 /// The exception instance for a rulebook that did not load: the class of its first problem's kind.
 pub fn load_error(py: Python<'_>, e: &LoadError) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let exc = class_of(py, e.kind())?.call1((e.to_string(),))?;
+        let exc = class_of(py, e.kind())?.call1((e.to_string_in(lang()),))?;
         let problems = PyList::empty(py);
         for p in &e.problems {
             problems.append(Problem::from(p))?;
@@ -369,7 +403,7 @@ pub fn load_error(py: Python<'_>, e: &LoadError) -> PyErr {
 /// the row's slot).
 pub fn record_error_value<'py>(py: Python<'py>, e: &RecordError) -> PyResult<Bound<'py, PyAny>> {
     let first = e.first();
-    let exc = class_of(py, e.kind())?.call1((e.to_string(),))?;
+    let exc = class_of(py, e.kind())?.call1((e.to_string_in(lang()),))?;
     let issues = PyList::empty(py);
     for i in &e.issues {
         issues.append(Issue::from(i))?;
@@ -382,7 +416,7 @@ pub fn record_error_value<'py>(py: Python<'py>, e: &RecordError) -> PyResult<Bou
     exc.setattr("value", first.value.as_deref())?;
     exc.setattr("indicator", first.at.as_deref())?;
     if !is_input_kind(first.kind) {
-        exc.setattr("cause", first.message.as_str())?;
+        exc.setattr("cause", first.message_in(lang()).as_ref())?;
     }
     Ok(exc)
 }

@@ -170,7 +170,8 @@ impl ScoreResult {
     /// Warnings (fields that are not inputs…).
     #[getter]
     fn warnings(&self) -> Vec<String> {
-        self.outcome.warnings.clone()
+        let lang = crate::errors::lang();
+        self.outcome.warnings.iter().map(|w| kaoping::message::translate(w, lang).into_owned()).collect()
     }
 
     /// The id of the rulebook that scored it.

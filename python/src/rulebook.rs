@@ -268,7 +268,7 @@ impl PyRulebook {
         if unknown == errors::UnknownArg::Warn && !rec.unknown_fields().is_empty() {
             let all: Vec<kaoping::NotAnInput> =
                 rec.unknown_fields().iter().map(|f| self.rb.not_an_input(f)).collect();
-            errors::warn(py, &kaoping::NotAnInput::warning_for(&all, true, kaoping::Lang::En))?;
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&all, true, errors::lang()))?;
         }
         let rb = &self.rb;
         match py.detach(|| rb.score(&rec, &opts)) {
@@ -357,7 +357,7 @@ impl PyRulebook {
         let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
         if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
             let fields = batch_source_is_records(&source);
-            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, kaoping::Lang::En))?;
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, fields, errors::lang()))?;
         }
         let names = not_inputs.into_iter().map(|c| c.name).collect();
         Ok(Batch::new(self.rb.clone(), self.shape.clone(), batch, source, input.index, names)
@@ -378,7 +378,7 @@ impl PyRulebook {
                 return Err(errors::unknown_columns_error(py, &not_inputs));
             }
             errors::UnknownArg::Warn if !not_inputs.is_empty() => {
-                errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, false, kaoping::Lang::En))?;
+                errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, false, errors::lang()))?;
             }
             _ => {}
         }
@@ -1045,7 +1045,7 @@ impl PyRulebook {
             .map_err(|e| errors::input_error(py, format!("items tables: {e}"), None))?;
         let not_inputs = if input.unknown.is_empty() { batch.not_inputs().to_vec() } else { input.unknown };
         if unknown == errors::UnknownArg::Warn && !not_inputs.is_empty() {
-            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, true, kaoping::Lang::En))?;
+            errors::warn(py, &kaoping::NotAnInput::warning_for(&not_inputs, true, errors::lang()))?;
         }
         for u in &batch.summary().unmatched {
             errors::warn(py, &u.to_string())?;

@@ -183,6 +183,44 @@ static void test_a_veto_holding_the_grade(void) {
     kp_rulebook_free(rb);
 }
 
+/* Issue 28 item 6: the error's message in Chinese (what county users read) or English, from the
+ * core's catalogue: a load error and a record error, each in both languages. */
+static void test_error_messages_in_chinese(void) {
+    static const char BAD[] = "[rulebook]\nid = \"t\"\ntitle = \"t\"\nversion = \"1\"\n"
+                              "[inputs]\nincome = { type = \"decimal\" }\n"
+                              "[[indicator]]\nid = \"a\"\nlabel = \"A\"\npoints = 10\nformula = \"incme * 2\"\n";
+    kp_rulebook *rb = NULL;
+    kp_error *err = NULL;
+    CHECK_STATUS(kp_rulebook_from_str(BAD, strlen(BAD), KP_FORMAT_TOML, &rb, &err), KP_LOAD_ERROR);
+    if (err) {
+        const char *en = kp_error_message_lang(err, KP_LANG_EN);
+        const char *zh = kp_error_message_lang(err, KP_LANG_ZH);
+        CHECK(en && strcmp(en, kp_error_message(err)) == 0, "English is kp_error_message: %s", en ? en : "(null)");
+        CHECK(en && strstr(en, "unknown name `incme` (did you mean `income`?)"), "English: %s", en ? en : "(null)");
+        CHECK(zh && strstr(zh, "考核方案 t 无法加载（1 个问题）"), "Chinese headline: %s", zh ? zh : "(null)");
+        CHECK(zh && strstr(zh, "未知的名称「incme」（是否应为「income」？）"), "Chinese: %s", zh ? zh : "(null)");
+        CHECK(kp_error_message_lang(err, 7) == NULL, "another language code gives NULL");
+    }
+    CHECK(kp_error_message_lang(NULL, KP_LANG_ZH) == NULL, "NULL for NULL");
+    kp_error_free(err);
+    err = NULL;
+
+    kp_record *rec = NULL;
+    kp_result *res = NULL;
+    CHECK_STATUS(kp_rulebook_builtin("example.county-assessment", &rb, NULL), KP_OK);
+    CHECK_STATUS(kp_record_new(rb, &rec), KP_OK);
+    CHECK_STATUS(kp_score(rb, rec, NULL, &res, &err), KP_RECORD_ERROR);
+    if (err) {
+        const char *zh = kp_error_message_lang(err, KP_LANG_ZH);
+        CHECK(zh && strstr(zh, "缺少输入［字段 ") && strstr(zh, "缺少必填输入项 "), "Chinese: %s", zh ? zh : "(null)");
+        CHECK(strstr(kp_error_message_lang(err, KP_LANG_EN), "is required but missing"), "English");
+    }
+    kp_error_free(err);
+    kp_result_free(res);
+    kp_record_free(rec);
+    kp_rulebook_free(rb);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s TMPDIR\n", argv[0]);
@@ -192,6 +230,7 @@ int main(int argc, char **argv) {
     test_component_reading_no_data();
     test_list_defaults();
     test_a_veto_holding_the_grade();
+    test_error_messages_in_chinese();
     kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */
     return report("test_regressions");
 }

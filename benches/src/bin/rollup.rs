@@ -95,9 +95,7 @@ fn main() {
     let total = median(totals);
     println!("roll-up: {households} households in {villages} villages, one core, median of {rounds} rounds");
     for (name, times) in
-        ["read both CSV tables", "join and score (child batch, groups, villages)"]
-            .iter()
-            .zip(phases)
+        ["read both CSV tables", "join and score (child batch, groups, villages)"].iter().zip(phases)
     {
         println!("  {name:<48} {:>8.3} s", median(times));
     }

@@ -56,7 +56,10 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if problems > 0 {
-        eprintln!("{problems} 个问题 / {problems} problem(s)");
+        eprintln!(
+            "{}",
+            crate::fail::say(format_args!("{problems} 个问题"), format_args!("{problems} problem(s)"))
+        );
         SOME_FAILED
     } else {
         0

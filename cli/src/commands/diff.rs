@@ -37,9 +37,6 @@ pub struct Args {
     /// How many of the biggest movers are listed and explained.
     #[arg(long, value_name = "N", default_value_t = 10)]
     movers: usize,
-    /// Language of the summary on stdout: zh (default) or en.
-    #[arg(long, default_value = "zh")]
-    lang: String,
     /// Exit 0 even when some rows could not be scored under either rulebook.
     #[arg(long)]
     exit_zero: bool,
@@ -49,8 +46,7 @@ pub struct Args {
 
 /// Run `kaoping diff`; returns the exit code.
 pub fn run(args: Args) -> Result<u8, Fail> {
-    let lang: Lang =
-        args.lang.parse().map_err(|e| Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")))?;
+    let lang: Lang = crate::fail::lang();
     let (old_arg, new_arg, data) = match (args.files.as_slice(), &args.with) {
         ([old, new, data], None) => (old, Some(new), data),
         ([_, _, _], Some(_)) => {
@@ -94,12 +90,13 @@ pub fn run(args: Args) -> Result<u8, Fail> {
     }
     let failed = c.summary.all.failed_old + c.summary.all.failed_new;
     if failed > 0 {
+        let (old, new) = (c.summary.all.failed_old, c.summary.all.failed_new);
         eprintln!(
-            "提示：旧方案 {} 行、新方案 {} 行未能评分（状态“未能评分”） / note: {} row(s) not scored under the old rulebook, {} under the new",
-            c.summary.all.failed_old,
-            c.summary.all.failed_new,
-            c.summary.all.failed_old,
-            c.summary.all.failed_new
+            "{}",
+            crate::fail::say(
+                format_args!("提示：旧方案 {old} 行、新方案 {new} 行未能评分（状态“未能评分”）"),
+                format_args!("note: {old} row(s) not scored under the old rulebook, {new} under the new"),
+            )
         );
     }
     Ok(if failed > 0 && !args.exit_zero { SOME_FAILED } else { 0 })
@@ -116,14 +113,15 @@ fn read(rb: &Rulebook, path: &str, table: &TableArgs) -> Result<Rows, Fail> {
             rb.input_by_name_or_label(name) == Some(k)
         });
         if !given && data.columns.is_some() {
+            let (id, name) = (rb.id(), &input.name);
             eprintln!(
-                "提示：{} 的明细输入 {} 来自单独的明细表，请用 --items {}=文件 / note: items input {} of {} comes from a separate table: give --items {}=FILE",
-                rb.id(),
-                input.name,
-                input.name,
-                input.name,
-                rb.id(),
-                input.name
+                "{}",
+                crate::fail::say(
+                    format_args!("提示：{id} 的明细输入 {name} 来自单独的明细表，请用 --items {name}=文件"),
+                    format_args!(
+                        "note: items input {name} of {id} comes from a separate table: give --items {name}=FILE"
+                    ),
+                )
             );
         }
     }
@@ -132,7 +130,7 @@ fn read(rb: &Rulebook, path: &str, table: &TableArgs) -> Result<Rows, Fail> {
     let mine: Vec<String> = table.items.iter().filter(|spec| lists(rb, spec)).cloned().collect();
     if !mine.is_empty() {
         for u in join_items(rb, &mut all.records, &mine, table.encoding()?)? {
-            eprintln!("提示 note: {}", unmatched_warning(&u));
+            eprintln!("{}", unmatched_warning(&u));
         }
     }
     Ok((all.records, all.lines))

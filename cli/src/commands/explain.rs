@@ -9,7 +9,7 @@ use crate::args::TableArgs;
 use crate::data::{Data, join_items, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
-use crate::scored::{Scored, issues_text};
+use crate::scored::{Scored, issues_said};
 
 /// `kaoping explain RULEBOOK (--record JSON | DATA --row KEY)`.
 #[derive(clap::Args, Debug)]
@@ -24,9 +24,6 @@ pub struct Args {
     /// The unit in DATA: its key, or its 1-based row number.
     #[arg(long, value_name = "KEY", requires = "data")]
     row: Option<String>,
-    /// Language of the explanation: zh (default) or en.
-    #[arg(long, default_value = "zh")]
-    lang: String,
     /// Print the result as JSON (schema kaoping.result/2) instead of text.
     #[arg(long)]
     json: bool,
@@ -39,8 +36,7 @@ pub struct Args {
 /// Run `kaoping explain`.
 pub fn run(args: Args) -> Result<u8, Fail> {
     let rb = load(&args.rulebook, &args.set)?;
-    let lang: Lang =
-        args.lang.parse().map_err(|e| Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")))?;
+    let lang: Lang = crate::fail::lang();
     let table = &args.table;
     let opts =
         // The items of each list scored by another rulebook explain themselves too (§18.6).
@@ -76,7 +72,13 @@ pub fn run(args: Args) -> Result<u8, Fail> {
             Ok(0)
         }
         Err(e) => {
-            eprintln!("未能评分 / not scored: {e}");
+            eprintln!(
+                "{}",
+                crate::fail::say(
+                    format_args!("未能评分：{}", e.to_string_in(lang)),
+                    format_args!("not scored: {e}")
+                )
+            );
             Ok(SOME_FAILED)
         }
     }
@@ -121,7 +123,7 @@ fn of_row(
     let mut data = Data::open(rb, path, &table.data_options()?)?;
     let mut all = data.read_all(rb, |_, _| {})?;
     for u in join_items(rb, &mut all.records, &table.items, table.encoding()?)? {
-        eprintln!("提示 note: {}", unmatched_warning(&u));
+        eprintln!("{}", unmatched_warning(&u));
     }
     let at = all
         .keys
@@ -147,7 +149,13 @@ fn of_row(
     let scored = Scored::new(rb, all, &batch_opts);
     if let Some(e) = scored.row(at).error() {
         let place = scored.line(at).map(|l| format!("{path}:{l}")).unwrap_or(path.to_owned());
-        eprintln!("{place}: 未能评分 / not scored: {}", issues_text(e));
+        eprintln!(
+            "{place}: {}",
+            crate::fail::say(
+                format_args!("未能评分：{}", issues_said(e)),
+                format_args!("not scored: {}", issues_said(e))
+            )
+        );
         return Ok(None);
     }
     // (A row that scored became a record: it has an explanation.)

@@ -19,9 +19,6 @@ pub struct Args {
     /// Rulebook files or builtin:<id>.
     #[arg(required = true)]
     rulebooks: Vec<String>,
-    /// Language of the findings and ranges: zh (default) or en.
-    #[arg(long, default_value = "zh")]
-    lang: String,
     /// Print each rulebook's lint as JSON (kaoping.lint/1), one line each.
     #[arg(long)]
     json: bool,
@@ -34,8 +31,7 @@ pub struct Args {
 
 /// Run `kaoping lint`; returns the exit code.
 pub fn run(args: Args) -> Result<u8, Fail> {
-    let lang: Lang =
-        args.lang.parse().map_err(|e| Fail::unusable(format!("--lang：{e}"), format!("--lang: {e}")))?;
+    let lang: Lang = crate::fail::lang();
     let worst = if args.deny_warnings { Severity::Warning } else { Severity::Error };
     let mut failing = 0usize;
     for (k, arg) in args.rulebooks.iter().enumerate() {

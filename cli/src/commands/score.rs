@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use kaoping::table::Encoding;
 use kaoping::{BatchOptions, Date, Lang, Rulebook, Summary};
 
+use crate::fail::say;
+
 use crate::args::TableArgs;
 use crate::data::{Data, DataOptions, Streamed, child_tables, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
@@ -183,25 +185,28 @@ fn notes_on_the_table(rb: &Rulebook, data: &Data, req: &Request) -> Result<(), F
         }
         if !cols.unknown.is_empty() {
             let names: Vec<&str> = cols.unknown.iter().map(|c| c.name.as_str()).collect();
+            let path = &data.path;
             eprintln!(
-                "提示：{} 的列 {} 不是考核方案的输入，已忽略 / note: column(s) {} of {} are not inputs (ignored)",
-                data.path,
-                names.join("，"),
-                names.join(", "),
-                data.path
+                "{}",
+                say(
+                    format_args!("提示：{path} 的列 {} 不是考核方案的输入，已忽略", names.join("，")),
+                    format_args!("note: column(s) {} of {path} are not inputs (ignored)", names.join(", "))
+                )
             );
             // A header close to an input's name or label is most likely a misspelling of it.
             for c in cols.unknown.iter().filter(|c| c.suggestion.is_some()) {
-                eprintln!("警告：{} / warning: {}", c.column_warning(Lang::Zh), c.column_warning(Lang::En));
+                let lang = crate::fail::lang();
+                eprintln!("{}{}", say("警告：", "warning: "), c.column_warning(lang));
             }
         }
         if !missing.is_empty() {
+            let path = &data.path;
             eprintln!(
-                "提示：{} 缺少必填输入列 {}（这些行将报错） / note: {} has no column for required input(s) {}",
-                data.path,
-                missing.join("，"),
-                data.path,
-                missing.join(", ")
+                "{}",
+                say(
+                    format_args!("提示：{path} 缺少必填输入列 {}（这些行将报错）", missing.join("，")),
+                    format_args!("note: {path} has no column for required input(s) {}", missing.join(", "))
+                )
             );
         }
     }
@@ -211,21 +216,41 @@ fn notes_on_the_table(rb: &Rulebook, data: &Data, req: &Request) -> Result<(), F
             rb.input_by_name_or_label(name) == Some(k)
         });
         if !given && data.columns.is_some() {
+            let name = &input.name;
             eprintln!(
-                "提示：明细输入 {} 来自单独的明细表，请用 --items {}=文件 / note: items input {} comes from a separate table: give --items {}=FILE",
-                input.name, input.name, input.name, input.name
+                "{}",
+                say(
+                    format_args!("提示：明细输入 {name} 来自单独的明细表，请用 --items {name}=文件"),
+                    format_args!(
+                        "note: items input {name} comes from a separate table: give --items {name}=FILE"
+                    )
+                )
             );
         }
     }
     for column in &data.percent_columns {
         eprintln!(
-            "提示：列「{column}」含百分比格式的单元格，按显示的百分数读取（存为 0.089 的单元格读作 8.9%） / \
-             note: column \"{column}\" has cells formatted as percentages, read as the percentage shown \
-             (a cell holding 0.089 reads as 8.9%)"
+            "{}",
+            say(
+                format_args!(
+                    "提示：列「{column}」含百分比格式的单元格，按显示的百分数读取（存为 0.089 的单元格读作 8.9%）"
+                ),
+                format_args!(
+                    "note: column \"{column}\" has cells formatted as percentages, read as the percentage shown \
+                     (a cell holding 0.089 reads as 8.9%)"
+                )
+            )
         );
     }
     if data.encoding == Some(Encoding::Gb18030) {
-        eprintln!("提示：{} 按 GB18030/GBK 编码读取 / note: reading {} as GB18030/GBK", data.path, data.path);
+        let path = &data.path;
+        eprintln!(
+            "{}",
+            say(
+                format_args!("提示：{path} 按 GB18030/GBK 编码读取"),
+                format_args!("note: reading {path} as GB18030/GBK")
+            )
+        );
     }
     Ok(())
 }
@@ -270,7 +295,7 @@ fn gathered(
     // Child tables are joined and scored by the core: each as one batch where it can.
     let scored = Scored::with_items(rb, all, children, opts)?;
     for u in &scored.summary().unmatched {
-        eprintln!("提示 note: {}", unmatched_warning(u));
+        eprintln!("{}", unmatched_warning(u));
     }
     progress.finish();
     out.rows(&scored)?;
@@ -364,7 +389,7 @@ impl Tally {
 
     /// A failed row is described on stderr, the first few of them.
     fn note(&mut self, row: &ResultRow) {
-        let Some(err) = &row.error else { return };
+        let Some(err) = row.error_said.as_ref().or(row.error.as_ref()) else { return };
         if self.shown >= SHOWN_ERRORS {
             return;
         }
@@ -376,18 +401,25 @@ impl Tally {
                 place.push_str(&format!(":{col}"));
             }
         }
+        let (n, key) = (row.row, &row.key);
         eprintln!(
-            "{place}: 第 {} 行（{}）未能评分 / row {} ({}) not scored: {err}",
-            row.row, row.key, row.row, row.key
+            "{place}: {}",
+            say(
+                format_args!("第 {n} 行（{key}）未能评分：{err}"),
+                format_args!("row {n} ({key}) not scored: {err}")
+            )
         );
     }
 
     fn summary(&self, rb: &Rulebook) {
         if self.shown < self.failed {
+            let more = self.failed - self.shown;
             eprintln!(
-                "…… 另有 {} 行未能评分，见结果的 error 列 / … and {} more rows not scored: see the error column",
-                self.failed - self.shown,
-                self.failed - self.shown
+                "{}",
+                say(
+                    format_args!("…… 另有 {more} 行未能评分，见结果的 error 列"),
+                    format_args!("… and {more} more rows not scored: see the error column")
+                )
             );
         }
         // Grades and, for rulebooks with criteria (达标条件), how many rows met them all.
@@ -400,6 +432,7 @@ impl Tally {
                 .map(|g| format!("{g} {}", self.grades.get(*g).copied().unwrap_or(0)))
                 .collect();
             zh.push_str(&format!("；{}", grades.join("，")));
+            en.push_str(&format!("; {}", grades.join(", ")));
         }
         let passed = match self.passed {
             Some(n) => Some(n),
@@ -410,15 +443,14 @@ impl Tally {
             zh.push_str(&format!("；达标 {n} 行"));
             en.push_str(&format!("; {n} met every criterion"));
         }
+        let (id, rows, failed) = (rb.id(), self.rows, self.failed);
+        let scored = rows - failed;
         eprintln!(
-            "{}：{} 行，评分 {} 行，失败 {} 行{zh} / {} rows, {} scored, {} failed{en}",
-            rb.id(),
-            self.rows,
-            self.rows - self.failed,
-            self.failed,
-            self.rows,
-            self.rows - self.failed,
-            self.failed
+            "{}",
+            say(
+                format_args!("{id}：{rows} 行，评分 {scored} 行，失败 {failed} 行{zh}"),
+                format_args!("{id}: {rows} rows, {scored} scored, {failed} failed{en}")
+            )
         );
     }
 }

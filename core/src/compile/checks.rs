@@ -193,7 +193,15 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
     };
     for node in &c.nodes {
         if let Some(rule) = &node.rule {
-            rule_checks(rule, format!("indicator \"{}\"", node.id), pos_of(&node.id));
+            // At the rule's line (`bands = …`), or at the threshold out of order — not at the
+            // indicator's header.
+            let written = doc.indicators.iter().find(|d| d.id.value == node.id).and_then(|d| d.rule.as_ref());
+            let pos = match written {
+                Some((crate::rules::RuleDoc::Bands(b), at)) => b.order_slip().or(Some(*at)),
+                Some((_, at)) => Some(*at),
+                None => pos_of(&node.id),
+            };
+            rule_checks(rule, format!("indicator \"{}\"", node.id), pos);
         }
     }
     for (items, key, docs) in [(&c.bonus, "bonus", &doc.bonus), (&c.penalty, "penalty", &doc.penalty)] {
@@ -240,7 +248,11 @@ pub fn run(c: &mut Compiled, doc: &Doc, r: &mut Reader) {
     for w in bounds.windows(2) {
         let ((_, a), (j, b)) = (w[0], w[1]);
         let label = &c.grades[j].label;
-        let pos = doc.grades.iter().find(|g| g.label.value == *label).map(|g| g.pos);
+        // At the bound that does not decrease (`at_least = 5`), not at the `[[grade]]` header.
+        let pos = doc.grades.iter().find(|g| g.label.value == *label).map(|g| match &g.bound {
+            Some(crate::model::BoundDoc::AtLeast(o) | crate::model::BoundDoc::Above(o)) => o.pos(),
+            None => g.pos,
+        });
         check(&[a, b], format!("grade \"{label}\""), pos, &mut |resolve| match (resolve(a), resolve(b)) {
             (Some(a), Some(b)) if b >= a => vec![(
                 ErrorKind::GradeOrder,

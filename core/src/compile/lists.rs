@@ -210,7 +210,10 @@ impl Compiler<'_> {
                     ErrorKind::UnknownName,
                     pos,
                     path,
-                    format!("no rulebook with id `{id}` is available to score these items (built-in, given to the loader, or {id}.toml beside this file)"),
+                    format!(
+                        "no rulebook with id `{id}` is available to score these items (built-in, given to the loader, or {id}.toml beside this file){}",
+                        crate::read::did_you_mean(id, source.known().iter().map(String::as_str))
+                    ),
                 );
                 return None;
             }

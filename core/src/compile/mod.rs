@@ -339,6 +339,11 @@ impl Compiled {
 pub trait ComponentSource {
     /// The rulebook with this id.
     fn find(&self, id: &str) -> Result<Arc<Compiled>, NotFound>;
+    /// The ids this source knows without searching folders (loaded alongside, built in), for
+    /// "did you mean" when an id is not found.
+    fn known(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Why a component rulebook could not be had.
@@ -556,13 +561,21 @@ impl Compiler<'_> {
                         ErrorKind::UnknownProfile,
                         Some(prof.pos),
                         &path,
-                        format!("profile \"{}\" is not declared in [profiles]", prof.value),
+                        format!(
+                            "profile \"{}\" is not declared in [profiles]{}",
+                            prof.value,
+                            crate::read::did_you_mean(&prof.value, profile_index.keys().map(String::as_str))
+                        ),
                     ),
                 }
             }
             let slot = n_inputs + params.len() as u32;
             names.insert(p.name.value.clone(), Sym::Param { slot, index: params.len() as u32 });
             params.push(Param { name: p.name.value.clone(), label: p.label.clone(), values });
+        }
+        // A name whose declaration did not read was reported there; its uses are not reported again.
+        for name in &doc.unread {
+            names.entry(name.clone()).or_insert(Sym::Broken);
         }
 
         // Derived values, compiled in dependency order.
@@ -698,7 +711,11 @@ impl Compiler<'_> {
                     ErrorKind::UnknownName,
                     Some(f.pos),
                     "[rulebook]",
-                    format!("{what} `{}` is not a declared input", f.value),
+                    format!(
+                        "{what} `{}` is not a declared input{}",
+                        f.value,
+                        crate::read::did_you_mean(&f.value, index.keys().map(|k| k.as_ref()))
+                    ),
                 );
                 None
             }
@@ -779,8 +796,9 @@ impl Compiler<'_> {
                         Some(id.pos),
                         &path,
                         format!(
-                            "no rulebook with id `{}` is available (built-in, or loaded alongside)",
-                            id.value
+                            "no rulebook with id `{}` is available (built-in, or loaded alongside){}",
+                            id.value,
+                            crate::read::did_you_mean(&id.value, source.known().iter().map(String::as_str))
                         ),
                     );
                     continue;
@@ -1130,7 +1148,11 @@ impl Compiler<'_> {
                             ErrorKind::UnknownGrade,
                             Some(g.pos),
                             &path,
-                            format!("grade \"{}\" is not declared in [[grade]]", g.value),
+                            format!(
+                                "grade \"{}\" is not declared in [[grade]]{}",
+                                g.value,
+                                crate::read::did_you_mean(&g.value, grades.keys().copied())
+                            ),
                         );
                         None
                     }
@@ -1198,7 +1220,11 @@ impl Compiler<'_> {
                         ErrorKind::UnknownGrade,
                         Some(t.pos),
                         &path,
-                        format!("grade \"{}\" is not declared in [[grade]]", t.value),
+                        format!(
+                            "grade \"{}\" is not declared in [[grade]]{}",
+                            t.value,
+                            crate::read::did_you_mean(&t.value, grades.keys().copied())
+                        ),
                     );
                     None
                 }

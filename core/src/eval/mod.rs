@@ -474,7 +474,11 @@ pub(crate) fn resolve_profile(
                 message: if known.is_empty() {
                     format!("profile \"{name}\" is not declared: this rulebook has no profiles")
                 } else {
-                    format!("profile \"{name}\" is not declared; declared: {}", known.join(", "))
+                    format!(
+                        "profile \"{name}\" is not declared{}; declared: {}",
+                        crate::read::did_you_mean(name, known.iter().map(|k| k.as_ref())),
+                        known.join(", ")
+                    )
                 },
             })
         }

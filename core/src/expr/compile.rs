@@ -142,11 +142,27 @@ pub trait Scope {
         let _ = name;
         None
     }
+    /// The declared name closest to a misspelt `name`, for "did you mean" (`None` when nothing is
+    /// close, or the scope does not say).
+    fn suggest(&self, name: &str) -> Option<String> {
+        let _ = name;
+        None
+    }
+    /// The indicator id closest to a misspelt `id`, for "did you mean".
+    fn suggest_indicator(&self, id: &str) -> Option<String> {
+        let _ = id;
+        None
+    }
     /// Register an aggregate call; its site number.
     fn site(&self, site: AggSite) -> u32 {
         let _ = site;
         0
     }
+}
+
+/// ` (did you mean `x`?)`, or nothing.
+fn did_you_mean(suggestion: Option<String>) -> String {
+    suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
 }
 
 /// A problem found while compiling an expression.
@@ -298,7 +314,8 @@ impl Compiler<'_> {
                     None
                 }
                 Resolved::Unknown => {
-                    self.unknown(e.span, format!("unknown name `{name}`"));
+                    let hint = did_you_mean(self.scope.suggest(name));
+                    self.unknown(e.span, format!("unknown name `{name}`{hint}"));
                     None
                 }
                 Resolved::Broken => None,
@@ -491,7 +508,8 @@ impl Compiler<'_> {
                         None
                     }
                     Some(None) => {
-                        self.unknown(args[0].span, format!("unknown indicator \"{id}\""));
+                        let hint = did_you_mean(self.scope.suggest_indicator(id));
+                        self.unknown(args[0].span, format!("unknown indicator \"{id}\"{hint}"));
                         None
                     }
                     Some(Some(node)) => {

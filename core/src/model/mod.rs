@@ -284,6 +284,10 @@ pub struct Doc {
     pub profiles: Vec<ProfileDoc>,
     /// `[inputs]`.
     pub inputs: Vec<InputDoc>,
+    /// Inputs and parameters whose declaration did not read (a problem is reported there): their
+    /// names are known, so a reference to one is not reported again as an unknown name — one slip,
+    /// one problem.
+    pub unread: Vec<String>,
     /// `[params]`.
     pub params: Vec<ParamDoc>,
     /// `[derived]`.
@@ -348,15 +352,17 @@ pub fn read_document(root: &Node, r: &mut Reader) -> Doc {
     }
     if let Some(mut t) = top.table(r, "inputs") {
         for e in t.rest() {
-            if let Some(i) = read_input(e, r) {
-                doc.inputs.push(i);
+            match read_input(e, r) {
+                Some(i) => doc.inputs.push(i),
+                None => doc.unread.push(e.key.clone()),
             }
         }
     }
     if let Some(mut t) = top.table(r, "params") {
         for e in t.rest() {
-            if let Some(p) = read_param(e, r) {
-                doc.params.push(p);
+            match read_param(e, r) {
+                Some(p) => doc.params.push(p),
+                None => doc.unread.push(e.key.clone()),
             }
         }
     }

@@ -89,6 +89,25 @@ pub struct Doc {
     pos: Pos,
 }
 
+impl Doc {
+    /// Where the band order first fails among thresholds written as numbers: the threshold that
+    /// does not come after the one before it (parameters are checked per profile and date, and
+    /// placed at the rule).
+    pub fn order_slip(&self) -> Option<Pos> {
+        fn literal(o: &OperandDoc) -> Option<&crate::read::NumLit> {
+            match o {
+                OperandDoc::Num(n) => Some(n),
+                OperandDoc::Param(_) => None,
+            }
+        }
+        self.bands.windows(2).find_map(|w| {
+            let (a, b) = (literal(&w[0].0)?, literal(&w[1].0)?);
+            let ok = if self.cmp.increasing() { a.value < b.value } else { a.value > b.value };
+            (!ok).then_some(b.pos)
+        })
+    }
+}
+
 /// Read `bands = { input, at_most|below|at_least|above = [[t, p], …], else }`.
 pub fn read(node: &Node, path: &str, r: &mut Reader) -> Option<Doc> {
     let mut t = Table::of(node, path, r)?;

@@ -48,6 +48,13 @@ pub(crate) fn parse_toml(text: &str) -> Result<Node, Vec<SyntaxProblem>> {
     }
     let (doc, errors) = DeTable::parse_recoverable(text);
     let mut problems: Vec<SyntaxProblem> = errors.iter().map(|e| crate_error(e, text, &index)).collect();
+    // The crate recovers from a slip by reading on, and what follows on the same line then fails
+    // too (a missing quote gives "missing comma", "invalid unquoted key", "invalid literal
+    // string"…): one slip, one problem — the first of each line.
+    let mut lines_seen = std::collections::HashSet::new();
+    problems.retain(|p| {
+        p.kind != SyntaxProblemKind::Syntax || p.pos.is_none_or(|pos| lines_seen.insert(pos.line))
+    });
     let mut syntax_positions: Vec<Pos> = problems.iter().filter_map(|p| p.pos).collect();
     syntax_positions.sort_unstable();
     let mut own = Vec::new();
