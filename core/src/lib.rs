@@ -65,6 +65,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Every type a public signature or field reaches can be named from outside (issue 31): a type
+// that leaks without a public path is a warning, and clippy runs with `-D warnings`.
+#![warn(unnameable_types)]
 
 mod batch;
 mod builtin;
@@ -74,21 +77,21 @@ pub mod date;
 pub mod design;
 mod error;
 mod eval;
-pub mod expr;
+mod expr;
 mod input;
 mod lang;
 pub mod lint;
 mod model;
 pub mod num;
 mod outcome;
-pub mod range;
+mod range;
 mod read;
 mod render;
 mod rulebook;
 mod rules;
 pub mod schema;
 mod scope;
-pub mod syntax;
+mod syntax;
 pub mod table;
 mod testcases;
 pub mod variant;
@@ -108,7 +111,7 @@ pub use num::Rounding;
 pub use outcome::Status;
 pub use outcome::{
     AdjustOutcome, AggregateLine, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind,
-    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
+    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Rescale, RulebookRef, SCHEMA, ValueRead,
     VetoOutcome,
 };
 pub use render::explain;
@@ -119,14 +122,14 @@ pub use rules::Note;
 /// The exact decimal every published value is (re-exported, so that applications name the same
 /// version the crate was built with).
 pub use rust_decimal::Decimal;
-pub use syntax::Format;
+pub use syntax::{Format, UnknownFormat};
 pub use testcases::{TestFailure, TestReport};
 pub use variant::{Change, Variant};
 
 /// How each rule kind explains itself: the types inside [`Note`]'s variants, for consumers of
 /// [`Outcome`] that read a rule's working (`Note::Bands(n)` holds a [`notes::Bands`]).
 pub mod notes {
-    pub use crate::rules::bands::Note as Bands;
+    pub use crate::rules::bands::{Cmp as BandsCmp, Note as Bands};
     pub use crate::rules::check::Note as Check;
     pub use crate::rules::component::Note as Component;
     pub use crate::rules::count::Note as Count;
@@ -137,7 +140,7 @@ pub mod notes {
     pub use crate::rules::lookup::Note as Lookup;
     pub use crate::rules::panel::{Method as PanelMethod, Note as Panel};
     pub use crate::rules::ratio::Note as Ratio;
-    pub use crate::rules::relative::Note as Relative;
+    pub use crate::rules::relative::{Best as RelativeBest, Note as Relative};
 }
 
 /// Any error of the library's public API. It lives here, above the modules whose errors it
@@ -168,6 +171,67 @@ impl Error {
             Error::Table(e) => e.kind,
             Error::Columns(_) => ErrorKind::Schema,
         }
+    }
+}
+
+/// Internals that the fuzz targets (`fuzz/`) and the crate's own tests drive directly: the
+/// expression parser and the document tree, behind wrappers so that none of their types becomes
+/// public. Not part of the public API: no stability promise, hidden from the documentation.
+#[doc(hidden)]
+pub mod internals {
+    use std::fmt;
+
+    pub use crate::expr::MAX_TREE_DEPTH;
+
+    /// A parsed expression (spec §5).
+    #[derive(Debug)]
+    pub struct Expression(crate::expr::Expr);
+
+    impl Expression {
+        /// Depth of the tree.
+        pub fn depth(&self) -> usize {
+            self.0.depth()
+        }
+        /// The names it reads, in order of appearance.
+        pub fn names(&self) -> Vec<String> {
+            self.0.names().into_iter().map(|(n, _)| n.to_owned()).collect()
+        }
+    }
+
+    impl fmt::Display for Expression {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    /// The parser's refusal: where (character offsets into the text) and what.
+    #[derive(Debug)]
+    pub struct ExpressionError {
+        /// First character of the problem.
+        pub start: usize,
+        /// One past its last character.
+        pub end: usize,
+        text: String,
+    }
+
+    impl fmt::Display for ExpressionError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.text)
+        }
+    }
+
+    /// Parse an expression as a rulebook's would be.
+    pub fn parse_expression(text: &str) -> Result<Expression, ExpressionError> {
+        crate::expr::parse(text).map(Expression).map_err(|e| ExpressionError {
+            start: e.span.start,
+            end: e.span.end,
+            text: e.to_string(),
+        })
+    }
+
+    /// A TOML document as JSON (the canonical writer's), or `None` if it does not parse.
+    pub fn toml_to_json(text: &str) -> Option<String> {
+        crate::syntax::parse(text, crate::Format::Toml).ok().map(|doc| crate::syntax::to_json(&doc))
     }
 }
 

@@ -42,7 +42,7 @@ pub struct RulebookRef {
 
 /// A value an indicator, criterion or derived value read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Read {
+pub struct ValueRead {
     /// The input's, parameter's or derived value's name as the rulebook declares it.
     pub name: String,
     /// Label, if declared.
@@ -92,7 +92,7 @@ pub struct NodeOutcome {
     pub note: Option<Note>,
     /// Values the rule read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reads: Vec<Read>,
+    pub reads: Vec<ValueRead>,
     /// The clamp, if one applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clamp: Option<Clamp>,
@@ -193,7 +193,7 @@ pub struct CriterionOutcome {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_data: bool,
     /// Values it read.
-    pub reads: Vec<Read>,
+    pub reads: Vec<ValueRead>,
     /// The clause it implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -319,7 +319,7 @@ pub struct Outcome {
     /// The next grade and the gap.
     pub next_grade: Option<NextGrade>,
     /// Derived values.
-    pub derived: Vec<Read>,
+    pub derived: Vec<ValueRead>,
     /// Every aggregate call, wherever written: what it read and found (spec §18.6).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aggregates: Vec<AggregateLine>,

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 pub use crate::lang::Lang;
 use crate::outcome::Status;
-use crate::outcome::{NodeOutcome, Outcome, Read};
+use crate::outcome::{NodeOutcome, Outcome, ValueRead};
 
 struct Words {
     unit: &'static str,
@@ -95,7 +95,7 @@ fn dec(d: &Option<Decimal>) -> String {
     d.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
-fn reads_text(reads: &[Read], w: &Words) -> String {
+fn reads_text(reads: &[ValueRead], w: &Words) -> String {
     reads
         .iter()
         .map(|r| {

@@ -239,22 +239,31 @@ impl Loader {
         self.load(text, format, None)
     }
 
+    /// Load a rulebook from text that came from `source` (an uploaded file's name, a URL, a
+    /// database key): problems name it as their file, as [`load_file`](Loader::load_file)'s
+    /// name the path. Nothing is read from `source`.
+    pub fn load_named(&self, source: &str, text: &str, format: Format) -> Result<Rulebook, LoadError> {
+        self.load(text, format, Some(source.to_owned()))
+    }
+
     /// Load a rulebook from a file (format from its extension; `.json` is JSON, anything else
     /// TOML). Components are also looked for next to it.
     pub fn load_file(&self, path: impl AsRef<Path>) -> Result<Rulebook, LoadError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, &e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|e| LoadError {
-            rulebook: None,
-            problems: vec![Problem {
-                kind: ErrorKind::Syntax,
-                location: Location { file: Some(shown.clone()), ..Location::default() },
-                message: format!(
-                    "the file is not valid UTF-8 (at byte {}); save it as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
-            }],
+        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            LoadError::new(
+                None,
+                vec![Problem {
+                    kind: ErrorKind::Syntax,
+                    location: Location { file: Some(shown.clone()), ..Location::default() },
+                    message: format!(
+                        "the file is not valid UTF-8 (at byte {}); save it as UTF-8",
+                        e.utf8_error().valid_up_to()
+                    ),
+                }],
+            )
         })?;
         let format = Format::from_path_extension(path).unwrap_or(Format::Toml);
         let mut me = self.clone();
@@ -279,7 +288,7 @@ impl Loader {
                     };
                     r.problem(kind, p.pos, "", p.message);
                 }
-                return Err(LoadError { rulebook: None, problems: r.problems });
+                return Err(LoadError::new(None, r.problems));
             }
         };
         let doc = model::read_document(&root, &mut r);
@@ -294,21 +303,24 @@ impl Loader {
                 if r.problems.is_empty() {
                     r.problem(ErrorKind::Schema, None, "", "the rulebook did not compile");
                 }
-                Err(LoadError { rulebook: id, problems: r.problems })
+                Err(LoadError::new(id, r.problems))
             }
         }
     }
 }
 
-fn io_error(path: &str, msg: &str) -> LoadError {
-    LoadError {
-        rulebook: None,
-        problems: vec![Problem {
+/// The file at `path` could not be read: the problem names it, the error keeps `e` as its source.
+fn io_error(path: &str, e: std::io::Error) -> LoadError {
+    let mut error = LoadError::new(
+        None,
+        vec![Problem {
             kind: ErrorKind::Io,
             location: Location { file: Some(path.to_owned()), ..Location::default() },
-            message: format!("cannot read {path}: {msg}"),
+            message: format!("cannot read {path}: {e}"),
         }],
-    }
+    );
+    error.io = crate::error::IoSource::of(e);
+    error
 }
 
 struct Components<'a> {
@@ -421,9 +433,9 @@ impl Rulebook {
     /// A built-in rulebook by id.
     pub fn builtin(id: &str) -> Result<Rulebook, LoadError> {
         let Some(&(key, text)) = BUILTINS.iter().find(|(k, _)| *k == id) else {
-            return Err(LoadError {
-                rulebook: Some(id.to_owned()),
-                problems: vec![Problem {
+            return Err(LoadError::new(
+                Some(id.to_owned()),
+                vec![Problem {
                     kind: ErrorKind::UnknownName,
                     location: Location::default(),
                     message: format!(
@@ -431,7 +443,7 @@ impl Rulebook {
                         Rulebook::builtin_ids().join(", ")
                     ),
                 }],
-            });
+            ));
         };
         if let Some(rb) = builtin_cache().lock().ok().and_then(|c| c.get(key).cloned()) {
             return Ok(rb);

@@ -29,9 +29,9 @@ mod print;
 
 pub use self::aggregate::{AggCall, AggFn, ItemRows, Tally};
 pub use self::ast::{AddOp, CmpOp, Expr, ExprKind, MulOp, Span};
-pub use self::compile::{AggSite, CExpr, CompileProblem, Const, ListScope, Resolved, Scope, Type, compile};
+pub use self::compile::{AggSite, CExpr, Const, ListScope, Resolved, Scope, Type, compile};
 pub use self::eval::{Bindings, Fault, Val, cmp_holds, eval};
-pub use self::parser::{ParseError, parse};
+pub use self::parser::parse;
 
 /// How deeply constructs may nest before an expression is refused as too deep.
 ///

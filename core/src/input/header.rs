@@ -59,7 +59,7 @@ pub struct NotAnInput {
 
 impl NotAnInput {
     /// `name` among `schema`'s inputs, with a suggestion when an input's name or label is close.
-    pub fn of(schema: &InputSchema, name: &str) -> NotAnInput {
+    pub(crate) fn of(schema: &InputSchema, name: &str) -> NotAnInput {
         let inputs = &schema.inputs;
         let words = inputs.iter().flat_map(|i| std::iter::once(i.name.as_str()).chain(i.label.as_deref()));
         let suggestion = crate::read::closest(name, words).and_then(|w| {
@@ -141,7 +141,7 @@ pub struct DuplicateColumn {
 
 impl ColumnMatch {
     /// Match header names to `schema`'s inputs, by id or by label.
-    pub fn of(schema: &InputSchema, header: &[String]) -> Result<ColumnMatch, DuplicateColumn> {
+    pub(crate) fn of(schema: &InputSchema, header: &[String]) -> Result<ColumnMatch, DuplicateColumn> {
         let mut inputs = Vec::with_capacity(header.len());
         let mut unknown = Vec::new();
         let mut taken: HashMap<usize, &str> = HashMap::new();

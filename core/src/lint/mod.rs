@@ -28,7 +28,9 @@ use crate::compile::{Compiled, ParamValue};
 use crate::date::Date;
 use crate::error::Location;
 use crate::lang::Lang;
-use crate::range::{Interval, RuleNote, Severity, Truth};
+/// How much a finding matters.
+pub use crate::range::Severity;
+use crate::range::{Interval, RuleNote, Truth};
 use crate::render::pad;
 use crate::rulebook::Rulebook;
 
@@ -119,7 +121,7 @@ pub struct Span {
     pub text: String,
     /// The exact interval.
     #[serde(skip)]
-    pub interval: Interval,
+    pub(crate) interval: Interval,
 }
 
 impl Span {

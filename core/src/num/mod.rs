@@ -64,10 +64,12 @@ mod wide;
 #[cfg(test)]
 mod reference;
 
-pub use rational::Num;
-pub use round::{ParseRoundingError, Rounding, round_div_i64, round_div_i128};
-pub use small::{Fraction, POW10_I64, units_of};
-pub use text::{
-    MAX_LITERAL_DIGITS, NumError, TextNumberError, decimal_from_f64, float_fixed, parse_bool_text,
-    parse_decimal_text, parse_integer_text, percent_text,
-};
+// The public part (issue 31): rounding rules and reading numbers as the bindings do. The exact
+// arithmetic itself stays inside the crate.
+pub use round::{ParseRoundingError, Rounding};
+pub use text::{TextNumberError, decimal_from_f64, parse_decimal_text};
+
+pub(crate) use rational::Num;
+pub(crate) use round::{round_div_i64, round_div_i128};
+pub(crate) use small::{Fraction, POW10_I64, units_of};
+pub(crate) use text::{float_fixed, parse_bool_text, parse_integer_text, percent_text};

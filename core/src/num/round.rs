@@ -241,6 +241,7 @@ impl Num {
 
     /// The integer part (rounding toward zero).
     #[inline]
+    #[cfg(test)] // used by the tests only, since the type is the crate's own
     pub fn trunc(&self) -> Num {
         self.round(0, Rounding::Down)
     }

@@ -59,8 +59,9 @@ impl fmt::Display for Encoding {
 }
 
 /// A table that could not be read at all (as opposed to a bad row, which is that row's error).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+/// Shown as `line N: message` when the line is known; an `Io` error keeps the
+/// [`std::io::Error`] as its [`source`](std::error::Error::source).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableError {
     /// Syntax (malformed CSV, bad encoding), Schema (unusable header) or Io.
     pub kind: ErrorKind,
@@ -68,11 +69,39 @@ pub struct TableError {
     pub line: Option<usize>,
     /// What is wrong.
     pub message: String,
+    io: Option<crate::error::IoSource>,
 }
 
 impl TableError {
-    fn new(kind: ErrorKind, line: Option<usize>, message: impl Into<String>) -> TableError {
-        TableError { kind, line, message: message.into() }
+    pub(crate) fn new(kind: ErrorKind, line: Option<usize>, message: impl Into<String>) -> TableError {
+        TableError { kind, line, message: message.into(), io: None }
+    }
+
+    /// The source could not be read.
+    pub(crate) fn io(e: std::io::Error) -> TableError {
+        let message = format!("cannot read: {e}");
+        TableError { kind: ErrorKind::Io, line: None, message, io: crate::error::IoSource::of(e) }
+    }
+
+    /// The [`std::io::ErrorKind`] when the table's source could not be read.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        self.io.as_ref().map(|e| e.0.kind())
+    }
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            // Most messages that know their line already begin with it.
+            Some(line) if !self.message.starts_with("line ") => write!(f, "line {line}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for TableError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        crate::error::IoSource::as_source(&self.io)
     }
 }
 

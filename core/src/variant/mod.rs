@@ -125,7 +125,7 @@ impl Variant {
     pub fn build(self) -> Result<Rulebook, LoadError> {
         let base = &self.base;
         let id = base.id().to_owned();
-        let load_error = |problems: Vec<Problem>| LoadError { rulebook: Some(id.clone()), problems };
+        let load_error = |problems: Vec<Problem>| LoadError::new(Some(id.clone()), problems);
         let mut problems: Vec<Problem> = self
             .unreadable
             .iter()
