@@ -102,7 +102,8 @@ pub use compare::{CompareOptions, Comparison};
 pub use date::Date;
 pub use error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use input::{
-    Column, ColumnData, Columns, ColumnsError, Item, NotAnInput, Piece, Record, Unknown, Value, Values,
+    Column, ColumnData, Columns, ColumnsBuilder, ColumnsError, Item, NotAnInput, Piece, Record, Unknown,
+    Value, Values,
 };
 pub use lang::{Lang, ParseLangError};
 pub use lint::{Finding, Lint};

@@ -774,6 +774,43 @@ impl Rulebook {
         self.record_from_node(&node)
     }
 
+    /// A record from a JSON value a web framework already parsed (`null` = missing), read as
+    /// [`record_from_json`](Rulebook::record_from_json) reads its text. serde_json keeps numbers
+    /// as `i64`/`u64`/`f64`: a float is read from its shortest round-trip text; send decimals as
+    /// strings to keep every digit.
+    pub fn record_from_value(&self, value: &serde_json::Value) -> Result<Record, RecordError> {
+        self.record_from_json(&value.to_string())
+    }
+
+    /// A record from any value that serialises to a JSON object (a struct with
+    /// `#[derive(Serialize)]`, a map), its fields named as the inputs. A value that does not
+    /// serialise is an `InputType` error.
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// struct Survey { sampled: u32, satisfied: u32 }
+    /// let rb = kaoping::Rulebook::builtin("example.county-assessment")?;
+    /// let r = rb.record_from_serialize(&Survey { sampled: 320, satisfied: 266 })?;
+    /// assert_eq!(r.get("sampled"), Some(&kaoping::Value::Integer(320)));
+    /// # Ok::<(), kaoping::Error>(())
+    /// ```
+    pub fn record_from_serialize<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+    ) -> Result<Record, RecordError> {
+        let text = serde_json::to_string(value).map_err(|e| {
+            RecordError::one(Issue {
+                kind: ErrorKind::InputType,
+                field: None,
+                at: None,
+                item: None,
+                value: None,
+                message: format!("the value does not serialise to JSON: {e}"),
+            })
+        })?;
+        self.record_from_json(&text)
+    }
+
     pub(crate) fn record_from_node(&self, node: &syntax::Node) -> Result<Record, RecordError> {
         let mut rec = self.record();
         rec.fill_from_node(node).map_err(RecordError::one)?;

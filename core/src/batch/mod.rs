@@ -24,6 +24,7 @@ mod ranks;
 mod score;
 mod summary;
 mod units;
+mod view;
 use self::ranks::ranks;
 pub use codes::Codes;
 pub use summary::{GradeCount, Summary};

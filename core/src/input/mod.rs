@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::num::Num;
 
-pub use columns::{Column, ColumnData, Columns, ColumnsError};
+pub use columns::{Column, ColumnData, Columns, ColumnsBuilder, ColumnsError};
 pub use header::{ColumnMatch, DuplicateColumn, NotAnInput, Unknown};
 pub use record::{Item, Record, Value};
 pub(crate) use record::{blank_cell, number_issue};

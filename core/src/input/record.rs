@@ -96,6 +96,32 @@ impl From<u32> for Value {
         Value::Integer(i64::from(i))
     }
 }
+/// Above `i64::MAX` the value is kept exactly as a [`Value::Decimal`] (whose 96 bits hold every
+/// `u64`); the input's type decides, when scored, whether it fits.
+impl From<u64> for Value {
+    fn from(i: u64) -> Value {
+        i64::try_from(i).map_or_else(|_| Value::Decimal(Decimal::from(i)), Value::Integer)
+    }
+}
+
+/// As `u64` (a count, a length).
+impl From<usize> for Value {
+    fn from(i: usize) -> Value {
+        Value::from(i as u64)
+    }
+}
+
+/// Floats are converted as typed columns and the Python module convert them: by their shortest
+/// round-trip text (`0.1` is 0.1, not 0.1000000000000000055…), exactly; NaN and the infinities
+/// are refused. A conversion that can fail is `TryFrom`, not `From`, so that `record.set(name,
+/// x)` with a float does not compile: write `record.set(name, Value::try_from(x)?)`.
+impl TryFrom<f64> for Value {
+    type Error = num::TextNumberError;
+    fn try_from(x: f64) -> Result<Value, num::TextNumberError> {
+        num::decimal_from_f64(x).map(Value::Decimal)
+    }
+}
+
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
         Value::Bool(b)
@@ -273,6 +299,18 @@ impl Record {
                 self.note_unknown(name);
                 false
             }
+        }
+    }
+
+    /// Set an input by name, refusing a name that is no input: the error says which input the
+    /// name resembles (a misspelling of its name or label). The checked form of [`Record::set`].
+    pub fn try_set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), crate::input::NotAnInput> {
+        match self.schema.index.get(name) {
+            Some(&i) => {
+                self.set_at(i as usize, value);
+                Ok(())
+            }
+            None => Err(crate::input::NotAnInput::of(&self.schema, name)),
         }
     }
 
@@ -588,5 +626,44 @@ mod tests {
     fn marks_split_on_common_separators() {
         let m: Vec<&str> = split_marks("7;8；9、6 10|5").collect();
         assert_eq!(m, ["7", "8", "9", "6", "10", "5"]);
+    }
+}
+
+/// A value as JSON that [`Rulebook::record_from_json`](crate::Rulebook::record_from_json) reads
+/// back: decimals as strings (exact), integers and booleans as JSON's, lists as arrays, items as
+/// objects.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Decimal(d) => s.serialize_str(&d.to_string()),
+            Value::Integer(i) => s.serialize_i64(*i),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Numbers(v) => s.collect_seq(v.iter().map(|d| d.to_string())),
+            Value::Items(items) => s.collect_seq(items.iter().map(ItemFields)),
+        }
+    }
+}
+
+/// An item's fields as a JSON object.
+struct ItemFields<'a>(&'a Item);
+
+impl serde::Serialize for ItemFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.fields.iter().map(|(n, v)| (n, v)))
+    }
+}
+
+/// A record as a JSON object of the inputs that are set, by name, in declaration order (what
+/// [`Rulebook::record_from_json`](crate::Rulebook::record_from_json) reads back into an equal
+/// record). Values that could not be read and names that are no input are not written.
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let set = self
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((&self.schema.inputs[i].name, v.as_ref()?)));
+        s.collect_map(set)
     }
 }
