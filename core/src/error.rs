@@ -145,6 +145,7 @@ impl fmt::Display for Location {
 
 /// One problem found while loading a rulebook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// What kind of problem.
     pub kind: ErrorKind,
@@ -255,6 +256,7 @@ impl fmt::Display for LoadError {
 
 /// One problem with a record: a bad input, or a fault while evaluating it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Issue {
     /// What kind of problem.
     pub kind: ErrorKind,

@@ -84,6 +84,7 @@ pub mod lint;
 mod model;
 pub mod num;
 mod outcome;
+mod par;
 mod range;
 mod read;
 mod render;

@@ -114,6 +114,7 @@ impl Cohort {
 
 /// A description of one indicator, for building forms and reports.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct IndicatorInfo {
     /// Dotted id.
     pub id: String,
@@ -137,6 +138,7 @@ pub struct IndicatorInfo {
 
 /// A declared profile (片区/类别).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProfileInfo {
     /// Name (as records give it).
     pub name: String,
@@ -148,6 +150,7 @@ pub struct ProfileInfo {
 
 /// A grade (等次) and the bound a total must meet for it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct GradeInfo {
     /// The grade's label (优秀, 较好…), as results give it.
     pub label: String,
@@ -162,6 +165,7 @@ pub struct GradeInfo {
 
 /// A description of one input.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct InputInfo {
     /// The name records use for it.
     pub name: String,

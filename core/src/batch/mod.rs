@@ -82,7 +82,7 @@ pub(super) fn request<'a>(
 /// Rows scored on the columnar fast path are stored as columns (published points as fixed-point
 /// integers); rows that needed the per-record interpreter (and every row, when explanations were
 /// asked for) keep their full compact result.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Batch {
     book: Rulebook,
     n: usize,

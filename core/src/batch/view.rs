@@ -1,5 +1,6 @@
 //! What an application reads off a whole batch beyond its rows: the lowest totals (those to
-//! look at first), and the batch through serde (each row's result, the summary).
+//! look at first), the batch through serde (each row's result, the summary), and a `Debug`
+//! short enough for a log line.
 
 use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
@@ -82,5 +83,21 @@ struct Rows<'a>(&'a Batch);
 impl Serialize for Rows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.rows())
+    }
+}
+
+/// Counts, not columns: the rulebook, rows, how many scored and failed, how many took the fast
+/// path, how many columns were no input.
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.summary();
+        f.debug_struct("Batch")
+            .field("rulebook", &self.rulebook().id())
+            .field("rows", &self.len())
+            .field("ok", &s.ok)
+            .field("failed", &s.failed)
+            .field("fast_rows", &self.fast_rows())
+            .field("not_inputs", &self.not_inputs().len())
+            .finish_non_exhaustive()
     }
 }

@@ -23,6 +23,7 @@ use super::values::Values;
 /// The values of one column. Numbers are [`Values`]: a vector (`vec.into()`) or memory shared
 /// with whoever filled it (an Arrow buffer), read in place.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ColumnData {
     /// Whole numbers.
     Int(Values<i64>),

@@ -22,6 +22,7 @@ pub struct ColumnMatch {
 
 /// What to do with a column or field that is not an input of the rulebook.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Unknown {
     /// Ignore it and report it (the batch's `not_inputs`, a result's warnings): the default.
     #[default]
@@ -49,6 +50,7 @@ impl NotAnInput {
 /// probably meant for. Never silent: a misspelt header leaves its input at its default, which can
 /// turn a veto off.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct NotAnInput {
     /// The column's header or the field's name.
     pub name: String,

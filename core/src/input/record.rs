@@ -260,7 +260,7 @@ impl Item {
 }
 
 /// The values of one assessed unit, one slot per input of the rulebook it was made for.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Record {
     pub(crate) schema: Arc<InputSchema>,
     pub(crate) values: Vec<Option<Value>>,
@@ -271,6 +271,50 @@ pub struct Record {
     /// 100,000 unknown fields would otherwise take a quadratic number of comparisons.
     unknown_seen: Option<Box<rustc_hash::FxHashSet<String>>>,
 }
+
+/// Short enough for a log line: the inputs that are set (the first [`DEBUG_FIELDS`], each value
+/// cut at [`DEBUG_VALUE`] characters), how many inputs there are, unknown names and problems
+/// counted — not the rulebook's input schema, which every record shares.
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Set<'a>(&'a Record);
+        impl fmt::Debug for Set<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let r = self.0;
+                let set = r
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| Some((&r.schema.inputs[i].name, v.as_ref()?)));
+                let mut m = f.debug_map();
+                for (name, v) in set.clone().take(DEBUG_FIELDS) {
+                    let text = v.to_string();
+                    match text.char_indices().nth(DEBUG_VALUE) {
+                        Some((cut, _)) => m.entry(name, &format_args!("{}…", &text[..cut])),
+                        None => m.entry(name, &format_args!("{text}")),
+                    };
+                }
+                let more = set.count().saturating_sub(DEBUG_FIELDS);
+                if more > 0 {
+                    m.entry(&format_args!("…"), &format_args!("{more} more"));
+                }
+                m.finish()
+            }
+        }
+        let mut d = f.debug_struct("Record");
+        d.field("inputs", &self.values.len()).field("set", &Set(self));
+        if !self.unknown.is_empty() {
+            d.field("unknown_fields", &self.unknown.len());
+        }
+        if !self.decode.is_empty() {
+            d.field("unreadable", &self.decode.len());
+        }
+        d.finish()
+    }
+}
+
+const DEBUG_FIELDS: usize = 12;
+const DEBUG_VALUE: usize = 32;
 
 /// Up to this many unknown field names, a new one is checked by a scan (real records have few).
 const UNKNOWN_SCAN: usize = 16;

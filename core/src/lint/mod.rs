@@ -40,6 +40,7 @@ use places::{Part, Places};
 
 /// A lint's result: every finding, and the reachable ranges in every case.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Lint {
     /// The rulebook's id.
     pub rulebook: String,
@@ -55,6 +56,7 @@ pub struct Lint {
 
 /// One proven finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// A stable code (`band-shadowed`, `grade-unreachable`, …).
     pub code: String,
@@ -90,6 +92,7 @@ impl Finding {
 
 /// The reachable ranges in one case, or in several periods of one profile that give the same.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Ranges {
     /// The profile (`None`: the base values).
     pub profile: Option<String>,
@@ -112,6 +115,7 @@ pub struct Ranges {
 /// A range's ends as text: exact, or "≈" where the exact value does not terminate (under
 /// `round = "total_only"`); `None` on a side: no bound there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Span {
     /// The lowest value.
     pub min: Option<String>,
@@ -144,6 +148,7 @@ impl Span {
 
 /// One indicator's range in a case.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct IndicatorRange {
     /// Dotted id.
     pub id: String,

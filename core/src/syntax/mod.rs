@@ -38,6 +38,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// The source format of a document.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum Format {
     /// TOML 1.1 (the toml crate's dialect; TOML 1.0 documents are accepted unchanged).
     Toml,

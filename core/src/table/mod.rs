@@ -31,6 +31,7 @@ pub fn map_columns(rb: &Rulebook, header: &[String]) -> Result<ColumnMatch, Tabl
 
 /// A text encoding of CSV bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Encoding {
     /// UTF-8 (a leading BOM is skipped).
     Utf8,
@@ -105,6 +106,33 @@ impl std::error::Error for TableError {
     }
 }
 
+/// GB18030 bytes as text, or the 0-based line of the first invalid byte sequence.
+#[cfg(feature = "gbk")]
+pub(crate) fn gb18030(bytes: &[u8]) -> Result<String, usize> {
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    match had_errors {
+        false => Ok(text.into_owned()),
+        true => Err(text.split('\n').position(|l| l.contains('\u{FFFD}')).unwrap_or(0)),
+    }
+}
+
+/// Built without the `gbk` feature: GB18030 is refused (the error says why).
+#[cfg(not(feature = "gbk"))]
+pub(crate) fn gb18030(_: &[u8]) -> Result<String, usize> {
+    Err(0)
+}
+
+/// The error for GB18030 bytes that do not decode at `line` (1-based).
+pub(crate) fn gb18030_error(line: usize) -> TableError {
+    let message = if cfg!(feature = "gbk") {
+        format!("line {line}: the bytes are not valid GB18030")
+    } else {
+        "the table is not UTF-8, and this build of kaoping reads GBK/GB18030 only with its `gbk` feature"
+            .to_owned()
+    };
+    TableError::new(ErrorKind::Syntax, cfg!(feature = "gbk").then_some(line), message)
+}
+
 /// Decode CSV bytes: the given encoding, or detected (a UTF-8 BOM or valid UTF-8 → UTF-8, else
 /// GB18030). Bytes that are invalid in the chosen encoding are an error naming the line.
 pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encoding), TableError> {
@@ -131,18 +159,10 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encod
                 }
             }
         }
-        Encoding::Gb18030 => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                let line = text.split('\n').position(|l| l.contains('\u{FFFD}')).map_or(1, |i| i + 1);
-                return Err(TableError::new(
-                    ErrorKind::Syntax,
-                    Some(line),
-                    format!("line {line}: the bytes are not valid GB18030"),
-                ));
-            }
-            Ok((text.into_owned(), enc))
-        }
+        Encoding::Gb18030 => match gb18030(bytes) {
+            Ok(text) => Ok((text, enc)),
+            Err(at) => Err(gb18030_error(at + 1)),
+        },
     }
 }
 
@@ -251,6 +271,7 @@ mod tests {
         assert_eq!((e.kind, e.line), (ErrorKind::Syntax, Some(2)));
     }
 
+    #[cfg(feature = "gbk")]
     #[test]
     fn encodings() {
         let text = "县名,片区\n甲县,凉山彝区\n";
