@@ -48,8 +48,8 @@
 //! assert_eq!(outcome.total.unwrap().to_string(), "3.13");
 //! assert_eq!(outcome.grade.as_deref(), Some("达标"));
 //!
-//! // Every point explained, in Chinese (default) or English, and as versioned JSON.
-//! println!("{}", kaoping::explain(&outcome, Lang::Zh));
+//! // Every point explained, in Chinese (default, also `{outcome}`) or English, and as versioned JSON.
+//! println!("{}", outcome.explain(Lang::Zh));
 //! assert!(outcome.to_json().contains(r#""total":"3.13""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -59,9 +59,40 @@
 //! order, a bad row's slot holds its error, and [`Batch::summary`] counts grades. See its example.
 //!
 //! ## Errors
-//! Loading returns a [`LoadError`] listing every [`Problem`] with its [`Location`]; scoring returns
-//! a [`RecordError`] listing every [`Issue`] of the record. Both carry [`ErrorKind`]s from the
-//! specification's list, the same in every binding. Nothing panics on bad input.
+//! Loading returns a [`LoadError`] listing every [`Problem`] with its [`Location`] (in the order of
+//! their places; [`Loader::load_named`] names text's source); scoring returns a [`RecordError`]
+//! listing every [`Issue`] of the record. Both carry [`ErrorKind`]s from the specification's list,
+//! the same in every binding. Every error of the API converts into [`Error`] with `?`; a file or
+//! stream that cannot be read keeps its [`std::io::Error`] as `source()`. Nothing panics on bad
+//! input.
+//!
+//! ## For applications
+//! Records come from typed values ([`Record::set`], or [`Record::try_set`], which refuses a name
+//! that is no input), from JSON text, a [`serde_json::Value`] ([`Rulebook::record_from_value`]) or
+//! any `Serialize` value ([`Rulebook::record_from_serialize`]); tables as typed [`Columns`]
+//! ([`Columns::builder`]). [`Record`], [`Outcome`] and [`Batch`] serialise with serde; `Debug` of a
+//! record, a rulebook or a batch fits a log line. Every type a result holds is nameable from this
+//! root (or [`notes`], [`table`]); result structs and enums are `#[non_exhaustive]`, so that they
+//! can grow without breaking callers.
+//!
+//! ## Features and threads
+//! - `rayon` (default): batches and comparisons use every core. They run on the current rayon
+//!   pool, so an application that keeps its own runs them there with `pool.install(|| …)`:
+//!   ```
+//!   # #[cfg(feature = "rayon")] {
+//!   # let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
+//!   # let records = vec![rb.record()];
+//!   let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+//!   let batch = pool.install(|| rb.score_batch(&records, &kaoping::BatchOptions::default()));
+//!   # assert_eq!(batch.len(), 1);
+//!   # }
+//!   ```
+//!   Without the feature (`default-features = false`) the same calls run on the calling thread,
+//!   with the same results; [`BatchOptions`]' `parallel` chooses per call.
+//! - `gbk` (default): tables in GBK/GB18030 (detected, or asked for by [`table::Encoding`]).
+//!   Without it such a table is refused with an error that says so.
+//!
+//! The minimum supported Rust version is 1.88 (`rust-version` in Cargo.toml, checked in CI).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -236,6 +267,11 @@ pub mod internals {
         crate::syntax::parse(text, crate::Format::Toml).ok().map(|doc| crate::syntax::to_json(&doc))
     }
 }
+
+/// The README's Rust example, compiled and run as a doc test so that it shows the API as it is.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
 
 /// The library's version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -272,8 +272,8 @@ pub struct Record {
     unknown_seen: Option<Box<rustc_hash::FxHashSet<String>>>,
 }
 
-/// Short enough for a log line: the inputs that are set (the first [`DEBUG_FIELDS`], each value
-/// cut at [`DEBUG_VALUE`] characters), how many inputs there are, unknown names and problems
+/// Short enough for a log line: the inputs that are set (the first `DEBUG_FIELDS`, each value
+/// cut at `DEBUG_VALUE` characters), how many inputs there are, unknown names and problems
 /// counted — not the rulebook's input schema, which every record shares.
 impl fmt::Debug for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -18,7 +18,7 @@
 //! `kaoping test` on a variant shows which of the base's expectations the changes move.
 //!
 //! The variant's text ([`Rulebook::text`]) is its document written out in the base's format
-//! ([`crate::syntax::write`]): it reads back to the same tree, so saving it and loading the file
+//! (`crate::syntax::write`): it reads back to the same tree, so saving it and loading the file
 //! gives the same rulebook with the same fingerprint.
 //!
 //! ```
