@@ -271,6 +271,19 @@ mod tests {
         assert_eq!((e.kind, e.line), (ErrorKind::Syntax, Some(2)));
     }
 
+    /// Built without the `gbk` feature, a table that is not UTF-8 is refused, saying why.
+    #[cfg(not(feature = "gbk"))]
+    #[test]
+    fn gbk_needs_its_feature() {
+        let gbk = b"\xcf\xd8\xc3\xfb\n\xbc\xd7\xcf\xd8\n"; // 县名 / 甲县 in GB18030
+        for enc in [None, Some(Encoding::Gb18030)] {
+            let e = decode(gbk, enc).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Syntax);
+            assert!(e.message.contains("`gbk` feature"), "{e}");
+        }
+        assert_eq!(decode("县名\n".as_bytes(), None).unwrap().1, Encoding::Utf8);
+    }
+
     #[cfg(feature = "gbk")]
     #[test]
     fn encodings() {
