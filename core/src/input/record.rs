@@ -662,17 +662,6 @@ pub(crate) fn parse_marks(name: &str, cell: &str) -> Result<Vec<rust_decimal::De
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marks_split_on_common_separators() {
-        let m: Vec<&str> = split_marks("7;8；9、6 10|5").collect();
-        assert_eq!(m, ["7", "8", "9", "6", "10", "5"]);
-    }
-}
-
 /// A value as JSON that [`Rulebook::record_from_json`](crate::Rulebook::record_from_json) reads
 /// back: decimals as strings (exact), integers and booleans as JSON's, lists as arrays, items as
 /// objects.
@@ -709,5 +698,16 @@ impl serde::Serialize for Record {
             .enumerate()
             .filter_map(|(i, v)| Some((&self.schema.inputs[i].name, v.as_ref()?)));
         s.collect_map(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_split_on_common_separators() {
+        let m: Vec<&str> = split_marks("7;8；9、6 10|5").collect();
+        assert_eq!(m, ["7", "8", "9", "6", "10", "5"]);
     }
 }
