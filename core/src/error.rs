@@ -145,6 +145,7 @@ impl fmt::Display for Location {
 
 /// One problem found while loading a rulebook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// What kind of problem.
     pub kind: ErrorKind,
@@ -166,15 +167,72 @@ impl fmt::Display for Problem {
 }
 
 /// A rulebook that did not load, with every problem found.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadError {
     /// The rulebook's id, when it could be read.
     pub rulebook: Option<String>,
-    /// Every problem, in the order found (roughly file order). Never empty.
+    /// Every problem, in the order of their places: by file (the rulebook's own first), then
+    /// line and column; problems without a place last, in the order found. Never empty.
     pub problems: Vec<Problem>,
+    /// The I/O error behind an `Io` problem, given as [`source`](std::error::Error::source).
+    #[serde(skip)]
+    pub(crate) io: Option<IoSource>,
+}
+
+/// An I/O error kept as the `source()` of the error it caused (shared, so that the error stays
+/// `Clone`; equal when the kinds are).
+#[derive(Clone, Debug)]
+pub(crate) struct IoSource(pub(crate) std::sync::Arc<std::io::Error>);
+
+impl PartialEq for IoSource {
+    fn eq(&self, other: &IoSource) -> bool {
+        self.0.kind() == other.0.kind()
+    }
+}
+
+impl Eq for IoSource {}
+
+impl IoSource {
+    pub(crate) fn of(e: std::io::Error) -> Option<IoSource> {
+        Some(IoSource(std::sync::Arc::new(e)))
+    }
+
+    pub(crate) fn as_source(this: &Option<IoSource>) -> Option<&(dyn std::error::Error + 'static)> {
+        this.as_ref().map(|e| &*e.0 as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        IoSource::as_source(&self.io)
+    }
 }
 
 impl LoadError {
+    /// A load error of these problems, put in the order of their places (see `problems`).
+    pub(crate) fn new(rulebook: Option<String>, problems: Vec<Problem>) -> LoadError {
+        let mut files: Vec<Option<String>> = Vec::new();
+        let mut keyed: Vec<((usize, u32, u32), Problem)> = problems
+            .into_iter()
+            .map(|p| {
+                let l = &p.location;
+                let f = files.iter().position(|x| *x == l.file).unwrap_or_else(|| {
+                    files.push(l.file.clone());
+                    files.len() - 1
+                });
+                ((f, l.line.unwrap_or(u32::MAX), l.column.unwrap_or(u32::MAX)), p)
+            })
+            .collect();
+        keyed.sort_by_key(|(k, _)| *k); // stable: problems at one place keep the order found
+        LoadError { rulebook, problems: keyed.into_iter().map(|(_, p)| p).collect(), io: None }
+    }
+
+    /// The [`std::io::ErrorKind`] when the rulebook could not be read at all (its
+    /// [`source`](std::error::Error::source) is then the [`std::io::Error`]).
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        self.io.as_ref().map(|e| e.0.kind())
+    }
+
     /// The kind of the first problem.
     pub fn kind(&self) -> ErrorKind {
         self.problems.first().map_or(ErrorKind::Schema, |p| p.kind)
@@ -198,6 +256,7 @@ impl fmt::Display for LoadError {
 
 /// One problem with a record: a bad input, or a fault while evaluating it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Issue {
     /// What kind of problem.
     pub kind: ErrorKind,

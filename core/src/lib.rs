@@ -48,8 +48,8 @@
 //! assert_eq!(outcome.total.unwrap().to_string(), "3.13");
 //! assert_eq!(outcome.grade.as_deref(), Some("达标"));
 //!
-//! // Every point explained, in Chinese (default) or English, and as versioned JSON.
-//! println!("{}", kaoping::explain(&outcome, Lang::Zh));
+//! // Every point explained, in Chinese (default, also `{outcome}`) or English, and as versioned JSON.
+//! println!("{}", outcome.explain(Lang::Zh));
 //! assert!(outcome.to_json().contains(r#""total":"3.13""#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -59,12 +59,46 @@
 //! order, a bad row's slot holds its error, and [`Batch::summary`] counts grades. See its example.
 //!
 //! ## Errors
-//! Loading returns a [`LoadError`] listing every [`Problem`] with its [`Location`]; scoring returns
-//! a [`RecordError`] listing every [`Issue`] of the record. Both carry [`ErrorKind`]s from the
-//! specification's list, the same in every binding. Nothing panics on bad input.
+//! Loading returns a [`LoadError`] listing every [`Problem`] with its [`Location`] (in the order of
+//! their places; [`Loader::load_named`] names text's source); scoring returns a [`RecordError`]
+//! listing every [`Issue`] of the record. Both carry [`ErrorKind`]s from the specification's list,
+//! the same in every binding. Every error of the API converts into [`Error`] with `?`; a file or
+//! stream that cannot be read keeps its [`std::io::Error`] as `source()`. Nothing panics on bad
+//! input.
+//!
+//! ## For applications
+//! Records come from typed values ([`Record::set`], or [`Record::try_set`], which refuses a name
+//! that is no input), from JSON text, a [`serde_json::Value`] ([`Rulebook::record_from_value`]) or
+//! any `Serialize` value ([`Rulebook::record_from_serialize`]); tables as typed [`Columns`]
+//! ([`Columns::builder`]). [`Record`], [`Outcome`] and [`Batch`] serialise with serde; `Debug` of a
+//! record, a rulebook or a batch fits a log line. Every type a result holds is nameable from this
+//! root (or [`notes`], [`table`]); result structs and enums are `#[non_exhaustive]`, so that they
+//! can grow without breaking callers.
+//!
+//! ## Features and threads
+//! - `rayon` (default): batches and comparisons use every core. They run on the current rayon
+//!   pool, so an application that keeps its own runs them there with `pool.install(|| …)`:
+//!   ```
+//!   # #[cfg(feature = "rayon")] {
+//!   # let rb = kaoping::Rulebook::builtin("example.county-assessment").unwrap();
+//!   # let records = vec![rb.record()];
+//!   let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+//!   let batch = pool.install(|| rb.score_batch(&records, &kaoping::BatchOptions::default()));
+//!   # assert_eq!(batch.len(), 1);
+//!   # }
+//!   ```
+//!   Without the feature (`default-features = false`) the same calls run on the calling thread,
+//!   with the same results; [`BatchOptions`]' `parallel` chooses per call.
+//! - `gbk` (default): tables in GBK/GB18030 (detected, or asked for by [`table::Encoding`]).
+//!   Without it such a table is refused with an error that says so.
+//!
+//! The minimum supported Rust version is 1.88 (`rust-version` in Cargo.toml, checked in CI).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Every type a public signature or field reaches can be named from outside (issue 31): a type
+// that leaks without a public path is a warning, and clippy runs with `-D warnings`.
+#![warn(unnameable_types)]
 
 pub mod advise;
 mod batch;
@@ -75,7 +109,7 @@ pub mod date;
 pub mod design;
 mod error;
 mod eval;
-pub mod expr;
+mod expr;
 mod input;
 mod lang;
 pub mod lint;
@@ -83,13 +117,16 @@ pub mod message;
 mod model;
 pub mod num;
 mod outcome;
-pub mod range;
+mod par;
+mod range;
 mod read;
 mod render;
 mod rulebook;
 mod rules;
 pub mod schema;
 mod scope;
+// Public only for `internals::syntax` (hidden): the document tree is no stable API.
+#[doc(hidden)]
 pub mod syntax;
 pub mod table;
 mod testcases;
@@ -101,7 +138,8 @@ pub use compare::{CompareOptions, Comparison};
 pub use date::Date;
 pub use error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};
 pub use input::{
-    Column, ColumnData, Columns, ColumnsError, Item, NotAnInput, Piece, Record, Unknown, Value, Values,
+    Column, ColumnData, Columns, ColumnsBuilder, ColumnsError, Item, NotAnInput, Piece, Record, Unknown,
+    Value, Values,
 };
 pub use lang::{Lang, ParseLangError};
 pub use lint::{Finding, Lint};
@@ -110,7 +148,7 @@ pub use num::Rounding;
 pub use outcome::Status;
 pub use outcome::{
     AdjustOutcome, AggregateLine, Clamp, ComponentVeto, CriterionOutcome, GradeRuleOutcome, Hold, HoldKind,
-    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
+    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Rescale, RulebookRef, SCHEMA, ValueRead,
     VetoOutcome,
 };
 pub use render::explain;
@@ -121,14 +159,14 @@ pub use rules::Note;
 /// The exact decimal every published value is (re-exported, so that applications name the same
 /// version the crate was built with).
 pub use rust_decimal::Decimal;
-pub use syntax::Format;
+pub use syntax::{Format, UnknownFormat};
 pub use testcases::{TestFailure, TestReport};
 pub use variant::{Change, Variant};
 
 /// How each rule kind explains itself: the types inside [`Note`]'s variants, for consumers of
 /// [`Outcome`] that read a rule's working (`Note::Bands(n)` holds a [`notes::Bands`]).
 pub mod notes {
-    pub use crate::rules::bands::Note as Bands;
+    pub use crate::rules::bands::{Cmp as BandsCmp, Note as Bands};
     pub use crate::rules::check::Note as Check;
     pub use crate::rules::component::Note as Component;
     pub use crate::rules::count::Note as Count;
@@ -139,7 +177,7 @@ pub mod notes {
     pub use crate::rules::lookup::Note as Lookup;
     pub use crate::rules::panel::{Method as PanelMethod, Note as Panel};
     pub use crate::rules::ratio::Note as Ratio;
-    pub use crate::rules::relative::Note as Relative;
+    pub use crate::rules::relative::{Best as RelativeBest, Note as Relative};
 }
 
 /// Any error of the library's public API. It lives here, above the modules whose errors it
@@ -172,6 +210,75 @@ impl Error {
         }
     }
 }
+
+/// Internals that the fuzz targets (`fuzz/`) and the crate's own tests drive directly: the
+/// expression parser and the document tree, behind wrappers so that none of their types becomes
+/// public. Not part of the public API: no stability promise, hidden from the documentation.
+#[doc(hidden)]
+pub mod internals {
+    use std::fmt;
+
+    pub use crate::expr::MAX_TREE_DEPTH;
+    /// The document tree with its places, for the command's `show` (comments beside each
+    /// section) and `template` (each input's declaration), and for the docs' tests.
+    pub use crate::syntax;
+
+    /// A parsed expression (spec §5).
+    #[derive(Debug)]
+    pub struct Expression(crate::expr::Expr);
+
+    impl Expression {
+        /// Depth of the tree.
+        pub fn depth(&self) -> usize {
+            self.0.depth()
+        }
+        /// The names it reads, in order of appearance.
+        pub fn names(&self) -> Vec<String> {
+            self.0.names().into_iter().map(|(n, _)| n.to_owned()).collect()
+        }
+    }
+
+    impl fmt::Display for Expression {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    /// The parser's refusal: where (character offsets into the text) and what.
+    #[derive(Debug)]
+    pub struct ExpressionError {
+        /// First character of the problem.
+        pub start: usize,
+        /// One past its last character.
+        pub end: usize,
+        text: String,
+    }
+
+    impl fmt::Display for ExpressionError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.text)
+        }
+    }
+
+    /// Parse an expression as a rulebook's would be.
+    pub fn parse_expression(text: &str) -> Result<Expression, ExpressionError> {
+        crate::expr::parse(text).map(Expression).map_err(|e| ExpressionError {
+            start: e.span.start,
+            end: e.span.end,
+            text: e.to_string(),
+        })
+    }
+
+    /// A TOML document as JSON (the canonical writer's), or `None` if it does not parse.
+    pub fn toml_to_json(text: &str) -> Option<String> {
+        crate::syntax::parse(text, crate::Format::Toml).ok().map(|doc| crate::syntax::to_json(&doc))
+    }
+}
+
+/// The README's Rust example, compiled and run as a doc test so that it shows the API as it is.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
 
 /// The library's version (from Cargo.toml).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -14,6 +14,7 @@ pub const SCHEMA: &str = "kaoping.result/2";
 /// A node's status in a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Status {
     /// Scored normally.
     Scored,
@@ -25,6 +26,7 @@ pub enum Status {
 
 /// Which rulebook produced a result: enough to trace a published score to its exact rules.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RulebookRef {
     /// The rulebook's `id` (`sc.poverty.county-assessment`).
     pub id: String,
@@ -42,7 +44,8 @@ pub struct RulebookRef {
 
 /// A value an indicator, criterion or derived value read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Read {
+#[non_exhaustive]
+pub struct ValueRead {
     /// The input's, parameter's or derived value's name as the rulebook declares it.
     pub name: String,
     /// Label, if declared.
@@ -54,6 +57,7 @@ pub struct Read {
 
 /// A clamp applied to a leaf (its rule gave a value outside [0, points]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Clamp {
     /// The rule's value.
     pub from: String,
@@ -63,6 +67,7 @@ pub struct Clamp {
 
 /// Rescaling of a node some of whose children were left out (缺项折算), or a weighted mean.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rescale {
     /// Points obtained by the applicable children (weighted: Σ share × weight).
     pub obtained: String,
@@ -74,6 +79,7 @@ pub struct Rescale {
 
 /// One indicator in a result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NodeOutcome {
     /// Dotted id.
     pub id: String,
@@ -92,7 +98,7 @@ pub struct NodeOutcome {
     pub note: Option<Note>,
     /// Values the rule read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reads: Vec<Read>,
+    pub reads: Vec<ValueRead>,
     /// The clamp, if one applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clamp: Option<Clamp>,
@@ -116,6 +122,7 @@ pub struct NodeOutcome {
 
 /// A bonus or penalty item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdjustOutcome {
     /// The item's id.
     pub id: String,
@@ -135,6 +142,7 @@ pub struct AdjustOutcome {
 
 /// A veto that fired.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VetoOutcome {
     /// The veto's id.
     pub id: String,
@@ -154,6 +162,7 @@ pub struct VetoOutcome {
 /// A veto that fired inside a component rulebook: that part is scored as the component's veto
 /// says (its total set, its grade capped), while the parent's own total and grade are not vetoed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ComponentVeto {
     /// The parent's component indicator.
     pub indicator: String,
@@ -180,6 +189,7 @@ pub struct ComponentVeto {
 
 /// A criterion's verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CriterionOutcome {
     /// The criterion's id.
     pub id: String,
@@ -193,7 +203,7 @@ pub struct CriterionOutcome {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_data: bool,
     /// Values it read.
-    pub reads: Vec<Read>,
+    pub reads: Vec<ValueRead>,
     /// The clause it implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -201,6 +211,7 @@ pub struct CriterionOutcome {
 
 /// A grade rule that fired.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GradeRuleOutcome {
     /// 0-based index among the rulebook's grade rules.
     pub index: usize,
@@ -215,6 +226,7 @@ pub struct GradeRuleOutcome {
 
 /// Points lost on a leaf.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Lost {
     /// Indicator id.
     pub id: String,
@@ -226,6 +238,7 @@ pub struct Lost {
 
 /// The next better grade and how far away it is — or what holds the grade where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NextGrade {
     /// The grade.
     pub grade: String,
@@ -244,6 +257,7 @@ pub struct NextGrade {
 
 /// A veto or grade rule that holds a result's grade.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Hold {
     /// `veto` or `grade_rule`.
     pub kind: HoldKind,
@@ -256,6 +270,7 @@ pub struct Hold {
 /// What kind of rule holds a grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HoldKind {
     /// A veto (一票否决).
     Veto,
@@ -263,8 +278,19 @@ pub enum HoldKind {
     GradeRule,
 }
 
+impl HoldKind {
+    /// The name results use (`veto`, `grade_rule`), as the JSON spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HoldKind::Veto => "veto",
+            HoldKind::GradeRule => "grade_rule",
+        }
+    }
+}
+
 /// A scored record, fully explained.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Outcome {
     /// Always [`SCHEMA`].
     pub schema: String,
@@ -319,7 +345,7 @@ pub struct Outcome {
     /// The next grade and the gap.
     pub next_grade: Option<NextGrade>,
     /// Derived values.
-    pub derived: Vec<Read>,
+    pub derived: Vec<ValueRead>,
     /// Every aggregate call, wherever written: what it read and found (spec §18.6).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aggregates: Vec<AggregateLine>,
@@ -334,6 +360,7 @@ pub struct Outcome {
 /// One aggregate call in an explanation: "remaining_poor = 87: 24 of 311 建档立卡贫困户 meet
 /// not item.passed, sum(item.members) = 87".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AggregateLine {
     /// Where it is written (`derived "remaining_poor"`, `indicator "exit.rate"`, …).
     pub place: String,
@@ -365,6 +392,7 @@ pub struct AggregateLine {
 
 /// The results of the items of one list scored by a rulebook.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemResults {
     /// The list input.
     pub input: String,
@@ -374,6 +402,7 @@ pub struct ItemResults {
 
 /// One item's own result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemResult {
     /// Its 1-based position in the input.
     pub position: usize,

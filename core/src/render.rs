@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 pub use crate::lang::Lang;
 use crate::outcome::Status;
-use crate::outcome::{NodeOutcome, Outcome, Read};
+use crate::outcome::{NodeOutcome, Outcome, ValueRead};
 
 struct Words {
     unit: &'static str,
@@ -95,7 +95,7 @@ fn dec(d: &Option<Decimal>) -> String {
     d.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
-fn reads_text(reads: &[Read], w: &Words) -> String {
+fn reads_text(reads: &[ValueRead], w: &Words) -> String {
     reads
         .iter()
         .map(|r| {
@@ -109,11 +109,25 @@ fn reads_text(reads: &[Read], w: &Words) -> String {
         .join(", ")
 }
 
-/// Render an outcome as text.
+/// Render an outcome as text (the same as [`Outcome::explain`]).
 pub fn explain(o: &Outcome, lang: Lang) -> String {
     let mut s = String::new();
     write_outcome(&mut s, o, lang, "");
     s
+}
+
+impl Outcome {
+    /// Every point explained, as text in `lang`.
+    pub fn explain(&self, lang: Lang) -> String {
+        explain(self, lang)
+    }
+}
+
+/// The explanation in the default language (Chinese); `{:#}` gives it in English.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&explain(self, if f.alternate() { Lang::En } else { Lang::default() }))
+    }
 }
 
 fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {

@@ -114,6 +114,7 @@ impl Cohort {
 
 /// A description of one indicator, for building forms and reports.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct IndicatorInfo {
     /// Dotted id.
     pub id: String,
@@ -137,6 +138,7 @@ pub struct IndicatorInfo {
 
 /// A declared profile (片区/类别).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProfileInfo {
     /// Name (as records give it).
     pub name: String,
@@ -148,6 +150,7 @@ pub struct ProfileInfo {
 
 /// A grade (等次) and the bound a total must meet for it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct GradeInfo {
     /// The grade's label (优秀, 较好…), as results give it.
     pub label: String,
@@ -162,6 +165,7 @@ pub struct GradeInfo {
 
 /// A description of one input.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct InputInfo {
     /// The name records use for it.
     pub name: String,
@@ -242,22 +246,31 @@ impl Loader {
         self.load(text, format, None)
     }
 
+    /// Load a rulebook from text that came from `source` (an uploaded file's name, a URL, a
+    /// database key): problems name it as their file, as [`load_file`](Loader::load_file)'s
+    /// name the path. Nothing is read from `source`.
+    pub fn load_named(&self, source: &str, text: &str, format: Format) -> Result<Rulebook, LoadError> {
+        self.load(text, format, Some(source.to_owned()))
+    }
+
     /// Load a rulebook from a file (format from its extension; `.json` is JSON, anything else
     /// TOML). Components are also looked for next to it.
     pub fn load_file(&self, path: impl AsRef<Path>) -> Result<Rulebook, LoadError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, &e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|e| LoadError {
-            rulebook: None,
-            problems: vec![Problem {
-                kind: ErrorKind::Syntax,
-                location: Location { file: Some(shown.clone()), ..Location::default() },
-                message: format!(
-                    "the file is not valid UTF-8 (at byte {}); save it as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
-            }],
+        let bytes = std::fs::read(path).map_err(|e| io_error(&shown, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            LoadError::new(
+                None,
+                vec![Problem {
+                    kind: ErrorKind::Syntax,
+                    location: Location { file: Some(shown.clone()), ..Location::default() },
+                    message: format!(
+                        "the file is not valid UTF-8 (at byte {}); save it as UTF-8",
+                        e.utf8_error().valid_up_to()
+                    ),
+                }],
+            )
         })?;
         let format = Format::from_path_extension(path).unwrap_or(Format::Toml);
         let mut me = self.clone();
@@ -282,7 +295,7 @@ impl Loader {
                     };
                     r.problem(kind, p.pos, "", p.message);
                 }
-                return Err(LoadError { rulebook: None, problems: r.problems });
+                return Err(LoadError::new(None, r.problems));
             }
         };
         let doc = model::read_document(&root, &mut r);
@@ -297,21 +310,24 @@ impl Loader {
                 if r.problems.is_empty() {
                     r.problem(ErrorKind::Schema, None, "", "the rulebook did not compile");
                 }
-                Err(LoadError { rulebook: id, problems: r.problems })
+                Err(LoadError::new(id, r.problems))
             }
         }
     }
 }
 
-fn io_error(path: &str, msg: &str) -> LoadError {
-    LoadError {
-        rulebook: None,
-        problems: vec![Problem {
+/// The file at `path` could not be read: the problem names it, the error keeps `e` as its source.
+fn io_error(path: &str, e: std::io::Error) -> LoadError {
+    let mut error = LoadError::new(
+        None,
+        vec![Problem {
             kind: ErrorKind::Io,
             location: Location { file: Some(path.to_owned()), ..Location::default() },
-            message: format!("cannot read {path}: {msg}"),
+            message: format!("cannot read {path}: {e}"),
         }],
-    }
+    );
+    error.io = crate::error::IoSource::of(e);
+    error
 }
 
 struct Components<'a> {
@@ -429,9 +445,9 @@ impl Rulebook {
     /// A built-in rulebook by id.
     pub fn builtin(id: &str) -> Result<Rulebook, LoadError> {
         let Some(&(key, text)) = BUILTINS.iter().find(|(k, _)| *k == id) else {
-            return Err(LoadError {
-                rulebook: Some(id.to_owned()),
-                problems: vec![Problem {
+            return Err(LoadError::new(
+                Some(id.to_owned()),
+                vec![Problem {
                     kind: ErrorKind::UnknownName,
                     location: Location::default(),
                     message: format!(
@@ -439,7 +455,7 @@ impl Rulebook {
                         Rulebook::builtin_ids().join(", ")
                     ),
                 }],
-            });
+            ));
         };
         if let Some(rb) = builtin_cache().lock().ok().and_then(|c| c.get(key).cloned()) {
             return Ok(rb);
@@ -782,6 +798,43 @@ impl Rulebook {
             })
         })?;
         self.record_from_node(&node)
+    }
+
+    /// A record from a JSON value a web framework already parsed (`null` = missing), read as
+    /// [`record_from_json`](Rulebook::record_from_json) reads its text. serde_json keeps numbers
+    /// as `i64`/`u64`/`f64`: a float is read from its shortest round-trip text; send decimals as
+    /// strings to keep every digit.
+    pub fn record_from_value(&self, value: &serde_json::Value) -> Result<Record, RecordError> {
+        self.record_from_json(&value.to_string())
+    }
+
+    /// A record from any value that serialises to a JSON object (a struct with
+    /// `#[derive(Serialize)]`, a map), its fields named as the inputs. A value that does not
+    /// serialise is an `InputType` error.
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// struct Survey { sampled: u32, satisfied: u32 }
+    /// let rb = kaoping::Rulebook::builtin("example.county-assessment")?;
+    /// let r = rb.record_from_serialize(&Survey { sampled: 320, satisfied: 266 })?;
+    /// assert_eq!(r.get("sampled"), Some(&kaoping::Value::Integer(320)));
+    /// # Ok::<(), kaoping::Error>(())
+    /// ```
+    pub fn record_from_serialize<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+    ) -> Result<Record, RecordError> {
+        let text = serde_json::to_string(value).map_err(|e| {
+            RecordError::one(Issue {
+                kind: ErrorKind::InputType,
+                field: None,
+                at: None,
+                item: None,
+                value: None,
+                message: format!("the value does not serialise to JSON: {e}"),
+            })
+        })?;
+        self.record_from_json(&text)
     }
 
     pub(crate) fn record_from_node(&self, node: &syntax::Node) -> Result<Record, RecordError> {

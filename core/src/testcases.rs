@@ -12,6 +12,7 @@ use crate::{Cohort, Rulebook, ScoreOptions};
 
 /// One expectation that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestFailure {
     /// The test's name.
     pub test: String,
@@ -33,6 +34,7 @@ impl std::fmt::Display for TestFailure {
 
 /// The result of running a rulebook's embedded tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestReport {
     /// The rulebook's id.
     pub rulebook: String,

@@ -61,7 +61,7 @@ fn check_file(name: &str) -> (usize, usize) {
         let at = format!("{name}:{}", b.line);
         let kind = b.info.strip_prefix("toml").unwrap().trim();
         if kind == "fragment" {
-            kaoping::syntax::parse(&b.text, Format::Toml)
+            kaoping::internals::syntax::parse(&b.text, Format::Toml)
                 .unwrap_or_else(|e| panic!("{at}: a fragment that is not TOML: {e:?}"));
         } else if let Some(expected) = kind.strip_prefix("refused=") {
             let kind =

@@ -4,7 +4,7 @@
 //! only that day's `arbitrary` structures decode, so what is kept is the rulebook it built
 //! (printed by running the target on the artifact with `KAOPING_FUZZ_SHOW=1`).
 
-use kaoping::expr::{MAX_TREE_DEPTH, parse};
+use kaoping::internals::{MAX_TREE_DEPTH, parse_expression as parse};
 use kaoping::{ErrorKind, Format, Rulebook, ScoreOptions};
 
 /// The `expression` target's promise: a text either fails to parse, or parses to a tree within
@@ -44,7 +44,7 @@ fn arithmetic_after_an_in_list_is_a_syntax_error_at_the_operator() {
         (r#"b and x in [1, 2] - 1"#, 18),
     ] {
         let err = parse(text).expect_err(text);
-        assert_eq!(err.span.start, at, "{text}: {err}");
+        assert_eq!(err.start, at, "{text}: {err}");
         assert!(err.to_string().contains("`in`"), "{text}: {err}");
     }
     // What stays valid: arithmetic inside the tested value, a parenthesised test, logic after it.

@@ -176,7 +176,7 @@ fn indicators_that_cannot_give_their_points() {
     .unwrap()
     .lint();
     let f = with_else.findings.iter().find(|f| f.code == "lookup-missing-value").unwrap();
-    assert_eq!(f.severity, kaoping::range::Severity::Info);
+    assert_eq!(f.severity, kaoping::lint::Severity::Info);
 }
 
 #[test]
@@ -203,13 +203,13 @@ fn grades_vetoes_and_grade_rules_proven_never_or_always() {
 #[test]
 fn values_nothing_reads_and_dates_the_parameters_miss() {
     let lint = flawed();
-    let unread: Vec<(String, kaoping::range::Severity)> = lint
+    let unread: Vec<(String, kaoping::lint::Severity)> = lint
         .findings
         .iter()
         .filter(|f| f.code.ends_with("-unread"))
         .map(|f| (f.location.path.clone().unwrap(), f.severity))
         .collect();
-    use kaoping::range::Severity::{Info, Warning};
+    use kaoping::lint::Severity::{Info, Warning};
     assert_eq!(
         unread,
         vec![
@@ -221,7 +221,7 @@ fn values_nothing_reads_and_dates_the_parameters_miss() {
         ]
     );
     let dated = lint.findings.iter().find(|f| f.code == "dated-param-misses-as-of").unwrap();
-    assert_eq!(dated.severity, kaoping::range::Severity::Error);
+    assert_eq!(dated.severity, kaoping::lint::Severity::Error);
     assert!(
         dated.en.contains("2014-06-30")
             && dated.en.contains("2015-01-01")
@@ -390,7 +390,7 @@ fn every_builtin_lints_clean_or_its_findings_are_explained() {
     for id in Rulebook::builtin_ids() {
         let lint = Rulebook::builtin(id).unwrap().lint();
         assert!(!lint.ranges.is_empty(), "{id}: no case analysed");
-        for f in lint.findings.iter().filter(|f| f.severity != kaoping::range::Severity::Info) {
+        for f in lint.findings.iter().filter(|f| f.severity != kaoping::lint::Severity::Info) {
             let key = (id.to_owned(), f.code.clone(), f.location.path.clone().unwrap_or_default());
             if !explained.contains(&key) {
                 unexplained.push(format!("{id}: {}", f.line(Lang::En)));

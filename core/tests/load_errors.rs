@@ -14,11 +14,13 @@ fn load(body: &str) -> Result<Rulebook, LoadError> {
 #[track_caller]
 fn fails_at(body: &str, kind: ErrorKind, line: u32, column: Option<u32>, words: &[&str]) -> LoadError {
     let err = load(body).expect_err("the rulebook must not load");
+    // Problems come in the order of their places, so the one meant is found by its words (a
+    // consequence, such as a leaf left without a rule, may stand before its cause).
     let p = err
         .problems
         .iter()
-        .find(|p| p.kind == kind)
-        .unwrap_or_else(|| panic!("no {kind} problem in:\n{err}"));
+        .find(|p| p.kind == kind && words.iter().all(|w| p.to_string().contains(w)))
+        .unwrap_or_else(|| panic!("no {kind} problem saying {words:?} in:\n{err}"));
     assert_eq!(p.location.line, Some(line), "line of {p}");
     if let Some(c) = column {
         assert_eq!(p.location.column, Some(c), "column of {p}");

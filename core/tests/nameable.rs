@@ -6,8 +6,8 @@
 use kaoping::table::{ChildTable, Unmatched};
 use kaoping::{
     AdjustOutcome, AggregateLine, Batch, ComponentVeto, CriterionOutcome, Decimal, GradeRuleOutcome,
-    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Read, RecordError, Rulebook, Summary,
-    VetoOutcome,
+    ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, RecordError, Rulebook, Summary,
+    ValueRead, VetoOutcome,
 };
 
 fn vetoes(o: &Outcome) -> &[VetoOutcome] {
@@ -40,7 +40,7 @@ fn lost(o: &Outcome) -> &[Lost] {
 fn next(o: &Outcome) -> Option<&NextGrade> {
     o.next_grade.as_ref()
 }
-fn derived(o: &Outcome) -> &[Read] {
+fn derived(o: &Outcome) -> &[ValueRead] {
     &o.derived
 }
 fn component_vetoes(o: &Outcome) -> &[ComponentVeto] {

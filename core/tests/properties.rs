@@ -1033,7 +1033,8 @@ proptest! {
                         }
                         if let Some(explained) = row.outcome() {
                             // A batch names a record without a key by its row number.
-                            let explained = Outcome { key: o.key.clone(), ..explained.clone() };
+                            let mut explained = explained.clone();
+                            explained.key = o.key.clone();
                             prop_assert_eq!(&explained, o, "row {} explained", i);
                         }
                     }

@@ -203,6 +203,9 @@ fn status_code(s: Status) -> kp_node_status {
         Status::Scored => KP_NODE_SCORED,
         Status::NoData => KP_NODE_NO_DATA,
         Status::NotApplicable => KP_NODE_NOT_APPLICABLE,
+        // The core's Status is non_exhaustive: a status added there before this library names it
+        // reads as "no data" (its points are absent either way) until it gets its own code.
+        _ => KP_NODE_NO_DATA,
     }
 }
 

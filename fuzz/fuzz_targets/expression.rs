@@ -4,7 +4,7 @@
 //! `MAX_TREE_DEPTH`.
 #![no_main]
 
-use kaoping::expr::{MAX_TREE_DEPTH, parse};
+use kaoping::internals::{MAX_TREE_DEPTH, parse_expression as parse};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use kaoping::range::Severity;
+use kaoping::lint::Severity;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rust_decimal::Decimal;

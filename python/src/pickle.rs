@@ -34,10 +34,8 @@ pub fn state<'py>(py: Python<'py>, rb: &Rulebook) -> PyResult<Bound<'py, PyTuple
     let (Some(text), Some(format)) = (rb.text(), rb.text_format()) else {
         return Err(PyTypeError::new_err(format!("rulebook `{}` has no text to pickle", rb.id())));
     };
-    let format = match format {
-        Format::Toml => "toml",
-        Format::Json => "json",
-    };
+    // As `Format`'s Display spells it ("toml", "json"), which `Format::from_str` reads back.
+    let format = format.to_string();
     let components = linked(rb)
         .into_iter()
         .map(|c| Ok(state(py, &c)?.into_any().unbind()))

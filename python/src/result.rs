@@ -157,13 +157,7 @@ impl ScoreResult {
             .next_grade
             .iter()
             .flat_map(|n| &n.blocked_by)
-            .map(|h| {
-                let kind = match h.kind {
-                    kaoping::HoldKind::Veto => "veto",
-                    kaoping::HoldKind::GradeRule => "grade_rule",
-                };
-                (kind.to_owned(), h.id.clone(), h.label.clone())
-            })
+            .map(|h| (h.kind.name().to_owned(), h.id.clone(), h.label.clone()))
             .collect()
     }
 

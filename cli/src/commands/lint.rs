@@ -8,7 +8,7 @@
 //! `--deny-warnings`), 1 otherwise, 2 when a rulebook does not load.
 
 use kaoping::Lang;
-use kaoping::range::Severity;
+use kaoping::lint::Severity;
 
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use kaoping::syntax::{self, Node, Value};
+use kaoping::internals::syntax::{self, Node, Value};
 use kaoping::{Format, Rulebook};
 
 use crate::fail::Fail;

@@ -14,7 +14,7 @@
 //! named, each list in `<name>.<list>.csv` beside it (`模板.awards.csv`, `模板.villages.households.csv`,
 //! by the lists' names).
 
-use kaoping::syntax::{self, Node, Value};
+use kaoping::internals::syntax::{self, Node, Value};
 use kaoping::{InputInfo, Rulebook};
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Note, Workbook, Worksheet, XlsxError};
 

@@ -25,6 +25,7 @@ mod rollup;
 mod score;
 mod summary;
 mod units;
+mod view;
 use self::ranks::ranks;
 pub use codes::Codes;
 pub use summary::{GradeCount, Summary};
@@ -84,7 +85,7 @@ pub(super) fn request<'a>(
 /// Rows scored on the columnar fast path are stored as columns (published points as fixed-point
 /// integers); rows that needed the per-record interpreter (and every row, when explanations were
 /// asked for) keep their full compact result.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Batch {
     book: Rulebook,
     n: usize,

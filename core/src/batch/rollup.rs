@@ -202,10 +202,8 @@ fn child_batch(
         unknown: Unknown::Warn,
         items: false,
     };
-    let columns_error = |e: crate::ColumnsError| TableError {
-        kind: ErrorKind::Schema,
-        line: Some(1),
-        message: format!("{}: {}", def.name, e.message),
+    let columns_error = |e: crate::ColumnsError| {
+        TableError::new(ErrorKind::Schema, Some(1), format!("{}: {}", def.name, e.message))
     };
     let batch = sub_rb.score_columns(&read.columns, &child_opts).map_err(columns_error)?;
     let binding = sub_rb.bind_columns(&read.columns).map_err(columns_error)?;

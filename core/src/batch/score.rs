@@ -3,7 +3,7 @@
 //! fast path first and through the interpreter for the rows it flags; cohort figures for relative
 //! rules from a first pass.
 
-use rayon::prelude::*;
+use crate::par::*;
 
 use super::summary::{Counts, Summary};
 use super::{Batch, BatchOptions, Exceptions, fast_grade, fast_passed, request, unpublished};

@@ -12,6 +12,7 @@ use crate::num::{Num, Rounding};
 
 /// The count and share of one grade among scored rows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GradeCount {
     /// The grade.
     pub grade: String,
@@ -23,6 +24,7 @@ pub struct GradeCount {
 
 /// What happened across a batch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// Rows in.
     pub rows: usize,

@@ -17,7 +17,7 @@ mod table;
 mod text;
 mod unit;
 
-use rayon::prelude::*;
+use crate::par::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 

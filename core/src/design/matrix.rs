@@ -263,7 +263,8 @@ impl PairwiseMatrix {
     }
 
     /// The exact cells.
-    pub fn cells(&self) -> &[Vec<Num>] {
+    #[cfg(test)]
+    pub(crate) fn cells(&self) -> &[Vec<Num>] {
         &self.cells
     }
 

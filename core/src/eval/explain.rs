@@ -21,7 +21,7 @@ pub(crate) fn decimal(book: &Compiled, n: &Num, at: &str) -> Result<Decimal, Iss
     })
 }
 
-fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
+fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> ValueRead {
     let value = match &run.slots[slot as usize] {
         Val::Num(n) => Some(show(n)),
         Val::Bool(b) => Some(b.to_string()),
@@ -38,7 +38,11 @@ fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> Read {
         },
         Val::NoData => None,
     };
-    Read { name: book.slot_name(slot).to_owned(), label: book.slot_label(slot).map(str::to_owned), value }
+    ValueRead {
+        name: book.slot_name(slot).to_owned(),
+        label: book.slot_label(slot).map(str::to_owned),
+        value,
+    }
 }
 
 /// Build the full outcome of a scored record.

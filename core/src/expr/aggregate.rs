@@ -102,11 +102,6 @@ impl<'a> ItemRows<'a> {
         self.position.len()
     }
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.position.is_empty()
-    }
-
     /// The values of row `i`.
     pub fn row(&self, i: usize) -> &[Val<'a>] {
         &self.cells[i * self.width..(i + 1) * self.width]

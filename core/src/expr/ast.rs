@@ -30,11 +30,13 @@ impl Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
+    #[cfg(test)]
     /// Number of characters covered.
     pub fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }
 
+    #[cfg(test)]
     /// Whether the span covers no character (only the end of input has such a span).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -96,6 +98,7 @@ pub enum CmpOp {
 }
 
 impl AddOp {
+    #[cfg(test)]
     /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -106,6 +109,7 @@ impl AddOp {
 }
 
 impl MulOp {
+    #[cfg(test)]
     /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -245,6 +249,7 @@ impl Expr {
         deepest
     }
 
+    #[cfg(test)]
     /// The direct children of this node, in source order.
     pub fn children(&self) -> Vec<&Expr> {
         let mut out = Vec::new();

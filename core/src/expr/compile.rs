@@ -686,11 +686,4 @@ impl CExpr {
             }
         });
     }
-
-    /// Whether the expression reads `points()`/`max_points()`.
-    pub fn reads_points(&self) -> bool {
-        let mut found = false;
-        self.for_each(|e| found |= matches!(e, CExpr::Points(_) | CExpr::MaxPoints(_)));
-        found
-    }
 }

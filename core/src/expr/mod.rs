@@ -29,9 +29,9 @@ mod print;
 
 pub use self::aggregate::{AggCall, AggFn, ItemRows, Tally};
 pub use self::ast::{AddOp, CmpOp, Expr, ExprKind, MulOp, Span};
-pub use self::compile::{AggSite, CExpr, CompileProblem, Const, ListScope, Resolved, Scope, Type, compile};
+pub use self::compile::{AggSite, CExpr, Const, ListScope, Resolved, Scope, Type, compile};
 pub use self::eval::{Bindings, Fault, Val, cmp_holds, eval};
-pub use self::parser::{ParseError, parse};
+pub use self::parser::parse;
 
 /// How deeply constructs may nest before an expression is refused as too deep.
 ///
@@ -44,11 +44,11 @@ pub use self::parser::{ParseError, parse};
 /// 10,000 deep is an error rather than a stack overflow anywhere downstream.
 pub const MAX_DEPTH: usize = 64;
 
-/// The greatest [`Expr::depth`] (tree height) of any expression that [`parse`] accepts.
+/// The greatest `Expr::depth` (tree height) of any expression that `parse` accepts.
 ///
 /// Between two nesting levels there can be at most one node of each binary precedence level
 /// (`or`, `and`, comparison, `+ -`, `* /`: five), and each nesting construct adds at most one
-/// node (parentheses add none), so a tree is at most 6 × [`MAX_DEPTH`] + 5 nodes high above its
+/// node (parentheses add none), so a tree is at most 6 × `MAX_DEPTH` + 5 nodes high above its
 /// leaves, plus the leaf. Passes that recurse over a parsed tree (type checking, evaluation,
 /// `Clone`, `PartialEq`, `Drop`) recurse at most this deep.
 pub const MAX_TREE_DEPTH: usize = 6 * MAX_DEPTH + 6;

@@ -23,6 +23,7 @@ use super::values::Values;
 /// The values of one column. Numbers are [`Values`]: a vector (`vec.into()`) or memory shared
 /// with whoever filled it (an Arrow buffer), read in place.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ColumnData {
     /// Whole numbers.
     Int(Values<i64>),
@@ -175,6 +176,23 @@ impl Columns {
         Columns { len, columns: Vec::new() }
     }
 
+    /// A table built column by column, checked once at the end:
+    ///
+    /// ```
+    /// use kaoping::{Columns, Decimal};
+    /// let t = Columns::builder(2)
+    ///     .column("county", vec!["甲县", "乙县"])
+    ///     .column("sampled", vec![300_i64, 320])
+    ///     .column("income_growth", vec![Decimal::new(95, 1), Decimal::new(6, 0)])
+    ///     .build()?;
+    /// assert_eq!((t.len(), t.columns().len()), (2, 3));
+    /// assert!(Columns::builder(2).column("a", vec![1_i64]).build().is_err());
+    /// # Ok::<(), kaoping::ColumnsError>(())
+    /// ```
+    pub fn builder(len: usize) -> ColumnsBuilder {
+        ColumnsBuilder { table: Columns::new(len), error: None }
+    }
+
     /// How many rows.
     pub fn len(&self) -> usize {
         self.len
@@ -306,4 +324,61 @@ mod tests {
         assert_eq!(c.value(0), Some(Value::Decimal(Decimal::new(1, 1))));
         assert_eq!(c.value(1), Some(Value::Text("NaN".into())));
     }
+}
+
+/// Builds a [`Columns`] (see [`Columns::builder`]); the first column that does not fit is the
+/// error of [`build`](ColumnsBuilder::build).
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ColumnsBuilder {
+    table: Columns,
+    error: Option<ColumnsError>,
+}
+
+impl ColumnsBuilder {
+    /// Add a column (anything a [`Column`] converts from: a `Vec` of `i64`, `i32`, `Decimal`,
+    /// `f64`, `bool`, `String` or `&str`, a [`ColumnData`], a [`Column`] with nulls).
+    pub fn column(mut self, name: impl Into<String>, column: impl Into<Column>) -> ColumnsBuilder {
+        if self.error.is_none()
+            && let Err(e) = self.table.push(name, column.into())
+        {
+            self.error = Some(e);
+        }
+        self
+    }
+
+    /// The table, or the first column that did not fit.
+    pub fn build(self) -> Result<Columns, ColumnsError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.table),
+        }
+    }
+}
+
+impl From<ColumnData> for Column {
+    fn from(data: ColumnData) -> Column {
+        Column::new(data)
+    }
+}
+
+macro_rules! column_from_vec {
+    ($($t:ty => $make:expr),* $(,)?) => {$(
+        impl From<Vec<$t>> for Column {
+            fn from(v: Vec<$t>) -> Column {
+                let make: fn(Vec<$t>) -> ColumnData = $make;
+                Column::new(make(v))
+            }
+        }
+    )*};
+}
+
+column_from_vec! {
+    i64 => |v| ColumnData::Int(v.into()),
+    i32 => |v| ColumnData::Int32(v.into()),
+    Decimal => ColumnData::Decimal,
+    f64 => |v| ColumnData::Float(v.into()),
+    bool => ColumnData::Bool,
+    String => ColumnData::Text,
+    &str => |v| ColumnData::Text(v.into_iter().map(str::to_owned).collect()),
 }

@@ -22,6 +22,7 @@ pub struct ColumnMatch {
 
 /// What to do with a column or field that is not an input of the rulebook.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Unknown {
     /// Ignore it and report it (the batch's `not_inputs`, a result's warnings): the default.
     #[default]
@@ -49,6 +50,7 @@ impl NotAnInput {
 /// probably meant for. Never silent: a misspelt header leaves its input at its default, which can
 /// turn a veto off.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct NotAnInput {
     /// The column's header or the field's name.
     pub name: String,
@@ -59,7 +61,7 @@ pub struct NotAnInput {
 
 impl NotAnInput {
     /// `name` among `schema`'s inputs, with a suggestion when an input's name or label is close.
-    pub fn of(schema: &InputSchema, name: &str) -> NotAnInput {
+    pub(crate) fn of(schema: &InputSchema, name: &str) -> NotAnInput {
         let inputs = &schema.inputs;
         let words = inputs.iter().flat_map(|i| std::iter::once(i.name.as_str()).chain(i.label.as_deref()));
         let suggestion = crate::read::closest(name, words).and_then(|w| {
@@ -141,7 +143,7 @@ pub struct DuplicateColumn {
 
 impl ColumnMatch {
     /// Match header names to `schema`'s inputs, by id or by label.
-    pub fn of(schema: &InputSchema, header: &[String]) -> Result<ColumnMatch, DuplicateColumn> {
+    pub(crate) fn of(schema: &InputSchema, header: &[String]) -> Result<ColumnMatch, DuplicateColumn> {
         let mut inputs = Vec::with_capacity(header.len());
         let mut unknown = Vec::new();
         let mut taken: HashMap<usize, &str> = HashMap::new();

@@ -96,6 +96,32 @@ impl From<u32> for Value {
         Value::Integer(i64::from(i))
     }
 }
+/// Above `i64::MAX` the value is kept exactly as a [`Value::Decimal`] (whose 96 bits hold every
+/// `u64`); the input's type decides, when scored, whether it fits.
+impl From<u64> for Value {
+    fn from(i: u64) -> Value {
+        i64::try_from(i).map_or_else(|_| Value::Decimal(Decimal::from(i)), Value::Integer)
+    }
+}
+
+/// As `u64` (a count, a length).
+impl From<usize> for Value {
+    fn from(i: usize) -> Value {
+        Value::from(i as u64)
+    }
+}
+
+/// Floats are converted as typed columns and the Python module convert them: by their shortest
+/// round-trip text (`0.1` is 0.1, not 0.1000000000000000055…), exactly; NaN and the infinities
+/// are refused. A conversion that can fail is `TryFrom`, not `From`, so that `record.set(name,
+/// x)` with a float does not compile: write `record.set(name, Value::try_from(x)?)`.
+impl TryFrom<f64> for Value {
+    type Error = num::TextNumberError;
+    fn try_from(x: f64) -> Result<Value, num::TextNumberError> {
+        num::decimal_from_f64(x).map(Value::Decimal)
+    }
+}
+
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
         Value::Bool(b)
@@ -234,7 +260,7 @@ impl Item {
 }
 
 /// The values of one assessed unit, one slot per input of the rulebook it was made for.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Record {
     pub(crate) schema: Arc<InputSchema>,
     pub(crate) values: Vec<Option<Value>>,
@@ -245,6 +271,50 @@ pub struct Record {
     /// 100,000 unknown fields would otherwise take a quadratic number of comparisons.
     unknown_seen: Option<Box<rustc_hash::FxHashSet<String>>>,
 }
+
+/// Short enough for a log line: the inputs that are set (the first `DEBUG_FIELDS`, each value
+/// cut at `DEBUG_VALUE` characters), how many inputs there are, unknown names and problems
+/// counted — not the rulebook's input schema, which every record shares.
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Set<'a>(&'a Record);
+        impl fmt::Debug for Set<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let r = self.0;
+                let set = r
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| Some((&r.schema.inputs[i].name, v.as_ref()?)));
+                let mut m = f.debug_map();
+                for (name, v) in set.clone().take(DEBUG_FIELDS) {
+                    let text = v.to_string();
+                    match text.char_indices().nth(DEBUG_VALUE) {
+                        Some((cut, _)) => m.entry(name, &format_args!("{}…", &text[..cut])),
+                        None => m.entry(name, &format_args!("{text}")),
+                    };
+                }
+                let more = set.count().saturating_sub(DEBUG_FIELDS);
+                if more > 0 {
+                    m.entry(&format_args!("…"), &format_args!("{more} more"));
+                }
+                m.finish()
+            }
+        }
+        let mut d = f.debug_struct("Record");
+        d.field("inputs", &self.values.len()).field("set", &Set(self));
+        if !self.unknown.is_empty() {
+            d.field("unknown_fields", &self.unknown.len());
+        }
+        if !self.decode.is_empty() {
+            d.field("unreadable", &self.decode.len());
+        }
+        d.finish()
+    }
+}
+
+const DEBUG_FIELDS: usize = 12;
+const DEBUG_VALUE: usize = 32;
 
 /// Up to this many unknown field names, a new one is checked by a scan (real records have few).
 const UNKNOWN_SCAN: usize = 16;
@@ -273,6 +343,18 @@ impl Record {
                 self.note_unknown(name);
                 false
             }
+        }
+    }
+
+    /// Set an input by name, refusing a name that is no input: the error says which input the
+    /// name resembles (a misspelling of its name or label). The checked form of [`Record::set`].
+    pub fn try_set(&mut self, name: &str, value: impl Into<Value>) -> Result<(), crate::input::NotAnInput> {
+        match self.schema.index.get(name) {
+            Some(&i) => {
+                self.set_at(i as usize, value);
+                Ok(())
+            }
+            None => Err(crate::input::NotAnInput::of(&self.schema, name)),
         }
     }
 
@@ -583,6 +665,45 @@ pub(crate) fn parse_marks(name: &str, cell: &str) -> Result<Vec<rust_decimal::De
     split_marks(cell)
         .map(|m| num::parse_decimal_text(m).map_err(|e| crate::input::number_issue(name, m, &e)))
         .collect()
+}
+
+/// A value as JSON that [`Rulebook::record_from_json`](crate::Rulebook::record_from_json) reads
+/// back: decimals as strings (exact), integers and booleans as JSON's, lists as arrays, items as
+/// objects.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Decimal(d) => s.serialize_str(&d.to_string()),
+            Value::Integer(i) => s.serialize_i64(*i),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Numbers(v) => s.collect_seq(v.iter().map(|d| d.to_string())),
+            Value::Items(items) => s.collect_seq(items.iter().map(ItemFields)),
+        }
+    }
+}
+
+/// An item's fields as a JSON object.
+struct ItemFields<'a>(&'a Item);
+
+impl serde::Serialize for ItemFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.fields.iter().map(|(n, v)| (n, v)))
+    }
+}
+
+/// A record as a JSON object of the inputs that are set, by name, in declaration order (what
+/// [`Rulebook::record_from_json`](crate::Rulebook::record_from_json) reads back into an equal
+/// record). Values that could not be read and names that are no input are not written.
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let set = self
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((&self.schema.inputs[i].name, v.as_ref()?)));
+        s.collect_map(set)
+    }
 }
 
 #[cfg(test)]

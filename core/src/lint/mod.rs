@@ -28,7 +28,9 @@ use crate::compile::{Compiled, ParamValue};
 use crate::date::Date;
 use crate::error::Location;
 use crate::lang::Lang;
-use crate::range::{Interval, RuleNote, Severity, Truth};
+/// How much a finding matters.
+pub use crate::range::Severity;
+use crate::range::{Interval, RuleNote, Truth};
 use crate::render::pad;
 use crate::rulebook::Rulebook;
 
@@ -38,6 +40,7 @@ use places::{Part, Places};
 
 /// A lint's result: every finding, and the reachable ranges in every case.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Lint {
     /// The rulebook's id.
     pub rulebook: String,
@@ -53,6 +56,7 @@ pub struct Lint {
 
 /// One proven finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Finding {
     /// A stable code (`band-shadowed`, `grade-unreachable`, …).
     pub code: String,
@@ -88,6 +92,7 @@ impl Finding {
 
 /// The reachable ranges in one case, or in several periods of one profile that give the same.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Ranges {
     /// The profile (`None`: the base values).
     pub profile: Option<String>,
@@ -110,6 +115,7 @@ pub struct Ranges {
 /// A range's ends as text: exact, or "≈" where the exact value does not terminate (under
 /// `round = "total_only"`); `None` on a side: no bound there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Span {
     /// The lowest value.
     pub min: Option<String>,
@@ -119,7 +125,7 @@ pub struct Span {
     pub text: String,
     /// The exact interval.
     #[serde(skip)]
-    pub interval: Interval,
+    pub(crate) interval: Interval,
 }
 
 impl Span {
@@ -142,6 +148,7 @@ impl Span {
 
 /// One indicator's range in a case.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct IndicatorRange {
     /// Dotted id.
     pub id: String,

@@ -4,12 +4,12 @@
 //! rulebook says. A 28-digit decimal is not enough: with s = 83.125,
 //! `(s − 80) / 15 × 15` in `rust_decimal` is 3.1249999999999999999999999995
 //! and rounds half-up to 3.12 instead of 3.13. So values inside the engine
-//! are [`Num`], an exact rational; `rust_decimal::Decimal` is only the format
+//! are `Num`, an exact rational; `rust_decimal::Decimal` is only the format
 //! at the edges (inputs and published results).
 //!
 //! # Representation
 //!
-//! A [`Num`] is either *small*, `n / d` with `i128` parts and `d > 0`, or
+//! A `Num` is either *small*, `n / d` with `i128` parts and `d > 0`, or
 //! *big*, a boxed pair of `num_bigint::BigInt`s. `size_of::<Num>()` is 48
 //! bytes, and the small case never allocates.
 //!
@@ -41,13 +41,13 @@
 //!
 //! # Rounding and text
 //!
-//! [`Rounding`] has the six modes of spec §2. [`Num::round`] rounds the exact
-//! value (never a `Decimal` approximation); [`Num::to_fixed`] prints a
-//! published figure (`"93.50"`), [`Num::to_display`] an explanation value
+//! [`Rounding`] has the six modes of spec §2. `Num::round` rounds the exact
+//! value (never a `Decimal` approximation); `Num::to_fixed` prints a
+//! published figure (`"93.50"`), `Num::to_display` an explanation value
 //! (exact if it terminates, otherwise rounded and flagged). Record cells are
-//! read by [`parse_decimal_text`], [`parse_integer_text`] and
-//! [`parse_bool_text`] (spec §3); rulebook literals by [`Num::parse_literal`];
-//! floats through their shortest round-trip text ([`Num::from_f64`],
+//! read by [`parse_decimal_text`], `parse_integer_text` and
+//! `parse_bool_text` (spec §3); rulebook literals by `Num::parse_literal`;
+//! floats through their shortest round-trip text (`Num::from_f64`,
 //! [`decimal_from_f64`]).
 //!
 //! This module refers only to `self`/`super`, std and external crates, so it
@@ -64,10 +64,12 @@ mod wide;
 #[cfg(test)]
 mod reference;
 
-pub use rational::Num;
-pub use round::{ParseRoundingError, Rounding, round_div_i64, round_div_i128};
-pub use small::{Fraction, POW10_I64, units_of};
-pub use text::{
-    MAX_LITERAL_DIGITS, NumError, TextNumberError, decimal_from_f64, float_fixed, floats_fixed,
-    parse_bool_text, parse_decimal_text, parse_integer_text, percent_text,
-};
+// The public part (issue 31): rounding rules and reading numbers as the bindings do. The exact
+// arithmetic itself stays inside the crate.
+pub use round::{ParseRoundingError, Rounding};
+pub use text::{TextNumberError, decimal_from_f64, parse_decimal_text};
+
+pub(crate) use rational::Num;
+pub(crate) use round::{round_div_i64, round_div_i128};
+pub(crate) use small::{Fraction, POW10_I64, units_of};
+pub(crate) use text::{floats_fixed, parse_bool_text, parse_integer_text, percent_text};

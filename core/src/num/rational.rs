@@ -29,7 +29,7 @@ use super::wide::{POW10, cmp_fractions, fits64, gcd_nd, pow10_exponent};
 /// method syntax `x.add(&y)` resolves to `Add::add` and consumes `x` (same
 /// value); write `&x + &y` or `Num::add(&x, &y)` to keep it.
 #[derive(Clone)]
-pub struct Num(pub(super) Repr);
+pub(crate) struct Num(pub(super) Repr);
 
 /// The two internal forms of a [`Num`].
 #[derive(Clone)]
@@ -51,6 +51,7 @@ impl Num {
     /// One.
     pub const ONE: Num = Num(Repr::Small { n: 1, d: 1 });
     /// Minus one.
+    #[cfg(test)] // used by the tests only, since the type is the crate's own
     pub const NEG_ONE: Num = Num(Repr::Small { n: -1, d: 1 });
 
     /// The integer `v`.
@@ -148,12 +149,14 @@ impl Num {
     }
 
     /// The fraction `n / d` of big integers, or `None` when `d == 0`.
+    #[cfg(test)] // used by the tests only, since the type is the crate's own
     pub fn from_big_ratio(n: BigInt, d: BigInt) -> Option<Num> {
         if d.is_zero() { None } else { Some(Num::from_big(n, d)) }
     }
 
     /// Whether the big fallback is in use (for diagnostics and tests; the
     /// value is the same either way).
+    #[cfg(test)] // used by the tests only, since the type is the crate's own
     pub fn is_big(&self) -> bool {
         matches!(self.0, Repr::Big(_))
     }
@@ -493,6 +496,7 @@ impl Num {
 
     /// −1, 0 or 1 (as a `Num`, like the standard integer types' `signum`).
     #[inline]
+    #[cfg(test)] // used by the tests only, since the type is the crate's own
     pub fn signum(&self) -> Num {
         Num::from_i64(self.sign_i32().into())
     }

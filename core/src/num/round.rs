@@ -19,6 +19,7 @@ use super::wide::{fits64, pow10_i128};
 /// half-even and would round an already-inexact quotient, so it is never
 /// used for published figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Rounding {
     /// 四舍五入: to nearest, a midpoint away from zero (0.125 → 0.13,
     /// −0.125 → −0.13). The default.
@@ -241,6 +242,7 @@ impl Num {
 
     /// The integer part (rounding toward zero).
     #[inline]
+    #[cfg(test)] // used by the tests only, since the type is the crate's own
     pub fn trunc(&self) -> Num {
         self.round(0, Rounding::Down)
     }

@@ -40,6 +40,7 @@ impl Fraction {
 
     /// The whole number `n`.
     #[inline]
+    #[cfg(test)]
     pub const fn whole(n: i64) -> Fraction {
         Fraction { n, d: 1 }
     }

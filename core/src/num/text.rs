@@ -374,7 +374,7 @@ pub fn percent_text(s: &str) -> Option<&str> {
 ///
 /// Trims whitespace (including U+3000), reads full-width digits, `．`, `－`
 /// and `＋` as ASCII, and accepts the literal grammar of
-/// [`Num::parse_literal`] (exponent allowed). The result keeps the written
+/// `Num::parse_literal` (exponent allowed). The result keeps the written
 /// scale where it can (`"12.50"` → `12.50`); surplus trailing zeros are
 /// dropped only as needed to fit (`"1.000…0"` with 33 zeros is 1).
 pub fn parse_decimal_text(s: &str) -> Result<Decimal, TextNumberError> {

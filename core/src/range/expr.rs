@@ -110,11 +110,6 @@ pub struct TextRange {
 }
 
 impl TextRange {
-    /// Any text or no data.
-    pub fn any() -> TextRange {
-        TextRange { values: None, no_data: true }
-    }
-
     /// Either.
     pub fn join(&self, o: &TextRange) -> TextRange {
         let values = match (&self.values, &o.values) {
@@ -165,14 +160,6 @@ impl Reach {
         match self {
             Reach::Bool(t) => *t,
             _ => Truth::ANY,
-        }
-    }
-
-    /// As a text.
-    pub fn text(&self) -> TextRange {
-        match self {
-            Reach::Text(t) => t.clone(),
-            _ => TextRange::any(),
         }
     }
 

@@ -186,6 +186,7 @@ impl Interval {
         above && below
     }
 
+    #[cfg(test)]
     /// Whether every member of `self` is a member of `other`.
     pub fn within(&self, other: &Interval) -> bool {
         self.is_empty() || self.intersect(other) == *self

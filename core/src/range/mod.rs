@@ -12,6 +12,7 @@ pub use interval::{End, Interval};
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Severity {
     /// Worth knowing; nothing is wrong (a reachable range, a value nothing reads that
     /// explanations still show).

@@ -39,7 +39,7 @@ impl Cmp {
         [("at_most", Cmp::AtMost), ("below", Cmp::Below), ("at_least", Cmp::AtLeast), ("above", Cmp::Above)];
 
     /// Whether `v` passes threshold `t`.
-    pub fn holds(self, v: &Num, t: &Num) -> bool {
+    pub(crate) fn holds(self, v: &Num, t: &Num) -> bool {
         match self {
             Cmp::AtMost => v <= t,
             Cmp::Below => v < t,

@@ -807,7 +807,7 @@ mod tests {
 
     impl LineIndexProbe {
         fn end(text: &str) -> Pos {
-            crate::syntax::LineIndex::new(text).pos(text.len())
+            crate::syntax::tree::LineIndex::new(text).pos(text.len())
         }
     }
 
@@ -858,7 +858,7 @@ mod tests {
         }
         text.push_str("{}]");
         let doc = ok(&text);
-        let index = crate::syntax::LineIndex::new(&text);
+        let index = crate::syntax::tree::LineIndex::new(&text);
         let Value::Array(items) = &doc.value else { panic!() };
         let last = &items[1999];
         let offset = text.find("\"第1999县\"").unwrap();

@@ -22,8 +22,10 @@ use std::path::Path;
 use std::str::FromStr;
 
 pub use canon::{canonical, fingerprint};
-pub use tree::{Entry, LineIndex, Node, Pos, Value};
-pub use write::{to_json, to_toml, write, written_reads_back};
+#[cfg(test)]
+use tree::LineIndex;
+pub use tree::{Entry, Node, Pos, Value};
+pub use write::{to_json, write, written_reads_back};
 
 /// Deepest allowed nesting of tables and arrays (the document's top-level table or array is
 /// depth 1).
@@ -36,6 +38,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// The source format of a document.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum Format {
     /// TOML 1.1 (the toml crate's dialect; TOML 1.0 documents are accepted unchanged).
     Toml,

@@ -50,6 +50,7 @@ impl ChildTable {
 
 /// Child rows whose key matched no parent row, for one list path.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Unmatched {
     /// The list path, as the child table was given.
     pub list: String,

@@ -32,6 +32,7 @@ pub fn map_columns(rb: &Rulebook, header: &[String]) -> Result<ColumnMatch, Tabl
 
 /// A text encoding of CSV bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Encoding {
     /// UTF-8 (a leading BOM is skipped).
     Utf8,
@@ -60,8 +61,9 @@ impl fmt::Display for Encoding {
 }
 
 /// A table that could not be read at all (as opposed to a bad row, which is that row's error).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+/// Shown as `line N: message` when the line is known; an `Io` error keeps the
+/// [`std::io::Error`] as its [`source`](std::error::Error::source).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableError {
     /// Syntax (malformed CSV, bad encoding), Schema (unusable header) or Io.
     pub kind: ErrorKind,
@@ -69,12 +71,67 @@ pub struct TableError {
     pub line: Option<usize>,
     /// What is wrong.
     pub message: String,
+    io: Option<crate::error::IoSource>,
 }
 
 impl TableError {
-    fn new(kind: ErrorKind, line: Option<usize>, message: impl Into<String>) -> TableError {
-        TableError { kind, line, message: message.into() }
+    pub(crate) fn new(kind: ErrorKind, line: Option<usize>, message: impl Into<String>) -> TableError {
+        TableError { kind, line, message: message.into(), io: None }
     }
+
+    /// The source could not be read.
+    pub(crate) fn io(e: std::io::Error) -> TableError {
+        let message = format!("cannot read: {e}");
+        TableError { kind: ErrorKind::Io, line: None, message, io: crate::error::IoSource::of(e) }
+    }
+
+    /// The [`std::io::ErrorKind`] when the table's source could not be read.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        self.io.as_ref().map(|e| e.0.kind())
+    }
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            // Most messages that know their line already begin with it.
+            Some(line) if !self.message.starts_with("line ") => write!(f, "line {line}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for TableError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        crate::error::IoSource::as_source(&self.io)
+    }
+}
+
+/// GB18030 bytes as text, or the 0-based line of the first invalid byte sequence.
+#[cfg(feature = "gbk")]
+pub(crate) fn gb18030(bytes: &[u8]) -> Result<String, usize> {
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    match had_errors {
+        false => Ok(text.into_owned()),
+        true => Err(text.split('\n').position(|l| l.contains('\u{FFFD}')).unwrap_or(0)),
+    }
+}
+
+/// Built without the `gbk` feature: GB18030 is refused (the error says why).
+#[cfg(not(feature = "gbk"))]
+pub(crate) fn gb18030(_: &[u8]) -> Result<String, usize> {
+    Err(0)
+}
+
+/// The error for GB18030 bytes that do not decode at `line` (1-based).
+pub(crate) fn gb18030_error(line: usize) -> TableError {
+    let message = if cfg!(feature = "gbk") {
+        format!("line {line}: the bytes are not valid GB18030")
+    } else {
+        "the table is not UTF-8, and this build of kaoping reads GBK/GB18030 only with its `gbk` feature"
+            .to_owned()
+    };
+    TableError::new(ErrorKind::Syntax, cfg!(feature = "gbk").then_some(line), message)
 }
 
 /// Decode CSV bytes: the given encoding, or detected (a UTF-8 BOM or valid UTF-8 → UTF-8, else
@@ -103,18 +160,10 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encod
                 }
             }
         }
-        Encoding::Gb18030 => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                let line = text.split('\n').position(|l| l.contains('\u{FFFD}')).map_or(1, |i| i + 1);
-                return Err(TableError::new(
-                    ErrorKind::Syntax,
-                    Some(line),
-                    format!("line {line}: the bytes are not valid GB18030"),
-                ));
-            }
-            Ok((text.into_owned(), enc))
-        }
+        Encoding::Gb18030 => match gb18030(bytes) {
+            Ok(text) => Ok((text, enc)),
+            Err(at) => Err(gb18030_error(at + 1)),
+        },
     }
 }
 
@@ -223,6 +272,20 @@ mod tests {
         assert_eq!((e.kind, e.line), (ErrorKind::Syntax, Some(2)));
     }
 
+    /// Built without the `gbk` feature, a table that is not UTF-8 is refused, saying why.
+    #[cfg(not(feature = "gbk"))]
+    #[test]
+    fn gbk_needs_its_feature() {
+        let gbk = b"\xcf\xd8\xc3\xfb\n\xbc\xd7\xcf\xd8\n"; // 县名 / 甲县 in GB18030
+        for enc in [None, Some(Encoding::Gb18030)] {
+            let e = decode(gbk, enc).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Syntax);
+            assert!(e.message.contains("`gbk` feature"), "{e}");
+        }
+        assert_eq!(decode("县名\n".as_bytes(), None).unwrap().1, Encoding::Utf8);
+    }
+
+    #[cfg(feature = "gbk")]
     #[test]
     fn encodings() {
         let text = "县名,片区\n甲县,凉山彝区\n";

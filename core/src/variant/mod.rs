@@ -18,7 +18,7 @@
 //! `kaoping test` on a variant shows which of the base's expectations the changes move.
 //!
 //! The variant's text ([`Rulebook::text`]) is its document written out in the base's format
-//! ([`crate::syntax::write`]): it reads back to the same tree, so saving it and loading the file
+//! (`crate::syntax::write`): it reads back to the same tree, so saving it and loading the file
 //! gives the same rulebook with the same fingerprint.
 //!
 //! ```
@@ -125,7 +125,7 @@ impl Variant {
     pub fn build(self) -> Result<Rulebook, LoadError> {
         let base = &self.base;
         let id = base.id().to_owned();
-        let load_error = |problems: Vec<Problem>| LoadError { rulebook: Some(id.clone()), problems };
+        let load_error = |problems: Vec<Problem>| LoadError::new(Some(id.clone()), problems);
         let mut problems: Vec<Problem> = self
             .unreadable
             .iter()

@@ -13,7 +13,7 @@
 //! signed integers every node's points fit in: `u16` for a 100-point scheme at two places. That
 //! is a quarter of the memory to clear, write, keep and read back out.
 
-use rayon::prelude::*;
+use crate::par::*;
 
 use super::NONE;
 
@@ -27,7 +27,7 @@ pub fn filled<T: Copy + Send + Sync>(value: T, n: usize, parallel: bool) -> Vec<
         return vec![value; n];
     }
     let mut v = Vec::with_capacity(n);
-    v.par_extend(rayon::iter::repeat_n(value, n));
+    v.par_extend(crate::par::repeat_n(value, n));
     v
 }
 
