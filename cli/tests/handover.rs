@@ -1,0 +1,149 @@
+//! What county staff hand the command and what it hands back: tables with title rows above the
+//! header (found, or `--header-row N`, or refused naming the expected columns), result files in
+//! Chinese, readable explanations and a printable report.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("kaoping-handover-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kaoping(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kaoping")).args(args).current_dir(root()).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+const EXAMPLE: &str = "builtin:example.county-assessment";
+const SAMPLE: &str = "cli/tests/data/example.county-assessment.csv";
+/// The title line of a provincial export, above the header.
+const TITLE: &str = "2019年度脱贫攻坚成效考核基础数据表";
+
+fn sample() -> String {
+    std::fs::read_to_string(root().join(SAMPLE)).unwrap()
+}
+
+/// The CSV `rows` as a workbook (numbers as numbers, text as text), sheet 数据.
+fn write_xlsx(rows: &[Vec<String>], path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("数据").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let number = !cell.is_empty()
+                && cell.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '-')
+                && cell.parse::<f64>().is_ok();
+            if number {
+                sheet.write_number(r as u32, c as u16, cell.parse::<f64>().unwrap()).unwrap();
+            } else if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let (header, rows) = kaoping::table::parse_csv(text.trim_start_matches('\u{feff}')).unwrap();
+    std::iter::once(header).chain(rows.into_iter().map(|r| r.cells)).collect()
+}
+
+/// The sample's results without the `line` column (which moves with the rows above the header).
+fn without_lines(csv: &str) -> Vec<Vec<String>> {
+    let rows = csv_rows(csv);
+    let k = rows[0].iter().position(|h| h == "line").unwrap();
+    rows.into_iter()
+        .map(|mut r| {
+            r.remove(k);
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn a_title_row_above_the_header_is_skipped_in_csv_and_xlsx() {
+    let plain = kaoping(&["score", EXAMPLE, SAMPLE]);
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    let width = csv_rows(&sample())[0].len();
+    // A title line and a blank line above the header, as exports have them.
+    let titled = format!("{TITLE}{}\n{}\n{}", ",".repeat(width - 1), ",".repeat(width - 1), sample());
+    let csv = tmp("titled.csv");
+    std::fs::write(&csv, &titled).unwrap();
+    let r = kaoping(&["score", EXAMPLE, csv.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(without_lines(&r.stdout), without_lines(&plain.stdout), "the same rows scored");
+    // Lines are the file's: the first data row is on line 4.
+    assert_eq!(csv_rows(&r.stdout)[1][1], "4");
+    assert!(r.stderr.contains("titled.csv:7:"), "failed rows at their line in the file: {}", r.stderr);
+
+    // The same in a workbook: the title in A1 only.
+    let mut rows = csv_rows(&sample());
+    rows.insert(0, vec![TITLE.to_owned()]);
+    rows.insert(1, vec![]);
+    let xlsx = tmp("titled.xlsx");
+    write_xlsx(&rows, &xlsx);
+    let x = kaoping(&["score", EXAMPLE, xlsx.to_str().unwrap()]);
+    assert_eq!(x.code, 1, "{}", x.stderr);
+    assert_eq!(without_lines(&x.stdout), without_lines(&plain.stdout));
+    assert_eq!(csv_rows(&x.stdout)[1][1], "4", "Excel row numbers: title 1, blank 2, header 3");
+
+    // --header-row names the row; explain and diff read the same way.
+    let given = kaoping(&["score", EXAMPLE, csv.to_str().unwrap(), "--header-row", "3"]);
+    assert_eq!(given.stdout, r.stdout);
+    let e = kaoping(&["explain", EXAMPLE, xlsx.to_str().unwrap(), "--row", "示例县"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    let d = kaoping(&["diff", EXAMPLE, csv.to_str().unwrap(), "--set", "exit_limit=2.5"]);
+    assert!(d.code == 0 || d.code == 1, "{}", d.stderr);
+    assert!(!d.stderr.contains("MissingInput"), "{}", d.stderr);
+}
+
+#[test]
+fn a_table_without_its_header_exits_2_naming_the_expected_columns() {
+    // Twelve note lines: the header is beyond the rows searched.
+    let mut text = String::new();
+    for k in 1..=12 {
+        text.push_str(&format!("说明{k}\n"));
+    }
+    text.push_str(&sample());
+    let csv = tmp("deep.csv");
+    std::fs::write(&csv, &text).unwrap();
+    let r = kaoping(&["score", EXAMPLE, csv.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no rows scored: {}", r.stdout);
+    for expected in ["县名（county，必填）", "户籍人口", "弄虚作假", "--header-row", "expected columns"]
+    {
+        assert!(r.stderr.contains(expected), "{expected}: {}", r.stderr);
+    }
+    assert!(r.stderr.lines().count() <= 2, "one message, not a line per row: {}", r.stderr);
+    // Given the header's row, it scores.
+    let given = kaoping(&["score", EXAMPLE, csv.to_str().unwrap(), "--header-row", "13"]);
+    assert_eq!(given.code, 1, "{}", given.stderr);
+    assert_eq!(without_lines(&given.stdout), without_lines(&kaoping(&["score", EXAMPLE, SAMPLE]).stdout));
+    // A header row that is blank or past the end is refused.
+    for n in ["1000", "0"] {
+        let bad = kaoping(&["score", EXAMPLE, csv.to_str().unwrap(), "--header-row", n]);
+        assert_eq!(bad.code, 2, "--header-row {n}: {}", bad.stderr);
+    }
+    // A table of unrelated columns is no header either.
+    let other = tmp("other.csv");
+    std::fs::write(&other, "甲,乙\n1,2\n").unwrap();
+    let r = kaoping(&["score", EXAMPLE, other.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("县名"), "{}", r.stderr);
+}
