@@ -60,6 +60,7 @@ impl TableArgs {
                 Some(n) => HeaderRow::At(n as usize),
                 None => HeaderRow::Find,
             },
+            keep: None,
         })
     }
 

@@ -28,6 +28,8 @@ pub struct DataOptions {
     pub profile_column: Option<String>,
     /// Which row is the header.
     pub header_row: HeaderRow,
+    /// Columns carried through to the result file (`--keep-columns`): `Some(empty)` every column.
+    pub keep: Option<Vec<String>>,
 }
 
 /// Which row of a table is its header. Exports often put a title ("2019年度…基础数据表"), a date
@@ -136,6 +138,8 @@ pub struct Chunk {
     pub lines: Vec<Option<usize>>,
     /// Each row's key (the key column's text), if it has one.
     pub keys: Vec<Option<String>>,
+    /// Each row's cells of the columns carried through (`--keep-columns`); empty when none are.
+    pub kept: Vec<Vec<String>>,
 }
 
 /// Rows of a table read into typed columns (no record per row), for streaming.
@@ -145,6 +149,8 @@ pub struct ColumnChunk {
     pub table: TableColumns,
     /// Each row's key (the key column's text), if it has one.
     pub keys: Vec<Option<String>>,
+    /// Each row's cells of the columns carried through; empty when none are.
+    pub kept: Vec<Vec<String>>,
 }
 
 /// A chunk of rows for streaming: typed columns from a table, records from JSON.
@@ -179,6 +185,8 @@ pub struct Data {
     pub encoding: Option<Encoding>,
     key_col: Option<usize>,
     key_field: Option<String>,
+    /// The columns carried through (`--keep-columns`), by index.
+    keep_cols: Vec<usize>,
     /// Reads table rows into typed columns for the rulebook (tables only).
     reader: Option<ColumnReader>,
     size: u64,
@@ -252,6 +260,7 @@ impl Data {
                     columns: None,
                     key_col: None,
                     key_field: None,
+                    keep_cols: Vec::new(),
                     reader: None,
                     size,
                     percent_columns: Vec::new(),
@@ -280,15 +289,16 @@ impl Data {
                     columns: None,
                     key_col: None,
                     key_field: None,
+                    keep_cols: Vec::new(),
                     reader: None,
                     size,
                 }
             }
             Kind::Json => {
-                if opts.profile_column.is_some() || opts.key.is_some() {
+                if opts.profile_column.is_some() || opts.key.is_some() || opts.keep.is_some() {
                     return Err(Fail::unusable(
-                        "--key 与 --profile-column 只适用于表格（.xlsx、.csv）",
-                        "--key and --profile-column apply to tables (.xlsx, .csv), not to JSON",
+                        "--key、--profile-column 与 --keep-columns 只适用于表格（.xlsx、.csv）",
+                        "--key, --profile-column and --keep-columns apply to tables (.xlsx, .csv), not to JSON",
                     ));
                 }
                 let text = std::fs::read_to_string(path)
@@ -309,6 +319,7 @@ impl Data {
                     encoding: None,
                     key_col: None,
                     key_field: rb.key_field_name(),
+                    keep_cols: Vec::new(),
                     reader: None,
                     size,
                     percent_columns: Vec::new(),
@@ -364,9 +375,37 @@ impl Data {
                 .and_then(|k| rb.input_index(&k))
                 .and_then(|i| columns.inputs.iter().position(|c| *c == Some(i))),
         };
+        self.keep_cols = match &opts.keep {
+            None => Vec::new(),
+            Some(names) if names.is_empty() => {
+                (0..self.header.len()).filter(|&c| !self.header[c].is_empty()).collect()
+            }
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    find(&self.header, n)
+                        .ok_or_else(|| missing_column(path, self.header_line, n, &self.header))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         self.columns = Some(columns);
         self.reader = Some(ColumnReader::new(rb, &self.header).map_err(|e| table_fail(path, &e))?);
         Ok(())
+    }
+
+    /// The headers of the columns carried through (`--keep-columns`), in order.
+    pub fn kept_header(&self) -> Vec<String> {
+        self.keep_cols.iter().map(|&c| self.header[c].clone()).collect()
+    }
+
+    /// Each row's cells of the columns carried through.
+    fn kept(&self, rows: &[CsvRow]) -> Vec<Vec<String>> {
+        if self.keep_cols.is_empty() {
+            return Vec::new();
+        }
+        rows.iter()
+            .map(|r| self.keep_cols.iter().map(|&c| r.cells.get(c).cloned().unwrap_or_default()).collect())
+            .collect()
     }
 
     /// The 1-based column of an input in the table, for messages.
@@ -428,7 +467,7 @@ impl Data {
             })
             .collect();
         let lines = vec![None; records.len()];
-        Some(Chunk { records, lines, keys })
+        Some(Chunk { records, lines, keys, kept: Vec::new() })
     }
 
     /// Up to `max` further rows as records; `None` at the end.
@@ -438,8 +477,9 @@ impl Data {
             return Ok(None);
         }
         let keys = self.keys(&rows);
+        let kept = self.kept(&rows);
         let t = table::records_from_rows(rb, &self.header, rows).map_err(|e| table_fail(&self.path, &e))?;
-        Ok(Some(Chunk { records: t.records, lines: t.lines.into_iter().map(Some).collect(), keys }))
+        Ok(Some(Chunk { records: t.records, lines: t.lines.into_iter().map(Some).collect(), keys, kept }))
     }
 
     /// Up to `max` further rows for streaming: a table's rows as typed columns (lighter and
@@ -452,8 +492,9 @@ impl Data {
             return Ok(None);
         }
         let keys = self.keys(&rows);
+        let kept = self.kept(&rows);
         let reader = self.reader.as_ref().expect("a table has a column reader once opened");
-        Ok(Some(Streamed::Columns(ColumnChunk { table: reader.read(rows), keys })))
+        Ok(Some(Streamed::Columns(ColumnChunk { table: reader.read(rows), keys, kept })))
     }
 
     /// Every remaining row.
@@ -467,6 +508,7 @@ impl Data {
             all.records.extend(c.records);
             all.lines.extend(c.lines);
             all.keys.extend(c.keys);
+            all.kept.extend(c.kept);
             on_chunk(all.records.len(), self.progress());
         }
         Ok(all)

@@ -147,3 +147,88 @@ fn a_table_without_its_header_exits_2_naming_the_expected_columns() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("县名"), "{}", r.stderr);
 }
+
+/// Every cell of a workbook's first sheet as text, and the sheet's name.
+fn read_xlsx(path: &Path) -> (String, Vec<Vec<String>>) {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let rows = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    calamine::Data::Float(f) => format!("{f}"),
+                    calamine::Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    (name, rows)
+}
+
+#[test]
+fn the_result_workbook_speaks_chinese_and_keeps_the_input_columns() {
+    let out = tmp("results.xlsx");
+    let r = kaoping(&["score", EXAMPLE, SAMPLE, "--out", out.to_str().unwrap(), "--keep-columns=备注"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (sheet, rows) = read_xlsx(&out);
+    assert_eq!(sheet, "县级脱贫攻坚成效考核（示例）", "the sheet is named after the rulebook");
+    // Labels first, ids below them.
+    assert_eq!(&rows[0][..7], ["序号", "行号", "县名", "片区", "总分", "满分", "等次"]);
+    assert_eq!(&rows[1][..7], ["row", "line", "key", "profile", "total", "max", "grade"]);
+    let col = |name: &str| rows[1].iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"));
+    assert_eq!(rows[0][col("reduction.incidence")], "贫困发生率");
+    assert_eq!(rows[0][col("备注")], "备注", "a kept column keeps its header");
+    assert_eq!(rows[2][col("key")], "示例县");
+    assert_eq!(rows[2][col("备注")], "规范第13节的第一个测试");
+    assert_eq!(rows[2][col("total")], "80.13");
+    // --headers ids: the one id row programs read (as .csv has it).
+    let ids = kaoping(&["score", EXAMPLE, SAMPLE, "--out", out.to_str().unwrap(), "--headers", "ids"]);
+    assert_eq!(ids.code, 1);
+    let (_, rows) = read_xlsx(&out);
+    assert_eq!(rows[0][4], "total");
+    assert_eq!(rows[1][2], "示例县");
+
+    // CSV: ids by default (unchanged for programs), labels on request, every column kept.
+    let csv = kaoping(&["score", EXAMPLE, SAMPLE, "--headers", "labels", "--keep-columns"]);
+    let first = csv.stdout.lines().next().unwrap();
+    assert!(first.starts_with("序号,行号,县名,片区,总分,满分,等次,是否达标,否决项,减贫成效"), "{first}");
+    assert!(first.ends_with(",错误类型,错误,县名,片区,户籍人口,建档立卡贫困人口,income_growth,抽样户数,认可户数,审计发现问题数,表彰奖励次数,弄虚作假,专家评分,备注"), "{first}");
+    let plain = kaoping(&["score", EXAMPLE, SAMPLE]);
+    assert!(plain.stdout.starts_with("row,line,key,"));
+    // A kept column that is not in the table is refused before any row is scored.
+    let bad = kaoping(&["score", EXAMPLE, SAMPLE, "--keep-columns=联系人"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("联系人") && bad.stdout.is_empty());
+    // JSON results carry kept columns under "columns".
+    let json = tmp("kept.json");
+    kaoping(&["score", EXAMPLE, SAMPLE, "--out", json.to_str().unwrap(), "--keep-columns=备注"]);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v[0]["columns"]["备注"], "规范第13节的第一个测试");
+}
+
+#[test]
+fn out_is_checked_before_the_input_is_read() {
+    // The data file does not exist: a bad --out is what is reported, before anything is read.
+    for (out, says) in [
+        ("/nonexistent-dir/results.xlsx", "/nonexistent-dir"),
+        ("results.xls", ".xlsx"),
+        ("cli/tests", "cli/tests"),
+    ] {
+        let r = kaoping(&["score", EXAMPLE, "no-such-data.csv", "--out", out]);
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
+        assert!(r.stderr.contains(says) && !r.stderr.contains("no-such-data"), "{out}: {}", r.stderr);
+    }
+    let r = kaoping(&["score", EXAMPLE, "no-such-data.csv", "--report", "/nonexistent-dir/r.html"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/nonexistent-dir") && !r.stderr.contains("no-such-data"), "{}", r.stderr);
+    // A good --out leaves nothing behind when the data then fails to open.
+    let out = tmp("never-written.csv");
+    let _ = std::fs::remove_file(&out);
+    let r = kaoping(&["score", EXAMPLE, "no-such-data.csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(!out.exists(), "the check leaves no file behind");
+}

@@ -17,7 +17,7 @@ use crate::args::TableArgs;
 use crate::data::{Data, DataOptions, Streamed, join_items, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
-use crate::output::{self, Layout, ResultRow, Sink};
+use crate::output::{self, Headers, Layout, ResultRow, Sink};
 use crate::progress::Progress;
 use crate::scored::Scored;
 
@@ -40,6 +40,15 @@ pub struct Args {
     /// Result file: .csv (UTF-8 with BOM), .json or .xlsx. Default: CSV on stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<String>,
+    /// Header rows of the result file: labels (总分, 等次, each indicator's 中文名), ids (total,
+    /// grade, reduction.incidence: what programs read) or both (labels, then ids in a second row).
+    /// Default: both for .xlsx, ids for .csv and stdout.
+    #[arg(long, value_enum, value_name = "WHICH", default_value = "auto")]
+    headers: Headers,
+    /// Carry input columns through to the result file, after the result's columns: the named
+    /// ones (comma-separated headers), or every column of the table when given without a value.
+    #[arg(long, value_name = "COLUMNS", num_args = 0..=1, default_missing_value = "", value_delimiter = ',')]
+    keep_columns: Option<Vec<String>>,
     /// Write a self-contained HTML report (summary, sortable table, lost points, each unit explained). Gathers every row.
     #[arg(long, value_name = "FILE")]
     report: Option<String>,
@@ -70,10 +79,23 @@ pub fn run(args: Args) -> Result<u8, Fail> {
     if let Some(n) = args.jobs {
         set_jobs(n)?;
     }
+    // The result file and report can be written: checked before the rulebook and the data are read.
+    if let Some(out) = &args.out {
+        output::out_kind(out)?;
+        output::check_writable(out, "--out")?;
+    }
+    if let Some(report) = &args.report {
+        output::check_writable(report, "--report")?;
+    }
     let rb = load(&args.rulebook, &args.set)?;
+    let mut data_options = args.table.data_options()?;
+    data_options.keep = args
+        .keep_columns
+        .map(|k| k.into_iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect());
     let req = Request {
+        headers: args.headers,
         data: args.data,
-        data_options: args.table.data_options()?,
+        data_options,
         encoding: args.table.encoding()?,
         items: args.table.items.clone(),
         profile: args.table.profile(&rb)?,
@@ -123,6 +145,8 @@ struct Request {
     encoding: Option<Encoding>,
     /// Refuse columns that are no input (exit 2) instead of ignoring them.
     strict: bool,
+    /// Header rows of the result file.
+    headers: Headers,
 }
 
 impl Request {
@@ -137,7 +161,9 @@ impl Request {
 fn score(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
     let mut data = Data::open(rb, &req.data, &req.data_options)?;
     notes_on_the_table(rb, &data, req)?;
-    let layout = Layout::of(rb, req.ranks);
+    let mut layout = Layout::of(rb, req.ranks);
+    layout.kept = data.kept_header();
+    layout.headers = req.headers;
     let mut sink = output::open(req.out.as_deref(), layout.clone())?;
     let opts = BatchOptions {
         profile: req.profile.clone(),
