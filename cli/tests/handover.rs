@@ -232,3 +232,48 @@ fn out_is_checked_before_the_input_is_read() {
     assert_eq!(r.code, 2);
     assert!(!out.exists(), "the check leaves no file behind");
 }
+
+#[test]
+fn explanations_read_as_a_person_writes() {
+    let counties = "core/rulebooks/samples/counties.csv";
+    // A grade capped by a grade rule: its label, the part of the condition that held, by labels.
+    let r = kaoping(&["explain", "builtin:sc.poverty.county-assessment", counties, "--row", "示例县049"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "识别退出准确率或帮扶满意度较低：帮扶工作群众满意度 < 90 → 等次不高于「一般」（错退率 = ≈1.711027, 漏评率 = ≈1.126761, 帮扶工作群众满意度 = ≈84.210526）"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("help_satisfaction < 90"), "no expression with ids: {}", r.stdout);
+    // No "≈x [精确值 ≈x]": the exact value is said once.
+    assert!(r.stdout.contains("→ ≈1.403509"), "{}", r.stdout);
+    assert!(!r.stdout.contains("[精确值 ≈1.403509]"), "{}", r.stdout);
+    // The penalty with the total.
+    assert!(r.stdout.contains("（指标得分 92.40 + 加分 0.00 − 扣分 0.00）"), "{}", r.stdout);
+    let en = kaoping(&[
+        "explain",
+        "builtin:sc.poverty.county-assessment",
+        counties,
+        "--row",
+        "示例县049",
+        "--lang",
+        "en",
+    ]);
+    assert!(en.stdout.contains("audit_issues = 0, 1 point each → 0"), "{}", en.stdout);
+    assert!(en.stdout.contains("2 points each"), "{}", en.stdout);
+    assert!(en.stdout.contains("(indicators 92.40 + bonus 0.00 − penalty 0.00)"), "{}", en.stdout);
+    assert!(en.stdout.contains(": 帮扶工作群众满意度 < 90 → grade at most 一般"), "{}", en.stdout);
+
+    // Booleans as 是/否, and a criterion that is only its input is not said twice.
+    let h = kaoping(&[
+        "explain",
+        "builtin:cn.poverty.household-exit",
+        "core/rulebooks/samples/households.csv",
+        "--row",
+        "2",
+    ]);
+    assert!(h.stdout.contains("✗ 住房安全有保障：住房安全有保障 = 否"), "{}", h.stdout);
+    assert!(!h.stdout.contains("= false") && !h.stdout.contains("= true"), "{}", h.stdout);
+}
