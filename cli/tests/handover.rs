@@ -277,3 +277,83 @@ fn explanations_read_as_a_person_writes() {
     assert!(h.stdout.contains("✗ 住房安全有保障：住房安全有保障 = 否"), "{}", h.stdout);
     assert!(!h.stdout.contains("= false") && !h.stdout.contains("= true"), "{}", h.stdout);
 }
+
+#[test]
+fn the_report_prints_compactly_explains_units_as_tables_and_compares_profiles() {
+    let counties = "core/rulebooks/samples/counties.csv";
+    let full = tmp("full.html");
+    let r = kaoping(&[
+        "score",
+        "builtin:sc.poverty.county-assessment",
+        counties,
+        "--report",
+        full.to_str().unwrap(),
+        "--report-units",
+        "50",
+        "--exit-zero",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&full).unwrap();
+    // --report-units limits the units explained, not the table.
+    assert_eq!(html.matches("<tr class=\"unit").count(), 191);
+    assert_eq!(html.matches("<article class=\"unit-card\"").count(), 50);
+    // Each unit as a table 指标 / 得分 / 满分 / 依据, the full text folded away.
+    assert_eq!(
+        html.matches("<th>指标</th><th>得分</th><th>满分</th><th>依据</th>").count(),
+        50,
+        "the first 50 all scored"
+    );
+    assert!(html.contains("<details class=\"no-print\"><summary>全文说明</summary>"));
+    // 示例县049 (row 49): capped by a grade rule, said in its 说明 cell and under its table.
+    let row49 = html.split("data-row=\"49\"").nth(1).unwrap();
+    let cell = row49.split("</tr>").next().unwrap();
+    assert!(
+        cell.contains("class=\"note capped\">按总分应为「好」；识别退出准确率或帮扶满意度较低：帮扶工作群众满意度 &lt; 90 → 等次不高于「一般」"),
+        "{cell}"
+    );
+    let card = html.split("id=\"u-49\"").nth(1).unwrap().split("</article>").next().unwrap();
+    assert!(card.contains("<li>等次规则：识别退出准确率或帮扶满意度较低"), "{card}");
+    // Profiles compared: the mean and grade shares per 片区.
+    assert!(html.contains("<section id=\"profiles\"><h2>各片区比较</h2>"));
+    assert!(
+        html.contains(
+            "class=\"profile-stats\" data-profile=\"高原藏区\" data-count=\"28\" data-mean=\"83.68\""
+        )
+    );
+    // A print stylesheet.
+    assert!(html.contains("@media print") && html.contains("@page { size: A4 landscape"));
+
+    // Compact: the summary, the profiles and the ranking table; nothing explained in full.
+    let compact = tmp("compact.html");
+    let r = kaoping(&[
+        "score",
+        "builtin:sc.poverty.county-assessment",
+        counties,
+        "--report",
+        compact.to_str().unwrap(),
+        "--report-compact",
+        "--exit-zero",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = std::fs::read_to_string(&compact).unwrap();
+    assert_eq!(c.matches("<tr class=\"unit").count(), 191);
+    assert!(!c.contains("<article class=\"unit-card\"") && !c.contains("<section id=\"lost"));
+    assert!(c.contains("id=\"profiles\""));
+    assert!(
+        c.len() * 4 < html.len(),
+        "compact is a fraction of the full report: {} of {}",
+        c.len(),
+        html.len()
+    );
+    // In rank order: the table's totals fall from the first row to the last scored one.
+    let totals: Vec<f64> = c
+        .split("<td class=\"total\" data-v=\"")
+        .skip(1)
+        .map(|t| t.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    let scored: Vec<f64> = totals.iter().copied().filter(|t| *t >= 0.0).collect();
+    assert!(scored.windows(2).all(|w| w[0] >= w[1]), "{scored:?}");
+    assert_eq!(&totals[scored.len()..], [-1.0, -1.0, -1.0], "unscored units last");
+    // --report-compact needs --report.
+    assert_eq!(kaoping(&["score", EXAMPLE, SAMPLE, "--report-compact"]).code, 2);
+}

@@ -111,7 +111,7 @@ pub use outcome::{
     ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Read, Rescale, RulebookRef, SCHEMA,
     VetoOutcome,
 };
-pub use render::{explain, explain_grade_rule, explain_node};
+pub use render::{explain, explain_grade_rule, explain_node, grade_rule_reason};
 pub use rulebook::{
     Cohort, GradeInfo, IndicatorInfo, InputInfo, Loader, ProfileInfo, Rulebook, ScoreOptions,
 };

@@ -398,19 +398,28 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
 /// ceiling, and the values read — "识别退出准确率或帮扶满意度较低：帮扶工作群众满意度 < 90 →
 /// 等次不高于「一般」（帮扶工作群众满意度 = ≈84.210526，…）".
 pub fn explain_grade_rule(g: &crate::outcome::GradeRuleOutcome, lang: Lang) -> String {
+    let w = if lang == Lang::Zh { &ZH } else { &EN };
+    let reads = reads_text(&g.reads, w, lang);
+    match lang {
+        Lang::Zh => format!("{}（{reads}）", grade_rule_reason(g, lang)),
+        Lang::En => format!("{} ({reads})", grade_rule_reason(g, lang)),
+    }
+}
+
+/// As [`explain_grade_rule`] without the values read, for a table's cell: "识别退出准确率或帮扶满意度
+/// 较低：帮扶工作群众满意度 < 90 → 等次不高于「一般」".
+pub fn grade_rule_reason(g: &crate::outcome::GradeRuleOutcome, lang: Lang) -> String {
     let held: Vec<String> = g.held.iter().map(|h| with_labels(h, &g.reads, lang)).collect();
     let cond = if held.is_empty() {
         with_labels(&g.when, &g.reads, lang)
     } else {
         held.join(if lang == Lang::Zh { "；" } else { "; " })
     };
-    let w = if lang == Lang::Zh { &ZH } else { &EN };
-    let reads = reads_text(&g.reads, w, lang);
     match (lang, &g.label) {
-        (Lang::Zh, Some(l)) => format!("{l}：{cond} → 等次不高于「{}」（{reads}）", g.grade_at_most),
-        (Lang::Zh, None) => format!("{cond} → 等次不高于「{}」（{reads}）", g.grade_at_most),
-        (Lang::En, Some(l)) => format!("{l}: {cond} → grade at most {} ({reads})", g.grade_at_most),
-        (Lang::En, None) => format!("{cond} → grade at most {} ({reads})", g.grade_at_most),
+        (Lang::Zh, Some(l)) => format!("{l}：{cond} → 等次不高于「{}」", g.grade_at_most),
+        (Lang::Zh, None) => format!("{cond} → 等次不高于「{}」", g.grade_at_most),
+        (Lang::En, Some(l)) => format!("{l}: {cond} → grade at most {}", g.grade_at_most),
+        (Lang::En, None) => format!("{cond} → grade at most {}", g.grade_at_most),
     }
 }
 

@@ -52,9 +52,14 @@ pub struct Args {
     /// Write a self-contained HTML report (summary, sortable table, lost points, each unit explained). Gathers every row.
     #[arg(long, value_name = "FILE")]
     report: Option<String>,
-    /// Units explained in full in the report (the first N rows); the summary and charts cover every row.
+    /// Units explained in full in the report (the first N rows); the summary, the charts and the
+    /// table cover every row.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     report_units: usize,
+    /// A compact report: the summary, the profiles compared and the ranking table only, to print
+    /// on a few pages (no unit explained in full).
+    #[arg(long, requires = "report")]
+    report_compact: bool,
     /// Add rank and profile_rank columns (competition ranks by total). Gathers every row.
     #[arg(long)]
     ranks: bool,
@@ -104,6 +109,7 @@ pub fn run(args: Args) -> Result<u8, Fail> {
         report: args.report,
         ranks: args.ranks,
         report_units: args.report_units,
+        report_compact: args.report_compact,
         strict: args.strict,
     };
     let code = score(&rb, &req)?;
@@ -141,6 +147,8 @@ struct Request {
     ranks: bool,
     /// Units explained in the report (the first N).
     report_units: usize,
+    /// The compact report.
+    report_compact: bool,
     /// CSV encoding of items tables.
     encoding: Option<Encoding>,
     /// Refuse columns that are no input (exit 2) instead of ignoring them.
@@ -296,7 +304,15 @@ fn gathered(
     out.rows(&scored)?;
     if let Some(path) = &req.report {
         let ignored = data.columns.as_ref().map_or(&[][..], |c| &c.unknown[..]);
-        let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of, ignored);
+        let html = crate::report::render(
+            rb,
+            &scored,
+            &data.path,
+            req.report_units,
+            req.as_of,
+            ignored,
+            req.report_compact,
+        );
         std::fs::write(path, html).map_err(|e| {
             Fail::unusable(
                 format!("无法写入报告 {path}：{e}"),
