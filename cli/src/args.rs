@@ -4,7 +4,7 @@
 use kaoping::table::Encoding;
 use kaoping::{Date, Rulebook};
 
-use crate::data::DataOptions;
+use crate::data::{DataOptions, HeaderRow};
 use crate::fail::Fail;
 
 /// Options shared by commands that read a data file.
@@ -28,6 +28,10 @@ pub struct TableArgs {
     /// Score every row in this profile (instead of each row's profile column).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// The header's row (1-based, as the spreadsheet numbers it), when the table has title rows
+    /// above it. Default: found — the first of the first 10 rows whose cells name inputs (by id or label).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
     /// Scoring date for dated parameters, YYYY-MM-DD (default: the rulebook's as_of).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -52,6 +56,11 @@ impl TableArgs {
             encoding: self.encoding()?,
             key: self.key.clone(),
             profile_column: self.profile_column.clone(),
+            header_row: match self.header_row {
+                Some(n) => HeaderRow::At(n as usize),
+                None => HeaderRow::Find,
+            },
+            keep: None,
         })
     }
 

@@ -26,6 +26,107 @@ pub struct DataOptions {
     pub key: Option<String>,
     /// The column naming each row's profile (filled into the rulebook's profile_field).
     pub profile_column: Option<String>,
+    /// Which row is the header.
+    pub header_row: HeaderRow,
+    /// Columns carried through to the result file (`--keep-columns`): `Some(empty)` every column.
+    pub keep: Option<Vec<String>>,
+}
+
+/// Which row of a table is its header. Exports often put a title ("2019年度…基础数据表"), a date
+/// or a note above the header; reading the title as the header would fail every row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HeaderRow {
+    /// The first row, among the first [`HEADER_SEARCH`], one of whose cells names an input (by id
+    /// or label) or the `--key` / `--profile-column` column.
+    #[default]
+    Find,
+    /// The row on this 1-based line of the file (the spreadsheet's row number): `--header-row N`.
+    At(usize),
+}
+
+/// Rows searched for the header: enough for a title, a date line and a note or two.
+pub const HEADER_SEARCH: usize = 10;
+
+impl HeaderRow {
+    /// The index in `rows` (the table's first rows, in order) of the header, or why there is none.
+    /// `rows` holds every row up to the one asked for, or up to [`HEADER_SEARCH`] rows.
+    fn choose(self, rb: &Rulebook, opts: &DataOptions, path: &str, rows: &[CsvRow]) -> Result<usize, Fail> {
+        match self {
+            HeaderRow::At(n) => {
+                { rows.iter().position(|r| r.line == n && r.cells.iter().any(|c| !c.trim().is_empty())) }
+                    .ok_or_else(|| {
+                        Fail::unusable(
+                            format!("{path}：--header-row {n}：第 {n} 行是空行或不存在"),
+                            format!(
+                                "{path}: --header-row {n}: row {n} is blank or beyond the end of the table"
+                            ),
+                        )
+                    })
+            }
+            HeaderRow::Find => rows
+                .iter()
+                .position(|r| names_columns(rb, opts, &r.cells))
+                .ok_or_else(|| no_header(rb, path, rows.len())),
+        }
+    }
+
+    /// Whether `rows` (the first rows read so far) are enough to choose.
+    fn settled(self, rb: &Rulebook, opts: &DataOptions, rows: &[CsvRow]) -> bool {
+        match self {
+            HeaderRow::At(n) => rows.last().is_some_and(|r| r.line >= n),
+            HeaderRow::Find => {
+                rows.len() >= HEADER_SEARCH || rows.last().is_some_and(|r| names_columns(rb, opts, &r.cells))
+            }
+        }
+    }
+}
+
+/// Whether one of `cells` names an input (by id or label), or is the `--key` or `--profile-column`.
+fn names_columns(rb: &Rulebook, opts: &DataOptions, cells: &[String]) -> bool {
+    cells.iter().any(|c| {
+        let c = c.trim().trim_start_matches('\u{feff}');
+        !c.is_empty()
+            && (rb.input_by_name_or_label(c).is_some()
+                || opts.key.as_deref().map(str::trim) == Some(c)
+                || opts.profile_column.as_deref().map(str::trim) == Some(c))
+    })
+}
+
+/// No header among the first rows (exit 2): the columns the rulebook expects, instead of every
+/// row failing for want of its inputs.
+fn no_header(rb: &Rulebook, path: &str, searched: usize) -> Fail {
+    let inputs = rb.inputs();
+    let expected = |zh: bool| -> String {
+        let names: Vec<String> = inputs
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| !rb.input_is_items(*k))
+            .map(|(_, i)| {
+                let required = if i.required { if zh { "，必填" } else { ", required" } } else { "" };
+                match &i.label {
+                    Some(l) if zh => format!("{l}（{}{required}）", i.name),
+                    Some(l) => format!("{l} ({}{required})", i.name),
+                    None if zh => format!("{}{}", i.name, if i.required { "（必填）" } else { "" }),
+                    None => format!("{}{}", i.name, if i.required { " (required)" } else { "" }),
+                }
+            })
+            .collect();
+        names.join(if zh { "、" } else { ", " })
+    };
+    Fail::unusable(
+        format!(
+            "{path}：前 {searched} 行中找不到表头（没有一行含考核方案 {} 的输入列名或标签）；应有的列：{}。\
+             表头在更下面时请用 --header-row N 指定",
+            rb.id(),
+            expected(true)
+        ),
+        format!(
+            "{path}: no header in the first {searched} rows (no row names an input of rulebook {} by id or \
+             label); expected columns: {}. If the header is further down, give --header-row N",
+            rb.id(),
+            expected(false)
+        ),
+    )
 }
 
 /// Rows read so far, as records with where they came from.
@@ -37,6 +138,8 @@ pub struct Chunk {
     pub lines: Vec<Option<usize>>,
     /// Each row's key (the key column's text), if it has one.
     pub keys: Vec<Option<String>>,
+    /// Each row's cells of the columns carried through (`--keep-columns`); empty when none are.
+    pub kept: Vec<Vec<String>>,
 }
 
 /// Rows of a table read into typed columns (no record per row), for streaming.
@@ -46,6 +149,8 @@ pub struct ColumnChunk {
     pub table: TableColumns,
     /// Each row's key (the key column's text), if it has one.
     pub keys: Vec<Option<String>>,
+    /// Each row's cells of the columns carried through; empty when none are.
+    pub kept: Vec<Vec<String>>,
 }
 
 /// A chunk of rows for streaming: typed columns from a table, records from JSON.
@@ -66,6 +171,10 @@ enum Source {
 /// An open data file.
 pub struct Data {
     source: Source,
+    /// Rows read while looking for the header that belong to the data (before `source`'s).
+    pending: std::vec::IntoIter<CsvRow>,
+    /// The header's 1-based line, for messages.
+    pub header_line: usize,
     /// The file as given on the command line.
     pub path: String,
     /// Header as used for matching (after `--profile-column`), for tables.
@@ -76,6 +185,8 @@ pub struct Data {
     pub encoding: Option<Encoding>,
     key_col: Option<usize>,
     key_field: Option<String>,
+    /// The columns carried through (`--keep-columns`), by index.
+    keep_cols: Vec<usize>,
     /// Reads table rows into typed columns for the rulebook (tables only).
     reader: Option<ColumnReader>,
     size: u64,
@@ -121,16 +232,38 @@ impl Data {
         let mut data = match kind {
             Kind::Csv => {
                 let file = File::open(path).map_err(|e| Fail::file(path, "数据文件", "data file", e))?;
-                let csv = CsvStream::new(BufReader::with_capacity(1 << 16, file), opts.encoding)
+                let mut csv = CsvStream::new(BufReader::with_capacity(1 << 16, file), opts.encoding)
                     .map_err(|e| table_fail(path, &e))?;
+                // The first rows, until the header is among them (rows before it are dropped).
+                let mut first = vec![CsvRow { line: 1, cells: csv.header().to_vec() }];
+                while !opts.header_row.settled(rb, opts, &first) {
+                    let next = csv.next_rows(1).map_err(|e| table_fail(path, &e))?;
+                    if next.is_empty() {
+                        break;
+                    }
+                    if let HeaderRow::At(n) = opts.header_row {
+                        first.retain(|r| r.line >= n);
+                    }
+                    first.extend(next);
+                }
+                let at = opts.header_row.choose(rb, opts, path, &first)?;
+                let pending: Vec<CsvRow> = first.split_off(at + 1);
+                let header = first.pop().expect("the header row");
                 Data {
-                    header: csv.header().to_vec(),
+                    header_line: header.line,
+                    pending: pending.into_iter(),
+                    header: header
+                        .cells
+                        .iter()
+                        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+                        .collect(),
                     encoding: Some(csv.encoding()),
                     source: Source::Csv(Box::new(csv)),
                     path: path.to_owned(),
                     columns: None,
                     key_col: None,
                     key_field: None,
+                    keep_cols: Vec::new(),
                     reader: None,
                     size,
                     percent_columns: Vec::new(),
@@ -138,9 +271,20 @@ impl Data {
                 }
             }
             Kind::Xlsx => {
-                let Sheet { header, rows, percent } = read_sheet(path, opts.sheet.as_deref())?;
+                let Sheet { header, header_line, rows, percent } =
+                    read_sheet_with(path, opts.sheet.as_deref(), |rows| {
+                        let upto = match opts.header_row {
+                            HeaderRow::At(n) => {
+                                rows.iter().position(|r| r.line >= n).map_or(rows.len(), |k| k + 1)
+                            }
+                            HeaderRow::Find => rows.len().min(HEADER_SEARCH),
+                        };
+                        opts.header_row.choose(rb, opts, path, &rows[..upto])
+                    })?;
                 let percent_columns = percent.iter().filter_map(|&c| header.get(c).cloned()).collect();
                 Data {
+                    header_line,
+                    pending: Vec::new().into_iter(),
                     percent_columns,
                     header,
                     encoding: None,
@@ -149,16 +293,17 @@ impl Data {
                     columns: None,
                     key_col: None,
                     key_field: None,
+                    keep_cols: Vec::new(),
                     reader: None,
                     size,
                     past_first_rows: false,
                 }
             }
             Kind::Json => {
-                if opts.profile_column.is_some() || opts.key.is_some() {
+                if opts.profile_column.is_some() || opts.key.is_some() || opts.keep.is_some() {
                     return Err(Fail::unusable(
-                        "--key 与 --profile-column 只适用于表格（.xlsx、.csv）",
-                        "--key and --profile-column apply to tables (.xlsx, .csv), not to JSON",
+                        "--key、--profile-column 与 --keep-columns 只适用于表格（.xlsx、.csv）",
+                        "--key, --profile-column and --keep-columns apply to tables (.xlsx, .csv), not to JSON",
                     ));
                 }
                 let text = std::fs::read_to_string(path)
@@ -171,12 +316,15 @@ impl Data {
                 })?;
                 return Ok(Data {
                     source: Source::Json(records.into_iter()),
+                    header_line: 0,
+                    pending: Vec::new().into_iter(),
                     path: path.to_owned(),
                     header: Vec::new(),
                     columns: None,
                     encoding: None,
                     key_col: None,
                     key_field: rb.key_field_name(),
+                    keep_cols: Vec::new(),
                     reader: None,
                     size,
                     percent_columns: Vec::new(),
@@ -206,7 +354,7 @@ impl Data {
                 ));
             };
             let Some(at) = find(&self.header, col) else {
-                return Err(missing_column(path, col, &self.header));
+                return Err(missing_column(path, self.header_line, col, &self.header));
             };
             let input = rb.input_index(&field);
             for (i, h) in self.header.iter_mut().enumerate() {
@@ -225,7 +373,7 @@ impl Data {
                 Some(
                     find(&self.header, k)
                         .or(by_input)
-                        .ok_or_else(|| missing_column(path, k, &self.header))?,
+                        .ok_or_else(|| missing_column(path, self.header_line, k, &self.header))?,
                 )
             }
             None => rb
@@ -233,9 +381,37 @@ impl Data {
                 .and_then(|k| rb.input_index(&k))
                 .and_then(|i| columns.inputs.iter().position(|c| *c == Some(i))),
         };
+        self.keep_cols = match &opts.keep {
+            None => Vec::new(),
+            Some(names) if names.is_empty() => {
+                (0..self.header.len()).filter(|&c| !self.header[c].is_empty()).collect()
+            }
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    find(&self.header, n)
+                        .ok_or_else(|| missing_column(path, self.header_line, n, &self.header))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         self.columns = Some(columns);
         self.reader = Some(ColumnReader::new(rb, &self.header).map_err(|e| table_fail(path, &e))?);
         Ok(())
+    }
+
+    /// The headers of the columns carried through (`--keep-columns`), in order.
+    pub fn kept_header(&self) -> Vec<String> {
+        self.keep_cols.iter().map(|&c| self.header[c].clone()).collect()
+    }
+
+    /// Each row's cells of the columns carried through.
+    fn kept(&self, rows: &[CsvRow]) -> Vec<Vec<String>> {
+        if self.keep_cols.is_empty() {
+            return Vec::new();
+        }
+        rows.iter()
+            .map(|r| self.keep_cols.iter().map(|&c| r.cells.get(c).cloned().unwrap_or_default()).collect())
+            .collect()
     }
 
     /// The 1-based column of an input in the table, for messages.
@@ -256,11 +432,16 @@ impl Data {
     /// A template's notes and example rows below the header are left out (`template_rows`).
     fn next_rows(&mut self, max: usize) -> Result<Option<Vec<CsvRow>>, Fail> {
         loop {
-            let rows = match &mut self.source {
-                Source::Csv(csv) => csv.next_rows(max).map_err(|e| table_fail(&self.path, &e))?,
-                Source::Rows(it) => it.by_ref().take(max).collect(),
+            let mut rows: Vec<CsvRow> = self.pending.by_ref().take(max).collect();
+            let more = max - rows.len();
+            match &mut self.source {
+                Source::Csv(csv) if more > 0 => {
+                    rows.extend(csv.next_rows(more).map_err(|e| table_fail(&self.path, &e))?)
+                }
+                Source::Rows(it) => rows.extend(it.by_ref().take(more)),
                 Source::Json(_) => return Ok(None),
-            };
+                Source::Csv(_) => {}
+            }
             if self.past_first_rows || rows.is_empty() {
                 return Ok(Some(rows));
             }
@@ -303,7 +484,7 @@ impl Data {
             })
             .collect();
         let lines = vec![None; records.len()];
-        Some(Chunk { records, lines, keys })
+        Some(Chunk { records, lines, keys, kept: Vec::new() })
     }
 
     /// Up to `max` further rows as records; `None` at the end.
@@ -313,8 +494,9 @@ impl Data {
             return Ok(None);
         }
         let keys = self.keys(&rows);
+        let kept = self.kept(&rows);
         let t = table::records_from_rows(rb, &self.header, rows).map_err(|e| table_fail(&self.path, &e))?;
-        Ok(Some(Chunk { records: t.records, lines: t.lines.into_iter().map(Some).collect(), keys }))
+        Ok(Some(Chunk { records: t.records, lines: t.lines.into_iter().map(Some).collect(), keys, kept }))
     }
 
     /// Up to `max` further rows for streaming: a table's rows as typed columns (lighter and
@@ -327,8 +509,9 @@ impl Data {
             return Ok(None);
         }
         let keys = self.keys(&rows);
+        let kept = self.kept(&rows);
         let reader = self.reader.as_ref().expect("a table has a column reader once opened");
-        Ok(Some(Streamed::Columns(ColumnChunk { table: reader.read(rows), keys })))
+        Ok(Some(Streamed::Columns(ColumnChunk { table: reader.read(rows), keys, kept })))
     }
 
     /// Every remaining row.
@@ -342,17 +525,18 @@ impl Data {
             all.records.extend(c.records);
             all.lines.extend(c.lines);
             all.keys.extend(c.keys);
+            all.kept.extend(c.kept);
             on_chunk(all.records.len(), self.progress());
         }
         Ok(all)
     }
 }
 
-fn missing_column(path: &str, name: &str, header: &[String]) -> Fail {
+fn missing_column(path: &str, line: usize, name: &str, header: &[String]) -> Fail {
     let shown: Vec<&str> = header.iter().map(String::as_str).filter(|h| !h.is_empty()).collect();
     Fail::unusable(
-        format!("{path}:1: 表头中没有列“{name}”（现有列：{}）", shown.join("，")),
-        format!("{path}:1: the header has no column \"{name}\" (columns: {})", shown.join(", ")),
+        format!("{path}:{line}: 表头中没有列“{name}”（现有列：{}）", shown.join("，")),
+        format!("{path}:{line}: the header has no column \"{name}\" (columns: {})", shown.join(", ")),
     )
 }
 
@@ -383,8 +567,10 @@ pub fn cell_text(c: &Cell) -> String {
 
 /// A workbook's sheet as text cells.
 pub struct Sheet {
-    /// The header (the first non-empty row).
+    /// The header (the first non-empty row, or the row chosen).
     pub header: Vec<String>,
+    /// The header's row number.
+    pub header_line: usize,
     /// Data rows, with their Excel row numbers as lines.
     pub rows: Vec<CsvRow>,
     /// Columns (0-based) where a data cell is formatted as a percentage.
@@ -406,6 +592,16 @@ fn percent_text(cell: &Cell) -> Option<String> {
 /// Open a workbook's sheet: its header (first non-empty row) and data rows, with their Excel
 /// row numbers as lines. A number cell formatted as a percentage reads as the percentage shown.
 pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
+    read_sheet_with(path, sheet, |_| Ok(0))
+}
+
+/// As [`read_sheet`], the header being the non-empty row `header` chooses (rows above it are
+/// dropped: a title, a note).
+pub fn read_sheet_with(
+    path: &str,
+    sheet: Option<&str>,
+    header: impl FnOnce(&[CsvRow]) -> Result<usize, Fail>,
+) -> Result<Sheet, Fail> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| Fail::file(path, "工作簿", "workbook", e))?;
     let names = wb.sheet_names();
     let name = match sheet {
@@ -429,8 +625,9 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
     })?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let mut percent: Vec<usize> = Vec::new();
-    let mut rows = range.rows().enumerate().map(|(i, cells)| {
+    // Cells shown as percentages, by (line, column): only those below the header count.
+    let mut shown_percent: Vec<(usize, usize)> = Vec::new();
+    let rows = range.rows().enumerate().map(|(i, cells)| {
         let line = first_row + i + 1;
         // Cells left of the used range are empty: keep columns aligned with the sheet.
         let mut texts = vec![String::new(); first_col];
@@ -439,9 +636,7 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
             let shown = percent_cells.contains(&(line, col)).then(|| percent_text(cell)).flatten();
             texts.push(match shown {
                 Some(t) => {
-                    if !percent.contains(&col) {
-                        percent.push(col);
-                    }
+                    shown_percent.push((line, col));
                     t
                 }
                 None => cell_text(cell),
@@ -449,25 +644,35 @@ pub fn read_sheet(path: &str, sheet: Option<&str>) -> Result<Sheet, Fail> {
         }
         CsvRow { line, cells: texts }
     });
-    let header = rows.by_ref().find(|r| r.cells.iter().any(|c| !c.trim().is_empty())).ok_or_else(|| {
-        Fail::unusable(
+    let mut rows: Vec<CsvRow> = rows.filter(|r| r.cells.iter().any(|c| !c.trim().is_empty())).collect();
+    if rows.is_empty() {
+        return Err(Fail::unusable(
             format!("{path} 的工作表“{name}”是空的：需要表头行"),
             format!("the sheet \"{name}\" of {path} is empty: expected a header row"),
-        )
-    })?;
+        ));
+    }
+    let at = header(&rows)?;
+    let data = rows.split_off(at + 1);
+    let header = rows.pop().expect("the header row");
     let width = header.cells.len();
+    let header_line = header.line;
     let header: Vec<String> = header.cells.into_iter().map(|h| h.trim().to_owned()).collect();
-    let data = rows
-        .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+    let data = data
+        .into_iter()
         .map(|mut r| {
             r.cells.resize(width, String::new());
             r
         })
         .collect();
     let data = crate::template_rows::skip_leading(data);
-    // A percent-formatted header cell is not a data cell.
-    percent.retain(|&c| c < width);
-    Ok(Sheet { header, rows: data, percent })
+    // Percent cells of the data rows, in columns under the header.
+    let mut percent: Vec<usize> = Vec::new();
+    for &(line, col) in &shown_percent {
+        if line > header_line && col < width && !percent.contains(&col) {
+            percent.push(col);
+        }
+    }
+    Ok(Sheet { header, header_line, rows: data, percent })
 }
 
 /// The CSV text of a sheet (for items tables, which `kaoping::table::ChildTable::from_csv` reads as CSV).

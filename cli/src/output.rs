@@ -16,6 +16,22 @@ use crate::csv_text::{csv_line, push_cell};
 use crate::fail::Fail;
 use crate::scored::{Scored, issues_text};
 
+/// Which header rows a result file has: the labels staff read (总分, 等次, each indicator's
+/// 中文名), the ids programs read (total, grade, reduction.incidence), or both (labels above ids).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Headers {
+    /// The default: labels, then ids in a second header row for .xlsx; ids only for .csv and
+    /// stdout (a second header row would be a data row to every CSV reader).
+    #[default]
+    Auto,
+    /// One header row of labels.
+    Labels,
+    /// One header row of ids (the layout programs read).
+    Ids,
+    /// Labels, then ids in a second header row.
+    Both,
+}
+
 /// The columns of a result file.
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -29,47 +45,128 @@ pub struct Layout {
     pub components: bool,
     /// Indicator ids, file order.
     pub indicators: Vec<String>,
+    /// Indicator labels, file order.
+    pub indicator_labels: Vec<String>,
+    /// The key column's label (the key_field input's label), if any.
+    pub key_label: Option<String>,
+    /// The profile column's label (the profile_field input's label), if any.
+    pub profile_label: Option<String>,
     /// Decimal places of points.
     pub scale: u32,
+    /// Input columns carried through (`--keep-columns`), after the result's columns: their headers.
+    pub kept: Vec<String>,
+    /// Which header rows.
+    pub headers: Headers,
+    /// The rulebook's title (the .xlsx sheet is named after it).
+    pub title: String,
 }
 
 impl Layout {
     /// The result file's columns for `rb`, with rank columns or not.
     pub fn of(rb: &Rulebook, ranks: bool) -> Layout {
+        let label_of = |name: Option<String>| {
+            let name = name?;
+            rb.inputs().into_iter().find(|i| i.name == name).and_then(|i| i.label)
+        };
+        let indicators = rb.indicators();
         Layout {
             profile: !rb.profiles().is_empty(),
             passed: !rb.criteria().is_empty(),
             ranks,
             components: rb.has_component_rules(),
-            indicators: rb.indicators().into_iter().map(|i| i.id).collect(),
+            indicator_labels: indicators.iter().map(|i| i.label.clone()).collect(),
+            indicators: indicators.into_iter().map(|i| i.id).collect(),
+            key_label: label_of(rb.key_field_name()),
+            profile_label: label_of(rb.profile_field_name()),
             scale: rb.scale(),
+            kept: Vec::new(),
+            headers: Headers::Auto,
+            title: rb.title().to_owned(),
         }
     }
 
-    /// Header names.
+    /// Header names (ids).
     pub fn header(&self) -> Vec<String> {
-        let mut h: Vec<String> = vec!["row".into(), "line".into(), "key".into()];
-        if self.profile {
-            h.push("profile".into());
+        self.columns().into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// Header labels, in Chinese, one per column of [`Layout::header`].
+    pub fn labels(&self) -> Vec<String> {
+        self.columns().into_iter().map(|(_, label)| label).collect()
+    }
+
+    /// The header rows to write, by the file's kind (`csv`: one row unless asked for two).
+    pub fn header_rows(&self, csv: bool) -> Vec<Vec<String>> {
+        match (self.headers, csv) {
+            (Headers::Ids, _) | (Headers::Auto, true) => vec![self.header()],
+            (Headers::Labels, _) => vec![self.labels()],
+            (Headers::Both, _) | (Headers::Auto, false) => vec![self.labels(), self.header()],
         }
-        h.extend(["total".into(), "max".into(), "grade".into()]);
+    }
+
+    /// Each column as (id, label).
+    fn columns(&self) -> Vec<(String, String)> {
+        let mut c: Vec<(String, String)> = Vec::new();
+        let mut push = |id: &str, label: &str| c.push((id.to_owned(), label.to_owned()));
+        push("row", "序号");
+        push("line", "行号");
+        push("key", self.key_label.as_deref().unwrap_or("单位"));
+        if self.profile {
+            push("profile", self.profile_label.as_deref().unwrap_or("片区/类别"));
+        }
+        push("total", "总分");
+        push("max", "满分");
+        push("grade", "等次");
         if self.passed {
-            h.push("passed".into());
+            push("passed", "是否达标");
         }
         if self.ranks {
-            h.push("rank".into());
+            push("rank", "排名");
             if self.profile {
-                h.push("profile_rank".into());
+                push("profile_rank", "片区内排名");
             }
         }
-        h.push("vetoes".into());
+        push("vetoes", "否决项");
         if self.components {
-            h.push("component_vetoes".into());
+            push("component_vetoes", "分项否决");
         }
-        h.extend(self.indicators.iter().cloned());
-        h.extend(["error_kind".into(), "error".into()]);
-        h
+        for (id, label) in self.indicators.iter().zip(&self.indicator_labels) {
+            push(id, label);
+        }
+        push("error_kind", "错误类型");
+        push("error", "错误");
+        for k in &self.kept {
+            push(k, k);
+        }
+        c
     }
+
+    /// The .xlsx sheet's name: the rulebook's title as Excel allows a sheet name — at most 31
+    /// characters, none of `[ ] : * ? / \`, no apostrophe at either end, not "History".
+    pub fn sheet_name(&self) -> String {
+        sheet_name(&self.title)
+    }
+}
+
+/// `title` as an Excel sheet name (see [`Layout::sheet_name`]); 结果 when nothing is left.
+pub fn sheet_name(title: &str) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('\'').trim();
+    // Excel counts UTF-16 code units.
+    let mut name = String::new();
+    let mut units = 0;
+    for c in cleaned.chars() {
+        units += c.len_utf16();
+        if units > 31 {
+            break;
+        }
+        name.push(c);
+    }
+    let name = name.trim_end().trim_end_matches('\'').to_owned();
+    if name.is_empty() || name.eq_ignore_ascii_case("history") { "结果".to_owned() } else { name }
 }
 
 /// One result row.
@@ -110,6 +207,8 @@ pub struct ResultRow {
     pub error_said: Option<String>,
     /// The input field of the first issue of a failed row (for the column in messages).
     pub error_field: Option<String>,
+    /// The input columns carried through (`--keep-columns`), as read.
+    pub kept: Vec<String>,
 }
 
 impl ResultRow {
@@ -120,6 +219,7 @@ impl ResultRow {
             line: scored.line(i),
             key: scored.key(i),
             points: vec![None; layout.indicators.len()],
+            kept: scored.kept(i).to_vec(),
             ..ResultRow::default()
         };
         let row = scored.row(i);
@@ -169,18 +269,72 @@ pub fn open(out: Option<&str>, layout: Layout) -> Result<Box<dyn Sink>, Fail> {
     let Some(path) = out else {
         return Ok(Box::new(CsvSink::new(Box::new(std::io::stdout().lock()), layout, false, "<stdout>")?));
     };
+    let create = || File::create(path).map_err(|e| write_fail(path, e));
+    match out_kind(path)? {
+        OutKind::Csv => Ok(Box::new(CsvSink::new(Box::new(BufWriter::new(create()?)), layout, true, path)?)),
+        OutKind::Json => Ok(Box::new(JsonSink::new(BufWriter::new(create()?), layout, path)?)),
+        OutKind::Xlsx => Ok(Box::new(XlsxSink::new(path, layout)?)),
+    }
+}
+
+/// The kinds of result file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutKind {
+    /// .csv
+    Csv,
+    /// .json
+    Json,
+    /// .xlsx
+    Xlsx,
+}
+
+/// The kind of a result file, from its extension.
+pub fn out_kind(path: &str) -> Result<OutKind, Fail> {
     let ext =
         std::path::Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let create = || File::create(path).map_err(|e| write_fail(path, e));
     match ext.as_str() {
-        "csv" => Ok(Box::new(CsvSink::new(Box::new(BufWriter::new(create()?)), layout, true, path)?)),
-        "json" => Ok(Box::new(JsonSink::new(BufWriter::new(create()?), layout, path)?)),
-        "xlsx" => Ok(Box::new(XlsxSink::new(path, layout)?)),
+        "csv" => Ok(OutKind::Csv),
+        "json" => Ok(OutKind::Json),
+        "xlsx" => Ok(OutKind::Xlsx),
         _ => Err(Fail::unusable(
             format!("--out 的文件类型无法识别：{path}（请用 .csv、.json 或 .xlsx）"),
             format!("--out must end in .csv, .json or .xlsx, not {path}"),
         )),
     }
+}
+
+/// Check, before any input is read, that a file can be written at `path` (`what` names the
+/// option in messages): its directory exists and takes a new file, or the file itself opens for
+/// writing. A run of a large table then never ends in "cannot write". Nothing is left behind.
+pub fn check_writable(path: &str, what: &str) -> Result<(), Fail> {
+    let p = std::path::Path::new(path);
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let fail = |zh: String, en: String| Err(Fail::unusable(zh, en));
+    if !dir.is_dir() {
+        return fail(
+            format!("{what} {path}：目录 {} 不存在", dir.display()),
+            format!("{what} {path}: the directory {} does not exist", dir.display()),
+        );
+    }
+    if p.is_dir() {
+        return fail(format!("{what} {path} 是一个目录"), format!("{what} {path} is a directory"));
+    }
+    let opened = if p.exists() {
+        std::fs::OpenOptions::new().append(true).open(p).map(|_| ())
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(p)
+            .map(|_| std::fs::remove_file(p).ok())
+            .map(|_| ())
+    };
+    opened.or_else(|e| {
+        fail(format!("{what} {path} 无法写入：{e}"), format!("{what} {path} cannot be written: {e}"))
+    })
 }
 
 fn write_fail(path: &str, e: impl std::fmt::Display) -> Fail {
@@ -252,7 +406,9 @@ impl CsvSink {
         if bom {
             buf.push('\u{feff}');
         }
-        csv_line(&mut buf, layout.header().iter().map(String::as_str));
+        for row in layout.header_rows(true) {
+            csv_line(&mut buf, row.iter().map(String::as_str));
+        }
         out.write_all(buf.as_bytes()).map_err(|e| write_fail(path, e))?;
         buf.clear();
         Ok(CsvSink { out, layout, buf, path: path.to_owned() })
@@ -319,6 +475,10 @@ fn csv_row(b: &mut String, layout: &Layout, r: &ResultRow) {
     push_cell(b, r.error_kind.as_deref().unwrap_or(""));
     b.push(',');
     push_cell(b, r.error.as_deref().unwrap_or(""));
+    for k in &r.kept {
+        b.push(',');
+        push_cell(b, k);
+    }
     b.push('\n');
 }
 
@@ -388,6 +548,11 @@ pub fn row_json(layout: &Layout, r: &ResultRow) -> serde_json::Value {
         "points": points,
     });
     let m = v.as_object_mut().expect("an object");
+    if !layout.kept.is_empty() {
+        let kept: serde_json::Map<String, serde_json::Value> =
+            layout.kept.iter().zip(&r.kept).map(|(h, c)| (h.clone(), json!(c))).collect();
+        m.insert("columns".into(), serde_json::Value::Object(kept));
+    }
     if layout.profile {
         m.insert("profile".into(), json!(r.profile));
     }
@@ -449,13 +614,21 @@ impl XlsxSink {
         } else {
             format!("0.{}", "0".repeat(layout.scale as usize))
         });
+        let ids = Format::new().set_italic().set_font_color(rust_xlsxwriter::Color::Gray);
         let sheet = book.add_worksheet_with_constant_memory();
-        sheet.set_name("results").map_err(fail)?;
-        for (i, h) in layout.header().iter().enumerate() {
-            sheet.write_string_with_format(0, i as u16, h, &header).map_err(fail)?;
+        sheet.set_name(layout.sheet_name()).map_err(fail)?;
+        let rows = layout.header_rows(false);
+        let two = rows.len() == 2;
+        for (r, cells) in rows.iter().enumerate() {
+            // With two header rows the second holds the ids, set apart from the labels.
+            let format = if two && r == 1 { &ids } else { &header };
+            for (i, h) in cells.iter().enumerate() {
+                sheet.write_string_with_format(r as u32, i as u16, h, format).map_err(fail)?;
+            }
         }
-        sheet.set_freeze_panes(1, 0).map_err(fail)?;
-        Ok(XlsxSink { book, layout, next: 1, path: path.to_owned(), number })
+        let next = rows.len() as u32;
+        sheet.set_freeze_panes(next, 0).map_err(fail)?;
+        Ok(XlsxSink { book, layout, next, path: path.to_owned(), number })
     }
 }
 
@@ -520,6 +693,9 @@ impl Sink for XlsxSink {
         }
         put_text(sheet, &mut col, r.error_kind.as_deref().unwrap_or("")).map_err(fail)?;
         put_text(sheet, &mut col, r.error.as_deref().unwrap_or("")).map_err(fail)?;
+        for k in &r.kept {
+            put_text(sheet, &mut col, k).map_err(fail)?;
+        }
         Ok(())
     }
 
@@ -532,6 +708,22 @@ impl Sink for XlsxSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheet_names_follow_excels_rules() {
+        assert_eq!(
+            sheet_name("四川省贫困县脱贫攻坚成效考核（示例）"),
+            "四川省贫困县脱贫攻坚成效考核（示例）"
+        );
+        assert_eq!(sheet_name("a/b:c*d?[e]\\f"), "a_b_c_d__e__f");
+        let long = "一".repeat(40);
+        assert_eq!(sheet_name(&long).chars().count(), 31);
+        assert_eq!(sheet_name("'引号'"), "引号");
+        assert_eq!(sheet_name("  "), "结果");
+        assert_eq!(sheet_name("History"), "结果");
+        // A character outside the BMP counts two towards the 31.
+        assert_eq!(sheet_name(&"𠀀".repeat(20)).chars().count(), 15);
+    }
 
     #[test]
     fn decimals_are_written_as_display_writes_them() {

@@ -19,6 +19,8 @@ pub struct Scored {
     records: Vec<Result<Record, RecordError>>,
     lines: Vec<Option<usize>>,
     keys: Vec<Option<String>>,
+    /// Each row's cells carried through (`--keep-columns`); empty when none are.
+    kept: Vec<Vec<String>>,
     /// Data rows before these (when a file is scored a chunk at a time).
     offset: usize,
 }
@@ -43,7 +45,14 @@ impl Scored {
         let batch = rb
             .score_with_items(&mut chunk.records, children, opts)
             .map_err(|e| crate::data::join_fail(&e))?;
-        Ok(Scored { batch, records: chunk.records, lines: chunk.lines, keys: chunk.keys, offset: 0 })
+        Ok(Scored {
+            batch,
+            records: chunk.records,
+            lines: chunk.lines,
+            keys: chunk.keys,
+            kept: chunk.kept,
+            offset: 0,
+        })
     }
 
     /// Score a chunk of a streamed file, `offset` data rows in.
@@ -61,7 +70,14 @@ impl Scored {
 
     fn records(rb: &Rulebook, chunk: Chunk, opts: &BatchOptions, offset: usize) -> Scored {
         let batch = rb.score_rows(&chunk.records, opts);
-        Scored { batch, records: chunk.records, lines: chunk.lines, keys: chunk.keys, offset }
+        Scored {
+            batch,
+            records: chunk.records,
+            lines: chunk.lines,
+            keys: chunk.keys,
+            kept: chunk.kept,
+            offset,
+        }
     }
 
     /// Table rows given as typed columns.
@@ -80,6 +96,7 @@ impl Scored {
             records: Vec::new(),
             lines: t.lines.into_iter().map(Some).collect(),
             keys: chunk.keys,
+            kept: chunk.kept,
             offset,
         })
     }
@@ -102,6 +119,11 @@ impl Scored {
     /// Row `i`'s key: its key column, else its 1-based row number.
     pub fn key(&self, i: usize) -> String {
         self.keys[i].clone().unwrap_or_else(|| self.number(i).to_string())
+    }
+
+    /// Row `i`'s cells carried through (`--keep-columns`); empty when none are.
+    pub fn kept(&self, i: usize) -> &[String] {
+        self.kept.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// Row `i` of the batch: its result, or its error.

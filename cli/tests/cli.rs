@@ -451,7 +451,9 @@ fn golden_vector_cases_score_as_the_reference_says() {
 fn kaoping_xlsx_read(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     use calamine::Reader;
     let mut wb = calamine::open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range("results").unwrap();
+    // The sheet is named after the rulebook; its first row holds the labels, the second the ids.
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
     let width = range.width();
     let mut rows = range.rows().map(|r| {
         let mut cells: Vec<String> = r
@@ -465,6 +467,7 @@ fn kaoping_xlsx_read(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         cells.resize(width, String::new());
         cells
     });
+    let _labels = rows.next().unwrap();
     let header = rows.next().unwrap();
     (header, rows.collect())
 }

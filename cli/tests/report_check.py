@@ -13,7 +13,15 @@ rulebook:
   - the grade counts equal those of the results file;
   - the Chinese labels (rulebook title, indicator labels, grades) are in the rendered text;
   - nothing is fetched from outside the page, and no script error or console message;
-  - a screenshot R.png is saved for a person to look at.
+  - a screenshot R.png is saved for a person to look at;
+  - the profiles compared (各片区比较): per profile the units, the mean total and each grade's count;
+  - a unit whose grade is below its total's (by the rulebook's numeric bounds) says why in 说明,
+    and a failed unit shows its error there;
+  - every unit explained in full up to --report-units (2000).
+The compact report (`--report-compact`, COMPACT_CASES) is checked for every unit in rank order and no
+unit explained in full, then printed by Chromium (`--print-to-pdf`): a non-empty PDF of a few pages.
+`--report-units 3` explains three units and still lists every unit; 示例县049's 说明 names the grade
+rule that capped it and the condition that held.
 It also fails when a built-in rulebook (`kaoping builtins`) has no case.
 
 The report of `kaoping diff` (issue #23) is checked the same way for DIFF_CASES — two rulebooks
@@ -208,6 +216,11 @@ class Dom(HTMLParser):
         self._unmet = None           # the 未达条件 cell being read
         self._row = None
         self.grade_counts = {}       # grade -> count
+        self.notes = {}              # data-row -> text of its 说明 cell (an error, a capped grade's reason)
+        self._note = None
+        self.unit_cards = 0          # units explained in full
+        self.profile_stats = {}      # profile -> (count, mean)
+        self.profile_grades = {}     # (profile, grade) -> count
         self.text = []
         self.urls = []
         self._in_units = False
@@ -225,6 +238,14 @@ class Dom(HTMLParser):
             self._row = int(a.get("data-row"))
         if self._in_units and tag == "td" and "unmet" in classes:
             self._unmet = []
+        if self._in_units and tag == "td" and ("note" in classes or "error" in classes):
+            self._note = []
+        if tag == "article" and "unit-card" in classes:
+            self.unit_cards += 1
+        if tag == "tr" and "profile-stats" in classes:
+            self.profile_stats[a["data-profile"]] = (int(a["data-count"]), a["data-mean"])
+        if tag == "td" and "profile-grade" in classes:
+            self.profile_grades[(a["data-profile"], a["data-grade"])] = int(a["data-count"])
         if tag == "tr" and "criterion-count" in classes:
             self.criteria.append((a.get("data-id"), int(a.get("data-met")), int(a.get("data-unmet"))))
         if self._in_units and tag == "td" and "total" in classes:
@@ -243,6 +264,9 @@ class Dom(HTMLParser):
         if tag == "td" and self._unmet is not None:
             self.unmet_cells.append((self._row, "".join(self._unmet).strip()))
             self._unmet = None
+        if tag == "td" and self._note is not None:
+            self.notes[self._row] = "".join(self._note).strip()
+            self._note = None
         if tag == "table":
             self._in_units = False
         if tag in ("script", "style"):
@@ -251,6 +275,8 @@ class Dom(HTMLParser):
     def handle_data(self, data):
         if self._unmet is not None:
             self._unmet.append(data)
+        if self._note is not None:
+            self._note.append(data)
         if not self._in_script_or_style:
             self.text.append(data)
 
@@ -336,6 +362,10 @@ def check_case(name, rulebook, data, items, kaoping, chromium, out, failures):
     wrong = [(r, g) for r, g in dom.unit_rows if by_row.get(r) != g]
     if wrong:
         fail(f"table rows whose grade differs from the results: {wrong[:5]}")
+    check_profiles(dom, rows, scored, grades, fail)
+    check_capped(dom, book, rows, scored, grades, fail)
+    if dom.unit_cards != min(len(rows), 2000):
+        fail(f"{dom.unit_cards} units explained in full, expected {min(len(rows), 2000)}")
     text = "".join(dom.text)
     chinese = [book["rulebook"].get("title", "")] + [l["label"] for l in leaves] + grades
     missing = [c for c in chinese if c and c not in text]
@@ -355,6 +385,154 @@ def check_case(name, rulebook, data, items, kaoping, chromium, out, failures):
     if not shot.is_file() or shot.stat().st_size < 20_000:
         fail(f"no screenshot at {shot}")
     print(f"{name}: {len(rows)} units, {len(leaves)} lost-points bars, grades {want_counts}; screenshot {shot}")
+
+
+def check_profiles(dom, rows, scored, grades, fail):
+    """The profiles compared (各片区比较): per profile the scored units, their mean total (exact,
+    rounded half up at the totals' scale) and each grade's count, as the results file has them."""
+    from decimal import Decimal, ROUND_HALF_UP
+    profiles = {}
+    for r in scored:
+        if r.get("profile"):
+            profiles.setdefault(r["profile"], []).append(r)
+    if not profiles:
+        if dom.profile_stats:
+            fail(f"profiles compared without profiles: {dom.profile_stats}")
+        return
+    if set(dom.profile_stats) != set(profiles):
+        fail(f"profiles compared {sorted(dom.profile_stats)}, results have {sorted(profiles)}")
+        return
+    for p, rs in profiles.items():
+        count, mean = dom.profile_stats[p]
+        if count != len(rs):
+            fail(f"profile {p}: {count} units shown, {len(rs)} in the results")
+        totals = [Decimal(r["total"]) for r in rs if r["total"]]
+        if totals:
+            exp = totals[0].as_tuple().exponent
+            want = (sum(totals) / len(totals)).quantize(Decimal(1).scaleb(exp), rounding=ROUND_HALF_UP)
+            if mean != str(want):
+                fail(f"profile {p}: mean {mean}, the results give {want}")
+        for g in grades:
+            n = sum(1 for r in rs if r["grade"] == g)
+            if dom.profile_grades.get((p, g)) != n:
+                fail(f"profile {p}: {dom.profile_grades.get((p, g))} units of grade {g}, results {n}")
+
+
+def grade_of_total(book, total):
+    """The grade a total gives by the rulebook's numeric bounds alone (None when a bound is a
+    parameter or differs by profile: then the check is skipped)."""
+    for g in book.get("grade", []):
+        if "at_least" in g:
+            bound, strict = g["at_least"], False
+        elif "above" in g:
+            bound, strict = g["above"], True
+        else:
+            return g["label"]
+        if not isinstance(bound, (int, float)):
+            return None
+        if total > bound or (not strict and total == bound):
+            return g["label"]
+    return None
+
+
+def check_capped(dom, book, rows, scored, grades, fail):
+    """A unit whose grade is below the one its total gives (a grade rule or a veto capped it) says
+    why in its 说明 cell; a failed unit shows its error there."""
+    for r in rows:
+        note = dom.notes.get(int(r["row"]), "")
+        if r["error_kind"]:
+            if not note:
+                fail(f"row {r['row']} failed but its 说明 is empty")
+            continue
+        if not r["total"] or not r["grade"] or r["vetoes"]:
+            continue
+        by_total = grade_of_total(book, float(r["total"]))
+        if by_total and by_total in grades and grades.index(by_total) < grades.index(r["grade"]):
+            if f"按总分应为「{by_total}」" not in note:
+                fail(f"row {r['row']} ({r['key']}): total {r['total']} gives {by_total} but the grade is "
+                     f"{r['grade']}, and its 说明 does not say why: {note!r}")
+
+
+def pdf_pages(pdf):
+    """Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+# Compact reports printed to PDF: (name, rulebook, data, most pages allowed).
+COMPACT_CASES = [
+    ("compact-county-assessment", "builtin:sc.poverty.county-assessment",
+     ROOT / "core/rulebooks/samples/counties.csv", 8),
+    ("compact-example", "builtin:example.county-assessment", ROOT / "cli/tests/data/example.county-assessment.csv", 3),
+]
+
+
+def check_compact_case(name, rulebook, data, most_pages, kaoping, chromium, out, failures):
+    """`--report-compact`: the summary, the profiles and the ranking table — every unit, in rank
+    order without any script, no unit explained in full — printed by Chromium to a PDF of a few
+    pages (`--print-to-pdf`, the print stylesheet applied)."""
+    def fail(msg):
+        failures.append(f"{name}: {msg}")
+
+    report, results, pdf = out / f"{name}.html", out / f"{name}.csv", out / f"{name}.pdf"
+    run = subprocess.run([kaoping, "score", rulebook, str(data), "--report", str(report), "--report-compact",
+                          "--ranks", "--out", str(results), "--exit-zero"], capture_output=True, text=True)
+    if run.returncode != 0 or not report.is_file():
+        fail(f"kaoping score --report-compact exited {run.returncode}: {run.stderr}")
+        return
+    with open(results, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    base = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-extensions",
+            "--no-first-run", "--disable-background-networking", "--enable-logging=stderr", "--v=0"]
+    url = report.resolve().as_uri()
+    dump = subprocess.run([chromium, *base, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    dom = Dom()
+    dom.feed(dump.stdout)
+    if "data-errors" in dom.html_attrs:
+        fail(f"script errors: {dom.html_attrs['data-errors']}")
+    if len(dom.unit_rows) != len(rows):
+        fail(f"{len(dom.unit_rows)} table rows for {len(rows)} units")
+    if dom.unit_cards:
+        fail(f"{dom.unit_cards} units explained in full in the compact report")
+    ranked = sorted((r for r in rows if r["rank"]), key=lambda r: (int(r["rank"]), int(r["row"])))
+    want = [r["row"] for r in ranked] + [r["row"] for r in rows if not r["rank"]]
+    if [r for r, _ in dom.unit_rows] != want:
+        fail("the compact table is not in rank order (unscored units last)")
+    if any(r.get("profile") for r in rows) and not dom.profile_stats:
+        fail("no profile comparison")
+    if pdf.exists():
+        pdf.unlink()
+    subprocess.run([chromium, *base, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url],
+                   capture_output=True, text=True, timeout=180)
+    if not pdf.is_file() or pdf.stat().st_size < 10_000:
+        fail(f"no PDF printed at {pdf}")
+        return
+    body = pdf.read_bytes()
+    pages = pdf_pages(body)
+    if not body.startswith(b"%PDF") or not 1 <= pages <= most_pages:
+        fail(f"the compact report prints on {pages} pages (at most {most_pages})")
+    print(f"{name}: {len(rows)} units in rank order, printed on {pages} page(s) ({pdf.stat().st_size} bytes): {pdf}")
+
+
+def check_report_units(kaoping, out, failures):
+    """`--report-units N` limits the units explained in full, not the table."""
+    report, results = out / "report-units.html", out / "report-units.csv"
+    data = ROOT / "core/rulebooks/samples/counties.csv"
+    subprocess.run([kaoping, "score", "builtin:sc.poverty.county-assessment", str(data), "--report", str(report),
+                    "--report-units", "3", "--out", str(results), "--exit-zero"], capture_output=True, text=True,
+                   check=True)
+    dom = Dom()
+    dom.feed(report.read_text(encoding="utf-8"))
+    with open(results, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if dom.unit_cards != 3 or len(dom.unit_rows) != len(rows):
+        failures.append(f"report-units: {dom.unit_cards} units explained (want 3), {len(dom.unit_rows)} table rows "
+                        f"(want {len(rows)})")
+    # 示例县049's grade was capped by a grade rule: its 说明 says which, and what held.
+    row049 = next(int(r["row"]) for r in rows if r["key"] == "示例县049")
+    note = dom.notes.get(row049, "")
+    if "识别退出准确率或帮扶满意度较低" not in note or "帮扶工作群众满意度 < 90" not in note:
+        failures.append(f"report-units: 示例县049's 说明 does not say which grade rule capped it: {note!r}")
+    print(f"report-units: {dom.unit_cards} units explained, {len(dom.unit_rows)} in the table; 示例县049: {note}")
 
 
 def main():
@@ -380,6 +558,14 @@ def main():
         if name in diff_names:
             check_diff_case(name, diff_args, args.kaoping, args.chromium, out, failures)
     names += diff_names
+    compact_names = [c[0] for c in COMPACT_CASES if not args.case or c[0] in args.case]
+    for name, rulebook, data, most in COMPACT_CASES:
+        if name in compact_names:
+            check_compact_case(name, rulebook, data, most, args.kaoping, args.chromium, out, failures)
+    names += compact_names
+    if not args.case or "report-units" in args.case:
+        check_report_units(args.kaoping, out, failures)
+        names.append("report-units")
     for f in failures:
         print("FAIL", f, file=sys.stderr)
     failed = {f.split(":")[0] for f in failures}

@@ -151,7 +151,7 @@ pub use outcome::{
     ItemResult, ItemResults, Lost, NextGrade, NodeOutcome, Outcome, Rescale, RulebookRef, SCHEMA, ValueRead,
     VetoOutcome,
 };
-pub use render::explain;
+pub use render::{explain, explain_grade_rule, explain_node, grade_rule_reason};
 pub use rulebook::{
     Cohort, GradeInfo, IndicatorInfo, InputInfo, Loader, ProfileInfo, Rulebook, ScoreOptions,
 };

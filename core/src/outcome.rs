@@ -222,6 +222,13 @@ pub struct GradeRuleOutcome {
     pub when: String,
     /// The ceiling.
     pub grade_at_most: String,
+    /// The parts of the condition that held, as written: of `a or b or c`, those that were true
+    /// (so a reader sees which one capped the grade); the whole condition when it is no `or`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<String>,
+    /// Values the condition read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<ValueRead>,
 }
 
 /// Points lost on a leaf.

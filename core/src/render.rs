@@ -32,7 +32,6 @@ struct Words {
     read: &'static str,
     clamped: &'static str,
     source: &'static str,
-    points: &'static str,
     warnings: &'static str,
     exact: &'static str,
 }
@@ -59,7 +58,6 @@ const ZH: Words = Words {
     read: "读取",
     clamped: "限定在分值范围内",
     source: "依据",
-    points: "分",
     warnings: "提示",
     exact: "精确值",
 };
@@ -86,7 +84,6 @@ const EN: Words = Words {
     read: "read",
     clamped: "clamped to the indicator's range",
     source: "source",
-    points: "points",
     warnings: "warnings",
     exact: "exact",
 };
@@ -95,13 +92,29 @@ fn dec(d: &Option<Decimal>) -> String {
     d.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
-fn reads_text(reads: &[ValueRead], w: &Words) -> String {
+/// A label as a name in running text: its part before " = " (a derived value's label may go on
+/// with its formula: "贫困发生率 = 剩余贫困人口 ÷ 农业户籍人口 × 100").
+fn short_label(label: &str) -> &str {
+    label.split(" = ").next().unwrap_or(label).trim()
+}
+
+/// A value as a reader says it: 是/否 for booleans in Chinese.
+fn value_text(value: &str, lang: Lang) -> &str {
+    match (lang, value) {
+        (Lang::Zh, "true") => "是",
+        (Lang::Zh, "false") => "否",
+        _ => value,
+    }
+}
+
+/// Values read, by their labels: "贫困发生率 = 3, 退出标准 = 3" (the id where there is no label).
+fn reads_text(reads: &[ValueRead], w: &Words, lang: Lang) -> String {
     reads
         .iter()
         .map(|r| {
-            let value = r.value.as_deref().unwrap_or(w.no_data);
+            let value = r.value.as_deref().map_or(w.no_data, |v| value_text(v, lang));
             match &r.label {
-                Some(l) => format!("{}（{l}）= {value}", r.name),
+                Some(l) => format!("{} = {value}", short_label(l)),
                 None => format!("{} = {value}", r.name),
             }
         })
@@ -109,7 +122,78 @@ fn reads_text(reads: &[ValueRead], w: &Words) -> String {
         .join(", ")
 }
 
-/// Render an outcome as text (the same as [`Outcome::explain`]).
+/// Derived values with their formulas: "贫困发生率（剩余贫困人口 ÷ 农业户籍人口 × 100）= ≈1.609891".
+fn derived_text(reads: &[ValueRead], w: &Words, lang: Lang) -> String {
+    reads
+        .iter()
+        .map(|r| {
+            let value = r.value.as_deref().map_or(w.no_data, |v| value_text(v, lang));
+            match r.label.as_deref().and_then(|l| l.split_once(" = ")) {
+                Some((name, formula)) if lang == Lang::Zh => {
+                    format!("{}（{}）= {value}", name.trim(), formula.trim())
+                }
+                Some((name, formula)) => format!("{} ({}) = {value}", name.trim(), formula.trim()),
+                None => format!("{} = {value}", r.label.as_deref().unwrap_or(&r.name)),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `text` (a rule's words, a condition as written) with the names in `reads` given by their
+/// labels, and, in Chinese, `true`/`false` as 是/否. Quoted text is left as written.
+fn with_labels(text: &str, reads: &[ValueRead], lang: Lang) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.char_indices().peekable();
+    let ident_start = |c: char| c.is_ascii_alphabetic() || c == '_';
+    let ident_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' || c == '"' {
+            // A quoted text: copied as it is, up to its closing quote.
+            out.push(c);
+            for (_, d) in chars.by_ref() {
+                out.push(d);
+                if d == c {
+                    break;
+                }
+            }
+        } else if ident_start(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !ident_char(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            let word = text[i..end].trim_end_matches('.');
+            let rest = &text[i + word.len()..end];
+            match reads.iter().find(|r| r.name == word).and_then(|r| r.label.as_deref()) {
+                Some(l) => out.push_str(short_label(l)),
+                None if lang == Lang::Zh && (word == "true" || word == "false") => {
+                    out.push_str(value_text(word, lang))
+                }
+                None => out.push_str(word),
+            }
+            out.push_str(rest);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `name` is a whole word of `text`.
+fn names(text: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+/// Render an outcome as text.
 pub fn explain(o: &Outcome, lang: Lang) -> String {
     let mut s = String::new();
     write_outcome(&mut s, o, lang, "");
@@ -173,6 +257,14 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
             };
         }
         let _ = writeln!(s, "{line}");
+        // What the total is made of, when a bonus or a penalty took part in it.
+        if !o.bonus_items.is_empty() || !o.penalty_items.is_empty() {
+            let (base, bonus, penalty) = (dec(&o.base), dec(&o.bonus), dec(&o.penalty));
+            let _ = match lang {
+                Lang::Zh => writeln!(s, "{indent}（指标得分 {base} + 加分 {bonus} − 扣分 {penalty}）"),
+                Lang::En => writeln!(s, "{indent}(indicators {base} + bonus {bonus} − penalty {penalty})"),
+            };
+        }
         if let Some(before) = &o.total_before_vetoes {
             let _ = match lang {
                 Lang::Zh => writeln!(s, "{indent}（否决前总分 {before}）"),
@@ -272,9 +364,15 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
         let _ = writeln!(s, "{indent}{}", w.criteria);
         for c in &o.criteria {
             let mark = if c.holds { "✓" } else { "✗" };
-            let mut line = format!("{indent}  {mark} {} ({})", c.label, c.when);
+            // The condition by labels, unless it is only the label again ("不愁吃 (不愁吃)").
+            let cond = with_labels(&c.when, &c.reads, lang);
+            let mut line = if cond == c.label {
+                format!("{indent}  {mark} {}", c.label)
+            } else {
+                format!("{indent}  {mark} {} ({cond})", c.label)
+            };
             if !c.reads.is_empty() {
-                let _ = write!(line, "{sep}{}", reads_text(&c.reads, w));
+                let _ = write!(line, "{sep}{}", reads_text(&c.reads, w, lang));
             }
             if c.no_data {
                 let _ = write!(line, " [{}]", w.no_data);
@@ -288,10 +386,7 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
     if !o.grade_rules.is_empty() {
         let _ = writeln!(s, "{indent}{}", w.grade_rules);
         for g in &o.grade_rules {
-            let _ = match lang {
-                Lang::Zh => writeln!(s, "{indent}  {} → 等次不高于「{}」", g.when, g.grade_at_most),
-                Lang::En => writeln!(s, "{indent}  {} → grade at most {}", g.when, g.grade_at_most),
-            };
+            let _ = writeln!(s, "{indent}  {}", explain_grade_rule(g, lang));
         }
     }
     if !o.lost.is_empty() {
@@ -299,7 +394,7 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
         let _ = writeln!(s, "{indent}{}{sep}{}", w.lost, parts.join(", "));
     }
     if !o.derived.is_empty() {
-        let _ = writeln!(s, "{indent}{}{sep}{}", w.derived, reads_text(&o.derived, w));
+        let _ = writeln!(s, "{indent}{}{sep}{}", w.derived, derived_text(&o.derived, w, lang));
     }
     if !o.aggregates.is_empty() {
         let _ = writeln!(s, "{indent}{}", w.aggregates);
@@ -310,6 +405,35 @@ fn write_outcome(s: &mut String, o: &Outcome, lang: Lang, indent: &str) {
     item_lines(s, o, &format!("{indent}  "), lang);
     if !o.warnings.is_empty() {
         let _ = writeln!(s, "{indent}{}{sep}{}", w.warnings, o.warnings.join("; "));
+    }
+}
+
+/// A grade rule that fired: its label, the part of its condition that held (by labels), the
+/// ceiling, and the values read — "识别退出准确率或帮扶满意度较低：帮扶工作群众满意度 < 90 →
+/// 等次不高于「一般」（帮扶工作群众满意度 = ≈84.210526，…）".
+pub fn explain_grade_rule(g: &crate::outcome::GradeRuleOutcome, lang: Lang) -> String {
+    let w = if lang == Lang::Zh { &ZH } else { &EN };
+    let reads = reads_text(&g.reads, w, lang);
+    match lang {
+        Lang::Zh => format!("{}（{reads}）", grade_rule_reason(g, lang)),
+        Lang::En => format!("{} ({reads})", grade_rule_reason(g, lang)),
+    }
+}
+
+/// As [`explain_grade_rule`] without the values read, for a table's cell: "识别退出准确率或帮扶满意度
+/// 较低：帮扶工作群众满意度 < 90 → 等次不高于「一般」".
+pub fn grade_rule_reason(g: &crate::outcome::GradeRuleOutcome, lang: Lang) -> String {
+    let held: Vec<String> = g.held.iter().map(|h| with_labels(h, &g.reads, lang)).collect();
+    let cond = if held.is_empty() {
+        with_labels(&g.when, &g.reads, lang)
+    } else {
+        held.join(if lang == Lang::Zh { "；" } else { "; " })
+    };
+    match (lang, &g.label) {
+        (Lang::Zh, Some(l)) => format!("{l}：{cond} → 等次不高于「{}」", g.grade_at_most),
+        (Lang::Zh, None) => format!("{cond} → 等次不高于「{}」", g.grade_at_most),
+        (Lang::En, Some(l)) => format!("{l}: {cond} → grade at most {}", g.grade_at_most),
+        (Lang::En, None) => format!("{cond} → grade at most {}", g.grade_at_most),
     }
 }
 
@@ -394,24 +518,52 @@ fn write_node(s: &mut String, n: &NodeOutcome, lang: Lang, w: &Words, indent: &s
     let sep = if lang == Lang::Zh { "：" } else { ": " };
     let pad = "  ".repeat(n.depth as usize + 1);
     let mut line = format!("{indent}{pad}{} {} / {}", n.label, dec(&n.points), n.max);
+    let basis = explain_node(n, lang);
+    if !basis.is_empty() {
+        // The status and the rescaling follow the points directly; the rule's words after a colon.
+        let words_first = n.status == Status::Scored && n.note.is_some();
+        let _ = write!(line, "{}{basis}", if words_first { sep } else { " " });
+    }
+    if let Some(src) = &n.source {
+        let _ = write!(line, " 〔{} {src}〕", w.source);
+    }
+    let _ = writeln!(s, "{line}");
+    if let Some(inner) = n.component.as_deref() {
+        let deeper = format!("{indent}{pad}    ");
+        write_outcome(s, inner, lang, &deeper);
+    }
+}
+
+/// How one indicator got its points, for a reader (the 依据 of a report's table): the rule in
+/// words with the values by their labels, a clamp, the exact value where rounding changed it and
+/// the words do not already say it, rescaling, and the values read that the words do not name.
+/// Its source clause is not included (`n.source`).
+pub fn explain_node(n: &NodeOutcome, lang: Lang) -> String {
+    let w = if lang == Lang::Zh { &ZH } else { &EN };
+    let mut line = String::new();
     match n.status {
         Status::NotApplicable => {
-            let _ = write!(line, " [{}]", w.left_out);
+            let _ = write!(line, "[{}]", w.left_out);
         }
         Status::NoData => {
-            let _ = write!(line, " [{}]", w.no_data);
+            let _ = write!(line, "[{}]", w.no_data);
         }
         Status::Scored => {}
     }
-    if let Some(note) = &n.note
-        && n.status == Status::Scored
-    {
-        let _ = write!(line, "{sep}{}", note.words(lang));
+    let words = match &n.note {
+        Some(note) if n.status == Status::Scored => note.words(lang),
+        _ => String::new(),
+    };
+    if !words.is_empty() {
+        line.push_str(&with_labels(&words, &n.reads, lang));
     }
     if let Some(c) = &n.clamp {
         let _ = write!(line, "（{} {} → {}）", w.clamped, c.from, c.to);
     }
-    if let Some(e) = &n.exact {
+    // The exact value, unless the rule's words end on it already.
+    if let Some(e) = &n.exact
+        && !words.contains(&format!("→ {e}"))
+    {
         let _ = write!(line, " [{} {e}]", w.exact);
     }
     if let Some(r) = &n.rescale {
@@ -432,18 +584,12 @@ fn write_node(s: &mut String, n: &NodeOutcome, lang: Lang, w: &Words, indent: &s
     } else if n.weighted {
         let _ = write!(line, "{}", if lang == Lang::Zh { "（加权）" } else { " (weighted)" });
     }
-    if !n.reads.is_empty() && n.status != Status::NotApplicable {
-        let _ = write!(line, " — {} {}", w.read, reads_text(&n.reads, w));
+    // Values read that the rule's words do not already name.
+    let unsaid: Vec<ValueRead> = n.reads.iter().filter(|r| !names(&words, &r.name)).cloned().collect();
+    if !unsaid.is_empty() && n.status != Status::NotApplicable {
+        let _ = write!(line, " — {} {}", w.read, reads_text(&unsaid, w, lang));
     }
-    if let Some(src) = &n.source {
-        let _ = write!(line, " 〔{} {src}〕", w.source);
-    }
-    let _ = writeln!(s, "{line}");
-    let _ = w.points;
-    if let Some(inner) = n.component.as_deref() {
-        let deeper = format!("{indent}{pad}    ");
-        write_outcome(s, inner, lang, &deeper);
-    }
+    line.trim_start().to_owned()
 }
 
 /// Columns a text takes in a terminal: CJK and full-width characters take two.

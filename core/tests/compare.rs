@@ -57,7 +57,8 @@ fn the_village_exit_limit_from_3_to_2_5_percent() {
     assert_eq!(c.units[m.unit].key, "示例村006");
     let (old, new) = (m.old.as_ref().unwrap(), m.new.as_ref().unwrap());
     assert_eq!((old.passed, new.passed), (Some(true), Some(false)));
-    assert!(kaoping::explain(new, kaoping::Lang::Zh).contains("exit_limit"));
+    // The changed parameter, by its label, with its new value.
+    assert!(kaoping::explain(new, kaoping::Lang::Zh).contains("贫困村退出贫困发生率标准 = 2.5"));
 }
 
 const OLD: &str = r#"[rulebook]

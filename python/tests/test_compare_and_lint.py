@@ -65,7 +65,7 @@ def test_the_village_exit_limit_from_3_to_2_5_percent() -> None:
     m = c.movers[0]
     assert m["old"].passed is True and m["new"].passed is False
     assert m["why"] == ["criterion incidence: holds → fails"]
-    assert "exit_limit" in m["new"].explain()
+    assert "贫困村退出贫困发生率标准 = 2.5" in m["new"].explain()  # the changed parameter, by its label
     assert "状态转移" in str(c) and "transitions" in c.text("en")
     assert "<table" in c._repr_html_()
     assert json.loads(c.to_json())["schema"] == "kaoping.compare/1"

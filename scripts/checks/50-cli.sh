@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# check: the command line's HTML reports in headless Chromium: every built-in on its sample table — one row per unit, one bar per indicator, grade and criteria counts, Chinese labels, no script errors — and `kaoping diff` reports (transition matrix, histogram, profiles, movers against the JSON); screenshots in target/report-check/
+# check: the command line's HTML reports in headless Chromium: every built-in on its sample table — one row per unit, one bar per indicator, grade and criteria counts, Chinese labels, no script errors — the profiles compared, capped grades explained in 说明, `--report-units` limiting only the units explained; the compact report (`--report-compact`) in rank order and printed to PDF by Chromium on a few pages; and `kaoping diff` reports (transition matrix, histogram, profiles, movers against the JSON); screenshots and PDFs in target/report-check/
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The cli crate's own tests (end-to-end, golden files) run with the workspace in 10-rust.sh.

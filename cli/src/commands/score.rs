@@ -19,7 +19,7 @@ use crate::args::TableArgs;
 use crate::data::{Data, DataOptions, Streamed, child_tables, unmatched_warning};
 use crate::fail::{Fail, SOME_FAILED};
 use crate::load::{SET_HELP, load};
-use crate::output::{self, Layout, ResultRow, Sink};
+use crate::output::{self, Headers, Layout, ResultRow, Sink};
 use crate::progress::Progress;
 use crate::scored::Scored;
 
@@ -42,12 +42,26 @@ pub struct Args {
     /// Result file: .csv (UTF-8 with BOM), .json or .xlsx. Default: CSV on stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<String>,
+    /// Header rows of the result file: labels (总分, 等次, each indicator's 中文名), ids (total,
+    /// grade, reduction.incidence: what programs read) or both (labels, then ids in a second row).
+    /// Default: both for .xlsx, ids for .csv and stdout.
+    #[arg(long, value_enum, value_name = "WHICH", default_value = "auto")]
+    headers: Headers,
+    /// Carry input columns through to the result file, after the result's columns: the named
+    /// ones (comma-separated headers), or every column of the table when given without a value.
+    #[arg(long, value_name = "COLUMNS", num_args = 0..=1, default_missing_value = "", value_delimiter = ',')]
+    keep_columns: Option<Vec<String>>,
     /// Write a self-contained HTML report (summary, sortable table, lost points, each unit explained). Gathers every row.
     #[arg(long, value_name = "FILE")]
     report: Option<String>,
-    /// Units explained in full in the report (the first N rows); the summary and charts cover every row.
+    /// Units explained in full in the report (the first N rows); the summary, the charts and the
+    /// table cover every row.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     report_units: usize,
+    /// A compact report: the summary, the profiles compared and the ranking table only, to print
+    /// on a few pages (no unit explained in full).
+    #[arg(long, requires = "report")]
+    report_compact: bool,
     /// Add rank and profile_rank columns (competition ranks by total). Gathers every row.
     #[arg(long)]
     ranks: bool,
@@ -72,10 +86,23 @@ pub fn run(args: Args) -> Result<u8, Fail> {
     if let Some(n) = args.jobs {
         set_jobs(n)?;
     }
+    // The result file and report can be written: checked before the rulebook and the data are read.
+    if let Some(out) = &args.out {
+        output::out_kind(out)?;
+        output::check_writable(out, "--out")?;
+    }
+    if let Some(report) = &args.report {
+        output::check_writable(report, "--report")?;
+    }
     let rb = load(&args.rulebook, &args.set)?;
+    let mut data_options = args.table.data_options()?;
+    data_options.keep = args
+        .keep_columns
+        .map(|k| k.into_iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect());
     let req = Request {
+        headers: args.headers,
         data: args.data,
-        data_options: args.table.data_options()?,
+        data_options,
         encoding: args.table.encoding()?,
         items: args.table.items.clone(),
         profile: args.table.profile(&rb)?,
@@ -84,6 +111,7 @@ pub fn run(args: Args) -> Result<u8, Fail> {
         report: args.report,
         ranks: args.ranks,
         report_units: args.report_units,
+        report_compact: args.report_compact,
         strict: args.strict,
     };
     let code = score(&rb, &req)?;
@@ -121,10 +149,14 @@ struct Request {
     ranks: bool,
     /// Units explained in the report (the first N).
     report_units: usize,
+    /// The compact report.
+    report_compact: bool,
     /// CSV encoding of items tables.
     encoding: Option<Encoding>,
     /// Refuse columns that are no input (exit 2) instead of ignoring them.
     strict: bool,
+    /// Header rows of the result file.
+    headers: Headers,
 }
 
 impl Request {
@@ -139,7 +171,9 @@ impl Request {
 fn score(rb: &Rulebook, req: &Request) -> Result<u8, Fail> {
     let mut data = Data::open(rb, &req.data, &req.data_options)?;
     notes_on_the_table(rb, &data, req)?;
-    let layout = Layout::of(rb, req.ranks);
+    let mut layout = Layout::of(rb, req.ranks);
+    layout.kept = data.kept_header();
+    layout.headers = req.headers;
     let mut sink = output::open(req.out.as_deref(), layout.clone())?;
     let opts = BatchOptions {
         profile: req.profile.clone(),
@@ -301,7 +335,15 @@ fn gathered(
     out.rows(&scored)?;
     if let Some(path) = &req.report {
         let ignored = data.columns.as_ref().map_or(&[][..], |c| &c.unknown[..]);
-        let html = crate::report::render(rb, &scored, &data.path, req.report_units, req.as_of, ignored);
+        let html = crate::report::render(
+            rb,
+            &scored,
+            &data.path,
+            req.report_units,
+            req.as_of,
+            ignored,
+            req.report_compact,
+        );
         std::fs::write(path, html).map_err(|e| {
             Fail::unusable(
                 format!("无法写入报告 {path}：{e}"),

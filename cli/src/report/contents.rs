@@ -41,7 +41,20 @@ pub struct Contents<'a> {
     pub criteria: Vec<CriterionCount>,
     /// "How to reach the next grade" for the units explained in full, by row index.
     pub advice: HashMap<usize, String>,
+    /// Each row's 说明 for the table: its error, or why its grade is below its total's (the grade
+    /// rule or veto that capped it, and the part of the condition that held); empty otherwise.
+    pub notes: Vec<String>,
+    /// Each row's criteria not met ("住房安全有保障、…（缺数据）"), empty when it met them all or failed.
+    pub unmet: Vec<String>,
+    /// Whether the criteria were counted over the units explained in full only (a huge table).
+    pub criteria_partial: bool,
+    /// The compact report (summary, profiles and the ranking table only; the table in rank order).
+    pub compact: bool,
 }
+
+/// Rows up to which every row is explained for its 说明 (a capped grade's reason); above it only
+/// the units explained in full have one, so a huge report does not score every row twice.
+const NOTED_ROWS: usize = 100_000;
 
 impl<'a> Contents<'a> {
     /// Work out what the report shows; `units` rows are explained in full.
@@ -68,7 +81,37 @@ impl<'a> Contents<'a> {
             }
         }
         let has_total = rows.iter().any(|r| r.total.is_some() || r.max.is_some());
-        let criteria = criteria_counts(&outcomes);
+        // Every row's 说明 and unmet criteria, and the criteria counted over every scored row
+        // (over the units explained in full only, above NOTED_ROWS).
+        let mut notes = Vec::with_capacity(rows.len());
+        let mut unmet = Vec::with_capacity(rows.len());
+        let mut counted: Vec<Vec<kaoping::CriterionOutcome>> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(e) = &r.error {
+                notes.push(e.clone());
+                unmet.push(String::new());
+                continue;
+            }
+            let own;
+            let o = match outcomes.get(&i) {
+                Some(o) => Some(o),
+                None if rows.len() <= NOTED_ROWS => match scored.explain(i) {
+                    Some(Ok(o)) => {
+                        own = o;
+                        Some(&own)
+                    }
+                    _ => None,
+                },
+                None => None,
+            };
+            notes.push(o.map(capped_note).unwrap_or_default());
+            unmet.push(o.map(unmet_text).unwrap_or_default());
+            if let Some(o) = o {
+                counted.push(o.criteria.clone());
+            }
+        }
+        let criteria_partial = counted.len() < scored.summary().ok;
+        let criteria = criteria_counts(&counted);
         let advice = super::advice::next_grades(rb, scored, &outcomes);
         Contents {
             rb,
@@ -84,13 +127,37 @@ impl<'a> Contents<'a> {
             advice,
             has_total,
             criteria,
+            notes,
+            unmet,
+            criteria_partial,
+            compact: false,
         }
+    }
+
+    /// Rows in ranking order: by rank (best first, ties in input order), unscored rows last.
+    pub fn ranked(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by_key(|&i| (self.rows[i].rank.is_none(), self.rows[i].rank, i));
+        order
     }
 
     /// Scored rows with grade `g` (the core's count).
     pub fn grade_count(&self, g: &str) -> usize {
         self.summary.grades.iter().find(|c| c.grade == g).map_or(0, |c| c.count)
     }
+}
+
+/// Why a unit's grade is below the one its total gives ("按总分应为「好」；识别退出准确率或帮扶满意度
+/// 较低：帮扶工作群众满意度 < 90 → 等次不高于「一般」"); empty when nothing capped it.
+fn capped_note(o: &Outcome) -> String {
+    let Some(from_total) = &o.grade_from_total else { return String::new() };
+    let mut parts = vec![format!("按总分应为「{from_total}」")];
+    parts.extend(o.grade_rules.iter().map(|g| kaoping::grade_rule_reason(g, kaoping::Lang::Zh)));
+    parts.extend(o.vetoes.iter().filter_map(|v| {
+        let g = v.grade.as_ref()?;
+        Some(format!("一票否决「{}」→ 等次不高于「{g}」", v.label))
+    }));
+    parts.join("；")
 }
 
 /// How often one criterion was met among the units explained in full.
@@ -107,13 +174,21 @@ pub struct CriterionCount {
     pub no_data: usize,
 }
 
-/// Criteria in the rulebook's order, counted over the explained units (in row order).
-fn criteria_counts(outcomes: &HashMap<usize, Outcome>) -> Vec<CriterionCount> {
-    let mut keys: Vec<&usize> = outcomes.keys().collect();
-    keys.sort();
+/// The criteria a unit did not meet, by label ("住房安全有保障、义务教育有保障（缺数据）").
+fn unmet_text(o: &Outcome) -> String {
+    o.criteria
+        .iter()
+        .filter(|c| !c.holds)
+        .map(|c| if c.no_data { format!("{}（缺数据）", c.label) } else { c.label.clone() })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Criteria in the rulebook's order, counted over the units given (each unit's verdicts).
+fn criteria_counts(units: &[Vec<kaoping::CriterionOutcome>]) -> Vec<CriterionCount> {
     let mut out: Vec<CriterionCount> = Vec::new();
-    for o in keys.into_iter().map(|k| &outcomes[k]) {
-        for c in &o.criteria {
+    for o in units {
+        for c in o {
             let at = match out.iter().position(|x| x.id == c.id) {
                 Some(at) => at,
                 None => {

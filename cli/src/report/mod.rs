@@ -18,6 +18,7 @@ mod contents;
 mod html;
 mod lost;
 mod page;
+mod profiles;
 mod summary;
 mod svg;
 mod table;
@@ -30,8 +31,9 @@ pub use compare::render as render_comparison;
 use crate::scored::Scored;
 use contents::Contents;
 
-/// Render the report of `scored` (read from `data_path`): every unit in the summary and the
-/// charts, the first `units` in the table and explained in full.
+/// Render the report of `scored` (read from `data_path`): every unit in the summary, the profile
+/// comparison, the charts and the table, the first `units` explained in full. `compact`: the
+/// summary, the profiles and the ranking table only (a few printed pages).
 pub fn render(
     rb: &Rulebook,
     scored: &Scored,
@@ -39,14 +41,20 @@ pub fn render(
     units: usize,
     as_of: Option<Date>,
     ignored: &[NotAnInput],
+    compact: bool,
 ) -> String {
-    let c = Contents::new(rb, scored, units);
+    let units = if compact { 0 } else { units };
+    let mut c = Contents::new(rb, scored, units);
+    c.compact = compact;
     let mut h = String::with_capacity(64 * 1024 + c.rows.len() * 400);
     page::header(&mut h, &c, data_path, as_of, ignored);
     summary::section(&mut h, &c);
+    profiles::section(&mut h, &c);
     table::section(&mut h, &c);
-    lost::section(&mut h, &c);
-    units::section(&mut h, &c);
+    if !compact {
+        lost::section(&mut h, &c);
+        units::section(&mut h, &c);
+    }
     page::footer(&mut h);
     h
 }

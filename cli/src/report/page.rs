@@ -53,8 +53,14 @@ pub fn header(
     if !ignored.is_empty() {
         // A misspelt header leaves its input at its default: never hidden from the reader.
         h.push_str("<div class=\"notice\" id=\"ignored-columns\"><p>以下列不是考核方案的输入，评分时已忽略：</p><ul>");
-        for col in ignored {
+        // A likely misspelling each on its line; the plainly unrelated columns on one.
+        for col in ignored.iter().filter(|c| c.suggestion.is_some()) {
             let _ = write!(h, "<li>{}</li>", esc(&col.column_warning(Lang::Zh)));
+        }
+        let plain: Vec<&str> =
+            ignored.iter().filter(|c| c.suggestion.is_none()).map(|c| c.name.as_str()).collect();
+        if !plain.is_empty() {
+            let _ = write!(h, "<li>{}</li>", esc(&plain.join("、")));
         }
         h.push_str("</ul></div>");
     }
@@ -98,6 +104,35 @@ svg.chart text { font-size: 12px; fill: #333; } svg.chart text.axis { fill: #666
 .unit-body { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 pre.explain { white-space: pre-wrap; font-family: inherit; font-size: 0.85em; line-height: 1.5; flex: 1; min-width: 320px; margin: 0; }
 footer { color: #999; font-size: 0.8em; margin: 2em 0 1em; }
+td.note { white-space: normal; min-width: 240px; font-size: 0.85em; } td.note.capped { color: #8a5a00; }
+table.unit-points { margin: 8px 0; width: 100%; } table.unit-points td.basis { white-space: normal; font-size: 0.85em; color: #333; }
+table.unit-points tr.depth-0 td.label { font-weight: bold; } table.unit-points tr.total-row td { border-top: 2px solid #999; }
+table.unit-points .source { color: #888; margin-left: 4px; }
+ul.verdicts { margin: 4px 0; padding-left: 1.2em; font-size: 0.9em; }
+details summary { cursor: pointer; color: #4575b4; }
+table.profiles td { text-align: right; } table.profiles td:first-child { text-align: left; }
+.share-bar { display: flex; width: 160px; height: 12px; border: 1px solid #ccc; }
+.share-bar span { display: block; height: 100%; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .no-print, .hint, details, script { display: none !important; }
+  .scroll { overflow: visible; }
+  table { font-size: 8pt; width: 100%; }
+  table.grades, table.criteria { width: auto; }
+  th, td { padding: 0 3px; line-height: 1.25; }
+  .charts svg { max-height: 55mm; width: auto; }
+  .cards { margin: 4px 0; } .card { padding: 2px 8px; } .notice { padding: 2px 8px; }
+  td.note, td.error { min-width: 0; }
+  thead { display: table-header-group; }
+  tr, .card, figure { break-inside: avoid; page-break-inside: avoid; }
+  table.sortable th::after { content: ""; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 1em; }
+  .unit-card { break-inside: avoid-page; border: none; border-top: 1px solid #999; border-radius: 0; padding: 4px 0; }
+  a { color: inherit; text-decoration: none; }
+  footer { margin: 1em 0 0; }
+}
 "#;
 
 const SCRIPT: &str = r#"

@@ -16,7 +16,7 @@ pub fn section(h: &mut String, c: &Contents<'_>) {
     h.push_str("</div>\n");
     unmatched(h, &c.summary.unmatched);
     if !c.criteria.is_empty() {
-        criteria(h, &c.criteria, c.outcomes.len() < c.summary.ok);
+        criteria(h, &c.criteria, c.criteria_partial);
     }
     if !c.grades.is_empty() {
         grades(h, c);

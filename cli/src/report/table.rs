@@ -9,26 +9,25 @@ use super::contents::Contents;
 use super::html::{esc, opt};
 use crate::output::ResultRow;
 
-/// The units table section.
+/// The units table section: every unit (`--report-units` limits the units explained, not this
+/// table); in rank order in the compact report, which is read on paper.
 pub fn section(h: &mut String, c: &Contents<'_>) {
-    let listed = c.rows.len().min(c.units.max(1));
     h.push_str("<section id=\"table\"><h2>各单位得分</h2>");
-    if listed < c.rows.len() {
-        let _ = write!(
-            h,
-            "<p class=\"notice\">仅列出前 {listed} 个单位（共 {} 个）；概况与图表包含全部单位。</p>",
-            c.rows.len()
-        );
+    if c.compact {
+        h.push_str("<p class=\"hint\">按总分排名（未能评分的单位在最后）。</p>");
+    } else {
+        h.push_str("<p class=\"hint no-print\">点击表头排序。</p>");
     }
-    h.push_str("<p class=\"hint\">点击表头排序。</p><div class=\"scroll\"><table id=\"units\" class=\"sortable\"><thead><tr>");
+    h.push_str("<div class=\"scroll\"><table id=\"units\" class=\"sortable\"><thead><tr>");
     for (name, numeric) in &heads(c) {
         let id = if name == "总分" { " id=\"sort-total\"" } else { "" };
         let _ = write!(h, "<th{id} data-numeric=\"{numeric}\">{}</th>", esc(name));
     }
     h.push_str("</tr></thead><tbody>\n");
     let top = top_level(c);
-    for (i, r) in c.rows.iter().enumerate().take(listed) {
-        row(h, c, &top, i, r);
+    let order: Vec<usize> = if c.compact { c.ranked() } else { (0..c.rows.len()).collect() };
+    for i in order {
+        row(h, c, &top, i, &c.rows[i]);
     }
     h.push_str("</tbody></table></div></section>\n");
 }
@@ -118,16 +117,8 @@ fn row(h: &mut String, c: &Contents<'_>, top: &[usize], i: usize, r: &ResultRow)
                 None => "",
             }
         );
-        // The criteria this unit did not meet (known for the units explained in full).
-        let unmet = outcome.map_or_else(String::new, |o| {
-            o.criteria
-                .iter()
-                .filter(|c| !c.holds)
-                .map(|c| if c.no_data { format!("{}（缺数据）", c.label) } else { c.label.clone() })
-                .collect::<Vec<_>>()
-                .join("、")
-        });
-        let _ = write!(h, "<td class=\"unmet\">{}</td>", esc(&unmet));
+        // The criteria this unit did not meet.
+        let _ = write!(h, "<td class=\"unmet\">{}</td>", esc(&c.unmet[i]));
     }
     for &k in top {
         let _ = write!(
@@ -149,5 +140,14 @@ fn row(h: &mut String, c: &Contents<'_>, top: &[usize], i: usize, r: &ResultRow)
         None => r.vetoes.iter().chain(&r.component_vetoes).cloned().collect::<Vec<_>>().join("、"),
     };
     let _ = write!(h, "<td>{}</td>", esc(&vetoes));
-    let _ = writeln!(h, "<td class=\"error\">{}</td></tr>", esc(r.error.as_deref().unwrap_or("")));
+    // 说明: the error of a failed row, or why the grade is below the total's (a grade rule, a veto).
+    let note = &c.notes[i];
+    let class = if r.error.is_some() {
+        "error"
+    } else if note.is_empty() {
+        "note"
+    } else {
+        "note capped"
+    };
+    let _ = writeln!(h, "<td class=\"{class}\">{}</td></tr>", esc(note));
 }

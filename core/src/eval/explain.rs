@@ -45,6 +45,31 @@ fn read_of(book: &Compiled, run: &Run<'_>, slot: u32) -> ValueRead {
     }
 }
 
+/// The parts of a condition that held, as written: of `a or b or c` those that are true; the
+/// whole text when it is no `or` (it held: it is only asked of conditions that fired).
+fn held_parts<'r>(run: &Run<'r>, when: &'r crate::scope::Expression) -> Vec<String> {
+    let crate::expr::CExpr::Or(parts) = &when.expr else { return vec![when.text.clone()] };
+    // The written text of each part: the compiled `or` keeps the parsed one's parts, in order.
+    let Ok(crate::expr::Expr { kind: crate::expr::ExprKind::Or(written), .. }) =
+        crate::expr::parse(&when.text)
+    else {
+        return vec![when.text.clone()];
+    };
+    if written.len() != parts.len() {
+        return vec![when.text.clone()];
+    }
+    let chars: Vec<char> = when.text.chars().collect();
+    parts
+        .iter()
+        .zip(&written)
+        .filter(|(p, _)| matches!(run.truth(p), Ok(Some(true))))
+        .map(|(_, w)| {
+            let (a, b) = (w.span.start.min(chars.len()), w.span.end.min(chars.len()));
+            chars[a..b].iter().collect::<String>().trim().to_owned()
+        })
+        .collect()
+}
+
 /// Build the full outcome of a scored record.
 pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue> {
     let book = run.book;
@@ -144,11 +169,22 @@ pub(crate) fn build(run: &Run<'_>, t: &Trace, why: Why) -> Result<Outcome, Issue
         .iter()
         .map(|&g| {
             let r = &book.grade_rules[g as usize];
+            let mut slots = Vec::new();
+            r.when.expr.slots(&mut slots);
+            let mut seen = Vec::new();
+            slots.retain(|s| {
+                !seen.contains(s) && {
+                    seen.push(*s);
+                    true
+                }
+            });
             GradeRuleOutcome {
                 index: g as usize,
                 label: r.label.clone(),
                 when: r.when.text.clone(),
                 grade_at_most: book.grades[r.at_most as usize].label.clone(),
+                held: held_parts(run, &r.when),
+                reads: slots.iter().map(|&s| read_of(book, run, s)).collect(),
             }
         })
         .collect();

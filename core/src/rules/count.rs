@@ -151,7 +151,10 @@ impl Note {
     pub fn words(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => format!("{} = {}，每个 {} 分 → {}", self.input, self.n, self.each, self.result),
-            Lang::En => format!("{} = {}, {} points each → {}", self.input, self.n, self.each, self.result),
+            Lang::En => {
+                let unit = if self.each == "1" { "point" } else { "points" };
+                format!("{} = {}, {} {unit} each → {}", self.input, self.n, self.each, self.result)
+            }
         }
     }
 }
