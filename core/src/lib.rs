@@ -133,7 +133,7 @@ mod testcases;
 pub mod variant;
 mod vector;
 
-pub use batch::{Batch, BatchOptions, Codes, GradeCount, Row, Summary, Units};
+pub use batch::{Batch, BatchOptions, BatchPlan, Codes, GradeCount, Row, Summary, Units};
 pub use compare::{CompareOptions, Comparison};
 pub use date::Date;
 pub use error::{ErrorKind, Issue, LoadError, Location, Problem, RecordError};

@@ -20,6 +20,7 @@ use crate::outcome::Outcome;
 use crate::{Record, Rulebook};
 
 mod codes;
+mod plan;
 mod ranks;
 mod rollup;
 mod score;
@@ -28,6 +29,7 @@ mod units;
 mod view;
 use self::ranks::ranks;
 pub use codes::Codes;
+pub use plan::BatchPlan;
 pub use summary::{GradeCount, Summary};
 pub use units::Units;
 
