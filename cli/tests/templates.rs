@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kaoping::syntax::{Node, Value};
+use kaoping::internals::syntax::{Node, Value};
 use kaoping::{Format, Rulebook};
 
 fn root() -> PathBuf {
@@ -52,7 +52,7 @@ fn typed(node: &Node) -> String {
 }
 
 fn doc(rb: &Rulebook) -> Node {
-    kaoping::syntax::parse(rb.text().unwrap(), rb.text_format().unwrap_or(Format::Toml)).unwrap()
+    kaoping::internals::syntax::parse(rb.text().unwrap(), rb.text_format().unwrap_or(Format::Toml)).unwrap()
 }
 
 /// The records of the rulebook's tests that score.

@@ -125,9 +125,7 @@ mod rulebook;
 mod rules;
 pub mod schema;
 mod scope;
-// Public only for `internals::syntax` (hidden): the document tree is no stable API.
-#[doc(hidden)]
-pub mod syntax;
+mod syntax;
 pub mod table;
 mod testcases;
 pub mod variant;
@@ -221,7 +219,9 @@ pub mod internals {
     pub use crate::expr::MAX_TREE_DEPTH;
     /// The document tree with its places, for the command's `show` (comments beside each
     /// section) and `template` (each input's declaration), and for the docs' tests.
-    pub use crate::syntax;
+    pub mod syntax {
+        pub use crate::syntax::{Entry, Node, Pos, SyntaxProblem, SyntaxProblemKind, Value, parse};
+    }
 
     /// A parsed expression (spec §5).
     #[derive(Debug)]
