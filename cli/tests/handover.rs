@@ -126,11 +126,16 @@ fn a_table_without_its_header_exits_2_naming_the_expected_columns() {
     let r = kaoping(&["score", EXAMPLE, csv.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "no rows scored: {}", r.stdout);
-    for expected in ["县名（county，必填）", "户籍人口", "弄虚作假", "--header-row", "expected columns"]
-    {
+    for expected in ["县名（county，必填）", "户籍人口", "弄虚作假", "--header-row"] {
         assert!(r.stderr.contains(expected), "{expected}: {}", r.stderr);
     }
     assert!(r.stderr.lines().count() <= 2, "one message, not a line per row: {}", r.stderr);
+    // The same in English when asked.
+    let en = kaoping(&["--lang", "en", "score", EXAMPLE, csv.to_str().unwrap()]);
+    assert_eq!(en.code, 2, "{}", en.stderr);
+    for expected in ["expected columns", "--header-row", "county"] {
+        assert!(en.stderr.contains(expected), "{expected}: {}", en.stderr);
+    }
     // Given the header's row, it scores.
     let given = kaoping(&["score", EXAMPLE, csv.to_str().unwrap(), "--header-row", "13"]);
     assert_eq!(given.code, 1, "{}", given.stderr);
