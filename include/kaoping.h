@@ -1758,6 +1758,33 @@ kp_status kp_score_csv(const struct kp_rulebook *rb,
                        struct kp_error **err);
 
 /**
+ * Score a CSV table with its child tables (sub-units: households joined to their village, a
+ * school's term records): `count` child tables, `lists[i]` naming the list whose rows
+ * `tables[i]` holds (`lens[i]` bytes, encoded as the parent table: see `kp_options_set_encoding`)
+ * — `"households"`, or `"villages.households"` for the households of a list's own items. A child
+ * row joins the parent row whose key its join column holds (the list's `join` column, else the
+ * column named like the parent's key field or its label); one slot per parent row, as
+ * `kp_score_csv` gives. Child rows matching no parent are counted in `kp_batch_summary_json`'s
+ * `unmatched` (never dropped silently); parent rows sharing a key fail with
+ * `KP_KIND_DUPLICATE_KEY`. A child table read by one level is scored as one batch, not a row at a
+ * time. `count` may be 0 (then `lists`, `tables` and `lens` may be NULL). `options` may be NULL.
+ *
+ * `KP_TABLE_ERROR` when the parent or a child table cannot be read or joined (a list the rulebook
+ * does not declare, no join column, a ragged child row, a list given twice); `KP_RECORD_ERROR`
+ * (kind `KP_KIND_UNKNOWN_PROFILE`) as `kp_score_csv`.
+ */
+kp_status kp_score_csv_items(const struct kp_rulebook *rb,
+                             const char *csv,
+                             size_t len,
+                             const char *const *lists,
+                             const char *const *tables,
+                             const size_t *lens,
+                             size_t count,
+                             const struct kp_options *options,
+                             struct kp_batch **out,
+                             struct kp_error **err);
+
+/**
  * The number of rows (0 for NULL).
  */
 size_t kp_batch_len(const struct kp_batch *batch);

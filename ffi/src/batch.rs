@@ -250,6 +250,91 @@ pub extern "C" fn kp_score_csv(
     })
 }
 
+/// Score a CSV table with its child tables (sub-units: households joined to their village, a
+/// school's term records): `count` child tables, `lists[i]` naming the list whose rows
+/// `tables[i]` holds (`lens[i]` bytes, encoded as the parent table: see `kp_options_set_encoding`)
+/// — `"households"`, or `"villages.households"` for the households of a list's own items. A child
+/// row joins the parent row whose key its join column holds (the list's `join` column, else the
+/// column named like the parent's key field or its label); one slot per parent row, as
+/// `kp_score_csv` gives. Child rows matching no parent are counted in `kp_batch_summary_json`'s
+/// `unmatched` (never dropped silently); parent rows sharing a key fail with
+/// `KP_KIND_DUPLICATE_KEY`. A child table read by one level is scored as one batch, not a row at a
+/// time. `count` may be 0 (then `lists`, `tables` and `lens` may be NULL). `options` may be NULL.
+///
+/// `KP_TABLE_ERROR` when the parent or a child table cannot be read or joined (a list the rulebook
+/// does not declare, no join column, a ragged child row, a list given twice); `KP_RECORD_ERROR`
+/// (kind `KP_KIND_UNKNOWN_PROFILE`) as `kp_score_csv`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)] // the C signature: a table, its child tables, options, out, err
+pub extern "C" fn kp_score_csv_items(
+    rb: *const kp_rulebook,
+    csv: *const c_char,
+    len: usize,
+    lists: *const *const c_char,
+    tables: *const *const c_char,
+    lens: *const usize,
+    count: usize,
+    options: *const kp_options,
+    out: *mut *mut kp_batch,
+    err: *mut *mut kp_error,
+) -> kp_status {
+    boundary(err, || {
+        let book = borrow::<kp_rulebook>(rb, "rb")?;
+        let out = Out::new(out, "out")?;
+        let csv = bytes(csv, len, "csv")?;
+        let names = crate::rulebook::string_array(lists, count, "lists")?;
+        let texts = pointer_array(tables, count, "tables")?;
+        let sizes: &[usize] = if count == 0 {
+            &[]
+        } else if lens.is_null() {
+            return Err(Failure::null("lens"));
+        } else {
+            // SAFETY: not NULL; the caller passes `count` lengths (the header's contract), and
+            // `count` pointers fit the address space (checked by `pointer_array`).
+            unsafe { std::slice::from_raw_parts(lens, count) }
+        };
+        let opts = options_or_default(options);
+        opts.check_profile(book)?;
+        let mut children = Vec::with_capacity(count);
+        for (i, (name, (text, size))) in names.iter().zip(texts.iter().zip(sizes)).enumerate() {
+            let child = bytes(*text, *size, &format!("tables[{i}]"))?;
+            children.push(table::ChildTable::from_csv(*name, child, opts.encoding).map_err(Failure::table)?);
+        }
+        let t = table::read_csv(&book.rb, csv, opts.encoding).map_err(Failure::table)?;
+        let info = TableInfo { lines: t.lines, columns: t.columns, encoding: t.encoding };
+        let mut rows = t.records;
+        let batch = crate::shutdown::run(opts.parallel, || {
+            book.rb.score_with_items(&mut rows, children, &opts.batch())
+        })
+        .map_err(Failure::table)?;
+        give_batch(out, KpBatch { book: book.clone(), batch, rows, table: Some(info) });
+        Ok(())
+    })
+}
+
+/// `count` pointers (none NULL) from an array of them.
+fn pointer_array<'a>(
+    p: *const *const c_char,
+    count: usize,
+    arg: &str,
+) -> Result<&'a [*const c_char], Failure> {
+    if count == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Failure::null(arg));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Failure::invalid(format!("`count` {count} is beyond the address space")));
+    }
+    // SAFETY: not NULL; the caller passes `count` pointers (the header's contract).
+    let ptrs = unsafe { std::slice::from_raw_parts(p, count) };
+    if let Some(i) = ptrs.iter().position(|q| q.is_null()) {
+        return Err(Failure::null(&format!("{arg}[{i}]")));
+    }
+    Ok(ptrs)
+}
+
 /// The number of rows (0 for NULL).
 #[unsafe(no_mangle)]
 pub extern "C" fn kp_batch_len(batch: *const kp_batch) -> usize {

@@ -354,7 +354,11 @@ pub extern "C" fn kp_rulebook_with_params(
 }
 
 /// `count` NUL-terminated UTF-8 strings from an array of pointers (none NULL).
-fn string_array<'a>(p: *const *const c_char, count: usize, arg: &str) -> Result<Vec<&'a str>, Failure> {
+pub(crate) fn string_array<'a>(
+    p: *const *const c_char,
+    count: usize,
+    arg: &str,
+) -> Result<Vec<&'a str>, Failure> {
     if count == 0 {
         return Ok(Vec::new());
     }

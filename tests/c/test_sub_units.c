@@ -403,6 +403,88 @@ static void test_setters(void) {
     kp_record_free(rec);
 }
 
+/* A malloc'd copy of `s` without its NUL: reading past `len` is what the sanitizers catch. */
+static char *unterminated(const char *s, size_t *len) {
+    *len = strlen(s);
+    char *p = malloc(*len ? *len : 1);
+    if (!p) abort();
+    memcpy(p, s, *len);
+    return p;
+}
+
+/* Whole tables: villages with their households from CSV buffers (kp_score_csv_items). */
+static void test_tables(void) {
+    size_t vlen, hlen;
+    char *villages = unterminated("village,population\n新村,200\n旧村,100\n", &vlen);
+    char *households = unterminated("hh,village,家庭人口,income\nh1,新村,4,20000\nh2,新村,3,9000\n"
+                                    "h3,旧村,2,1000\nh4,无村,1,1\n",
+                                    &hlen);
+    const char *lists[] = {"建档立卡贫困户"}; /* the list by its label */
+    const char *tables[] = {households};
+    size_t lens[] = {hlen};
+    kp_batch *batch = NULL;
+    kp_error *err = NULL;
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, lists, tables, lens, 1, NULL, &batch, &err), KP_OK);
+    if (err) fprintf(stderr, "%s\n", kp_error_message(err));
+    CHECK(kp_batch_len(batch) == 2, "one slot per village, got %zu", kp_batch_len(batch));
+    char *t = NULL;
+    CHECK_STATUS(kp_batch_row_total(batch, 0, &t), KP_OK);
+    CHECK_STR(t, "1.5000", "新村: 3 poor members of 200"); /* h2: 9000 / 3 = 3000 a head */
+    kp_string_free(t);
+    t = NULL;
+    CHECK_STATUS(kp_batch_row_total(batch, 1, &t), KP_OK);
+    CHECK_STR(t, "2.0000", "旧村: 2 poor members of 100");
+    kp_string_free(t);
+    char *summary = NULL;
+    CHECK_STATUS(kp_batch_summary_json(batch, &summary, NULL), KP_OK);
+    CHECK(summary && strstr(summary, "\"unmatched\":[{\"count\":1,\"first\":\"无村\",\"list\":\"建档立卡贫困户\"}]"),
+          "the household of no village is counted: %s", summary ? summary : "NULL");
+    kp_string_free(summary);
+    kp_batch_free(batch);
+
+    /* No child tables: as kp_score_csv (the lists are missing, not empty: required, so each row fails). */
+    batch = NULL;
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, NULL, NULL, NULL, 0, NULL, &batch, NULL), KP_OK);
+    CHECK(kp_batch_len(batch) == 2, "two rows");
+    kp_batch_free(batch);
+
+    /* A list the rulebook does not declare, a ragged child row: the table is refused, nothing is given. */
+    batch = NULL;
+    const char *wrong[] = {"farms"};
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, wrong, tables, lens, 1, NULL, &batch, &err),
+                 KP_TABLE_ERROR);
+    CHECK(batch == NULL, "no batch for a refused table");
+    CHECK(err && strstr(kp_error_message(err), "farms"), "the error names the list");
+    kp_error_free(err);
+    err = NULL;
+    size_t rlen;
+    char *ragged = unterminated("hh,village,家庭人口\nh1,新村\n", &rlen);
+    const char *rt[] = {ragged};
+    size_t rl[] = {rlen};
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, lists, rt, rl, 1, NULL, &batch, &err), KP_TABLE_ERROR);
+    CHECK(err && strstr(kp_error_message(err), "line 2"), "the ragged line is named: %s", err ? kp_error_message(err) : "");
+    kp_error_free(err);
+    err = NULL;
+    /* NULL where a pointer is needed. */
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, NULL, tables, lens, 1, NULL, &batch, NULL),
+                 KP_NULL_ARGUMENT);
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, lists, NULL, lens, 1, NULL, &batch, NULL),
+                 KP_NULL_ARGUMENT);
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, lists, tables, NULL, 1, NULL, &batch, NULL),
+                 KP_NULL_ARGUMENT);
+    const char *null_table[] = {NULL};
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, lists, null_table, lens, 1, NULL, &batch, NULL),
+                 KP_NULL_ARGUMENT);
+    CHECK_STATUS(kp_score_csv_items(NULL, villages, vlen, lists, tables, lens, 1, NULL, &batch, NULL),
+                 KP_NULL_ARGUMENT);
+    CHECK_STATUS(kp_score_csv_items(village, villages, vlen, lists, tables, lens, 1, NULL, NULL, NULL),
+                 KP_NULL_ARGUMENT);
+    CHECK(batch == NULL, "no batch on failure");
+    free(ragged);
+    free(villages);
+    free(households);
+}
+
 int main(void) {
     load_all();
     test_items_results();
@@ -411,6 +493,7 @@ int main(void) {
     test_three_levels();
     test_error_items();
     test_setters();
+    test_tables();
     kp_rulebook_free(village);
     kp_rulebook_free(county);
     kp_shutdown(); /* nothing of kaoping is left for valgrind or LeakSanitizer to report */

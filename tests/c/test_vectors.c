@@ -6,7 +6,7 @@
  * vectors through kp_score_batch and kp_score_batch_json, in parallel and not, explained up front
  * and on demand; load-error vectors by kind and location (those with components from files side
  * by side, so that a component may name the top rulebook). Errors are compared with their item
- * paths (spec §18.2). Table cases (`tables`, §18.5) are not read here yet. This mirrors
+ * paths (spec §18.2); table cases (`tables`, §18.5) through kp_score_csv_items. This mirrors
  * core/tests/vectors.rs.
  *
  * Usage: test_vectors VECTORS_DIR */
@@ -857,6 +857,87 @@ static void run_batch(const kp_rulebook *rb, const jval *v, const jval *cases) {
     cases_run += (int)n;
 }
 
+/* A table case (§18.5): the parent CSV with its child CSVs through kp_score_csv_items, alone and
+ * in parallel: every row, the unmatched child rows, and the summary's counts. */
+static void run_tables(const kp_rulebook *rb, const jval *tables) {
+    for (size_t t = 0; t < tables->count; t++) {
+        const jval *tc = &tables->items[t];
+        const jval *children = json_get(tc, "children");
+        const jval *expect = json_get(tc, "expect");
+        const jval *rows = json_get(expect, "rows");
+        size_t n = children ? children->count : 0;
+        const char **lists = calloc(n ? n : 1, sizeof *lists);
+        const char **csvs = calloc(n ? n : 1, sizeof *csvs);
+        size_t *lens = calloc(n ? n : 1, sizeof *lens);
+        for (size_t c = 0; c < n; c++) {
+            lists[c] = children->keys[c];
+            csvs[c] = children->items[c].text;
+            lens[c] = strlen(csvs[c]);
+        }
+        const char *parent = json_get(tc, "parent")->text;
+        for (int parallel = 0; parallel < 2; parallel++) {
+            path_name = parallel ? "table, parallel" : "table";
+            kp_options *o = case_options(tc, parallel, false);
+            kp_batch *batch = NULL;
+            kp_error *err = NULL;
+            kp_status st = kp_score_csv_items(rb, parent, strlen(parent), lists, csvs, lens, n, o, &batch, &err);
+            CHECK(st == KP_OK, "%s table %s: %s", vec_name, json_get(tc, "name")->text,
+                  err ? kp_error_message(err) : kp_status_str(st));
+            kp_error_free(err);
+            kp_options_free(o);
+            if (st != KP_OK) continue;
+            CHECK(kp_batch_len(batch) == rows->count, "%s: table of %zu rows for %zu expected", vec_name,
+                  kp_batch_len(batch), rows->count);
+            for (size_t i = 0; i < rows->count && i < kp_batch_len(batch); i++) {
+                const jval *e = &rows->items[i];
+                snprintf(case_name, sizeof case_name, "table %s row %zu", json_get(tc, "name")->text, i + 1);
+                kp_result *res = NULL;
+                kp_error *rerr = NULL;
+                st = kp_batch_row(batch, i, &res, &rerr);
+                check_one(e, st, res, rerr);
+                uint32_t rank = 0;
+                st = kp_batch_row_rank(batch, i, &rank);
+                check_rank("rank", json_get(e, "rank"), st, rank);
+                st = kp_batch_row_profile_rank(batch, i, &rank);
+                check_rank("profile_rank", json_get(e, "profile_rank"), st, rank);
+            }
+            /* The unmatched child rows, as {list: {count, first}}. */
+            char *text = NULL;
+            CHECK_STATUS(kp_batch_summary_json(batch, &text, NULL), KP_OK);
+            char error[128];
+            jval *s = text ? json_parse(text, strlen(text), error) : NULL;
+            CHECK(s != NULL, "summary JSON does not parse");
+            if (s) {
+                sb b = {0};
+                sb_add(&b, "{");
+                const jval *un = json_get(s, "unmatched");
+                for (size_t u = 0; un && u < un->count; u++) {
+                    if (u) sb_add(&b, ",");
+                    sb_value(&b, json_get(&un->items[u], "list"));
+                    sb_add(&b, ":{\"count\":");
+                    sb_value(&b, json_get(&un->items[u], "count"));
+                    sb_add(&b, ",\"first\":");
+                    sb_value(&b, json_get(&un->items[u], "first"));
+                    sb_add(&b, "}");
+                }
+                sb_add(&b, "}");
+                snprintf(case_name, sizeof case_name, "table %s unmatched", json_get(tc, "name")->text);
+                const jval *want = json_get(expect, "unmatched");
+                if (want) compare_json("unmatched", want, b.s);
+                else CHECK(strcmp(b.s, "{}") == 0, "%s: unmatched rows %s, none expected", vec_name, b.s);
+                free(b.s);
+                json_free(s);
+            }
+            kp_string_free(text);
+            kp_batch_free(batch);
+            cases_run++;
+        }
+        free(lists);
+        free(csvs);
+        free(lens);
+    }
+}
+
 static void run_vector(const char *path) {
     size_t len;
     char *text = read_file(path, &len);
@@ -897,7 +978,9 @@ static void run_vector(const char *path) {
         const jval *cases = json_get(v, "cases");
         const jval *batch = json_get(v, "batch");
         if (batch && batch->type == J_BOOL && batch->boolean) run_batch(rb, v, cases);
-        else run_singles(rb, cases);
+        else if (cases) run_singles(rb, cases);
+        const jval *tables = json_get(v, "tables");
+        if (tables && tables->type == J_ARRAY) run_tables(rb, tables);
     }
     kp_error_free(err);
     kp_rulebook_free(rb);
