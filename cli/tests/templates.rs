@@ -24,8 +24,14 @@ struct Run {
     stderr: String,
 }
 
+/// The command, in English (these tests read its closing line and notes).
 fn kaoping(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kaoping")).args(args).current_dir(root()).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .args(["--lang", "en"])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
