@@ -13,10 +13,10 @@
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::Rulebook;
+use crate::par::*;
 use crate::error::{ErrorKind, Issue, RecordError};
 use crate::input::InputType;
 use crate::input::{Column, ColumnData, Columns};
@@ -140,8 +140,9 @@ impl ColumnReader {
         drop(rows);
         // Cells go back to be freed by this thread, which allocated them (a free from another
         // thread costs the allocator several times more).
+        let work: Vec<(&Field, Vec<String>)> = self.fields.iter().zip(cells).collect();
         let typed: Vec<(Column, Vec<String>)> =
-            self.fields.par_iter().zip(cells).map(|(f, mut c)| (f.column(&mut c), c)).collect();
+            work.into_par_iter().map(|(f, mut c)| (f.column(&mut c), c)).collect();
         let mut columns = Columns::new(good);
         for (f, (column, _cells)) in self.fields.iter().zip(typed) {
             // Names are distinct input ids and lengths are `good`: push cannot fail.
