@@ -36,8 +36,8 @@ impl std::fmt::Display for SheetError {
 
 impl std::error::Error for SheetError {}
 
-fn write_fail(path: &str, e: &rust_xlsxwriter::XlsxError) -> SheetError {
-    SheetError::Write { path: path.to_owned(), reason: e.to_string() }
+fn write_fail(path: &std::path::Path, e: &rust_xlsxwriter::XlsxError) -> SheetError {
+    SheetError::Write { path: path.display().to_string(), reason: e.to_string() }
 }
 
 /// Which header rows a result file has: the labels staff read (总分, 等次, each indicator's
@@ -294,7 +294,7 @@ pub struct XlsxSheet {
     book: Workbook,
     layout: Layout,
     next: u32,
-    path: String,
+    path: std::path::PathBuf,
     number: Format,
 }
 
@@ -304,7 +304,8 @@ const XLSX_MAX_ROW: u32 = 1_048_575;
 impl XlsxSheet {
     /// Start the file at `path` (written by [`XlsxSheet::finish`]): the sheet named after the
     /// rulebook's title, the header rows in bold (ids in grey italics under the labels), frozen.
-    pub fn new(path: &str, layout: Layout) -> Result<XlsxSheet, SheetError> {
+    pub fn new(path: impl AsRef<std::path::Path>, layout: Layout) -> Result<XlsxSheet, SheetError> {
+        let path = path.as_ref();
         let mut book = Workbook::new();
         let fail = |e: rust_xlsxwriter::XlsxError| write_fail(path, &e);
         let header = Format::new().set_bold();
@@ -334,8 +335,8 @@ impl XlsxSheet {
 impl XlsxSheet {
     /// Write the next row.
     pub fn row(&mut self, r: &ResultRow) -> Result<(), SheetError> {
-        let path = self.path.clone();
-        let fail = |e: rust_xlsxwriter::XlsxError| write_fail(&path, &e);
+        let path = &self.path;
+        let fail = |e: rust_xlsxwriter::XlsxError| write_fail(path, &e);
         if self.next > XLSX_MAX_ROW {
             return Err(SheetError::TooManyRows);
         }
@@ -398,8 +399,7 @@ impl XlsxSheet {
 
     /// Write the file.
     pub fn finish(mut self) -> Result<(), SheetError> {
-        let path = self.path.clone();
-        self.book.save(&path).map_err(|e| write_fail(&path, &e))
+        self.book.save(&self.path).map_err(|e| write_fail(&self.path, &e))
     }
 }
 
