@@ -4,6 +4,8 @@
 //! module (`Batch.to_excel`) both write through it, so the two files are the same sheet: labels
 //! in header row 1, ids in row 2, header rows frozen.
 
+#![warn(missing_docs)]
+
 use kaoping::{RecordError, Row, Rulebook};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook};
