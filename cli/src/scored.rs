@@ -149,11 +149,6 @@ impl Scored {
     }
 }
 
-/// A failed row's issues on one line, as the `error` column and the messages give them.
-pub fn issues_text(e: &RecordError) -> String {
-    e.issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-}
-
 /// A failed record's issues, for a person reading stderr: in the command's language.
 pub fn issues_said(e: &RecordError) -> String {
     let lang = crate::fail::lang();

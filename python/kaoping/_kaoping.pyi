@@ -657,6 +657,10 @@ class Batch:
     @property
     def unknown_columns(self) -> list[str]: ...
     def to_arrow(self, *, points: bool = True, ranks: bool = True, details: bool = False) -> Any: ...
+    def to_excel(
+        self, path: Union[str, os.PathLike[str]], *, headers: Literal["both", "labels", "ids"] = "both", ranks: bool = False
+    ) -> None:
+        """The .xlsx sheet `kaoping score RULEBOOK data --out x.xlsx` writes (行号 empty)."""
     def to_polars(self, *, points: bool = True, ranks: bool = True, details: bool = False) -> Any: ...
     def to_pandas(
         self,

@@ -858,6 +858,42 @@ impl Batch {
         pa.call_method1("table", (self.stream(py, points, ranks, details)?,))
     }
 
+    /// Write the results as the .xlsx sheet `kaoping score RULEBOOK data --out results.xlsx`
+    /// writes (the same writer, so analysts and staff exchange the same file): the sheet named
+    /// after the rulebook's title; labels (总分, 等次, each indicator's 中文名) in header row 1 and
+    /// ids in row 2 (`headers="labels"` or `"ids"`: one row), frozen; one row per batch row in
+    /// order — 序号 (its 1-based number), 行号 (empty: a batch has no source-file lines), key,
+    /// profile, total, max, grade, passed, rank and profile_rank (`ranks=True`, as the command's
+    /// `--ranks`), vetoes, each indicator's points, error_kind and error. Numbers are written as
+    /// Excel numbers shown to the rulebook's decimal places. Needs nothing but the module.
+    #[pyo3(signature = (path, *, headers = "both", ranks = false))]
+    fn to_excel(&self, py: Python<'_>, path: std::path::PathBuf, headers: &str, ranks: bool) -> PyResult<()> {
+        let headers = match headers {
+            "both" => kaoping_sheet::Headers::Both,
+            "labels" => kaoping_sheet::Headers::Labels,
+            "ids" => kaoping_sheet::Headers::Ids,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "headers must be \"both\", \"labels\" or \"ids\", not {other:?}"
+                )));
+            }
+        };
+        let mut layout = kaoping_sheet::Layout::of(&self.rb, ranks);
+        layout.headers = headers;
+        py.detach(|| -> Result<(), kaoping_sheet::SheetError> {
+            let mut sheet = kaoping_sheet::XlsxSheet::new(&path, layout.clone())?;
+            for (i, row) in self.batch.rows().enumerate() {
+                let r = kaoping_sheet::ResultRow::of_row(&row, &layout, i + 1, None, row.key(), Vec::new());
+                sheet.row(&r)?;
+            }
+            sheet.finish()
+        })
+        .map_err(|e| match e {
+            kaoping_sheet::SheetError::TooManyRows => PyValueError::new_err(e.to_string()),
+            e => pyo3::exceptions::PyOSError::new_err(e.to_string()),
+        })
+    }
+
     /// The compact table as a polars DataFrame (decimal columns exact). Needs polars.
     #[pyo3(signature = (*, points = true, ranks = true, details = false))]
     fn to_polars<'py>(

@@ -305,8 +305,10 @@ impl Written<'_> {
         const BLOCK: usize = 1 << 16;
         for start in (0..scored.len()).step_by(BLOCK) {
             let end = (start + BLOCK).min(scored.len());
-            let rows: Vec<ResultRow> =
-                (start..end).into_par_iter().map(|i| ResultRow::of(scored, i, self.layout)).collect();
+            let rows: Vec<ResultRow> = (start..end)
+                .into_par_iter()
+                .map(|i| crate::output::result_row(scored, i, self.layout))
+                .collect();
             rows.iter().for_each(|row| self.tally.note(row));
             self.sink.rows(&rows)?;
         }

@@ -60,7 +60,8 @@ impl<'a> Contents<'a> {
     /// Work out what the report shows; `units` rows are explained in full.
     pub fn new(rb: &'a Rulebook, scored: &'a Scored, units: usize) -> Contents<'a> {
         let layout = Layout::of(rb, true);
-        let rows: Vec<ResultRow> = (0..scored.len()).map(|i| ResultRow::of(scored, i, &layout)).collect();
+        let rows: Vec<ResultRow> =
+            (0..scored.len()).map(|i| crate::output::result_row(scored, i, &layout)).collect();
         let grades = rb.grades();
         let colors = grades.iter().enumerate().map(|(i, g)| (*g, grade_color(i, grades.len()))).collect();
         // Full explanations for the first `units` rows, and one row of each profile (its maxima).
