@@ -16,11 +16,11 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::Rulebook;
-use crate::par::*;
 use crate::error::{ErrorKind, Issue, RecordError};
 use crate::input::InputType;
 use crate::input::{Column, ColumnData, Columns};
 use crate::num::{self, Num};
+use crate::par::*;
 use crate::table::{self, CsvRow, TableError};
 
 /// Rows of a table as typed columns, with where each row went.
