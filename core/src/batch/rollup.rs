@@ -191,7 +191,7 @@ fn child_batch(
     };
     let wanted = fields_read(book, join.list).unwrap_or_else(|| vec![true; fields.len()]);
     let sub_rb = Rulebook::of(sub.clone());
-    let read = table::ColumnReader::new(&sub_rb, &join.header)?.read(join.rows);
+    let read = table::ColumnReader::new(&sub_rb, &join.header)?.read_in(join.rows, opts.parallel);
     // Items are scored in the record's profile choice (their own profile field), on the parent's
     // date, else their rulebook's; never with a cohort, never strict about columns.
     let child_opts = BatchOptions {

@@ -116,7 +116,13 @@ impl ColumnReader {
 
     /// Turn `rows` into columns. A row whose cell count differs from the header's is left out
     /// with a `Syntax` error naming its line (its 1-based position in `rows` as the error's row).
-    pub fn read(&self, mut rows: Vec<CsvRow>) -> TableColumns {
+    pub fn read(&self, rows: Vec<CsvRow>) -> TableColumns {
+        self.read_in(rows, true)
+    }
+
+    /// [`read`](Self::read), its columns typed on every core only when `parallel` (a batch
+    /// scored on one thread reads its tables on that thread too: no pool is started for it).
+    pub(crate) fn read_in(&self, mut rows: Vec<CsvRow>, parallel: bool) -> TableColumns {
         let mut slots = Vec::with_capacity(rows.len());
         let mut lines = Vec::with_capacity(rows.len());
         let mut good = 0usize;
@@ -141,8 +147,11 @@ impl ColumnReader {
         // Cells go back to be freed by this thread, which allocated them (a free from another
         // thread costs the allocator several times more).
         let work: Vec<(&Field, Vec<String>)> = self.fields.iter().zip(cells).collect();
-        let typed: Vec<(Column, Vec<String>)> =
-            work.into_par_iter().map(|(f, mut c)| (f.column(&mut c), c)).collect();
+        let type_one = |(f, mut c): (&Field, Vec<String>)| (f.column(&mut c), c);
+        let typed: Vec<(Column, Vec<String>)> = match parallel {
+            true => work.into_par_iter().map(type_one).collect(),
+            false => work.into_iter().map(type_one).collect(),
+        };
         let mut columns = Columns::new(good);
         for (f, (column, _cells)) in self.fields.iter().zip(typed) {
             // Names are distinct input ids and lengths are `good`: push cannot fail.
