@@ -283,7 +283,7 @@ pub extern "C" fn kp_score_csv_items(
         let out = Out::new(out, "out")?;
         let csv = bytes(csv, len, "csv")?;
         let names = crate::rulebook::string_array(lists, count, "lists")?;
-        let texts = pointer_array(tables, count, "tables")?;
+        let texts = crate::boundary::pointer_array(tables, count, "tables")?;
         let sizes: &[usize] = if count == 0 {
             &[]
         } else if lens.is_null() {
@@ -310,29 +310,6 @@ pub extern "C" fn kp_score_csv_items(
         give_batch(out, KpBatch { book: book.clone(), batch, rows, table: Some(info) });
         Ok(())
     })
-}
-
-/// `count` pointers (none NULL) from an array of them.
-fn pointer_array<'a>(
-    p: *const *const c_char,
-    count: usize,
-    arg: &str,
-) -> Result<&'a [*const c_char], Failure> {
-    if count == 0 {
-        return Ok(&[]);
-    }
-    if p.is_null() {
-        return Err(Failure::null(arg));
-    }
-    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
-        return Err(Failure::invalid(format!("`count` {count} is beyond the address space")));
-    }
-    // SAFETY: not NULL; the caller passes `count` pointers (the header's contract).
-    let ptrs = unsafe { std::slice::from_raw_parts(p, count) };
-    if let Some(i) = ptrs.iter().position(|q| q.is_null()) {
-        return Err(Failure::null(&format!("{arg}[{i}]")));
-    }
-    Ok(ptrs)
 }
 
 /// The number of rows (0 for NULL).

@@ -208,6 +208,29 @@ pub fn set_optional<T>(p: *mut T, value: T) {
     }
 }
 
+/// `count` pointers (none NULL) from an array of them.
+pub fn pointer_array<'a>(
+    p: *const *const c_char,
+    count: usize,
+    arg: &str,
+) -> Result<&'a [*const c_char], Failure> {
+    if count == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Failure::null(arg));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Failure::invalid(format!("`count` {count} is beyond the address space")));
+    }
+    // SAFETY: not NULL; the caller passes `count` pointers (the header's contract).
+    let ptrs = unsafe { std::slice::from_raw_parts(p, count) };
+    if let Some(i) = ptrs.iter().position(|q| q.is_null()) {
+        return Err(Failure::null(&format!("{arg}[{i}]")));
+    }
+    Ok(ptrs)
+}
+
 /// A NUL-terminated UTF-8 string argument.
 pub fn c_str<'a>(p: *const c_char, arg: &str) -> Result<&'a str, Failure> {
     if p.is_null() {

@@ -359,17 +359,7 @@ pub(crate) fn string_array<'a>(
     count: usize,
     arg: &str,
 ) -> Result<Vec<&'a str>, Failure> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    if p.is_null() {
-        return Err(Failure::null(arg));
-    }
-    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
-        return Err(Failure::invalid(format!("`count` {count} is beyond the address space")));
-    }
-    // SAFETY: not NULL; the caller passes `count` string pointers (the header's contract).
-    let ptrs = unsafe { std::slice::from_raw_parts(p, count) };
+    let ptrs = crate::boundary::pointer_array(p, count, arg)?;
     ptrs.iter().enumerate().map(|(i, s)| c_str(*s, &format!("{arg}[{i}]"))).collect()
 }
 
